@@ -1,0 +1,34 @@
+/** Everything that shapes a sandbox instance. Read from the environment by `sandbox/main.ts`, passed directly by tests. */
+export interface SandboxOptions {
+  /** Seed size: `default` for tests and demo, `large` (>= 100,000 commits over >= 200 repositories) for benchmarks. */
+  size: 'default' | 'large';
+  /** PRNG seed; the same seed always yields byte-identical data. */
+  seed: number;
+  /** Requests per principal per rolling hour before 429 (Bitbucket: 1,000). */
+  rateLimitPerHour: number;
+  /** Fault injection, all off by default. */
+  faults: FaultOptions;
+  /** Base URL that absolute `next`/`previous` links use; derived from the listening socket when undefined. */
+  publicUrl?: string;
+  /** Lifetime of OAuth access tokens issued by /site/oauth2/access_token (Bitbucket: 3600 s). */
+  accessTokenTtlSeconds: number;
+}
+
+export interface FaultOptions {
+  /** Milliseconds added before every /2.0 response. */
+  latencyMs: number;
+  /** Probability (0..1) that a /2.0 request answers 500/502/503. */
+  errorRate: number;
+  /** Probability (0..1) that the connection is destroyed without an answer. */
+  resetRate: number;
+  /** Probability (0..1) that a JSON body is cut short mid-stream. */
+  truncateRate: number;
+}
+
+export const DEFAULT_SANDBOX_OPTIONS: SandboxOptions = {
+  size: 'default',
+  seed: 20260825,
+  rateLimitPerHour: 1000,
+  faults: { latencyMs: 0, errorRate: 0, resetRate: 0, truncateRate: 0 },
+  accessTokenTtlSeconds: 3600,
+};

@@ -1,0 +1,135 @@
+/**
+ * The declarative shape of an entity set. Every stage (URL validation, planner, $metadata, serializer, connector)
+ * reads these declarations; none of them names a particular entity set. A Bitbucket quirk gets a named field here,
+ * never a branch in a handler.
+ */
+import type { EdmType } from '../odata/ast';
+
+/** BBQL comparison operators (Bitbucket REST intro, "Filtering and sorting"). */
+export type BbqlOperator = '=' | '!=' | '~' | '!~' | '>' | '>=' | '<' | '<=';
+
+/** Where a property's value comes from. */
+export type PropertySource =
+  /** A dotted path into the Bitbucket JSON item, e.g. `author.display_name`. */
+  | string
+  /** The value of a route parameter the row was fetched under (e.g. the workspace slug of a repository list). */
+  | { routeParam: string }
+  /** A path whose value is transformed by a named, documented conversion. */
+  | { path: string; convert: ValueConversion };
+
+/**
+ * Named conversions from Bitbucket's raw value. Each is implemented once in `row-from-item.ts`.
+ * - `full-name-owner` / `full-name-slug`: split `workspace/slug` (Bitbucket's `full_name`).
+ * - `array-length`: the number of items of an array (e.g. approvals).
+ * - `count-where-approved`: participants with `approved: true`.
+ * - `join-names`: an array of objects with a display name, joined by ", " (spreadsheet friendly).
+ * - `date-from-datetime`: the date part of an ISO datetime.
+ */
+export type ValueConversion =
+  | 'full-name-owner'
+  | 'full-name-slug'
+  | 'array-length'
+  | 'count-where-approved'
+  | 'join-display-names'
+  | 'json';
+
+/** What Bitbucket can evaluate for this property in `q=`. */
+export interface FilterPushdown {
+  /** BBQL field path, e.g. `source.branch.name`. */
+  field: string;
+  /**
+   * OData operators that translate to a BBQL comparison with *exactly* the same meaning for every value this
+   * property can hold (including null). Anything else on this property is evaluated here.
+   */
+  exact: Array<'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le'>;
+  /**
+   * `~` is case-insensitive "contains": `contains`, `startswith`, `endswith` on this property may go up as a
+   * superset and be re-checked here.
+   */
+  containsSuperset?: boolean;
+}
+
+export interface PropertyDefinition {
+  /** OData name, PascalCase; prefer CData's column name where it has one. */
+  name: string;
+  type: EdmType;
+  nullable: boolean;
+  source: PropertySource;
+  description: string;
+  filter?: FilterPushdown;
+  /**
+   * BBQL `sort=` field whose order equals ours (numbers, datetimes). Only on non-nullable properties: how Bitbucket
+   * orders nulls is undocumented.
+   */
+  sort?: string;
+  /** Path(s) to request in `fields=` when this property is selected; defaults to the source path. */
+  fields?: string[];
+}
+
+/** A Bitbucket route template such as `/repositories/{workspace}/{repo_slug}/pullrequests`. */
+export interface RouteParameter {
+  /** The `{name}` in the template. */
+  name: string;
+  /** The key property whose equality fills it (`Workspace`, `RepositorySlug`, `Id`). */
+  property: string;
+  /**
+   * When the query does not fix the property: enumerate this entity set (with the earlier parameters fixed) and
+   * call the route once per value, merging the results. Absent = the parameter is required (400 without it).
+   */
+  fanOut?: { entitySet: string; property: string; parentFilters?: Record<string, string> };
+}
+
+export interface ListRoute {
+  path: string;
+  params: RouteParameter[];
+  /** Largest `pagelen` the endpoint accepts (Bitbucket rejects larger with 400 "Invalid pagelen"). */
+  maxPagelen: number;
+  /** Does the endpoint honour `q=`? (The pipelines list silently ignores it.) */
+  supportsQuery: boolean;
+  /** Does the endpoint honour `sort=`? */
+  supportsSort: boolean;
+  /** Does the endpoint support `page=` (list paging)? Cursor-paged lists (commits) only follow `next`. */
+  supportsPageNumber: boolean;
+  /** Does the envelope carry `size`? */
+  reportsSize: boolean;
+  /** Query parameters always sent, e.g. every `state` for pull requests (the list shows only OPEN otherwise). */
+  fixedQuery?: Record<string, string[]>;
+  /** Path inside each `values` item where the entity lives (`/user/workspaces` wraps it in `workspace`). */
+  itemRoot?: string;
+  /** Extra fields to request with `fields=` beyond the selected ones (e.g. `+values.reviewers`). */
+  extraFields?: string[];
+}
+
+export interface GetRoute {
+  path: string;
+  params: RouteParameter[];
+}
+
+export interface NavigationDefinition {
+  /** Navigation property name on this entity, e.g. `PullRequests` on Repositories. */
+  name: string;
+  target: string;
+  /** Collection (many) or single entity. */
+  collection: boolean;
+  /** Target property ← this entity's property, e.g. { Workspace: 'Workspace', RepositorySlug: 'Slug' }. */
+  constraints: Record<string, string>;
+}
+
+export interface EntitySetDefinition {
+  /** Entity set name (plural), e.g. `PullRequests`. */
+  name: string;
+  /** Entity type name (singular), e.g. `PullRequest`. */
+  typeName: string;
+  description: string;
+  /** Key property names in key order. */
+  key: string[];
+  properties: PropertyDefinition[];
+  navigation?: NavigationDefinition[];
+  list: ListRoute;
+  /** Single-entity route; when absent, by-key reads use the list with the key pushed into `q`. */
+  get?: GetRoute;
+  /** Free-text `$search`: the properties searched (case-insensitive contains, evaluated here). */
+  searchable?: string[];
+  /** A singleton (e.g. `Me`) rather than a collection. */
+  singleton?: boolean;
+}

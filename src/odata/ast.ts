@@ -1,0 +1,109 @@
+/**
+ * Our own small, typed OData expression tree. `parse-odata-url.ts` is the only file that imports a third-party
+ * OData parser; it converts that library's tree into these shapes so nothing downstream depends on the library.
+ * (OData 4.01 Part 2: URL Conventions, §5.1.1 Built-in Filter Operations and §5.1.1.4-11 functions.)
+ */
+
+/** Edm primitive types the gateway uses. */
+export type EdmType =
+  | 'Edm.String'
+  | 'Edm.Int32'
+  | 'Edm.Int64'
+  | 'Edm.Double'
+  | 'Edm.Decimal'
+  | 'Edm.Boolean'
+  | 'Edm.DateTimeOffset'
+  | 'Edm.Date'
+  | 'Edm.Guid'
+  | 'Edm.TimeOfDay'
+  | 'Edm.Duration';
+
+/** A literal's runtime value: DateTimeOffset values stay ISO strings with their literal type alongside. */
+export type LiteralValue = string | number | boolean | null;
+
+export type ComparisonOperator = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
+export type ArithmeticOperator = 'add' | 'sub' | 'mul' | 'div' | 'divby' | 'mod';
+
+export type FunctionName =
+  | 'contains'
+  | 'startswith'
+  | 'endswith'
+  | 'tolower'
+  | 'toupper'
+  | 'length'
+  | 'trim'
+  | 'concat'
+  | 'indexof'
+  | 'substring'
+  | 'year'
+  | 'month'
+  | 'day'
+  | 'hour'
+  | 'minute'
+  | 'second'
+  | 'fractionalseconds'
+  | 'date'
+  | 'time'
+  | 'now'
+  | 'round'
+  | 'floor'
+  | 'ceiling';
+
+export type Expr =
+  | { kind: 'literal'; type: EdmType | 'null'; value: LiteralValue }
+  /** A property of the current entity, by its OData name (single segment: our entities are flat). */
+  | { kind: 'property'; name: string }
+  | { kind: 'compare'; op: ComparisonOperator; left: Expr; right: Expr }
+  | { kind: 'and'; left: Expr; right: Expr }
+  | { kind: 'or'; left: Expr; right: Expr }
+  | { kind: 'not'; operand: Expr }
+  | { kind: 'negate'; operand: Expr }
+  | { kind: 'arith'; op: ArithmeticOperator; left: Expr; right: Expr }
+  /** `Prop in ('a','b')` (OData 4.01 §5.1.1.1.10). */
+  | { kind: 'in'; operand: Expr; list: Expr[] }
+  | { kind: 'call'; name: FunctionName; args: Expr[] };
+
+export interface OrderByItem {
+  property: string;
+  direction: 'asc' | 'desc';
+}
+
+/** The system query options of one request, parsed; limits and property names are checked by the validator. */
+export interface ODataQuery {
+  filter?: Expr;
+  orderby: OrderByItem[];
+  /** undefined = all properties; otherwise the selected property names in request order. */
+  select?: string[];
+  top?: number;
+  skip?: number;
+  /** `$count=true` */
+  count: boolean;
+  /** `$search` as free text (already unquoted). */
+  search?: string;
+  skiptoken?: string;
+  format?: 'json';
+}
+
+/** A key predicate, e.g. `(Workspace='w',RepositorySlug='r',Id=5)` → { Workspace: 'w', RepositorySlug: 'r', Id: 5 }. */
+export type KeyValues = Record<string, LiteralValue>;
+
+/** The resource path after the service root, e.g. `Repositories(Workspace='w',Slug='r')/PullRequests/$count`. */
+export type ResourcePath =
+  | { kind: 'service-document' }
+  | { kind: 'metadata' }
+  | { kind: 'batch' }
+  | {
+      kind: 'entity-set';
+      entitySet: string;
+      /** Key predicate on the entity set, when addressed by key. */
+      key?: KeyValues;
+      /** A navigation property followed from the keyed entity, optionally keyed itself. */
+      navigation?: { property: string; key?: KeyValues };
+      /** `/PropertyName` or `/PropertyName/$value` after a single entity. */
+      property?: { name: string; value: boolean };
+      /** `/$count` after a collection. */
+      count: boolean;
+      /** `/Namespace.Action` bound action after a single entity. */
+      action?: string;
+    }
+  | { kind: 'singleton'; name: string; property?: { name: string; value: boolean } };
