@@ -1,0 +1,101 @@
+/**
+ * The one error catalog. Every error the gateway answers is an entry here: a code, an HTTP status and a message
+ * template that says what to change. Serialized as OData JSON errors (OData 4.01 JSON Format §21):
+ * `{"error":{"code","message","target","details":[...]}}`.
+ */
+
+export interface ErrorDetail {
+  code: string;
+  message: string;
+  target?: string;
+}
+
+export const ERROR_CATALOG = {
+  // Request syntax and semantics (400)
+  BadRequest: { status: 400, template: '{message}' },
+  InvalidUrl: { status: 400, template: 'The request URL could not be parsed: {reason}. Check the resource path and percent-encoding.' },
+  InvalidFilter: { status: 400, template: 'The $filter expression is not valid: {reason}.' },
+  InvalidOrderBy: { status: 400, template: 'The $orderby option is not valid: {reason}.' },
+  InvalidSelect: { status: 400, template: 'The $select option is not valid: {reason}.' },
+  InvalidQueryOption: { status: 400, template: 'The query option {option} is not valid: {reason}.' },
+  UnknownQueryOption: { status: 400, template: 'Unknown system query option {option}. Supported: {supported}.' },
+  DuplicateQueryOption: { status: 400, template: 'The query option {option} appears more than once; give it once.' },
+  UnknownProperty: { status: 400, template: "Property '{property}' does not exist on {type}. Available properties: {available}." },
+  TypeMismatch: { status: 400, template: '{reason}' },
+  InvalidKey: { status: 400, template: 'The key predicate of {entitySet} is not valid: {reason}. Expected ({expected}).' },
+  FilterTooLong: { status: 400, template: 'The $filter expression is {length} characters long; the limit is {limit}. Split the query or simplify the expression.' },
+  FilterTooDeep: { status: 400, template: 'The $filter expression nests {depth} levels deep; the limit is {limit}. Flatten the expression.' },
+  UrlTooLong: { status: 414, template: 'The request URL is {length} characters long; the limit is {limit}.' },
+  TopTooLarge: { status: 400, template: '$top={top} exceeds the maximum of {limit}. Use a smaller $top and follow @odata.nextLink.' },
+  SkipTooLarge: { status: 400, template: '$skip={skip} exceeds the maximum of {limit}.' },
+  FanOutTooWide: { status: 400, template: 'This query would call Bitbucket once for each of {count} {unit}; the limit is {limit}. Add a filter on {properties}.' },
+  MissingRequiredFilter: { status: 400, template: '{entitySet} needs {properties} to be fixed by the key or by an eq filter.' },
+  InvalidSkipToken: { status: 400, template: 'The $skiptoken is not valid for this request: {reason}. Start again from the first page.' },
+  InvalidPreference: { status: 400, template: 'The Prefer header is not valid: {reason}.' },
+  // Authentication and authorization
+  Unauthorized: { status: 401, template: '{message}' },
+  Forbidden: { status: 403, template: '{message}' },
+  // Addressing
+  NotFound: { status: 404, template: '{message}' },
+  EntitySetNotFound: { status: 404, template: "No entity set or singleton named '{name}'. See the service document at {serviceRoot}." },
+  EntityNotFound: { status: 404, template: 'No {type} with key {key}.' },
+  MethodNotAllowed: { status: 405, template: '{method} is not allowed on {resource}: {reason}.' },
+  NotAcceptable: { status: 406, template: 'The requested format {format} is not supported; use application/json.' },
+  // Unsupported features
+  NotImplemented: { status: 501, template: '{feature} is not supported by this service. {hint}' },
+  // Upstream
+  UpstreamError: { status: 502, template: 'Bitbucket answered {upstreamStatus}: {message}' },
+  UpstreamUnavailable: { status: 503, template: 'Bitbucket is unavailable: {message}. Retry after {retryAfter} seconds.' },
+  UpstreamRateLimited: { status: 503, template: 'Bitbucket rate limit exceeded for this credential. Retry after {retryAfter} seconds.' },
+  UpstreamTimeout: { status: 504, template: 'Bitbucket did not answer within {timeoutMs} ms.' },
+  Internal: { status: 500, template: 'An unexpected error occurred (reference {reference}).' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export type ErrorParams = Record<string, string | number>;
+
+/** Fill `{name}` placeholders; unknown placeholders stay visible so a missing parameter shows in tests. */
+export function formatTemplate(template: string, params: ErrorParams): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+export class ODataError extends Error {
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly target?: string;
+  readonly details: ErrorDetail[];
+  /** Extra response headers (e.g. `Retry-After`, `WWW-Authenticate`). */
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    params: ErrorParams = {},
+    options: { target?: string; details?: ErrorDetail[]; headers?: Record<string, string>; status?: number } = {},
+  ) {
+    const entry = ERROR_CATALOG[code];
+    super(formatTemplate(entry.template, params));
+    this.name = 'ODataError';
+    this.code = code;
+    this.status = options.status ?? entry.status;
+    this.target = options.target;
+    this.details = options.details ?? [];
+    this.headers = options.headers ?? {};
+  }
+
+  toJSON(): { error: { code: string; message: string; target?: string; details: ErrorDetail[] } } {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.target !== undefined ? { target: this.target } : {}),
+        details: this.details,
+      },
+    };
+  }
+}
+
+/** Shorthand for throwing a catalog error. */
+export function odataError(code: ErrorCode, params: ErrorParams = {}, target?: string): ODataError {
+  return new ODataError(code, params, { target });
+}
