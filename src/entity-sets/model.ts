@@ -3,7 +3,7 @@
  * reads these declarations; none of them names a particular entity set. A Bitbucket quirk gets a named field here,
  * never a branch in a handler.
  */
-import type { EdmType } from '../odata/ast';
+import type { EdmProperty } from '../odata/edm';
 
 /** BBQL comparison operators (Bitbucket REST intro, "Filtering and sorting"). */
 export type BbqlOperator = '=' | '!=' | '~' | '!~' | '>' | '>=' | '<' | '<=';
@@ -49,13 +49,9 @@ export interface FilterPushdown {
   containsSuperset?: boolean;
 }
 
-export interface PropertyDefinition {
-  /** OData name, PascalCase; prefer CData's column name where it has one. */
-  name: string;
-  type: EdmType;
-  nullable: boolean;
+/** An OData property (name, Edm type, nullability, description; see `EdmProperty`) plus where Bitbucket keeps it. */
+export interface PropertyDefinition extends EdmProperty {
   source: PropertySource;
-  description: string;
   filter?: FilterPushdown;
   /**
    * BBQL `sort=` field whose order equals ours (numbers, datetimes). Only on non-nullable properties: how Bitbucket

@@ -107,3 +107,6 @@ export type ResourcePath =
       action?: string;
     }
   | { kind: 'singleton'; name: string; property?: { name: string; value: boolean } };
+
+/** One entity as the OData layer sees it: flat, keyed by OData property name. DateTimeOffset values are ISO strings. */
+export type Row = Record<string, LiteralValue>;
