@@ -63,3 +63,76 @@ export const DEMO_OAUTH_CONSUMER: SandboxOAuthConsumer = {
 
 /** The two seeded workspaces: the demo user is a member of both, the other user only of the second. */
 export const WORKSPACE_SLUGS = ['acme-dev', 'blue-harbor'] as const;
+
+/**
+ * Granular scopes of the demo users' Atlassian API tokens (Basic `email:apiToken`). Granular scopes do not imply one
+ * another (Bitbucket "API tokens" docs), so read and write are both listed where both are granted.
+ */
+export const API_TOKEN_SCOPES: readonly string[] = [
+  'read:user:bitbucket',
+  'read:workspace:bitbucket',
+  'read:project:bitbucket',
+  'read:repository:bitbucket',
+  'write:repository:bitbucket',
+  'read:pullrequest:bitbucket',
+  'write:pullrequest:bitbucket',
+  'read:pipeline:bitbucket',
+  'read:webhook:bitbucket',
+];
+
+/**
+ * A second, non-private OAuth consumer: the authorization-code flow works for it, client_credentials does not
+ * (only private consumers may use that grant; Bitbucket "Use OAuth on Bitbucket Cloud").
+ */
+export const PUBLIC_OAUTH_CONSUMER: SandboxOAuthConsumer = {
+  clientId: 'public-client-id',
+  clientSecret: 'public-client-secret',
+  ownerUuid: DEMO_USER.uuid,
+  callbackUrl: 'http://localhost:8080/public/callback',
+  isPrivate: false,
+  scopes: ['account', 'repository', 'pullrequest'],
+};
+
+export const OAUTH_CONSUMERS: readonly SandboxOAuthConsumer[] = [DEMO_OAUTH_CONSUMER, PUBLIC_OAUTH_CONSUMER];
+
+/**
+ * A workspace, project or repository access token (Bearer). It belongs to the resource, not to a user, and acts as a
+ * bot "user" of its own (Bitbucket "Access tokens" docs), so it carries that bot's identity.
+ */
+export interface SandboxAccessToken {
+  /** Stable id: rate-limit budgets and logs name the token by it, never by its secret. */
+  id: string;
+  token: string;
+  kind: 'workspace' | 'project' | 'repository';
+  restrictTo: { workspace: string; repository?: string };
+  botUuid: string;
+  botDisplayName: string;
+  scopes: string[];
+}
+
+/** A workspace access token for `acme-dev`: it sees every repository in that workspace and nothing elsewhere. */
+export const WORKSPACE_ACCESS_TOKEN: SandboxAccessToken = {
+  id: 'wat-acme-dev',
+  token: process.env.SANDBOX_WORKSPACE_ACCESS_TOKEN ?? 'acme-dev-workspace-access-token',
+  kind: 'workspace',
+  restrictTo: { workspace: 'acme-dev' },
+  botUuid: '{3a7c5e90-1b2d-4c3e-8f4a-5b6c7d8e9f03}',
+  botDisplayName: 'acme-dev workspace token',
+  scopes: ['account', 'project', 'repository', 'pullrequest', 'pipeline', 'webhook'],
+};
+
+/**
+ * A repository access token for one repository of `acme-dev`: `platform-api`, the first name in the seed's
+ * ACME_REPOSITORY_NAMES (sandbox/seed/vocabulary.ts); keep the two in step.
+ */
+export const REPOSITORY_ACCESS_TOKEN: SandboxAccessToken = {
+  id: 'rat-acme-dev-platform-api',
+  token: process.env.SANDBOX_REPOSITORY_ACCESS_TOKEN ?? 'acme-dev-platform-api-repository-access-token',
+  kind: 'repository',
+  restrictTo: { workspace: 'acme-dev', repository: 'platform-api' },
+  botUuid: '{6d8e0f12-3a4b-4c5d-9e6f-7a8b9c0d1e04}',
+  botDisplayName: 'platform-api repository token',
+  scopes: ['repository', 'pullrequest', 'pipeline'],
+};
+
+export const ACCESS_TOKENS: readonly SandboxAccessToken[] = [WORKSPACE_ACCESS_TOKEN, REPOSITORY_ACCESS_TOKEN];

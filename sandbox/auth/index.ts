@@ -1,0 +1,10 @@
+/** The sandbox's authentication, OAuth 2.0 consumer endpoints and rate limiting: the API the sandbox app wires in. */
+export type { Principal } from './principal';
+export { anonymousPrincipal, principalOf } from './principal';
+export { createAuthenticate } from './authenticate';
+export { createAuthRouter } from './auth-router';
+export { createAuthControlRouter } from './auth-control-router';
+export { revokeToken, expireToken, resetAuthState, type TokenKind } from './token-store';
+export { ManualClock, setSandboxClock, sandboxNow, systemClock, type Clock } from './clock';
+export { createRateLimit, resetRateLimits, setRateLimitBudget, getRateLimitBudget, RATE_LIMIT_EXCEEDED_TEXT, type RateLimitBudget } from './rate-limit';
+export { createRateLimitControlRouter } from './rate-limit-control-router';

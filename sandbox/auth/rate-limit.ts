@@ -1,0 +1,107 @@
+import type { RequestHandler } from 'express';
+import type { SandboxOptions } from '../options';
+import { isApiRequest, isScaledRateLimitRequest } from './api-path';
+import { sandboxNow } from './clock';
+import { principalOf } from './principal';
+
+/**
+ * Bitbucket's request limit (support.atlassian.com "API request limits"): a rolling one-hour window, capacity coming
+ * back as old requests age out, counted per `principal.rateKey` (per user, per access token, per OAuth consumer, per
+ * IP when anonymous). Only /2.0 requests count; a refused request does not.
+ *
+ * Over budget: 429 with the text/plain body "Rate limit for this resource has been exceeded" (research report §5).
+ * Bitbucket often sends no `Retry-After`; the sandbox sends one (seconds until the oldest counted request leaves the
+ * window) so clients that honour it can be tested, and clients must still cope without it.
+ *
+ * `X-RateLimit-Limit`, `X-RateLimit-Resource` and `X-RateLimit-NearLimit` go only to access tokens on scaled
+ * endpoints (/2.0/repositories/*), never to OAuth or user tokens (Atlassian support answer, community 3218562).
+ * NearLimit is "true" when less than 20% of the budget remains.
+ *
+ * Anonymous callers get the same budget unless `anonymousPerHour` is set (Bitbucket's is 60/h; the sandbox does not
+ * impose it by default so that anonymous test suites are not throttled by surprise).
+ */
+export const RATE_LIMIT_WINDOW_MS = 3600 * 1000;
+export const RATE_LIMIT_EXCEEDED_TEXT = 'Rate limit for this resource has been exceeded';
+const NEAR_LIMIT_FRACTION = 0.2;
+
+export interface RateLimitBudget {
+  perHour: number;
+  /** Budget of anonymous (per-IP) callers; `null` means the same as `perHour`. */
+  anonymousPerHour: number | null;
+}
+
+/** Timestamps of counted requests in arrival order; the head index avoids shifting long arrays. */
+class RollingWindow {
+  private times: number[] = [];
+  private head = 0;
+
+  count(now: number): number {
+    while (this.head < this.times.length && this.times[this.head] <= now - RATE_LIMIT_WINDOW_MS) this.head += 1;
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+    return this.times.length - this.head;
+  }
+
+  /** When the `excess`-th oldest counted request leaves the window, freeing that much capacity. */
+  freedAt(excess: number): number {
+    const index = this.head + excess - 1;
+    return index < this.times.length ? this.times[index] + RATE_LIMIT_WINDOW_MS : Number.NaN;
+  }
+
+  add(now: number): void {
+    this.times.push(now);
+  }
+}
+
+const budget: RateLimitBudget = { perHour: 1000, anonymousPerHour: null };
+const windows = new Map<string, RollingWindow>();
+
+export function getRateLimitBudget(): RateLimitBudget {
+  return { ...budget };
+}
+
+export function setRateLimitBudget(update: Partial<RateLimitBudget>): RateLimitBudget {
+  if (update.perHour !== undefined) budget.perHour = update.perHour;
+  if (update.anonymousPerHour !== undefined) budget.anonymousPerHour = update.anonymousPerHour;
+  return getRateLimitBudget();
+}
+
+/** Forgets every counted request (budgets stay as set). */
+export function resetRateLimits(): void {
+  windows.clear();
+}
+
+/** Must run after `createAuthenticate`. Sets the budget from `options.rateLimitPerHour` (changeable at runtime). */
+export function createRateLimit(options: SandboxOptions): RequestHandler {
+  setRateLimitBudget({ perHour: options.rateLimitPerHour, anonymousPerHour: null });
+  return (req, res, next) => {
+    if (!isApiRequest(req)) {
+      next();
+      return;
+    }
+    const principal = principalOf(res.locals, req.ip ?? 'unknown');
+    const limit = principal.kind === 'anonymous' ? (budget.anonymousPerHour ?? budget.perHour) : budget.perHour;
+    const now = sandboxNow();
+    let window = windows.get(principal.rateKey);
+    if (!window) {
+      window = new RollingWindow();
+      windows.set(principal.rateKey, window);
+    }
+    const used = window.count(now);
+    const allowed = used < limit;
+    if (principal.kind === 'access-token' && isScaledRateLimitRequest(req)) {
+      const remaining = limit - used - (allowed ? 1 : 0);
+      res.set({ 'X-RateLimit-Limit': String(limit), 'X-RateLimit-Resource': 'api', 'X-RateLimit-NearLimit': String(remaining < limit * NEAR_LIMIT_FRACTION) });
+    }
+    if (!allowed) {
+      const freedAt = window.freedAt(used - limit + 1);
+      const retryAfterSeconds = Number.isNaN(freedAt) ? RATE_LIMIT_WINDOW_MS / 1000 : Math.max(1, Math.ceil((freedAt - now) / 1000));
+      res.status(429).set('Retry-After', String(retryAfterSeconds)).type('text/plain; charset=utf-8').send(RATE_LIMIT_EXCEEDED_TEXT);
+      return;
+    }
+    window.add(now);
+    next();
+  };
+}

@@ -1,0 +1,51 @@
+import type { RequestHandler } from 'express';
+import { SandboxHttpError } from '../bitbucket-error';
+import type { SandboxOptions } from '../options';
+import { isApiRequest } from '../auth/api-path';
+import { configureFaults, currentFaults, drawFaultNumber } from './fault-state';
+import { truncateJsonResponse } from './truncate-response';
+
+export interface FaultDependencies {
+  /** How latency is waited; tests pass a recorder so no timer runs. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The server errors a fault answers with, and their bodies in Bitbucket's error envelope. */
+const INJECTED_ERRORS: readonly SandboxHttpError[] = [
+  new SandboxHttpError(500, 'Something went wrong', { detail: 'Injected by the sandbox (faults.errorRate).' }),
+  new SandboxHttpError(502, 'Bad Gateway', { detail: 'Injected by the sandbox (faults.errorRate).' }),
+  new SandboxHttpError(503, 'Service Unavailable', { detail: 'Injected by the sandbox (faults.errorRate).' }),
+];
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Fault injection for /2.0 requests, driven by the live settings (see `/_sandbox/faults`):
+ * latency first, then at most one of reset (socket destroyed, no answer), server error (500/502/503) or truncated
+ * JSON body. Every request draws the same four numbers in the same order whatever the rates, so a given seed and
+ * request sequence always meets the same faults.
+ */
+export function createFaults(options: SandboxOptions, dependencies: FaultDependencies = {}): RequestHandler {
+  configureFaults(options.faults, options.seed);
+  const sleep = dependencies.sleep ?? defaultSleep;
+  return async (req, res, next) => {
+    if (!isApiRequest(req)) {
+      next();
+      return;
+    }
+    const faults = currentFaults();
+    const [resetDraw, errorDraw, truncateDraw, statusDraw] = [drawFaultNumber(), drawFaultNumber(), drawFaultNumber(), drawFaultNumber()];
+    if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+    if (resetDraw < faults.resetRate) {
+      req.socket.destroy();
+      return;
+    }
+    if (errorDraw < faults.errorRate) {
+      const error = INJECTED_ERRORS[Math.floor(statusDraw * INJECTED_ERRORS.length)];
+      res.status(error.status).set('X-Sandbox-Fault', 'error').json(error.toBody());
+      return;
+    }
+    if (truncateDraw < faults.truncateRate) truncateJsonResponse(res);
+    next();
+  };
+}
