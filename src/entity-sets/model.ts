@@ -90,8 +90,6 @@ export interface ListRoute {
   reportsSize: boolean;
   /** Query parameters always sent, e.g. every `state` for pull requests (the list shows only OPEN otherwise). */
   fixedQuery?: Record<string, string[]>;
-  /** Path inside each `values` item where the entity lives (`/user/workspaces` wraps it in `workspace`). */
-  itemRoot?: string;
   /** Extra fields to request with `fields=` beyond the selected ones (e.g. `+values.reviewers`). */
   extraFields?: string[];
 }
@@ -121,8 +119,9 @@ export interface EntitySetDefinition {
   key: string[];
   properties: PropertyDefinition[];
   navigation?: NavigationDefinition[];
-  list: ListRoute;
-  /** Single-entity route; when absent, by-key reads use the list with the key pushed into `q`. */
+  /** The collection route; absent only on singletons. */
+  list?: ListRoute;
+  /** Single-entity route; when absent, by-key reads use the list with the key pushed into `q`. A singleton's only route. */
   get?: GetRoute;
   /** Free-text `$search`: the properties searched (case-insensitive contains, evaluated here). */
   searchable?: string[];

@@ -1,0 +1,63 @@
+/**
+ * The gateway as an express app without `listen()`: what supertest drives in the specs and `server.ts` serves.
+ */
+import express, { type Express } from 'express';
+import { BitbucketClient } from './bitbucket';
+import type { GatewayConfig } from './config';
+import { buildEdmModel } from './entity-sets/to-edm-model';
+import { createErrorMiddleware } from './http/error-middleware';
+import { createODataRouter } from './http/odata-router';
+import { countUpstreamRequest, requestContext } from './http/request-context';
+import { createLogger, type Logger } from './logger';
+import { ODataError } from './odata/errors';
+
+export interface AppOptions {
+  config: GatewayConfig;
+  logger?: Logger;
+  /** Injected in tests to observe upstream calls; built from the config otherwise. */
+  client?: BitbucketClient;
+}
+
+export function createApp({ config, logger = createLogger(config.logLevel), client }: AppOptions): Express {
+  const upstream =
+    client ??
+    new BitbucketClient({
+      baseUrl: config.bitbucketApiUrl,
+      timeoutMs: config.upstreamTimeoutMs,
+      maxRetries: config.upstreamMaxRetries,
+      maxRetryAfterSeconds: config.maxRetryAfterSeconds,
+      backoffBaseMs: 200,
+      userAgent: 'bitbucket-odata/0.1',
+      onRequest: (event) => {
+        countUpstreamRequest();
+        logger.debug('upstream request', { method: event.method, url: event.url, status: event.status, attempt: event.attempt, ms: event.durationMs });
+      },
+    });
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.set('trust proxy', false);
+
+  // Count upstream calls per request and report them just before the headers go out.
+  app.use((req, res, next) => {
+    const store = { upstreamRequests: 0 };
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => typeof res;
+    res.writeHead = ((...args: unknown[]) => {
+      if (!res.headersSent) res.setHeader('X-Upstream-Requests', String(store.upstreamRequests));
+      return writeHead(...args);
+    }) as typeof res.writeHead;
+    requestContext.run(store, next);
+  });
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use('/odata', (_req, res, next) => {
+    res.set('OData-Version', '4.0');
+    next();
+  });
+  app.use('/odata', createODataRouter({ config, client: upstream, model: buildEdmModel() }));
+  app.use((req, _res, next) => next(new ODataError('NotFound', { message: `Nothing at ${req.path}. The OData service root is /odata/.` })));
+  app.use(createErrorMiddleware(logger, config.upstreamTimeoutMs));
+  return app;
+}

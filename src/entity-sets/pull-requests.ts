@@ -1,0 +1,56 @@
+import { REPOSITORY_PARAM, WORKSPACE_PARAM } from './common-params';
+import type { EntitySetDefinition } from './model';
+
+/**
+ * Pull requests of a repository, in every state. Bitbucket's list shows only OPEN unless each state is named with a
+ * repeated `state=` parameter, and rejects `pagelen` above 50. Reviewers and participants are omitted from the list
+ * unless requested with `fields`, which the planner does when those columns are needed.
+ */
+export const pullRequests: EntitySetDefinition = {
+  name: 'PullRequests',
+  typeName: 'PullRequest',
+  description: 'Pull requests of a repository, in all states (OPEN, MERGED, DECLINED, SUPERSEDED).',
+  key: ['Workspace', 'RepositorySlug', 'Id'],
+  properties: [
+    { name: 'Workspace', type: 'Edm.String', nullable: false, source: { path: 'destination.repository.full_name', convert: 'full-name-owner' }, description: 'Workspace slug.' },
+    { name: 'RepositorySlug', type: 'Edm.String', nullable: false, source: { path: 'destination.repository.full_name', convert: 'full-name-slug' }, description: 'Repository slug.' },
+    { name: 'Id', type: 'Edm.Int32', nullable: false, source: 'id', description: 'Pull request number, unique per repository.', filter: { field: 'id', exact: ['eq', 'ne', 'gt', 'ge', 'lt', 'le'] }, sort: 'id' },
+    { name: 'Title', type: 'Edm.String', nullable: false, source: 'title', description: 'Title.', filter: { field: 'title', exact: [], containsSuperset: true } },
+    { name: 'Description', type: 'Edm.String', nullable: true, source: 'summary.raw', description: 'Description (raw Markdown).' },
+    { name: 'State', type: 'Edm.String', nullable: false, source: 'state', description: "'OPEN', 'MERGED', 'DECLINED' or 'SUPERSEDED'.", filter: { field: 'state', exact: ['eq', 'ne'] } },
+    { name: 'Draft', type: 'Edm.Boolean', nullable: true, source: 'draft', description: 'Whether the pull request is a draft.' },
+    { name: 'AuthorDisplayName', type: 'Edm.String', nullable: true, source: 'author.display_name', description: 'Display name of the author.' },
+    { name: 'AuthorUuid', type: 'Edm.String', nullable: true, source: 'author.uuid', description: 'UUID of the author.', filter: { field: 'author.uuid', exact: ['eq'] } },
+    { name: 'SourceBranch', type: 'Edm.String', nullable: true, source: 'source.branch.name', description: 'Branch the changes come from.', filter: { field: 'source.branch.name', exact: ['eq'] } },
+    { name: 'SourceCommitHash', type: 'Edm.String', nullable: true, source: 'source.commit.hash', description: 'Head commit of the source branch.' },
+    { name: 'SourceRepositoryFullName', type: 'Edm.String', nullable: true, source: 'source.repository.full_name', description: "Source repository ('workspace/slug'); differs for forks." },
+    { name: 'DestinationBranch', type: 'Edm.String', nullable: true, source: 'destination.branch.name', description: 'Branch the changes go into.', filter: { field: 'destination.branch.name', exact: ['eq'] } },
+    { name: 'DestinationCommitHash', type: 'Edm.String', nullable: true, source: 'destination.commit.hash', description: 'Commit of the destination branch.' },
+    { name: 'MergeCommitHash', type: 'Edm.String', nullable: true, source: 'merge_commit.hash', description: 'Merge commit, for merged pull requests.' },
+    { name: 'CloseSourceBranch', type: 'Edm.Boolean', nullable: true, source: 'close_source_branch', description: 'Whether the source branch is closed on merge.' },
+    { name: 'ClosedByDisplayName', type: 'Edm.String', nullable: true, source: 'closed_by.display_name', description: 'Who merged or declined it.' },
+    { name: 'Reason', type: 'Edm.String', nullable: true, source: 'reason', description: 'Reason given when declined.' },
+    { name: 'CommentCount', type: 'Edm.Int32', nullable: false, source: 'comment_count', description: 'Number of comments.', filter: { field: 'comment_count', exact: ['eq', 'ne', 'gt', 'ge', 'lt', 'le'] } },
+    { name: 'TaskCount', type: 'Edm.Int32', nullable: false, source: 'task_count', description: 'Number of open tasks.', filter: { field: 'task_count', exact: ['eq', 'ne', 'gt', 'ge', 'lt', 'le'] } },
+    { name: 'Reviewers', type: 'Edm.String', nullable: false, source: { path: 'reviewers', convert: 'join-display-names' }, description: 'Display names of the reviewers, comma-separated.', fields: ['reviewers.display_name'] },
+    { name: 'ApprovalCount', type: 'Edm.Int32', nullable: false, source: { path: 'participants', convert: 'count-where-approved' }, description: 'Number of participants who approved.', fields: ['participants.approved'] },
+    { name: 'CreatedOn', type: 'Edm.DateTimeOffset', nullable: false, source: 'created_on', description: 'Creation time (UTC).', filter: { field: 'created_on', exact: ['gt', 'ge', 'lt', 'le'] }, sort: 'created_on' },
+    { name: 'UpdatedOn', type: 'Edm.DateTimeOffset', nullable: false, source: 'updated_on', description: 'Last update time (UTC).', filter: { field: 'updated_on', exact: ['gt', 'ge', 'lt', 'le'] }, sort: 'updated_on' },
+  ],
+  navigation: [{ name: 'Repository', target: 'Repositories', collection: false, constraints: { Workspace: 'Workspace', Slug: 'RepositorySlug' } }],
+  list: {
+    path: '/repositories/{workspace}/{repo_slug}/pullrequests',
+    params: [WORKSPACE_PARAM, REPOSITORY_PARAM],
+    maxPagelen: 50,
+    supportsQuery: true,
+    supportsSort: true,
+    supportsPageNumber: true,
+    reportsSize: true,
+    fixedQuery: { state: ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED'] },
+  },
+  get: {
+    path: '/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}',
+    params: [WORKSPACE_PARAM, REPOSITORY_PARAM, { name: 'pull_request_id', property: 'Id' }],
+  },
+  searchable: ['Title', 'Description'],
+};

@@ -1,0 +1,40 @@
+/**
+ * Derive the OData-facing model from the declarations. The OData layer (metadata, validation, serialization) sees
+ * only this; routes, BBQL fields and Bitbucket paths stay behind in the declarations.
+ */
+import type { EdmEntitySet, EdmModel } from '../odata/edm';
+import type { EntitySetDefinition } from './model';
+import { ENTITY_SETS } from './registry';
+
+export const NAMESPACE = 'Bitbucket';
+
+export function toEdmEntitySet(def: EntitySetDefinition): EdmEntitySet {
+  const list = def.list;
+  return {
+    name: def.name,
+    typeName: def.typeName,
+    description: def.description,
+    key: def.key,
+    properties: def.properties.map(({ name, type, nullable, description, readOnly }) => ({ name, type, nullable, description, readOnly })),
+    navigation: (def.navigation ?? []).map((nav) => ({ ...nav })),
+    singleton: def.singleton === true,
+    capabilities: {
+      countable: !def.singleton,
+      topSupported: !def.singleton,
+      skipSupported: !def.singleton,
+      searchable: (def.searchable ?? []).length > 0,
+      insertable: false,
+      updatable: false,
+      deletable: false,
+      // Every route parameter either fans out or is required; required ones must be fixed by the query.
+      requiredProperties: (list?.params ?? []).filter((param) => !param.fanOut).map((param) => param.property),
+      pushdownFilterable: list?.supportsQuery ? def.properties.filter((p) => p.filter).map((p) => p.name) : [],
+      pushdownSortable: list?.supportsSort ? def.properties.filter((p) => p.sort).map((p) => p.name) : [],
+    },
+    actions: [],
+  };
+}
+
+export function buildEdmModel(definitions: readonly EntitySetDefinition[] = ENTITY_SETS): EdmModel {
+  return { namespace: NAMESPACE, containerName: 'Container', entitySets: definitions.map(toEdmEntitySet) };
+}

@@ -1,0 +1,39 @@
+/**
+ * Every failure leaves as an OData JSON error. Known errors keep their status; Bitbucket failures are mapped by
+ * kind; anything else is a 500 with a reference id that is logged (the details never reach the client).
+ */
+import { randomUUID } from 'node:crypto';
+import type { ErrorRequestHandler } from 'express';
+import { UpstreamError } from '../bitbucket';
+import { ODataError } from '../odata/errors';
+import type { Logger } from '../logger';
+import { upstreamToODataError } from './upstream-to-odata-error';
+
+/** Body-parser and express errors carry a 4xx `status`; they are the client's fault. */
+function isClientHttpError(error: unknown): error is { status: number; message: string } {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+export function createErrorMiddleware(logger: Logger, upstreamTimeoutMs: number): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    let odata: ODataError;
+    if (error instanceof ODataError) {
+      odata = error;
+    } else if (error instanceof UpstreamError) {
+      odata = upstreamToODataError(error, upstreamTimeoutMs);
+      logger.warn('upstream failure', { kind: error.kind, status: error.status, upstreamUrl: error.url, path: req.path });
+    } else if (isClientHttpError(error)) {
+      odata = new ODataError('BadRequest', { message: error.message }, { status: error.status });
+    } else {
+      const reference = randomUUID();
+      odata = new ODataError('Internal', { reference });
+      logger.error('unhandled error', { reference, path: req.path, error: error instanceof Error ? error.stack : String(error) });
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(odata.status).set(odata.headers).set('Content-Type', 'application/json;charset=utf-8').send(JSON.stringify(odata.toJSON()));
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * The OData service: HTTP → parse URL → validate → plan + execute → serialize. This file only dispatches; each
+ * stage lives in its own module.
+ */
+import { Router, type Request, type Response } from 'express';
+import type { BitbucketClient } from '../bitbucket';
+import type { GatewayConfig } from '../config';
+import type { Expr, ODataQuery, ResourcePath, Row } from '../odata/ast';
+import type { EdmModel } from '../odata/edm';
+import { ODataError } from '../odata/errors';
+import { validateQuery } from '../odata/evaluate';
+import { buildCsdlXml, buildServiceDocument } from '../odata/metadata';
+import { parseQueryOptions, parseResourcePath } from '../odata/parse';
+import { parseMetadataLevel, serializeCollection, serializeEntity, serializeProperty } from '../odata/serialize';
+import { findDefinition } from '../entity-sets/registry';
+import type { EntitySetDefinition } from '../entity-sets/model';
+import { edmOf, executeCount, executeQuery } from '../plan/execute-query';
+import type { ExecutionContext } from '../plan/execution-context';
+import { credentialFromRequest, credentialIdentity } from './credentials';
+import { pageWindow, preferredPageSize } from './paging';
+import { resolveTarget, type ReadTarget } from './resolve-target';
+import { issueSkiptoken, readSkiptoken } from './skiptoken';
+
+export interface ODataRouterDeps {
+  config: GatewayConfig;
+  client: BitbucketClient;
+  model: EdmModel;
+}
+
+function and(a: Expr | undefined, b: Expr | undefined): Expr | undefined {
+  return a && b ? { kind: 'and', left: a, right: b } : (a ?? b);
+}
+
+function serviceRootOf(req: Request, config: GatewayConfig): string {
+  const base = config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+  return `${base}${req.baseUrl}/`;
+}
+
+function rawQueryOf(req: Request): string {
+  const index = req.originalUrl.indexOf('?');
+  return index < 0 ? '' : req.originalUrl.slice(index + 1);
+}
+
+/** Every query option except `$skiptoken`, for binding the token to the query it continues. */
+function queryBinding(raw: string): string {
+  return raw
+    .split('&')
+    .filter((part) => part && !/^(%24|\$)skiptoken=/i.test(part))
+    .sort()
+    .join('&');
+}
+
+function sendJson(res: Response, body: unknown, metadataLevel: string): void {
+  res.set('Content-Type', `application/json;odata.metadata=${metadataLevel};odata.streaming=true;charset=utf-8`);
+  res.send(JSON.stringify(body));
+}
+
+/** Options that make no sense on one entity (OData 4.01 Part 2 §5: they apply to collections). */
+function rejectCollectionOptions(query: ODataQuery): void {
+  const given = [
+    query.filter && '$filter',
+    query.orderby.length > 0 && '$orderby',
+    query.top !== undefined && '$top',
+    query.skip !== undefined && '$skip',
+    query.count && '$count',
+    query.search !== undefined && '$search',
+    query.skiptoken !== undefined && '$skiptoken',
+  ].filter(Boolean);
+  if (given.length > 0) {
+    throw new ODataError('InvalidQueryOption', { option: given.join(', '), reason: 'it applies to collections, and this URL addresses a single entity' });
+  }
+}
+
+export function createODataRouter({ config, client, model }: ODataRouterDeps): Router {
+  const router = Router();
+  const csdl = buildCsdlXml(model);
+  const limits = { maxFilterLength: config.maxFilterLength, maxDepth: config.maxFilterDepth, maxTop: config.maxTop };
+
+  function context(req: Request): ExecutionContext {
+    return {
+      client,
+      credential: credentialFromRequest(req, config),
+      limits: { maxFanOut: config.maxFanOut, fanOutConcurrency: config.fanOutConcurrency },
+      now: new Date(),
+    };
+  }
+
+  async function readEntity(req: Request, res: Response, target: ReadTarget, query: ODataQuery, level: ReturnType<typeof parseMetadataLevel>) {
+    rejectCollectionOptions(query);
+    const ctx = context(req);
+    const result = await executeQuery(target.def, { ...query, filter: target.implied, orderby: [], count: false, top: 1 }, ctx);
+    const row = result.rows[0];
+    if (!row) throw new ODataError('EntityNotFound', { type: target.def.typeName, key: req.path.slice(1) });
+    sendEntityOrProperty(req, res, target.def, target, row, query, level);
+  }
+
+  function sendEntityOrProperty(req: Request, res: Response, def: EntitySetDefinition, target: Pick<ReadTarget, 'property'>, row: Row, query: ODataQuery, level: ReturnType<typeof parseMetadataLevel>) {
+    const edm = edmOf(def);
+    const serviceRoot = serviceRootOf(req, config);
+    if (target.property) {
+      const property = edm.properties.find((p) => p.name === target.property?.name);
+      if (!property) {
+        throw new ODataError('UnknownProperty', { property: target.property.name, type: def.typeName, available: edm.properties.map((p) => p.name).join(', ') });
+      }
+      const value = row[property.name];
+      if (target.property.value) {
+        if (value === null) {
+          res.status(204).end();
+          return;
+        }
+        res.type('text/plain; charset=utf-8').send(String(value));
+        return;
+      }
+      sendJson(res, serializeProperty({ set: edm, row, property: property.name, level, serviceRoot }), level);
+      return;
+    }
+    sendJson(res, serializeEntity({ set: edm, row, level, serviceRoot, select: query.select }), level);
+  }
+
+  async function readCollection(req: Request, res: Response, target: ReadTarget, query: ODataQuery, raw: string, level: ReturnType<typeof parseMetadataLevel>) {
+    const ctx = context(req);
+    const edm = edmOf(target.def);
+    const filter = and(target.implied, query.filter);
+    const binding = { resource: req.path, query: queryBinding(raw), credential: credentialIdentity(ctx.credential) };
+    const offset = query.skiptoken ? readSkiptoken(config.skiptokenSecret, query.skiptoken, binding) : 0;
+    const preferred = preferredPageSize(req.get('prefer'));
+    const pageSize = Math.min(preferred ?? config.maxPageSize, config.maxPageSize);
+    if (preferred !== undefined) res.set('Preference-Applied', `odata.maxpagesize=${pageSize}`);
+    const window = pageWindow({ ...query, filter }, offset, pageSize);
+    const result = await executeQuery(target.def, window.query, ctx);
+    let rows = result.rows;
+    let nextLink: string | undefined;
+    if (rows.length > window.pageSize) {
+      rows = rows.slice(0, window.pageSize);
+      const token = issueSkiptoken(config.skiptokenSecret, offset + window.pageSize, binding);
+      const kept = raw.split('&').filter((part) => part && !/^(%24|\$)skiptoken=/i.test(part));
+      kept.push(`$skiptoken=${encodeURIComponent(token)}`);
+      nextLink = `${serviceRootOf(req, config).replace(/\/$/, '')}${req.path}?${kept.join('&')}`;
+    }
+    if (target.parent && rows.length === 0 && offset === 0) await assertParentExists(target, ctx);
+    const serviceRoot = serviceRootOf(req, config);
+    sendJson(res, serializeCollection({ set: edm, rows, level, serviceRoot, select: query.select, count: result.count, nextLink, contextPath: target.resourceText }), level);
+  }
+
+  async function assertParentExists(target: ReadTarget, ctx: ExecutionContext): Promise<void> {
+    if (!target.parent) return;
+    const parent = await executeQuery(target.parent.def, { filter: target.parent.implied, orderby: [], count: false, top: 1 }, ctx);
+    if (parent.rows.length === 0) throw new ODataError('EntityNotFound', { type: target.parent.def.typeName, key: 'given in the URL' });
+  }
+
+  router.all('/{*path}', async (req, res) => {
+    const raw = rawQueryOf(req);
+    const resource: ResourcePath = parseResourcePath(req.path.replace(/^\//, ''));
+    if (resource.kind === 'metadata') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new ODataError('MethodNotAllowed', { method: req.method, resource: '$metadata', reason: 'it is read-only' });
+      res.set('Content-Type', 'application/xml;charset=utf-8').send(csdl);
+      return;
+    }
+    if (resource.kind === 'batch') throw new ODataError('NotImplemented', { feature: '$batch', hint: 'Send each request on its own.' });
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      throw new ODataError('NotImplemented', { feature: `${req.method} (writes)`, hint: 'This version of the gateway is read-only.' });
+    }
+    const query = parseQueryOptions(raw, limits);
+    const level = parseMetadataLevel(req.get('accept'), query.format);
+    if (resource.kind === 'service-document') {
+      sendJson(res, buildServiceDocument(model, serviceRootOf(req, config)), level);
+      return;
+    }
+    if (resource.kind === 'singleton') {
+      const def = findDefinition(resource.name);
+      if (!def?.singleton) throw new ODataError('EntitySetNotFound', { name: resource.name, serviceRoot: serviceRootOf(req, config) });
+      validateQuery(query, edmOf(def));
+      rejectCollectionOptions(query);
+      const result = await executeQuery(def, { orderby: [], count: false }, context(req));
+      const row = result.rows[0];
+      if (!row) throw new ODataError('NotFound', { message: `${def.name} is not available for this credential.` });
+      sendEntityOrProperty(req, res, def, { property: resource.property }, row, query, level);
+      return;
+    }
+    const target = resolveTarget(resource);
+    if (target.action) throw new ODataError('NotImplemented', { feature: `Action ${target.action}`, hint: 'Actions arrive with write support.' });
+    validateQuery(query, edmOf(target.def));
+    if (target.count) {
+      if (query.top !== undefined || query.skip !== undefined || query.orderby.length > 0) {
+        throw new ODataError('InvalidQueryOption', { option: '$top/$skip/$orderby', reason: '/$count counts the whole collection; only $filter and $search apply' });
+      }
+      const ctx = context(req);
+      const count = await executeCount(target.def, { ...query, filter: and(target.implied, query.filter) }, ctx);
+      res.type('text/plain; charset=utf-8').send(String(count));
+      return;
+    }
+    if (target.single) {
+      await readEntity(req, res, target, query, level);
+      return;
+    }
+    if (target.property) throw new ODataError('InvalidUrl', { reason: 'a property can only follow a single entity; add a key predicate' });
+    await readCollection(req, res, target, query, raw, level);
+  });
+  return router;
+}

@@ -1,0 +1,112 @@
+/**
+ * Turn a parsed resource path into what to read: the entity set definition, the filter implied by key predicates
+ * and navigation, and whether one entity or a collection is addressed.
+ */
+import type { Expr, KeyValues, LiteralValue, ResourcePath } from '../odata/ast';
+import { ODataError } from '../odata/errors';
+import type { EntitySetDefinition, NavigationDefinition } from '../entity-sets/model';
+import { findDefinition } from '../entity-sets/registry';
+
+export interface ReadTarget {
+  def: EntitySetDefinition;
+  /** Conjunction of `Property eq value` implied by keys and navigation constraints. */
+  implied?: Expr;
+  /** A single entity is addressed (by key, or a single-valued navigation). */
+  single: boolean;
+  /** For navigation: the parent entity, which must exist even when the child collection is empty. */
+  parent?: { def: EntitySetDefinition; implied: Expr };
+  /** Canonical path text for context URLs and skiptoken binding. */
+  resourceText: string;
+  property?: { name: string; value: boolean };
+  count: boolean;
+  action?: string;
+}
+
+function literalFor(def: EntitySetDefinition, property: string, value: LiteralValue): Expr {
+  const declared = def.properties.find((p) => p.name === property);
+  if (!declared) throw new ODataError('InvalidKey', { entitySet: def.name, reason: `'${property}' is not a key property`, expected: def.key.join(',') });
+  return { kind: 'literal', type: value === null ? 'null' : declared.type, value };
+}
+
+function eq(def: EntitySetDefinition, property: string, value: LiteralValue): Expr {
+  return { kind: 'compare', op: 'eq', left: { kind: 'property', name: property }, right: literalFor(def, property, value) };
+}
+
+function and(exprs: Expr[]): Expr | undefined {
+  return exprs.reduce<Expr | undefined>((acc, expr) => (acc ? { kind: 'and', left: acc, right: expr } : expr), undefined);
+}
+
+const NUMERIC = new Set(['Edm.Int32', 'Edm.Int64', 'Edm.Double', 'Edm.Decimal']);
+
+/** Check a key predicate names exactly the key properties with values of their types. */
+export function keyFilter(def: EntitySetDefinition, key: KeyValues, keyProperties: string[] = def.key): Expr {
+  const names = Object.keys(key);
+  const expected = keyProperties.map((name) => `${name}=${def.properties.find((p) => p.name === name)?.type === 'Edm.String' ? "'…'" : '…'}`).join(',');
+  // A single unnamed value (`Projects('X')`) is allowed only when one key property remains.
+  if (names.length === 1 && names[0] === '' && keyProperties.length === 1) return keyFilter(def, { [keyProperties[0]]: key[''] }, keyProperties);
+  const missing = keyProperties.filter((name) => !(name in key));
+  const extra = names.filter((name) => !keyProperties.includes(name));
+  if (missing.length > 0 || extra.length > 0) {
+    throw new ODataError('InvalidKey', {
+      entitySet: def.name,
+      reason: [missing.length ? `missing ${missing.join(', ')}` : '', extra.length ? `unknown ${extra.join(', ')}` : ''].filter(Boolean).join('; '),
+      expected,
+    });
+  }
+  return and(
+    keyProperties.map((name) => {
+      const type = def.properties.find((p) => p.name === name)?.type;
+      const value = key[name];
+      const fits = type === 'Edm.String' ? typeof value === 'string' : NUMERIC.has(type ?? '') ? typeof value === 'number' : value !== null;
+      if (!fits) throw new ODataError('InvalidKey', { entitySet: def.name, reason: `${name} must be of type ${type}`, expected });
+      return eq(def, name, value);
+    }),
+  ) as Expr;
+}
+
+function navigationOf(def: EntitySetDefinition, name: string): NavigationDefinition {
+  const nav = def.navigation?.find((n) => n.name === name);
+  if (!nav) {
+    const available = (def.navigation ?? []).map((n) => n.name).join(', ') || 'none';
+    throw new ODataError('NotFound', { message: `${def.typeName} has no navigation property '${name}'. Navigation properties: ${available}.` });
+  }
+  return nav;
+}
+
+/** `Workspaces('acme-dev')` → `{ Slug: 'acme-dev' }` when the key has one property. */
+function namedKey(def: EntitySetDefinition, key: KeyValues | undefined): KeyValues | undefined {
+  if (key && Object.keys(key).length === 1 && '' in key && def.key.length === 1) return { [def.key[0]]: key[''] };
+  return key;
+}
+
+export function resolveTarget(parsed: Extract<ResourcePath, { kind: 'entity-set' }>): ReadTarget {
+  const def = findDefinition(parsed.entitySet);
+  if (!def || def.singleton) throw new ODataError('EntitySetNotFound', { name: parsed.entitySet, serviceRoot: 'the service root' });
+  const path = { ...parsed, key: namedKey(def, parsed.key) };
+  const common = { property: path.property, count: path.count, action: path.action };
+  if (!path.navigation) {
+    const implied = path.key ? keyFilter(def, path.key) : undefined;
+    return { def, implied, single: path.key !== undefined, resourceText: path.entitySet, ...common };
+  }
+  if (!path.key) throw new ODataError('InvalidUrl', { reason: `navigation from ${def.name} needs a key predicate first` });
+  const parentImplied = keyFilter(def, path.key);
+  const nav = navigationOf(def, path.navigation.property);
+  const target = findDefinition(nav.target);
+  if (!target) throw new Error(`Navigation target ${nav.target} is not declared`);
+  const constraintExprs = Object.entries(nav.constraints).map(([targetProperty, sourceProperty]) => eq(target, targetProperty, path.key?.[sourceProperty] ?? null));
+  let single = !nav.collection;
+  if (path.navigation.key) {
+    if (!nav.collection) throw new ODataError('InvalidUrl', { reason: `${nav.name} is a single entity; it takes no key` });
+    const remaining = target.key.filter((name) => !(name in nav.constraints));
+    constraintExprs.push(keyFilter(target, path.navigation.key, remaining));
+    single = true;
+  }
+  return {
+    def: target,
+    implied: and(constraintExprs),
+    single,
+    parent: { def, implied: parentImplied },
+    resourceText: `${path.entitySet}/${nav.name}`,
+    ...common,
+  };
+}

@@ -1,0 +1,261 @@
+/**
+ * Run a planned query against Bitbucket and finish it here.
+ *
+ * The pipeline order is OData's (4.01 Part 1 §11.2.6.7... and Part 2 §5.1): filter ($filter, $search) → order
+ * ($orderby, then the key, so paging is deterministic) → count (before paging) → skip → top. Bitbucket narrows
+ * (path parameters, `q`), may pre-order within one stream (`sort`), and may cut reading short; the full filter and
+ * order are always re-applied here, so pushdown can never change the answer.
+ */
+import { bitbucketPath, UpstreamError, type BitbucketPage, type UpstreamQuery } from '../bitbucket';
+import type { Expr, ODataQuery, OrderByItem, Row } from '../odata/ast';
+import type { EdmEntitySet } from '../odata/edm';
+import { ODataError } from '../odata/errors';
+import { compareRows, compileFilter, matchesSearch } from '../odata/evaluate';
+import type { EntitySetDefinition, ListRoute } from '../entity-sets/model';
+import { findDefinition } from '../entity-sets/registry';
+import { toEdmEntitySet } from '../entity-sets/to-edm-model';
+import type { ExecutionContext } from './execution-context';
+import { mapWithConcurrency } from './map-with-concurrency';
+import { planQuery, type QueryPlan } from './plan-query';
+import { resolveStreams, type StreamParams } from './resolve-streams';
+import { rowFromItem } from './row-from-item';
+
+export interface QueryResult {
+  /** The answer's rows after filter, order, skip and top (not projected: the serializer applies `$select`). */
+  rows: Row[];
+  /** Total matching rows before skip/top, when `$count` asked for it. */
+  count?: number;
+}
+
+const edmCache = new WeakMap<EntitySetDefinition, EdmEntitySet>();
+export function edmOf(def: EntitySetDefinition): EdmEntitySet {
+  let edm = edmCache.get(def);
+  if (!edm) edmCache.set(def, (edm = toEdmEntitySet(def)));
+  return edm;
+}
+
+/** One upstream stream: its parameters, a lazy iterator of accepted rows, and the `size` Bitbucket reported. */
+interface RowStream {
+  params: StreamParams;
+  size?: number;
+  /** Rows the stream skipped upstream by starting at a later page. */
+  skippedUpstream: number;
+  next(): Promise<Row | undefined>;
+  peek(): Promise<Row | undefined>;
+}
+
+function upstreamListQuery(list: ListRoute, plan: QueryPlan, pagelen: number, page?: number): UpstreamQuery {
+  const query: UpstreamQuery = { ...list.fixedQuery, pagelen };
+  if (plan.bbql.q) query.q = plan.bbql.q;
+  if (plan.upstreamSort) query.sort = `${plan.upstreamSort.direction === 'desc' ? '-' : ''}${plan.upstreamSort.field}`;
+  if (plan.listFields) query.fields = plan.listFields;
+  if (page !== undefined && page > 1) query.page = String(page);
+  return query;
+}
+
+function openStream(
+  def: EntitySetDefinition,
+  list: ListRoute,
+  plan: QueryPlan,
+  params: StreamParams,
+  accept: (row: Row) => boolean,
+  ctx: ExecutionContext,
+  paging: { pagelen: number; startPage: number },
+): RowStream {
+  const pages = ctx.client.pages<unknown>(bitbucketPath(list.path, params), upstreamListQuery(list, plan, paging.pagelen, paging.startPage), ctx.credential, ctx.signal);
+  let buffer: Row[] = [];
+  let done = false;
+  const stream: RowStream = {
+    params,
+    skippedUpstream: (paging.startPage - 1) * paging.pagelen,
+    async peek() {
+      while (buffer.length === 0 && !done) {
+        const result = await pages.next();
+        if (result.done) {
+          done = true;
+          break;
+        }
+        const page: BitbucketPage<unknown> = result.value;
+        if (typeof page.size === 'number') stream.size = page.size;
+        buffer = page.values.map((item) => rowFromItem(def, item, params)).filter(accept);
+      }
+      return buffer[0];
+    },
+    async next() {
+      const row = await stream.peek();
+      buffer.shift();
+      return row;
+    },
+  };
+  return stream;
+}
+
+async function drain(stream: RowStream, into: Row[]): Promise<void> {
+  for (let row = await stream.next(); row; row = await stream.next()) into.push(row);
+}
+
+/** Total order comparator and the prefix comparator up to the first item Bitbucket sorts. */
+function comparators(plan: QueryPlan, edm: EdmEntitySet): { full: (a: Row, b: Row) => number; prefix?: (a: Row, b: Row) => number } {
+  const full = compareRows(plan.order, plan.def.key, edm);
+  if (!plan.upstreamSort) return { full };
+  const cut = plan.order.findIndex((item) => item.property === plan.upstreamSort?.property);
+  const prefixItems: OrderByItem[] = plan.order.slice(0, cut + 1);
+  return { full, prefix: compareRows(prefixItems, [], edm) };
+}
+
+/** True when no two rows share the prefix value: the sorted property is the key's last part within one stream. */
+function prefixIsUnique(plan: QueryPlan): boolean {
+  const sorted = plan.upstreamSort?.property;
+  if (!sorted) return false;
+  return plan.def.key.every((property) => property === sorted || plan.streamConstant.includes(property));
+}
+
+/**
+ * Read rows in prefix order (streams merged) until `need` rows are in hand and the next row starts a new prefix
+ * value (rows tied on the prefix may still reorder under the full order, so all of them are read).
+ */
+async function collectSorted(streams: RowStream[], prefix: (a: Row, b: Row) => number, need: number, ctx: ExecutionContext): Promise<Row[]> {
+  const collected: Row[] = [];
+  if (need <= 0) return collected;
+  const heads = await mapWithConcurrency(streams, ctx.limits.fanOutConcurrency, (stream) => stream.peek());
+  const live = streams.map((stream, index) => ({ stream, head: heads[index] })).filter((entry) => entry.head !== undefined);
+  while (live.length > 0) {
+    let best = 0;
+    for (let i = 1; i < live.length; i++) if (prefix(live[i].head as Row, live[best].head as Row) < 0) best = i;
+    const entry = live[best];
+    const row = entry.head as Row;
+    if (collected.length >= need && prefix(row, collected[collected.length - 1]) !== 0) break;
+    collected.push(row);
+    await entry.stream.next();
+    entry.head = await entry.stream.peek();
+    if (entry.head === undefined) live.splice(best, 1);
+  }
+  return collected;
+}
+
+/**
+ * When the order starts with every property that is constant within a stream (e.g. the default key order
+ * Workspace, RepositorySlug, Id), the streams themselves are ordered: read them one after another and stop as soon
+ * as enough rows are in hand, instead of opening every stream to merge them.
+ */
+async function collectInOrder(
+  plan: QueryPlan,
+  list: ListRoute,
+  streams: RowStream[],
+  prefix: (a: Row, b: Row) => number,
+  need: number,
+  ctx: ExecutionContext,
+  edm: EdmEntitySet,
+): Promise<Row[]> {
+  const sortedAt = plan.order.findIndex((item) => item.property === plan.upstreamSort?.property);
+  const leading = plan.order.slice(0, sortedAt);
+  const sequential = streams.length > 1 && plan.streamConstant.every((property) => leading.some((item) => item.property === property));
+  if (!sequential) return collectSorted(streams, prefix, need, ctx);
+  const byStream = compareRows(leading, [], edm);
+  const constants = (stream: RowStream): Row =>
+    Object.fromEntries(list.params.map((param) => [param.property, stream.params[param.name] ?? null]));
+  const ordered = [...streams].sort((a, b) => byStream(constants(a), constants(b)));
+  const rows: Row[] = [];
+  for (const stream of ordered) {
+    if (rows.length >= need) break;
+    rows.push(...(await collectSorted([stream], prefix, need - rows.length, ctx)));
+  }
+  return rows;
+}
+
+async function countStream(def: EntitySetDefinition, list: ListRoute, plan: QueryPlan, stream: RowStream, ctx: ExecutionContext): Promise<number> {
+  if (stream.size !== undefined) return stream.size;
+  const query: UpstreamQuery = { ...upstreamListQuery(list, plan, 1), fields: 'size' };
+  const page = await ctx.client.get<BitbucketPage<unknown>>(bitbucketPath(list.path, stream.params), query, ctx.credential, ctx.signal);
+  return page.size ?? 0;
+}
+
+function finish(rows: Row[], query: ODataQuery, full: (a: Row, b: Row) => number, skippedUpstream: number, count: number | undefined): QueryResult {
+  rows.sort(full);
+  const skip = Math.max(0, (query.skip ?? 0) - skippedUpstream);
+  const end = query.top === undefined ? undefined : skip + query.top;
+  return { rows: rows.slice(skip, end), ...(query.count ? { count: count ?? rows.length } : {}) };
+}
+
+async function readSingle(def: EntitySetDefinition, plan: QueryPlan, ctx: ExecutionContext): Promise<Row[]> {
+  const get = def.get;
+  if (!get) return [];
+  const params: StreamParams = {};
+  for (const param of get.params) params[param.name] = plan.fixedParams[param.name]?.[0] ?? '';
+  try {
+    const item = await ctx.client.get<unknown>(bitbucketPath(get.path, params), plan.getFields ? { fields: plan.getFields } : {}, ctx.credential, ctx.signal);
+    return [rowFromItem(def, item, params)];
+  } catch (error) {
+    if (error instanceof UpstreamError && error.kind === 'not-found') return [];
+    throw error;
+  }
+}
+
+export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, ctx: ExecutionContext): Promise<QueryResult> {
+  const edm = edmOf(def);
+  const plan = planQuery(def, query);
+  const filter = query.filter ? compileFilter(query.filter, edm, { now: ctx.now }) : () => true;
+  const search = query.search;
+  const searchable = def.searchable ?? [];
+  const accept = search ? (row: Row) => filter(row) && matchesSearch(row, search, searchable) : filter;
+  const { full, prefix } = comparators(plan, edm);
+
+  if (plan.useGet || !def.list) {
+    const rows = (await readSingle(def, plan, ctx)).filter(accept);
+    return finish(rows, query, full, 0, undefined);
+  }
+  const list = def.list;
+  const paramsList = await resolveStreams(plan, list.params, ctx, listParentValues);
+  if (paramsList.length === 0) return finish([], query, full, 0, query.count ? 0 : undefined);
+
+  const need = query.top === undefined ? undefined : (query.skip ?? 0) + query.top;
+  const sizeIsCount = plan.exact && list.reportsSize;
+  // Reading can stop early only when Bitbucket delivers each stream in (prefix) order and the count, if asked,
+  // comes from Bitbucket's `size` rather than from reading every row.
+  const earlyStop = need !== undefined && prefix !== undefined && (!query.count || sizeIsCount);
+  const unique = prefixIsUnique(plan);
+  const pagelen = earlyStop && plan.exact ? Math.max(1, Math.min(list.maxPagelen, need + (unique ? 0 : 1))) : list.maxPagelen;
+  // `$skip` becomes a later start page when one exact, uniquely ordered stream makes the skipped rows certain.
+  const pageSkip = earlyStop && plan.exact && unique && paramsList.length === 1 && list.supportsPageNumber && (query.skip ?? 0) >= pagelen;
+  const startPage = pageSkip ? Math.floor((query.skip ?? 0) / pagelen) + 1 : 1;
+
+  const streams = paramsList.map((params) => openStream(def, list, plan, params, accept, ctx, { pagelen, startPage }));
+  let rows: Row[];
+  if (earlyStop && prefix) {
+    const skippedUpstream = streams[0].skippedUpstream;
+    rows = await collectInOrder(plan, list, streams, prefix, need - skippedUpstream, ctx, edm);
+    const count = query.count ? (await mapWithConcurrency(streams, ctx.limits.fanOutConcurrency, (s) => countStream(def, list, plan, s, ctx))).reduce((a, b) => a + b, 0) : undefined;
+    return finish(rows, query, full, skippedUpstream, count);
+  }
+  const perStream = await mapWithConcurrency(streams, ctx.limits.fanOutConcurrency, async (stream) => {
+    const into: Row[] = [];
+    await drain(stream, into);
+    return into;
+  });
+  rows = perStream.flat();
+  return finish(rows, query, full, 0, undefined);
+}
+
+/** `$count` alone (`/$count`): from Bitbucket's `size` when exact, else by reading every row. */
+export async function executeCount(def: EntitySetDefinition, query: ODataQuery, ctx: ExecutionContext): Promise<number> {
+  const plan = planQuery(def, query);
+  const list = def.list;
+  if (list && !plan.useGet && plan.exact && list.reportsSize) {
+    const paramsList = await resolveStreams(plan, list.params, ctx, listParentValues);
+    const accept = () => true;
+    const sizes = await mapWithConcurrency(paramsList, ctx.limits.fanOutConcurrency, (params) =>
+      countStream(def, list, plan, openStream(def, list, plan, params, accept, ctx, { pagelen: 1, startPage: 1 }), ctx),
+    );
+    return sizes.reduce((a, b) => a + b, 0);
+  }
+  const result = await executeQuery(def, { ...query, top: undefined, skip: undefined, count: true, orderby: [] }, ctx);
+  return result.count ?? result.rows.length;
+}
+
+/** Fan-out: the values of one property of a parent entity set, through the same executor. */
+async function listParentValues(entitySet: string, filter: Expr | undefined, property: string, ctx: ExecutionContext): Promise<string[]> {
+  const parent = findDefinition(entitySet);
+  if (!parent) throw new ODataError('Internal', { reference: `fan-out ${entitySet}` });
+  const result = await executeQuery(parent, { filter, orderby: [], select: [property], count: false }, ctx);
+  return result.rows.map((row) => String(row[property]));
+}

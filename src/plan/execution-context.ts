@@ -1,0 +1,18 @@
+/** What one gateway request brings to the executor: the upstream client, the caller's credential and the limits. */
+import type { BitbucketClient, UpstreamCredential } from '../bitbucket';
+
+export interface ExecutionLimits {
+  /** Most upstream streams (repositories, workspaces) one query may fan out over. */
+  maxFanOut: number;
+  /** Upstream streams fetched at once during fan-out. */
+  fanOutConcurrency: number;
+}
+
+export interface ExecutionContext {
+  client: BitbucketClient;
+  credential: UpstreamCredential;
+  limits: ExecutionLimits;
+  /** `now()` for the whole request (OData: one value per request). */
+  now: Date;
+  signal?: AbortSignal;
+}

@@ -1,0 +1,154 @@
+/**
+ * The pushdown split: which parts of an OData query Bitbucket does (path parameters, `q`, `sort`, `fields`,
+ * `pagelen`) and which are done here. Pure: no I/O, so planner tests state both halves as data.
+ */
+import type { Expr, ODataQuery, OrderByItem } from '../odata/ast';
+import type { EntitySetDefinition, PropertyDefinition, RouteParameter } from '../entity-sets/model';
+import { sourcePaths } from './row-from-item';
+import { conjuncts, toBbql, type BbqlTranslation } from './to-bbql';
+
+export interface UpstreamSort {
+  property: string;
+  field: string;
+  direction: 'asc' | 'desc';
+}
+
+export interface QueryPlan {
+  def: EntitySetDefinition;
+  /** Route parameter name → the values the query allows (one stream per combination). Absent = fan out or required. */
+  fixedParams: Record<string, string[]>;
+  /** Use the single-entity route (all of its parameters fixed to one value each). */
+  useGet: boolean;
+  bbql: BbqlTranslation;
+  /** The total order of the answer: `$orderby`, then the key (OData paging needs a stable order). */
+  order: OrderByItem[];
+  /** Properties constant within one upstream stream (route parameters). */
+  streamConstant: string[];
+  /** The first order item Bitbucket can produce within a stream, when it can. */
+  upstreamSort?: UpstreamSort;
+  /** `fields=` for list and get routes, or undefined for Bitbucket's default representation. */
+  listFields?: string;
+  getFields?: string;
+  /** True when the rows Bitbucket returns are exactly the answer's rows (before order/skip/top). */
+  exact: boolean;
+}
+
+/** Values a conjunct fixes for a property: `P eq 'v'`, `'v' eq P`, `P in ('a','b')`. */
+function fixedValues(expr: Expr, property: string): string[] | undefined {
+  if (expr.kind === 'compare' && expr.op === 'eq') {
+    const [prop, lit] = expr.left.kind === 'property' ? [expr.left, expr.right] : [expr.right, expr.left];
+    if (prop.kind === 'property' && prop.name === property && lit.kind === 'literal' && lit.value !== null) return [String(lit.value)];
+  }
+  if (expr.kind === 'in' && expr.operand.kind === 'property' && expr.operand.name === property) {
+    if (expr.list.every((item) => item.kind === 'literal' && item.value !== null)) {
+      return expr.list.map((item) => String((item as { value: unknown }).value));
+    }
+  }
+  return undefined;
+}
+
+function intersect(a: string[] | undefined, b: string[]): string[] {
+  return a === undefined ? [...new Set(b)] : a.filter((value) => b.includes(value));
+}
+
+/** Fix route parameters from the filter's top-level conjuncts; returns the conjuncts consumed. */
+function fixParams(params: RouteParameter[], filter: Expr | undefined): { fixed: Record<string, string[]>; consumed: Set<Expr> } {
+  const fixed: Record<string, string[]> = {};
+  const consumed = new Set<Expr>();
+  for (const conjunct of conjuncts(filter)) {
+    for (const param of params) {
+      const values = fixedValues(conjunct, param.property);
+      if (values) {
+        fixed[param.name] = intersect(fixed[param.name], values);
+        consumed.add(conjunct);
+      }
+    }
+  }
+  return { fixed, consumed };
+}
+
+function totalOrder(query: ODataQuery, key: string[]): OrderByItem[] {
+  const order = [...query.orderby];
+  for (const property of key) if (!order.some((item) => item.property === property)) order.push({ property, direction: 'asc' });
+  return order;
+}
+
+/** Properties referenced anywhere in an expression. */
+export function referencedProperties(expr: Expr | undefined, into: Set<string> = new Set()): Set<string> {
+  if (!expr) return into;
+  switch (expr.kind) {
+    case 'property':
+      into.add(expr.name);
+      break;
+    case 'compare':
+    case 'and':
+    case 'or':
+    case 'arith':
+      referencedProperties(expr.left, into);
+      referencedProperties(expr.right, into);
+      break;
+    case 'not':
+    case 'negate':
+      referencedProperties(expr.operand, into);
+      break;
+    case 'in':
+      referencedProperties(expr.operand, into);
+      expr.list.forEach((item) => referencedProperties(item, into));
+      break;
+    case 'call':
+      expr.args.forEach((arg) => referencedProperties(arg, into));
+      break;
+    case 'literal':
+      break;
+  }
+  return into;
+}
+
+function fieldsFor(def: EntitySetDefinition, needed: Set<string>, prefix: string, envelope: string[]): string | undefined {
+  const paths = new Set<string>(envelope);
+  for (const property of def.properties) {
+    if (!needed.has(property.name)) continue;
+    for (const path of sourcePaths(property)) paths.add(prefix + path);
+  }
+  return [...paths].join(',');
+}
+
+export function planQuery(def: EntitySetDefinition, query: ODataQuery): QueryPlan {
+  const list = def.list;
+  const params = list?.params ?? def.get?.params ?? [];
+  const allParams = [...params, ...(def.get?.params ?? []).filter((p) => !params.some((q) => q.name === p.name))];
+  const { fixed, consumed } = fixParams(allParams, query.filter);
+
+  const getParams = def.get?.params ?? [];
+  const useGet = def.singleton === true || (def.get !== undefined && getParams.every((p) => fixed[p.name]?.length === 1));
+
+  // Conjuncts that fix list route parameters are honoured by the path; the rest may go into `q`.
+  const consumedByList = new Set([...consumed].filter((expr) => (list?.params ?? []).some((p) => fixedValues(expr, p.property))));
+  const bbql = list ? toBbql(def, query.filter, consumedByList) : { exact: true };
+  const streamConstant = (list?.params ?? []).map((p) => p.property);
+
+  const order = totalOrder(query, def.key);
+  const firstVarying = order.find((item) => !streamConstant.includes(item.property));
+  const sortProperty: PropertyDefinition | undefined = firstVarying && def.properties.find((p) => p.name === firstVarying.property);
+  const upstreamSort =
+    list?.supportsSort && sortProperty?.sort && !sortProperty.nullable && firstVarying
+      ? { property: sortProperty.name, field: sortProperty.sort, direction: firstVarying.direction }
+      : undefined;
+
+  const needed = new Set<string>([...def.key, ...order.map((o) => o.property), ...referencedProperties(query.filter)]);
+  for (const name of query.select ?? def.properties.map((p) => p.name)) needed.add(name);
+  if (query.search) for (const name of def.searchable ?? []) needed.add(name);
+
+  return {
+    def,
+    fixedParams: fixed,
+    useGet,
+    bbql,
+    order,
+    streamConstant,
+    upstreamSort,
+    listFields: list ? fieldsFor(def, needed, 'values.', ['next', 'size', 'page', 'pagelen']) : undefined,
+    getFields: def.get ? fieldsFor(def, needed, '', []) : undefined,
+    exact: bbql.exact && !query.search,
+  };
+}

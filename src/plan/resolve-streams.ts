@@ -1,0 +1,54 @@
+/**
+ * Expand a plan's route parameters into concrete upstream streams (one list call sequence each). A parameter fixed
+ * by the query takes its values; otherwise it fans out by listing the parent entity set (workspaces, then the
+ * repositories of each workspace), through the same executor, so fan-out obeys the same rules as any query.
+ */
+import type { Expr } from '../odata/ast';
+import { ODataError } from '../odata/errors';
+import { findDefinition } from '../entity-sets/registry';
+import type { RouteParameter } from '../entity-sets/model';
+import type { ExecutionContext } from './execution-context';
+import { mapWithConcurrency } from './map-with-concurrency';
+import type { QueryPlan } from './plan-query';
+
+export type StreamParams = Record<string, string>;
+
+/** Executes a query for a parent entity set; injected to avoid an import cycle with `execute-query.ts`. */
+export type ParentLister = (entitySet: string, filter: Expr | undefined, property: string, ctx: ExecutionContext) => Promise<string[]>;
+
+function eqFilter(pairs: Array<[string, string]>): Expr | undefined {
+  return pairs
+    .map(([property, value]): Expr => ({ kind: 'compare', op: 'eq', left: { kind: 'property', name: property }, right: { kind: 'literal', type: 'Edm.String', value } }))
+    .reduce<Expr | undefined>((acc, expr) => (acc ? { kind: 'and', left: acc, right: expr } : expr), undefined);
+}
+
+async function valuesFor(param: RouteParameter, partial: StreamParams, plan: QueryPlan, ctx: ExecutionContext, listParent: ParentLister): Promise<string[]> {
+  const fixed = plan.fixedParams[param.name];
+  if (fixed) return fixed;
+  if (!param.fanOut) {
+    throw new ODataError('MissingRequiredFilter', { entitySet: plan.def.name, properties: param.property });
+  }
+  const parent = findDefinition(param.fanOut.entitySet);
+  if (!parent) throw new Error(`Fan-out target ${param.fanOut.entitySet} is not declared`);
+  const pairs = Object.entries(param.fanOut.parentFilters ?? {}).map(([property, paramName]): [string, string] => [property, partial[paramName]]);
+  return listParent(param.fanOut.entitySet, eqFilter(pairs), param.fanOut.property, ctx);
+}
+
+export async function resolveStreams(plan: QueryPlan, params: RouteParameter[], ctx: ExecutionContext, listParent: ParentLister): Promise<StreamParams[]> {
+  let streams: StreamParams[] = [{}];
+  for (const param of params) {
+    const expanded = await mapWithConcurrency(streams, ctx.limits.fanOutConcurrency, async (partial) =>
+      (await valuesFor(param, partial, plan, ctx, listParent)).map((value) => ({ ...partial, [param.name]: value })),
+    );
+    streams = expanded.flat();
+    if (streams.length > ctx.limits.maxFanOut) {
+      throw new ODataError('FanOutTooWide', {
+        count: streams.length,
+        unit: param.fanOut?.entitySet.toLowerCase() ?? param.name,
+        limit: ctx.limits.maxFanOut,
+        properties: params.map((p) => p.property).join(' or '),
+      });
+    }
+  }
+  return streams;
+}

@@ -1,0 +1,68 @@
+/**
+ * Turn one Bitbucket JSON item into a flat OData row, following the declaration's source paths. This is the only
+ * place that knows how nested Bitbucket objects become spreadsheet columns.
+ */
+import type { LiteralValue, Row } from '../odata/ast';
+import type { EntitySetDefinition, PropertyDefinition, ValueConversion } from '../entity-sets/model';
+
+/** Read a dotted path; arrays are not traversed (conversions handle arrays explicitly). */
+export function readPath(item: unknown, path: string): unknown {
+  let current: unknown = item;
+  for (const segment of path.split('.')) {
+    if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+function convert(raw: unknown, conversion: ValueConversion): LiteralValue {
+  switch (conversion) {
+    case 'full-name-owner':
+    case 'full-name-slug': {
+      if (typeof raw !== 'string' || !raw.includes('/')) return null;
+      const slash = raw.indexOf('/');
+      return conversion === 'full-name-owner' ? raw.slice(0, slash) : raw.slice(slash + 1);
+    }
+    case 'array-length':
+      return Array.isArray(raw) ? raw.length : 0;
+    case 'count-where-approved':
+      return Array.isArray(raw) ? raw.filter((p) => readPath(p, 'approved') === true).length : 0;
+    case 'join-display-names':
+      return Array.isArray(raw)
+        ? raw
+            .map((entry) => readPath(entry, 'display_name'))
+            .filter((name): name is string => typeof name === 'string')
+            .join(', ')
+        : '';
+    case 'json':
+      return raw === undefined ? null : JSON.stringify(raw);
+  }
+}
+
+function primitive(raw: unknown): LiteralValue {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') return raw;
+  return JSON.stringify(raw);
+}
+
+export function propertyValue(property: PropertyDefinition, item: unknown, routeValues: Record<string, string>): LiteralValue {
+  const source = property.source;
+  if (typeof source === 'string') return primitive(readPath(item, source));
+  if ('routeParam' in source) return routeValues[source.routeParam] ?? null;
+  return convert(readPath(item, source.path), source.convert);
+}
+
+export function rowFromItem(def: EntitySetDefinition, item: unknown, routeValues: Record<string, string>): Row {
+  const row: Row = {};
+  for (const property of def.properties) row[property.name] = propertyValue(property, item, routeValues);
+  return row;
+}
+
+/** The Bitbucket JSON paths a property needs in a partial response (`fields=`). */
+export function sourcePaths(property: PropertyDefinition): string[] {
+  if (property.fields) return property.fields;
+  const source = property.source;
+  if (typeof source === 'string') return [source];
+  if ('routeParam' in source) return [];
+  return [source.path];
+}

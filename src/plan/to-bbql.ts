@@ -1,0 +1,123 @@
+/**
+ * Translate the parts of a `$filter` that Bitbucket can evaluate into BBQL (`q=`).
+ *
+ * The rule (STYLE.md §2, "pushdown narrows, the residual decides"): what goes up must select a SUPERSET of the rows
+ * the OData filter selects, and the whole filter is always re-checked here. `exact` reports whether the superset is
+ * the exact set, which is what lets `$count`, `$skip` and page sizes be taken from Bitbucket.
+ *
+ * - A top-level `and` is split into conjuncts; untranslatable conjuncts are dropped (dropping a conjunct widens).
+ * - An `or` goes up only when both sides translate (otherwise it is dropped whole).
+ * - `contains`/`startswith`/`endswith` go up as `~` (case-insensitive contains): a superset, never exact.
+ * - `not` never goes up: BBQL has no unary NOT, and negating null comparisons differs between the two languages.
+ */
+import type { ComparisonOperator, Expr } from '../odata/ast';
+import type { EntitySetDefinition, PropertyDefinition } from '../entity-sets/model';
+import { bbqlLiteral, bbqlString } from './bbql-literal';
+
+export interface BbqlTranslation {
+  /** BBQL text for `q=`, or undefined when nothing could be pushed. */
+  q?: string;
+  /** True when `q` selects exactly the rows the filter selects. */
+  exact: boolean;
+}
+
+interface Piece {
+  text: string;
+  exact: boolean;
+}
+
+const BBQL_OPERATOR: Record<ComparisonOperator, string> = { eq: '=', ne: '!=', gt: '>', ge: '>=', lt: '<', le: '<=' };
+const MIRRORED: Record<ComparisonOperator, ComparisonOperator> = { eq: 'eq', ne: 'ne', gt: 'lt', ge: 'le', lt: 'gt', le: 'ge' };
+
+function findProperty(def: EntitySetDefinition, expr: Expr): PropertyDefinition | undefined {
+  return expr.kind === 'property' ? def.properties.find((p) => p.name === expr.name) : undefined;
+}
+
+function translateComparison(def: EntitySetDefinition, expr: Extract<Expr, { kind: 'compare' }>): Piece | undefined {
+  let { op, left, right } = expr;
+  if (left.kind === 'literal' && right.kind === 'property') {
+    [left, right] = [right, left];
+    op = MIRRORED[op];
+  }
+  const property = findProperty(def, left);
+  if (!property?.filter || right.kind !== 'literal') return undefined;
+  const literalTypeFits = right.type === 'null' || right.type === property.type || (property.type === 'Edm.Int64' && right.type === 'Edm.Int32');
+  if (!literalTypeFits) return undefined;
+  const literal = bbqlLiteral(right.type === 'null' ? 'null' : property.type, right.value);
+  if (literal === undefined) return undefined;
+  if (property.filter.exact.includes(op)) return { text: `${property.filter.field} ${BBQL_OPERATOR[op]} ${literal}`, exact: true };
+  // Equality implies case-insensitive containment, so `~` is a superset of `eq` for a non-null string.
+  if (op === 'eq' && property.filter.containsSuperset && typeof right.value === 'string') {
+    return { text: `${property.filter.field} ~ ${bbqlString(right.value)}`, exact: false };
+  }
+  return undefined;
+}
+
+function translateCall(def: EntitySetDefinition, expr: Extract<Expr, { kind: 'call' }>): Piece | undefined {
+  if (!['contains', 'startswith', 'endswith'].includes(expr.name) || expr.args.length !== 2) return undefined;
+  const [subject, needle] = expr.args;
+  const property = findProperty(def, subject);
+  if (!property?.filter?.containsSuperset || needle.kind !== 'literal' || typeof needle.value !== 'string') return undefined;
+  return { text: `${property.filter.field} ~ ${bbqlString(needle.value)}`, exact: false };
+}
+
+function translateIn(def: EntitySetDefinition, expr: Extract<Expr, { kind: 'in' }>): Piece | undefined {
+  const pieces = expr.list.map((item) => translateComparison(def, { kind: 'compare', op: 'eq', left: expr.operand, right: item }));
+  if (pieces.length === 0 || pieces.some((piece) => piece === undefined)) return undefined;
+  return joinPieces(pieces as Piece[], 'OR');
+}
+
+function joinPieces(pieces: Piece[], joiner: 'AND' | 'OR'): Piece {
+  if (pieces.length === 1) return pieces[0];
+  return { text: `(${pieces.map((p) => p.text).join(` ${joiner} `)})`, exact: pieces.every((p) => p.exact) };
+}
+
+/** Translate one expression completely, or not at all. */
+function translateWhole(def: EntitySetDefinition, expr: Expr): Piece | undefined {
+  switch (expr.kind) {
+    case 'compare':
+      return translateComparison(def, expr);
+    case 'call':
+      return translateCall(def, expr);
+    case 'in':
+      return translateIn(def, expr);
+    case 'and': {
+      const left = translateWhole(def, expr.left);
+      const right = translateWhole(def, expr.right);
+      return left && right ? joinPieces([left, right], 'AND') : undefined;
+    }
+    case 'or': {
+      const left = translateWhole(def, expr.left);
+      const right = translateWhole(def, expr.right);
+      return left && right ? joinPieces([left, right], 'OR') : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Split a filter into its top-level `and` conjuncts. */
+export function conjuncts(expr: Expr | undefined): Expr[] {
+  if (!expr) return [];
+  return expr.kind === 'and' ? [...conjuncts(expr.left), ...conjuncts(expr.right)] : [expr];
+}
+
+/**
+ * Translate `filter` for `def`. `skip` lists conjuncts already honoured another way (route path parameters), which
+ * count as exact without going into `q`.
+ */
+export function toBbql(def: EntitySetDefinition, filter: Expr | undefined, skip: ReadonlySet<Expr> = new Set()): BbqlTranslation {
+  let exact = true;
+  const pieces: Piece[] = [];
+  for (const conjunct of conjuncts(filter)) {
+    if (skip.has(conjunct)) continue;
+    const piece = def.list?.supportsQuery ? translateWhole(def, conjunct) : undefined;
+    if (!piece) {
+      exact = false;
+      continue;
+    }
+    exact &&= piece.exact;
+    pieces.push(piece);
+  }
+  return { q: pieces.length > 0 ? pieces.map((p) => p.text).join(' AND ') : undefined, exact };
+}
