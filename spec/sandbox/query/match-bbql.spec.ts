@@ -175,8 +175,8 @@ describe('matchesBbql: type mismatches are 400', () => {
     expectSandboxError(() => matches(q), 400, message);
   });
 
-  it('does not look at values once the answer is known', () => {
-    // OR short-circuits like Bitbucket's SQL would not; we document the lazy check instead of pretending otherwise.
+  it('checks types lazily: a branch never evaluated reports nothing (README.md, known divergence)', () => {
+    // Bitbucket knows each field's type from its schema; the sandbox only sees values, so it checks when it compares.
     expect(matches('state = "OPEN" OR id = "x"')).toBe(true);
   });
 });

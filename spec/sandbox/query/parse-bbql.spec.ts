@@ -1,9 +1,9 @@
-import { parseBbql, type BbqlExpr } from '../../../sandbox/query';
+import { parseBbql, type BbqlExpr, type BbqlLiteral } from '../../../sandbox/query';
 import { bbqlString, expectSandboxError } from './expect-sandbox-error';
 
 const cmp = (path: string, operator: string, value: unknown): BbqlExpr => ({ kind: 'comparison', path, operator, value }) as BbqlExpr;
-const str = (value: string) => ({ type: 'string', value });
-const num = (text: string) => ({ type: 'number', value: Number(text), text });
+const str = (value: string): BbqlLiteral => ({ type: 'string', value });
+const num = (text: string): BbqlLiteral => ({ type: 'number', value: Number(text), text });
 
 describe('parseBbql: operators and literals', () => {
   it.each<[string, BbqlExpr]>([
