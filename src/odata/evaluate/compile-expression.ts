@@ -32,7 +32,7 @@ import {
   instantOf,
   parseDateTimeOffset,
 } from './temporal';
-import { INTEGER_TYPES, type EvaluationContext, type Evaluate, type ExprType } from './types';
+import { INTEGER_TYPES, NUMERIC_TYPES, type EvaluationContext, type Evaluate, type ExprType } from './types';
 import { comparisonKind, keyFunction, relationOnKeys, type ComparisonKey, type KeyKind } from './value-keys';
 
 interface Node {
@@ -76,7 +76,8 @@ function buildNode(expr: Expr, env: Environment): Node {
   const type = inferType(expr, env.entity);
   switch (expr.kind) {
     case 'literal': {
-      const value = expr.value;
+      // A parser may keep Int64/Decimal literals as text to preserve digits; we compute on doubles (see above).
+      const value = typeof expr.value === 'string' && NUMERIC_TYPES.has(type) ? Number(expr.value) : expr.value;
       return { type, evaluate: () => value, constant: true };
     }
     case 'property': {

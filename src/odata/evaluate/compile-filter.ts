@@ -19,7 +19,7 @@ export function requireBooleanFilter(expr: Expr, entity: EdmEntitySet): void {
     'TypeMismatch',
     {
       reason:
-        `The $filter expression must be Edm.Boolean, but ${describeTyped(expr, type)}. ` +
+        `The $filter expression must be Edm.Boolean, but got ${describeTyped(expr, type)}. ` +
         `Compare it with a value, e.g. $filter=${describeExpr(expr)} eq ${sampleLiteral(type)}.`,
     },
     { target: expr.kind === 'property' ? expr.name : '$filter' },

@@ -16,6 +16,7 @@ function writeLiteral(type: ExprType, value: LiteralValue): string {
   if (value === null) return 'null';
   if (type === 'Edm.String') return `'${String(value).replace(/'/g, "''")}'`;
   if (type === 'Edm.Duration') return `duration'${String(value)}'`;
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? 'INF' : '-INF';
   return String(value);
 }
 
@@ -74,7 +75,7 @@ export function valueHint(type: ExprType): string {
   }
 }
 
-/** "Title is Edm.String" / "'abc' is Edm.String" / "null is the null literal". */
+/** "Title (Edm.String)", "'abc' (Edm.String)", "null (untyped null)". */
 export function describeTyped(expr: Expr, type: ExprType): string {
-  return type === 'null' ? `${describeExpr(expr)} is null` : `${describeExpr(expr)} is ${type}`;
+  return `${describeExpr(expr)} (${type === 'null' ? 'untyped null' : type})`;
 }

@@ -66,7 +66,9 @@ function computeType(expr: Expr, entity: EdmEntitySet): ExprType {
       const left = inferType(expr.left, entity);
       const right = inferType(expr.right, entity);
       if (comparisonKind(left, right) === undefined) {
-        const [known, knownType] = left === 'null' ? [expr.right, right] : [expr.left, left];
+        // The hint is about the side that names a property: that is the one the client cannot change.
+        const rightIsTheProperty = firstProperty(expr.left) === undefined && firstProperty(expr.right) !== undefined;
+        const [known, knownType] = rightIsTheProperty ? [expr.right, right] : [expr.left, left];
         throw typeMismatch(
           `The operator '${expr.op}' cannot compare ${describeTyped(expr.left, left)} with ` +
             `${describeTyped(expr.right, right)}. Compare ${describeExpr(known)} with ${valueHint(knownType)}.`,
@@ -87,7 +89,8 @@ function computeType(expr: Expr, entity: EdmEntitySet): ExprType {
       const operand = inferType(expr.operand, entity);
       if (operand === 'null' || operand === 'Edm.Duration' || NUMERIC_TYPES.has(operand)) return operand;
       throw typeMismatch(
-        `The negation operator '-' expects a number or an Edm.Duration, but ${describeTyped(expr.operand, operand)}.`,
+        "The negation operator '-' expects a number or an Edm.Duration, " +
+          `but got ${describeTyped(expr.operand, operand)}.`,
         expr.operand,
       );
     }
@@ -99,8 +102,8 @@ function computeType(expr: Expr, entity: EdmEntitySet): ExprType {
         const itemType = inferType(item, entity);
         if (comparisonKind(operand, itemType) === undefined) {
           throw typeMismatch(
-            `The operator 'in' compares ${describeTyped(expr.operand, operand)} with each list item, but ` +
-              `${describeTyped(item, itemType)}. List ${valueHint(operand)} values.`,
+            `The operator 'in' compares ${describeTyped(expr.operand, operand)} with each list item, but got ` +
+              `${describeTyped(item, itemType)}. Use ${valueHint(operand)} for every item.`,
             expr,
           );
         }
@@ -117,7 +120,7 @@ function requireBoolean(operand: Expr, entity: EdmEntitySet, what: string): void
   const type = inferType(operand, entity);
   if (type === 'Edm.Boolean' || type === 'null') return;
   throw typeMismatch(
-    `${what} expects Edm.Boolean operands, but ${describeTyped(operand, type)}. ` +
+    `${what} expects Edm.Boolean operands, but got ${describeTyped(operand, type)}. ` +
       `Use a comparison such as ${describeExpr(operand)} eq ${sampleLiteral(type)}.`,
     operand,
   );
@@ -195,7 +198,7 @@ function arithmeticType(op: ArithmeticOperator, leftExpr: Expr, rightExpr: Expr,
   const [culprit, culpritType] = numericOrNull(left) ? [rightExpr, right] : [leftExpr, left];
   const temporalHint = TEMPORAL_ARITHMETIC[op] ? ' (or a date/time and an Edm.Duration)' : '';
   throw typeMismatch(
-    `The operator '${op}' expects numeric operands${temporalHint}, but ${describeTyped(culprit, culpritType)}.`,
+    `The operator '${op}' expects numeric operands${temporalHint}, but got ${describeTyped(culprit, culpritType)}.`,
     culprit,
   );
 }
@@ -238,7 +241,7 @@ function callType(expr: Extract<Expr, { kind: 'call' }>, entity: EdmEntitySet): 
   const position = index === -1 ? 0 : index;
   const expected = [...new Set(sameArity.map((overload) => describeParameter(overload.parameters[position])))];
   throw typeMismatch(
-    `The function ${expr.name} expects ${expected.join(' or ')} as argument ${position + 1}, but ` +
+    `The function ${expr.name} expects ${expected.join(' or ')} as argument ${position + 1}, but got ` +
       `${describeTyped(expr.args[position], argumentTypes[position])}.`,
     expr.args[position],
   );

@@ -1,0 +1,92 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type ErrorRequestHandler } from 'express';
+import { createAuthenticate, createAuthRouter, createRateLimit } from './auth';
+import { SandboxHttpError } from './bitbucket-error';
+import { createControlRouter } from './control/create-control-router';
+import { createFaults } from './faults';
+import { DEFAULT_SANDBOX_OPTIONS, type SandboxOptions } from './options';
+import { RequestLog } from './request-log';
+import { createApiRouter } from './routes/create-api-router';
+import { SandboxStore } from './store/sandbox-store';
+
+export interface Sandbox {
+  app: express.Express;
+  store: SandboxStore;
+  log: RequestLog;
+  options: SandboxOptions;
+}
+
+export interface RunningSandbox {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  /** `url + '/2.0'`: what a Bitbucket client takes as its API base. */
+  apiUrl: string;
+  store: SandboxStore;
+  log: RequestLog;
+  close(): Promise<void>;
+}
+
+export function resolveOptions(options: Partial<SandboxOptions> = {}): SandboxOptions {
+  return { ...DEFAULT_SANDBOX_OPTIONS, ...options, faults: { ...DEFAULT_SANDBOX_OPTIONS.faults, ...options.faults } };
+}
+
+/** Errors in Bitbucket's envelope; anything unexpected is a 500 that names the bug rather than hiding it. */
+const answerErrors: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+  if (res.headersSent) {
+    next(error);
+    return;
+  }
+  const known = error instanceof SandboxHttpError ? error
+    : new SandboxHttpError(500, 'Something went wrong', { detail: `Sandbox bug: ${error instanceof Error ? error.message : String(error)}` });
+  res.status(known.status).set(known.extra.headers ?? {}).json(known.toBody());
+};
+
+/**
+ * The sandbox app without a listening socket (what supertest drives). Request order:
+ * request log → `/2.0`: authenticate → rate limit → faults → removed features (410) → read routes → loud 404;
+ * `/site/oauth2`: OAuth endpoints; `/_sandbox`: controls. Links are absolute, built from `options.publicUrl` or,
+ * when that is unset, from the Host the client used.
+ */
+export function createSandbox(options: Partial<SandboxOptions> = {}): Sandbox {
+  const resolved = resolveOptions(options);
+  const store = new SandboxStore({ size: resolved.size, seed: resolved.seed });
+  const log = new RequestLog();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(log.middleware());
+  app.use('/2.0', createAuthenticate(resolved), createRateLimit(resolved), createFaults(resolved), createApiRouter(store, resolved.publicUrl));
+  app.use('/site/oauth2', createAuthRouter(resolved));
+  app.use('/_sandbox', createControlRouter(store, log));
+  app.use((req, res) => {
+    res.status(404).json(new SandboxHttpError(404, `Resource not found: ${req.method} ${req.path} (the sandbox serves /2.0, /site/oauth2 and /_sandbox)`).toBody());
+  });
+  app.use(answerErrors);
+  return { app, store, log, options: resolved };
+}
+
+/**
+ * Starts a sandbox on 127.0.0.1 (`port` 0 picks a free port). Links use the listening URL unless
+ * `options.publicUrl` says otherwise.
+ */
+export async function startSandbox(options: Partial<SandboxOptions> = {}, port = 0): Promise<RunningSandbox> {
+  const server = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const sandbox = createSandbox({ ...options, publicUrl: options.publicUrl ?? url });
+  server.on('request', sandbox.app);
+  return {
+    url,
+    apiUrl: `${url}/2.0`,
+    store: sandbox.store,
+    log: sandbox.log,
+    close: () => new Promise<void>((resolve, reject) => {
+      server.closeAllConnections();
+      server.close((error) => (error ? reject(error) : resolve()));
+    }),
+  };
+}

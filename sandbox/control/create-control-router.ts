@@ -1,0 +1,35 @@
+import express, { type Router } from 'express';
+import { createAuthControlRouter, createRateLimitControlRouter } from '../auth';
+import { createFaultControlRouter } from '../faults';
+import type { RequestLog } from '../request-log';
+import type { SandboxStore } from '../store/sandbox-store';
+
+/**
+ * `/_sandbox`: controls for tests, demos and benchmarks. Not part of Bitbucket's API, never rate-limited or faulted.
+ * - `GET /health` → `{status: "ok", size, seed}`;
+ * - `GET /requests` → the request log; `DELETE /requests` → empties it (204);
+ * - `POST /reset` → data back to the seed and the request log emptied (auth, rate limits and faults have their own
+ *   resets under `/auth`, `/rate-limit` and `/faults`).
+ */
+export function createControlRouter(store: SandboxStore, log: RequestLog): Router {
+  const router = express.Router();
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok', size: store.seedOptions.size, seed: store.seedOptions.seed });
+  });
+  router.get('/requests', (_req, res) => {
+    res.json(log.list());
+  });
+  router.delete('/requests', (_req, res) => {
+    log.clear();
+    res.status(204).end();
+  });
+  router.post('/reset', (_req, res) => {
+    store.reset();
+    log.clear();
+    res.json({ reset: true });
+  });
+  router.use('/auth', createAuthControlRouter());
+  router.use('/rate-limit', createRateLimitControlRouter());
+  router.use('/faults', createFaultControlRouter());
+  return router;
+}

@@ -1,0 +1,57 @@
+import type { RouteContext } from './route-context';
+
+/** Which path parameters name a workspace (`:workspace`) and a repository (`:repo`) to resolve before the route runs. */
+export type RouteTarget = 'none' | 'workspace' | 'workspace-internals' | 'repository';
+
+/** How a list evaluates `q`/`sort`: not at all (Bitbucket ignores them there) or on the listed paths (all if omitted). */
+export interface QuerySupport {
+  /** Dotted paths `q` may name; `true` = any path of the item. */
+  fields: readonly string[] | true;
+  /** The object `q` and `sort` look at, when it is not the presented item (e.g. `slug` on `/user/workspaces`). */
+  view?: (item: Record<string, unknown>) => unknown;
+}
+
+export interface SortSupport {
+  fields: readonly string[] | true;
+  /** Paths sorted naturally (`name` on refs, per the branches endpoint description). */
+  natural?: readonly string[];
+}
+
+/** A list endpoint, as data: the generic interpreter in `serve-route.ts` does filter → sort → page → fields. */
+export interface CollectionRoute<R> {
+  kind: 'collection';
+  path: string;
+  target: RouteTarget;
+  /** `page`: list-based paging with size/page/previous. `cursor`: forward-only opaque `next` (commits). */
+  paging: 'page' | 'cursor';
+  maxPagelen: number;
+  /** `false`: Bitbucket ignores `q` on this endpoint, and so does the sandbox. */
+  q: QuerySupport | false;
+  sort: SortSupport | false;
+  /** Paths of the envelope left out unless requested with `fields=+...` ("Field discovery"). */
+  hiddenByDefault?: readonly string[];
+  /** The records in the endpoint's default order, after its own parameters (`state`, `status`, `role` ...). */
+  list: (ctx: RouteContext) => readonly R[];
+  present: (ctx: RouteContext, record: R) => Record<string, unknown>;
+}
+
+/** A single-object endpoint. */
+export interface ItemRoute<R> {
+  kind: 'item';
+  path: string;
+  target: RouteTarget;
+  find: (ctx: RouteContext) => R;
+  present: (ctx: RouteContext, record: R) => Record<string, unknown>;
+}
+
+/** Route tables hold routes of different record types; each route's own functions agree on its type. */
+export type AnyRoute = CollectionRoute<never> | ItemRoute<never>;
+
+export const collection = <R>(route: Omit<CollectionRoute<R>, 'kind'>): AnyRoute =>
+  ({ kind: 'collection', ...route }) as unknown as AnyRoute;
+export const item = <R>(route: Omit<ItemRoute<R>, 'kind'>): AnyRoute =>
+  ({ kind: 'item', ...route }) as unknown as AnyRoute;
+
+/** Page-size limits: 100 on most lists, 50 on pull requests and their activity (see bitbucket-api.md §2.4). */
+export const MAX_PAGELEN = 100;
+export const MAX_PAGELEN_PULL_REQUESTS = 50;

@@ -1,0 +1,96 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { applyFields, matchesBbql, paginate, paginateCursor, parseBbql, sortItems } from '../query';
+import type { SandboxStore } from '../store/sandbox-store';
+import { notFound, forbidden } from './not-found';
+import type { PresentContext } from './present/present-context';
+import { flattenParams, originOf, principalOf, rawQuery, type RouteContext } from './route-context';
+import type { AnyRoute, CollectionRoute, ItemRoute, RouteTarget } from './route-declaration';
+import { canSeeRepository, canSeeWorkspaceInternals, isInTokenScope } from './visibility';
+
+/** Resolves `:workspace`/`:repo` (slug or braced UUID) and applies visibility; unknown and invisible look alike. */
+function resolveTarget(ctx: RouteContext, target: RouteTarget): void {
+  if (target === 'none') return;
+  const slug = ctx.params.workspace;
+  const workspace = ctx.store.findWorkspace(slug);
+  if (!workspace) throw notFound.workspace(slug);
+  if (!isInTokenScope(ctx.principal, workspace)) throw notFound.workspace(slug);
+  ctx.workspace = workspace;
+  if (target === 'workspace-internals' && !canSeeWorkspaceInternals(ctx.store, ctx.principal, workspace)) throw forbidden.workspaceMembersOnly(workspace.slug);
+  if (target !== 'repository') return;
+  const repository = ctx.store.findRepository(workspace.uuid, ctx.params.repo);
+  if (!repository || !canSeeRepository(ctx.store, ctx.principal, workspace, repository)) throw notFound.repository();
+  ctx.repository = repository;
+}
+
+/**
+ * The pipeline of a list endpoint, written once: filter (`q`) → sort → page → partial response (`fields`).
+ * Bitbucket filters and sorts the whole collection before cutting a page, and `fields` addresses the envelope.
+ * When neither `q` nor `sort` applies, records are paged first and only one page is presented.
+ */
+function serveCollection(ctx: RouteContext, route: CollectionRoute<unknown>): unknown {
+  const q = route.q ? ctx.query.get('q') ?? '' : '';
+  const sort = route.sort ? ctx.query.get('sort') ?? '' : '';
+  const expr = q !== '' ? parseBbql(q) : undefined;
+  const records = route.list(ctx);
+  const pageRequest = {
+    pagelen: ctx.query.get('pagelen') ?? undefined,
+    maxPagelen: route.maxPagelen,
+    baseUrl: ctx.url,
+    query: ctx.query,
+  };
+  const page = <T>(items: readonly T[]) => (route.paging === 'cursor'
+    ? paginateCursor(items, { ...pageRequest, cursor: ctx.query.get('page') ?? undefined })
+    : paginate(items, { ...pageRequest, page: ctx.query.get('page') ?? undefined }));
+
+  let envelope: { values: unknown[] };
+  if (!expr && sort === '') {
+    const recordPage = page(records);
+    envelope = { ...recordPage, values: recordPage.values.map((record) => route.present(ctx, record)) };
+  } else {
+    const view = (route.q && route.q.view) || ((item: Record<string, unknown>) => item);
+    let items = records.map((record) => ({ json: route.present(ctx, record), view: undefined as unknown }));
+    items.forEach((entry) => { entry.view = view(entry.json); });
+    if (expr && route.q) {
+      const allowed = route.q.fields;
+      const fieldAllowed = allowed === true ? undefined : (path: string) => allowed.includes(path);
+      items = items.filter((entry) => matchesBbql(expr, entry.view, { fieldAllowed }));
+    }
+    if (sort !== '' && route.sort) {
+      const allowed = route.sort.fields;
+      const views = sortItems(items.map((entry) => entry.view), sort, {
+        fieldAllowed: allowed === true ? undefined : (path: string) => allowed.includes(path),
+        naturalFields: route.sort.natural,
+      });
+      const byView = new Map(items.map((entry) => [entry.view, entry]));
+      items = views.map((v) => byView.get(v)!);
+    }
+    const jsonPage = page(items.map((entry) => entry.json));
+    envelope = jsonPage;
+  }
+  return applyFields(envelope, ctx.query.get('fields') ?? undefined, route.hiddenByDefault ?? []);
+}
+
+function serveItem(ctx: RouteContext, route: ItemRoute<unknown>): unknown {
+  return applyFields(route.present(ctx, route.find(ctx)), ctx.query.get('fields') ?? undefined);
+}
+
+/** One express handler for a declared route. Errors (SandboxHttpError) go to the app's error middleware. */
+export function serveRoute(route: AnyRoute, store: SandboxStore, publicUrl: string | undefined): RequestHandler {
+  return (req: Request, res: Response) => {
+    const origin = originOf(req, publicUrl);
+    const present: PresentContext = { store, origin };
+    const ctx: RouteContext = {
+      store,
+      present,
+      principal: principalOf(req, res),
+      params: flattenParams(req.params as Record<string, string | string[]>),
+      query: rawQuery(req),
+      url: `${origin}${req.originalUrl.split('?', 1)[0]}`,
+    };
+    resolveTarget(ctx, route.target);
+    const body = route.kind === 'collection'
+      ? serveCollection(ctx, route as unknown as CollectionRoute<unknown>)
+      : serveItem(ctx, route as unknown as ItemRoute<unknown>);
+    res.status(200).json(body);
+  };
+}

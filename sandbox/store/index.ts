@@ -1,0 +1,2 @@
+export { SandboxStore } from './sandbox-store';
+export { seedFacts, type SeedFacts } from './seed-facts';
