@@ -9,9 +9,9 @@ import type { Expr, ODataQuery, ResourcePath, Row } from '../odata/ast';
 import type { EdmModel } from '../odata/edm';
 import { ODataError } from '../odata/errors';
 import { validateQuery } from '../odata/evaluate';
-import { buildCsdlXml, buildServiceDocument } from '../odata/metadata';
+import { buildCsdlJson, buildCsdlXml, buildServiceDocument, CSDL_JSON_CONTENT_TYPE, CSDL_XML_CONTENT_TYPE, negotiateMetadataFormat } from '../odata/metadata';
 import { parseQueryOptions, parseResourcePath } from '../odata/parse';
-import { parseMetadataLevel, serializeCollection, serializeEntity, serializeProperty } from '../odata/serialize';
+import { DEFAULT_JSON_FORMAT as DEFAULT_FORMAT, jsonContentType, negotiateJsonFormat, serializeCollection, serializeEntity, serializeProperty, type JsonFormat } from '../odata/serialize';
 import { findDefinition } from '../entity-sets/registry';
 import type { EntitySetDefinition } from '../entity-sets/model';
 import { edmOf, executeCount, executeQuery } from '../plan/execute-query';
@@ -50,8 +50,8 @@ function queryBinding(raw: string): string {
     .join('&');
 }
 
-function sendJson(res: Response, body: unknown, metadataLevel: string): void {
-  res.set('Content-Type', `application/json;odata.metadata=${metadataLevel};odata.streaming=true;charset=utf-8`);
+function sendJson(res: Response, body: unknown, format: JsonFormat): void {
+  res.set('Content-Type', jsonContentType(format));
   res.send(JSON.stringify(body));
 }
 
@@ -74,6 +74,7 @@ function rejectCollectionOptions(query: ODataQuery): void {
 export function createODataRouter({ config, client, model }: ODataRouterDeps): Router {
   const router = Router();
   const csdl = buildCsdlXml(model);
+  const csdlJson = JSON.stringify(buildCsdlJson(model));
   const limits = { maxFilterLength: config.maxFilterLength, maxDepth: config.maxFilterDepth, maxTop: config.maxTop };
 
   function context(req: Request): ExecutionContext {
@@ -85,16 +86,16 @@ export function createODataRouter({ config, client, model }: ODataRouterDeps): R
     };
   }
 
-  async function readEntity(req: Request, res: Response, target: ReadTarget, query: ODataQuery, level: ReturnType<typeof parseMetadataLevel>) {
+  async function readEntity(req: Request, res: Response, target: ReadTarget, query: ODataQuery, format: JsonFormat) {
     rejectCollectionOptions(query);
     const ctx = context(req);
     const result = await executeQuery(target.def, { ...query, filter: target.implied, orderby: [], count: false, top: 1 }, ctx);
     const row = result.rows[0];
     if (!row) throw new ODataError('EntityNotFound', { type: target.def.typeName, key: req.path.slice(1) });
-    sendEntityOrProperty(req, res, target.def, target, row, query, level);
+    sendEntityOrProperty(req, res, target.def, target, row, query, format);
   }
 
-  function sendEntityOrProperty(req: Request, res: Response, def: EntitySetDefinition, target: Pick<ReadTarget, 'property'>, row: Row, query: ODataQuery, level: ReturnType<typeof parseMetadataLevel>) {
+  function sendEntityOrProperty(req: Request, res: Response, def: EntitySetDefinition, target: Pick<ReadTarget, 'property'>, row: Row, query: ODataQuery, format: JsonFormat) {
     const edm = edmOf(def);
     const serviceRoot = serviceRootOf(req, config);
     if (target.property) {
@@ -111,13 +112,14 @@ export function createODataRouter({ config, client, model }: ODataRouterDeps): R
         res.type('text/plain; charset=utf-8').send(String(value));
         return;
       }
-      sendJson(res, serializeProperty({ set: edm, row, property: property.name, level, serviceRoot }), level);
+      sendJson(res, serializeProperty({ set: edm, row, property: property.name, level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot }), format);
       return;
     }
-    sendJson(res, serializeEntity({ set: edm, row, level, serviceRoot, select: query.select }), level);
+    const entity = { set: edm, namespace: model.namespace, row, level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot, select: query.select };
+    sendJson(res, serializeEntity(entity), format);
   }
 
-  async function readCollection(req: Request, res: Response, target: ReadTarget, query: ODataQuery, raw: string, level: ReturnType<typeof parseMetadataLevel>) {
+  async function readCollection(req: Request, res: Response, target: ReadTarget, query: ODataQuery, raw: string, format: JsonFormat) {
     const ctx = context(req);
     const edm = edmOf(target.def);
     const filter = and(target.implied, query.filter);
@@ -139,7 +141,8 @@ export function createODataRouter({ config, client, model }: ODataRouterDeps): R
     }
     if (target.parent && rows.length === 0 && offset === 0) await assertParentExists(target, ctx);
     const serviceRoot = serviceRootOf(req, config);
-    sendJson(res, serializeCollection({ set: edm, rows, level, serviceRoot, select: query.select, count: result.count, nextLink, contextPath: target.resourceText }), level);
+    const collection = { set: edm, namespace: model.namespace, rows, level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot, select: query.select, count: result.count, nextLink };
+    sendJson(res, serializeCollection(collection), format);
   }
 
   async function assertParentExists(target: ReadTarget, ctx: ExecutionContext): Promise<void> {
@@ -153,7 +156,12 @@ export function createODataRouter({ config, client, model }: ODataRouterDeps): R
     const resource: ResourcePath = parseResourcePath(req.path.replace(/^\//, ''));
     if (resource.kind === 'metadata') {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new ODataError('MethodNotAllowed', { method: req.method, resource: '$metadata', reason: 'it is read-only' });
-      res.set('Content-Type', 'application/xml;charset=utf-8').send(csdl);
+      const query = parseQueryOptions(raw, limits);
+      if (negotiateMetadataFormat(req.get('accept'), query.format) === 'json') {
+        res.set('Content-Type', CSDL_JSON_CONTENT_TYPE).send(csdlJson);
+      } else {
+        res.set('Content-Type', CSDL_XML_CONTENT_TYPE).send(csdl);
+      }
       return;
     }
     if (resource.kind === 'batch') throw new ODataError('NotImplemented', { feature: '$batch', hint: 'Send each request on its own.' });
@@ -161,9 +169,11 @@ export function createODataRouter({ config, client, model }: ODataRouterDeps): R
       throw new ODataError('NotImplemented', { feature: `${req.method} (writes)`, hint: 'This version of the gateway is read-only.' });
     }
     const query = parseQueryOptions(raw, limits);
-    const level = parseMetadataLevel(req.get('accept'), query.format);
+    // `/$count` and `/$value` answer text/plain; every other read answers JSON in the negotiated dialect.
+    const answersText = (resource.kind === 'entity-set' && (resource.count || resource.property?.value === true)) || (resource.kind === 'singleton' && resource.property?.value === true);
+    const format = answersText ? DEFAULT_FORMAT : negotiateJsonFormat(req.get('accept'), query.format);
     if (resource.kind === 'service-document') {
-      sendJson(res, buildServiceDocument(model, serviceRootOf(req, config)), level);
+      sendJson(res, buildServiceDocument(model, serviceRootOf(req, config)), format);
       return;
     }
     if (resource.kind === 'singleton') {
@@ -174,7 +184,7 @@ export function createODataRouter({ config, client, model }: ODataRouterDeps): R
       const result = await executeQuery(def, { orderby: [], count: false }, context(req));
       const row = result.rows[0];
       if (!row) throw new ODataError('NotFound', { message: `${def.name} is not available for this credential.` });
-      sendEntityOrProperty(req, res, def, { property: resource.property }, row, query, level);
+      sendEntityOrProperty(req, res, def, { property: resource.property }, row, query, format);
       return;
     }
     const target = resolveTarget(resource);
@@ -190,11 +200,11 @@ export function createODataRouter({ config, client, model }: ODataRouterDeps): R
       return;
     }
     if (target.single) {
-      await readEntity(req, res, target, query, level);
+      await readEntity(req, res, target, query, format);
       return;
     }
     if (target.property) throw new ODataError('InvalidUrl', { reason: 'a property can only follow a single entity; add a key predicate' });
-    await readCollection(req, res, target, query, raw, level);
+    await readCollection(req, res, target, query, raw, format);
   });
   return router;
 }

@@ -81,7 +81,8 @@ export interface ODataQuery {
   /** `$search` as free text (already unquoted). */
   search?: string;
   skiptoken?: string;
-  format?: 'json';
+  /** `$format` as given (e.g. `json`, `application/json;odata.metadata=full`); the serializer negotiates it. */
+  format?: string;
 }
 
 /** A key predicate, e.g. `(Workspace='w',RepositorySlug='r',Id=5)` → { Workspace: 'w', RepositorySlug: 'r', Id: 5 }. */

@@ -62,15 +62,26 @@ function openStream(
   ctx: ExecutionContext,
   paging: { pagelen: number; startPage: number },
 ): RowStream {
-  const pages = ctx.client.pages<unknown>(bitbucketPath(list.path, params), upstreamListQuery(list, plan, paging.pagelen, paging.startPage), ctx.credential, ctx.signal);
+  const path = addressablePath(list.path, params);
+  const pages = path ? ctx.client.pages<unknown>(path, upstreamListQuery(list, plan, paging.pagelen, paging.startPage), ctx.credential, ctx.signal) : undefined;
   let buffer: Row[] = [];
-  let done = false;
+  let done = pages === undefined;
   const stream: RowStream = {
     params,
     skippedUpstream: (paging.startPage - 1) * paging.pagelen,
     async peek() {
       while (buffer.length === 0 && !done) {
-        const result = await pages.next();
+        let result: IteratorResult<BitbucketPage<unknown>>;
+        try {
+          result = await (pages as AsyncGenerator<BitbucketPage<unknown>>).next();
+        } catch (error) {
+          // A fixed workspace or repository that does not exist holds no rows; OData answers an empty collection.
+          if (error instanceof UpstreamError && error.kind === 'not-found') {
+            done = true;
+            break;
+          }
+          throw error;
+        }
         if (result.done) {
           done = true;
           break;
@@ -88,6 +99,19 @@ function openStream(
     },
   };
   return stream;
+}
+
+/**
+ * The upstream path for these parameters, or undefined when a value cannot name a Bitbucket resource (empty, `.`,
+ * `..`): such a value matches no entity, so the stream is simply empty rather than an error.
+ */
+function addressablePath(template: string, params: StreamParams): string | undefined {
+  try {
+    return bitbucketPath(template, params);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
 }
 
 async function drain(stream: RowStream, into: Row[]): Promise<void> {
@@ -166,8 +190,15 @@ async function collectInOrder(
 async function countStream(def: EntitySetDefinition, list: ListRoute, plan: QueryPlan, stream: RowStream, ctx: ExecutionContext): Promise<number> {
   if (stream.size !== undefined) return stream.size;
   const query: UpstreamQuery = { ...upstreamListQuery(list, plan, 1), fields: 'size' };
-  const page = await ctx.client.get<BitbucketPage<unknown>>(bitbucketPath(list.path, stream.params), query, ctx.credential, ctx.signal);
-  return page.size ?? 0;
+  const path = addressablePath(list.path, stream.params);
+  if (!path) return 0;
+  try {
+    const page = await ctx.client.get<BitbucketPage<unknown>>(path, query, ctx.credential, ctx.signal);
+    return page.size ?? 0;
+  } catch (error) {
+    if (error instanceof UpstreamError && error.kind === 'not-found') return 0;
+    throw error;
+  }
 }
 
 function finish(rows: Row[], query: ODataQuery, full: (a: Row, b: Row) => number, skippedUpstream: number, count: number | undefined): QueryResult {
@@ -182,8 +213,10 @@ async function readSingle(def: EntitySetDefinition, plan: QueryPlan, ctx: Execut
   if (!get) return [];
   const params: StreamParams = {};
   for (const param of get.params) params[param.name] = plan.fixedParams[param.name]?.[0] ?? '';
+  const path = addressablePath(get.path, params);
+  if (!path) return [];
   try {
-    const item = await ctx.client.get<unknown>(bitbucketPath(get.path, params), plan.getFields ? { fields: plan.getFields } : {}, ctx.credential, ctx.signal);
+    const item = await ctx.client.get<unknown>(path, plan.getFields ? { fields: plan.getFields } : {}, ctx.credential, ctx.signal);
     return [rowFromItem(def, item, params)];
   } catch (error) {
     if (error instanceof UpstreamError && error.kind === 'not-found') return [];

@@ -7,6 +7,7 @@ import type { EdmAction, EdmActionParameter, EdmEntitySet, EdmProperty } from '.
 import { SUPPORTED_FORMATS } from '../serialize/json-format';
 import {
   type Annotation,
+  type AnnotationValue,
   bool,
   enumMember,
   propertyPaths,
@@ -68,7 +69,7 @@ export function entitySetAnnotations(set: EdmEntitySet): Annotation[] {
       value: record(RECORD_TYPES.filterRestrictions, [
         ['Filterable', bool(true)],
         ['RequiresFilter', bool(required.length > 0)],
-        ...(required.length > 0 ? ([['RequiredProperties', propertyPaths(required)]] as const) : []),
+        ...(required.length > 0 ? [['RequiredProperties', propertyPaths(required)] satisfies [string, AnnotationValue]] : []),
       ]),
     },
     { term: TERMS.sortRestrictions, value: record(RECORD_TYPES.sortRestrictions, [['Sortable', bool(true)]]) },

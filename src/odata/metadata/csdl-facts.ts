@@ -24,6 +24,14 @@ export function precisionOf(type: EdmType): number | undefined {
     : undefined;
 }
 
+/**
+ * Decimal scale (CSDL 4.0 §6.2.5): without the facet the scale is 0, which would declare every Edm.Decimal an
+ * integer. Our decimals come from JSON numbers of any scale, so declare it variable.
+ */
+export function scaleOf(type: EdmType): 'variable' | undefined {
+  return type === 'Edm.Decimal' ? 'variable' : undefined;
+}
+
 /** Key properties are never nullable (CSDL 4.0 §6.5: "key properties MUST NOT be nullable"), whatever the declaration says. */
 export function isNullable(set: EdmEntitySet, property: EdmProperty): boolean {
   return property.nullable && !set.key.includes(property.name);

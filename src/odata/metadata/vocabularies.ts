@@ -8,20 +8,24 @@
  */
 
 export interface VocabularyReference {
-  /** The standard URI of the vocabulary document (the OASIS TC's published location). */
+  /** The standard URI of the vocabulary's CSDL XML document (the OASIS TC's published location). */
   uri: string;
+  /** The same vocabulary as CSDL JSON, referenced from CSDL JSON documents (as OASIS's own xml2json converter does). */
+  jsonUri: string;
   namespace: string;
   alias: string;
 }
 
 export const CORE_VOCABULARY: VocabularyReference = {
   uri: 'https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml',
+  jsonUri: 'https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.json',
   namespace: 'Org.OData.Core.V1',
   alias: 'Core',
 };
 
 export const CAPABILITIES_VOCABULARY: VocabularyReference = {
   uri: 'https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Capabilities.V1.xml',
+  jsonUri: 'https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Capabilities.V1.json',
   namespace: 'Org.OData.Capabilities.V1',
   alias: 'Capabilities',
 };

@@ -1,0 +1,16 @@
+import { redactUrl } from '../../src/bitbucket/redact-url';
+
+describe('redactUrl', () => {
+  it.each<[string, string]>([
+    ['https://api.bitbucket.org/2.0/repositories/acme?q=a%20b', 'https://api.bitbucket.org/2.0/repositories/acme?q=a%20b'],
+    ['https://user:s3cret@api.bitbucket.org/2.0/user', 'https://api.bitbucket.org/2.0/user'],
+    ['https://user:p@ss@api.bitbucket.org/2.0/user', 'https://api.bitbucket.org/2.0/user'],
+    ['https://api.bitbucket.org/2.0/user?access_token=s3cret', 'https://api.bitbucket.org/2.0/user?access_token=REDACTED'],
+    ['https://api.bitbucket.org/2.0/x?page=2&ACCESS_TOKEN=s3cret&fields=%2Bvalues.a#frag', 'https://api.bitbucket.org/2.0/x?page=2&ACCESS_TOKEN=REDACTED&fields=%2Bvalues.a#frag'],
+    ['https://api.bitbucket.org/2.0/x?access%5Ftoken=s3cret', 'https://api.bitbucket.org/2.0/x?access%5Ftoken=REDACTED'],
+    ['https://api.bitbucket.org/2.0/x?q=%E0%A4%A', 'https://api.bitbucket.org/2.0/x?q=%E0%A4%A'],
+    ['https://api.bitbucket.org/2.0/a@b?x=1', 'https://api.bitbucket.org/2.0/a@b?x=1'],
+  ])('%s → %s', (input, expected) => {
+    expect(redactUrl(input)).toBe(expected);
+  });
+});

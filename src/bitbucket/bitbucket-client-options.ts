@@ -1,0 +1,84 @@
+export interface UpstreamRequestEvent {
+  method: string;
+  /** Credentials stripped (redactUrl). */
+  url: string;
+  status: number | 'network-error' | 'timeout';
+  /** 1 for the first attempt of a call; retries count up. */
+  attempt: number;
+  durationMs: number;
+}
+
+export interface BitbucketClientOptions {
+  /** e.g. https://api.bitbucket.org/2.0, or the sandbox's http://127.0.0.1:PORT/2.0. Configuration only. */
+  baseUrl: string;
+  /** Deadline for one attempt: connect, headers and body (default 30000). */
+  timeoutMs?: number;
+  /** Retries for idempotent requests on 5xx, connection resets and timeouts (default 3). */
+  maxRetries?: number;
+  /** Longest Retry-After (429, or 5xx) the client waits out before giving up (default 10). */
+  maxRetryAfterSeconds?: number;
+  /** Exponential backoff base; retry n waits up to base · 2^(n-1) ms, with full jitter (default 200). */
+  backoffBaseMs?: number;
+  /** Ceiling of one backoff wait (default 5000). */
+  maxBackoffMs?: number;
+  userAgent?: string;
+  /** Sockets per upstream host in the keep-alive pool (default 16). */
+  maxSockets?: number;
+  /** Largest response body read, before and after decompression (default 32 MiB). */
+  maxResponseBytes?: number;
+  /** Called once per HTTP attempt: counts calls (X-Upstream-Requests) and feeds debug logs. */
+  onRequest?: (event: UpstreamRequestEvent) => void;
+  /** Injectable for tests (default: setTimeout). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Source of jitter in [0, 1) (default Math.random). */
+  random?: () => number;
+  /** Clock for HTTP-date Retry-After values (default Date.now). */
+  now?: () => number;
+}
+
+/**
+ * Reported as retryAfterSeconds when Bitbucket answers 429 without Retry-After, which is the usual case
+ * (bitbucket-api.md §5). Bitbucket's limit is a rolling hour that "comes back minute by minute", so a minute is the
+ * shortest wait likely to help; retrying sooner only spends more of the same budget.
+ */
+export const DEFAULT_RATE_LIMIT_RETRY_AFTER_SECONDS = 60;
+
+export const BITBUCKET_CLIENT_DEFAULTS = {
+  timeoutMs: 30_000,
+  maxRetries: 3,
+  maxRetryAfterSeconds: 10,
+  backoffBaseMs: 200,
+  maxBackoffMs: 5_000,
+  userAgent: 'bitbucket-odata',
+  maxSockets: 16,
+  maxResponseBytes: 32 * 1024 * 1024,
+} as const;
+
+export type ResolvedClientOptions = Required<Omit<BitbucketClientOptions, 'onRequest'>> & Pick<BitbucketClientOptions, 'onRequest'>;
+
+const POSITIVE_OPTIONS = ['timeoutMs', 'maxBackoffMs', 'maxSockets', 'maxResponseBytes'] as const;
+const NON_NEGATIVE_OPTIONS = ['maxRetries', 'maxRetryAfterSeconds', 'backoffBaseMs'] as const;
+
+function requireNumber(name: string, value: number, minimum: 0 | 1): void {
+  if (!Number.isFinite(value) || value < minimum) {
+    throw new RangeError(`BitbucketClient option ${name} is ${value}; give a number ≥ ${minimum}.`);
+  }
+}
+
+export function resolveClientOptions(options: BitbucketClientOptions): ResolvedClientOptions {
+  const resolved: ResolvedClientOptions = {
+    ...BITBUCKET_CLIENT_DEFAULTS,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    random: Math.random,
+    now: Date.now,
+    ...withoutUndefined(options),
+    baseUrl: options.baseUrl,
+  };
+  for (const name of POSITIVE_OPTIONS) requireNumber(name, resolved[name], 1);
+  for (const name of NON_NEGATIVE_OPTIONS) requireNumber(name, resolved[name], 0);
+  return resolved;
+}
+
+function withoutUndefined(options: BitbucketClientOptions): Partial<BitbucketClientOptions> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<BitbucketClientOptions>;
+}

@@ -1,0 +1,335 @@
+import http from 'node:http';
+import https from 'node:https';
+import { performance } from 'node:perf_hooks';
+import { readBitbucketPage, type BitbucketPage } from './bitbucket-page';
+import {
+  DEFAULT_RATE_LIMIT_RETRY_AFTER_SECONDS,
+  resolveClientOptions,
+  type BitbucketClientOptions,
+  type ResolvedClientOptions,
+} from './bitbucket-client-options';
+import { ACCEPTED_ENCODINGS, decodeBody } from './decode-body';
+import { readErrorBody } from './error-envelope';
+import { sendAttempt, type AttemptOutcome } from './http-attempt';
+import { nextLinkTarget } from './next-link';
+import { redactUrl } from './redact-url';
+import { decideAfterAttempt, type AttemptSummary, type RetryPolicy } from './retry-policy';
+import { authorizationHeader, UnusableCredentialError, type UpstreamCredential } from './upstream-credential';
+import { UpstreamError, type UpstreamErrorDetails } from './upstream-error';
+import { encodeUpstreamQuery, type UpstreamQuery } from './upstream-query';
+
+export type WriteMethod = 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+
+export interface SendOptions {
+  query?: UpstreamQuery;
+  /** Set for writes that may be repeated safely (default false: a write is retried only if it was never sent). */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface SendResult<T> {
+  status: number;
+  /** Parsed JSON, or undefined for an empty body (204). */
+  body: T | undefined;
+  /** Lower-case names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+}
+
+interface Exchange {
+  method: string;
+  requestTarget: string;
+  credential: UpstreamCredential;
+  idempotent: boolean;
+  body?: Buffer;
+  signal?: AbortSignal;
+}
+
+interface ReadResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** Attempts it took, for errors raised while reading the body. */
+  attempts: number;
+}
+
+/**
+ * Bitbucket Cloud REST 2.0 over HTTP: one instance per upstream. It holds the upstream origin and a keep-alive
+ * socket pool, never a credential: every call takes its credential and puts it in that request's Authorization
+ * header only. It knows nothing of OData.
+ */
+export class BitbucketClient {
+  readonly #options: ResolvedClientOptions;
+  readonly #upstream: URL;
+  /** Base path without a trailing slash, e.g. "/2.0". */
+  readonly #basePath: string;
+  readonly #agent: http.Agent;
+  readonly #retryPolicy: RetryPolicy;
+
+  constructor(options: BitbucketClientOptions) {
+    this.#options = resolveClientOptions(options);
+    this.#upstream = parseBaseUrl(options.baseUrl);
+    this.#basePath = this.#upstream.pathname.replace(/\/+$/, '');
+    // Keep-alive saves a TCP+TLS handshake per call; maxSockets bounds how hard one gateway can hit Bitbucket.
+    const agentOptions = { keepAlive: true, maxSockets: this.#options.maxSockets };
+    this.#agent = this.#upstream.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    this.#retryPolicy = {
+      maxRetries: this.#options.maxRetries,
+      maxRetryAfterSeconds: this.#options.maxRetryAfterSeconds,
+      backoffBaseMs: this.#options.backoffBaseMs,
+      maxBackoffMs: this.#options.maxBackoffMs,
+      defaultRateLimitRetryAfterSeconds: DEFAULT_RATE_LIMIT_RETRY_AFTER_SECONDS,
+    };
+  }
+
+  /** GET one JSON resource. `path` is relative to baseUrl and built with bitbucketPath(). */
+  async get<T>(path: string, query: UpstreamQuery, credential: UpstreamCredential, signal?: AbortSignal): Promise<T> {
+    const exchange = { method: 'GET', requestTarget: this.#requestTarget(path, query), credential, idempotent: true, signal };
+    const response = await this.#exchange(exchange);
+    return (await this.#readJson(exchange, response, 'required')) as T;
+  }
+
+  /**
+   * Yields the pages of a collection, following Bitbucket's `next` links exactly as given (never rebuilds them).
+   * Stop iterating to stop fetching: the next page is requested only when the consumer asks for it.
+   */
+  async *pages<T>(path: string, query: UpstreamQuery, credential: UpstreamCredential, signal?: AbortSignal): AsyncGenerator<BitbucketPage<T>> {
+    let requestTarget = this.#requestTarget(path, query);
+    const visited = new Set<string>();
+    for (;;) {
+      visited.add(requestTarget);
+      const exchange = { method: 'GET', requestTarget, credential, idempotent: true, signal };
+      const response = await this.#exchange(exchange);
+      const page = readBitbucketPage(await this.#readJson(exchange, response, 'required'));
+      if (page === undefined) {
+        throw this.#badResponse(exchange, response, 'the body is not a Bitbucket page (no "values" array, or a "next" that is not a string)');
+      }
+      yield page as BitbucketPage<T>;
+      if (page.next === undefined) return;
+      const next = nextLinkTarget(page.next, this.#upstream.origin);
+      if (!next.ok) throw this.#badResponse(exchange, response, next.problem);
+      // A next link that repeats an earlier page would page forever.
+      if (visited.has(next.requestTarget)) {
+        throw this.#badResponse(exchange, response, 'the page\'s "next" link repeats an earlier page');
+      }
+      requestTarget = next.requestTarget;
+    }
+  }
+
+  /** A write. Non-idempotent writes are never retried after the request may have reached Bitbucket. */
+  async send<T>(
+    method: WriteMethod,
+    path: string,
+    body: unknown,
+    credential: UpstreamCredential,
+    options: SendOptions = {},
+  ): Promise<SendResult<T>> {
+    const exchange: Exchange = {
+      method,
+      requestTarget: this.#requestTarget(path, options.query ?? {}),
+      credential,
+      idempotent: options.idempotent ?? false,
+      signal: options.signal,
+    };
+    if (body !== undefined) exchange.body = Buffer.from(JSON.stringify(body), 'utf8');
+    const response = await this.#exchange(exchange);
+    const parsed = await this.#readJson(exchange, response, 'optional');
+    return { status: response.status, body: parsed as T | undefined, headers: response.headers };
+  }
+
+  /** Closes idle keep-alive sockets (at shutdown, and in tests). Requests after close() open new sockets. */
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  #requestTarget(path: string, query: UpstreamQuery): string {
+    if (!path.startsWith('/') || /[?#]/.test(path)) {
+      throw new RangeError(`Bitbucket path "${path}" must start with "/" and carry no query or fragment; build it with bitbucketPath() and pass the query separately.`);
+    }
+    const encodedQuery = encodeUpstreamQuery(query);
+    return `${this.#basePath}${path}${encodedQuery === '' ? '' : `?${encodedQuery}`}`;
+  }
+
+  #displayUrl(requestTarget: string): string {
+    return redactUrl(`${this.#upstream.origin}${requestTarget}`);
+  }
+
+  /** Sends with retries per decideAfterAttempt and returns a 2xx response, or throws UpstreamError. */
+  async #exchange(exchange: Exchange): Promise<ReadResponse> {
+    const url = this.#displayUrl(exchange.requestTarget);
+    const headers = this.#headers(exchange, url);
+    for (let attempt = 1; ; attempt++) {
+      exchange.signal?.throwIfAborted();
+      const started = performance.now();
+      const outcome = await sendAttempt({
+        upstream: this.#upstream,
+        requestTarget: exchange.requestTarget,
+        method: exchange.method,
+        headers,
+        body: exchange.body,
+        timeoutMs: this.#options.timeoutMs,
+        agent: this.#agent,
+        maxResponseBytes: this.#options.maxResponseBytes,
+        signal: exchange.signal,
+      });
+      this.#options.onRequest?.({
+        method: exchange.method,
+        url,
+        status: eventStatus(outcome),
+        attempt,
+        durationMs: Math.round(performance.now() - started),
+      });
+      const decision = decideAfterAttempt(summarize(outcome), {
+        attempt,
+        idempotent: exchange.idempotent,
+        policy: this.#retryPolicy,
+        nowMs: this.#options.now(),
+        random: this.#options.random,
+      });
+      if (decision.action === 'accept' && outcome.type === 'response') {
+        return { status: outcome.status, headers: outcome.headers, body: outcome.body, attempts: attempt };
+      }
+      if (decision.action === 'retry') {
+        await sleepUnlessAborted(this.#options.sleep, decision.delayMs, exchange.signal);
+        continue;
+      }
+      const details: UpstreamErrorDetails = {
+        kind: decision.action === 'fail' ? decision.kind : 'bad-response',
+        method: exchange.method,
+        url,
+        attempts: attempt,
+      };
+      if (decision.action === 'fail') {
+        if (decision.retryAfterSeconds !== undefined) details.retryAfterSeconds = decision.retryAfterSeconds;
+        if (decision.outcomeUnknown !== undefined) details.outcomeUnknown = decision.outcomeUnknown;
+      }
+      throw new UpstreamError({ ...details, ...(await this.#failureDetails(outcome)) });
+    }
+  }
+
+  #headers(exchange: Exchange, url: string): Record<string, string> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'accept-encoding': ACCEPTED_ENCODINGS,
+      'user-agent': this.#options.userAgent,
+    };
+    let authorization: string | undefined;
+    try {
+      authorization = authorizationHeader(exchange.credential);
+    } catch (error) {
+      if (!(error instanceof UnusableCredentialError)) throw error;
+      throw new UpstreamError({ kind: 'unauthorized', method: exchange.method, url, attempts: 0, problem: error.message });
+    }
+    if (authorization !== undefined) headers.authorization = authorization;
+    if (exchange.method !== 'GET') {
+      // Bitbucket answers 411 Length Required to a PUT/POST without Content-Length (bitbucket-api.md §6).
+      headers['content-length'] = String(exchange.body?.length ?? 0);
+      if (exchange.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
+    }
+    return headers;
+  }
+
+  /** What the final attempt tells about the failure, from its status, headers and (error) body. */
+  async #failureDetails(outcome: AttemptOutcome): Promise<Partial<UpstreamErrorDetails>> {
+    if (outcome.type === 'failed') {
+      const details: Partial<UpstreamErrorDetails> = { transportCode: outcome.code };
+      if (outcome.status !== undefined) details.status = outcome.status;
+      if (outcome.failure === 'timeout') details.timeoutMs = this.#options.timeoutMs;
+      if (outcome.failure === 'truncated') details.problem = 'the connection closed before the whole body arrived';
+      if (outcome.failure === 'too-large') details.problem = `the body exceeds ${this.#options.maxResponseBytes} bytes`;
+      return details;
+    }
+    const details: Partial<UpstreamErrorDetails> = { status: outcome.status };
+    const challenge = outcome.headers['www-authenticate'];
+    if (challenge !== undefined) details.wwwAuthenticate = challenge;
+    let body: Buffer | undefined;
+    try {
+      body = await decodeBody(outcome.headers['content-encoding'], outcome.body, this.#options.maxResponseBytes);
+    } catch {
+      body = undefined; // An unreadable error body still leaves the status to classify by.
+    }
+    if (body !== undefined) Object.assign(details, readErrorBody(outcome.headers['content-type'], body));
+    return details;
+  }
+
+  async #readJson(exchange: Exchange, response: ReadResponse, presence: 'required' | 'optional'): Promise<unknown> {
+    let body: Buffer;
+    try {
+      body = await decodeBody(response.headers['content-encoding'], response.body, this.#options.maxResponseBytes);
+    } catch (error) {
+      throw this.#badResponse(exchange, response, `the body could not be decompressed (${error instanceof Error ? error.message : 'unknown error'})`);
+    }
+    if (body.length === 0) {
+      if (presence === 'optional') return undefined;
+      throw this.#badResponse(exchange, response, 'the body is empty where JSON was expected');
+    }
+    try {
+      return JSON.parse(body.toString('utf8')) as unknown;
+    } catch {
+      throw this.#badResponse(exchange, response, 'the body is not valid JSON (truncated or malformed)');
+    }
+  }
+
+  #badResponse(exchange: Exchange, response: ReadResponse, problem: string): UpstreamError {
+    return new UpstreamError({
+      kind: 'bad-response',
+      method: exchange.method,
+      url: this.#displayUrl(exchange.requestTarget),
+      attempts: response.attempts,
+      status: response.status,
+      problem,
+    });
+  }
+}
+
+function parseBaseUrl(baseUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new RangeError(`BitbucketClient baseUrl "${redactUrl(baseUrl)}" is not an absolute URL.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new RangeError(`BitbucketClient baseUrl must be http: or https:, not ${url.protocol}.`);
+  }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw new RangeError('BitbucketClient baseUrl must not carry credentials, a query or a fragment; credentials are passed per request.');
+  }
+  return url;
+}
+
+function summarize(outcome: AttemptOutcome): AttemptSummary {
+  if (outcome.type === 'response') {
+    const summary: AttemptSummary = { type: 'response', status: outcome.status };
+    const retryAfter = outcome.headers['retry-after'];
+    if (retryAfter !== undefined) summary.retryAfter = retryAfter;
+    return summary;
+  }
+  const summary: AttemptSummary = { type: 'failed', failure: outcome.failure, connected: outcome.connected };
+  if (outcome.status !== undefined) summary.status = outcome.status;
+  return summary;
+}
+
+function eventStatus(outcome: AttemptOutcome): number | 'network-error' | 'timeout' {
+  if (outcome.type === 'response') return outcome.status;
+  if (outcome.failure === 'timeout') return 'timeout';
+  return outcome.status ?? 'network-error';
+}
+
+async function sleepUnlessAborted(sleep: (ms: number) => Promise<void>, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return sleep(ms);
+  signal.throwIfAborted();
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    sleep(ms).then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

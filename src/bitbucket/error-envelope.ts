@@ -1,0 +1,60 @@
+export interface UpstreamErrorBody {
+  upstreamMessage?: string;
+  fields?: Record<string, string[]>;
+}
+
+/** Longest upstream text we carry into an error, so a proxy's page cannot flood the logs. */
+const MAX_MESSAGE_LENGTH = 500;
+
+/**
+ * Reads Bitbucket's error body. JSON errors use the envelope
+ * `{"type":"error","error":{"message","detail","fields":{"src":["This field is required."]}}}`
+ * (Bitbucket REST narrative "Standardized error responses", bitbucket-api.md §6). Rate-limit answers are
+ * `text/plain` ("Rate limit for this resource has been exceeded", bitbucket-api.md §5), so plain text is kept too.
+ * HTML pages (a proxy's 502) and anything else unreadable give an empty result.
+ */
+export function readErrorBody(contentType: string | undefined, body: Buffer): UpstreamErrorBody {
+  const text = body.toString('utf8');
+  const envelope = parseEnvelope(text);
+  if (envelope !== undefined) return envelope;
+  if (contentType !== undefined && /^text\/plain\b/i.test(contentType) && text.trim() !== '') {
+    return { upstreamMessage: clip(text.trim()) };
+  }
+  return {};
+}
+
+function parseEnvelope(text: string): UpstreamErrorBody | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(parsed) || !isRecord(parsed.error)) return undefined;
+  const { message, detail, fields } = parsed.error;
+  const texts = [message, detail].filter((part): part is string => typeof part === 'string' && part.trim() !== '');
+  const result: UpstreamErrorBody = {};
+  if (texts.length > 0) result.upstreamMessage = clip(texts.join(': '));
+  const fieldMessages = readFields(fields);
+  if (fieldMessages !== undefined) result.fields = fieldMessages;
+  return result;
+}
+
+// Bitbucket documents `fields` as name → list of messages; a lone string is accepted as a list of one.
+function readFields(fields: unknown): Record<string, string[]> | undefined {
+  if (!isRecord(fields)) return undefined;
+  const result: Record<string, string[]> = {};
+  for (const [name, messages] of Object.entries(fields)) {
+    if (typeof messages === 'string') result[name] = [messages];
+    else if (Array.isArray(messages)) result[name] = messages.filter((m): m is string => typeof m === 'string');
+  }
+  return Object.keys(result).length > 0 ? result : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function clip(text: string): string {
+  return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}…` : text;
+}

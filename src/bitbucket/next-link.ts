@@ -1,0 +1,30 @@
+export type NextLinkResult = { ok: true; requestTarget: string } | { ok: false; problem: string };
+
+// scheme "://" authority, then the path and query we send verbatim; the fragment is never sent (RFC 9110 §7.1).
+const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^#]*)/i;
+// What Node refuses in a request target (ERR_UNESCAPED_CHARACTERS), and what no well-formed link contains.
+const UNSAFE_TARGET = /[\s\0-\x1f\x7f]/;
+
+/**
+ * Checks a `next` link from Bitbucket and returns the path + query to request, exactly as Bitbucket wrote them.
+ * `next` is opaque: it already carries q, sort and fields, and the commits list pages with an unpredictable hash
+ * (bitbucket-api.md §2.4), so it is never rebuilt. It must be on the configured origin (scheme, host and port):
+ * credentials go only to the upstream named in configuration, never to a host taken from a response.
+ */
+export function nextLinkTarget(next: string, upstreamOrigin: string): NextLinkResult {
+  let parsed: URL;
+  try {
+    parsed = new URL(next);
+  } catch {
+    return { ok: false, problem: 'the page\'s "next" link is not an absolute URL' };
+  }
+  if (parsed.origin !== upstreamOrigin) {
+    return { ok: false, problem: `the page's "next" link leaves ${upstreamOrigin} (for ${parsed.origin}); credentials are only sent to the configured upstream` };
+  }
+  const raw = ABSOLUTE_URL.exec(next)?.[1] ?? '';
+  const requestTarget = raw.startsWith('/') ? raw : `/${raw}`;
+  if (UNSAFE_TARGET.test(requestTarget)) {
+    return { ok: false, problem: 'the page\'s "next" link contains unescaped whitespace or control characters' };
+  }
+  return { ok: true, requestTarget };
+}

@@ -1,0 +1,95 @@
+import { backoffDelay } from './backoff-delay';
+import type { AttemptFailure } from './http-attempt';
+import { parseRetryAfter } from './retry-after';
+import { kindForStatus, type UpstreamErrorKind } from './upstream-error';
+
+export interface RetryPolicy {
+  maxRetries: number;
+  maxRetryAfterSeconds: number;
+  backoffBaseMs: number;
+  maxBackoffMs: number;
+  /** Reported when Bitbucket answers 429 without Retry-After (see DEFAULT_RATE_LIMIT_RETRY_AFTER_SECONDS). */
+  defaultRateLimitRetryAfterSeconds: number;
+}
+
+/** What one attempt came to, as far as the retry decision cares. */
+export type AttemptSummary =
+  | { type: 'response'; status: number; retryAfter?: string }
+  | { type: 'failed'; failure: AttemptFailure; connected: boolean; status?: number };
+
+export interface AttemptContext {
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** GETs and writes the caller marked idempotent may be repeated; other writes only if they never left. */
+  idempotent: boolean;
+  policy: RetryPolicy;
+  nowMs: number;
+  random: () => number;
+}
+
+export type AttemptDecision =
+  | { action: 'accept' }
+  | { action: 'retry'; delayMs: number }
+  | { action: 'fail'; kind: UpstreamErrorKind; retryAfterSeconds?: number; outcomeUnknown?: boolean };
+
+// Transient server statuses worth repeating for an idempotent request; 501 and 505 will not change on retry.
+const RETRYABLE_SERVER_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504]);
+
+const KIND_BY_FAILURE: Readonly<Record<AttemptFailure, UpstreamErrorKind>> = {
+  timeout: 'timeout',
+  network: 'network',
+  truncated: 'bad-response',
+  'too-large': 'bad-response',
+};
+
+/**
+ * Decides, after each attempt, whether to accept it, retry it (and after how long) or fail. A pure function, so the
+ * whole policy is one table-testable place:
+ * - 2xx: accept.
+ * - 429: Bitbucket refused the request without processing it, so any method may be repeated, but only when it says
+ *   when (Retry-After ≤ maxRetryAfterSeconds). Without Retry-After, which is common (bitbucket-api.md §5: 429s are
+ *   text/plain without hints), report the default, since the limit is a rolling hour and a quick retry is wasted.
+ * - 500/502/503/504, resets, timeouts, truncated bodies: repeat idempotent requests with backoff and jitter; a
+ *   Retry-After on a 5xx is honoured as a lower bound on the wait.
+ * - A non-idempotent write is repeated only if the connection never opened (nothing was sent); otherwise it fails
+ *   with outcomeUnknown when Bitbucket may have applied it (no status, or a 5xx).
+ * Every retry counts against maxRetries, so there are at most maxRetries + 1 attempts.
+ */
+export function decideAfterAttempt(outcome: AttemptSummary, context: AttemptContext): AttemptDecision {
+  const { attempt, idempotent, policy } = context;
+  const retriesLeft = attempt <= policy.maxRetries;
+  const backoff = (): number => backoffDelay(attempt, policy.backoffBaseMs, policy.maxBackoffMs, context.random);
+
+  if (outcome.type === 'response') {
+    const { status } = outcome;
+    if (status >= 200 && status < 300) return { action: 'accept' };
+    const retryAfterSeconds = parseRetryAfter(outcome.retryAfter, context.nowMs);
+    if (status === 429) {
+      if (retryAfterSeconds === undefined) {
+        return { action: 'fail', kind: 'rate-limited', retryAfterSeconds: policy.defaultRateLimitRetryAfterSeconds };
+      }
+      if (retriesLeft && retryAfterSeconds <= policy.maxRetryAfterSeconds) {
+        return { action: 'retry', delayMs: retryAfterSeconds * 1000 };
+      }
+      return { action: 'fail', kind: 'rate-limited', retryAfterSeconds };
+    }
+    if (status >= 500) {
+      const waitIsAcceptable = retryAfterSeconds === undefined || retryAfterSeconds <= policy.maxRetryAfterSeconds;
+      if (idempotent && retriesLeft && waitIsAcceptable && RETRYABLE_SERVER_STATUSES.has(status)) {
+        return { action: 'retry', delayMs: Math.max(backoff(), (retryAfterSeconds ?? 0) * 1000) };
+      }
+      const failure: AttemptDecision = { action: 'fail', kind: kindForStatus(status) };
+      if (retryAfterSeconds !== undefined) failure.retryAfterSeconds = retryAfterSeconds;
+      if (!idempotent) failure.outcomeUnknown = true;
+      return failure;
+    }
+    return { action: 'fail', kind: kindForStatus(status) };
+  }
+
+  const repeatable = outcome.failure !== 'too-large' && (idempotent || !outcome.connected);
+  if (repeatable && retriesLeft) return { action: 'retry', delayMs: backoff() };
+  const failure: AttemptDecision = { action: 'fail', kind: KIND_BY_FAILURE[outcome.failure] };
+  const mayHaveBeenApplied = outcome.connected && (outcome.status === undefined || outcome.status >= 500);
+  if (!idempotent && mayHaveBeenApplied) failure.outcomeUnknown = true;
+  return failure;
+}

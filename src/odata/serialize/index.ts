@@ -1,0 +1,26 @@
+/** The OData JSON output side: content negotiation, context URLs, canonical ids and entity payloads. */
+export {
+  negotiateJsonFormat,
+  parseMetadataLevel,
+  jsonContentType,
+  DEFAULT_JSON_FORMAT,
+  SUPPORTED_FORMATS,
+  type JsonFormat,
+  type MetadataLevel,
+} from './json-format';
+export { contextUrl, type ContextUrlOptions } from './context-url';
+export { entityId, keyPredicate, keyLiteral } from './key-predicate';
+export { formatValue, normalizeDateTimeOffset, DATE_TIME_OFFSET_PRECISION, type JsonPrimitive } from './format-value';
+export {
+  serializeCollection,
+  serializeEntity,
+  serializeProperty,
+  type SerializePropertyArgs,
+  type SerializeOptions,
+  type SerializeCollectionArgs,
+  type SerializeEntityArgs,
+  type JsonEntity,
+  type JsonCollection,
+} from './serialize-entities';
+export { parseMediaRanges, type MediaRange } from './media-range';
+// Errors are serialized by ODataError#toJSON() (src/odata/errors.ts); there is deliberately no second serializer.

@@ -1,0 +1,163 @@
+/**
+ * Entity payloads in OData JSON (OData 4.0 JSON Format §6 Entity, §12 Collection of Entities, §4.5 control
+ * information). Lists and single entities go through the same `projectEntity`, so projection, value formatting and
+ * control information cannot differ between `GET /PullRequests` and `GET /PullRequests(...)`.
+ *
+ * Control information per metadata level (§3.1):
+ * - none: data only, plus `@odata.count` and `@odata.nextLink` (§3.1.3 keeps those two).
+ * - minimal: + `@odata.context`, `@odata.etag`, `@odata.deltaLink`.
+ * - full: + `@odata.type`, `@odata.id`, `@odata.editLink` (editable sets), `Prop@odata.type` for values JSON cannot
+ *   identify (§4.5.3), `Nav@odata.navigationLink` (§4.5.9) and action advertisements `#Namespace.Action` (§16).
+ * Annotations precede what they annotate, and count precedes `value`, as `odata.streaming=true` requires (§4.4).
+ */
+import type { Row } from '../ast';
+import type { EdmEntitySet, EdmNavigationProperty, EdmProperty } from '../edm';
+import { contextUrl } from './context-url';
+import { formatValue, needsTypeAnnotation, type JsonPrimitive } from './format-value';
+import type { MetadataLevel } from './json-format';
+import { entityId } from './key-predicate';
+
+export type JsonEntity = { [member: string]: JsonPrimitive | { title: string; target: string } };
+
+export interface SerializeOptions {
+  set: EdmEntitySet;
+  /** The schema namespace (EdmModel.namespace), for `@odata.type` and action names. */
+  namespace: string;
+  /** Ends with `/`. */
+  serviceRoot: string;
+  level: MetadataLevel;
+  /** Edm.Int64 / Edm.Decimal (and `@odata.count`) as strings (JSON Format §3.2). */
+  ieee754Compatible?: boolean;
+  /** `$select` in request order; undefined or containing `*` means all properties. */
+  select?: readonly string[];
+  /** The entity tag of a row, when the set has one (§4.5.10); written at minimal and full metadata. */
+  etag?: (row: Row) => string | undefined;
+}
+
+export interface SerializeCollectionArgs extends SerializeOptions {
+  rows: readonly Row[];
+  /** `$count=true`: the total number of matching entities. */
+  count?: number;
+  nextLink?: string;
+  deltaLink?: string;
+}
+
+export interface SerializeEntityArgs extends SerializeOptions {
+  row: Row;
+}
+
+export type JsonCollection = { [member: string]: JsonPrimitive | JsonEntity[] };
+
+export function serializeCollection(args: SerializeCollectionArgs): JsonCollection {
+  const payload: JsonCollection = {};
+  if (args.level !== 'none') payload['@odata.context'] = contextUrl(args.serviceRoot, args.set, { select: projectedNames(args) });
+  if (args.count !== undefined) payload['@odata.count'] = args.ieee754Compatible === true ? String(args.count) : args.count;
+  const projection = projectionFor(args);
+  payload.value = args.rows.map((row) => projectEntity(args, projection, row));
+  if (args.nextLink !== undefined) payload['@odata.nextLink'] = args.nextLink;
+  if (args.deltaLink !== undefined && args.level !== 'none') payload['@odata.deltaLink'] = args.deltaLink;
+  return payload;
+}
+
+export function serializeEntity(args: SerializeEntityArgs): JsonEntity {
+  const context: JsonEntity =
+    args.level === 'none'
+      ? {}
+      : { '@odata.context': contextUrl(args.serviceRoot, args.set, { select: projectedNames(args), singleEntity: true }) };
+  return { ...context, ...projectEntity(args, projectionFor(args), args.row) };
+}
+
+interface Projection {
+  properties: EdmProperty[];
+  /** Navigation properties whose links full metadata writes: all, or those named in `$select`. */
+  navigation: EdmNavigationProperty[];
+  /** Action advertisements belong to the whole entity, not to a projection of it. */
+  actions: boolean;
+}
+
+function isSelectAll(select: readonly string[] | undefined): boolean {
+  return select === undefined || select.length === 0 || select.includes('*');
+}
+
+/** The select list for the context URL: none when everything is selected. */
+function projectedNames(options: SerializeOptions): readonly string[] | undefined {
+  return isSelectAll(options.select) ? undefined : options.select;
+}
+
+function projectionFor(options: SerializeOptions): Projection {
+  const { set, select } = options;
+  if (isSelectAll(select)) return { properties: set.properties, navigation: set.navigation, actions: true };
+  const selected = select ?? [];
+  return {
+    properties: selected.flatMap((name) => set.properties.filter((property) => property.name === name)),
+    navigation: set.navigation.filter((nav) => selected.includes(nav.name)),
+    actions: false,
+  };
+}
+
+/** The one projection and formatting path for every entity we write. */
+function projectEntity(options: SerializeOptions, projection: Projection, row: Row): JsonEntity {
+  const { set, namespace, serviceRoot, level } = options;
+  const ieee754Compatible = options.ieee754Compatible === true;
+  const entity: JsonEntity = {};
+  const full = level === 'full';
+  const id = full ? entityId(serviceRoot, set, row) : undefined;
+  if (full) {
+    entity['@odata.type'] = `#${namespace}.${set.typeName}`;
+    entity['@odata.id'] = id ?? null;
+  }
+  const etag = level === 'none' ? undefined : options.etag?.(row);
+  if (etag !== undefined) entity['@odata.etag'] = etag;
+  if (full && (set.capabilities.updatable || set.capabilities.deletable)) entity['@odata.editLink'] = id ?? null;
+
+  for (const property of projection.properties) {
+    const value = formatValue(property.type, row[property.name] ?? null, ieee754Compatible);
+    // §4.5.3: full metadata annotates primitive values whose JSON form does not identify their type.
+    if (full && value !== null && needsTypeAnnotation(property.type)) {
+      entity[`${property.name}@odata.type`] = `#${property.type.slice('Edm.'.length)}`;
+    }
+    entity[property.name] = value;
+  }
+
+  if (full) {
+    for (const nav of projection.navigation) entity[`${nav.name}@odata.navigationLink`] = `${id}/${nav.name}`;
+    for (const action of projection.actions ? set.actions : []) {
+      const name = `${namespace}.${action.name}`;
+      entity[`#${name}`] = { title: action.name, target: `${id}/${name}` };
+    }
+  }
+  return entity;
+}
+
+export interface SerializePropertyArgs {
+  set: EdmEntitySet;
+  /** The entity the property belongs to (its key values build the context URL). */
+  row: Row;
+  /** The property's name. */
+  property: string;
+  serviceRoot: string;
+  level: MetadataLevel;
+  ieee754Compatible?: boolean;
+}
+
+/**
+ * An individual primitive property, `GET /PullRequests(...)/Title` (JSON Format §7.1 and §10.14):
+ * `{"@odata.context": "...#PullRequests(...)/Title", "value": "Fix"}`; a null value is `"@odata.null": true`
+ * (Protocol §11.2.3 also allows 204, which is the caller's choice). Formatting is the same as in entities.
+ */
+export function serializeProperty(args: SerializePropertyArgs): JsonEntity {
+  const property = args.set.properties.find((candidate) => candidate.name === args.property);
+  if (property === undefined) throw new Error(`Property ${args.property} is not declared on ${args.set.typeName}.`);
+  const payload: JsonEntity = {};
+  if (args.level !== 'none') {
+    payload['@odata.context'] = contextUrl(args.serviceRoot, args.set, { property: { key: args.row, name: property.name } });
+  }
+  const value = formatValue(property.type, args.row[property.name] ?? null, args.ieee754Compatible === true);
+  if (value === null) {
+    payload['@odata.null'] = true;
+    return payload;
+  }
+  if (args.level === 'full' && needsTypeAnnotation(property.type)) payload['@odata.type'] = `#${property.type.slice('Edm.'.length)}`;
+  payload.value = value;
+  return payload;
+}
