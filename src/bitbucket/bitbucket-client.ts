@@ -185,20 +185,17 @@ export class BitbucketClient {
         nowMs: this.#options.now(),
         random: this.#options.random,
       });
-      if (decision.action === 'accept' && outcome.type === 'response') {
-        return { status: outcome.status, headers: outcome.headers, body: outcome.body, attempts: attempt };
-      }
       if (decision.action === 'retry') {
         await sleepUnlessAborted(this.#options.sleep, decision.delayMs, exchange.signal);
         continue;
       }
-      const details: UpstreamErrorDetails = {
-        kind: decision.action === 'fail' ? decision.kind : 'bad-response',
-        method: exchange.method,
-        url,
-        attempts: attempt,
-      };
+      // Only a response can be accepted (decideAfterAttempt accepts 2xx statuses alone).
+      if (decision.action === 'accept' && outcome.type === 'response') {
+        return { status: outcome.status, headers: outcome.headers, body: outcome.body, attempts: attempt };
+      }
+      const details: UpstreamErrorDetails = { kind: 'bad-response', method: exchange.method, url, attempts: attempt };
       if (decision.action === 'fail') {
+        details.kind = decision.kind;
         if (decision.retryAfterSeconds !== undefined) details.retryAfterSeconds = decision.retryAfterSeconds;
         if (decision.outcomeUnknown !== undefined) details.outcomeUnknown = decision.outcomeUnknown;
       }

@@ -6,6 +6,7 @@ export interface RecordedRequest {
   method: string;
   /** The request target exactly as it arrived on the wire. */
   rawUrl: string;
+  /** The path, percent-decoded (handlers are registered by decoded path). */
   path: string;
   query: Record<string, unknown>;
   headers: http.IncomingHttpHeaders;
@@ -25,16 +26,17 @@ export class LocalUpstream {
     const app = express();
     app.use(express.text({ type: () => true }));
     app.use((req, res, next) => {
+      const path = decodeURIComponent(req.path);
       this.requests.push({
         method: req.method,
         rawUrl: req.originalUrl,
-        path: req.path,
+        path,
         query: { ...(req.query as Record<string, unknown>) },
         headers: req.headers,
         body: typeof req.body === 'string' ? req.body : '',
       });
-      const handler = this.#handlers.get(`${req.method} ${req.path}`) ?? this.#handlers.get(`* ${req.path}`);
-      if (handler === undefined) res.status(599).type('text/plain').send(`no handler for ${req.method} ${req.path}`);
+      const handler = this.#handlers.get(`${req.method} ${path}`) ?? this.#handlers.get(`* ${path}`);
+      if (handler === undefined) res.status(599).type('text/plain').send(`no handler for ${req.method} ${path}`);
       else void handler(req, res, next);
     });
     this.#server = http.createServer(app);

@@ -1,0 +1,123 @@
+import type { RequestHandler } from 'express';
+import { UpstreamError } from '../../src/bitbucket';
+import { BEARER, makeHarness, rejectionOf, type Harness } from './support/client-harness';
+import { bitbucketError, inSequence, json, LocalUpstream, resetConnection, silence } from './support/local-upstream';
+
+const rateLimited = (retryAfter?: string): RequestHandler => (_req, res) => {
+  if (retryAfter !== undefined) res.set('Retry-After', retryAfter);
+  // Bitbucket's 429 is plain text, not the JSON envelope (bitbucket-api.md §5).
+  res.status(429).type('text/plain').send('Rate limit for this resource has been exceeded');
+};
+
+const truncatedBody: RequestHandler = (_req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+  res.write('{"values":[');
+  setImmediate(() => res.socket?.destroy());
+};
+
+describe('BitbucketClient retries (real HTTP, fake sleep)', () => {
+  const upstream = new LocalUpstream();
+  let harness: Harness;
+
+  beforeAll(() => upstream.start());
+  afterAll(() => upstream.stop());
+  beforeEach(() => {
+    upstream.reset();
+    harness = makeHarness(upstream.origin); // maxRetries 2, backoff base 200, jitter 0.5
+  });
+  afterEach(() => harness.client.close());
+
+  it('waits out a short Retry-After on 429, then succeeds', async () => {
+    upstream.on('GET /2.0/user', inSequence(rateLimited('3'), json({ display_name: 'Ann' })));
+    await expect(harness.client.get('/user', {}, BEARER)).resolves.toEqual({ display_name: 'Ann' });
+    expect(harness.sleeps).toEqual([3000]);
+    expect(harness.events.map((event) => [event.status, event.attempt])).toEqual([[429, 1], [200, 2]]);
+  });
+
+  it('gives up at once on a Retry-After longer than maxRetryAfterSeconds', async () => {
+    upstream.on('GET /2.0/user', rateLimited('3600'));
+    const error = await rejectionOf(harness.client.get('/user', {}, BEARER));
+    expect(error).toMatchObject({ kind: 'rate-limited', status: 429, retryAfterSeconds: 3600, attempts: 1, upstreamMessage: 'Rate limit for this resource has been exceeded' });
+    expect(harness.sleeps).toEqual([]);
+  });
+
+  it('reports the default wait on a 429 without Retry-After, without retrying', async () => {
+    upstream.on('GET /2.0/user', rateLimited());
+    await expect(harness.client.get('/user', {}, BEARER)).rejects.toMatchObject({ kind: 'rate-limited', retryAfterSeconds: 60, attempts: 1 });
+    expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('stops retrying 429s after maxRetries', async () => {
+    upstream.on('GET /2.0/user', rateLimited('1'));
+    await expect(harness.client.get('/user', {}, BEARER)).rejects.toMatchObject({ kind: 'rate-limited', retryAfterSeconds: 1, attempts: 3 });
+    expect(harness.sleeps).toEqual([1000, 1000]);
+  });
+
+  it('retries a 5xx with exponential backoff, then succeeds', async () => {
+    upstream.on('GET /2.0/user', inSequence(bitbucketError(503, { message: 'down' }), bitbucketError(500, { message: 'oops' }), json({ ok: true })));
+    await expect(harness.client.get('/user', {}, BEARER)).resolves.toEqual({ ok: true });
+    expect(harness.sleeps).toEqual([100, 200]);
+    expect(harness.events.map((event) => event.status)).toEqual([503, 500, 200]);
+  });
+
+  it('throws after retry exhaustion with the last status', async () => {
+    upstream.on('GET /2.0/user', bitbucketError(502, { message: 'Bad gateway' }));
+    const error = await rejectionOf(harness.client.get('/user', {}, BEARER));
+    expect(error).toMatchObject({ kind: 'unavailable', status: 502, attempts: 3, upstreamMessage: 'Bad gateway' });
+    expect(upstream.requests).toHaveLength(3);
+  });
+
+  it('retries a reset connection, then succeeds', async () => {
+    upstream.on('GET /2.0/user', inSequence(resetConnection, json({ ok: true })));
+    await expect(harness.client.get('/user', {}, BEARER)).resolves.toEqual({ ok: true });
+    expect(harness.events.map((event) => event.status)).toEqual(['network-error', 200]);
+  });
+
+  it('gives up on connection resets with a network error', async () => {
+    upstream.on('GET /2.0/user', resetConnection);
+    await expect(harness.client.get('/user', {}, BEARER)).rejects.toMatchObject({ kind: 'network', transportCode: 'ECONNRESET', attempts: 3 });
+  });
+
+  it('retries a body cut off mid-way, and reports bad-response when it keeps happening', async () => {
+    upstream.on('GET /2.0/user', truncatedBody);
+    await expect(harness.client.get('/user', {}, BEARER)).rejects.toMatchObject({ kind: 'bad-response', status: 200, transportCode: 'ERR_TRUNCATED_BODY', attempts: 3 });
+    expect(harness.events.map((event) => event.status)).toEqual([200, 200, 200]);
+  });
+
+  it('times out a server that never answers, retrying idempotent requests', async () => {
+    harness = makeHarness(upstream.origin, { timeoutMs: 50, maxRetries: 1 });
+    upstream.on('GET /2.0/user', silence);
+    const error = await rejectionOf(harness.client.get('/user', {}, BEARER));
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toMatchObject({ kind: 'timeout', timeoutMs: 50, attempts: 2, transportCode: 'ETIMEDOUT' });
+    expect(harness.events.map((event) => event.status)).toEqual(['timeout', 'timeout']);
+    expect(upstream.requests).toHaveLength(2);
+  });
+
+  it('retries a failing page in the middle of pages()', async () => {
+    upstream.on('GET /2.0/repositories/acme', (req, res, next) => {
+      if (req.query.page === undefined) res.json({ values: [1], next: `${upstream.origin}/2.0/repositories/acme?page=2` });
+      else page2(req, res, next);
+    });
+    const page2 = inSequence(resetConnection, json({ values: [2] }));
+    const values: number[] = [];
+    for await (const page of harness.client.pages<number>('/repositories/acme', {}, BEARER)) values.push(...page.values);
+    expect(values).toEqual([1, 2]);
+    expect(upstream.requests.map((request) => request.rawUrl)).toEqual(['/2.0/repositories/acme', '/2.0/repositories/acme?page=2', '/2.0/repositories/acme?page=2']);
+  });
+
+  it('stops waiting when the caller aborts during a backoff', async () => {
+    const controller = new AbortController();
+    harness = makeHarness(upstream.origin, { sleep: () => new Promise<void>(() => controller.abort(new Error('client went away'))) });
+    upstream.on('GET /2.0/user', bitbucketError(503, { message: 'down' }));
+    await expect(harness.client.get('/user', {}, BEARER, controller.signal)).rejects.toThrow('client went away');
+    expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('aborts an in-flight request when the caller aborts', async () => {
+    const controller = new AbortController();
+    upstream.on('GET /2.0/user', () => controller.abort(new Error('client went away')));
+    await expect(harness.client.get('/user', {}, BEARER, controller.signal)).rejects.toThrow('client went away');
+    expect(upstream.requests).toHaveLength(1);
+  });
+});
