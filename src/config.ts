@@ -25,6 +25,8 @@ export interface GatewayConfig {
   maxFilterLength: number;
   maxFilterDepth: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Push work to Bitbucket (`PUSHDOWN=off` only to measure what pushdown saves). */
+  pushdown: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -72,5 +74,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     maxFilterLength: integer(env, 'MAX_FILTER_LENGTH', 4000, 100, 100000),
     maxFilterDepth: integer(env, 'MAX_FILTER_DEPTH', 50, 5, 500),
     logLevel,
+    pushdown: (env.PUSHDOWN ?? 'on') !== 'off',
   };
 }

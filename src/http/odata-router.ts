@@ -83,6 +83,7 @@ export function createODataRouter({ config, client, model }: ODataRouterDeps): R
       credential: credentialFromRequest(req, config),
       limits: { maxFanOut: config.maxFanOut, fanOutConcurrency: config.fanOutConcurrency },
       now: new Date(),
+      pushdown: config.pushdown,
     };
   }
 

@@ -226,7 +226,7 @@ async function readSingle(def: EntitySetDefinition, plan: QueryPlan, ctx: Execut
 
 export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, ctx: ExecutionContext): Promise<QueryResult> {
   const edm = edmOf(def);
-  const plan = planQuery(def, query);
+  const plan = planQuery(def, query, { pushdown: ctx.pushdown !== false });
   const filter = query.filter ? compileFilter(query.filter, edm, { now: ctx.now }) : () => true;
   const search = query.search;
   const searchable = def.searchable ?? [];
@@ -271,7 +271,7 @@ export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, 
 
 /** `$count` alone (`/$count`): from Bitbucket's `size` when exact, else by reading every row. */
 export async function executeCount(def: EntitySetDefinition, query: ODataQuery, ctx: ExecutionContext): Promise<number> {
-  const plan = planQuery(def, query);
+  const plan = planQuery(def, query, { pushdown: ctx.pushdown !== false });
   const list = def.list;
   if (list && !plan.useGet && plan.exact && list.reportsSize) {
     const paramsList = await resolveStreams(plan, list.params, ctx, listParentValues);

@@ -15,4 +15,6 @@ export interface ExecutionContext {
   /** `now()` for the whole request (OData: one value per request). */
   now: Date;
   signal?: AbortSignal;
+  /** Push filters, order, fields and page sizes to Bitbucket (default true; false only for benchmarks). */
+  pushdown?: boolean;
 }

@@ -113,7 +113,16 @@ function fieldsFor(def: EntitySetDefinition, needed: Set<string>, prefix: string
   return [...paths].join(',');
 }
 
-export function planQuery(def: EntitySetDefinition, query: ODataQuery): QueryPlan {
+export interface PlanOptions {
+  /**
+   * false: push nothing Bitbucket could skip (no `q`, `sort`, `fields`, smaller pages or early stop); only the path
+   * parameters that address the resource. For benchmarks that measure what pushdown saves.
+   */
+  pushdown: boolean;
+}
+
+export function planQuery(def: EntitySetDefinition, query: ODataQuery, options: PlanOptions = { pushdown: true }): QueryPlan {
+  if (!options.pushdown) return withoutPushdown(planQuery(def, query));
   const list = def.list;
   const params = list?.params ?? def.get?.params ?? [];
   const allParams = [...params, ...(def.get?.params ?? []).filter((p) => !params.some((q) => q.name === p.name))];
@@ -151,4 +160,8 @@ export function planQuery(def: EntitySetDefinition, query: ODataQuery): QueryPla
     getFields: def.get ? fieldsFor(def, needed, '', []) : undefined,
     exact: bbql.exact && !query.search,
   };
+}
+
+function withoutPushdown(plan: QueryPlan): QueryPlan {
+  return { ...plan, bbql: { exact: false }, upstreamSort: undefined, listFields: undefined, getFields: undefined, exact: false };
 }
