@@ -11,6 +11,9 @@ import { countUpstreamRequest, requestContext } from './http/request-context';
 import { createLogger, type Logger } from './logger';
 import { ODataError } from './odata/errors';
 
+/** Longest request URL accepted; Power Query's longest folded queries stay well under it. */
+export const MAX_URL_LENGTH = 16_000;
+
 export interface AppOptions {
   config: GatewayConfig;
   logger?: Logger;
@@ -49,6 +52,11 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
     requestContext.run(store, next);
   });
 
+  // Longer URLs are refused before any parsing (Node itself answers 431 above its header limit, 16 KiB by default).
+  app.use((req, _res, next) => {
+    if (req.originalUrl.length > MAX_URL_LENGTH) next(new ODataError('UrlTooLong', { length: req.originalUrl.length, limit: MAX_URL_LENGTH }));
+    else next();
+  });
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });

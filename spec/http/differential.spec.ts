@@ -25,11 +25,11 @@ async function readAll(url: string): Promise<{ rows: Row[]; count?: number; page
   let next: string | undefined = url;
   let pages = 0;
   while (next) {
-    const response = await stack.request.get(next.replace(/^https?:\/\/[^/]+/, '')).set('Authorization', DEMO_BEARER).set('Prefer', 'odata.maxpagesize=200');
+    const response: { status: number; body: Record<string, unknown> & { value: Row[] } } = await stack.request.get(next.replace(/^https?:\/\/[^/]+/, '')).set('Authorization', DEMO_BEARER).set('Prefer', 'odata.maxpagesize=200');
     if (response.status !== 200) throw new Error(`${next} → ${response.status} ${JSON.stringify(response.body)}`);
     rows.push(...response.body.value);
-    if (pages === 0) count = response.body['@odata.count'];
-    next = response.body['@odata.nextLink'];
+    if (pages === 0) count = response.body['@odata.count'] as number | undefined;
+    next = response.body['@odata.nextLink'] as string | undefined;
     pages += 1;
     if (pages > 1000) throw new Error('nextLink loop');
   }

@@ -3,6 +3,7 @@
  * the shape and status of every error the read path answers.
  */
 import { XMLParser } from 'fast-xml-parser';
+import type { Response } from 'supertest';
 import { ENTITY_SETS } from '../../src/entity-sets/registry';
 import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
 
@@ -36,7 +37,7 @@ describe('service document and $metadata', () => {
     const response = await get('/odata/$metadata');
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/xml/);
-    const doc = new XMLParser({ ignoreAttributes: false, isArray: () => true }).parse(response.text);
+    const doc = new XMLParser({ ignoreAttributes: false, isArray: (_name, _path, _leaf, isAttribute) => !isAttribute }).parse(response.text);
     const schemas = doc['edmx:Edmx'][0]['edmx:DataServices'][0].Schema;
     const schema = schemas.find((s: Record<string, string>) => s['@_Namespace'] === 'Bitbucket');
     const types = new Map<string, { Key: Array<{ PropertyRef: Array<Record<string, string>> }>; Property: Array<Record<string, string>> }>(
@@ -48,7 +49,7 @@ describe('service document and $metadata', () => {
       expect(type?.Key[0].PropertyRef.map((ref) => ref['@_Name'])).toEqual(def.key);
       expect(type?.Property.map((p) => p['@_Name'])).toEqual(def.properties.map((p) => p.name));
     }
-    expect(response.text).toContain('Org.OData.Capabilities.V1.CountRestrictions');
+    expect(response.text).toMatch(/Capabilities(\.V1)?\.CountRestrictions/);
   });
 
   test('$metadata answers CSDL JSON when asked with $format=json', async () => {
@@ -129,7 +130,7 @@ describe('server-driven paging', () => {
     let next: string | undefined = `/odata/PullRequests?$filter=Workspace eq '${ws}'&$select=Workspace,RepositorySlug,Id`;
     let pages = 0;
     while (next) {
-      const response = await get(next.replace(/^https?:\/\/[^/]+/, '')).set('Prefer', 'odata.maxpagesize=37');
+      const response: Response = await get(next.replace(/^https?:\/\/[^/]+/, '')).set('Prefer', 'odata.maxpagesize=37');
       expect(response.status).toBe(200);
       expect(response.headers['preference-applied']).toBe('odata.maxpagesize=37');
       expect(response.body.value.length).toBeLessThanOrEqual(37);
@@ -197,7 +198,8 @@ describe('errors: every bad input is a 4xx OData error that says what to fix', (
   test('a 100 kB $filter gets a 400', async () => {
     const long = Array.from({ length: 5000 }, (_, i) => `Id eq ${i}`).join(' or ');
     const response = await stack.request.get(`/odata/PullRequests?$filter=${encodeURIComponent(long)}`).set('Authorization', DEMO_BEARER);
-    expect([400, 414]).toContain(response.status);
+    // Node's HTTP parser answers 431 before the app for URLs over its header limit; the app answers 400/414 below it.
+    expect([400, 414, 431]).toContain(response.status);
   });
 
   test('a query needing too wide a fan-out is refused before it starts hurting', async () => {

@@ -51,8 +51,10 @@ function queryBinding(raw: string): string {
 }
 
 function sendJson(res: Response, body: unknown, format: JsonFormat): void {
-  res.set('Content-Type', jsonContentType(format));
-  res.send(JSON.stringify(body));
+  // setHeader, not res.set: express would rewrite the media type parameters, and Power Query matches them exactly.
+  // A Buffer body, too: for strings express appends `; charset=utf-8` through the same rewriting.
+  res.setHeader('Content-Type', jsonContentType(format));
+  res.send(Buffer.from(JSON.stringify(body), 'utf8'));
 }
 
 /** Options that make no sense on one entity (OData 4.01 Part 2 §5: they apply to collections). */
@@ -73,6 +75,7 @@ function rejectCollectionOptions(query: ODataQuery): void {
 
 export function createODataRouter({ config, client, model }: ODataRouterDeps): Router {
   const router = Router();
+  const singletons = new Set(model.entitySets.filter((set) => set.singleton).map((set) => set.name));
   const csdl = buildCsdlXml(model);
   const csdlJson = JSON.stringify(buildCsdlJson(model));
   const limits = { maxFilterLength: config.maxFilterLength, maxDepth: config.maxFilterDepth, maxTop: config.maxTop };
@@ -154,7 +157,7 @@ export function createODataRouter({ config, client, model }: ODataRouterDeps): R
 
   router.all('/{*path}', async (req, res) => {
     const raw = rawQueryOf(req);
-    const resource: ResourcePath = parseResourcePath(req.path.replace(/^\//, ''));
+    const resource: ResourcePath = parseResourcePath(req.path.replace(/^\//, ''), singletons);
     if (resource.kind === 'metadata') {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new ODataError('MethodNotAllowed', { method: req.method, resource: '$metadata', reason: 'it is read-only' });
       const query = parseQueryOptions(raw, limits);

@@ -83,6 +83,11 @@ export function resolveTarget(parsed: Extract<ResourcePath, { kind: 'entity-set'
   const def = findDefinition(parsed.entitySet);
   if (!def || def.singleton) throw new ODataError('EntitySetNotFound', { name: parsed.entitySet, serviceRoot: 'the service root' });
   const path = { ...parsed, key: namedKey(def, parsed.key) };
+  // `Entity(key)/Name` parses as a property; it is a navigation when the model says so.
+  if (path.property && !path.navigation && !path.property.value && def.navigation?.some((nav) => nav.name === path.property?.name)) {
+    path.navigation = { property: path.property.name };
+    path.property = undefined;
+  }
   const common = { property: path.property, count: path.count, action: path.action };
   if (!path.navigation) {
     const implied = path.key ? keyFilter(def, path.key) : undefined;

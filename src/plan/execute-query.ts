@@ -138,7 +138,7 @@ function prefixIsUnique(plan: QueryPlan): boolean {
  * Read rows in prefix order (streams merged) until `need` rows are in hand and the next row starts a new prefix
  * value (rows tied on the prefix may still reorder under the full order, so all of them are read).
  */
-async function collectSorted(streams: RowStream[], prefix: (a: Row, b: Row) => number, need: number, ctx: ExecutionContext): Promise<Row[]> {
+async function collectSorted(streams: RowStream[], prefix: (a: Row, b: Row) => number, need: number, ctx: ExecutionContext, unique: boolean): Promise<Row[]> {
   const collected: Row[] = [];
   if (need <= 0) return collected;
   const heads = await mapWithConcurrency(streams, ctx.limits.fanOutConcurrency, (stream) => stream.peek());
@@ -150,6 +150,8 @@ async function collectSorted(streams: RowStream[], prefix: (a: Row, b: Row) => n
     const row = entry.head as Row;
     if (collected.length >= need && prefix(row, collected[collected.length - 1]) !== 0) break;
     collected.push(row);
+    // With a unique prefix no later row can tie with this one: stop without reading ahead (no extra page).
+    if (unique && collected.length >= need) break;
     await entry.stream.next();
     entry.head = await entry.stream.peek();
     if (entry.head === undefined) live.splice(best, 1);
@@ -170,11 +172,12 @@ async function collectInOrder(
   need: number,
   ctx: ExecutionContext,
   edm: EdmEntitySet,
+  unique: boolean,
 ): Promise<Row[]> {
   const sortedAt = plan.order.findIndex((item) => item.property === plan.upstreamSort?.property);
   const leading = plan.order.slice(0, sortedAt);
   const sequential = streams.length > 1 && plan.streamConstant.every((property) => leading.some((item) => item.property === property));
-  if (!sequential) return collectSorted(streams, prefix, need, ctx);
+  if (!sequential) return collectSorted(streams, prefix, need, ctx, unique);
   const byStream = compareRows(leading, [], edm);
   const constants = (stream: RowStream): Row =>
     Object.fromEntries(list.params.map((param) => [param.property, stream.params[param.name] ?? null]));
@@ -182,7 +185,7 @@ async function collectInOrder(
   const rows: Row[] = [];
   for (const stream of ordered) {
     if (rows.length >= need) break;
-    rows.push(...(await collectSorted([stream], prefix, need - rows.length, ctx)));
+    rows.push(...(await collectSorted([stream], prefix, need - rows.length, ctx, unique)));
   }
   return rows;
 }
@@ -256,7 +259,7 @@ export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, 
   let rows: Row[];
   if (earlyStop && prefix) {
     const skippedUpstream = streams[0].skippedUpstream;
-    rows = await collectInOrder(plan, list, streams, prefix, need - skippedUpstream, ctx, edm);
+    rows = await collectInOrder(plan, list, streams, prefix, need - skippedUpstream, ctx, edm, unique);
     const count = query.count ? (await mapWithConcurrency(streams, ctx.limits.fanOutConcurrency, (s) => countStream(def, list, plan, s, ctx))).reduce((a, b) => a + b, 0) : undefined;
     return finish(rows, query, full, skippedUpstream, count);
   }

@@ -1,0 +1,336 @@
+/**
+ * `$filter` (and `$orderby` expressions) → our Expr, by precedence climbing over the text (OData 4.01 Part 2
+ * §5.1.1, operator precedence in §5.1.1.10: primary, unary (`-`, `not`), multiplicative (`mul div divby mod`),
+ * additive (`add sub`), relational (`gt ge lt le`, `in`), equality (`eq ne`), `and`, `or`).
+ *
+ * Why not the card's `odata-v4-parser`: measured here, 0.1.29 (last published 2017) rejects the 4.01 `in` operator,
+ * `divby`, and any leading or trailing whitespace, and recurses without a bound (a deep input overflows the stack);
+ * `@odata/parser` behaves the same and `@balena/odata-parser` rejects unquoted DateTimeOffset literals, which Power
+ * Query sends. Adapting a tree we would then have to re-check costs more than this grammar, which is small, and the
+ * OASIS ABNF test cases (spec/odata/parse) hold it to the standard.
+ *
+ * Safety: the text is measured and its nesting counted before parsing, and recursion is bounded by a depth counter,
+ * so no input can overflow the stack or take more than linear time.
+ */
+import type { ArithmeticOperator, ComparisonOperator, Expr, FunctionName } from '../ast';
+import { ODataError } from '../errors';
+import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './limits';
+import { matchLiteral } from './literal';
+
+const FUNCTIONS: ReadonlySet<string> = new Set<FunctionName>([
+  'contains', 'startswith', 'endswith', 'tolower', 'toupper', 'length', 'trim', 'concat', 'indexof', 'substring',
+  'year', 'month', 'day', 'hour', 'minute', 'second', 'fractionalseconds', 'date', 'time', 'now', 'round', 'floor', 'ceiling',
+]);
+
+/** Functions of the OData grammar that this service does not evaluate: a clear 501 rather than "unknown function". */
+const UNSUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
+  'matchespattern', 'totaloffsetminutes', 'totalseconds', 'maxdatetime', 'mindatetime', 'cast', 'isof',
+  'geo.distance', 'geo.intersects', 'geo.length', 'hassubset', 'hassubsequence', 'case',
+]);
+
+const COMPARISON: ReadonlySet<string> = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
+const MULTIPLICATIVE: ReadonlySet<string> = new Set(['mul', 'div', 'divby', 'mod']);
+const ADDITIVE: ReadonlySet<string> = new Set(['add', 'sub']);
+
+/** Largest nesting of parentheses outside string literals: a cheap, non-recursive pre-check. */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "'") inString = !inString;
+    else if (!inString && ch === '(') max = Math.max(max, ++depth);
+    else if (!inString && ch === ')') depth -= 1;
+  }
+  return max;
+}
+
+class FilterParser {
+  private pos = 0;
+  private depth = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+    private readonly option: string,
+  ) {}
+
+  parse(): Expr {
+    this.skipSpace();
+    if (this.pos >= this.text.length) this.fail('it is empty');
+    const expr = this.parseOr();
+    this.skipSpace();
+    if (this.pos < this.text.length) this.fail(`unexpected '${this.text.slice(this.pos, this.pos + 20)}' at position ${this.pos + 1}`);
+    return expr;
+  }
+
+  /** For $orderby: parse one expression, leave the cursor after it. */
+  parsePrefix(): Expr {
+    this.skipSpace();
+    return this.parseOr();
+  }
+
+  get position(): number {
+    return this.pos;
+  }
+
+  set position(value: number) {
+    this.pos = value;
+  }
+
+  fail(reason: string): never {
+    throw new ODataError(this.option === '$filter' ? 'InvalidFilter' : 'InvalidOrderBy', { reason });
+  }
+
+  private enter(): void {
+    if (++this.depth > this.maxDepth * 4) {
+      throw new ODataError('FilterTooDeep', { depth: `more than ${this.maxDepth}`, limit: this.maxDepth });
+    }
+  }
+
+  private leave(): void {
+    this.depth -= 1;
+  }
+
+  skipSpace(): void {
+    while (this.pos < this.text.length && /\s/.test(this.text[this.pos])) this.pos += 1;
+  }
+
+  /** A lower-case keyword operator followed by whitespace or `(`, e.g. ` and `. */
+  private peekWord(): string | undefined {
+    const match = /^[A-Za-z.]+/.exec(this.text.slice(this.pos, this.pos + 40));
+    return match ? match[0] : undefined;
+  }
+
+  private acceptOperator(set: ReadonlySet<string>): string | undefined {
+    const save = this.pos;
+    this.skipSpace();
+    const word = this.peekWord();
+    if (word && set.has(word)) {
+      const after = this.text[this.pos + word.length];
+      if (after !== undefined && /[\s(]/.test(after)) {
+        this.pos += word.length;
+        this.skipSpace();
+        return word;
+      }
+    }
+    this.pos = save;
+    return undefined;
+  }
+
+  private parseOr(): Expr {
+    let left = this.parseAnd();
+    while (this.acceptOperator(new Set(['or']))) left = { kind: 'or', left, right: this.parseAnd() };
+    return left;
+  }
+
+  private parseAnd(): Expr {
+    let left = this.parseEquality();
+    while (this.acceptOperator(new Set(['and']))) left = { kind: 'and', left, right: this.parseEquality() };
+    return left;
+  }
+
+  private parseEquality(): Expr {
+    let left = this.parseRelational();
+    for (let op = this.acceptOperator(new Set(['eq', 'ne'])); op; op = this.acceptOperator(new Set(['eq', 'ne']))) {
+      left = { kind: 'compare', op: op as ComparisonOperator, left, right: this.parseRelational() };
+    }
+    return left;
+  }
+
+  private parseRelational(): Expr {
+    let left = this.parseAdditive();
+    for (;;) {
+      const op = this.acceptOperator(new Set(['gt', 'ge', 'lt', 'le']));
+      if (!op) return left;
+      left = { kind: 'compare', op: op as ComparisonOperator, left, right: this.parseAdditive() };
+    }
+  }
+
+  /** `( item, item, ... )` after `in` (OData 4.01 §5.1.1.1.12); `[...]` JSON arrays are 4.01 too. */
+  private parseList(): Expr[] {
+    this.skipSpace();
+    const open = this.text[this.pos];
+    const close = open === '(' ? ')' : open === '[' ? ']' : undefined;
+    if (!close) this.fail("'in' must be followed by a parenthesised list, e.g. State in ('OPEN','MERGED')");
+    this.pos += 1;
+    const items: Expr[] = [];
+    this.skipSpace();
+    if (this.text[this.pos] === close) this.fail("the list after 'in' is empty");
+    for (;;) {
+      this.skipSpace();
+      items.push(this.parsePrimary());
+      this.skipSpace();
+      const ch = this.text[this.pos];
+      if (ch === ',') {
+        this.pos += 1;
+        continue;
+      }
+      if (ch === close) {
+        this.pos += 1;
+        return items;
+      }
+      this.fail(`expected ',' or '${close}' in the 'in' list at position ${this.pos + 1}`);
+    }
+  }
+
+  private parseAdditive(): Expr {
+    let left = this.parseMultiplicative();
+    for (let op = this.acceptOperator(ADDITIVE); op; op = this.acceptOperator(ADDITIVE)) {
+      left = { kind: 'arith', op: op as ArithmeticOperator, left, right: this.parseMultiplicative() };
+    }
+    return left;
+  }
+
+  private parseMultiplicative(): Expr {
+    let left = this.parseUnary();
+    for (let op = this.acceptOperator(MULTIPLICATIVE); op; op = this.acceptOperator(MULTIPLICATIVE)) {
+      left = { kind: 'arith', op: op as ArithmeticOperator, left, right: this.parseUnary() };
+    }
+    return left;
+  }
+
+  private parseUnary(): Expr {
+    this.enter();
+    try {
+      this.skipSpace();
+      const word = this.peekWord();
+      if (word === 'not' && /[\s(]/.test(this.text[this.pos + 3] ?? '')) {
+        this.pos += 3;
+        this.skipSpace();
+        return { kind: 'not', operand: this.parseUnary() };
+      }
+      if (this.text[this.pos] === '-' && matchLiteral(this.text, this.pos) === undefined) {
+        this.pos += 1;
+        this.skipSpace();
+        return { kind: 'negate', operand: this.parseUnary() };
+      }
+      return this.parsePostfix();
+    } finally {
+      this.leave();
+    }
+  }
+
+  /** `in` and `has` bind like primary operators (OData 4.01 Part 2 §5.1.1.10): `not X in (...)` is `not (X in (...))`. */
+  private parsePostfix(): Expr {
+    let expr = this.parsePrimary();
+    for (let op = this.acceptOperator(new Set(['in', 'has'])); op; op = this.acceptOperator(new Set(['in', 'has']))) {
+      if (op === 'has') throw new ODataError('NotImplemented', { feature: "The 'has' operator", hint: 'This service has no enumeration types.' });
+      expr = { kind: 'in', operand: expr, list: this.parseList() };
+    }
+    return expr;
+  }
+
+  private parsePrimary(): Expr {
+    this.enter();
+    try {
+      this.skipSpace();
+      const ch = this.text[this.pos];
+      if (ch === undefined) this.fail('it ends where an operand was expected');
+      if (ch === '(') {
+        this.pos += 1;
+        const inner = this.parseOr();
+        this.skipSpace();
+        if (this.text[this.pos] !== ')') this.fail(`missing ')' at position ${this.pos + 1}`);
+        this.pos += 1;
+        return inner;
+      }
+      if (ch === '@') throw new ODataError('NotImplemented', { feature: 'Parameter aliases (@name)', hint: 'Write the value inline.' });
+      if (ch === '$') {
+        const word = /^\$\w+/.exec(this.text.slice(this.pos))?.[0] ?? '$';
+        throw new ODataError('NotImplemented', { feature: `${word} in expressions`, hint: 'Refer to properties by name.' });
+      }
+      if (ch === '{' || ch === '[') throw new ODataError('NotImplemented', { feature: 'JSON literals in expressions', hint: 'Compare properties one by one.' });
+      const literal = matchLiteral(this.text, this.pos);
+      if (literal === 'unterminated-string') this.fail(`the string starting at position ${this.pos + 1} has no closing quote (write a quote inside a string as '')`);
+      if (literal) {
+        this.pos += literal.length;
+        return { kind: 'literal', type: literal.type, value: literal.value };
+      }
+      const identifier = /^[A-Za-z_][\w.]*/.exec(this.text.slice(this.pos, this.pos + 200))?.[0];
+      if (!identifier) this.fail(`unexpected '${this.text.slice(this.pos, this.pos + 20)}' at position ${this.pos + 1}`);
+      this.pos += identifier.length;
+      if (this.text[this.pos] === "'") {
+        throw new ODataError('NotImplemented', { feature: `Typed literals (${identifier}'...')`, hint: 'Use a string, number, date or GUID literal.' });
+      }
+      if (this.text[this.pos] === '(') return this.parseCall(identifier);
+      if (this.text[this.pos] === '/') {
+        const next = /^\/(\w+)/.exec(this.text.slice(this.pos))?.[1] ?? '';
+        if (next === 'any' || next === 'all') throw new ODataError('NotImplemented', { feature: `Lambda operator ${next}`, hint: 'Entities here are flat.' });
+        this.fail(`'${identifier}/${next}': property paths are not supported, the entities are flat; use the property name alone`);
+      }
+      if (identifier.includes('.')) this.fail(`'${identifier}' is not a property name`);
+      return { kind: 'property', name: identifier };
+    } finally {
+      this.leave();
+    }
+  }
+
+  private parseCall(name: string): Expr {
+    const lower = name.toLowerCase();
+    if (UNSUPPORTED_FUNCTIONS.has(lower)) throw new ODataError('NotImplemented', { feature: `The function ${name}`, hint: `Supported functions: ${[...FUNCTIONS].join(', ')}.` });
+    if (!FUNCTIONS.has(name)) {
+      this.fail(`unknown function '${name}'${FUNCTIONS.has(lower) ? ` (function names are lower case: ${lower})` : ''}; supported: ${[...FUNCTIONS].join(', ')}`);
+    }
+    this.pos += 1; // '('
+    const args: Expr[] = [];
+    this.skipSpace();
+    if (this.text[this.pos] === ')') {
+      this.pos += 1;
+      return { kind: 'call', name: name as FunctionName, args };
+    }
+    for (;;) {
+      args.push(this.parseOr());
+      this.skipSpace();
+      const ch = this.text[this.pos];
+      if (ch === ',') {
+        this.pos += 1;
+        continue;
+      }
+      if (ch === ')') {
+        this.pos += 1;
+        return { kind: 'call', name: name as FunctionName, args };
+      }
+      this.fail(`expected ',' or ')' in the arguments of ${name} at position ${this.pos + 1}`);
+    }
+  }
+}
+
+function guard(text: string, limits: ParseLimits, option: string): void {
+  // Depth first: it is the more specific message for a deeply nested input, and the scan is linear either way.
+  const depth = nestingDepth(text);
+  if (depth > limits.maxDepth) throw new ODataError('FilterTooDeep', { depth, limit: limits.maxDepth });
+  if (option === '$filter' && text.length > limits.maxFilterLength) {
+    throw new ODataError('FilterTooLong', { length: text.length, limit: limits.maxFilterLength });
+  }
+}
+
+export function parseFilter(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): Expr {
+  guard(text, limits, '$filter');
+  return new FilterParser(text, limits.maxDepth, '$filter').parse();
+}
+
+/** `$orderby`: comma-separated `expression [asc|desc]`; only properties can be ordered by here. */
+export function parseOrderByExpressions(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): Array<{ expr: Expr; direction: 'asc' | 'desc' }> {
+  guard(text, limits, '$orderby');
+  const parser = new FilterParser(text, limits.maxDepth, '$orderby');
+  const items: Array<{ expr: Expr; direction: 'asc' | 'desc' }> = [];
+  for (;;) {
+    const expr = parser.parsePrefix();
+    parser.skipSpace();
+    let direction: 'asc' | 'desc' = 'asc';
+    const rest = text.slice(parser.position);
+    const word = /^(asc|desc)(?![\w])/.exec(rest)?.[1];
+    if (word) {
+      direction = word as 'asc' | 'desc';
+      parser.position += word.length;
+      parser.skipSpace();
+    }
+    items.push({ expr, direction });
+    const ch = text[parser.position];
+    if (ch === undefined) return items;
+    if (ch !== ',') parser.fail(`expected ',' or the end at position ${parser.position + 1}`);
+    parser.position += 1;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The raw query string → ODataQuery. Works on the raw text so duplicates are seen and percent-decoding happens
+ * once, per option. System query options are recognised case-insensitively and with or without `$` only where
+ * OData 4.01 allows it (§5 "system query options ... case-insensitive"; the `$` prefix stays required here so that
+ * custom options such as `x-foo` or `sap-client` pass through untouched, as OData allows).
+ * `+` is decoded as a space (as ASP.NET Core OData and browsers' form encoding do); a literal plus, e.g. in a
+ * DateTimeOffset offset, must be sent as `%2B`.
+ */
+import type { ODataQuery, OrderByItem } from '../ast';
+import { ODataError } from '../errors';
+import { DEFAULT_PARSE_LIMITS, MAX_SKIP, type ParseLimits } from './limits';
+import { parseFilter, parseOrderByExpressions } from './parse-filter';
+
+const SUPPORTED = ['$filter', '$orderby', '$select', '$top', '$skip', '$count', '$search', '$format', '$skiptoken'] as const;
+const NOT_IMPLEMENTED: Record<string, string> = {
+  $expand: 'Query the related entity set with a filter on its key properties instead, e.g. PullRequests?$filter=Workspace eq \'w\' and RepositorySlug eq \'r\'.',
+  $apply: 'Aggregate in the client (Power Query folds what it can).',
+  $compute: 'Compute the value in the client.',
+  $levels: 'There are no recursive hierarchies here.',
+  $index: 'Ordered collections are not modelled.',
+  $schemaversion: 'There is one schema version.',
+  $deltatoken: 'Change tracking is not offered.',
+  $id: 'Address entities by key.',
+};
+
+function decode(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    throw new ODataError('InvalidUrl', { reason: `'${raw.slice(0, 40)}' has a malformed percent-encoding` });
+  }
+}
+
+function nonNegativeInteger(option: string, value: string): number {
+  if (!/^\d{1,16}$/.test(value.trim())) {
+    throw new ODataError('InvalidQueryOption', { option, reason: `'${value.slice(0, 40)}' is not a non-negative whole number` });
+  }
+  return Number(value.trim());
+}
+
+export function parseSelect(text: string): string[] | undefined {
+  const items = text.split(',').map((item) => item.trim());
+  if (items.some((item) => item === '')) throw new ODataError('InvalidSelect', { reason: 'it has an empty item; separate property names with single commas' });
+  if (items.includes('*')) return undefined;
+  for (const item of items) {
+    if (item.includes('/') || item.includes('(')) {
+      throw new ODataError('InvalidSelect', { reason: `'${item}': only property names can be selected (the entities are flat)` });
+    }
+    if (!/^[A-Za-z_]\w*$/.test(item)) throw new ODataError('InvalidSelect', { reason: `'${item.slice(0, 40)}' is not a property name` });
+  }
+  return [...new Set(items)];
+}
+
+export function parseOrderBy(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): OrderByItem[] {
+  return parseOrderByExpressions(text, limits).map(({ expr, direction }) => {
+    if (expr.kind !== 'property') {
+      throw new ODataError('NotImplemented', { feature: 'Ordering by an expression', hint: 'Order by property names, e.g. $orderby=CreatedOn desc,Id.' });
+    }
+    return { property: expr.name, direction };
+  });
+}
+
+export function parseQueryOptions(raw: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ODataQuery {
+  const seen = new Map<string, string>();
+  for (const part of raw.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const rawName = eq < 0 ? part : part.slice(0, eq);
+    const name = decode(rawName).trim();
+    if (!name.startsWith('$')) continue; // custom query option: allowed and ignored
+    const key = name.toLowerCase();
+    if (key in NOT_IMPLEMENTED) throw new ODataError('NotImplemented', { feature: name, hint: NOT_IMPLEMENTED[key] });
+    if (!(SUPPORTED as readonly string[]).includes(key)) {
+      throw new ODataError('UnknownQueryOption', { option: name, supported: SUPPORTED.join(', ') });
+    }
+    if (seen.has(key)) throw new ODataError('DuplicateQueryOption', { option: key });
+    seen.set(key, eq < 0 ? '' : decode(part.slice(eq + 1)));
+  }
+  const query: ODataQuery = { orderby: [], count: false };
+  const filter = seen.get('$filter');
+  if (filter !== undefined) query.filter = parseFilter(filter, limits);
+  const orderby = seen.get('$orderby');
+  if (orderby !== undefined) query.orderby = parseOrderBy(orderby, limits);
+  const select = seen.get('$select');
+  if (select !== undefined) query.select = parseSelect(select);
+  const top = seen.get('$top');
+  if (top !== undefined) {
+    query.top = nonNegativeInteger('$top', top);
+    if (query.top > limits.maxTop) throw new ODataError('TopTooLarge', { top: query.top, limit: limits.maxTop });
+  }
+  const skip = seen.get('$skip');
+  if (skip !== undefined) {
+    query.skip = nonNegativeInteger('$skip', skip);
+    if (query.skip > MAX_SKIP) throw new ODataError('SkipTooLarge', { skip: query.skip, limit: MAX_SKIP });
+  }
+  const count = seen.get('$count');
+  if (count !== undefined) {
+    const lower = count.trim().toLowerCase();
+    if (lower !== 'true' && lower !== 'false') throw new ODataError('InvalidQueryOption', { option: '$count', reason: 'it must be true or false' });
+    query.count = lower === 'true';
+  }
+  const search = seen.get('$search');
+  if (search !== undefined) {
+    if (search.trim() === '') throw new ODataError('InvalidQueryOption', { option: '$search', reason: 'it is empty' });
+    if (search.length > limits.maxFilterLength) throw new ODataError('FilterTooLong', { length: search.length, limit: limits.maxFilterLength });
+    query.search = search;
+  }
+  const format = seen.get('$format');
+  if (format !== undefined) query.format = format;
+  const skiptoken = seen.get('$skiptoken');
+  if (skiptoken !== undefined) query.skiptoken = skiptoken;
+  return query;
+}

@@ -1,0 +1,138 @@
+/**
+ * The resource path after the service root (OData 4.01 Part 2 §4): `EntitySet`, `EntitySet(keys)`, `/$count`,
+ * `/Property`, `/Property/$value`, `/Navigation`, `/Navigation(keys)`, `/Namespace.Action`, singletons,
+ * `$metadata`, `$batch`. Segments are split on `/` outside quotes and parentheses, then percent-decoded.
+ */
+import type { KeyValues, ResourcePath } from '../ast';
+import { ODataError } from '../errors';
+import { matchLiteral } from './literal';
+
+function splitSegments(path: string): string[] {
+  const segments: string[] = [];
+  let current = '';
+  let depth = 0;
+  let inString = false;
+  for (const ch of path) {
+    if (ch === "'" && depth > 0) inString = !inString;
+    if (!inString && ch === '(') depth += 1;
+    if (!inString && ch === ')') depth -= 1;
+    if (ch === '/' && depth === 0 && !inString) {
+      segments.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  segments.push(current);
+  return segments;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ODataError('InvalidUrl', { reason: `the path segment '${segment.slice(0, 40)}' has a malformed percent-encoding` });
+  }
+}
+
+/** `('v')` or `(A='x',B=5)`. */
+export function parseKeyPredicate(text: string, entitySet: string): KeyValues {
+  const fail = (reason: string): never => {
+    throw new ODataError('InvalidKey', { entitySet, reason, expected: 'Name=value,... or a single value' });
+  };
+  const inner = text.slice(1, -1);
+  const values: KeyValues = {};
+  let pos = 0;
+  const readValue = () => {
+    if (inner[pos] === '@') throw new ODataError('NotImplemented', { feature: 'Parameter aliases in keys', hint: 'Write the key value inline.' });
+    const literal = matchLiteral(inner, pos);
+    if (literal === undefined || literal === 'unterminated-string') fail(`'${inner.slice(pos, pos + 30)}' is not a key value (strings are quoted: 'value')`);
+    pos += (literal as { length: number }).length;
+    return (literal as { value: KeyValues[string] }).value;
+  };
+  if (inner.trim() === '') fail('it is empty');
+  const named = /^\s*[A-Za-z_]\w*\s*=/.test(inner);
+  if (!named) {
+    values[''] = readValue();
+    if (pos !== inner.length) fail(`unexpected '${inner.slice(pos, pos + 20)}'`);
+    return values;
+  }
+  for (;;) {
+    const name = /^\s*([A-Za-z_]\w*)\s*=\s*/.exec(inner.slice(pos));
+    if (!name) fail(`expected Name=value at '${inner.slice(pos, pos + 20)}'`);
+    pos += (name as RegExpExecArray)[0].length;
+    const key = (name as RegExpExecArray)[1];
+    if (key in values) fail(`${key} is given twice`);
+    values[key] = readValue();
+    const rest = /^\s*(,?)\s*/.exec(inner.slice(pos)) as RegExpExecArray;
+    pos += rest[0].length;
+    if (pos >= inner.length) return values;
+    if (rest[1] !== ',') fail(`expected ',' at '${inner.slice(pos, pos + 20)}'`);
+  }
+}
+
+function nameAndKey(segment: string, what: string): { name: string; key?: KeyValues } {
+  const open = segment.indexOf('(');
+  if (open < 0) return { name: segment };
+  if (!segment.endsWith(')')) throw new ODataError('InvalidUrl', { reason: `the ${what} segment '${segment.slice(0, 60)}' has an unclosed key predicate` });
+  const name = segment.slice(0, open);
+  return { name, key: parseKeyPredicate(segment.slice(open), name) };
+}
+
+const IDENTIFIER = /^[A-Za-z_][\w]*$/;
+
+/** `singletons` names the model's singletons: `Me` is a singleton, `Repositories` an entity set. */
+export function parseResourcePath(path: string, singletons: ReadonlySet<string> = new Set()): ResourcePath {
+  const trimmed = path.replace(/^\/+/, '');
+  if (trimmed === '') return { kind: 'service-document' };
+  const raw = splitSegments(trimmed);
+  if (raw[raw.length - 1] === '') raw.pop(); // a trailing slash
+  const segments = raw.map(decodeSegment);
+  const [first, ...rest] = segments;
+  if (first === '$metadata' && rest.length === 0) return { kind: 'metadata' };
+  if (first === '$batch' && rest.length === 0) return { kind: 'batch' };
+  if (first.startsWith('$')) throw new ODataError('NotImplemented', { feature: `The resource ${first}`, hint: 'See the service document for what is available.' });
+  const head = nameAndKey(first, 'first');
+  if (!IDENTIFIER.test(head.name)) throw new ODataError('InvalidUrl', { reason: `'${head.name.slice(0, 60)}' is not an entity set name` });
+
+  if (singletons.has(head.name)) {
+    if (head.key) throw new ODataError('InvalidUrl', { reason: `${head.name} is a singleton and takes no key` });
+    if (rest.length === 0) return { kind: 'singleton', name: head.name };
+    if (rest.length <= 2 && IDENTIFIER.test(rest[0]) && (rest.length === 1 || rest[1] === '$value')) {
+      return { kind: 'singleton', name: head.name, property: { name: rest[0], value: rest.length === 2 } };
+    }
+    throw new ODataError('InvalidUrl', { reason: `unexpected '${rest.join('/')}' after ${head.name}` });
+  }
+
+  const result: Extract<ResourcePath, { kind: 'entity-set' }> = { kind: 'entity-set', entitySet: head.name, key: head.key, count: false };
+  const unexpected = (): never => {
+    throw new ODataError('InvalidUrl', { reason: `unexpected '${rest.join('/').slice(0, 80)}' after ${first.slice(0, 80)}` });
+  };
+  const propertyAt = (segs: string[]): { name: string; value: boolean } | undefined => {
+    if (segs.length === 0) return undefined;
+    if (!IDENTIFIER.test(segs[0]) || segs.length > 2 || (segs.length === 2 && segs[1] !== '$value')) unexpected();
+    return { name: segs[0], value: segs.length === 2 };
+  };
+  if (rest.length === 0) return result;
+  if (!head.key) {
+    if (rest.length === 1 && rest[0] === '$count') return { ...result, count: true };
+    return unexpected();
+  }
+  const [segment, ...after] = rest;
+  if (segment === '$ref' || segment === '$entity' || segment === '$each') {
+    throw new ODataError('NotImplemented', { feature: `The ${segment} path segment`, hint: 'Address entities by key.' });
+  }
+  if (segment.includes('.') && !segment.includes('(')) {
+    if (after.length > 0) unexpected();
+    return { ...result, action: segment };
+  }
+  const part = nameAndKey(segment, 'navigation');
+  if (!IDENTIFIER.test(part.name)) unexpected();
+  if (part.key) return { ...result, navigation: { property: part.name, key: part.key }, property: propertyAt(after) };
+  if (after.length === 0 || (after.length === 1 && after[0] === '$value')) {
+    // `Entity(key)/Name`: a property, or a navigation property; the model decides (resolveTarget).
+    return { ...result, property: { name: part.name, value: after.length === 1 } };
+  }
+  if (after.length === 1 && after[0] === '$count') return { ...result, navigation: { property: part.name }, count: true };
+  return { ...result, navigation: { property: part.name }, property: propertyAt(after) };
+}
