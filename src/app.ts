@@ -64,7 +64,7 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
     res.set('OData-Version', '4.0');
     next();
   });
-  app.use('/odata', createODataRouter({ config, client: upstream, model: buildEdmModel() }));
+  app.use('/odata', createODataRouter({ config, client: upstream, model: buildEdmModel(), logger }));
   app.use((req, _res, next) => next(new ODataError('NotFound', { message: `Nothing at ${req.path}. The OData service root is /odata/.` })));
   app.use(createErrorMiddleware(logger, config.upstreamTimeoutMs));
   return app;

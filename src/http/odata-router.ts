@@ -5,6 +5,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { BitbucketClient } from '../bitbucket';
 import type { GatewayConfig } from '../config';
+import type { Logger } from '../logger';
 import type { Expr, ODataQuery, ResourcePath, Row } from '../odata/ast';
 import type { EdmModel } from '../odata/edm';
 import { ODataError } from '../odata/errors';
@@ -25,6 +26,7 @@ export interface ODataRouterDeps {
   config: GatewayConfig;
   client: BitbucketClient;
   model: EdmModel;
+  logger?: Logger;
 }
 
 function and(a: Expr | undefined, b: Expr | undefined): Expr | undefined {
@@ -73,7 +75,7 @@ function rejectCollectionOptions(query: ODataQuery): void {
   }
 }
 
-export function createODataRouter({ config, client, model }: ODataRouterDeps): Router {
+export function createODataRouter({ config, client, model, logger }: ODataRouterDeps): Router {
   const router = Router();
   const singletons = new Set(model.entitySets.filter((set) => set.singleton).map((set) => set.name));
   const csdl = buildCsdlXml(model);
@@ -87,6 +89,7 @@ export function createODataRouter({ config, client, model }: ODataRouterDeps): R
       limits: { maxFanOut: config.maxFanOut, fanOutConcurrency: config.fanOutConcurrency },
       now: new Date(),
       pushdown: config.pushdown,
+      logger,
     };
   }
 
@@ -194,6 +197,9 @@ export function createODataRouter({ config, client, model }: ODataRouterDeps): R
     const target = resolveTarget(resource);
     if (target.action) throw new ODataError('NotImplemented', { feature: `Action ${target.action}`, hint: 'Actions arrive with write support.' });
     validateQuery(query, edmOf(target.def));
+    if (query.search !== undefined && !edmOf(target.def).capabilities.searchable) {
+      throw new ODataError('NotImplemented', { feature: `$search on ${target.def.name}`, hint: 'Use $filter with contains() instead.' });
+    }
     if (target.count) {
       if (query.top !== undefined || query.skip !== undefined || query.orderby.length > 0) {
         throw new ODataError('InvalidQueryOption', { option: '$top/$skip/$orderby', reason: '/$count counts the whole collection; only $filter and $search apply' });

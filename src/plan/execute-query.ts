@@ -17,7 +17,7 @@ import { toEdmEntitySet } from '../entity-sets/to-edm-model';
 import type { ExecutionContext } from './execution-context';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { planQuery, type QueryPlan } from './plan-query';
-import { resolveStreams, type StreamParams } from './resolve-streams';
+import { resolveStreams, usableValues, type StreamParams } from './resolve-streams';
 import { rowFromItem } from './row-from-item';
 
 export interface QueryResult {
@@ -215,7 +215,11 @@ async function readSingle(def: EntitySetDefinition, plan: QueryPlan, ctx: Execut
   const get = def.get;
   if (!get) return [];
   const params: StreamParams = {};
-  for (const param of get.params) params[param.name] = plan.fixedParams[param.name]?.[0] ?? '';
+  for (const param of get.params) {
+    const value = usableValues(param, plan.fixedParams[param.name] ?? [])[0];
+    if (value === undefined) return [];
+    params[param.name] = value;
+  }
   const path = addressablePath(get.path, params);
   if (!path) return [];
   try {
@@ -235,6 +239,15 @@ export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, 
   const searchable = def.searchable ?? [];
   const accept = search ? (row: Row) => filter(row) && matchesSearch(row, search, searchable) : filter;
   const { full, prefix } = comparators(plan, edm);
+  ctx.logger?.debug('plan', {
+    entitySet: def.name,
+    route: plan.useGet || !def.list ? 'get' : 'list',
+    fixedParams: plan.fixedParams,
+    q: plan.bbql.q,
+    exact: plan.exact,
+    sort: plan.upstreamSort ? `${plan.upstreamSort.direction === 'desc' ? '-' : ''}${plan.upstreamSort.field}` : undefined,
+    residual: query.filter !== undefined || query.search !== undefined,
+  });
 
   if (plan.useGet || !def.list) {
     const rows = (await readSingle(def, plan, ctx)).filter(accept);

@@ -1,5 +1,6 @@
 /** What one gateway request brings to the executor: the upstream client, the caller's credential and the limits. */
 import type { BitbucketClient, UpstreamCredential } from '../bitbucket';
+import type { Logger } from '../logger';
 
 export interface ExecutionLimits {
   /** Most upstream streams (repositories, workspaces) one query may fan out over. */
@@ -17,4 +18,6 @@ export interface ExecutionContext {
   signal?: AbortSignal;
   /** Push filters, order, fields and page sizes to Bitbucket (default true; false only for benchmarks). */
   pushdown?: boolean;
+  /** Where the plan of each query is logged at debug level. */
+  logger?: Logger;
 }

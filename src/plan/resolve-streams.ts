@@ -22,9 +22,17 @@ function eqFilter(pairs: Array<[string, string]>): Expr | undefined {
     .reduce<Expr | undefined>((acc, expr) => (acc ? { kind: 'and', left: acc, right: expr } : expr), undefined);
 }
 
+/**
+ * Bitbucket also addresses workspaces and repositories by braced UUID, but the properties behind those parameters
+ * hold slugs: a UUID value can equal no row, so it must not reach the path (rows would come back labelled with it).
+ */
+export function usableValues(param: RouteParameter, values: string[]): string[] {
+  return param.fanOut ? values.filter((value) => !value.startsWith('{')) : values;
+}
+
 async function valuesFor(param: RouteParameter, partial: StreamParams, plan: QueryPlan, ctx: ExecutionContext, listParent: ParentLister): Promise<string[]> {
   const fixed = plan.fixedParams[param.name];
-  if (fixed) return fixed;
+  if (fixed) return usableValues(param, fixed);
   if (!param.fanOut) {
     throw new ODataError('MissingRequiredFilter', { entitySet: plan.def.name, properties: param.property });
   }
