@@ -22,6 +22,14 @@ const FUNCTIONS: ReadonlySet<string> = new Set<FunctionName>([
   'year', 'month', 'day', 'hour', 'minute', 'second', 'fractionalseconds', 'date', 'time', 'now', 'round', 'floor', 'ceiling',
 ]);
 
+/** Argument counts of the canonical functions (OData 4.01 Part 2 §5.1.1.5-5.1.1.9): `substring` takes 2 or 3. */
+const ARITY: Readonly<Record<FunctionName, readonly [min: number, max: number]>> = {
+  contains: [2, 2], startswith: [2, 2], endswith: [2, 2], tolower: [1, 1], toupper: [1, 1], length: [1, 1],
+  trim: [1, 1], concat: [2, 2], indexof: [2, 2], substring: [2, 3], year: [1, 1], month: [1, 1], day: [1, 1],
+  hour: [1, 1], minute: [1, 1], second: [1, 1], fractionalseconds: [1, 1], date: [1, 1], time: [1, 1], now: [0, 0],
+  round: [1, 1], floor: [1, 1], ceiling: [1, 1],
+};
+
 /** Functions of the OData grammar that this service does not evaluate: a clear 501 rather than "unknown function". */
 const UNSUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
   'matchespattern', 'totaloffsetminutes', 'totalseconds', 'maxdatetime', 'mindatetime', 'cast', 'isof',
@@ -160,7 +168,10 @@ class FilterParser {
     if (this.text[this.pos] === close) this.fail("the list after 'in' is empty");
     for (;;) {
       this.skipSpace();
-      items.push(this.parsePrimary());
+      const item = this.parsePrimary();
+      // ABNF `listExpr`: primitive literals only; `Name in (Name, Other)` is not a list.
+      if (item.kind !== 'literal') this.fail(`the list after 'in' may contain only literals (strings, numbers, dates…)`);
+      items.push(item);
       this.skipSpace();
       const ch = this.text[this.pos];
       if (ch === ',') {
@@ -275,10 +286,18 @@ class FilterParser {
     }
     this.pos += 1; // '('
     const args: Expr[] = [];
+    const call = (): Expr => {
+      const [min, max] = ARITY[name as FunctionName];
+      if (args.length < min || args.length > max) {
+        const expected = min === max ? String(min) : `${min} or ${max}`;
+        this.fail(`function ${name} takes ${expected} argument${expected === '1' ? '' : 's'}, got ${args.length}`);
+      }
+      return { kind: 'call', name: name as FunctionName, args };
+    };
     this.skipSpace();
     if (this.text[this.pos] === ')') {
       this.pos += 1;
-      return { kind: 'call', name: name as FunctionName, args };
+      return call();
     }
     for (;;) {
       args.push(this.parseOr());
@@ -290,7 +309,7 @@ class FilterParser {
       }
       if (ch === ')') {
         this.pos += 1;
-        return { kind: 'call', name: name as FunctionName, args };
+        return call();
       }
       this.fail(`expected ',' or ')' in the arguments of ${name} at position ${this.pos + 1}`);
     }

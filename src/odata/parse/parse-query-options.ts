@@ -62,7 +62,9 @@ export function parseOrderBy(text: string, limits: ParseLimits = DEFAULT_PARSE_L
 
 export function parseQueryOptions(raw: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ODataQuery {
   const seen = new Map<string, string>();
-  for (const part of raw.split('&')) {
+  // Tolerate the URL's own '?' so `?$top=5` is not mistaken for a custom option named `?$top` (silently ignored).
+  const text = raw.startsWith('?') ? raw.slice(1) : raw;
+  for (const part of text.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
     const rawName = eq < 0 ? part : part.slice(0, eq);
