@@ -4,6 +4,7 @@
 import express, { type Express } from 'express';
 import { BitbucketClient } from './bitbucket';
 import type { GatewayConfig } from './config';
+import { createConnectorRouter } from './connector';
 import { buildEdmModel } from './entity-sets/to-edm-model';
 import { createErrorMiddleware } from './http/error-middleware';
 import { createODataRouter } from './http/odata-router';
@@ -65,6 +66,8 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
     next();
   });
   app.use('/odata', createODataRouter({ config, client: upstream, model: buildEdmModel(), logger }));
+  // The Power Platform custom connector for this gateway (apiDefinition.swagger.json, apiProperties.json).
+  app.use('/connector', createConnectorRouter({ config, model: buildEdmModel(), servicePath: '/odata' }));
   app.use((req, _res, next) => next(new ODataError('NotFound', { message: `Nothing at ${req.path}. The OData service root is /odata/.` })));
   app.use(createErrorMiddleware(logger, config.upstreamTimeoutMs));
   return app;

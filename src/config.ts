@@ -8,6 +8,8 @@ export interface GatewayConfig {
   port: number;
   /** Bitbucket REST 2.0 base URL. */
   bitbucketApiUrl: string;
+  /** Bitbucket's web origin, where the OAuth 2.0 endpoints live (`/site/oauth2/authorize`, `/site/oauth2/access_token`). */
+  bitbucketOAuthUrl: string;
   /** Public base URL of this gateway when behind a proxy (used in links); derived from the request otherwise. */
   publicUrl?: string;
   /** Key that signs `$skiptoken`s. Random per process unless set; set it when running several replicas. */
@@ -62,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     bitbucketApiUrl: url(env, 'BITBUCKET_API_URL', 'https://api.bitbucket.org/2.0'),
+    bitbucketOAuthUrl: url(env, 'BITBUCKET_OAUTH_URL', 'https://bitbucket.org'),
     publicUrl: env.PUBLIC_URL ? url(env, 'PUBLIC_URL', 'https://odata.example.com') : undefined,
     skiptokenSecret: secret ? Buffer.from(secret) : randomBytes(32),
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 30000, 100, 600000),

@@ -30,6 +30,8 @@ const ITEM_DEFINITION: Record<string, string> = {
   Commits: 'commit',
   PullRequests: 'pullrequest',
   Pipelines: 'pipeline',
+  PullRequestComments: 'pullrequest_comment',
+  Webhooks: 'webhook_subscription',
   Me: 'user',
 };
 

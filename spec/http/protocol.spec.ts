@@ -176,7 +176,7 @@ describe('errors: every bad input is a 4xx OData error that says what to fix', (
     ['wrong key type', "/odata/PullRequests(Workspace='a',RepositorySlug='b',Id='x')", 400, 'InvalidKey'],
     ['missing key part', "/odata/PullRequests(Workspace='a',Id=1)", 400, 'InvalidKey'],
     ['$filter on a single entity', `/odata/Me?$filter=DisplayName eq 'x'`, 400, 'InvalidQueryOption'],
-    ['a write', '/odata/Repositories', 501, 'NotImplemented'],
+    ['an empty create body', '/odata/Repositories', 400, 'InvalidBody'],
     ['$batch', '/odata/$batch', 501, 'NotImplemented'],
     ['unsupported format', '/odata/Repositories?$format=atom', 406, 'NotAcceptable'],
   ];

@@ -3,6 +3,7 @@
  * reads these declarations; none of them names a particular entity set. A Bitbucket quirk gets a named field here,
  * never a branch in a handler.
  */
+import type { EdmType } from '../odata/ast';
 import type { EdmProperty } from '../odata/edm';
 
 /** BBQL comparison operators (Bitbucket REST intro, "Filtering and sorting"). */
@@ -22,7 +23,8 @@ export type PropertySource =
  * - `full-name-owner` / `full-name-slug`: split `workspace/slug` (Bitbucket's `full_name`).
  * - `array-length`: the number of items of an array (e.g. approvals).
  * - `count-where-approved`: participants with `approved: true`.
- * - `join-names`: an array of objects with a display name, joined by ", " (spreadsheet friendly).
+ * - `join-display-names`: an array of objects with a display name, joined by ", " (spreadsheet friendly).
+ * - `join-values`: an array of strings joined by "," (e.g. webhook events).
  * - `date-from-datetime`: the date part of an ISO datetime.
  */
 export type ValueConversion =
@@ -31,6 +33,7 @@ export type ValueConversion =
   | 'array-length'
   | 'count-where-approved'
   | 'join-display-names'
+  | 'join-values'
   | 'json';
 
 /** What Bitbucket can evaluate for this property in `q=`. */
@@ -60,6 +63,63 @@ export interface PropertyDefinition extends EdmProperty {
   sort?: string;
   /** Path(s) to request in `fields=` when this property is selected; defaults to the source path. */
   fields?: string[];
+  /**
+   * How a client may write this property: the dotted path in Bitbucket's request body, and on which operations.
+   * Absent = read-only (Core.Computed in $metadata; rejected in write bodies). Key properties that fill route
+   * parameters need no body path.
+   */
+  write?: PropertyWrite;
+}
+
+export interface PropertyWrite {
+  /** Dotted path in Bitbucket's request body, e.g. `source.branch.name`; absent for route-parameter keys. */
+  body?: string;
+  /** May be given on create (POST). */
+  create: boolean;
+  /** Must be given on create. */
+  required?: boolean;
+  /** May be changed by PATCH. */
+  update: boolean;
+  /** Allowed string values (validated before anything goes upstream). */
+  enum?: string[];
+  /** Shape of the body value when it is not the plain value: `comma-list` sends `'a,b'` as `["a","b"]`. */
+  bodyShape?: 'comma-list';
+}
+
+/** A write route: method, path template and where its parameters come from (key properties). */
+export interface WriteRoute {
+  method: 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  params: RouteParameter[];
+}
+
+/** A Bitbucket verb exposed as an OData bound action, e.g. `PullRequests(...)/Bitbucket.Merge`. */
+export interface ActionDefinition {
+  name: string;
+  description: string;
+  route: WriteRoute;
+  parameters: Array<{
+    name: string;
+    type: EdmType;
+    nullable: boolean;
+    description: string;
+    body: string;
+    enum?: string[];
+  }>;
+  /** Whether the action answers the updated entity (re-read after the call) or nothing (204). */
+  returnsEntity: boolean;
+  /** A write that may be repeated safely (approve twice is still approved): retried like a read. */
+  idempotent: boolean;
+}
+
+export interface EntityWrites {
+  insert?: WriteRoute;
+  update?: WriteRoute;
+  remove?: WriteRoute;
+  /** Why an operation Bitbucket does not offer is refused (405 with this reason; Capabilities say so too). */
+  refusals?: Partial<Record<'insert' | 'update' | 'delete', string>>;
+  /** Source path of the value compared for `If-Match` (Bitbucket has no ETags; `updated_on` changes on each write). */
+  etagSource?: string;
 }
 
 /** A Bitbucket route template such as `/repositories/{workspace}/{repo_slug}/pullrequests`. */
@@ -127,4 +187,7 @@ export interface EntitySetDefinition {
   searchable?: string[];
   /** A singleton (e.g. `Me`) rather than a collection. */
   singleton?: boolean;
+  /** Create/update/delete as far as Bitbucket allows them. */
+  writes?: EntityWrites;
+  actions?: ActionDefinition[];
 }

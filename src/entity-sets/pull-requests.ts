@@ -1,5 +1,8 @@
 import { REPOSITORY_PARAM, WORKSPACE_PARAM } from './common-params';
-import type { EntitySetDefinition } from './model';
+import type { EntitySetDefinition, RouteParameter } from './model';
+
+const PULL_REQUEST = '/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}';
+const PULL_REQUEST_PARAMS: RouteParameter[] = [WORKSPACE_PARAM, REPOSITORY_PARAM, { name: 'pull_request_id', property: 'Id' }];
 
 /**
  * Pull requests of a repository, in every state. Bitbucket's list shows only OPEN unless each state is named with a
@@ -12,22 +15,22 @@ export const pullRequests: EntitySetDefinition = {
   description: 'Pull requests of a repository, in all states (OPEN, MERGED, DECLINED, SUPERSEDED).',
   key: ['Workspace', 'RepositorySlug', 'Id'],
   properties: [
-    { name: 'Workspace', type: 'Edm.String', nullable: false, source: { path: 'destination.repository.full_name', convert: 'full-name-owner' }, description: 'Workspace slug.' },
-    { name: 'RepositorySlug', type: 'Edm.String', nullable: false, source: { path: 'destination.repository.full_name', convert: 'full-name-slug' }, description: 'Repository slug.' },
+    { name: 'Workspace', type: 'Edm.String', nullable: false, source: { path: 'destination.repository.full_name', convert: 'full-name-owner' }, description: 'Workspace slug.', write: { create: true, required: true, update: false } },
+    { name: 'RepositorySlug', type: 'Edm.String', nullable: false, source: { path: 'destination.repository.full_name', convert: 'full-name-slug' }, description: 'Repository slug.', write: { create: true, required: true, update: false } },
     { name: 'Id', type: 'Edm.Int32', nullable: false, source: 'id', description: 'Pull request number, unique per repository.', filter: { field: 'id', exact: ['eq', 'ne', 'gt', 'ge', 'lt', 'le'] }, sort: 'id' },
-    { name: 'Title', type: 'Edm.String', nullable: false, source: 'title', description: 'Title.', filter: { field: 'title', exact: [], containsSuperset: true } },
-    { name: 'Description', type: 'Edm.String', nullable: true, source: 'summary.raw', description: 'Description (raw Markdown).' },
+    { name: 'Title', type: 'Edm.String', nullable: false, source: 'title', description: 'Title.', filter: { field: 'title', exact: [], containsSuperset: true }, write: { body: 'title', create: true, required: true, update: true } },
+    { name: 'Description', type: 'Edm.String', nullable: true, source: 'summary.raw', description: 'Description (raw Markdown).', write: { body: 'summary.raw', create: true, update: true } },
     { name: 'State', type: 'Edm.String', nullable: false, source: 'state', description: "'OPEN', 'MERGED', 'DECLINED' or 'SUPERSEDED'.", filter: { field: 'state', exact: ['eq', 'ne'] } },
-    { name: 'Draft', type: 'Edm.Boolean', nullable: true, source: 'draft', description: 'Whether the pull request is a draft.' },
+    { name: 'Draft', type: 'Edm.Boolean', nullable: true, source: 'draft', description: 'Whether the pull request is a draft.', write: { body: 'draft', create: true, update: true } },
     { name: 'AuthorDisplayName', type: 'Edm.String', nullable: true, source: 'author.display_name', description: 'Display name of the author.' },
     { name: 'AuthorUuid', type: 'Edm.String', nullable: true, source: 'author.uuid', description: 'UUID of the author.', filter: { field: 'author.uuid', exact: ['eq'] } },
-    { name: 'SourceBranch', type: 'Edm.String', nullable: true, source: 'source.branch.name', description: 'Branch the changes come from.', filter: { field: 'source.branch.name', exact: ['eq'] } },
+    { name: 'SourceBranch', type: 'Edm.String', nullable: true, source: 'source.branch.name', description: 'Branch the changes come from.', filter: { field: 'source.branch.name', exact: ['eq'] }, write: { body: 'source.branch.name', create: true, required: true, update: false } },
     { name: 'SourceCommitHash', type: 'Edm.String', nullable: true, source: 'source.commit.hash', description: 'Head commit of the source branch.' },
     { name: 'SourceRepositoryFullName', type: 'Edm.String', nullable: true, source: 'source.repository.full_name', description: "Source repository ('workspace/slug'); differs for forks." },
-    { name: 'DestinationBranch', type: 'Edm.String', nullable: true, source: 'destination.branch.name', description: 'Branch the changes go into.', filter: { field: 'destination.branch.name', exact: ['eq'] } },
+    { name: 'DestinationBranch', type: 'Edm.String', nullable: true, source: 'destination.branch.name', description: 'Branch the changes go into.', filter: { field: 'destination.branch.name', exact: ['eq'] }, write: { body: 'destination.branch.name', create: true, update: true } },
     { name: 'DestinationCommitHash', type: 'Edm.String', nullable: true, source: 'destination.commit.hash', description: 'Commit of the destination branch.' },
     { name: 'MergeCommitHash', type: 'Edm.String', nullable: true, source: 'merge_commit.hash', description: 'Merge commit, for merged pull requests.' },
-    { name: 'CloseSourceBranch', type: 'Edm.Boolean', nullable: true, source: 'close_source_branch', description: 'Whether the source branch is closed on merge.' },
+    { name: 'CloseSourceBranch', type: 'Edm.Boolean', nullable: true, source: 'close_source_branch', description: 'Whether the source branch is closed on merge.', write: { body: 'close_source_branch', create: true, update: true } },
     { name: 'ClosedByDisplayName', type: 'Edm.String', nullable: true, source: 'closed_by.display_name', description: 'Who merged or declined it.' },
     { name: 'Reason', type: 'Edm.String', nullable: true, source: 'reason', description: 'Reason given when declined.' },
     { name: 'CommentCount', type: 'Edm.Int32', nullable: false, source: 'comment_count', description: 'Number of comments.', filter: { field: 'comment_count', exact: ['eq', 'ne', 'gt', 'ge', 'lt', 'le'] } },
@@ -37,7 +40,10 @@ export const pullRequests: EntitySetDefinition = {
     { name: 'CreatedOn', type: 'Edm.DateTimeOffset', nullable: false, source: 'created_on', description: 'Creation time (UTC).', filter: { field: 'created_on', exact: ['gt', 'ge', 'lt', 'le'] }, sort: 'created_on' },
     { name: 'UpdatedOn', type: 'Edm.DateTimeOffset', nullable: false, source: 'updated_on', description: 'Last update time (UTC).', filter: { field: 'updated_on', exact: ['gt', 'ge', 'lt', 'le'] }, sort: 'updated_on' },
   ],
-  navigation: [{ name: 'Repository', target: 'Repositories', collection: false, constraints: { Workspace: 'Workspace', Slug: 'RepositorySlug' } }],
+  navigation: [
+    { name: 'Repository', target: 'Repositories', collection: false, constraints: { Workspace: 'Workspace', Slug: 'RepositorySlug' } },
+    { name: 'Comments', target: 'PullRequestComments', collection: true, constraints: { Workspace: 'Workspace', RepositorySlug: 'RepositorySlug', PullRequestId: 'Id' } },
+  ],
   list: {
     path: '/repositories/{workspace}/{repo_slug}/pullrequests',
     params: [WORKSPACE_PARAM, REPOSITORY_PARAM],
@@ -48,9 +54,31 @@ export const pullRequests: EntitySetDefinition = {
     reportsSize: true,
     fixedQuery: { state: ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED'] },
   },
-  get: {
-    path: '/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}',
-    params: [WORKSPACE_PARAM, REPOSITORY_PARAM, { name: 'pull_request_id', property: 'Id' }],
-  },
+  get: { path: PULL_REQUEST, params: PULL_REQUEST_PARAMS },
   searchable: ['Title', 'Description'],
+  writes: {
+    insert: { method: 'POST', path: '/repositories/{workspace}/{repo_slug}/pullrequests', params: [WORKSPACE_PARAM, REPOSITORY_PARAM] },
+    // Bitbucket updates an open pull request with PUT and a partial body.
+    update: { method: 'PUT', path: PULL_REQUEST, params: PULL_REQUEST_PARAMS },
+    refusals: { delete: 'Bitbucket does not delete pull requests; decline it with the Bitbucket.Decline action' },
+    etagSource: 'updated_on',
+  },
+  actions: [
+    { name: 'Approve', description: 'Approve the pull request as the signed-in user.', route: { method: 'POST', path: `${PULL_REQUEST}/approve`, params: PULL_REQUEST_PARAMS }, parameters: [], returnsEntity: true, idempotent: true },
+    { name: 'Unapprove', description: 'Withdraw your approval.', route: { method: 'DELETE', path: `${PULL_REQUEST}/approve`, params: PULL_REQUEST_PARAMS }, parameters: [], returnsEntity: true, idempotent: true },
+    { name: 'RequestChanges', description: 'Request changes as the signed-in user.', route: { method: 'POST', path: `${PULL_REQUEST}/request-changes`, params: PULL_REQUEST_PARAMS }, parameters: [], returnsEntity: true, idempotent: true },
+    { name: 'Decline', description: 'Decline the pull request.', route: { method: 'POST', path: `${PULL_REQUEST}/decline`, params: PULL_REQUEST_PARAMS }, parameters: [], returnsEntity: true, idempotent: false },
+    {
+      name: 'Merge',
+      description: 'Merge the pull request into its destination branch.',
+      route: { method: 'POST', path: `${PULL_REQUEST}/merge`, params: PULL_REQUEST_PARAMS },
+      parameters: [
+        { name: 'MergeStrategy', type: 'Edm.String', nullable: true, description: "'merge_commit', 'squash' or 'fast_forward' (default: the branch's default strategy).", body: 'merge_strategy', enum: ['merge_commit', 'squash', 'fast_forward'] },
+        { name: 'Message', type: 'Edm.String', nullable: true, description: 'Commit message of the merge.', body: 'message' },
+        { name: 'CloseSourceBranch', type: 'Edm.Boolean', nullable: true, description: 'Delete the source branch after merging.', body: 'close_source_branch' },
+      ],
+      returnsEntity: true,
+      idempotent: false,
+    },
+  ],
 };

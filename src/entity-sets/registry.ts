@@ -7,9 +7,11 @@ import { me } from './me';
 import type { EntitySetDefinition } from './model';
 import { pipelines } from './pipelines';
 import { projects } from './projects';
+import { pullRequestComments } from './pull-request-comments';
 import { pullRequests } from './pull-requests';
 import { repositories } from './repositories';
 import { tags } from './tags';
+import { webhooks } from './webhooks';
 import { workspaceMembers } from './workspace-members';
 import { workspaces } from './workspaces';
 
@@ -22,7 +24,9 @@ export const ENTITY_SETS: readonly EntitySetDefinition[] = [
   tags,
   commits,
   pullRequests,
+  pullRequestComments,
   pipelines,
+  webhooks,
   me,
 ];
 

@@ -15,7 +15,8 @@ export function toEdmEntitySet(def: EntitySetDefinition): EdmEntitySet {
     typeName: def.typeName,
     description: def.description,
     key: def.key,
-    properties: def.properties.map(({ name, type, nullable, description, readOnly }) => ({ name, type, nullable, description, readOnly })),
+    // A property nobody can write is computed by Bitbucket (Core.Computed); keys written by create stay writable.
+    properties: def.properties.map(({ name, type, nullable, description, write }) => ({ name, type, nullable, description, readOnly: write === undefined })),
     navigation: (def.navigation ?? []).map((nav) => ({ ...nav })),
     singleton: def.singleton === true,
     capabilities: {
@@ -23,15 +24,20 @@ export function toEdmEntitySet(def: EntitySetDefinition): EdmEntitySet {
       topSupported: !def.singleton,
       skipSupported: !def.singleton,
       searchable: (def.searchable ?? []).length > 0,
-      insertable: false,
-      updatable: false,
-      deletable: false,
+      insertable: def.writes?.insert !== undefined,
+      updatable: def.writes?.update !== undefined,
+      deletable: def.writes?.remove !== undefined,
       // Every route parameter either fans out or is required; required ones must be fixed by the query.
       requiredProperties: (list?.params ?? []).filter((param) => !param.fanOut).map((param) => param.property),
       pushdownFilterable: list?.supportsQuery ? def.properties.filter((p) => p.filter).map((p) => p.name) : [],
       pushdownSortable: list?.supportsSort ? def.properties.filter((p) => p.sort).map((p) => p.name) : [],
     },
-    actions: [],
+    actions: (def.actions ?? []).map((action) => ({
+      name: action.name,
+      description: action.description,
+      parameters: action.parameters.map(({ name, type, nullable, description }) => ({ name, type, nullable, description })),
+      returnsEntity: action.returnsEntity,
+    })),
   };
 }
 

@@ -2,7 +2,7 @@
  * The OData service: HTTP → parse URL → validate → plan + execute → serialize. This file only dispatches; each
  * stage lives in its own module.
  */
-import { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import type { BitbucketClient } from '../bitbucket';
 import type { GatewayConfig } from '../config';
 import type { Logger } from '../logger';
@@ -20,6 +20,7 @@ import type { ExecutionContext } from '../plan/execution-context';
 import { credentialFromRequest, credentialIdentity } from './credentials';
 import { pageWindow, preferredPageSize } from './paging';
 import { resolveTarget, type ReadTarget } from './resolve-target';
+import { etagOf, handleWrite } from './write-handlers';
 import { issueSkiptoken, readSkiptoken } from './skiptoken';
 
 export interface ODataRouterDeps {
@@ -122,7 +123,9 @@ export function createODataRouter({ config, client, model, logger }: ODataRouter
       sendJson(res, serializeProperty({ set: edm, row, property: property.name, level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot }), format);
       return;
     }
-    const entity = { set: edm, namespace: model.namespace, row, level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot, select: query.select };
+    const etag = etagOf(def, row);
+    if (etag) res.set('ETag', etag);
+    const entity = { set: edm, namespace: model.namespace, row, level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot, select: query.select, etag: () => etag };
     sendJson(res, serializeEntity(entity), format);
   }
 
@@ -148,7 +151,8 @@ export function createODataRouter({ config, client, model, logger }: ODataRouter
     }
     if (target.parent && rows.length === 0 && offset === 0) await assertParentExists(target, ctx);
     const serviceRoot = serviceRootOf(req, config);
-    const collection = { set: edm, namespace: model.namespace, rows, level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot, select: query.select, count: result.count, nextLink };
+    const etag = (row: Row) => etagOf(target.def, row);
+    const collection = { set: edm, namespace: model.namespace, rows, level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot, select: query.select, count: result.count, nextLink, etag };
     sendJson(res, serializeCollection(collection), format);
   }
 
@@ -158,6 +162,16 @@ export function createODataRouter({ config, client, model, logger }: ODataRouter
     if (parent.rows.length === 0) throw new ODataError('EntityNotFound', { type: target.parent.def.typeName, key: 'given in the URL' });
   }
 
+  // Write bodies are JSON (OData JSON Format); anything else is refused before it is read.
+  router.use((req, _res, next) => {
+    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+    if (['POST', 'PATCH', 'PUT', 'MERGE'].includes(req.method) && hasBody && !req.is('application/json')) {
+      next(new ODataError('UnsupportedMediaType'));
+      return;
+    }
+    next();
+  });
+  router.use(express.json({ limit: '1mb' }));
   router.all('/{*path}', async (req, res) => {
     const raw = rawQueryOf(req);
     const resource: ResourcePath = parseResourcePath(req.path.replace(/^\//, ''), singletons);
@@ -172,10 +186,25 @@ export function createODataRouter({ config, client, model, logger }: ODataRouter
       return;
     }
     if (resource.kind === 'batch') throw new ODataError('NotImplemented', { feature: '$batch', hint: 'Send each request on its own.' });
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      throw new ODataError('NotImplemented', { feature: `${req.method} (writes)`, hint: 'This version of the gateway is read-only.' });
-    }
     const query = parseQueryOptions(raw, limits);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const format = negotiateJsonFormat(req.get('accept'), query.format);
+      await handleWrite(
+        {
+          req,
+          res,
+          ctx: context(req),
+          model,
+          serviceRoot: serviceRootOf(req, config),
+          format,
+          query,
+          timeoutMs: config.upstreamTimeoutMs,
+          send: (body) => sendJson(res, body, format),
+        },
+        resource,
+      );
+      return;
+    }
     // `/$count` and `/$value` answer text/plain; every other read answers JSON in the negotiated dialect.
     const answersText = (resource.kind === 'entity-set' && (resource.count || resource.property?.value === true)) || (resource.kind === 'singleton' && resource.property?.value === true);
     const format = answersText ? DEFAULT_FORMAT : negotiateJsonFormat(req.get('accept'), query.format);

@@ -32,6 +32,8 @@ export const ERROR_CATALOG = {
   MissingRequiredFilter: { status: 400, template: '{entitySet} needs {properties} to be fixed by the key or by an eq filter.' },
   InvalidSkipToken: { status: 400, template: 'The $skiptoken is not valid for this request: {reason}. Start again from the first page.' },
   InvalidPreference: { status: 400, template: 'The Prefer header is not valid: {reason}.' },
+  InvalidBody: { status: 400, template: 'The request body is not valid: {reason}. See details for every problem.' },
+  UpstreamRejected: { status: 400, template: 'Bitbucket refused the change: {message}' },
   // Authentication and authorization
   Unauthorized: { status: 401, template: '{message}' },
   Forbidden: { status: 403, template: '{message}' },
@@ -41,6 +43,9 @@ export const ERROR_CATALOG = {
   EntityNotFound: { status: 404, template: 'No {type} with key {key}.' },
   MethodNotAllowed: { status: 405, template: '{method} is not allowed on {resource}: {reason}.' },
   NotAcceptable: { status: 406, template: 'The requested format {format} is not supported; use application/json.' },
+  Conflict: { status: 409, template: 'Bitbucket refused the change because it conflicts with the current state: {message}' },
+  PreconditionFailed: { status: 412, template: 'The entity changed since you read it (If-Match {given} does not match {current}). Read it again and retry.' },
+  UnsupportedMediaType: { status: 415, template: 'Send the request body as application/json.' },
   // Unsupported features
   NotImplemented: { status: 501, template: '{feature} is not supported by this service. {hint}' },
   // Upstream
@@ -48,6 +53,7 @@ export const ERROR_CATALOG = {
   UpstreamUnavailable: { status: 503, template: 'Bitbucket is unavailable: {message}. Retry after {retryAfter} seconds.' },
   UpstreamRateLimited: { status: 503, template: 'Bitbucket rate limit exceeded for this credential. Retry after {retryAfter} seconds.' },
   UpstreamTimeout: { status: 504, template: 'Bitbucket did not answer within {timeoutMs} ms.' },
+  WriteOutcomeUnknown: { status: 504, template: 'Bitbucket did not confirm the {operation}: it may or may not have been applied. Read the entity before retrying, so nothing is created twice.' },
   Internal: { status: 500, template: 'An unexpected error occurred (reference {reference}).' },
 } as const;
 

@@ -34,6 +34,8 @@ function convert(raw: unknown, conversion: ValueConversion): LiteralValue {
             .filter((name): name is string => typeof name === 'string')
             .join(', ')
         : '';
+    case 'join-values':
+      return Array.isArray(raw) ? raw.filter((value): value is string => typeof value === 'string').join(',') : '';
     case 'json':
       return raw === undefined ? null : JSON.stringify(raw);
   }

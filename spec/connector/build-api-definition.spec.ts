@@ -1,0 +1,211 @@
+/**
+ * The custom connector definition generated from the EdmModel: valid OpenAPI 2.0 (swagger-parser), our Power
+ * Platform rules, the size limit, one operation per read (and per write and action the model declares), response
+ * schemas from the entity types, OAuth 2.0 against Bitbucket.
+ */
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { OpenAPI } from 'openapi-types';
+import {
+  buildApiDefinition,
+  buildApiProperties,
+  checkConnectorRules,
+  MAX_DEFINITION_BYTES,
+  operationsFor,
+  type ConnectorOptions,
+  type SwaggerDocument,
+} from '../../src/connector';
+import { buildEdmModel } from '../../src/entity-sets/to-edm-model';
+import type { EdmModel } from '../../src/odata/edm';
+import { fixtureModel } from '../odata/metadata/edm-model-fixture';
+
+const options: ConnectorOptions = {
+  host: 'odata.example.com',
+  basePath: '/odata',
+  scheme: 'https',
+  oauthBaseUrl: 'https://bitbucket.org',
+  version: '1.2.3',
+};
+
+const realModel = buildEdmModel();
+
+async function validate(document: SwaggerDocument): Promise<void> {
+  // swagger-parser dereferences in place: give it a copy.
+  await SwaggerParser.validate(structuredClone(document) as unknown as OpenAPI.Document);
+}
+
+describe.each([
+  ['the gateway model', realModel],
+  ['the metadata fixture (writes and actions)', fixtureModel],
+] as Array<[string, EdmModel]>)('%s', (_name, model) => {
+  const definition = buildApiDefinition(model, options);
+
+  test('is valid OpenAPI 2.0 for swagger-parser', async () => {
+    await expect(validate(definition)).resolves.toBeUndefined();
+  });
+
+  test('keeps the Power Platform rules', () => {
+    expect(checkConnectorRules(definition, buildApiProperties(options))).toEqual([]);
+  });
+
+  test(`stays under the ${MAX_DEFINITION_BYTES}-byte definition limit`, () => {
+    expect(Buffer.byteLength(JSON.stringify(definition))).toBeLessThan(MAX_DEFINITION_BYTES);
+  });
+
+  test('has one operation per read, and one per write and action the model declares', () => {
+    const expected = model.entitySets.flatMap((set) => {
+      const key = `(${set.key.map((name) => (set.properties.find((p) => p.name === name)?.type === 'Edm.String' ? `${name}='{${name}}'` : `${name}={${name}}`)).join(',')})`;
+      if (set.singleton) return [`GET /${set.name} Get${set.name}`];
+      return [
+        `GET /${set.name} List${set.name}`,
+        `GET /${set.name}${key} Get${set.typeName}`,
+        ...(set.capabilities.insertable ? [`POST /${set.name} Create${set.typeName}`] : []),
+        ...(set.capabilities.updatable ? [`PATCH /${set.name}${key} Update${set.typeName}`] : []),
+        ...(set.capabilities.deletable ? [`DELETE /${set.name}${key} Delete${set.typeName}`] : []),
+        ...set.actions.map((action) => `POST /${set.name}${key}/${model.namespace}.${action.name} ${action.name}${set.typeName}`),
+      ];
+    });
+    const actual = Object.entries(definition.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => `${method.toUpperCase()} ${path} ${operation.operationId}`),
+    );
+    expect(actual.sort()).toEqual(expected.sort());
+  });
+
+  test('lists take the query options, are pageable by @odata.nextLink, and answer the entity type', () => {
+    for (const set of model.entitySets.filter((s) => !s.singleton)) {
+      const list = definition.paths[`/${set.name}`]?.get;
+      expect(list?.parameters.map((p) => p.name)).toEqual(
+        expect.arrayContaining(['$filter', '$select', '$orderby', '$top', '$skip']),
+      );
+      expect(list?.['x-ms-pageable']).toEqual({ nextLinkName: '@odata.nextLink', itemName: 'value' });
+      expect(list?.responses['200'].schema?.properties?.value.items).toEqual({ $ref: `#/definitions/${set.typeName}` });
+    }
+  });
+
+  test('every entity type is a definition with its properties, Edm types mapped to OpenAPI types', () => {
+    const mapped: Record<string, { type: string; format?: string }> = {
+      'Edm.String': { type: 'string' },
+      'Edm.Int32': { type: 'integer', format: 'int32' },
+      'Edm.Int64': { type: 'integer', format: 'int64' },
+      'Edm.Double': { type: 'number', format: 'double' },
+      'Edm.Decimal': { type: 'number' },
+      'Edm.Boolean': { type: 'boolean' },
+      'Edm.DateTimeOffset': { type: 'string', format: 'date-time' },
+      'Edm.Date': { type: 'string', format: 'date' },
+      'Edm.Guid': { type: 'string', format: 'uuid' },
+    };
+    for (const set of model.entitySets) {
+      const schema = definition.definitions[set.typeName];
+      expect(Object.keys(schema.properties ?? {})).toEqual(set.properties.map((p) => p.name));
+      for (const property of set.properties) {
+        const { type, format } = schema.properties?.[property.name] ?? {};
+        expect({ type, format }).toEqual({ format: undefined, ...mapped[property.type] });
+        expect(schema.properties?.[property.name]['x-nullable']).toBe(property.nullable ? true : undefined);
+      }
+    }
+  });
+
+  test('the connection test reads the singleton', () => {
+    const singleton = model.entitySets.find((set) => set.singleton);
+    expect(definition['x-ms-capabilities']?.testConnection.operationId).toBe(`Get${singleton?.name}`);
+  });
+});
+
+describe('configuration reaches the definition', () => {
+  test('host, base path, scheme and version', () => {
+    const definition = buildApiDefinition(realModel, { ...options, host: 'gw.example:8443', basePath: '/bb/odata', scheme: 'http' });
+    expect([definition.host, definition.basePath, definition.schemes, definition.info.version]).toEqual(['gw.example:8443', '/bb/odata', ['http'], '1.2.3']);
+  });
+
+  test("OAuth 2.0 against Bitbucket's authorize and access_token endpoints, in both files", () => {
+    const custom = { ...options, oauthBaseUrl: 'http://127.0.0.1:7990/' , oauthClientId: 'consumer-key' };
+    const definition = buildApiDefinition(realModel, custom);
+    expect(definition.securityDefinitions).toEqual({
+      oauth2_auth: {
+        type: 'oauth2',
+        flow: 'accessCode',
+        authorizationUrl: 'http://127.0.0.1:7990/site/oauth2/authorize',
+        tokenUrl: 'http://127.0.0.1:7990/site/oauth2/access_token',
+        scopes: {},
+      },
+    });
+    expect(definition.security).toEqual([{ oauth2_auth: [] }]);
+    const token = buildApiProperties(custom).properties.connectionParameters.token;
+    expect(token.type).toBe('oauthSetting');
+    expect(token.oAuthSettings).toMatchObject({
+      identityProvider: 'oauth2',
+      clientId: 'consumer-key',
+      redirectMode: 'GlobalPerConnector',
+      customParameters: {
+        authorizationUrl: { value: 'http://127.0.0.1:7990/site/oauth2/authorize' },
+        tokenUrl: { value: 'http://127.0.0.1:7990/site/oauth2/access_token' },
+        refreshUrl: { value: 'http://127.0.0.1:7990/site/oauth2/access_token' },
+      },
+    });
+  });
+});
+
+describe('string keys and bound actions', () => {
+  const operations = operationsFor(fixtureModel);
+
+  test('string key segments are quoted and sent once-encoded; numeric ones are bare', () => {
+    const get = operations.find((op) => op.operation.operationId === 'GetPullRequest');
+    expect(get?.path).toBe("/PullRequests(Workspace='{Workspace}',RepositorySlug='{RepositorySlug}',Id={Id})");
+    const encodings = Object.fromEntries((get?.operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => [p.name, 'x-ms-url-encoding' in p ? p['x-ms-url-encoding'] : undefined]));
+    expect(encodings).toEqual({ Workspace: 'single', RepositorySlug: 'single', Id: undefined });
+  });
+
+  test("an action's parameters form its body; one returning the entity answers 200 with it, another 204", () => {
+    const merge = operations.find((op) => op.operation.operationId === 'MergePullRequest')?.operation;
+    const body = merge?.parameters.find((p) => p.in === 'body');
+    expect(body && 'schema' in body ? Object.keys(body.schema.properties ?? {}) : []).toEqual(['MergeStrategy', 'Message', 'CloseSourceBranch']);
+    expect(merge?.responses['200'].schema).toEqual({ $ref: '#/definitions/PullRequest' });
+    const decline = operations.find((op) => op.operation.operationId === 'DeclinePullRequest')?.operation;
+    expect(Object.keys(decline?.responses ?? {})).toEqual(['204', 'default']);
+  });
+
+  test('updates ask for the updated entity with an internal Prefer header that has its default', () => {
+    const update = operations.find((op) => op.operation.operationId === 'UpdatePullRequest')?.operation;
+    expect(update?.parameters.find((p) => p.name === 'Prefer')).toMatchObject({ in: 'header', 'x-ms-visibility': 'internal', default: 'return=representation' });
+  });
+});
+
+describe('checkConnectorRules finds what Power Platform would refuse', () => {
+  type Mutation = (document: SwaggerDocument) => void;
+  const listOf = (document: SwaggerDocument) => document.paths['/PullRequests'].get!;
+  const cases: Array<[string, Mutation, string]> = [
+    ['OpenAPI 3', (d) => Object.assign(d, { swagger: '3.0' }), "set swagger: '2.0'"],
+    ['a long title', (d) => (d.info.title = 'Bitbucket OData gateway for everyone'), 'title of 1 to 30'],
+    ['"API" in the title', (d) => (d.info.title = 'Bitbucket API'), 'must not contain'],
+    ['a scheme in host', (d) => (d.host = 'https://odata.example.com'), 'without scheme or path'],
+    ['a relative basePath', (d) => (d.basePath = 'odata'), "start with '/'"],
+    ['a duplicate operationId', (d) => (d.paths['/Repositories'].get!.operationId = 'ListPullRequests'), 'already used'],
+    ['an operationId with a space', (d) => (listOf(d).operationId = 'List PRs'), 'letters, digits and underscores'],
+    ['a summary with a period', (d) => (listOf(d).summary = 'List pull requests.'), 'drop the final period'],
+    ['a summary over 80 characters', (d) => (listOf(d).summary = 'x'.repeat(81)), 'at most 80'],
+    ['the description equal to the summary', (d) => (listOf(d).description = listOf(d).summary), 'say more than the summary'],
+    ['a parameter without x-ms-summary', (d) => (listOf(d).parameters[0]['x-ms-summary'] = ''), 'add x-ms-summary'],
+    ['an unknown x-ms-visibility', (d) => Object.assign(listOf(d).parameters[0], { 'x-ms-visibility': 'hidden' }), 'important, advanced or internal'],
+    ['a required internal parameter without default', (d) => Object.assign(listOf(d).parameters[0], { required: true, 'x-ms-visibility': 'internal' }), 'needs a default'],
+    ['a path placeholder without a parameter', (d) => (d.paths['/Me/{x}'] = { get: { ...d.paths['/Me'].get!, operationId: 'GetMeX' } }), 'declare a path parameter for {x}'],
+    ['a nextLinkName the response lacks', (d) => (listOf(d)['x-ms-pageable'] = { nextLinkName: 'next' }), "'next' is not a property"],
+    ['a response property without x-ms-summary', (d) => delete d.definitions.PullRequest.properties!.Title['x-ms-summary'], 'definitions.PullRequest.properties.Title'],
+    ['basic authentication', (d) => Object.assign(d.securityDefinitions.oauth2_auth, { flow: 'implicit' }), 'flow accessCode'],
+    ['a testConnection operation that does not exist', (d) => (d['x-ms-capabilities'] = { testConnection: { operationId: 'Nope', parameters: {} } }), 'operation Nope does not exist'],
+    ['a definition over the size limit', (d) => (d.info.description = 'x'.repeat(MAX_DEFINITION_BYTES)), 'Power Platform accepts less than'],
+  ];
+
+  test.each(cases)('%s', (_name, mutate, message) => {
+    const document = buildApiDefinition(fixtureModel, options);
+    expect(checkConnectorRules(document)).toEqual([]);
+    mutate(document);
+    const violations = checkConnectorRules(document).map((v) => `${v.at}: ${v.message}`);
+    expect(violations.join('\n')).toContain(message);
+  });
+
+  test('apiProperties must name the same OAuth endpoints', () => {
+    const properties = buildApiProperties({ ...options, oauthBaseUrl: 'https://elsewhere.example' });
+    expect(checkConnectorRules(buildApiDefinition(fixtureModel, options), properties).map((v) => v.message)).toEqual([
+      'authorizationUrl and tokenUrl must equal those of securityDefinitions',
+    ]);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * The connector served by the gateway (`/connector/…`), and proof that it describes the gateway truthfully: every
+ * read operation of the definition, called the way Power Platform calls it (host + basePath + path, path parameters
+ * filled in and encoded as x-ms-url-encoding says, Bearer token), answers with what its response schema declares, and
+ * following `@odata.nextLink` (x-ms-pageable) walks a whole set once.
+ */
+import type { SwaggerDocument } from '../../src/connector';
+import type { SwaggerPrimitiveParameter } from '../../src/connector/swagger-types';
+import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
+
+let stack: Stack;
+let definition: SwaggerDocument;
+
+beforeAll(async () => {
+  // A small page size so that paging happens with the seeded data.
+  stack = await startStack({ config: { maxPageSize: 7 } });
+  definition = (await stack.request.get('/connector/apiDefinition.swagger.json').set('Host', 'gw.test:8080')).body;
+});
+afterAll(() => stack.close());
+
+const get = (url: string) => stack.request.get(url).set('Authorization', DEMO_BEARER);
+
+/** Fill a path template the way Power Platform does: single encoding = encodeURIComponent once. */
+function fillPath(path: string, parameters: SwaggerPrimitiveParameter[], row: Record<string, unknown>): string {
+  return parameters
+    .filter((p) => p.in === 'path')
+    .reduce((filled, p) => filled.replace(`{${p.name}}`, encodeURIComponent(String(row[p.name]))), path);
+}
+
+describe('served files', () => {
+  test('the definition takes host and base path from the request when PUBLIC_URL is not set', () => {
+    expect([definition.swagger, definition.host, definition.basePath, definition.schemes]).toEqual(['2.0', 'gw.test:8080', '/odata', ['http']]);
+  });
+
+  test('PUBLIC_URL and BITBUCKET_OAUTH_URL configure host, base path and the OAuth endpoints', async () => {
+    const configured = await startStack({ env: { PUBLIC_URL: 'https://data.example.com/bitbucket', BITBUCKET_OAUTH_URL: 'https://bitbucket.example' } });
+    try {
+      const served = await configured.request.get('/connector/apiDefinition.swagger.json');
+      expect(served.status).toBe(200);
+      expect([served.body.host, served.body.basePath, served.body.schemes]).toEqual(['data.example.com', '/bitbucket/odata', ['https']]);
+      expect(served.body.securityDefinitions.oauth2_auth.authorizationUrl).toBe('https://bitbucket.example/site/oauth2/authorize');
+      const properties = await configured.request.get('/connector/apiProperties.json');
+      expect(properties.status).toBe(200);
+      expect(properties.body.properties.connectionParameters.token.oAuthSettings.customParameters.tokenUrl.value).toBe(
+        'https://bitbucket.example/site/oauth2/access_token',
+      );
+    } finally {
+      await configured.close();
+    }
+  });
+
+  test('no credentials are needed to fetch them', async () => {
+    const response = await stack.request.get('/connector/apiProperties.json');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+  });
+});
+
+describe('every read operation works against the gateway', () => {
+  const operations = () =>
+    Object.entries(definition.paths).flatMap(([path, item]) => (item.get ? [{ path, operation: item.get }] : []));
+
+  test('lists answer a page whose rows have exactly the properties of the response schema', async () => {
+    const lists = operations().filter(({ operation }) => operation['x-ms-pageable']);
+    expect(lists.length).toBeGreaterThan(5);
+    for (const { path, operation } of lists) {
+      const response = await get(`${definition.basePath}${path}?$top=3`);
+      expect({ operation: operation.operationId, status: response.status }).toEqual({ operation: operation.operationId, status: 200 });
+      const typeName = operation.responses['200'].schema?.properties?.value.items?.$ref?.split('/').pop() ?? '';
+      const declared = Object.keys(definition.definitions[typeName].properties ?? {});
+      for (const row of response.body.value) expect(Object.keys(row).filter((k) => !k.startsWith('@'))).toEqual(declared);
+    }
+  });
+
+  test('by-key reads, with the key of a listed row filled into the path, answer that row', async () => {
+    const gets = operations().filter(({ path }) => path.includes('('));
+    let checked = 0;
+    for (const { path, operation } of gets) {
+      const setPath = path.slice(0, path.indexOf('('));
+      const listed = await get(`${definition.basePath}${setPath}?$top=1`);
+      const row = listed.body.value?.[0];
+      if (!row) continue; // the seed has none of this set for the demo user
+      const url = `${definition.basePath}${fillPath(path, operation.parameters as SwaggerPrimitiveParameter[], row)}`;
+      const response = await get(url);
+      expect({ operation: operation.operationId, url, status: response.status }).toEqual({ operation: operation.operationId, url, status: 200 });
+      for (const parameter of operation.parameters.filter((p) => p.in === 'path')) expect(response.body[parameter.name]).toEqual(row[parameter.name]);
+      checked += 1;
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+
+  test('a branch name with / is addressed through its once-encoded key', async () => {
+    const branches = await get(`${definition.basePath}/Branches?$filter=contains(Name,'/')&$top=1`);
+    const row = branches.body.value?.[0];
+    expect(row).toBeDefined();
+    const { path, operation } = operations().find(({ operation }) => operation.operationId === 'GetBranch')!;
+    const response = await get(`${definition.basePath}${fillPath(path, operation.parameters as SwaggerPrimitiveParameter[], row)}`);
+    expect(response.status).toBe(200);
+    expect(response.body.Name).toBe(row.Name);
+  });
+
+  test('the connection test operation answers with a credential', async () => {
+    const id = definition['x-ms-capabilities']?.testConnection.operationId;
+    const { path } = operations().find(({ operation }) => operation.operationId === id)!;
+    expect((await get(`${definition.basePath}${path}`)).status).toBe(200);
+  });
+
+  test('following @odata.nextLink (x-ms-pageable) walks a whole set once, as Power Automate pagination does', async () => {
+    const list = definition.paths['/Repositories'].get!;
+    const nextLinkName = list['x-ms-pageable']!.nextLinkName;
+    const total = Number((await get(`${definition.basePath}/Repositories/$count`)).text);
+    const seen: string[] = [];
+    let url: string | undefined = `${definition.basePath}/Repositories?$select=Workspace,Slug`;
+    let pages = 0;
+    while (url) {
+      const response = await get(url.replace(/^https?:\/\/[^/]+/, ''));
+      expect(response.status).toBe(200);
+      seen.push(...response.body.value.map((r: { Workspace: string; Slug: string }) => `${r.Workspace}/${r.Slug}`));
+      url = response.body[nextLinkName];
+      pages += 1;
+    }
+    expect(pages).toBe(Math.ceil(total / 7));
+    expect(new Set(seen).size).toBe(total);
+  });
+});

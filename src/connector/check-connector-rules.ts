@@ -1,0 +1,120 @@
+/**
+ * The Power Platform rules a connector definition must keep beyond OpenAPI 2.0 validity (which swagger-parser
+ * checks). Sources: "Create a custom connector with an OpenAPI extension" and "Create a custom connector from an
+ * OpenAPI definition" (learn.microsoft.com/connectors/custom-connectors), and the certification checklist of
+ * microsoft/PowerPlatformConnectors. Each violation names where it is and what to change.
+ */
+import type { ApiProperties } from './build-api-properties';
+import type { SwaggerDocument, SwaggerOperation, SwaggerParameter, SwaggerSchema } from './swagger-types';
+
+/**
+ * Power Platform refuses definitions of 1 MB or more ("Create a custom connector from an OpenAPI definition"). We
+ * count the UTF-8 bytes of the JSON we serve against the smaller reading of "1 MB".
+ */
+export const MAX_DEFINITION_BYTES = 1_000_000;
+
+/** Lengths the connector designer and certification enforce. */
+export const MAX_TITLE_LENGTH = 30;
+export const MAX_SUMMARY_LENGTH = 80;
+
+const VISIBILITIES = new Set(['important', 'advanced', 'internal']);
+
+export interface RuleViolation {
+  /** JSON-pointer-like location, e.g. `paths./Repositories.get.parameters.$filter`. */
+  at: string;
+  message: string;
+}
+
+function resolve(document: SwaggerDocument, schema: SwaggerSchema | undefined): SwaggerSchema | undefined {
+  if (!schema?.$ref) return schema;
+  const name = schema.$ref.replace(/^#\/definitions\//, '');
+  return document.definitions[name];
+}
+
+function checkParameter(at: string, parameter: SwaggerParameter, path: string, out: RuleViolation[]): void {
+  const here = `${at}.parameters.${parameter.name}`;
+  if (!parameter['x-ms-summary']) out.push({ at: here, message: 'add x-ms-summary: the label Power Apps shows for the parameter' });
+  else if (parameter['x-ms-summary'].length > MAX_SUMMARY_LENGTH) out.push({ at: here, message: `shorten x-ms-summary to at most ${MAX_SUMMARY_LENGTH} characters` });
+  if (!parameter.description) out.push({ at: here, message: 'add a description: the tooltip Power Apps shows for the parameter' });
+  const visibility = parameter['x-ms-visibility'];
+  if (visibility !== undefined && !VISIBILITIES.has(visibility)) out.push({ at: here, message: `x-ms-visibility must be important, advanced or internal, not '${visibility}'` });
+  if (visibility === 'internal' && parameter.required && (parameter.in === 'body' || parameter.default === undefined)) {
+    out.push({ at: here, message: 'a required internal parameter is never shown, so it needs a default value' });
+  }
+  if (parameter.in === 'path') {
+    if (!parameter.required) out.push({ at: here, message: 'path parameters must be required' });
+    if (!path.includes(`{${parameter.name}}`)) out.push({ at: here, message: `the path does not contain {${parameter.name}}` });
+  }
+}
+
+function checkOperation(document: SwaggerDocument, path: string, method: string, operation: SwaggerOperation, out: RuleViolation[]): void {
+  const at = `paths.${path}.${method}`;
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(operation.operationId ?? '')) out.push({ at, message: 'give an operationId of letters, digits and underscores, starting with a letter' });
+  if (!operation.summary) out.push({ at, message: 'add a summary: the action name makers pick' });
+  else {
+    if (operation.summary.length > MAX_SUMMARY_LENGTH) out.push({ at, message: `shorten the summary to at most ${MAX_SUMMARY_LENGTH} characters` });
+    if (operation.summary.endsWith('.')) out.push({ at, message: 'a summary is a title: drop the final period' });
+  }
+  if (!operation.description) out.push({ at, message: 'add a description' });
+  else if (operation.description === operation.summary) out.push({ at, message: 'the description must say more than the summary' });
+  for (const parameter of operation.parameters ?? []) checkParameter(at, parameter, path, out);
+  for (const name of path.match(/\{[^}]+\}/g) ?? []) {
+    const declared = (operation.parameters ?? []).some((p) => p.in === 'path' && `{${p.name}}` === name);
+    if (!declared) out.push({ at, message: `declare a path parameter for ${name}` });
+  }
+  const success = Object.keys(operation.responses ?? {}).filter((status) => /^2\d\d$/.test(status));
+  if (success.length === 0) out.push({ at, message: 'declare the success response (2xx)' });
+  const pageable = operation['x-ms-pageable'];
+  if (pageable) {
+    if (method !== 'get') out.push({ at, message: 'x-ms-pageable belongs on GET operations' });
+    const page = resolve(document, operation.responses['200']?.schema);
+    if (!page?.properties?.[pageable.nextLinkName]) out.push({ at, message: `x-ms-pageable.nextLinkName '${pageable.nextLinkName}' is not a property of the 200 response` });
+    const items = page?.properties?.[pageable.itemName ?? 'value'];
+    if (items?.type !== 'array') out.push({ at, message: `x-ms-pageable items '${pageable.itemName ?? 'value'}' must be an array property of the 200 response` });
+  }
+}
+
+function checkSchemas(document: SwaggerDocument, out: RuleViolation[]): void {
+  for (const [name, schema] of Object.entries(document.definitions)) {
+    for (const [property, propertySchema] of Object.entries(schema.properties ?? {})) {
+      const at = `definitions.${name}.properties.${property}`;
+      if (!propertySchema['x-ms-summary']) out.push({ at, message: 'add x-ms-summary: the label of this output in flows and apps' });
+      if (!propertySchema.description) out.push({ at, message: 'add a description' });
+    }
+  }
+}
+
+export function checkConnectorRules(document: SwaggerDocument, apiProperties?: ApiProperties): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  if (document.swagger !== '2.0') out.push({ at: 'swagger', message: "Power Platform imports OpenAPI 2.0 only: set swagger: '2.0'" });
+  if (!document.info?.title || document.info.title.length > MAX_TITLE_LENGTH) out.push({ at: 'info.title', message: `give a title of 1 to ${MAX_TITLE_LENGTH} characters` });
+  if (/\b(api|connector)\b/i.test(document.info?.title ?? '')) out.push({ at: 'info.title', message: 'the title must not contain "API" or "Connector"' });
+  if (!document.host || document.host.includes('/')) out.push({ at: 'host', message: 'host is a host name (and port), without scheme or path' });
+  if (!document.basePath?.startsWith('/')) out.push({ at: 'basePath', message: "basePath must start with '/'" });
+  const seen = new Map<string, string>();
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(item) as Array<[string, SwaggerOperation]>) {
+      const previous = seen.get(operation.operationId);
+      if (previous) out.push({ at: `paths.${path}.${method}`, message: `operationId ${operation.operationId} is already used by ${previous}` });
+      seen.set(operation.operationId, `${method.toUpperCase()} ${path}`);
+      checkOperation(document, path, method, operation, out);
+    }
+  }
+  checkSchemas(document, out);
+  const capabilityOperation = document['x-ms-capabilities']?.testConnection.operationId;
+  if (capabilityOperation !== undefined && !seen.has(capabilityOperation)) out.push({ at: 'x-ms-capabilities.testConnection', message: `operation ${capabilityOperation} does not exist` });
+  const schemes = Object.entries(document.securityDefinitions ?? {});
+  if (schemes.length !== 1 || schemes[0][1].type !== 'oauth2' || schemes[0][1].flow !== 'accessCode') {
+    out.push({ at: 'securityDefinitions', message: 'declare exactly one OAuth 2.0 scheme with flow accessCode (authorization code)' });
+  }
+  if (apiProperties && schemes.length === 1) {
+    const [, scheme] = schemes[0];
+    const custom = apiProperties.properties.connectionParameters.token.oAuthSettings.customParameters;
+    if (custom.authorizationUrl.value !== scheme.authorizationUrl || custom.tokenUrl.value !== scheme.tokenUrl) {
+      out.push({ at: 'apiProperties.connectionParameters.token', message: 'authorizationUrl and tokenUrl must equal those of securityDefinitions' });
+    }
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(document), 'utf8');
+  if (bytes >= MAX_DEFINITION_BYTES) out.push({ at: '(document)', message: `the definition is ${bytes} bytes; Power Platform accepts less than ${MAX_DEFINITION_BYTES}` });
+  return out;
+}

@@ -1,0 +1,34 @@
+/**
+ * `GET /connector/apiDefinition.swagger.json` and `GET /connector/apiProperties.json`: the two files a Power Platform
+ * custom connector is made of, generated for this gateway's address. Public: they describe the service, not data.
+ */
+import { Router, type Request } from 'express';
+import { version } from '../../package.json';
+import type { GatewayConfig } from '../config';
+import type { EdmModel } from '../odata/edm';
+import { buildApiDefinition } from './build-api-definition';
+import { buildApiProperties } from './build-api-properties';
+import { connectorOptionsFor, type ConnectorOptions } from './connector-options';
+
+export interface ConnectorRouterDeps {
+  config: Pick<GatewayConfig, 'publicUrl' | 'bitbucketOAuthUrl'>;
+  model: EdmModel;
+  /** Where the OData router is mounted, e.g. `/odata`. */
+  servicePath: string;
+}
+
+export const API_DEFINITION_FILE = 'apiDefinition.swagger.json';
+export const API_PROPERTIES_FILE = 'apiProperties.json';
+
+export function createConnectorRouter({ config, model, servicePath }: ConnectorRouterDeps): Router {
+  const router = Router();
+  const optionsOf = (req: Request): ConnectorOptions =>
+    connectorOptionsFor(config, `${req.protocol}://${req.get('host') ?? 'localhost'}`, servicePath, { version });
+  router.get(`/${API_DEFINITION_FILE}`, (req, res) => {
+    res.json(buildApiDefinition(model, optionsOf(req)));
+  });
+  router.get(`/${API_PROPERTIES_FILE}`, (req, res) => {
+    res.json(buildApiProperties(optionsOf(req)));
+  });
+  return router;
+}

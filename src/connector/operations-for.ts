@@ -1,0 +1,177 @@
+/**
+ * Which connector operations an entity set gets, as data: a table of operation kinds, each with the capability that
+ * switches it on. Reads exist for every set; create/update/delete follow the set's Capabilities
+ * (Insertable/Updatable/Deletable) and there is one operation per bound action. When write support lands in the
+ * entity-set declarations, the EdmModel carries it here and the operations appear without a change to this file.
+ */
+import type { EdmAction, EdmEntitySet, EdmModel } from '../odata/edm';
+import { collectionSchema, entityRef, inputRef, propertySchema } from './definitions-for';
+import { lowerWords, sentenceCase, titleCase, withArticle } from './display-name';
+import { keyParameters, keyPredicateTemplate, queryOptionParameters, selectParameter } from './parameters-for';
+import type { HttpMethod, SwaggerOperation, SwaggerParameter, SwaggerPrimitiveParameter } from './swagger-types';
+
+export type OperationKind = 'list' | 'get' | 'get-singleton' | 'create' | 'update' | 'delete' | 'action';
+
+export interface ConnectorOperation {
+  kind: OperationKind;
+  entitySet: string;
+  method: HttpMethod;
+  /** Path relative to the base path, e.g. `/PullRequests(Workspace='{Workspace}',…)`. */
+  path: string;
+  operation: SwaggerOperation;
+}
+
+interface OperationRule {
+  kind: Exclude<OperationKind, 'action'>;
+  method: HttpMethod;
+  appliesTo: (set: EdmEntitySet) => boolean;
+}
+
+/** The operation kinds and when each applies. Order is the order of operations in the definition. */
+export const OPERATION_RULES: readonly OperationRule[] = [
+  { kind: 'list', method: 'get', appliesTo: (set) => !set.singleton },
+  { kind: 'get', method: 'get', appliesTo: (set) => !set.singleton },
+  { kind: 'get-singleton', method: 'get', appliesTo: (set) => set.singleton },
+  { kind: 'create', method: 'post', appliesTo: (set) => !set.singleton && set.capabilities.insertable },
+  { kind: 'update', method: 'patch', appliesTo: (set) => !set.singleton && set.capabilities.updatable },
+  { kind: 'delete', method: 'delete', appliesTo: (set) => !set.singleton && set.capabilities.deletable },
+];
+
+/**
+ * `Prefer: return=representation` makes a PATCH answer the updated entity (OData 4.01 Part 1 §8.2.8.7), so a flow can
+ * use its properties. Internal: the maker never sees it, and an internal required parameter must carry a default.
+ */
+const RETURN_REPRESENTATION: SwaggerPrimitiveParameter = {
+  name: 'Prefer',
+  in: 'header',
+  required: true,
+  type: 'string',
+  default: 'return=representation',
+  'x-ms-summary': 'Prefer',
+  description: 'Asks the gateway to answer with the updated entity.',
+  'x-ms-visibility': 'internal',
+};
+
+const ERROR_RESPONSE = { description: 'An OData error: error.code and error.message say what to change.' };
+
+function thing(set: EdmEntitySet): string {
+  return lowerWords(set.typeName);
+}
+
+function entityPath(set: EdmEntitySet): string {
+  return `/${set.name}${keyPredicateTemplate(set)}`;
+}
+
+function build(rule: OperationRule, set: EdmEntitySet): ConnectorOperation {
+  const one = thing(set);
+  const make = (path: string, operation: Omit<SwaggerOperation, 'tags'>): ConnectorOperation => ({
+    kind: rule.kind,
+    entitySet: set.name,
+    method: rule.method,
+    path,
+    operation: { ...operation, tags: [set.name] },
+  });
+  switch (rule.kind) {
+    case 'list':
+      return make(`/${set.name}`, {
+        operationId: `List${set.name}`,
+        summary: `List ${lowerWords(set.name)}`,
+        description: `${set.description} Filter, sort and page with the OData query options; pages follow @odata.nextLink.`,
+        parameters: queryOptionParameters(set),
+        responses: { '200': { description: `A page of ${lowerWords(set.name)}.`, schema: collectionSchema(set) }, default: ERROR_RESPONSE },
+        'x-ms-pageable': { nextLinkName: '@odata.nextLink', itemName: 'value' },
+      });
+    case 'get':
+      return make(entityPath(set), {
+        operationId: `Get${set.typeName}`,
+        summary: `Get ${withArticle(one)}`,
+        description: `Reads one ${one} by its key (${set.key.join(', ')}).`,
+        parameters: [...keyParameters(set), selectParameter(set)],
+        responses: { '200': { description: `The ${one}.`, schema: entityRef(set) }, default: ERROR_RESPONSE },
+      });
+    case 'get-singleton':
+      return make(`/${set.name}`, {
+        operationId: `Get${set.name}`,
+        summary: `Get ${one} (${set.name})`,
+        description: set.description,
+        parameters: [selectParameter(set)],
+        responses: { '200': { description: `The ${one}.`, schema: entityRef(set) }, default: ERROR_RESPONSE },
+      });
+    case 'create':
+      return make(`/${set.name}`, {
+        operationId: `Create${set.typeName}`,
+        summary: `Create ${withArticle(one)}`,
+        description: `Creates ${withArticle(one)} in Bitbucket and returns it.`,
+        parameters: [{ name: 'body', in: 'body', required: true, schema: inputRef(set), 'x-ms-summary': titleCase(set.typeName), description: `The new ${one}.` }],
+        responses: { '201': { description: `The created ${one}.`, schema: entityRef(set) }, default: ERROR_RESPONSE },
+      });
+    case 'update':
+      return make(entityPath(set), {
+        operationId: `Update${set.typeName}`,
+        summary: `Update ${withArticle(one)}`,
+        description: `Changes the given properties of ${withArticle(one)} and returns it.`,
+        parameters: [
+          ...keyParameters(set),
+          RETURN_REPRESENTATION,
+          { name: 'body', in: 'body', required: true, schema: inputRef(set), 'x-ms-summary': titleCase(set.typeName), description: 'The properties to change.' },
+        ],
+        responses: { '200': { description: `The updated ${one}.`, schema: entityRef(set) }, default: ERROR_RESPONSE },
+      });
+    case 'delete':
+      return make(entityPath(set), {
+        operationId: `Delete${set.typeName}`,
+        summary: `Delete ${withArticle(one)}`,
+        description: `Deletes ${withArticle(one)} in Bitbucket.`,
+        parameters: keyParameters(set),
+        responses: { '204': { description: 'Deleted.' }, default: ERROR_RESPONSE },
+      });
+  }
+}
+
+/**
+ * An action's title: the first sentence of its description ("Merge the pull request into its destination branch")
+ * reads better than anything built from the name; a long one falls back to "Merge a pull request".
+ */
+function actionSummary(action: EdmAction, one: string): string {
+  const first = /^[^.]*/.exec(action.description)?.[0].trim() ?? '';
+  return first.length > 0 && first.length <= 80 ? first : `${sentenceCase(action.name)} ${withArticle(one)}`;
+}
+
+/** A bound action, invoked as `POST …(key)/Namespace.Action` with its parameters as a JSON object (Part 1 §11.5.4.1). */
+function buildAction(model: EdmModel, set: EdmEntitySet, action: EdmAction): ConnectorOperation {
+  const one = thing(set);
+  const body: SwaggerParameter = {
+    name: 'body',
+    in: 'body',
+    required: true,
+    schema: {
+      type: 'object',
+      properties: Object.fromEntries(action.parameters.map((parameter) => [parameter.name, propertySchema(parameter)])),
+    },
+    'x-ms-summary': `${titleCase(action.name)} Parameters`,
+    description: `Parameters of ${action.name}; an empty object when none apply.`,
+  };
+  return {
+    kind: 'action',
+    entitySet: set.name,
+    method: 'post',
+    path: `${entityPath(set)}/${model.namespace}.${action.name}`,
+    operation: {
+      operationId: `${action.name}${set.typeName}`,
+      summary: actionSummary(action, one),
+      description: action.returnsEntity ? `${action.description} Answers the ${one} as it is afterwards.` : action.description,
+      tags: [set.name],
+      parameters: [...keyParameters(set), body],
+      responses: action.returnsEntity
+        ? { '200': { description: `The ${one} after ${action.name}.`, schema: entityRef(set) }, default: ERROR_RESPONSE }
+        : { '204': { description: 'Done.' }, default: ERROR_RESPONSE },
+    },
+  };
+}
+
+export function operationsFor(model: EdmModel): ConnectorOperation[] {
+  return model.entitySets.flatMap((set) => [
+    ...OPERATION_RULES.filter((rule) => rule.appliesTo(set)).map((rule) => build(rule, set)),
+    ...(set.singleton ? [] : set.actions.map((action) => buildAction(model, set, action))),
+  ]);
+}

@@ -1,0 +1,107 @@
+/**
+ * Writes and actions: OData property values → Bitbucket's request body and path, one upstream call, and the entity
+ * as Bitbucket answers it. Bodies are validated before this runs (src/http/write-body.ts), so nothing invalid goes
+ * upstream. Writes are never retried blindly: the client retries only calls marked idempotent.
+ */
+import { bitbucketPath } from '../bitbucket';
+import type { Expr, LiteralValue, Row } from '../odata/ast';
+import type { ActionDefinition, EntitySetDefinition, PropertyDefinition, WriteRoute } from '../entity-sets/model';
+import type { ExecutionContext } from './execution-context';
+import { executeQuery } from './execute-query';
+import { rowFromItem } from './row-from-item';
+
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const segments = dotted.split('.');
+  let current = target;
+  for (const segment of segments.slice(0, -1)) {
+    const next = current[segment];
+    current = (next && typeof next === 'object' ? next : (current[segment] = {})) as Record<string, unknown>;
+  }
+  current[segments[segments.length - 1]] = value;
+}
+
+function bodyValue(property: PropertyDefinition, value: LiteralValue): unknown {
+  if (property.write?.bodyShape === 'comma-list' && typeof value === 'string') {
+    return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  }
+  return value;
+}
+
+/** Bitbucket's request body for the given OData values (only properties with a body path). */
+export function bitbucketBody(def: EntitySetDefinition, values: Row): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const property of def.properties) {
+    if (!(property.name in values) || !property.write?.body) continue;
+    setPath(body, property.write.body, bodyValue(property, values[property.name]));
+  }
+  return body;
+}
+
+/** Route parameter values from key (or body) values. */
+export function routeValues(route: WriteRoute | { params: WriteRoute['params'] }, values: Row): Record<string, string> {
+  return Object.fromEntries(route.params.map((param) => [param.name, String(values[param.property] ?? '')]));
+}
+
+export function keyFilter(def: EntitySetDefinition, key: Row): Expr | undefined {
+  return def.key
+    .map((name): Expr => {
+      const property = def.properties.find((p) => p.name === name);
+      const value = key[name];
+      return { kind: 'compare', op: 'eq', left: { kind: 'property', name }, right: { kind: 'literal', type: value === null ? 'null' : (property?.type ?? 'Edm.String'), value } };
+    })
+    .reduce<Expr | undefined>((acc, expr) => (acc ? { kind: 'and', left: acc, right: expr } : expr), undefined);
+}
+
+/** The entity as Bitbucket has it now, or undefined. */
+export async function readEntity(def: EntitySetDefinition, key: Row, ctx: ExecutionContext): Promise<Row | undefined> {
+  const result = await executeQuery(def, { filter: keyFilter(def, key), orderby: [], count: false, top: 1 }, ctx);
+  return result.rows[0];
+}
+
+function keyOf(def: EntitySetDefinition, row: Row): Row {
+  return Object.fromEntries(def.key.map((name) => [name, row[name]]));
+}
+
+/** Values from the path (route parameters) complete a row Bitbucket's answer may leave out. */
+function completeRow(def: EntitySetDefinition, item: unknown, params: Record<string, string>, given: Row): Row {
+  const row = rowFromItem(def, item, params);
+  for (const name of def.key) if (row[name] === null && given[name] !== undefined) row[name] = given[name];
+  return row;
+}
+
+export async function executeCreate(def: EntitySetDefinition, values: Row, ctx: ExecutionContext): Promise<Row> {
+  const route = def.writes?.insert;
+  if (!route) throw new Error(`${def.name} has no insert route`);
+  const params = routeValues(route, values);
+  const result = await ctx.client.send<unknown>(route.method, bitbucketPath(route.path, params), bitbucketBody(def, values), ctx.credential, { idempotent: false, signal: ctx.signal });
+  const created = completeRow(def, result.body, params, values);
+  // Bitbucket answers the created object; when it does not carry every column, read it back once.
+  return def.get ? ((await readEntity(def, keyOf(def, created), ctx)) ?? created) : created;
+}
+
+export async function executeUpdate(def: EntitySetDefinition, key: Row, patch: Row, ctx: ExecutionContext): Promise<Row | undefined> {
+  const route = def.writes?.update;
+  if (!route) throw new Error(`${def.name} has no update route`);
+  const params = routeValues(route, key);
+  await ctx.client.send<unknown>(route.method, bitbucketPath(route.path, params), bitbucketBody(def, patch), ctx.credential, { idempotent: true, signal: ctx.signal });
+  return readEntity(def, key, ctx);
+}
+
+export async function executeDelete(def: EntitySetDefinition, key: Row, ctx: ExecutionContext): Promise<void> {
+  const route = def.writes?.remove;
+  if (!route) throw new Error(`${def.name} has no delete route`);
+  await ctx.client.send<unknown>(route.method, bitbucketPath(route.path, routeValues(route, key)), undefined, ctx.credential, { idempotent: false, signal: ctx.signal });
+}
+
+export async function executeAction(def: EntitySetDefinition, action: ActionDefinition, key: Row, parameters: Row, ctx: ExecutionContext): Promise<Row | undefined> {
+  const body: Record<string, unknown> = {};
+  for (const parameter of action.parameters) {
+    if (parameters[parameter.name] !== undefined && parameters[parameter.name] !== null) setPath(body, parameter.body, parameters[parameter.name]);
+  }
+  const path = bitbucketPath(action.route.path, routeValues(action.route, key));
+  await ctx.client.send<unknown>(action.route.method, path, action.route.method === 'DELETE' ? undefined : body, ctx.credential, {
+    idempotent: action.idempotent,
+    signal: ctx.signal,
+  });
+  return action.returnsEntity ? readEntity(def, key, ctx) : undefined;
+}
