@@ -2,7 +2,15 @@
  * Gateway configuration: from the environment (and, for secrets, optionally files), validated once at start with
  * messages that say what to fix. The upstream host is configuration only, never taken from a request.
  */
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/**
+ * Service mode: requests without credentials act as one credential the gateway holds (internal dashboards; the demo).
+ * `client_credentials` fetches tokens for the OAuth consumer (a private consumer: Bitbucket "Use OAuth on Bitbucket
+ * Cloud", client credentials grant); `access_token` uses a workspace/project/repository access token as it is.
+ */
+export type ServiceMode = { kind: 'client_credentials' } | { kind: 'access_token'; token: string };
 
 export interface GatewayConfig {
   port: number;
@@ -14,8 +22,18 @@ export interface GatewayConfig {
   publicUrl?: string;
   /** Key that signs `$skiptoken`s. Random per process unless set; set it when running several replicas. */
   skiptokenSecret: Buffer;
-  /** Demo mode: requests without credentials act as this credential (only `npm run demo` sets it). */
-  demoCredential?: { kind: 'bearer'; token: string };
+  /** OAuth 2.0 consumer of Bitbucket: enables `/auth/login` and the client-credentials service mode. */
+  oauthClient?: { id: string; secret: string };
+  /** Where Bitbucket sends the browser back; must match the consumer's callback URL. `PUBLIC_URL/auth/callback`, or from the request. */
+  oauthCallbackUrl?: string;
+  /** Keys of the encrypted session cookie, newest first: the first seals, every one opens (rotation). 32 bytes each. */
+  cookieKeys: Buffer[];
+  /** `Secure` on cookies: `auto` sets it when the gateway is reached over TLS (PUBLIC_URL https, or a TLS socket). */
+  cookieSecure: 'auto' | 'always' | 'never';
+  /** Longest a browser session lives before signing in again, whatever the refreshes. */
+  sessionTtlSeconds: number;
+  /** Opt-in: requests without credentials act as this (never on by default; `npm run demo` turns it on). */
+  serviceMode?: ServiceMode;
   upstreamTimeoutMs: number;
   upstreamMaxRetries: number;
   maxRetryAfterSeconds: number;
@@ -56,16 +74,100 @@ function url(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   return raw.replace(/\/+$/, '');
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+/** Secrets that may come from a file named by `<NAME>_FILE` (Docker and Kubernetes secrets). */
+export const SECRET_SETTINGS = ['OAUTH_CLIENT_SECRET', 'COOKIE_KEYS', 'SERVICE_ACCESS_TOKEN', 'SKIPTOKEN_SECRET'] as const;
+
+function readSettingFile(name: string, path: string): string {
+  try {
+    // A trailing newline is how editors and `echo` end files; it is never part of a secret.
+    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError(`${name}=${JSON.stringify(path)} cannot be read (${code}): give the path of a readable file.`);
+  }
+}
+
+/**
+ * The settings in force: the environment first, then `<SECRET>_FILE` files, then the optional JSON file named by
+ * `CONFIG_FILE` (an object of setting names to strings, numbers or booleans, e.g. `{"OAUTH_CLIENT_ID": "…"}`).
+ */
+export function resolveSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const fromFile: NodeJS.ProcessEnv = {};
+  if (env.CONFIG_FILE) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readSettingFile('CONFIG_FILE', env.CONFIG_FILE));
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      throw new ConfigError(`CONFIG_FILE=${JSON.stringify(env.CONFIG_FILE)} is not valid JSON: give an object such as {"OAUTH_CLIENT_ID": "…"}.`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError('CONFIG_FILE must hold a JSON object of setting names to values.');
+    for (const [name, value] of Object.entries(parsed)) {
+      if (!/^[A-Z][A-Z0-9_]*$/.test(name)) throw new ConfigError(`CONFIG_FILE: "${name}" is not a setting name; use the environment variable names, e.g. OAUTH_CLIENT_ID.`);
+      if (!['string', 'number', 'boolean'].includes(typeof value)) throw new ConfigError(`CONFIG_FILE: ${name} must be a string, number or boolean.`);
+      fromFile[name] = String(value);
+    }
+  }
+  const settings: NodeJS.ProcessEnv = { ...fromFile, ...env };
+  for (const name of SECRET_SETTINGS) {
+    const path = env[`${name}_FILE`];
+    if (path === undefined || path === '') continue;
+    if (env[name] !== undefined && env[name] !== '') throw new ConfigError(`${name} and ${name}_FILE are both set: keep one.`);
+    settings[name] = readSettingFile(`${name}_FILE`, path);
+  }
+  return settings;
+}
+
+/** A cookie key of any length ≥ 32 characters becomes a 32-byte AES-256 key (HKDF-SHA256, RFC 5869). */
+function cookieKey(text: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', text, '', 'bitbucket-odata session cookie v1', 32));
+}
+
+function oauthSettings(env: NodeJS.ProcessEnv, publicUrl: string | undefined): Pick<GatewayConfig, 'oauthClient' | 'oauthCallbackUrl' | 'cookieKeys' | 'cookieSecure' | 'sessionTtlSeconds' | 'serviceMode'> {
+  const id = env.OAUTH_CLIENT_ID ?? '';
+  const secret = env.OAUTH_CLIENT_SECRET ?? '';
+  if ((id === '') !== (secret === '')) throw new ConfigError('OAUTH_CLIENT_ID and OAUTH_CLIENT_SECRET go together: give both (the key and secret of the Bitbucket OAuth consumer) or neither.');
+  const oauthClient = id ? { id, secret } : undefined;
+  const callback = env.OAUTH_CALLBACK_URL ? url(env, 'OAUTH_CALLBACK_URL', 'https://odata.example.com/auth/callback') : publicUrl ? `${publicUrl}/auth/callback` : undefined;
+  const keys = (env.COOKIE_KEYS ?? '').split(',').map((key) => key.trim()).filter((key) => key !== '');
+  const short = keys.findIndex((key) => key.length < 32);
+  if (short >= 0) throw new ConfigError(`COOKIE_KEYS: key ${short + 1} is shorter than 32 characters; give random keys of at least 32 characters, newest first, separated by commas.`);
+  const cookieSecure = (env.COOKIE_SECURE ?? 'auto') as GatewayConfig['cookieSecure'];
+  if (!['auto', 'always', 'never'].includes(cookieSecure)) throw new ConfigError('COOKIE_SECURE must be one of auto, always, never.');
+  let serviceMode: ServiceMode | undefined;
+  const mode = env.SERVICE_MODE ?? '';
+  if (mode === 'client_credentials') {
+    if (!oauthClient) throw new ConfigError('SERVICE_MODE=client_credentials needs OAUTH_CLIENT_ID and OAUTH_CLIENT_SECRET of a private Bitbucket OAuth consumer.');
+    serviceMode = { kind: 'client_credentials' };
+  } else if (mode === 'access_token') {
+    if (!env.SERVICE_ACCESS_TOKEN) throw new ConfigError('SERVICE_MODE=access_token needs SERVICE_ACCESS_TOKEN (or SERVICE_ACCESS_TOKEN_FILE): a workspace, project or repository access token.');
+    serviceMode = { kind: 'access_token', token: env.SERVICE_ACCESS_TOKEN };
+  } else if (mode !== '' && mode !== 'off') {
+    throw new ConfigError(`SERVICE_MODE=${JSON.stringify(mode)} is not valid: give client_credentials, access_token or off.`);
+  }
+  return {
+    oauthClient,
+    oauthCallbackUrl: callback,
+    // Random per process unless set, like SKIPTOKEN_SECRET: sessions then end when the process does.
+    cookieKeys: keys.length > 0 ? keys.map(cookieKey) : [randomBytes(32)],
+    cookieSecure,
+    sessionTtlSeconds: integer(env, 'SESSION_TTL_SECONDS', 28800, 60, 90 * 24 * 3600),
+    serviceMode,
+  };
+}
+
+export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const env = resolveSettings(rawEnv);
   const logLevel = (env.LOG_LEVEL ?? 'info') as GatewayConfig['logLevel'];
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new ConfigError('LOG_LEVEL must be one of debug, info, warn, error.');
   const secret = env.SKIPTOKEN_SECRET;
   if (secret !== undefined && secret.length < 32) throw new ConfigError('SKIPTOKEN_SECRET must be at least 32 characters.');
+  const publicUrl = env.PUBLIC_URL ? url(env, 'PUBLIC_URL', 'https://odata.example.com') : undefined;
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     bitbucketApiUrl: url(env, 'BITBUCKET_API_URL', 'https://api.bitbucket.org/2.0'),
     bitbucketOAuthUrl: url(env, 'BITBUCKET_OAUTH_URL', 'https://bitbucket.org'),
-    publicUrl: env.PUBLIC_URL ? url(env, 'PUBLIC_URL', 'https://odata.example.com') : undefined,
+    publicUrl,
     skiptokenSecret: secret ? Buffer.from(secret) : randomBytes(32),
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 30000, 100, 600000),
     upstreamMaxRetries: integer(env, 'UPSTREAM_MAX_RETRIES', 3, 0, 10),
@@ -78,5 +180,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     maxFilterDepth: integer(env, 'MAX_FILTER_DEPTH', 50, 5, 500),
     logLevel,
     pushdown: (env.PUSHDOWN ?? 'on') !== 'off',
+    ...oauthSettings(env, publicUrl),
   };
 }
