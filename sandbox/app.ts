@@ -7,8 +7,9 @@ import { createControlRouter } from './control/create-control-router';
 import { createFaults } from './faults';
 import { DEFAULT_SANDBOX_OPTIONS, type SandboxOptions } from './options';
 import { RequestLog } from './request-log';
-import { createApiRouter } from './routes/create-api-router';
+import { createApiRouter, READ_ROUTES } from './routes/create-api-router';
 import { SandboxStore } from './store/sandbox-store';
+import { createWriteRouter } from './write-routes';
 
 export interface Sandbox {
   app: express.Express;
@@ -44,7 +45,8 @@ const answerErrors: ErrorRequestHandler = (error: unknown, _req, res, next) => {
 
 /**
  * The sandbox app without a listening socket (what supertest drives). Request order:
- * request log → `/2.0`: authenticate → rate limit → faults → removed features (410) → read routes → loud 404;
+ * request log → `/2.0`: authenticate → rate limit → faults → removed features (410) → read routes → write routes
+ * (405 for other methods on their paths) → loud 404;
  * `/site/oauth2`: OAuth endpoints; `/_sandbox`: controls. Links are absolute, built from `options.publicUrl` or,
  * when that is unset, from the Host the client used.
  */
@@ -56,7 +58,8 @@ export function createSandbox(options: Partial<SandboxOptions> = {}): Sandbox {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(log.middleware());
-  app.use('/2.0', createAuthenticate(resolved), createRateLimit(resolved), createFaults(resolved), createApiRouter(store, resolved.publicUrl));
+  const writes = createWriteRouter(store, resolved.publicUrl, READ_ROUTES);
+  app.use('/2.0', createAuthenticate(resolved), createRateLimit(resolved), createFaults(resolved), createApiRouter(store, resolved.publicUrl, [writes]));
   app.use('/site/oauth2', createAuthRouter(resolved));
   app.use('/_sandbox', createControlRouter(store, log));
   app.use((req, res) => {

@@ -5,6 +5,7 @@ import express, { type Express } from 'express';
 import { BitbucketClient } from './bitbucket';
 import type { GatewayConfig } from './config';
 import { createConnectorRouter } from './connector';
+import { createCredentials } from './credentials';
 import { buildEdmModel } from './entity-sets/to-edm-model';
 import { createErrorMiddleware } from './http/error-middleware';
 import { createODataRouter } from './http/odata-router';
@@ -20,9 +21,11 @@ export interface AppOptions {
   logger?: Logger;
   /** Injected in tests to observe upstream calls; built from the config otherwise. */
   client?: BitbucketClient;
+  /** Epoch milliseconds, for token expiry; specs pass a clock they move. */
+  now?: () => number;
 }
 
-export function createApp({ config, logger = createLogger(config.logLevel), client }: AppOptions): Express {
+export function createApp({ config, logger = createLogger(config.logLevel), client, now }: AppOptions): Express {
   const upstream =
     client ??
     new BitbucketClient({
@@ -65,6 +68,10 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
     res.set('OData-Version', '4.0');
     next();
   });
+  // Browser sign-in, and the credential of requests without an Authorization header (session cookie, service mode).
+  const credentials = createCredentials({ config, client: upstream, logger, now });
+  app.use('/auth', credentials.router);
+  app.use('/odata', credentials.middleware);
   app.use('/odata', createODataRouter({ config, client: upstream, model: buildEdmModel(), logger }));
   // The Power Platform custom connector for this gateway (apiDefinition.swagger.json, apiProperties.json).
   app.use('/connector', createConnectorRouter({ config, model: buildEdmModel(), servicePath: '/odata' }));

@@ -75,7 +75,7 @@ function url(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
 }
 
 /** Secrets that may come from a file named by `<NAME>_FILE` (Docker and Kubernetes secrets). */
-export const SECRET_SETTINGS = ['OAUTH_CLIENT_SECRET', 'COOKIE_KEYS', 'SERVICE_ACCESS_TOKEN', 'SKIPTOKEN_SECRET'] as const;
+export const SECRET_SETTINGS = ['OAUTH_CLIENT_SECRET', 'SESSION_KEYS', 'COOKIE_KEYS', 'SERVICE_ACCESS_TOKEN', 'SKIPTOKEN_SECRET'] as const;
 
 function readSettingFile(name: string, path: string): string {
   try {
@@ -128,10 +128,14 @@ function oauthSettings(env: NodeJS.ProcessEnv, publicUrl: string | undefined): P
   const secret = env.OAUTH_CLIENT_SECRET ?? '';
   if ((id === '') !== (secret === '')) throw new ConfigError('OAUTH_CLIENT_ID and OAUTH_CLIENT_SECRET go together: give both (the key and secret of the Bitbucket OAuth consumer) or neither.');
   const oauthClient = id ? { id, secret } : undefined;
+  if (env.OAUTH_CALLBACK_URL && !oauthClient) throw new ConfigError('OAUTH_CALLBACK_URL is set but OAUTH_CLIENT_ID is not: give the OAuth consumer\'s key and secret too, or drop the callback URL.');
   const callback = env.OAUTH_CALLBACK_URL ? url(env, 'OAUTH_CALLBACK_URL', 'https://odata.example.com/auth/callback') : publicUrl ? `${publicUrl}/auth/callback` : undefined;
-  const keys = (env.COOKIE_KEYS ?? '').split(',').map((key) => key.trim()).filter((key) => key !== '');
+  // SESSION_KEYS is the documented name; COOKIE_KEYS, its first name, is still read.
+  if (env.SESSION_KEYS && env.COOKIE_KEYS) throw new ConfigError('SESSION_KEYS and COOKIE_KEYS are both set: keep SESSION_KEYS.');
+  const keysSetting = env.SESSION_KEYS ? 'SESSION_KEYS' : 'COOKIE_KEYS';
+  const keys = (env[keysSetting] ?? '').split(',').map((key) => key.trim()).filter((key) => key !== '');
   const short = keys.findIndex((key) => key.length < 32);
-  if (short >= 0) throw new ConfigError(`COOKIE_KEYS: key ${short + 1} is shorter than 32 characters; give random keys of at least 32 characters, newest first, separated by commas.`);
+  if (short >= 0) throw new ConfigError(`${keysSetting}: key ${short + 1} is shorter than 32 characters; give random keys of at least 32 characters, newest first, separated by commas.`);
   const cookieSecure = (env.COOKIE_SECURE ?? 'auto') as GatewayConfig['cookieSecure'];
   if (!['auto', 'always', 'never'].includes(cookieSecure)) throw new ConfigError('COOKIE_SECURE must be one of auto, always, never.');
   let serviceMode: ServiceMode | undefined;

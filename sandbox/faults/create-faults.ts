@@ -3,6 +3,7 @@ import { SandboxHttpError } from '../bitbucket-error';
 import type { SandboxOptions } from '../options';
 import { isApiRequest } from '../auth/api-path';
 import { configureFaults, currentFaults, drawFaultNumber } from './fault-state';
+import { delayResponse } from './delay-response';
 import { truncateJsonResponse } from './truncate-response';
 
 export interface FaultDependencies {
@@ -22,7 +23,8 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
 /**
  * Fault injection for /2.0 requests, driven by the live settings (see `/_sandbox/faults`):
  * latency first, then at most one of reset (socket destroyed, no answer), server error (500/502/503) or truncated
- * JSON body. Every request draws the same four numbers in the same order whatever the rates, so a given seed and
+ * JSON body; `responseDelayMs` then holds back the answer the handler produces (the handler, and so any write, runs
+ * at once). Every request draws the same four numbers in the same order whatever the rates, so a given seed and
  * request sequence always meets the same faults.
  */
 export function createFaults(options: SandboxOptions, dependencies: FaultDependencies = {}): RequestHandler {
@@ -46,6 +48,8 @@ export function createFaults(options: SandboxOptions, dependencies: FaultDepende
       return;
     }
     if (truncateDraw < faults.truncateRate) truncateJsonResponse(res);
+    // Wrapped after truncation, so a delayed answer is cut (if at all) when it finally goes out.
+    if (faults.responseDelayMs > 0) delayResponse(res, () => sleep(faults.responseDelayMs));
     next();
   };
 }

@@ -1,20 +1,22 @@
 import express, { type Router } from 'express';
-import type { FaultOptions } from '../options';
 import { currentFaults, currentFaultSeed, reseedFaults, resetFaults, updateFaults } from './fault-state';
+import type { LiveFaultSettings } from './fault-state';
 import { parseNumericSettings, type SettingsSchema } from './numeric-settings';
 
-const FAULT_SETTINGS: SettingsSchema<keyof FaultOptions | 'seed'> = {
+const FAULT_SETTINGS: SettingsSchema<keyof LiveFaultSettings | 'seed'> = {
   latencyMs: { min: 0, max: 60_000, integer: true },
   errorRate: { min: 0, max: 1 },
   resetRate: { min: 0, max: 1 },
   truncateRate: { min: 0, max: 1 },
+  /** Delay of the answer after the handler ran: a write is applied but its answer is late (or, past a timeout, lost). */
+  responseDelayMs: { min: 0, max: 60_000, integer: true },
   /** Restarts the fault sequence from this seed. */
   seed: { min: 0, max: 0xffff_ffff, integer: true },
 };
 
 /**
  * Mounted by the app at `/_sandbox/faults`:
- * - `GET /` → `{latencyMs, errorRate, resetRate, truncateRate, seed}`;
+ * - `GET /` → `{latencyMs, errorRate, resetRate, truncateRate, responseDelayMs, seed}`;
  * - `PUT /` with any of those → the new settings (400 with `errors` naming each bad field and its range);
  * - `POST /reset` → all faults off.
  */

@@ -5,25 +5,33 @@ import { createPrng, type Random } from './prng';
  * The live fault settings and the PRNG that draws against them. Module state so that the control router
  * (`/_sandbox/faults`) and the middleware see the same values; `createFaults(options)` initialises it.
  */
-const NO_FAULTS: FaultOptions = { latencyMs: 0, errorRate: 0, resetRate: 0, truncateRate: 0 };
+/**
+ * The start-up options plus settings only the control endpoint sets: `responseDelayMs` holds a /2.0 answer back
+ * *after* its handler ran (the write is applied, its answer arrives late), where `latencyMs` waits *before* handling.
+ */
+export interface LiveFaultSettings extends FaultOptions {
+  responseDelayMs: number;
+}
+
+const NO_FAULTS: LiveFaultSettings = { latencyMs: 0, errorRate: 0, resetRate: 0, truncateRate: 0, responseDelayMs: 0 };
 
 /** Kept apart from the data generator's stream so the same seed does not correlate data and faults. */
 const FAULT_STREAM_SALT = 0x5eed_fa17;
 
-let settings: FaultOptions = { ...NO_FAULTS };
+let settings: LiveFaultSettings = { ...NO_FAULTS };
 let seed = 0;
 let random: Random = createPrng(seed ^ FAULT_STREAM_SALT);
 
 export function configureFaults(initial: FaultOptions, initialSeed: number): void {
-  settings = { ...initial };
+  settings = { ...NO_FAULTS, ...initial };
   reseedFaults(initialSeed);
 }
 
-export function currentFaults(): FaultOptions {
+export function currentFaults(): LiveFaultSettings {
   return { ...settings };
 }
 
-export function updateFaults(update: Partial<FaultOptions>): FaultOptions {
+export function updateFaults(update: Partial<LiveFaultSettings>): LiveFaultSettings {
   settings = { ...settings, ...update };
   return currentFaults();
 }

@@ -10,10 +10,11 @@ import { repositoryRoutes } from './tables/repository-routes';
 import { settingsRoutes } from './tables/settings-routes';
 import { userRoutes } from './tables/user-routes';
 import { workspaceRoutes } from './tables/workspace-routes';
+import { writeSideReadRoutes } from '../write-routes/read-routes';
 
-/** Every read route of the sandbox's `/2.0`, in one table. */
+/** Every read route of the sandbox's `/2.0`, in one table (with the single-object reads the write side added). */
 export const READ_ROUTES: readonly AnyRoute[] = [
-  ...userRoutes, ...workspaceRoutes, ...repositoryRoutes, ...pullRequestRoutes, ...ciRoutes, ...settingsRoutes,
+  ...userRoutes, ...workspaceRoutes, ...repositoryRoutes, ...pullRequestRoutes, ...ciRoutes, ...settingsRoutes, ...writeSideReadRoutes,
 ];
 
 /**

@@ -1,6 +1,8 @@
+import { sandboxNow } from '../auth/clock';
 import { buildSeed, type SeedOptions } from '../seed/build-seed';
+import { formatMicros, msToMicros, SEED_NOW_MS, type Micros } from '../seed/clock';
 import type {
-  MembershipRecord, ProjectRecord, RepositoryData, SeedData, UserRecord, WorkspaceRecord,
+  MembershipRecord, ProjectRecord, RepositoryData, SeedData, UserRecord, WebhookRecord, WorkspaceRecord,
 } from '../seed/records';
 
 /** Braced UUIDs compare case-insensitively; Bitbucket accepts `{UUID}` in upper or lower case. */
@@ -14,6 +16,9 @@ const isBracedUuid = (value: string): boolean => value.startsWith('{') && value.
  */
 export class SandboxStore {
   private current: SeedData;
+  /** Workspace webhooks (`/workspaces/{ws}/hooks`) by workspace UUID: the seed has none, writes add them. */
+  private workspaceHooks = new Map<string, WebhookRecord[]>();
+  private lastWriteAt: Micros = 0;
 
   constructor(readonly seedOptions: SeedOptions) {
     this.current = buildSeed(seedOptions);
@@ -22,6 +27,26 @@ export class SandboxStore {
   /** Back to the seed: every write since start-up (or the last reset) is gone. */
   reset(): void {
     this.current = buildSeed(this.seedOptions);
+    this.workspaceHooks = new Map();
+    this.lastWriteAt = 0;
+  }
+
+  /** The webhooks of a workspace (the live array: writes push into it and splice it). */
+  workspaceWebhooksOf(workspaceUuid: string): WebhookRecord[] {
+    let hooks = this.workspaceHooks.get(workspaceUuid);
+    if (!hooks) this.workspaceHooks.set(workspaceUuid, (hooks = []));
+    return hooks;
+  }
+
+  /**
+   * The time a write happens, formatted as Bitbucket formats `updated_on`: the sandbox clock, but never before the
+   * seed's "now" and always at least one microsecond after the previous write, so every write changes `updated_on`
+   * (clients use it as a version, e.g. the gateway's If-Match) and write order is visible in the data.
+   */
+  writeTimestamp(): { micros: Micros; formatted: string } {
+    const micros = Math.max(msToMicros(sandboxNow()), msToMicros(SEED_NOW_MS), this.lastWriteAt + 1);
+    this.lastWriteAt = micros;
+    return { micros, formatted: formatMicros(micros) };
   }
 
   get data(): SeedData {

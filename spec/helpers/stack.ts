@@ -9,6 +9,7 @@ import type { SandboxOptions } from '../../sandbox/options';
 import { createApp } from '../../src/app';
 import { loadConfig, type GatewayConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { leakedCredentials } from './known-credentials';
 
 export interface UpstreamCall {
   method: string;
@@ -19,6 +20,8 @@ export interface UpstreamCall {
 
 export interface Stack {
   request: ReturnType<typeof supertest>;
+  /** The gateway app, for specs that need it on a real socket (browser redirects). */
+  app: ReturnType<typeof createApp>;
   sandboxUrl: string;
   apiUrl: string;
   config: GatewayConfig;
@@ -32,18 +35,19 @@ export interface Stack {
 export const DEMO_BEARER = `Bearer ${DEMO_USER.bearerToken}`;
 
 export async function startStack(
-  options: { sandbox?: Partial<SandboxOptions>; env?: Record<string, string>; config?: Partial<GatewayConfig> } = {},
+  options: { sandbox?: Partial<SandboxOptions>; env?: Record<string, string>; config?: Partial<GatewayConfig>; now?: () => number } = {},
 ): Promise<Stack> {
   const sandbox = await startSandbox({ rateLimitPerHour: 1_000_000, ...options.sandbox }, 0);
   const logLines: string[] = [];
   const config: GatewayConfig = {
-    ...loadConfig({ BITBUCKET_API_URL: sandbox.apiUrl, LOG_LEVEL: 'debug', SKIPTOKEN_SECRET: 'spec-secret-spec-secret-spec-secret!', ...options.env }),
+    ...loadConfig({ BITBUCKET_API_URL: sandbox.apiUrl, BITBUCKET_OAUTH_URL: sandbox.url, LOG_LEVEL: 'debug', SKIPTOKEN_SECRET: 'spec-secret-spec-secret-spec-secret!', ...options.env }),
     ...options.config,
   };
-  const app = createApp({ config, logger: createLogger('debug', (line) => logLines.push(line)) });
+  const app = createApp({ config, logger: createLogger('debug', (line) => logLines.push(line)), now: options.now });
   const control = axios.create({ baseURL: sandbox.url, validateStatus: () => true });
   return {
     request: supertest(app),
+    app,
     sandboxUrl: sandbox.url,
     apiUrl: sandbox.apiUrl,
     config,
@@ -58,6 +62,11 @@ export async function startStack(
     async resetSandbox() {
       await control.post('/_sandbox/reset');
     },
-    close: () => sandbox.close(),
+    async close() {
+      await sandbox.close();
+      // Every stack of the suite ends here: no log line it collected may contain a test credential.
+      const leaked = leakedCredentials(logLines.join('\n'));
+      if (leaked.length > 0) throw new Error(`The gateway logged ${leaked.length} test credential(s) (${leaked.map((found) => found.name).join(', ')}); see the log lines of this spec.`);
+    },
   };
 }

@@ -13,7 +13,8 @@ export const workspaces: EntitySetDefinition = {
   properties: [
     { name: 'Slug', type: 'Edm.String', nullable: false, source: 'workspace.slug', description: 'Workspace ID (slug), used in URLs.' },
     { name: 'Uuid', type: 'Edm.String', nullable: false, source: 'workspace.uuid', description: "Workspace UUID in braces, e.g. '{1f0c...}'." },
-    { name: 'Name', type: 'Edm.String', nullable: false, source: 'workspace.name', description: 'Display name.' },
+    // `/user/workspaces` items carry `workspace_base`, which has no name; null when Bitbucket leaves it out.
+    { name: 'Name', type: 'Edm.String', nullable: true, source: 'workspace.name', description: 'Display name, when Bitbucket includes it.' },
     { name: 'Administrator', type: 'Edm.Boolean', nullable: false, source: 'administrator', description: 'Whether the signed-in user administers the workspace.' },
   ],
   navigation: [

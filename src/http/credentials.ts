@@ -1,7 +1,11 @@
 /**
- * The caller's Bitbucket credential, taken from the request and passed through upstream untouched:
- * `Authorization: Bearer <token>` (OAuth or access token; the Power Apps connector) or
- * `Authorization: Basic <email:api-token>` (Excel and Power BI OData feeds). Nothing is stored.
+ * The caller's Bitbucket credential, in this order of precedence:
+ * 1. `Authorization: Bearer <token>` (OAuth or access token; the Power Apps connector) or
+ *    `Authorization: Basic <email:api-token>` (Excel and Power BI OData feeds), passed through upstream untouched;
+ * 2. a credential src/credentials resolved before the router ran and attached to the request: the browser session's
+ *    access token, else service mode's credential;
+ * 3. nothing: 401 with `WWW-Authenticate` naming both schemes (RFC 9110 §11.6.1), so clients know what to send.
+ * Nothing here outlives the request.
  */
 import type { Request } from 'express';
 import type { UpstreamCredential } from '../bitbucket';
@@ -14,11 +18,27 @@ export function unauthorized(message: string): ODataError {
   return new ODataError('Unauthorized', { message }, { headers: { 'WWW-Authenticate': WWW_AUTHENTICATE } });
 }
 
+/** Credentials attached to a request by the session or service-mode middleware; gone with the request. */
+const attached = new WeakMap<Request, UpstreamCredential>();
+/** Identities that outlive one token: a session keeps its id across refreshes, service mode is one principal. */
+const stableIdentities = new WeakMap<UpstreamCredential, string>();
+
+/**
+ * Attach a credential that did not come in the Authorization header. `identity` binds `$skiptoken`s to it: give one
+ * that stays the same while the token behind it is renewed (`session:<id>`, `service:<mode>`), so paging survives.
+ */
+export function attachCredential(req: Request, credential: UpstreamCredential, identity: string): void {
+  stableIdentities.set(credential, identity);
+  attached.set(req, credential);
+}
+
 export function credentialFromRequest(req: Request, config: GatewayConfig): UpstreamCredential {
   const header = req.get('authorization');
   if (!header) {
-    if (config.demoCredential) return config.demoCredential;
-    throw unauthorized('Sign in: send Authorization: Basic with your Atlassian email and a Bitbucket API token, or Authorization: Bearer with an access token.');
+    const resolved = attached.get(req);
+    if (resolved) return resolved;
+    const signIn = config.oauthClient ? ', or sign in with Bitbucket at /auth/login' : '';
+    throw unauthorized(`Sign in: send Authorization: Basic with your Atlassian email and a Bitbucket API token, or Authorization: Bearer with an access token${signIn}.`);
   }
   const space = header.indexOf(' ');
   const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();
@@ -34,6 +54,8 @@ export function credentialFromRequest(req: Request, config: GatewayConfig): Upst
 
 /** A stable identity for binding skiptokens and caches to one credential (hashed by the consumer, never stored). */
 export function credentialIdentity(credential: UpstreamCredential): string {
+  const stable = stableIdentities.get(credential);
+  if (stable !== undefined) return stable;
   switch (credential.kind) {
     case 'bearer':
       return `bearer:${credential.token}`;

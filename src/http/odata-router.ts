@@ -10,7 +10,7 @@ import type { Expr, ODataQuery, ResourcePath, Row } from '../odata/ast';
 import type { EdmModel } from '../odata/edm';
 import { ODataError } from '../odata/errors';
 import { validateQuery } from '../odata/evaluate';
-import { buildCsdlJson, buildCsdlXml, buildServiceDocument, CSDL_JSON_CONTENT_TYPE, CSDL_XML_CONTENT_TYPE, negotiateMetadataFormat } from '../odata/metadata';
+import { buildCsdlJson, buildCsdlXml, buildServiceDocument, CSDL_JSON_CONTENT_TYPE, CSDL_XML_CONTENT_TYPE } from '../odata/metadata';
 import { parseQueryOptions, parseResourcePath } from '../odata/parse';
 import { DEFAULT_JSON_FORMAT as DEFAULT_FORMAT, jsonContentType, negotiateJsonFormat, serializeCollection, serializeEntity, serializeProperty, type JsonFormat } from '../odata/serialize';
 import { findDefinition } from '../entity-sets/registry';
@@ -58,6 +58,21 @@ function sendJson(res: Response, body: unknown, format: JsonFormat): void {
   // A Buffer body, too: for strings express appends `; charset=utf-8` through the same rewriting.
   res.setHeader('Content-Type', jsonContentType(format));
   res.send(Buffer.from(JSON.stringify(body), 'utf8'));
+}
+
+/**
+ * CSDL XML unless the client clearly wants JSON: `$format=json`, or an Accept that names JSON and no XML at all.
+ * Excel and Power BI prefer application/json for data (q=1.0) and list XML lower; answering their `$metadata`
+ * request with CSDL JSON, which they cannot read, would break every feed, so XML wins whenever it is acceptable.
+ */
+function wantsCsdlJson(accept: string | undefined, format: string | undefined): boolean {
+  if (format !== undefined) {
+    if (/json/i.test(format)) return true;
+    if (/xml/i.test(format)) return false;
+    throw new ODataError('NotAcceptable', { format: `$format=${format}` });
+  }
+  if (!accept) return false;
+  return /json/i.test(accept) && !/xml|\*\/\*|application\/\*/i.test(accept);
 }
 
 /** Options that make no sense on one entity (OData 4.01 Part 2 §5: they apply to collections). */
@@ -178,7 +193,7 @@ export function createODataRouter({ config, client, model, logger }: ODataRouter
     if (resource.kind === 'metadata') {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new ODataError('MethodNotAllowed', { method: req.method, resource: '$metadata', reason: 'it is read-only' });
       const query = parseQueryOptions(raw, limits);
-      if (negotiateMetadataFormat(req.get('accept'), query.format) === 'json') {
+      if (wantsCsdlJson(req.get('accept'), query.format)) {
         res.set('Content-Type', CSDL_JSON_CONTENT_TYPE).send(csdlJson);
       } else {
         res.set('Content-Type', CSDL_XML_CONTENT_TYPE).send(csdl);

@@ -11,7 +11,8 @@ import type { JsonSchema } from '../entity-sets/write-schema';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
-const compiled = new WeakMap<JsonSchema, ValidateFunction>();
+/** Compiled once per schema id: the schemas are generated per call, and ajv refuses a second schema with one id. */
+const compiled = new Map<string, ValidateFunction>();
 
 function describe(error: ErrorObject, def: EntitySetDefinition, schema: JsonSchema): ErrorDetail {
   const property = error.instancePath.replace(/^\//, '') || undefined;
@@ -43,8 +44,9 @@ function describe(error: ErrorObject, def: EntitySetDefinition, schema: JsonSche
 
 /** The body's property values when valid (annotations dropped); otherwise a 400 listing every problem. */
 export function validateBody(body: unknown, schema: JsonSchema, def: EntitySetDefinition): Row {
-  let validate = compiled.get(schema);
-  if (!validate) compiled.set(schema, (validate = ajv.compile(schema)));
+  const id = String(schema.$id);
+  let validate = compiled.get(id);
+  if (!validate) compiled.set(id, (validate = ajv.compile(schema)));
   if (!validate(body)) {
     const details = (validate.errors ?? []).map((error) => describe(error, def, schema));
     throw new ODataError('InvalidBody', { reason: details.map((d) => d.message).join(' ') }, { details, target: details[0]?.target });

@@ -111,7 +111,11 @@ function sendEntity(w: WriteContext, def: EntitySetDefinition, row: Row, status:
 }
 
 async function create(w: WriteContext, def: EntitySetDefinition, implied: Row): Promise<void> {
-  const values = validateBody(w.req.body, writeSchema(def, 'create'), def);
+  // Values the URL fixes (navigation from a parent) count as given; a different value in the body is a conflict.
+  const body: unknown = w.req.body;
+  const given = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  const withImplied = given ? { ...implied, ...given } : body;
+  const values = validateBody(withImplied, writeSchema(def, 'create'), def);
   for (const [name, value] of Object.entries(implied)) {
     if (name in values && values[name] !== value) {
       throw new ODataError('InvalidBody', { reason: `${name} is ${JSON.stringify(value)} by the URL but ${JSON.stringify(values[name])} in the body` }, { target: name });

@@ -47,10 +47,20 @@ function primitive(raw: unknown): LiteralValue {
   return JSON.stringify(raw);
 }
 
+/** Route parameters are path text; a numeric property holds the number (`PullRequestId` 7, not '7'). */
+function typedRouteValue(property: PropertyDefinition, value: string | undefined): LiteralValue {
+  if (value === undefined) return null;
+  if (property.type === 'Edm.Int32' || property.type === 'Edm.Int64') {
+    const number = Number(value);
+    return Number.isSafeInteger(number) ? number : null;
+  }
+  return value;
+}
+
 export function propertyValue(property: PropertyDefinition, item: unknown, routeValues: Record<string, string>): LiteralValue {
   const source = property.source;
   if (typeof source === 'string') return primitive(readPath(item, source));
-  if ('routeParam' in source) return routeValues[source.routeParam] ?? null;
+  if ('routeParam' in source) return typedRouteValue(property, routeValues[source.routeParam]);
   return convert(readPath(item, source.path), source.convert);
 }
 

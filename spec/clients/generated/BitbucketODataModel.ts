@@ -29,9 +29,8 @@ export interface Workspace {
      * | --- | ---|
      * | Name | `Name` |
      * | Type | `Edm.String` |
-     * | Nullable | `false` |
      */
-    Name: string;
+    Name: string | null;
     /**
      *
      * OData Attributes:
@@ -73,7 +72,7 @@ export interface Workspace {
 
 export type WorkspaceId = string | {Slug: string};
 
-export interface EditableWorkspace extends Pick<Workspace, "Uuid" | "Name" | "Administrator"> {
+export interface EditableWorkspace extends Pick<Workspace, "Uuid" | "Administrator">, Partial<Pick<Workspace, "Name">> {
 }
 
 export interface WorkspaceMember {

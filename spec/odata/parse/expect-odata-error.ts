@@ -13,15 +13,3 @@ export function expectODataError(run: () => unknown, code: ErrorCode, fragment: 
   expect({ code: error.code, message: error.message }).toEqual({ code, message: expect.stringContaining(fragment) });
   return error;
 }
-
-/** Deterministic PRNG (mulberry32) so fuzz cases are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

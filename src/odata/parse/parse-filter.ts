@@ -1,7 +1,12 @@
 /**
  * `$filter` (and `$orderby` expressions) → our Expr, by precedence climbing over the text (OData 4.01 Part 2
- * §5.1.1, operator precedence in §5.1.1.10: primary, unary (`-`, `not`), multiplicative (`mul div divby mod`),
- * additive (`add sub`), relational (`gt ge lt le`, `in`), equality (`eq ne`), `and`, `or`).
+ * §5.1.1, operator precedence in §5.1.1.10: primary (incl. `in`, `has`, calls), unary (`-`, `not`), multiplicative
+ * (`mul div divby mod`), additive (`add sub`), relational (`gt ge lt le`), equality (`eq ne`), `and`, `or`; every
+ * binary operator is left-associative).
+ *
+ * Operator and built-in function names are case-insensitive (the ABNF writes them as double-quoted, i.e.
+ * case-insensitive, strings, and the OASIS test case `Name EQ 'Milk' AND Price LT 2.55` is positive); the tree holds
+ * them in lower case.
  *
  * Why not the card's `odata-v4-parser`: measured here, 0.1.29 (last published 2017) rejects the 4.01 `in` operator,
  * `divby`, and any leading or trailing whitespace, and recurses without a bound (a deep input overflows the stack);
@@ -36,7 +41,11 @@ const UNSUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
   'geo.distance', 'geo.intersects', 'geo.length', 'hassubset', 'hassubsequence', 'case',
 ]);
 
-const COMPARISON: ReadonlySet<string> = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
+const OR: ReadonlySet<string> = new Set(['or']);
+const AND: ReadonlySet<string> = new Set(['and']);
+const EQUALITY: ReadonlySet<string> = new Set(['eq', 'ne']);
+const RELATIONAL: ReadonlySet<string> = new Set(['gt', 'ge', 'lt', 'le']);
+const PRIMARY_OPERATORS: ReadonlySet<string> = new Set(['in', 'has']);
 const MULTIPLICATIVE: ReadonlySet<string> = new Set(['mul', 'div', 'divby', 'mod']);
 const ADDITIVE: ReadonlySet<string> = new Set(['add', 'sub']);
 
@@ -105,16 +114,17 @@ class FilterParser {
     while (this.pos < this.text.length && /\s/.test(this.text[this.pos])) this.pos += 1;
   }
 
-  /** A lower-case keyword operator followed by whitespace or `(`, e.g. ` and `. */
+  /** The word at the cursor (letters and dots), as written. */
   private peekWord(): string | undefined {
     const match = /^[A-Za-z.]+/.exec(this.text.slice(this.pos, this.pos + 40));
     return match ? match[0] : undefined;
   }
 
+  /** An operator of `set` (any case) followed by whitespace or `(`, e.g. ` and `; returned in lower case. */
   private acceptOperator(set: ReadonlySet<string>): string | undefined {
     const save = this.pos;
     this.skipSpace();
-    const word = this.peekWord();
+    const word = this.peekWord()?.toLowerCase();
     if (word && set.has(word)) {
       const after = this.text[this.pos + word.length];
       if (after !== undefined && /[\s(]/.test(after)) {
@@ -129,19 +139,19 @@ class FilterParser {
 
   private parseOr(): Expr {
     let left = this.parseAnd();
-    while (this.acceptOperator(new Set(['or']))) left = { kind: 'or', left, right: this.parseAnd() };
+    while (this.acceptOperator(OR)) left = { kind: 'or', left, right: this.parseAnd() };
     return left;
   }
 
   private parseAnd(): Expr {
     let left = this.parseEquality();
-    while (this.acceptOperator(new Set(['and']))) left = { kind: 'and', left, right: this.parseEquality() };
+    while (this.acceptOperator(AND)) left = { kind: 'and', left, right: this.parseEquality() };
     return left;
   }
 
   private parseEquality(): Expr {
     let left = this.parseRelational();
-    for (let op = this.acceptOperator(new Set(['eq', 'ne'])); op; op = this.acceptOperator(new Set(['eq', 'ne']))) {
+    for (let op = this.acceptOperator(EQUALITY); op; op = this.acceptOperator(EQUALITY)) {
       left = { kind: 'compare', op: op as ComparisonOperator, left, right: this.parseRelational() };
     }
     return left;
@@ -150,17 +160,23 @@ class FilterParser {
   private parseRelational(): Expr {
     let left = this.parseAdditive();
     for (;;) {
-      const op = this.acceptOperator(new Set(['gt', 'ge', 'lt', 'le']));
+      const op = this.acceptOperator(RELATIONAL);
       if (!op) return left;
       left = { kind: 'compare', op: op as ComparisonOperator, left, right: this.parseAdditive() };
     }
   }
 
-  /** `( item, item, ... )` after `in` (OData 4.01 §5.1.1.1.12); `[...]` JSON arrays are 4.01 too. */
+  /**
+   * `( literal, literal, ... )` after `in` (ABNF `listExpr`, OData 4.01 §5.1.1.1.12). The 4.01 JSON-array form
+   * `in ["a","b"]` is a JSON literal like any other here: 501, with the list form as the hint.
+   */
   private parseList(): Expr[] {
     this.skipSpace();
     const open = this.text[this.pos];
-    const close = open === '(' ? ')' : open === '[' ? ']' : undefined;
+    if (open === '[') {
+      throw new ODataError('NotImplemented', { feature: "JSON arrays after 'in'", hint: "Write the list in parentheses, e.g. State in ('OPEN','MERGED')." });
+    }
+    const close = open === '(' ? ')' : undefined;
     if (!close) this.fail("'in' must be followed by a parenthesised list, e.g. State in ('OPEN','MERGED')");
     this.pos += 1;
     const items: Expr[] = [];
@@ -206,8 +222,9 @@ class FilterParser {
     this.enter();
     try {
       this.skipSpace();
-      const word = this.peekWord();
-      if (word === 'not' && /[\s(]/.test(this.text[this.pos + 3] ?? '')) {
+      const word = this.peekWord()?.toLowerCase();
+      // `not` at the very end is the operator missing its operand, not a property called "not".
+      if (word === 'not' && /^[\s(]?$/.test(this.text[this.pos + 3] ?? '')) {
         this.pos += 3;
         this.skipSpace();
         return { kind: 'not', operand: this.parseUnary() };
@@ -226,7 +243,7 @@ class FilterParser {
   /** `in` and `has` bind like primary operators (OData 4.01 Part 2 §5.1.1.10): `not X in (...)` is `not (X in (...))`. */
   private parsePostfix(): Expr {
     let expr = this.parsePrimary();
-    for (let op = this.acceptOperator(new Set(['in', 'has'])); op; op = this.acceptOperator(new Set(['in', 'has']))) {
+    for (let op = this.acceptOperator(PRIMARY_OPERATORS); op; op = this.acceptOperator(PRIMARY_OPERATORS)) {
       if (op === 'has') throw new ODataError('NotImplemented', { feature: "The 'has' operator", hint: 'This service has no enumeration types.' });
       expr = { kind: 'in', operand: expr, list: this.parseList() };
     }
@@ -262,12 +279,17 @@ class FilterParser {
       const identifier = /^[A-Za-z_][\w.]*/.exec(this.text.slice(this.pos, this.pos + 200))?.[0];
       if (!identifier) this.fail(`unexpected '${this.text.slice(this.pos, this.pos + 20)}' at position ${this.pos + 1}`);
       this.pos += identifier.length;
+      if (this.text[this.pos] === "'" && identifier.toLowerCase() === 'duration') {
+        const end = this.text.indexOf("'", this.pos + 1);
+        const written = this.text.slice(this.pos - identifier.length, end < 0 ? this.pos + 20 : Math.min(end + 1, this.pos + 40));
+        this.fail(`${written} is not a valid duration; write days, hours, minutes and seconds, e.g. duration'P1DT2H30M'`);
+      }
       if (this.text[this.pos] === "'") {
         throw new ODataError('NotImplemented', { feature: `Typed literals (${identifier}'...')`, hint: 'Use a string, number, date or GUID literal.' });
       }
       if (this.text[this.pos] === '(') return this.parseCall(identifier);
       if (this.text[this.pos] === '/') {
-        const next = /^\/(\w+)/.exec(this.text.slice(this.pos))?.[1] ?? '';
+        const next = /^\/([$\w.]+)/.exec(this.text.slice(this.pos, this.pos + 80))?.[1] ?? '';
         if (next === 'any' || next === 'all') throw new ODataError('NotImplemented', { feature: `Lambda operator ${next}`, hint: 'Entities here are flat.' });
         this.fail(`'${identifier}/${next}': property paths are not supported, the entities are flat; use the property name alone`);
       }
@@ -278,12 +300,10 @@ class FilterParser {
     }
   }
 
-  private parseCall(name: string): Expr {
-    const lower = name.toLowerCase();
-    if (UNSUPPORTED_FUNCTIONS.has(lower)) throw new ODataError('NotImplemented', { feature: `The function ${name}`, hint: `Supported functions: ${[...FUNCTIONS].join(', ')}.` });
-    if (!FUNCTIONS.has(name)) {
-      this.fail(`unknown function '${name}'${FUNCTIONS.has(lower) ? ` (function names are lower case: ${lower})` : ''}; supported: ${[...FUNCTIONS].join(', ')}`);
-    }
+  private parseCall(written: string): Expr {
+    const name = written.toLowerCase();
+    if (UNSUPPORTED_FUNCTIONS.has(name)) throw new ODataError('NotImplemented', { feature: `The function ${written}`, hint: `Supported functions: ${[...FUNCTIONS].join(', ')}.` });
+    if (!FUNCTIONS.has(name)) this.fail(`unknown function '${written}'; supported: ${[...FUNCTIONS].join(', ')}`);
     this.pos += 1; // '('
     const args: Expr[] = [];
     const call = (): Expr => {
@@ -339,10 +359,11 @@ export function parseOrderByExpressions(text: string, limits: ParseLimits = DEFA
     const expr = parser.parsePrefix();
     parser.skipSpace();
     let direction: 'asc' | 'desc' = 'asc';
-    const rest = text.slice(parser.position);
-    const word = /^(asc|desc)(?![\w])/.exec(rest)?.[1];
+    const rest = text.slice(parser.position, parser.position + 5);
+    // ABNF `orderbyItem = commonExpr [ RWS ( "asc" / "desc" ) ]`: double-quoted, so any case.
+    const word = /^(asc|desc)(?![\w])/i.exec(rest)?.[1];
     if (word) {
-      direction = word as 'asc' | 'desc';
+      direction = word.toLowerCase() as 'asc' | 'desc';
       parser.position += word.length;
       parser.skipSpace();
     }

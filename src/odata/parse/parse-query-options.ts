@@ -31,11 +31,44 @@ function decode(raw: string): string {
   }
 }
 
-function nonNegativeInteger(option: string, value: string): number {
-  if (!/^\d{1,16}$/.test(value.trim())) {
-    throw new ODataError('InvalidQueryOption', { option, reason: `'${value.slice(0, 40)}' is not a non-negative whole number` });
+/**
+ * ABNF `top = "$top" EQ 1*DIGIT` (and `skip`): a whole number of any length. One beyond `limit` is answered with
+ * TopTooLarge / SkipTooLarge however many digits it has (not "not a whole number", which would mislead).
+ */
+function nonNegativeInteger(option: '$top' | '$skip', raw: string, limit: number): number {
+  const value = raw.trim();
+  if (!/^\d+$/.test(value)) {
+    throw new ODataError('InvalidQueryOption', { option, reason: `'${raw.slice(0, 40)}' is not a non-negative whole number` });
   }
-  return Number(value.trim());
+  const digits = value.replace(/^0+(?=\d)/, '');
+  if (digits.length > 16 || Number(digits) > limit) {
+    const shown = digits.length > 40 ? `${digits.slice(0, 40)}…` : digits;
+    throw option === '$top'
+      ? new ODataError('TopTooLarge', { top: shown, limit })
+      : new ODataError('SkipTooLarge', { skip: shown, limit });
+  }
+  return Number(digits);
+}
+
+/**
+ * Parenthesis nesting of a `$search` expression outside its double-quoted phrases (where `\"` escapes a quote),
+ * as the evaluator's tokenizer reads it (src/odata/evaluate/parse-search.ts). Its parser recurses per level, so the
+ * nesting is bounded here, like `$filter`'s, before anything recurses.
+ */
+function searchNestingDepth(search: string): number {
+  let depth = 0;
+  let max = 0;
+  let inPhrase = false;
+  for (let i = 0; i < search.length; i++) {
+    const ch = search[i];
+    if (inPhrase) {
+      if (ch === '\\') i += 1;
+      else if (ch === '"') inPhrase = false;
+    } else if (ch === '"') inPhrase = true;
+    else if (ch === '(') max = Math.max(max, ++depth);
+    else if (ch === ')') depth = Math.max(0, depth - 1);
+  }
+  return max;
 }
 
 export function parseSelect(text: string): string[] | undefined {
@@ -86,15 +119,9 @@ export function parseQueryOptions(raw: string, limits: ParseLimits = DEFAULT_PAR
   const select = seen.get('$select');
   if (select !== undefined) query.select = parseSelect(select);
   const top = seen.get('$top');
-  if (top !== undefined) {
-    query.top = nonNegativeInteger('$top', top);
-    if (query.top > limits.maxTop) throw new ODataError('TopTooLarge', { top: query.top, limit: limits.maxTop });
-  }
+  if (top !== undefined) query.top = nonNegativeInteger('$top', top, limits.maxTop);
   const skip = seen.get('$skip');
-  if (skip !== undefined) {
-    query.skip = nonNegativeInteger('$skip', skip);
-    if (query.skip > MAX_SKIP) throw new ODataError('SkipTooLarge', { skip: query.skip, limit: MAX_SKIP });
-  }
+  if (skip !== undefined) query.skip = nonNegativeInteger('$skip', skip, MAX_SKIP);
   const count = seen.get('$count');
   if (count !== undefined) {
     const lower = count.trim().toLowerCase();
@@ -104,7 +131,14 @@ export function parseQueryOptions(raw: string, limits: ParseLimits = DEFAULT_PAR
   const search = seen.get('$search');
   if (search !== undefined) {
     if (search.trim() === '') throw new ODataError('InvalidQueryOption', { option: '$search', reason: 'it is empty' });
-    if (search.length > limits.maxFilterLength) throw new ODataError('FilterTooLong', { length: search.length, limit: limits.maxFilterLength });
+    // The $filter length limit applies to $search too; the message names $search (FilterTooLong names $filter).
+    if (search.length > limits.maxFilterLength) {
+      throw new ODataError('InvalidQueryOption', { option: '$search', reason: `it is ${search.length} characters long; the limit is ${limits.maxFilterLength}` });
+    }
+    const depth = searchNestingDepth(search);
+    if (depth > limits.maxDepth) {
+      throw new ODataError('InvalidQueryOption', { option: '$search', reason: `it nests parentheses ${depth} levels deep; the limit is ${limits.maxDepth}` });
+    }
     query.search = search;
   }
   const format = seen.get('$format');

@@ -7,23 +7,31 @@ import type { KeyValues, ResourcePath } from '../ast';
 import { ODataError } from '../errors';
 import { matchLiteral } from './literal';
 
+/** The structural characters of a path, raw or percent-encoded (ABNF: `SQUOTE = "'" / "%27"`, `OPEN`, `CLOSE`). */
+const STRUCTURAL: Readonly<Record<string, string>> = { '%27': "'", '%28': '(', '%29': ')' };
+
+/**
+ * Split on `/` outside parentheses and quoted strings, before decoding; a quote or parenthesis counts whether it
+ * is written raw or percent-encoded, so `Users(%27a)b%27)/Name` keeps its key whole.
+ */
 function splitSegments(path: string): string[] {
   const segments: string[] = [];
-  let current = '';
+  let start = 0;
   let depth = 0;
   let inString = false;
-  for (const ch of path) {
+  for (let i = 0; i < path.length; i++) {
+    const encoded = path[i] === '%' ? STRUCTURAL[path.slice(i, i + 3).toLowerCase()] : undefined;
+    const ch = encoded ?? path[i];
     if (ch === "'" && depth > 0) inString = !inString;
-    if (!inString && ch === '(') depth += 1;
-    if (!inString && ch === ')') depth -= 1;
-    if (ch === '/' && depth === 0 && !inString) {
-      segments.push(current);
-      current = '';
-    } else {
-      current += ch;
+    else if (!inString && ch === '(') depth += 1;
+    else if (!inString && ch === ')') depth -= 1;
+    else if (ch === '/' && depth === 0 && !inString) {
+      segments.push(path.slice(start, i));
+      start = i + 1;
     }
+    if (encoded) i += 2;
   }
-  segments.push(current);
+  segments.push(path.slice(start));
   return segments;
 }
 
@@ -66,7 +74,11 @@ export function parseKeyPredicate(text: string, entitySet: string): KeyValues {
     values[key] = readValue();
     const rest = /^\s*(,?)\s*/.exec(inner.slice(pos)) as RegExpExecArray;
     pos += rest[0].length;
-    if (pos >= inner.length) return values;
+    if (pos >= inner.length) {
+      // ABNF `compoundKey = OPEN keyValuePair *( COMMA keyValuePair ) CLOSE`: a comma needs a pair after it.
+      if (rest[1] === ',') fail('it ends with a comma; remove it or add the missing Name=value');
+      return values;
+    }
     if (rest[1] !== ',') fail(`expected ',' at '${inner.slice(pos, pos + 20)}'`);
   }
 }
@@ -89,8 +101,10 @@ export function parseResourcePath(path: string, singletons: ReadonlySet<string> 
   if (raw[raw.length - 1] === '') raw.pop(); // a trailing slash
   const segments = raw.map(decodeSegment);
   const [first, ...rest] = segments;
-  if (first === '$metadata' && rest.length === 0) return { kind: 'metadata' };
-  if (first === '$batch' && rest.length === 0) return { kind: 'batch' };
+  if (first === '$metadata' || first === '$batch') {
+    if (rest.length > 0) throw new ODataError('InvalidUrl', { reason: `unexpected '${rest.join('/').slice(0, 80)}' after ${first}` });
+    return { kind: first === '$metadata' ? 'metadata' : 'batch' };
+  }
   if (first.startsWith('$')) throw new ODataError('NotImplemented', { feature: `The resource ${first}`, hint: 'See the service document for what is available.' });
   const head = nameAndKey(first, 'first');
   if (!IDENTIFIER.test(head.name)) throw new ODataError('InvalidUrl', { reason: `'${head.name.slice(0, 60)}' is not an entity set name` });
@@ -122,7 +136,13 @@ export function parseResourcePath(path: string, singletons: ReadonlySet<string> 
   if (segment === '$ref' || segment === '$entity' || segment === '$each') {
     throw new ODataError('NotImplemented', { feature: `The ${segment} path segment`, hint: 'Address entities by key.' });
   }
-  if (segment.includes('.') && !segment.includes('(')) {
+  // A dot in the name (not in a key value: Branches(Name='v1.2') is navigation) makes a qualified operation.
+  const operation = segment.includes('(') ? segment.slice(0, segment.indexOf('(')) : segment;
+  if (operation.includes('.')) {
+    // ABNF `boundActionCall = [ namespace "." ] action`: no parentheses. With them it is a function call.
+    if (operation !== segment) {
+      throw new ODataError('NotImplemented', { feature: `Bound functions (${operation.slice(0, 60)}(…))`, hint: `This service offers bound actions only; invoke one without parentheses: POST …/${operation.slice(0, 60)}.` });
+    }
     if (after.length > 0) unexpected();
     return { ...result, action: segment };
   }

@@ -1,0 +1,46 @@
+import type { RepositoryData, WorkspaceRecord } from '../seed/records';
+import type { RouteContext } from '../routes/route-context';
+import type { AccessLevel } from './access-level';
+import type { BodyReader } from './body-reader';
+import type { Actor } from './actor';
+
+/** What a write handler receives: the read routes' context, resolved and authorised, plus the body and the actor. */
+export interface WriteContext extends RouteContext {
+  workspace: WorkspaceRecord;
+  /** Set when the route's target is `repository`. */
+  repository?: RepositoryData;
+  /** The parsed JSON body (`{}` when none was sent), read through a validator that collects field errors. */
+  body: BodyReader;
+  /** Who writes: the signed-in user (or an access token's bot user). */
+  actor: Actor;
+  /** The moment of this write, as `updated_on` shows it; every write gets a later one than the write before. */
+  now: string;
+}
+
+/** A write's answer: status, JSON body (none for 204) and the `Location` of a created or moved resource. */
+export interface WriteResult {
+  status: 200 | 201 | 204;
+  body?: Record<string, unknown>;
+  /** Path under `/2.0` (e.g. `/workspaces/acme-dev/projects/NEW`); made absolute when answering. */
+  location?: string;
+}
+
+/**
+ * One write endpoint as data: method, express path, what it acts on and the access it needs. The interpreter in
+ * `serve-write.ts` authenticates, resolves the target (404 for unknown or invisible), checks the access (403), parses
+ * the body (400 for invalid JSON) and then calls `handle`.
+ */
+export interface WriteRoute {
+  method: 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  /** `workspace`: `:workspace` is resolved; `repository`: `:workspace` and `:repo` are. */
+  target: 'workspace' | 'repository';
+  /** The least access the caller needs on the target (see access-level.ts). */
+  access: AccessLevel;
+  /**
+   * `PUT` on a repository that does not exist creates it (Bitbucket: "this endpoint can be used to both update and
+   * to create"); such routes resolve only the workspace and let the handler decide.
+   */
+  repositoryMayBeMissing?: boolean;
+  handle: (ctx: WriteContext) => WriteResult;
+}

@@ -1,0 +1,116 @@
+/**
+ * A typed TypeScript client generated from our `$metadata` by an established generator (odata2ts), used the way an
+ * application would: reads with $select/$filter/$orderby/$top/$count, a composite key, the singleton, and paging by
+ * `@odata.nextLink`, over real HTTP (fetch) against the demo set-up. Anything it trips over is our bug.
+ *
+ * The client lives in spec/clients/generated/ (type-checked with the rest of the specs); the first test regenerates it
+ * from today's model and fails when the checked-in copy is stale. Write operations through the client (create,
+ * update, bound actions) come with write support (issue #5).
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FetchClient } from '@odata2ts/http-client-fetch';
+import { DEMO_USER } from '../../sandbox/identities';
+import { BitbucketODataService } from './generated/BitbucketODataService';
+import { qPullRequest, qRepository } from './generated/QBitbucketOData';
+import { generateTypedClient, GENERATED_DIR } from './generate-typed-client';
+import { startListeningGateway, type ListeningGateway } from './support/listening-gateway';
+
+let gateway: ListeningGateway;
+let service: BitbucketODataService<FetchClient>;
+let client: FetchClient;
+
+beforeAll(async () => {
+  gateway = await startListeningGateway({ maxPageSize: 25 });
+  // `cache` is required by FetchRequestConfig's typing under Node's fetch types; no-store is fetch's behaviour in Node.
+  client = new FetchClient({ headers: { Authorization: `Bearer ${DEMO_USER.bearerToken}` }, cache: 'no-store' });
+  service = new BitbucketODataService(client, gateway.serviceRoot.replace(/\/$/, ''));
+});
+afterAll(() => gateway.close());
+
+test('the checked-in client is what odata2ts generates from the current $metadata', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'typed-client-'));
+  try {
+    const files = generateTypedClient(dir);
+    expect(readdirSync(GENERATED_DIR).sort()).toEqual(files);
+    for (const file of files) {
+      const fresh = readFileSync(join(dir, file), 'utf8');
+      const checkedIn = readFileSync(join(GENERATED_DIR, file), 'utf8');
+      // On a difference: npx tsx spec/clients/generate-typed-client.ts
+      expect({ file, stale: checkedIn !== fresh }).toEqual({ file, stale: false });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a filtered, ordered, projected read with a count', async () => {
+  const response = await service.PullRequests().query((builder, q) =>
+    builder
+      .select('Workspace', 'RepositorySlug', 'Id', 'Title', 'State', 'CreatedOn')
+      .filter(q.State.eq('MERGED'), q.Workspace.eq('acme-dev'))
+      .orderBy(q.CreatedOn.desc())
+      .top(10)
+      .count(),
+  );
+  expect(response.status).toBe(200);
+  const rows = response.data.value;
+  expect(rows.length).toBeGreaterThan(0);
+  expect(response.data['@odata.count']).toBeGreaterThanOrEqual(rows.length);
+  for (const row of rows) {
+    expect(row.State).toBe('MERGED');
+    expect(row.Workspace).toBe('acme-dev');
+    expect(Object.keys(row).filter((k) => !k.startsWith('@')).sort()).toEqual(['CreatedOn', 'Id', 'RepositorySlug', 'State', 'Title', 'Workspace']);
+  }
+  const times = rows.map((row) => Date.parse(row.CreatedOn));
+  expect(times).toEqual([...times].sort((a, b) => b - a));
+});
+
+test('string functions fold into $filter: contains and startswith', async () => {
+  const response = await service.Repositories().query((builder, q) => builder.select('Workspace', 'Slug').filter(q.Slug.contains('-')).top(50));
+  expect(response.data.value.length).toBeGreaterThan(0);
+  for (const row of response.data.value) expect(row.Slug).toContain('-');
+  expect(qRepository.Slug.startsWith('a').toString()).toBe("startswith(Slug,'a')");
+});
+
+test('an entity by composite key, and the singleton', async () => {
+  const listed = await service.PullRequests().query((builder) => builder.select('Workspace', 'RepositorySlug', 'Id').top(1));
+  const key = listed.data.value[0];
+  const one = await service.PullRequests({ Workspace: key.Workspace, RepositorySlug: key.RepositorySlug, Id: key.Id }).query();
+  expect(one.status).toBe(200);
+  expect([one.data.Workspace, one.data.RepositorySlug, one.data.Id]).toEqual([key.Workspace, key.RepositorySlug, key.Id]);
+  const me = await service.Me().query();
+  expect(me.data.DisplayName).toBe(DEMO_USER.displayName);
+});
+
+test('paging: following @odata.nextLink with the same client reads every row once', async () => {
+  const first = await service.PullRequests().query((builder, q) => builder.select('Workspace', 'RepositorySlug', 'Id').filter(q.Workspace.eq('acme-dev')).count());
+  const total = first.data['@odata.count'] ?? 0;
+  expect(total).toBeGreaterThan(25);
+  const keys = first.data.value.map((row) => `${row.RepositorySlug}#${row.Id}`);
+  let next = first.data['@odata.nextLink'];
+  while (next) {
+    const page = await client.get<{ value: Array<{ RepositorySlug: string; Id: number }>; '@odata.nextLink'?: string }>(next);
+    keys.push(...page.data.value.map((row) => `${row.RepositorySlug}#${row.Id}`));
+    next = page.data['@odata.nextLink'];
+  }
+  expect(keys.length).toBe(total);
+  expect(new Set(keys).size).toBe(total);
+});
+
+test('OData errors reach the client with their status and our message', async () => {
+  await expect(service.Repositories({ Workspace: 'acme-dev', Slug: 'no-such-repo' }).query()).rejects.toMatchObject({ status: 404, message: expect.stringContaining('no-such-repo') });
+  // A query object of another type slips through the builder's types; the gateway names the mistake.
+  const wrongProperty = service.PullRequests().query((builder) => builder.orderBy(qRepository.Name.asc()));
+  await expect(wrongProperty).rejects.toMatchObject({ status: 400, message: expect.stringContaining("Property 'Name' does not exist on PullRequest") });
+});
+
+test('characters URLs reserve travel intact in string literals (& # % and non-ASCII)', async () => {
+  const response = await service.PullRequests().query((builder) => builder.filter(qPullRequest.Title.eq('a&b#c%d é')).top(1));
+  expect(response.status).toBe(200);
+  expect(response.data.value).toEqual([]);
+  // odata2ts 0.34 does not double a ' inside a string literal (OData ABNF SQUOTE-in-string), so a value with a
+  // quote cannot be filtered through it; the gateway answers 400 with the position. README "Connecting clients" says so.
+  expect(qPullRequest.Title.eq("it's").toString()).toBe("Title eq 'it's'");
+});

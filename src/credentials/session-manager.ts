@@ -1,0 +1,105 @@
+/**
+ * Browser sessions without server state: the session lives in a sealed cookie (cookie-sealer.ts), so any replica
+ * with the same SESSION_KEYS serves it. On use, an access token near its expiry is renewed with the refresh token
+ * (RFC 6749 §6) and the cookie re-issued. Bitbucket rotates refresh tokens, so concurrent requests of one session
+ * share one refresh per process; a request that loses a race across replicas keeps using the still-valid token.
+ */
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { GatewayConfig } from '../config';
+import type { Logger } from '../logger';
+import type { CookieSealer } from './cookie-sealer';
+import { clearCookie, readCookies, setCookie } from './cookies';
+import { newSession, SESSION_COOKIE, sessionFromPayload, type Session } from './session';
+import { TokenEndpointError, type TokenEndpointClient } from './token-endpoint-client';
+import { tokenEndpointFailure } from './token-endpoint-failure';
+import type { TokenSet } from './token-set';
+
+export type SessionState =
+  | { kind: 'none' }
+  | { kind: 'active'; session: Session }
+  /** A cookie came but no usable session: altered, sealed with a retired key, too old, or refused by Bitbucket. */
+  | { kind: 'ended'; reason: string };
+
+const SESSION_COOKIE_PATH = '/';
+
+export interface SessionManagerOptions {
+  config: GatewayConfig;
+  sealer: CookieSealer;
+  tokens: Pick<TokenEndpointClient, 'refresh'> | undefined;
+  now: () => number;
+  logger?: Logger;
+}
+
+export class SessionManager {
+  readonly #options: SessionManagerOptions;
+  /** Refreshes under way, by a hash of the refresh token they spend; entries leave when they settle. */
+  readonly #refreshing = new Map<string, Promise<TokenSet>>();
+
+  constructor(options: SessionManagerOptions) {
+    this.#options = options;
+  }
+
+  /** Start a session after sign-in and send its cookie. */
+  start(req: Request, res: Response, tokens: TokenSet): Session {
+    const session = newSession(tokens, this.#options.now());
+    this.#send(req, res, session);
+    return session;
+  }
+
+  end(req: Request, res: Response): void {
+    clearCookie(req, res, this.#options.config, SESSION_COOKIE, SESSION_COOKIE_PATH);
+  }
+
+  /** The request's session, renewed if its access token is near expiry; an unusable cookie is cleared. */
+  async resolve(req: Request, res: Response): Promise<SessionState> {
+    const cookies = readCookies(req, SESSION_COOKIE).filter((value) => value !== '');
+    if (cookies.length === 0) return { kind: 'none' };
+    const { config, sealer, now } = this.#options;
+    const session = cookies.map((value) => sessionFromPayload(sealer.open('session', value))).find((found) => found !== undefined);
+    if (!session) return this.#ended(req, res, 'the session cookie is not valid (it was altered, or sealed with a key this gateway no longer has)');
+    if (now() >= session.signedInAt + config.sessionTtlSeconds * 1000) return this.#ended(req, res, `the session is older than ${config.sessionTtlSeconds} seconds (SESSION_TTL_SECONDS)`);
+    if (now() < session.tokens.renewAt) return { kind: 'active', session };
+    const { refreshToken } = session.tokens;
+    const tokenEndpoint = this.#options.tokens;
+    if (!refreshToken || !tokenEndpoint) {
+      return now() < session.tokens.expiresAt ? { kind: 'active', session } : this.#ended(req, res, 'the access token expired and there is no refresh token');
+    }
+    try {
+      const tokens = await this.#refresh(tokenEndpoint, refreshToken);
+      const renewed: Session = { ...session, tokens: { ...tokens, refreshToken: tokens.refreshToken ?? refreshToken } };
+      this.#send(req, res, renewed);
+      this.#options.logger?.debug('session refreshed', { expiresInSeconds: Math.round((tokens.expiresAt - now()) / 1000) });
+      return { kind: 'active', session: renewed };
+    } catch (error) {
+      const oauthError = error instanceof TokenEndpointError ? error.oauthError : 'unknown';
+      this.#options.logger?.info('session refresh failed', { oauthError });
+      // Renewal starts before expiry: until then the current token still works (and another request may have won).
+      if (now() < session.tokens.expiresAt) return { kind: 'active', session };
+      if (error instanceof TokenEndpointError && error.refused) return this.#ended(req, res, `Bitbucket refused to renew it (${oauthError})`);
+      throw tokenEndpointFailure(error, 'Sign in again at /auth/login.');
+    }
+  }
+
+  #refresh(tokenEndpoint: Pick<TokenEndpointClient, 'refresh'>, refreshToken: string): Promise<TokenSet> {
+    const key = createHash('sha256').update(refreshToken).digest('base64url');
+    let pending = this.#refreshing.get(key);
+    if (!pending) {
+      pending = tokenEndpoint.refresh(refreshToken).finally(() => this.#refreshing.delete(key));
+      this.#refreshing.set(key, pending);
+    }
+    return pending;
+  }
+
+  #send(req: Request, res: Response, session: Session): void {
+    const { config, sealer, now } = this.#options;
+    const remainingSeconds = (session.signedInAt + config.sessionTtlSeconds * 1000 - now()) / 1000;
+    setCookie(req, res, config, { name: SESSION_COOKIE, value: sealer.seal('session', session), path: SESSION_COOKIE_PATH, maxAgeSeconds: remainingSeconds });
+  }
+
+  #ended(req: Request, res: Response, reason: string): SessionState {
+    this.end(req, res);
+    this.#options.logger?.info('session ended', { reason });
+    return { kind: 'ended', reason };
+  }
+}
