@@ -18,6 +18,7 @@ import type { EntitySetDefinition } from '../entity-sets/model';
 import { edmOf, executeCount, executeQuery } from '../plan/execute-query';
 import type { ExecutionContext } from '../plan/execution-context';
 import { credentialFromRequest, credentialIdentity } from './credentials';
+import { allOf } from '../plan/to-bbql';
 import { pageWindow, preferredPageSize } from './paging';
 import { resolveTarget, type ReadTarget } from './resolve-target';
 import { etagOf, handleWrite } from './write-handlers';
@@ -30,9 +31,6 @@ export interface ODataRouterDeps {
   logger?: Logger;
 }
 
-function and(a: Expr | undefined, b: Expr | undefined): Expr | undefined {
-  return a && b ? { kind: 'and', left: a, right: b } : (a ?? b);
-}
 
 function serviceRootOf(req: Request, config: GatewayConfig): string {
   const base = config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
@@ -147,7 +145,7 @@ export function createODataRouter({ config, client, model, logger }: ODataRouter
   async function readCollection(req: Request, res: Response, target: ReadTarget, query: ODataQuery, raw: string, format: JsonFormat) {
     const ctx = context(req);
     const edm = edmOf(target.def);
-    const filter = and(target.implied, query.filter);
+    const filter = allOf([target.implied, query.filter]);
     const binding = { resource: req.path, query: queryBinding(raw), credential: credentialIdentity(ctx.credential) };
     const offset = query.skiptoken ? readSkiptoken(config.skiptokenSecret, query.skiptoken, binding) : 0;
     const preferred = preferredPageSize(req.get('prefer'));
@@ -249,7 +247,7 @@ export function createODataRouter({ config, client, model, logger }: ODataRouter
         throw new ODataError('InvalidQueryOption', { option: '$top/$skip/$orderby', reason: '/$count counts the whole collection; only $filter and $search apply' });
       }
       const ctx = context(req);
-      const count = await executeCount(target.def, { ...query, filter: and(target.implied, query.filter) }, ctx);
+      const count = await executeCount(target.def, { ...query, filter: allOf([target.implied, query.filter]) }, ctx);
       res.type('text/plain; charset=utf-8').send(String(count));
       return;
     }

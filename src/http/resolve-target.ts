@@ -6,6 +6,7 @@ import type { Expr, KeyValues, LiteralValue, ResourcePath } from '../odata/ast';
 import { ODataError } from '../odata/errors';
 import type { EntitySetDefinition, NavigationDefinition } from '../entity-sets/model';
 import { findDefinition } from '../entity-sets/registry';
+import { allOf } from '../plan/to-bbql';
 
 export interface ReadTarget {
   def: EntitySetDefinition;
@@ -32,9 +33,6 @@ function eq(def: EntitySetDefinition, property: string, value: LiteralValue): Ex
   return { kind: 'compare', op: 'eq', left: { kind: 'property', name: property }, right: literalFor(def, property, value) };
 }
 
-function and(exprs: Expr[]): Expr | undefined {
-  return exprs.reduce<Expr | undefined>((acc, expr) => (acc ? { kind: 'and', left: acc, right: expr } : expr), undefined);
-}
 
 const NUMERIC = new Set(['Edm.Int32', 'Edm.Int64', 'Edm.Double', 'Edm.Decimal']);
 
@@ -53,7 +51,7 @@ export function keyFilter(def: EntitySetDefinition, key: KeyValues, keyPropertie
       expected,
     });
   }
-  return and(
+  return allOf(
     keyProperties.map((name) => {
       const type = def.properties.find((p) => p.name === name)?.type;
       const value = key[name];
@@ -108,7 +106,7 @@ export function resolveTarget(parsed: Extract<ResourcePath, { kind: 'entity-set'
   }
   return {
     def: target,
-    implied: and(constraintExprs),
+    implied: allOf(constraintExprs),
     single,
     parent: { def, implied: parentImplied },
     resourceText: `${path.entitySet}/${nav.name}`,

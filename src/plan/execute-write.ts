@@ -9,6 +9,7 @@ import type { ActionDefinition, EntitySetDefinition, PropertyDefinition, WriteRo
 import type { ExecutionContext } from './execution-context';
 import { executeQuery } from './execute-query';
 import { rowFromItem } from './row-from-item';
+import { allOf } from './to-bbql';
 
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const segments = dotted.split('.');
@@ -43,13 +44,13 @@ export function routeValues(route: WriteRoute | { params: WriteRoute['params'] }
 }
 
 export function keyFilter(def: EntitySetDefinition, key: Row): Expr | undefined {
-  return def.key
-    .map((name): Expr => {
+  return allOf(
+    def.key.map((name): Expr => {
       const property = def.properties.find((p) => p.name === name);
       const value = key[name];
       return { kind: 'compare', op: 'eq', left: { kind: 'property', name }, right: { kind: 'literal', type: value === null ? 'null' : (property?.type ?? 'Edm.String'), value } };
-    })
-    .reduce<Expr | undefined>((acc, expr) => (acc ? { kind: 'and', left: acc, right: expr } : expr), undefined);
+    }),
+  );
 }
 
 /** The entity as Bitbucket has it now, or undefined. */

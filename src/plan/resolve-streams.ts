@@ -9,6 +9,7 @@ import { findDefinition } from '../entity-sets/registry';
 import type { RouteParameter } from '../entity-sets/model';
 import type { ExecutionContext } from './execution-context';
 import { mapWithConcurrency } from './map-with-concurrency';
+import { allOf } from './to-bbql';
 import type { QueryPlan } from './plan-query';
 
 export type StreamParams = Record<string, string>;
@@ -17,9 +18,9 @@ export type StreamParams = Record<string, string>;
 export type ParentLister = (entitySet: string, filter: Expr | undefined, property: string, ctx: ExecutionContext) => Promise<string[]>;
 
 function eqFilter(pairs: Array<[string, string]>): Expr | undefined {
-  return pairs
-    .map(([property, value]): Expr => ({ kind: 'compare', op: 'eq', left: { kind: 'property', name: property }, right: { kind: 'literal', type: 'Edm.String', value } }))
-    .reduce<Expr | undefined>((acc, expr) => (acc ? { kind: 'and', left: acc, right: expr } : expr), undefined);
+  return allOf(
+    pairs.map(([property, value]): Expr => ({ kind: 'compare', op: 'eq', left: { kind: 'property', name: property }, right: { kind: 'literal', type: 'Edm.String', value } })),
+  );
 }
 
 /**

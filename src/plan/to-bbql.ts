@@ -102,6 +102,11 @@ export function conjuncts(expr: Expr | undefined): Expr[] {
   return expr.kind === 'and' ? [...conjuncts(expr.left), ...conjuncts(expr.right)] : [expr];
 }
 
+/** The inverse of `conjuncts`: join expressions with `and` (undefined ones are skipped; none gives undefined). */
+export function allOf(exprs: Array<Expr | undefined>): Expr | undefined {
+  return exprs.reduce<Expr | undefined>((acc, expr) => (acc && expr ? { kind: 'and', left: acc, right: expr } : (acc ?? expr)), undefined);
+}
+
 /**
  * Translate `filter` for `def`. `skip` lists conjuncts already honoured another way (route path parameters), which
  * count as exact without going into `q`.
