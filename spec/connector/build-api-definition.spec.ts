@@ -17,6 +17,8 @@ import {
 import { buildEdmModel } from '../../src/entity-sets/to-edm-model';
 import type { EdmModel } from '../../src/odata/edm';
 import { fixtureModel } from '../odata/metadata/edm-model-fixture';
+import { ENTITY_SETS } from '../../src/entity-sets/registry';
+import { writeSchema } from '../../src/entity-sets/write-schema';
 
 const options: ConnectorOptions = {
   host: 'odata.example.com',
@@ -207,5 +209,42 @@ describe('checkConnectorRules finds what Power Platform would refuse', () => {
     expect(checkConnectorRules(buildApiDefinition(fixtureModel, options), properties).map((v) => v.message)).toEqual([
       'authorizationUrl and tokenUrl must equal those of securityDefinitions',
     ]);
+  });
+});
+
+describe('write bodies say what Bitbucket needs, as the gateway validates it', () => {
+  const definition = buildApiDefinition(realModel, options);
+  const bodyOf = (operationId: string) => {
+    const operation = operationsFor(realModel).find((op) => op.operation.operationId === operationId)?.operation;
+    const body = operation?.parameters.find((p) => p.in === 'body');
+    const ref = body && 'schema' in body ? body.schema.$ref : undefined;
+    return ref === undefined ? undefined : definition.definitions[ref.replace('#/definitions/', '')];
+  };
+
+  // The gateway's own JSON Schemas (schemas/*.json) are the rules a write must pass; the connector repeats them.
+  test.each(ENTITY_SETS.filter((def) => def.writes?.insert).map((def) => [def.name, def] as const))('create %s', (_name, def) => {
+    const gateway = writeSchema(def, 'create');
+    const connector = bodyOf(`Create${def.typeName}`);
+    expect(Object.keys(connector?.properties ?? {})).toEqual(Object.keys(gateway.properties as object));
+    expect(connector?.required ?? []).toEqual(gateway.required);
+    for (const name of connector?.required ?? []) expect(connector?.properties?.[name]['x-ms-visibility']).toBe('important');
+  });
+
+  test.each(ENTITY_SETS.filter((def) => def.writes?.update).map((def) => [def.name, def] as const))('update %s', (_name, def) => {
+    const connector = bodyOf(`Update${def.typeName}`);
+    expect(Object.keys(connector?.properties ?? {})).toEqual(Object.keys(writeSchema(def, 'update').properties as object));
+    expect(connector?.required).toBeUndefined();
+  });
+
+  test('a pull request needs its repository, title and source branch; its source branch cannot change later', () => {
+    expect(bodyOf('CreatePullRequest')?.required).toEqual(['Workspace', 'RepositorySlug', 'Title', 'SourceBranch']);
+    expect(Object.keys(bodyOf('UpdatePullRequest')?.properties ?? {})).not.toContain('SourceBranch');
+  });
+
+  test('closed value lists become drop-downs (enum), for properties and action parameters', () => {
+    const merge = operationsFor(realModel).find((op) => op.operation.operationId === 'MergePullRequest')?.operation;
+    const body = merge?.parameters.find((p) => p.in === 'body');
+    const strategy = body && 'schema' in body ? body.schema.properties?.MergeStrategy : undefined;
+    expect(strategy?.enum).toEqual(['merge_commit', 'squash', 'fast_forward']);
   });
 });

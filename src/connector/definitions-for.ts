@@ -1,17 +1,21 @@
 /**
  * Response and request-body schemas from the EdmModel: one definition per entity type (what reads return) and, for
- * types that can be written, one `…Input` definition without the computed (read-only) properties.
+ * types that can be written, a `…CreateInput` and an `…UpdateInput` with just what each operation accepts.
  */
-import type { EdmEntitySet, EdmModel, EdmProperty } from '../odata/edm';
-import { titleCase } from './display-name';
+import { isComputed, type EdmEntitySet, type EdmModel, type EdmProperty } from '../odata/edm';
+import { lowerWords, titleCase, withArticle } from './display-name';
 import { schemaForEdmType } from './schema-for-edm-type';
 import type { SwaggerSchema } from './swagger-types';
 
-export function propertySchema(property: Pick<EdmProperty, 'name' | 'type' | 'nullable' | 'description' | 'readOnly'>): SwaggerSchema {
+type DescribedValue = Pick<EdmProperty, 'name' | 'type' | 'nullable' | 'description'> & { allowedValues?: readonly string[] };
+
+export function propertySchema(property: DescribedValue): SwaggerSchema {
   return {
     ...schemaForEdmType(property.type),
     description: property.description,
     'x-ms-summary': titleCase(property.name),
+    // A closed list becomes a drop-down in the Power Apps / Power Automate designer.
+    ...(property.allowedValues ? { enum: [...property.allowedValues] } : {}),
     ...(property.nullable ? { 'x-nullable': true } : {}),
   };
 }
@@ -20,12 +24,14 @@ export function entityRef(set: EdmEntitySet): SwaggerSchema {
   return { $ref: `#/definitions/${set.typeName}` };
 }
 
-export function inputRef(set: EdmEntitySet): SwaggerSchema {
-  return { $ref: `#/definitions/${set.typeName}Input` };
+export type WriteKind = 'create' | 'update';
+
+export function inputRef(set: EdmEntitySet, kind: WriteKind): SwaggerSchema {
+  return { $ref: `#/definitions/${inputName(set, kind)}` };
 }
 
-function isWritable(set: EdmEntitySet): boolean {
-  return set.capabilities.insertable || set.capabilities.updatable;
+function inputName(set: EdmEntitySet, kind: WriteKind): string {
+  return `${set.typeName}${kind === 'create' ? 'Create' : 'Update'}Input`;
 }
 
 /** Entity types in model order, once each (two sets may share a type). */
@@ -38,24 +44,35 @@ function typesOf(model: EdmModel): EdmEntitySet[] {
   });
 }
 
+/**
+ * The body of a create or an update: only what that operation accepts. A create marks what Bitbucket needs as
+ * `required` (the designer asks for it first and will not run the action without it); the gateway validates the
+ * same rules (src/entity-sets/write-schema.ts), so the two cannot disagree.
+ */
+function inputSchema(set: EdmEntitySet, kind: WriteKind): SwaggerSchema {
+  const accepted = set.properties.filter((property) => (kind === 'create' ? property.writable?.onInsert : property.writable?.onUpdate));
+  const required = kind === 'create' ? accepted.filter((property) => property.writable?.requiredOnInsert).map((property) => property.name) : [];
+  const noun = lowerWords(set.typeName);
+  return {
+    type: 'object',
+    description: kind === 'create' ? `The properties of a new ${noun}.` : `The properties of ${withArticle(noun)} that can change; give only those to change.`,
+    properties: Object.fromEntries(
+      accepted.map((property) => [property.name, { ...propertySchema(property), ...(required.includes(property.name) ? { 'x-ms-visibility': 'important' as const } : {}) }]),
+    ),
+    ...(required.length > 0 ? { required } : {}),
+  };
+}
+
 export function definitionsFor(model: EdmModel): Record<string, SwaggerSchema> {
   const definitions: Record<string, SwaggerSchema> = {};
   for (const set of typesOf(model)) {
     definitions[set.typeName] = {
       type: 'object',
       description: set.description,
-      properties: Object.fromEntries(
-        set.properties.map((property) => [property.name, { ...propertySchema(property), ...(property.readOnly ? { readOnly: true } : {}) }]),
-      ),
+      properties: Object.fromEntries(set.properties.map((property) => [property.name, { ...propertySchema(property), ...(isComputed(property) ? { readOnly: true } : {}) }])),
     };
-    if (isWritable(set)) {
-      // Required-on-create is decided by the gateway's write validation, which names the missing property.
-      definitions[`${set.typeName}Input`] = {
-        type: 'object',
-        description: `The writable properties of ${titleCase(set.typeName).toLowerCase()}.`,
-        properties: Object.fromEntries(set.properties.filter((property) => !property.readOnly).map((property) => [property.name, propertySchema(property)])),
-      };
-    }
+    if (set.capabilities.insertable) definitions[inputName(set, 'create')] = inputSchema(set, 'create');
+    if (set.capabilities.updatable) definitions[inputName(set, 'update')] = inputSchema(set, 'update');
   }
   return definitions;
 }

@@ -102,7 +102,7 @@ function build(rule: OperationRule, set: EdmEntitySet): ConnectorOperation {
         operationId: `Create${set.typeName}`,
         summary: `Create ${withArticle(one)}`,
         description: `Creates ${withArticle(one)} in Bitbucket and returns it.`,
-        parameters: [{ name: 'body', in: 'body', required: true, schema: inputRef(set), 'x-ms-summary': titleCase(set.typeName), description: `The new ${one}.` }],
+        parameters: [{ name: 'body', in: 'body', required: true, schema: inputRef(set, 'create'), 'x-ms-summary': titleCase(set.typeName), description: `The new ${one}.` }],
         responses: { '201': { description: `The created ${one}.`, schema: entityRef(set) }, default: ERROR_RESPONSE },
       });
     case 'update':
@@ -113,7 +113,7 @@ function build(rule: OperationRule, set: EdmEntitySet): ConnectorOperation {
         parameters: [
           ...keyParameters(set),
           RETURN_REPRESENTATION,
-          { name: 'body', in: 'body', required: true, schema: inputRef(set), 'x-ms-summary': titleCase(set.typeName), description: 'The properties to change.' },
+          { name: 'body', in: 'body', required: true, schema: inputRef(set, 'update'), 'x-ms-summary': titleCase(set.typeName), description: 'The properties to change.' },
         ],
         responses: { '200': { description: `The updated ${one}.`, schema: entityRef(set) }, default: ERROR_RESPONSE },
       });

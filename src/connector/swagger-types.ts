@@ -14,6 +14,7 @@ export interface SwaggerSchema {
   readOnly?: boolean;
   properties?: Record<string, SwaggerSchema>;
   required?: string[];
+  enum?: string[];
   items?: SwaggerSchema;
   $ref?: string;
   /** AutoRest's nullability extension; OpenAPI 2.0 itself cannot say "may be null". */

@@ -16,7 +16,22 @@ export function toEdmEntitySet(def: EntitySetDefinition): EdmEntitySet {
     description: def.description,
     key: def.key,
     // A property nobody can write is computed by Bitbucket (Core.Computed); keys written by create stay writable.
-    properties: def.properties.map(({ name, type, nullable, description, write }) => ({ name, type, nullable, description, readOnly: write === undefined })),
+    properties: def.properties.map(({ name, type, nullable, description, write }) => ({
+      name,
+      type,
+      nullable,
+      description,
+      ...(write
+        ? {
+            writable: {
+              onInsert: write.create,
+              onUpdate: write.update,
+              requiredOnInsert: write.required === true,
+              ...(write.enum ? { allowedValues: [...write.enum] } : {}),
+            },
+          }
+        : {}),
+    })),
     navigation: (def.navigation ?? []).map((nav) => ({ ...nav })),
     singleton: def.singleton === true,
     capabilities: {
@@ -35,7 +50,13 @@ export function toEdmEntitySet(def: EntitySetDefinition): EdmEntitySet {
     actions: (def.actions ?? []).map((action) => ({
       name: action.name,
       description: action.description,
-      parameters: action.parameters.map(({ name, type, nullable, description }) => ({ name, type, nullable, description })),
+      parameters: action.parameters.map(({ name, type, nullable, description, enum: allowed }) => ({
+        name,
+        type,
+        nullable,
+        description,
+        ...(allowed ? { allowedValues: [...allowed] } : {}),
+      })),
       returnsEntity: action.returnsEntity,
     })),
   };

@@ -86,3 +86,13 @@ export function allWriteSchemas(definitions: readonly EntitySetDefinition[]): Re
   }
   return files;
 }
+
+/** The text of each `schemas/` file, as `npm run schemas` writes it and a spec compares it. */
+export function schemaFileTexts(definitions: readonly EntitySetDefinition[]): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(allWriteSchemas(definitions)).map(([file, schema]) => [
+      file,
+      JSON.stringify({ $comment: 'Generated from src/entity-sets by `npm run schemas`; do not edit by hand.', ...schema }, null, 2) + '\n',
+    ]),
+  );
+}

@@ -9,8 +9,27 @@ export interface EdmProperty {
   type: EdmType;
   nullable: boolean;
   description: string;
-  /** Read-only properties are computed by the server (Core.Computed) and rejected in write bodies. */
-  readOnly?: boolean;
+  /**
+   * How clients may write the property. Absent: the server computes it (Core.Computed) and write bodies that carry
+   * it are refused.
+   */
+  writable?: EdmPropertyWrite;
+}
+
+export interface EdmPropertyWrite {
+  /** May be given when creating (POST). */
+  onInsert: boolean;
+  /** May be changed later (PATCH/PUT); insert-only properties are Core.Immutable. */
+  onUpdate: boolean;
+  /** Must be given when creating. */
+  requiredOnInsert: boolean;
+  /** The only values a write accepts, when the server restricts them. */
+  allowedValues?: readonly string[];
+}
+
+/** A property no client can write: the server computes it. */
+export function isComputed(property: Pick<EdmProperty, 'writable'>): boolean {
+  return property.writable === undefined;
 }
 
 export interface EdmNavigationProperty {
@@ -27,6 +46,8 @@ export interface EdmActionParameter {
   type: EdmType;
   nullable: boolean;
   description: string;
+  /** The only values the action accepts, when restricted (a merge strategy). */
+  allowedValues?: readonly string[];
 }
 
 /** A bound action such as `Bitbucket.Merge` on a PullRequest. */

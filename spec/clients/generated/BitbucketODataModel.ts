@@ -13,6 +13,7 @@ export interface Workspace {
      */
     Slug: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -23,6 +24,7 @@ export interface Workspace {
      */
     Uuid: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -32,6 +34,7 @@ export interface Workspace {
      */
     Name: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -72,12 +75,12 @@ export interface Workspace {
 
 export type WorkspaceId = string | {Slug: string};
 
-export interface EditableWorkspace extends Pick<Workspace, "Uuid" | "Administrator">, Partial<Pick<Workspace, "Name">> {
+export interface EditableWorkspace {
 }
 
 export interface WorkspaceMember {
     /**
-     * **Key Property**: This is a key property used to identify the entity.
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -88,7 +91,7 @@ export interface WorkspaceMember {
      */
     Workspace: string;
     /**
-     * **Key Property**: This is a key property used to identify the entity.
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -99,6 +102,7 @@ export interface WorkspaceMember {
      */
     UserUuid: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -108,6 +112,7 @@ export interface WorkspaceMember {
      */
     AccountId: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -118,6 +123,7 @@ export interface WorkspaceMember {
      */
     DisplayName: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -130,7 +136,7 @@ export interface WorkspaceMember {
 
 export type WorkspaceMemberId = {Workspace: string,UserUuid: string};
 
-export interface EditableWorkspaceMember extends Pick<WorkspaceMember, "Workspace" | "UserUuid" | "DisplayName">, Partial<Pick<WorkspaceMember, "AccountId" | "Nickname">> {
+export interface EditableWorkspaceMember {
 }
 
 export interface Project {
@@ -157,6 +163,7 @@ export interface Project {
      */
     Key: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -196,6 +203,7 @@ export interface Project {
      */
     IsPrivate: boolean;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -205,6 +213,7 @@ export interface Project {
      */
     HasPubliclyVisibleRepos: boolean | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -214,6 +223,7 @@ export interface Project {
      */
     CreatedOn: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -235,7 +245,7 @@ export interface Project {
 
 export type ProjectId = {Workspace: string,Key: string};
 
-export interface EditableProject extends Pick<Project, "Workspace" | "Key" | "Uuid" | "Name" | "IsPrivate">, Partial<Pick<Project, "Description" | "HasPubliclyVisibleRepos" | "CreatedOn" | "UpdatedOn">> {
+export interface EditableProject extends Pick<Project, "Workspace" | "Key" | "Name" | "IsPrivate">, Partial<Pick<Project, "Description">> {
 }
 
 export interface Repository {
@@ -262,6 +272,7 @@ export interface Repository {
      */
     Slug: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -282,6 +293,7 @@ export interface Repository {
      */
     Name: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -311,6 +323,7 @@ export interface Repository {
      */
     IsPrivate: boolean;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -330,6 +343,7 @@ export interface Repository {
      */
     Language: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -348,6 +362,7 @@ export interface Repository {
      */
     ForkPolicy: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -366,6 +381,7 @@ export interface Repository {
      */
     ProjectKey: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -375,6 +391,7 @@ export interface Repository {
      */
     ProjectName: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -384,6 +401,7 @@ export interface Repository {
      */
     OwnerDisplayName: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -394,6 +412,7 @@ export interface Repository {
      */
     CreatedOn: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -461,7 +480,7 @@ export interface Repository {
 
 export type RepositoryId = {Workspace: string,Slug: string};
 
-export interface EditableRepository extends Pick<Repository, "Workspace" | "Slug" | "Uuid" | "Name" | "FullName" | "IsPrivate" | "Scm" | "CreatedOn" | "UpdatedOn">, Partial<Pick<Repository, "Description" | "Language" | "Size" | "ForkPolicy" | "MainBranch" | "ProjectKey" | "ProjectName" | "OwnerDisplayName">> {
+export interface EditableRepository extends Pick<Repository, "Workspace" | "Slug" | "Name" | "IsPrivate">, Partial<Pick<Repository, "Description" | "Language" | "ForkPolicy" | "ProjectKey">> {
 }
 
 export interface Branch {
@@ -509,6 +528,7 @@ export interface Branch {
      */
     TargetHash: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -518,6 +538,7 @@ export interface Branch {
      */
     TargetDate: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -527,6 +548,7 @@ export interface Branch {
      */
     TargetMessage: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -536,6 +558,7 @@ export interface Branch {
      */
     TargetAuthorRaw: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -548,7 +571,7 @@ export interface Branch {
 
 export type BranchId = {Workspace: string,RepositorySlug: string,Name: string};
 
-export interface EditableBranch extends Pick<Branch, "Workspace" | "RepositorySlug" | "Name" | "TargetHash">, Partial<Pick<Branch, "TargetDate" | "TargetMessage" | "TargetAuthorRaw" | "DefaultMergeStrategy">> {
+export interface EditableBranch extends Pick<Branch, "Workspace" | "RepositorySlug" | "Name" | "TargetHash"> {
 }
 
 export interface Tag {
@@ -595,6 +618,7 @@ export interface Tag {
      */
     Message: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -604,6 +628,7 @@ export interface Tag {
      */
     Date: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -626,12 +651,12 @@ export interface Tag {
 
 export type TagId = {Workspace: string,RepositorySlug: string,Name: string};
 
-export interface EditableTag extends Pick<Tag, "Workspace" | "RepositorySlug" | "Name" | "TargetHash">, Partial<Pick<Tag, "Message" | "Date" | "TaggerRaw">> {
+export interface EditableTag extends Pick<Tag, "Workspace" | "RepositorySlug" | "Name" | "TargetHash">, Partial<Pick<Tag, "Message">> {
 }
 
 export interface Commit {
     /**
-     * **Key Property**: This is a key property used to identify the entity.
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -642,7 +667,7 @@ export interface Commit {
      */
     Workspace: string;
     /**
-     * **Key Property**: This is a key property used to identify the entity.
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -653,7 +678,7 @@ export interface Commit {
      */
     RepositorySlug: string;
     /**
-     * **Key Property**: This is a key property used to identify the entity.
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -664,6 +689,7 @@ export interface Commit {
      */
     Hash: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -674,6 +700,7 @@ export interface Commit {
      */
     Date: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -684,6 +711,7 @@ export interface Commit {
      */
     Message: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -694,6 +722,7 @@ export interface Commit {
      */
     AuthorRaw: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -703,6 +732,7 @@ export interface Commit {
      */
     AuthorDisplayName: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -712,6 +742,7 @@ export interface Commit {
      */
     AuthorUuid: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -725,7 +756,7 @@ export interface Commit {
 
 export type CommitId = {Workspace: string,RepositorySlug: string,Hash: string};
 
-export interface EditableCommit extends Pick<Commit, "Workspace" | "RepositorySlug" | "Hash" | "Date" | "Message" | "AuthorRaw" | "ParentCount">, Partial<Pick<Commit, "AuthorDisplayName" | "AuthorUuid">> {
+export interface EditableCommit {
 }
 
 export interface PullRequest {
@@ -752,7 +783,7 @@ export interface PullRequest {
      */
     RepositorySlug: string;
     /**
-     * **Key Property**: This is a key property used to identify the entity.
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -782,6 +813,7 @@ export interface PullRequest {
      */
     Description: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -801,6 +833,7 @@ export interface PullRequest {
      */
     Draft: boolean | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -810,6 +843,7 @@ export interface PullRequest {
      */
     AuthorDisplayName: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -828,6 +862,7 @@ export interface PullRequest {
      */
     SourceBranch: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -837,6 +872,7 @@ export interface PullRequest {
      */
     SourceCommitHash: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -855,6 +891,7 @@ export interface PullRequest {
      */
     DestinationBranch: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -864,6 +901,7 @@ export interface PullRequest {
      */
     DestinationCommitHash: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -882,6 +920,7 @@ export interface PullRequest {
      */
     CloseSourceBranch: boolean | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -891,6 +930,7 @@ export interface PullRequest {
      */
     ClosedByDisplayName: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -900,6 +940,7 @@ export interface PullRequest {
      */
     Reason: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -910,6 +951,7 @@ export interface PullRequest {
      */
     CommentCount: number;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -920,6 +962,7 @@ export interface PullRequest {
      */
     TaskCount: number;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -930,6 +973,7 @@ export interface PullRequest {
      */
     Reviewers: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -940,6 +984,7 @@ export interface PullRequest {
      */
     ApprovalCount: number;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -950,6 +995,7 @@ export interface PullRequest {
      */
     CreatedOn: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -982,7 +1028,7 @@ export interface PullRequest {
 
 export type PullRequestId = {Workspace: string,RepositorySlug: string,Id: number};
 
-export interface EditablePullRequest extends Pick<PullRequest, "Workspace" | "RepositorySlug" | "Id" | "Title" | "State" | "CommentCount" | "TaskCount" | "Reviewers" | "ApprovalCount" | "CreatedOn" | "UpdatedOn">, Partial<Pick<PullRequest, "Description" | "Draft" | "AuthorDisplayName" | "AuthorUuid" | "SourceBranch" | "SourceCommitHash" | "SourceRepositoryFullName" | "DestinationBranch" | "DestinationCommitHash" | "MergeCommitHash" | "CloseSourceBranch" | "ClosedByDisplayName" | "Reason">> {
+export interface EditablePullRequest extends Pick<PullRequest, "Workspace" | "RepositorySlug" | "Title">, Partial<Pick<PullRequest, "Description" | "Draft" | "SourceBranch" | "DestinationBranch" | "CloseSourceBranch">> {
 }
 
 export interface PullRequest_MergeParams {
@@ -1026,7 +1072,7 @@ export interface PullRequestComment {
      */
     PullRequestId: number;
     /**
-     * **Key Property**: This is a key property used to identify the entity.
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1055,6 +1101,7 @@ export interface PullRequestComment {
      */
     ParentId: number | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1064,6 +1111,7 @@ export interface PullRequestComment {
      */
     AuthorDisplayName: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1073,6 +1121,7 @@ export interface PullRequestComment {
      */
     AuthorUuid: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1082,6 +1131,7 @@ export interface PullRequestComment {
      */
     Deleted: boolean | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1091,6 +1141,7 @@ export interface PullRequestComment {
      */
     InlinePath: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1101,6 +1152,7 @@ export interface PullRequestComment {
      */
     CreatedOn: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1113,12 +1165,12 @@ export interface PullRequestComment {
 
 export type PullRequestCommentId = {Workspace: string,RepositorySlug: string,PullRequestId: number,Id: number};
 
-export interface EditablePullRequestComment extends Pick<PullRequestComment, "Workspace" | "RepositorySlug" | "PullRequestId" | "Id" | "CreatedOn">, Partial<Pick<PullRequestComment, "Content" | "ParentId" | "AuthorDisplayName" | "AuthorUuid" | "Deleted" | "InlinePath" | "UpdatedOn">> {
+export interface EditablePullRequestComment extends Pick<PullRequestComment, "Workspace" | "RepositorySlug" | "PullRequestId">, Partial<Pick<PullRequestComment, "Content" | "ParentId">> {
 }
 
 export interface Pipeline {
     /**
-     * **Key Property**: This is a key property used to identify the entity.
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1129,7 +1181,7 @@ export interface Pipeline {
      */
     Workspace: string;
     /**
-     * **Key Property**: This is a key property used to identify the entity.
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1140,7 +1192,7 @@ export interface Pipeline {
      */
     RepositorySlug: string;
     /**
-     * **Key Property**: This is a key property used to identify the entity.
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1151,6 +1203,7 @@ export interface Pipeline {
      */
     Uuid: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1161,6 +1214,7 @@ export interface Pipeline {
      */
     BuildNumber: number;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1171,6 +1225,7 @@ export interface Pipeline {
      */
     State: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1180,6 +1235,7 @@ export interface Pipeline {
      */
     Result: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1189,6 +1245,7 @@ export interface Pipeline {
      */
     TargetRefName: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1198,6 +1255,7 @@ export interface Pipeline {
      */
     TargetRefType: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1207,6 +1265,7 @@ export interface Pipeline {
      */
     TargetCommitHash: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1216,6 +1275,7 @@ export interface Pipeline {
      */
     TriggerName: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1225,6 +1285,7 @@ export interface Pipeline {
      */
     CreatorDisplayName: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1235,6 +1296,7 @@ export interface Pipeline {
      */
     CreatedOn: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1244,6 +1306,7 @@ export interface Pipeline {
      */
     CompletedOn: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1256,7 +1319,7 @@ export interface Pipeline {
 
 export type PipelineId = {Workspace: string,RepositorySlug: string,Uuid: string};
 
-export interface EditablePipeline extends Pick<Pipeline, "Workspace" | "RepositorySlug" | "Uuid" | "BuildNumber" | "State" | "CreatedOn">, Partial<Pick<Pipeline, "Result" | "TargetRefName" | "TargetRefType" | "TargetCommitHash" | "TriggerName" | "CreatorDisplayName" | "CompletedOn" | "BuildSecondsUsed">> {
+export interface EditablePipeline {
 }
 
 export interface Webhook {
@@ -1283,7 +1346,7 @@ export interface Webhook {
      */
     RepositorySlug: string;
     /**
-     * **Key Property**: This is a key property used to identify the entity.
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1333,6 +1396,7 @@ export interface Webhook {
      */
     Events: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1345,7 +1409,7 @@ export interface Webhook {
 
 export type WebhookId = {Workspace: string,RepositorySlug: string,Uuid: string};
 
-export interface EditableWebhook extends Pick<Webhook, "Workspace" | "RepositorySlug" | "Uuid" | "Url" | "Active" | "Events">, Partial<Pick<Webhook, "Description" | "CreatedAt">> {
+export interface EditableWebhook extends Pick<Webhook, "Workspace" | "RepositorySlug" | "Url" | "Active" | "Events">, Partial<Pick<Webhook, "Description">> {
 }
 
 export interface User {
@@ -1361,6 +1425,7 @@ export interface User {
      */
     Uuid: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1370,6 +1435,7 @@ export interface User {
      */
     AccountId: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1380,6 +1446,7 @@ export interface User {
      */
     DisplayName: string;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1389,6 +1456,7 @@ export interface User {
      */
     Nickname: string | null;
     /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
      *
      * OData Attributes:
      * |Attribute Name | Attribute Value |
@@ -1401,5 +1469,5 @@ export interface User {
 
 export type UserId = string | {Uuid: string};
 
-export interface EditableUser extends Pick<User, "DisplayName">, Partial<Pick<User, "AccountId" | "Nickname" | "CreatedOn">> {
+export interface EditableUser {
 }

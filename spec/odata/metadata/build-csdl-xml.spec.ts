@@ -85,6 +85,7 @@ describe('buildCsdlXml', () => {
         scale: attr(property, 'Scale'),
         description: attr(annotationsOf(property).get('Core.Description'), 'String'),
         computed: attr(annotationsOf(property).get('Core.Computed'), 'Bool'),
+        immutable: attr(annotationsOf(property).get('Core.Immutable'), 'Bool'),
       }));
       const expected = set.properties.map((property) => ({
         name: property.name,
@@ -93,7 +94,8 @@ describe('buildCsdlXml', () => {
         precision: property.type === 'Edm.DateTimeOffset' ? '6' : undefined,
         scale: property.type === 'Edm.Decimal' ? 'variable' : undefined,
         description: property.description,
-        computed: property.readOnly === true ? 'true' : undefined,
+        computed: property.writable === undefined ? 'true' : undefined,
+        immutable: property.writable?.onInsert && !property.writable.onUpdate && !set.key.includes(property.name) ? 'true' : undefined,
       }));
       expect(actual).toEqual(expected);
     });

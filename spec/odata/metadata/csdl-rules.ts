@@ -32,6 +32,7 @@ const VOCABULARY: Record<string, KnownTerm> = {
   'Core.Description': { shape: { kind: 'String' }, appliesTo: ['*'] },
   'Core.LongDescription': { shape: { kind: 'String' }, appliesTo: ['*'] },
   'Core.Computed': { shape: { kind: 'Bool' }, appliesTo: ['Property'] },
+  'Core.Immutable': { shape: { kind: 'Bool' }, appliesTo: ['Property'] },
   'Capabilities.CountRestrictions': {
     shape: { kind: 'Record', type: 'Capabilities.CountRestrictionsType', members: ['Countable', 'NonCountableProperties', 'NonCountableNavigationProperties'] },
     appliesTo: ['EntitySet'],

@@ -5,6 +5,10 @@
  */
 import type { EdmCapabilities, EdmEntitySet, EdmModel } from '../../../src/odata/edm';
 
+/** Writable on insert and update; and given on insert only (Core.Immutable unless a key). */
+const READ_WRITE = { onInsert: true, onUpdate: true, requiredOnInsert: false } as const;
+const INSERT_ONLY = { onInsert: true, onUpdate: false, requiredOnInsert: true } as const;
+
 const readOnlyCapabilities: EdmCapabilities = {
   countable: true,
   topSupported: true,
@@ -25,15 +29,15 @@ export const repositories: EdmEntitySet = {
   key: ['Workspace', 'Slug'],
   singleton: false,
   properties: [
-    { name: 'Workspace', type: 'Edm.String', nullable: false, description: 'Workspace slug.' },
-    { name: 'Slug', type: 'Edm.String', nullable: true, description: 'Repository slug (URL-friendly name).' },
-    { name: 'Name', type: 'Edm.String', nullable: false, description: "The repository's display name." },
-    { name: 'Description', type: 'Edm.String', nullable: true, description: 'Free text;\nmay span lines.' },
-    { name: 'IsPrivate', type: 'Edm.Boolean', nullable: false, description: 'Whether only members can see it.' },
+    { name: 'Workspace', type: 'Edm.String', nullable: false, description: 'Workspace slug.', writable: INSERT_ONLY },
+    { name: 'Slug', type: 'Edm.String', nullable: true, description: 'Repository slug (URL-friendly name).', writable: INSERT_ONLY },
+    { name: 'Name', type: 'Edm.String', nullable: false, description: "The repository's display name.", writable: READ_WRITE },
+    { name: 'Description', type: 'Edm.String', nullable: true, description: 'Free text;\nmay span lines.', writable: READ_WRITE },
+    { name: 'IsPrivate', type: 'Edm.Boolean', nullable: false, description: 'Whether only members can see it.', writable: INSERT_ONLY },
     { name: 'Size', type: 'Edm.Int64', nullable: true, description: 'Size in bytes.' },
-    { name: 'Uuid', type: 'Edm.Guid', nullable: false, description: 'Bitbucket UUID.', readOnly: true },
-    { name: 'CreatedOn', type: 'Edm.DateTimeOffset', nullable: false, description: 'Creation time.', readOnly: true },
-    { name: 'UpdatedOn', type: 'Edm.DateTimeOffset', nullable: true, description: 'Last update.', readOnly: true },
+    { name: 'Uuid', type: 'Edm.Guid', nullable: false, description: 'Bitbucket UUID.' },
+    { name: 'CreatedOn', type: 'Edm.DateTimeOffset', nullable: false, description: 'Creation time.' },
+    { name: 'UpdatedOn', type: 'Edm.DateTimeOffset', nullable: true, description: 'Last update.' },
   ],
   navigation: [
     {
@@ -60,16 +64,16 @@ export const pullRequests: EdmEntitySet = {
   key: ['Workspace', 'RepositorySlug', 'Id'],
   singleton: false,
   properties: [
-    { name: 'Workspace', type: 'Edm.String', nullable: false, description: 'Workspace slug.' },
-    { name: 'RepositorySlug', type: 'Edm.String', nullable: false, description: 'Repository slug.' },
+    { name: 'Workspace', type: 'Edm.String', nullable: false, description: 'Workspace slug.', writable: INSERT_ONLY },
+    { name: 'RepositorySlug', type: 'Edm.String', nullable: false, description: 'Repository slug.', writable: INSERT_ONLY },
     { name: 'Id', type: 'Edm.Int32', nullable: false, description: 'Pull request number within the repository.' },
-    { name: 'Title', type: 'Edm.String', nullable: false, description: 'Title.' },
+    { name: 'Title', type: 'Edm.String', nullable: false, description: 'Title.', writable: READ_WRITE },
     { name: 'State', type: 'Edm.String', nullable: false, description: 'OPEN, MERGED, DECLINED or SUPERSEDED.' },
     { name: 'CommentCount', type: 'Edm.Int64', nullable: false, description: 'Number of comments.' },
     { name: 'Score', type: 'Edm.Double', nullable: true, description: 'A computed score.' },
-    { name: 'Ratio', type: 'Edm.Decimal', nullable: true, description: 'A decimal ratio.' },
-    { name: 'MergedOn', type: 'Edm.Date', nullable: true, description: 'Merge day.' },
-    { name: 'CreatedOn', type: 'Edm.DateTimeOffset', nullable: false, description: 'Creation time.', readOnly: true },
+    { name: 'Ratio', type: 'Edm.Decimal', nullable: true, description: 'A decimal ratio.', writable: READ_WRITE },
+    { name: 'MergedOn', type: 'Edm.Date', nullable: true, description: 'Merge day.', writable: READ_WRITE },
+    { name: 'CreatedOn', type: 'Edm.DateTimeOffset', nullable: false, description: 'Creation time.' },
   ],
   navigation: [
     {

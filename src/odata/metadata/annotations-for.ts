@@ -3,7 +3,7 @@
  * rendered by both CSDL writers. Reads only the EdmModel (declarations), never names an entity set.
  */
 import type { FunctionName } from '../ast';
-import type { EdmAction, EdmActionParameter, EdmEntitySet, EdmProperty } from '../edm';
+import { isComputed, type EdmAction, type EdmActionParameter, type EdmEntitySet, type EdmProperty } from '../edm';
 import { SUPPORTED_FORMATS } from '../serialize/json-format';
 import {
   type Annotation,
@@ -26,9 +26,19 @@ export function entityTypeAnnotations(set: EdmEntitySet): Annotation[] {
   return describe(set.description);
 }
 
-/** Core.Computed (a Core.Tag) marks values the server computes: clients must not send them in write bodies. */
-export function propertyAnnotations(property: EdmProperty): Annotation[] {
-  return [...describe(property.description), ...(property.readOnly ? [{ term: TERMS.computed, value: bool(true) }] : [])];
+/**
+ * Core.Computed (a Core.Tag) marks values the server computes: clients must not send them in write bodies.
+ * Core.Immutable marks a non-key property given on insert that no update changes (a pull request's source branch);
+ * keys are immutable anyway, and the term is defined for non-key properties only.
+ */
+export function propertyAnnotations(set: EdmEntitySet, property: EdmProperty): Annotation[] {
+  const write = property.writable;
+  const immutable = write !== undefined && write.onInsert && !write.onUpdate && !set.key.includes(property.name);
+  return [
+    ...describe(property.description),
+    ...(isComputed(property) ? [{ term: TERMS.computed, value: bool(true) }] : []),
+    ...(immutable ? [{ term: TERMS.immutable, value: bool(true) }] : []),
+  ];
 }
 
 export function navigationAnnotations(facts: NavigationFacts): Annotation[] {

@@ -79,7 +79,7 @@ function entityType(model: EdmModel, set: EdmEntitySet): CsdlJsonObject {
 /** CSDL JSON defaults: `$Type` Edm.String, `$Nullable` false; members equal to their default are left out. */
 function propertyObject(set: EdmEntitySet, property: EdmProperty): CsdlJsonObject {
   const result = typed(property.type, isNullable(set, property));
-  addAnnotations(result, propertyAnnotations(property));
+  addAnnotations(result, propertyAnnotations(set, property));
   return result;
 }
 

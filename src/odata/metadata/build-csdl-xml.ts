@@ -92,7 +92,7 @@ function propertyElement(set: EdmEntitySet, property: EdmProperty): XmlElement {
       ['Precision', precision === undefined ? undefined : String(precision)],
       ['Scale', scaleOf(property.type)],
     ],
-    annotationElements(propertyAnnotations(property)),
+    annotationElements(propertyAnnotations(set, property)),
   );
 }
 

@@ -64,6 +64,7 @@ export const TERMS = {
   description: 'Core.Description',
   longDescription: 'Core.LongDescription',
   computed: 'Core.Computed',
+  immutable: 'Core.Immutable',
   countRestrictions: 'Capabilities.CountRestrictions',
   topSupported: 'Capabilities.TopSupported',
   skipSupported: 'Capabilities.SkipSupported',
