@@ -117,6 +117,9 @@ test('characters URLs reserve travel intact in string literals (& # % and non-AS
   expect(qPullRequest.Title.eq("it's").toString()).toBe("Title eq 'it's'");
 });
 
+/** Per-request headers; `cache` only because FetchRequestConfig's typing requires it (see beforeAll). */
+const requestHeaders = (headers: Record<string, string>) => ({ headers, cache: 'no-store' as const });
+
 describe('writes through the typed client', () => {
   const repository = { Workspace: 'acme-dev', RepositorySlug: 'platform-api' };
 
@@ -134,11 +137,11 @@ describe('writes through the typed client', () => {
     const read = await pullRequest.query();
     const etag = read.headers.etag;
     expect(etag).toMatch(/^W\/"/);
-    const patched = await pullRequest.patch({ Title: "Typed client PR: it's ready" }, { headers: { 'If-Match': etag, Prefer: 'return=representation' } });
+    const patched = await pullRequest.patch({ Title: "Typed client PR: it's ready" }, requestHeaders({ 'If-Match': etag, Prefer: 'return=representation' }));
     expect(patched.status).toBe(200);
     expect((await pullRequest.query((builder) => builder.select('Title'))).data.Title).toBe("Typed client PR: it's ready");
     // The same ETag is stale now: the gateway refuses before Bitbucket sees the write.
-    await expect(pullRequest.patch({ Title: 'Lost update' }, { headers: { 'If-Match': etag } })).rejects.toMatchObject({ status: 412 });
+    await expect(pullRequest.patch({ Title: 'Lost update' }, requestHeaders({ 'If-Match': etag }))).rejects.toMatchObject({ status: 412 });
 
     const approved = await pullRequest.Approve();
     expect(approved.data.ApprovalCount).toBe(read.data.ApprovalCount + 1);
