@@ -57,7 +57,11 @@ function inputSchema(set: EdmEntitySet, kind: WriteKind): SwaggerSchema {
     type: 'object',
     description: kind === 'create' ? `The properties of a new ${noun}.` : `The properties of ${withArticle(noun)} that can change; give only those to change.`,
     properties: Object.fromEntries(
-      accepted.map((property) => [property.name, { ...propertySchema(property), ...(required.includes(property.name) ? { 'x-ms-visibility': 'important' as const } : {}) }]),
+      accepted.map((property) => {
+        if (!required.includes(property.name)) return [property.name, propertySchema(property)];
+        // Required on create: never null there, whatever a read may answer later.
+        return [property.name, { ...propertySchema({ ...property, nullable: false }), 'x-ms-visibility': 'important' as const }];
+      }),
     ),
     ...(required.length > 0 ? { required } : {}),
   };
