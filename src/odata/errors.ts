@@ -24,7 +24,7 @@ export const ERROR_CATALOG = {
   TypeMismatch: { status: 400, template: '{reason}' },
   InvalidKey: { status: 400, template: 'The key predicate of {entitySet} is not valid: {reason}. Expected ({expected}).' },
   FilterTooLong: { status: 400, template: 'The $filter expression is {length} characters long; the limit is {limit}. Split the query or simplify the expression.' },
-  FilterTooDeep: { status: 400, template: 'The $filter expression nests {depth} levels deep; the limit is {limit}. Flatten the expression.' },
+  FilterTooDeep: { status: 400, template: 'The {option} expression nests {depth} levels deep; the limit is {limit}. Flatten the expression.' },
   UrlTooLong: { status: 414, template: 'The request URL is {length} characters long; the limit is {limit}.' },
   TopTooLarge: { status: 400, template: '$top={top} exceeds the maximum of {limit}. Use a smaller $top and follow @odata.nextLink.' },
   SkipTooLarge: { status: 400, template: '$skip={skip} exceeds the maximum of {limit}.' },

@@ -169,6 +169,12 @@ describe('parseQueryOptions: rejected, with the code and a message that says wha
     ['$search=+', 'InvalidQueryOption', '$search is not valid: it is empty'],
     [`$search=${'a'.repeat(DEFAULT_PARSE_LIMITS.maxFilterLength + 1)}`, 'InvalidQueryOption', `$search is not valid: it is ${DEFAULT_PARSE_LIMITS.maxFilterLength + 1} characters long; the limit is ${DEFAULT_PARSE_LIMITS.maxFilterLength}`],
     [`$search=${'('.repeat(51)}x`, 'InvalidQueryOption', '$search is not valid: it nests parentheses 51 levels deep; the limit is 50'],
+    // $format and $skiptoken need a value
+    ['$format=', 'InvalidQueryOption', 'The query option $format is not valid: it is empty; name a format, e.g. $format=json.'],
+    ['$skiptoken=', 'InvalidQueryOption', '$skiptoken is not valid: it is empty; copy the whole @odata.nextLink'],
+    ['$skiptoken', 'InvalidQueryOption', '$skiptoken is not valid: it is empty'],
+    // the nesting limit names the option that nests
+    [`$orderby=${'('.repeat(51)}Title${')'.repeat(51)}`, 'FilterTooDeep', 'The $orderby expression nests 51 levels deep; the limit is 50.'],
     // $select
     ['$select=', 'InvalidSelect', 'The $select option is not valid: it has an empty item; separate property names with single commas.'],
     ['$select=A,,B', 'InvalidSelect', 'it has an empty item'],

@@ -102,7 +102,7 @@ class FilterParser {
 
   private enter(): void {
     if (++this.depth > this.maxDepth * 4) {
-      throw new ODataError('FilterTooDeep', { depth: `more than ${this.maxDepth}`, limit: this.maxDepth });
+      throw new ODataError('FilterTooDeep', { option: this.option, depth: `more than ${this.maxDepth}`, limit: this.maxDepth });
     }
   }
 
@@ -339,7 +339,7 @@ class FilterParser {
 function guard(text: string, limits: ParseLimits, option: string): void {
   // Depth first: it is the more specific message for a deeply nested input, and the scan is linear either way.
   const depth = nestingDepth(text);
-  if (depth > limits.maxDepth) throw new ODataError('FilterTooDeep', { depth, limit: limits.maxDepth });
+  if (depth > limits.maxDepth) throw new ODataError('FilterTooDeep', { option, depth, limit: limits.maxDepth });
   if (option === '$filter' && text.length > limits.maxFilterLength) {
     throw new ODataError('FilterTooLong', { length: text.length, limit: limits.maxFilterLength });
   }

@@ -93,6 +93,11 @@ export function parseOrderBy(text: string, limits: ParseLimits = DEFAULT_PARSE_L
   });
 }
 
+function nonEmpty(option: string, value: string, hint: string): string {
+  if (value.trim() === '') throw new ODataError('InvalidQueryOption', { option, reason: `it is empty; ${hint}` });
+  return value;
+}
+
 export function parseQueryOptions(raw: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ODataQuery {
   const seen = new Map<string, string>();
   // Tolerate the URL's own '?' so `?$top=5` is not mistaken for a custom option named `?$top` (silently ignored).
@@ -141,9 +146,10 @@ export function parseQueryOptions(raw: string, limits: ParseLimits = DEFAULT_PAR
     }
     query.search = search;
   }
+  // Both need a value (ABNF: `format` names a type, `skiptoken` is 1*qchar); an empty one is a mistake, not a default.
   const format = seen.get('$format');
-  if (format !== undefined) query.format = format;
+  if (format !== undefined) query.format = nonEmpty('$format', format, 'name a format, e.g. $format=json');
   const skiptoken = seen.get('$skiptoken');
-  if (skiptoken !== undefined) query.skiptoken = skiptoken;
+  if (skiptoken !== undefined) query.skiptoken = nonEmpty('$skiptoken', skiptoken, 'copy the whole @odata.nextLink, or leave $skiptoken out for the first page');
   return query;
 }
