@@ -42,6 +42,9 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
     });
   const app = express();
   app.disable('x-powered-by');
+  // An ETag here is an entity version (write-handlers `etagOf`) that If-Match can be checked against. Express's own
+  // body-hash ETag on every other response (errors, unversioned entities) would invite If-Match values no write accepts.
+  app.set('etag', false);
   app.set('query parser', 'simple');
   app.set('trust proxy', false);
 

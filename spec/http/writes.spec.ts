@@ -125,6 +125,15 @@ describe('update and delete', () => {
     expect((await as('get', url)).body.Title).toBe("Renamed: it's done");
   });
 
+  test('only versioned entities carry an ETag: none on an unversioned entity or an error', async () => {
+    const branch = await as('get', `/odata/Branches(Workspace='${ws}',RepositorySlug='${repo}',Name='main')`);
+    expect(branch.status).toBe(200);
+    expect(branch.headers.etag).toBeUndefined();
+    const missing = await as('get', `/odata/Projects(Workspace='${ws}',Key='NOPE')`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.etag).toBeUndefined();
+  });
+
   test('DELETE a branch, then it is gone', async () => {
     const hash = await mainHead();
     await as('post', '/odata/Branches').send({ Workspace: ws, RepositorySlug: repo, Name: 'to-delete', TargetHash: hash });
