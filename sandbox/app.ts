@@ -58,7 +58,7 @@ export function createSandbox(options: Partial<SandboxOptions> = {}): Sandbox {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(log.middleware());
-  const writes = createWriteRouter(store, resolved.publicUrl, READ_ROUTES);
+  const writes = createWriteRouter(store, resolved.publicUrl, READ_ROUTES, resolved.webhookRelayUrl);
   app.use('/2.0', createAuthenticate(resolved), createRateLimit(resolved), createFaults(resolved), createApiRouter(store, resolved.publicUrl, [writes]));
   app.use('/site/oauth2', createAuthRouter(resolved));
   app.use('/_sandbox', createControlRouter(store, log));

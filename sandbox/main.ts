@@ -23,6 +23,7 @@ function optionsFromEnv(): { options: Partial<SandboxOptions>; port: number } {
       seed: numberFromEnv('SANDBOX_SEED', DEFAULT_SANDBOX_OPTIONS.seed, 0, 0xffff_ffff),
       rateLimitPerHour: numberFromEnv('SANDBOX_RATE_LIMIT', DEFAULT_SANDBOX_OPTIONS.rateLimitPerHour, 0, Number.MAX_SAFE_INTEGER),
       publicUrl: process.env.SANDBOX_PUBLIC_URL || undefined,
+      webhookRelayUrl: process.env.SANDBOX_WEBHOOK_RELAY_URL || undefined,
       faults: {
         latencyMs: numberFromEnv('SANDBOX_LATENCY_MS', faults.latencyMs, 0, 60_000),
         errorRate: numberFromEnv('SANDBOX_ERROR_RATE', faults.errorRate, 0, 1),

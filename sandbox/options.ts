@@ -12,6 +12,11 @@ export interface SandboxOptions {
   publicUrl?: string;
   /** Lifetime of OAuth access tokens issued by /site/oauth2/access_token (Bitbucket: 3600 s). */
   accessTokenTtlSeconds: number;
+  /**
+   * Where webhook deliveries go instead of the webhook's own (public) URL, which nothing here can reach; the original
+   * URL travels in `X-Sandbox-Webhook-Url`. Unset: events are not delivered.
+   */
+  webhookRelayUrl?: string;
 }
 
 export interface FaultOptions {

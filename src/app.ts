@@ -7,6 +7,7 @@ import type { GatewayConfig } from './config';
 import { createConnectorRouter } from './connector';
 import { createCredentials } from './credentials';
 import { buildEdmModel } from './entity-sets/to-edm-model';
+import { webhookTriggers } from './entity-sets/to-webhook-triggers';
 import { createErrorMiddleware } from './http/error-middleware';
 import { createODataRouter } from './http/odata-router';
 import { countUpstreamRequest, requestContext } from './http/request-context';
@@ -77,7 +78,7 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
   app.use('/odata', credentials.middleware);
   app.use('/odata', createODataRouter({ config, client: upstream, model: buildEdmModel(), logger }));
   // The Power Platform custom connector for this gateway (apiDefinition.swagger.json, apiProperties.json).
-  app.use('/connector', createConnectorRouter({ config, model: buildEdmModel(), servicePath: '/odata' }));
+  app.use('/connector', createConnectorRouter({ config, model: buildEdmModel(), triggers: webhookTriggers(), servicePath: '/odata' }));
   app.use((req, _res, next) => next(new ODataError('NotFound', { message: `Nothing at ${req.path}. The OData service root is /odata/.` })));
   app.use(createErrorMiddleware(logger, config.upstreamTimeoutMs));
   return app;

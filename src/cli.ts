@@ -12,6 +12,7 @@ import { version } from '../package.json';
 import { ConfigError, loadConfig } from './config';
 import { connectorOptionsFor, writeConnectorFiles } from './connector';
 import { buildEdmModel } from './entity-sets/to-edm-model';
+import { webhookTriggers } from './entity-sets/to-webhook-triggers';
 
 const USAGE = `Usage:
   bitbucket-odata connector --out DIR [--public-url URL] [--client-id KEY]
@@ -68,7 +69,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const options = connectorOptionsFor(config, config.publicUrl, '/odata', { version, oauthClientId: values['client-id'] });
-  const files = await writeConnectorFiles(values.out, buildEdmModel(), options);
+  const files = await writeConnectorFiles(values.out, buildEdmModel(), options, webhookTriggers());
   io.stdout(
     [
       ...files.map((file) => `wrote ${file}`),

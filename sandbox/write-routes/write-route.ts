@@ -23,6 +23,11 @@ export interface WriteResult {
   body?: Record<string, unknown>;
   /** Path under `/2.0` (e.g. `/workspaces/acme-dev/projects/NEW`); made absolute when answering. */
   location?: string;
+  /**
+   * The repository event this write causes, for webhook delivery: its key (`pullrequest:created`) and the entities
+   * that event's payload carries beside `actor` and `repository` (e.g. `{ pullrequest }`).
+   */
+  event?: { key: string; entities: Record<string, unknown> };
 }
 
 /**

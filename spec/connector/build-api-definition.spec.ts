@@ -19,6 +19,10 @@ import type { EdmModel } from '../../src/odata/edm';
 import { fixtureModel } from '../odata/metadata/edm-model-fixture';
 import { ENTITY_SETS } from '../../src/entity-sets/registry';
 import { writeSchema } from '../../src/entity-sets/write-schema';
+import { webhookTriggers } from '../../src/entity-sets/to-webhook-triggers';
+import type { WebhookTrigger } from '../../src/connector';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 const options: ConnectorOptions = {
   host: 'odata.example.com',
@@ -36,10 +40,10 @@ async function validate(document: SwaggerDocument): Promise<void> {
 }
 
 describe.each([
-  ['the gateway model', realModel],
-  ['the metadata fixture (writes and actions)', fixtureModel],
-] as Array<[string, EdmModel]>)('%s', (_name, model) => {
-  const definition = buildApiDefinition(model, options);
+  ['the gateway model with its webhook trigger', realModel, webhookTriggers()],
+  ['the metadata fixture (writes and actions)', fixtureModel, []],
+] as Array<[string, EdmModel, WebhookTrigger[]]>)('%s', (_name, model, triggers) => {
+  const definition = buildApiDefinition(model, options, triggers);
 
   test('is valid OpenAPI 2.0 for swagger-parser', async () => {
     await expect(validate(definition)).resolves.toBeUndefined();
@@ -53,7 +57,7 @@ describe.each([
     expect(Buffer.byteLength(JSON.stringify(definition))).toBeLessThan(MAX_DEFINITION_BYTES);
   });
 
-  test('has one operation per read, and one per write and action the model declares', () => {
+  test('has one operation per read, and one per write, action and trigger the model declares', () => {
     const expected = model.entitySets.flatMap((set) => {
       const key = `(${set.key.map((name) => (set.properties.find((p) => p.name === name)?.type === 'Edm.String' ? `${name}='{${name}}'` : `${name}={${name}}`)).join(',')})`;
       if (set.singleton) return [`GET /${set.name} Get${set.name}`];
@@ -66,6 +70,13 @@ describe.each([
         ...set.actions.map((action) => `POST /${set.name}${key}/${model.namespace}.${action.name} ${action.name}${set.typeName}`),
       ];
     });
+    // Triggers subscribe by creating their entity through the navigation that leads to its set.
+    for (const trigger of triggers) {
+      const parent = model.entitySets.find((set) => set.navigation.some((nav) => nav.target === trigger.entitySet));
+      const nav = parent?.navigation.find((n) => n.target === trigger.entitySet);
+      const key = `(${parent?.key.map((name) => `${name}='{${name}}'`).join(',')})`;
+      expected.push(`POST /${parent?.name}${key}/${nav?.name} ${trigger.name}`);
+    }
     const actual = Object.entries(definition.paths).flatMap(([path, item]) =>
       Object.entries(item).map(([method, operation]) => `${method.toUpperCase()} ${path} ${operation.operationId}`),
     );
@@ -246,5 +257,58 @@ describe('write bodies say what Bitbucket needs, as the gateway validates it', (
     const body = merge?.parameters.find((p) => p.in === 'body');
     const strategy = body && 'schema' in body ? body.schema.properties?.MergeStrategy : undefined;
     expect(strategy?.enum).toEqual(['merge_commit', 'squash', 'fast_forward']);
+  });
+});
+
+describe('the webhook trigger', () => {
+  const triggers = webhookTriggers();
+  const definition = buildApiDefinition(realModel, options, triggers);
+  const [registration] = Object.entries(definition.paths).flatMap(([where, item]) => Object.values(item).filter((op) => op['x-ms-trigger']).map((op) => ({ where, op })));
+  const body = registration.op.parameters.find((p) => p.in === 'body');
+  const schema = body && 'schema' in body ? body.schema : {};
+
+  test('subscribes through the navigation from the repository, beside the plain Create', () => {
+    expect(registration.where).toBe("/Repositories(Workspace='{Workspace}',Slug='{Slug}')/Webhooks");
+    expect(registration.op).toMatchObject({ operationId: 'WhenRepositoryEventOccurs', 'x-ms-trigger': 'single', summary: 'When a repository event occurs' });
+    expect(definition.paths['/Webhooks'].post?.operationId).toBe('CreateWebhook');
+  });
+
+  test('the callback URL is hidden and filled by the platform; the event is a drop-down; the rest are fixed', () => {
+    expect(schema.properties?.Url).toMatchObject({ type: 'string', 'x-ms-notification-url': true, 'x-ms-visibility': 'internal' });
+    expect(schema.properties?.Events).toMatchObject({ default: 'pullrequest:created', 'x-ms-visibility': 'important' });
+    expect(schema.properties?.Active).toMatchObject({ default: true, 'x-ms-visibility': 'internal' });
+    expect(schema.required).toEqual(['Url', 'Events', 'Active', 'Description']);
+  });
+
+  test("offers only events Bitbucket's webhook_subscription knows, and none of the retired issue tracker", () => {
+    const reference = JSON.parse(readFileSync(path.resolve(__dirname, '../../../shared/reference/bitbucket-cloud-openapi.json'), 'utf8')) as {
+      definitions: Record<string, { allOf: Array<{ properties?: { events?: { items: { enum: string[] } } } }> }>;
+    };
+    const known = reference.definitions.webhook_subscription.allOf.find((part) => part.properties?.events)?.properties?.events?.items.enum ?? [];
+    const offered = schema.properties?.Events.enum ?? [];
+    expect(offered.length).toBeGreaterThan(10);
+    expect(offered.filter((event) => !known.includes(event))).toEqual([]);
+    expect(offered.filter((event) => event.startsWith('issue:'))).toEqual([]);
+  });
+
+  test('the 201 schema is the event payload, nested as Bitbucket posts it', () => {
+    const payload = registration.op.responses['201'].schema;
+    expect(payload?.properties?.pullrequest.properties?.source.properties?.branch.properties?.name).toMatchObject({ type: 'string' });
+    expect(payload?.properties?.push.properties?.changes).toMatchObject({ type: 'array', items: { type: 'object' } });
+    expect(payload?.properties?.push.properties?.changes.items?.properties?.new.properties?.target.properties?.hash).toMatchObject({ type: 'string' });
+  });
+
+  const triggerCases: Array<[string, (body: SwaggerSchemaLike) => void, string]> = [
+    ['no notification URL property', (b) => delete b.properties.Url['x-ms-notification-url'], 'exactly one body property with x-ms-notification-url'],
+    ['a visible notification URL', (b) => (b.properties.Url['x-ms-visibility'] = 'advanced'), 'hide the notification URL property'],
+    ['a hidden required property without default', (b) => delete b.properties.Active.default, 'needs a default value'],
+  ];
+  type SwaggerSchemaLike = { properties: Record<string, Record<string, unknown>> };
+  test.each(triggerCases)('checkConnectorRules refuses %s', (_name, mutate, message) => {
+    const document = structuredClone(definition);
+    const op = Object.values(document.paths).flatMap((item) => Object.values(item)).find((candidate) => candidate['x-ms-trigger']);
+    const parameter = op?.parameters.find((p) => p.in === 'body');
+    mutate((parameter && 'schema' in parameter ? parameter.schema : {}) as SwaggerSchemaLike);
+    expect(checkConnectorRules(document).map((v) => v.message).join('\n')).toContain(message);
   });
 });

@@ -9,6 +9,8 @@ import { bitbucketOAuthUrls, type ConnectorOptions } from './connector-options';
 import { definitionsFor } from './definitions-for';
 import { operationsFor } from './operations-for';
 import type { SwaggerDocument, SwaggerPathItem } from './swagger-types';
+import { triggerOperations } from './trigger-operations';
+import type { WebhookTrigger } from './webhook-trigger';
 
 /** The one security scheme; apiProperties.json names the same endpoints in its `token` connection parameter. */
 export const SECURITY_SCHEME = 'oauth2_auth';
@@ -16,8 +18,8 @@ export const SECURITY_SCHEME = 'oauth2_auth';
 /** Connector title: Power Platform allows at most 30 characters and no "API"/"Connector" in it. */
 export const CONNECTOR_TITLE = 'Bitbucket OData';
 
-export function buildApiDefinition(model: EdmModel, options: ConnectorOptions): SwaggerDocument {
-  const operations = operationsFor(model);
+export function buildApiDefinition(model: EdmModel, options: ConnectorOptions, triggers: readonly WebhookTrigger[] = []): SwaggerDocument {
+  const operations = [...operationsFor(model), ...triggerOperations(model, triggers)];
   const paths: Record<string, SwaggerPathItem> = {};
   for (const { path, method, operation } of operations) {
     paths[path] = { ...paths[path], [method]: operation };

@@ -64,6 +64,7 @@ function checkOperation(document: SwaggerDocument, path: string, method: string,
   }
   const success = Object.keys(operation.responses ?? {}).filter((status) => /^2\d\d$/.test(status));
   if (success.length === 0) out.push({ at, message: 'declare the success response (2xx)' });
+  checkTrigger(document, at, operation, out);
   const pageable = operation['x-ms-pageable'];
   if (pageable) {
     if (method !== 'get') out.push({ at, message: 'x-ms-pageable belongs on GET operations' });
@@ -72,6 +73,31 @@ function checkOperation(document: SwaggerDocument, path: string, method: string,
     const items = page?.properties?.[pageable.itemName ?? 'value'];
     if (items?.type !== 'array') out.push({ at, message: `x-ms-pageable items '${pageable.itemName ?? 'value'}' must be an array property of the 200 response` });
   }
+}
+
+/**
+ * A webhook trigger ("Create a webhook trigger"): its body has exactly one string property marked
+ * x-ms-notification-url, hidden (internal) and required, which the platform fills with the flow's callback URL; its
+ * 201 response describes the notification; other hidden required body properties carry the default the platform
+ * sends; and registration must answer the Location the platform later deletes (ours: every create answers it).
+ */
+function checkTrigger(document: SwaggerDocument, at: string, operation: SwaggerOperation, out: RuleViolation[]): void {
+  if (operation['x-ms-trigger'] !== 'single') return;
+  const body = operation.parameters.find((p) => p.in === 'body');
+  const schema = body && 'schema' in body ? resolve(document, body.schema) : undefined;
+  const properties = Object.entries(schema?.properties ?? {});
+  const callbacks = properties.filter(([, property]) => property['x-ms-notification-url'] === true);
+  if (callbacks.length !== 1) out.push({ at, message: 'a webhook trigger needs exactly one body property with x-ms-notification-url: true' });
+  for (const [name, property] of callbacks) {
+    if (property.type !== 'string') out.push({ at: `${at}.body.${name}`, message: 'the notification URL property must be a string' });
+    if (property['x-ms-visibility'] !== 'internal') out.push({ at: `${at}.body.${name}`, message: 'hide the notification URL property (x-ms-visibility: internal): the platform fills it' });
+    if (!schema?.required?.includes(name)) out.push({ at: `${at}.body.${name}`, message: 'the notification URL property must be required' });
+  }
+  for (const [name, property] of properties) {
+    if (property['x-ms-notification-url'] || property['x-ms-visibility'] !== 'internal' || !schema?.required?.includes(name)) continue;
+    if (property.default === undefined) out.push({ at: `${at}.body.${name}`, message: 'a required internal body property is never shown, so it needs a default value' });
+  }
+  if (!operation.responses['201']?.schema) out.push({ at, message: 'a webhook trigger answers 201; its schema describes the notification payload' });
 }
 
 function checkSchemas(document: SwaggerDocument, out: RuleViolation[]): void {

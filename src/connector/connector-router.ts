@@ -9,10 +9,13 @@ import type { EdmModel } from '../odata/edm';
 import { buildApiDefinition } from './build-api-definition';
 import { buildApiProperties } from './build-api-properties';
 import { connectorOptionsFor, type ConnectorOptions } from './connector-options';
+import type { WebhookTrigger } from './webhook-trigger';
 
 export interface ConnectorRouterDeps {
   config: Pick<GatewayConfig, 'publicUrl' | 'bitbucketOAuthUrl'>;
   model: EdmModel;
+  /** Power Automate webhook triggers the model's entity sets back. */
+  triggers?: readonly WebhookTrigger[];
   /** Where the OData router is mounted, e.g. `/odata`. */
   servicePath: string;
 }
@@ -20,12 +23,12 @@ export interface ConnectorRouterDeps {
 export const API_DEFINITION_FILE = 'apiDefinition.swagger.json';
 export const API_PROPERTIES_FILE = 'apiProperties.json';
 
-export function createConnectorRouter({ config, model, servicePath }: ConnectorRouterDeps): Router {
+export function createConnectorRouter({ config, model, triggers = [], servicePath }: ConnectorRouterDeps): Router {
   const router = Router();
   const optionsOf = (req: Request): ConnectorOptions =>
     connectorOptionsFor(config, `${req.protocol}://${req.get('host') ?? 'localhost'}`, servicePath, { version });
   router.get(`/${API_DEFINITION_FILE}`, (req, res) => {
-    res.json(buildApiDefinition(model, optionsOf(req)));
+    res.json(buildApiDefinition(model, optionsOf(req), triggers));
   });
   router.get(`/${API_PROPERTIES_FILE}`, (req, res) => {
     res.json(buildApiProperties(optionsOf(req)));

@@ -7,3 +7,5 @@ export { createConnectorRouter, API_DEFINITION_FILE, API_PROPERTIES_FILE } from 
 export { operationsFor, OPERATION_RULES, type ConnectorOperation, type OperationKind } from './operations-for';
 export { writeConnectorFiles } from './write-connector-files';
 export type { SwaggerDocument } from './swagger-types';
+export { payloadSchema, triggerOperations } from './trigger-operations';
+export type { PayloadField, WebhookTrigger } from './webhook-trigger';

@@ -10,7 +10,7 @@ import { lowerWords, sentenceCase, titleCase, withArticle } from './display-name
 import { keyParameters, keyPredicateTemplate, queryOptionParameters, selectParameter } from './parameters-for';
 import type { HttpMethod, SwaggerOperation, SwaggerParameter, SwaggerPrimitiveParameter } from './swagger-types';
 
-export type OperationKind = 'list' | 'get' | 'get-singleton' | 'create' | 'update' | 'delete' | 'action';
+export type OperationKind = 'list' | 'get' | 'get-singleton' | 'create' | 'update' | 'delete' | 'action' | 'trigger';
 
 export interface ConnectorOperation {
   kind: OperationKind;
@@ -22,7 +22,7 @@ export interface ConnectorOperation {
 }
 
 interface OperationRule {
-  kind: Exclude<OperationKind, 'action'>;
+  kind: Exclude<OperationKind, 'action' | 'trigger'>;
   method: HttpMethod;
   appliesTo: (set: EdmEntitySet) => boolean;
 }

@@ -15,12 +15,15 @@ export interface SwaggerSchema {
   properties?: Record<string, SwaggerSchema>;
   required?: string[];
   enum?: string[];
+  default?: string | number | boolean;
   items?: SwaggerSchema;
   $ref?: string;
   /** AutoRest's nullability extension; OpenAPI 2.0 itself cannot say "may be null". */
   'x-nullable'?: boolean;
   'x-ms-summary'?: string;
   'x-ms-visibility'?: Visibility;
+  /** Marks the body property Power Automate fills with a webhook trigger's callback URL. */
+  'x-ms-notification-url'?: boolean;
 }
 
 interface ParameterCommon {
@@ -66,6 +69,9 @@ export interface SwaggerOperation {
   'x-ms-visibility'?: Visibility;
   /** Power Automate follows `@odata.nextLink` itself when pagination is switched on for the action. */
   'x-ms-pageable'?: { nextLinkName: string; itemName?: string };
+  /** A webhook trigger: the operation subscribes, its 201 schema is the event payload. */
+  'x-ms-trigger'?: 'single' | 'batch';
+  'x-ms-trigger-hint'?: string;
 }
 
 export type SwaggerPathItem = Partial<Record<HttpMethod, SwaggerOperation>>;

@@ -10,9 +10,10 @@ import { buildApiProperties } from './build-api-properties';
 import { checkConnectorRules } from './check-connector-rules';
 import type { ConnectorOptions } from './connector-options';
 import { API_DEFINITION_FILE, API_PROPERTIES_FILE } from './connector-router';
+import type { WebhookTrigger } from './webhook-trigger';
 
-export async function writeConnectorFiles(directory: string, model: EdmModel, options: ConnectorOptions): Promise<string[]> {
-  const definition = buildApiDefinition(model, options);
+export async function writeConnectorFiles(directory: string, model: EdmModel, options: ConnectorOptions, triggers: readonly WebhookTrigger[] = []): Promise<string[]> {
+  const definition = buildApiDefinition(model, options, triggers);
   const properties = buildApiProperties(options);
   // Never hand paconn a definition Power Platform would refuse.
   const violations = checkConnectorRules(definition, properties);

@@ -1,7 +1,7 @@
 import type { ParticipantRecord } from '../../seed/records';
 import { presentParticipant, presentPullRequest } from '../../routes/present/present-pull-request';
 import { MAX_MERGE_MESSAGE_LENGTH, MERGE_STRATEGIES, mergePullRequest } from '../merge-pull-request';
-import { openPullRequest, participantFor, touchPullRequest } from '../pull-request-helpers';
+import { openPullRequest, participantFor, pullRequestOf, touchPullRequest } from '../pull-request-helpers';
 import type { WriteContext, WriteRoute, WriteResult } from '../write-route';
 
 const ACTION = '/repositories/:workspace/:repo/pullrequests/:id';
@@ -25,7 +25,16 @@ const participantAnswer = (ctx: WriteContext, participant: ParticipantRecord): W
 
 /** Pull request actions. Reviewing needs only read access (anyone who can see the repository may review); the rest write. */
 export const pullRequestActions: WriteRoute[] = [
-  { method: 'POST', path: `${ACTION}/approve`, target: 'repository', access: 'read', handle: (ctx) => participantAnswer(ctx, review(ctx, 'approved', 'approve')) },
+  {
+    method: 'POST', path: `${ACTION}/approve`, target: 'repository', access: 'read',
+    handle: (ctx) => {
+      const answer = participantAnswer(ctx, review(ctx, 'approved', 'approve'));
+      const pullrequest = presentPullRequest(ctx.present, ctx.repository!, pullRequestOf(ctx));
+      // The approval of the payload ("Event payloads"): when, and by whom.
+      const approval = { date: ctx.now, user: answer.body?.user };
+      return { ...answer, event: { key: 'pullrequest:approved', entities: { approval, pullrequest } } };
+    },
+  },
   {
     method: 'DELETE', path: `${ACTION}/approve`, target: 'repository', access: 'read',
     handle: (ctx) => {
@@ -48,7 +57,8 @@ export const pullRequestActions: WriteRoute[] = [
       pr.state = 'DECLINED';
       pr.closedByUuid = ctx.actor.user.uuid;
       touchPullRequest(ctx, pr);
-      return { status: 200, body: presentPullRequest(ctx.present, ctx.repository!, pr) };
+      const body = presentPullRequest(ctx.present, ctx.repository!, pr);
+      return { status: 200, body, event: { key: 'pullrequest:rejected', entities: { pullrequest: body } } };
     },
   },
   {
@@ -62,7 +72,8 @@ export const pullRequestActions: WriteRoute[] = [
       const closeSourceBranch = ctx.body.boolean('close_source_branch');
       ctx.body.finish();
       mergePullRequest(ctx, pr, { strategy, message, closeSourceBranch });
-      return { status: 200, body: presentPullRequest(ctx.present, ctx.repository!, pr) };
+      const body = presentPullRequest(ctx.present, ctx.repository!, pr);
+      return { status: 200, body, event: { key: 'pullrequest:fulfilled', entities: { pullrequest: body } } };
     },
   },
 ];

@@ -95,7 +95,8 @@ export const pullRequestWrites: WriteRoute[] = [
       };
       setReviewers(pr, reviewers);
       data.pullRequests.push(pr);
-      return { status: 201, body: presentPullRequest(ctx.present, data, pr), location: prPath(ctx, pr.id) };
+      const body = presentPullRequest(ctx.present, data, pr);
+      return { status: 201, body, location: prPath(ctx, pr.id), event: { key: 'pullrequest:created', entities: { pullrequest: body } } };
     },
   },
   {
@@ -123,7 +124,8 @@ export const pullRequestWrites: WriteRoute[] = [
       if (closeSourceBranch !== undefined) pr.closeSourceBranch = closeSourceBranch;
       if (draft !== undefined) pr.draft = draft;
       touchPullRequest(ctx, pr);
-      return { status: 200, body: presentPullRequest(ctx.present, data, pr) };
+      const body = presentPullRequest(ctx.present, data, pr);
+      return { status: 200, body, event: { key: 'pullrequest:updated', entities: { pullrequest: body } } };
     },
   },
 ];
