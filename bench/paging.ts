@@ -5,13 +5,12 @@
  * `X-Upstream-Requests`), calls per page, the calls of one unpaged read of the same query, and whether the walk
  * gave exactly the unpaged read's rows. The sandbox runs in a child process so its CPU is not the gateway's.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import supertest from 'supertest';
 import { DEMO_USER } from '../sandbox/identities';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
+import { startSandboxProcess } from './sandbox-process';
 
 const SANDBOX_PORT = Number(process.env.BENCH_SANDBOX_PORT ?? 7998);
 const PAGE_SIZE = Number(process.env.BENCH_PAGE_SIZE ?? 100);
@@ -24,29 +23,12 @@ interface PagingQuery {
 const QUERIES: PagingQuery[] = [
   { name: 'all PRs, key order', url: '/odata/PullRequests?$select=Workspace,RepositorySlug,Id' },
   { name: 'all PRs, CreatedOn desc', url: '/odata/PullRequests?$orderby=CreatedOn desc&$select=Workspace,RepositorySlug,Id,CreatedOn' },
-  { name: "all PRs, contains(Title,'fix')", url: "/odata/PullRequests?$filter=contains(Title,'fix')&$select=Workspace,RepositorySlug,Id,Title" },
+  { name: "all PRs, contains(Title,'Fix')", url: "/odata/PullRequests?$filter=contains(Title,'Fix')&$select=Workspace,RepositorySlug,Id,Title" },
   { name: 'all PRs, Title asc (in-process)', url: '/odata/PullRequests?$orderby=Title&$select=Workspace,RepositorySlug,Id,Title' },
   { name: 'all repositories', url: '/odata/Repositories?$select=Workspace,Slug' },
   { name: 'one repo, all commits', url: "/odata/Commits?$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api'&$select=Hash,Date" },
 ];
 
-async function startSandboxProcess(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '../sandbox/main.ts')], {
-    env: { ...process.env, SANDBOX_PORT: String(SANDBOX_PORT), SANDBOX_SIZE: 'large', SANDBOX_RATE_LIMIT: '100000000' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('sandbox did not start within 60 s')), 60_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (/listen/i.test(chunk.toString())) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
-  return child;
-}
 
 type Request = ReturnType<typeof supertest>;
 type Item = Record<string, unknown>;
@@ -79,7 +61,7 @@ async function walk(request: Request, url: string): Promise<{ pages: number; row
 }
 
 async function main(): Promise<void> {
-  const sandbox = await startSandboxProcess();
+  const sandbox = await startSandboxProcess(SANDBOX_PORT);
   try {
     const config = loadConfig({ BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`, MAX_PAGE_SIZE: '100000', LOG_LEVEL: 'error' });
     const request = supertest(createApp({ config, logger: createLogger('error') }));

@@ -3,13 +3,12 @@
  * the upstream calls, rows, wall time, rows/s and the gateway's own CPU time per row. The sandbox runs in a child
  * process so its CPU is not counted as the gateway's.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import supertest from 'supertest';
 import { DEMO_USER } from '../sandbox/identities';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
+import { startSandboxProcess } from './sandbox-process';
 
 const SANDBOX_PORT = Number(process.env.BENCH_SANDBOX_PORT ?? 7999);
 
@@ -31,23 +30,6 @@ const QUERIES: BenchQuery[] = [
   { name: 'one repo, failed pipelines', url: "/odata/Pipelines?$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api' and Result eq 'FAILED'" },
 ];
 
-async function startSandboxProcess(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '../sandbox/main.ts')], {
-    env: { ...process.env, SANDBOX_PORT: String(SANDBOX_PORT), SANDBOX_SIZE: 'large', SANDBOX_RATE_LIMIT: '100000000' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('sandbox did not start within 60 s')), 60_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (/listen/i.test(chunk.toString())) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
-  return child;
-}
 
 async function runSet(pushdown: boolean): Promise<Array<{ name: string; calls: number; rows: number; ms: number; cpuMsPerRow: number }>> {
   const config = loadConfig({ BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`, PUSHDOWN: pushdown ? 'on' : 'off', MAX_PAGE_SIZE: '100000', LOG_LEVEL: 'error' });
@@ -67,7 +49,7 @@ async function runSet(pushdown: boolean): Promise<Array<{ name: string; calls: n
 }
 
 async function main(): Promise<void> {
-  const sandbox = await startSandboxProcess();
+  const sandbox = await startSandboxProcess(SANDBOX_PORT);
   try {
     const on = await runSet(true);
     const off = await runSet(false);

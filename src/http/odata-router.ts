@@ -16,6 +16,7 @@ import { DEFAULT_JSON_FORMAT as DEFAULT_FORMAT, jsonContentType, negotiateJsonFo
 import { findDefinition } from '../entity-sets/registry';
 import type { EntitySetDefinition } from '../entity-sets/model';
 import { edmOf, executeCount, executeQuery } from '../plan/execute-query';
+import { cursorOf, rowAtCursor } from '../plan/keyset-cursor';
 import type { ExecutionContext } from '../plan/execution-context';
 import { credentialFromRequest, credentialIdentity } from './credentials';
 import { allOf } from '../plan/to-bbql';
@@ -147,25 +148,29 @@ export function createODataRouter({ config, client, model, logger }: ODataRouter
     const edm = edmOf(target.def);
     const filter = allOf([target.implied, query.filter]);
     const binding = { resource: req.path, query: queryBinding(raw), credential: credentialIdentity(ctx.credential) };
-    const offset = query.skiptoken ? readSkiptoken(config.skiptokenSecret, query.skiptoken, binding) : 0;
+    const continuation = query.skiptoken ? readSkiptoken(config.skiptokenSecret, query.skiptoken, binding) : undefined;
+    const after = continuation?.cursor ? rowAtCursor(target.def, query.orderby, continuation.cursor) : undefined;
+    if (continuation?.cursor && !after) throw new ODataError('InvalidSkipToken', { reason: 'it is malformed' });
     const preferred = preferredPageSize(req.get('prefer'));
     const pageSize = Math.min(preferred ?? config.maxPageSize, config.maxPageSize);
     if (preferred !== undefined) res.set('Preference-Applied', `odata.maxpagesize=${pageSize}`);
-    const window = pageWindow({ ...query, filter }, offset, pageSize);
-    const result = await executeQuery(target.def, window.query, ctx);
+    const window = pageWindow({ ...query, filter }, continuation, pageSize);
+    const result = await executeQuery(target.def, window.query, ctx, { after });
+    const count = result.count ?? continuation?.count;
     let rows = result.rows;
     let nextLink: string | undefined;
     if (rows.length > window.pageSize) {
       rows = rows.slice(0, window.pageSize);
-      const token = issueSkiptoken(config.skiptokenSecret, offset + window.pageSize, binding);
+      const served = (continuation?.served ?? 0) + window.pageSize;
+      const token = issueSkiptoken(config.skiptokenSecret, { served, cursor: cursorOf(target.def, query.orderby, rows[rows.length - 1]), count }, binding);
       const kept = raw.split('&').filter((part) => part && !/^(%24|\$)skiptoken=/i.test(part));
       kept.push(`$skiptoken=${encodeURIComponent(token)}`);
       nextLink = `${serviceRootOf(req, config).replace(/\/$/, '')}${req.path}?${kept.join('&')}`;
     }
-    if (target.parent && rows.length === 0 && offset === 0) await assertParentExists(target, ctx);
+    if (target.parent && rows.length === 0 && !continuation) await assertParentExists(target, ctx);
     const serviceRoot = serviceRootOf(req, config);
     const etag = (row: Row) => etagOf(target.def, row);
-    const collection = { set: edm, namespace: model.namespace, rows, level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot, select: query.select, count: result.count, nextLink, etag };
+    const collection = { set: edm, namespace: model.namespace, rows, level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot, select: query.select, count, nextLink, etag };
     sendJson(res, serializeCollection(collection), format);
   }
 

@@ -1,9 +1,13 @@
 /**
  * Server-driven paging (OData 4.01 Part 1 §11.2.6.7 and §8.2.8.5 `odata.maxpagesize`): a response holds at most
- * `pageSize` rows; the rest is reached through `@odata.nextLink`, whose `$skiptoken` counts the rows already served.
+ * `pageSize` rows; the rest is reached through `@odata.nextLink`, whose `$skiptoken` says where the next page starts
+ * (`skiptoken.ts`): after a keyset cursor, so a page does not re-read the rows before it where Bitbucket can start
+ * after the cursor (key order over a fan-out: about one read of the set for the whole walk). Orders Bitbucket cannot
+ * produce (an in-process sort, commits by hash) still read the set once per page: no state is kept between requests.
  */
 import type { ODataQuery } from '../odata/ast';
 import { ODataError } from '../odata/errors';
+import type { PageContinuation } from './skiptoken';
 
 /** `Prefer: odata.maxpagesize=N` (also `maxpagesize` from OData 4.01), or undefined. */
 export function preferredPageSize(prefer: string | undefined): number | undefined {
@@ -19,17 +23,25 @@ export function preferredPageSize(prefer: string | undefined): number | undefine
 }
 
 export interface PageWindow {
-  /** The query to execute for this page: skip and top cover this page plus one look-ahead row. */
+  /**
+   * The query to execute for this page: skip and top cover this page plus one look-ahead row. On a page after a
+   * cursor, it is to be executed for the rows after that cursor.
+   */
   query: ODataQuery;
   /** Rows of this page at most. */
   pageSize: number;
 }
 
-/** The executor query for the page that starts `offset` rows into the client's result. */
-export function pageWindow(query: ODataQuery, offset: number, pageSize: number): PageWindow {
-  const remaining = query.top === undefined ? Infinity : Math.max(0, query.top - offset);
+/** The executor query for the first page (no continuation) or the page a `$skiptoken` continues with. */
+export function pageWindow(query: ODataQuery, continuation: PageContinuation | undefined, pageSize: number): PageWindow {
+  const served = continuation?.served ?? 0;
+  const remaining = query.top === undefined ? Infinity : Math.max(0, query.top - served);
   const take = Math.min(remaining, pageSize);
   // One row more than the page tells whether another page exists, without a second count query.
   const top = remaining > pageSize ? take + 1 : take;
-  return { query: { ...query, skip: (query.skip ?? 0) + offset, top }, pageSize: take };
+  // After a cursor, `$skip` was consumed by the first page; without one the page starts `served` rows further.
+  const skip = continuation?.cursor ? undefined : served > 0 ? (query.skip ?? 0) + served : query.skip;
+  // The count is the first page's, carried in the token; counting again would cost a read of the whole set.
+  const count = query.count && continuation?.count === undefined && !continuation?.cursor;
+  return { query: { ...query, skip, top, count }, pageSize: take };
 }

@@ -1,9 +1,16 @@
 /**
- * Server-driven paging tokens. A `$skiptoken` carries only the number of rows already served, signed with HMAC and
- * bound to the entity set, the rest of the query and a keyed hash of the caller's credential: a token replayed for
- * another query or by another user is refused, and it reveals nothing about the credential.
+ * Server-driven paging tokens. A `$skiptoken` carries where the next page starts: the last served row's values of
+ * the answer's total order (a keyset cursor, `src/plan/keyset-cursor.ts`), the number of rows served (for `$top`)
+ * and the first page's `@odata.count`. It is signed with HMAC and bound to the entity set, the rest of the query and
+ * a keyed hash of the caller's credential: a token replayed for another query or by another user is refused, and
+ * it reveals nothing about the credential.
+ *
+ * Tokens end up in URLs (Power Query's default MaxUriLength is 2048), so the payload is a compact JSON array
+ * `[binding, served, cursor, count?]`. A cursor that would make the token longer than MAX_TOKEN_LENGTH (an order on
+ * a long text) is left out (`cursor` null): that page continues by offset, correct but re-reading the rows before it.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { LiteralValue } from '../odata/ast';
 import { ODataError } from '../odata/errors';
 
 export interface SkiptokenBinding {
@@ -15,6 +22,21 @@ export interface SkiptokenBinding {
   credential: string;
 }
 
+/** Where a continuation page starts. */
+export interface PageContinuation {
+  /** Rows of the answer already served (they count against `$top`). */
+  served: number;
+  /** The last served row's values of the total order; undefined: continue `served` rows into the answer instead. */
+  cursor?: LiteralValue[];
+  /** The first page's `@odata.count`, when `$count=true` asked for it. */
+  count?: number;
+}
+
+/** Longest token issued with a cursor: a few hundred characters leave room for the rest of a 2048-character URL. */
+export const MAX_TOKEN_LENGTH = 512;
+/** More cursor values than any order can have (validation of a decoded token). */
+const MAX_CURSOR_VALUES = 64;
+
 function digest(secret: Buffer, text: string): string {
   return createHmac('sha256', secret).update(text).digest('base64url');
 }
@@ -23,14 +45,50 @@ function bindingHash(secret: Buffer, binding: SkiptokenBinding): string {
   return digest(secret, JSON.stringify([binding.resource, binding.query, digest(secret, binding.credential)])).slice(0, 22);
 }
 
-export function issueSkiptoken(secret: Buffer, offset: number, binding: SkiptokenBinding): string {
-  const payload = Buffer.from(JSON.stringify({ o: offset, b: bindingHash(secret, binding) })).toString('base64url');
-  return `${payload}.${digest(secret, payload)}`;
+function sign(secret: Buffer, payload: unknown[]): string {
+  const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
+  return `${encoded}.${digest(secret, encoded)}`;
 }
 
-export function readSkiptoken(secret: Buffer, token: string, binding: SkiptokenBinding): number {
+/** Values that survive JSON unchanged: NaN or Infinity would come back as null and misplace the cursor. */
+function isCursorValue(value: unknown): value is LiteralValue {
+  return value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+}
+
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+export function issueSkiptoken(secret: Buffer, continuation: PageContinuation, binding: SkiptokenBinding): string {
+  const { served, cursor, count } = continuation;
+  const tail = count === undefined ? [] : [count];
+  const hash = bindingHash(secret, binding);
+  if (cursor && cursor.every(isCursorValue)) {
+    const token = sign(secret, [hash, served, cursor, ...tail]);
+    if (token.length <= MAX_TOKEN_LENGTH) return token;
+  }
+  return sign(secret, [hash, served, null, ...tail]);
+}
+
+function malformed(): ODataError {
+  return new ODataError('InvalidSkipToken', { reason: 'it is malformed' });
+}
+
+/** Decoded payload fields, from the array form or the offset-only object form `{o, b}` of earlier versions. */
+function fieldsOf(decoded: unknown): { hash: unknown; served: unknown; cursor: unknown; count: unknown } {
+  if (Array.isArray(decoded)) {
+    if (decoded.length < 3 || decoded.length > 4) throw malformed();
+    const [hash, served, cursor, count] = decoded as unknown[];
+    return { hash, served, cursor, count };
+  }
+  if (decoded !== null && typeof decoded === 'object') {
+    const { o, b } = decoded as { o?: unknown; b?: unknown };
+    return { hash: b, served: o, cursor: null, count: undefined };
+  }
+  throw malformed();
+}
+
+export function readSkiptoken(secret: Buffer, token: string, binding: SkiptokenBinding): PageContinuation {
   const [payload, signature, extra] = token.split('.');
-  if (!payload || !signature || extra !== undefined) throw new ODataError('InvalidSkipToken', { reason: 'it is malformed' });
+  if (!payload || !signature || extra !== undefined) throw malformed();
   const expected = Buffer.from(digest(secret, payload));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
@@ -40,14 +98,13 @@ export function readSkiptoken(secret: Buffer, token: string, binding: SkiptokenB
   try {
     decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
-    throw new ODataError('InvalidSkipToken', { reason: 'it is malformed' });
+    throw malformed();
   }
-  const { o, b } = (decoded ?? {}) as { o?: unknown; b?: unknown };
-  if (typeof o !== 'number' || !Number.isSafeInteger(o) || o < 0 || typeof b !== 'string') {
-    throw new ODataError('InvalidSkipToken', { reason: 'it is malformed' });
-  }
-  if (b !== bindingHash(secret, binding)) {
+  const { hash, served, cursor, count } = fieldsOf(decoded);
+  if (typeof hash !== 'string' || !isCount(served) || (count !== undefined && !isCount(count))) throw malformed();
+  if (cursor !== null && !(Array.isArray(cursor) && cursor.length > 0 && cursor.length <= MAX_CURSOR_VALUES && cursor.every(isCursorValue))) throw malformed();
+  if (hash !== bindingHash(secret, binding)) {
     throw new ODataError('InvalidSkipToken', { reason: 'it was issued for another query or another credential' });
   }
-  return o;
+  return { served, ...(cursor ? { cursor } : {}), ...(count !== undefined ? { count } : {}) };
 }

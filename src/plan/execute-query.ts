@@ -5,6 +5,10 @@
  * ($orderby, then the key, so paging is deterministic) → count (before paging) → skip → top. Bitbucket narrows
  * (path parameters, `q`), may pre-order within one stream (`sort`), and may cut reading short; the full filter and
  * order are always re-applied here, so pushdown can never change the answer.
+ *
+ * A continuation page (`after`, a keyset cursor: see `keyset-cursor.ts`) answers the rows strictly after the cursor
+ * in the total order: the executor checks that on every row, skips the streams that lie wholly before the cursor,
+ * and pushes the bound it implies within each stream (`position-after-cursor.ts`).
  */
 import { bitbucketPath, UpstreamError, type BitbucketPage, type UpstreamQuery } from '../bitbucket';
 import type { Expr, ODataQuery, OrderByItem, Row } from '../odata/ast';
@@ -17,14 +21,24 @@ import { toEdmEntitySet } from '../entity-sets/to-edm-model';
 import type { ExecutionContext } from './execution-context';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { planQuery, type QueryPlan } from './plan-query';
-import { resolveStreams, usableValues, type StreamParams } from './resolve-streams';
+import { positionAfterCursor } from './position-after-cursor';
+import { resolveStreams, streamConstants, usableValues, type StreamParams } from './resolve-streams';
 import { rowFromItem } from './row-from-item';
+import { toBbql } from './to-bbql';
 
 export interface QueryResult {
   /** The answer's rows after filter, order, skip and top (not projected: the serializer applies `$select`). */
   rows: Row[];
   /** Total matching rows before skip/top, when `$count` asked for it. */
   count?: number;
+}
+
+export interface ExecuteOptions {
+  /**
+   * Answer only the rows strictly after this row in the total order (`$orderby`, then the key): a keyset cursor
+   * holding at least the order's properties (`rowAtCursor`). `$skip`, `$top` and `$count` then apply to those rows.
+   */
+  after?: Row;
 }
 
 const edmCache = new WeakMap<EntitySetDefinition, EdmEntitySet>();
@@ -44,9 +58,11 @@ interface RowStream {
   peek(): Promise<Row | undefined>;
 }
 
-function upstreamListQuery(list: ListRoute, plan: QueryPlan, pagelen: number, page?: number): UpstreamQuery {
+/** `bound`: BBQL that narrows this one stream further (a keyset cursor's bound), ANDed with the plan's `q`. */
+function upstreamListQuery(list: ListRoute, plan: QueryPlan, pagelen: number, page?: number, bound?: string): UpstreamQuery {
   const query: UpstreamQuery = { ...list.fixedQuery, pagelen };
-  if (plan.bbql.q) query.q = plan.bbql.q;
+  const q = [plan.bbql.q, bound].filter((text): text is string => text !== undefined);
+  if (q.length > 0) query.q = q.join(' AND ');
   if (plan.upstreamSort) query.sort = `${plan.upstreamSort.direction === 'desc' ? '-' : ''}${plan.upstreamSort.field}`;
   if (plan.listFields) query.fields = plan.listFields;
   if (page !== undefined && page > 1) query.page = String(page);
@@ -60,10 +76,11 @@ function openStream(
   params: StreamParams,
   accept: (row: Row) => boolean,
   ctx: ExecutionContext,
-  paging: { pagelen: number; startPage: number },
+  paging: { pagelen: number; startPage: number; bound?: string },
 ): RowStream {
   const path = addressablePath(list.path, params);
-  const pages = path ? ctx.client.pages<unknown>(path, upstreamListQuery(list, plan, paging.pagelen, paging.startPage), ctx.credential, ctx.signal) : undefined;
+  const query = upstreamListQuery(list, plan, paging.pagelen, paging.startPage, paging.bound);
+  const pages = path ? ctx.client.pages<unknown>(path, query, ctx.credential, ctx.signal) : undefined;
   let buffer: Row[] = [];
   let done = pages === undefined;
   const stream: RowStream = {
@@ -179,8 +196,7 @@ async function collectInOrder(
   const sequential = streams.length > 1 && plan.streamConstant.every((property) => leading.some((item) => item.property === property));
   if (!sequential) return collectSorted(streams, prefix, need, ctx, unique);
   const byStream = compareRows(leading, [], edm);
-  const constants = (stream: RowStream): Row =>
-    Object.fromEntries(list.params.map((param) => [param.property, stream.params[param.name] ?? null]));
+  const constants = (stream: RowStream): Row => streamConstants(plan.def, list.params, stream.params);
   const ordered = [...streams].sort((a, b) => byStream(constants(a), constants(b)));
   const rows: Row[] = [];
   for (const stream of ordered) {
@@ -231,14 +247,18 @@ async function readSingle(def: EntitySetDefinition, plan: QueryPlan, ctx: Execut
   }
 }
 
-export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, ctx: ExecutionContext): Promise<QueryResult> {
+export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, ctx: ExecutionContext, options: ExecuteOptions = {}): Promise<QueryResult> {
   const edm = edmOf(def);
-  const plan = planQuery(def, query, { pushdown: ctx.pushdown !== false });
+  const pushdown = ctx.pushdown !== false;
+  const plan = planQuery(def, query, { pushdown });
   const filter = query.filter ? compileFilter(query.filter, edm, { now: ctx.now }) : () => true;
   const search = query.search;
   const searchable = def.searchable ?? [];
-  const accept = search ? (row: Row) => filter(row) && matchesSearch(row, search, searchable) : filter;
+  const matches = search ? (row: Row) => filter(row) && matchesSearch(row, search, searchable) : filter;
   const { full, prefix } = comparators(plan, edm);
+  const after = options.after;
+  // The exact continuation predicate, evaluated here on every row whatever was pushed: strictly after the cursor.
+  const accept = after ? (row: Row) => matches(row) && full(row, after) > 0 : matches;
   ctx.logger?.debug('plan', {
     entitySet: def.name,
     route: plan.useGet || !def.list ? 'get' : 'list',
@@ -254,11 +274,19 @@ export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, 
     return finish(rows, query, full, 0, undefined);
   }
   const list = def.list;
-  const paramsList = await resolveStreams(plan, list.params, ctx, listParentValues);
+  const position = after ? positionAfterCursor(def, edm, plan.order, after) : undefined;
+  const positionOf = (params: StreamParams) => position?.(streamConstants(def, list.params, params));
+  const paramsList = await resolveStreams(plan, list.params, ctx, listParentValues, (partial) => positionOf(partial)?.kind !== 'before');
   if (paramsList.length === 0) return finish([], query, full, 0, query.count ? 0 : undefined);
+  /** The cursor's bound within one stream, as BBQL, when Bitbucket can evaluate it (a superset, re-checked here). */
+  const boundOf = (params: StreamParams): string | undefined => {
+    const streamPosition = positionOf(params);
+    return pushdown && streamPosition?.kind === 'after' && streamPosition.bound ? toBbql(def, streamPosition.bound).q : undefined;
+  };
 
   const need = query.top === undefined ? undefined : (query.skip ?? 0) + query.top;
-  const sizeIsCount = plan.exact && list.reportsSize;
+  // Bitbucket's `size` knows nothing of the cursor, so after one it is never the count.
+  const sizeIsCount = plan.exact && list.reportsSize && !after;
   // Reading can stop early only when Bitbucket delivers each stream in (prefix) order and the count, if asked,
   // comes from Bitbucket's `size` rather than from reading every row.
   const earlyStop = need !== undefined && prefix !== undefined && (!query.count || sizeIsCount);
@@ -268,7 +296,7 @@ export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, 
   const pageSkip = earlyStop && plan.exact && unique && paramsList.length === 1 && list.supportsPageNumber && (query.skip ?? 0) >= pagelen;
   const startPage = pageSkip ? Math.floor((query.skip ?? 0) / pagelen) + 1 : 1;
 
-  const streams = paramsList.map((params) => openStream(def, list, plan, params, accept, ctx, { pagelen, startPage }));
+  const streams = paramsList.map((params) => openStream(def, list, plan, params, accept, ctx, { pagelen, startPage, bound: boundOf(params) }));
   let rows: Row[];
   if (earlyStop && prefix) {
     const skippedUpstream = streams[0].skippedUpstream;

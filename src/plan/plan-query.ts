@@ -67,8 +67,12 @@ function fixParams(params: RouteParameter[], filter: Expr | undefined): { fixed:
   return { fixed, consumed };
 }
 
-function totalOrder(query: ODataQuery, key: string[]): OrderByItem[] {
-  const order = [...query.orderby];
+/**
+ * The total order of an answer: `$orderby`, then the key properties it does not name, ascending (OData needs a stable
+ * order across pages, Part 1 §11.2.6.3-4). Keyset continuation (`keyset-cursor.ts`) relies on it being total.
+ */
+export function totalOrder(orderby: OrderByItem[], key: string[]): OrderByItem[] {
+  const order = [...orderby];
   for (const property of key) if (!order.some((item) => item.property === property)) order.push({ property, direction: 'asc' });
   return order;
 }
@@ -136,7 +140,7 @@ export function planQuery(def: EntitySetDefinition, query: ODataQuery, options: 
   const bbql = list ? toBbql(def, query.filter, consumedByList) : { exact: true };
   const streamConstant = (list?.params ?? []).map((p) => p.property);
 
-  const order = totalOrder(query, def.key);
+  const order = totalOrder(query.orderby, def.key);
   const firstVarying = order.find((item) => !streamConstant.includes(item.property));
   const sortProperty: PropertyDefinition | undefined = firstVarying && def.properties.find((p) => p.name === firstVarying.property);
   const upstreamSort =

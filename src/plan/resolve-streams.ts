@@ -3,14 +3,15 @@
  * by the query takes its values; otherwise it fans out by listing the parent entity set (workspaces, then the
  * repositories of each workspace), through the same executor, so fan-out obeys the same rules as any query.
  */
-import type { Expr } from '../odata/ast';
+import type { Expr, Row } from '../odata/ast';
 import { ODataError } from '../odata/errors';
 import { findDefinition } from '../entity-sets/registry';
-import type { RouteParameter } from '../entity-sets/model';
+import type { EntitySetDefinition, RouteParameter } from '../entity-sets/model';
 import type { ExecutionContext } from './execution-context';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { allOf } from './to-bbql';
 import type { QueryPlan } from './plan-query';
+import { typedRouteValue } from './row-from-item';
 
 export type StreamParams = Record<string, string>;
 
@@ -43,13 +44,37 @@ async function valuesFor(param: RouteParameter, partial: StreamParams, plan: Que
   return listParent(param.fanOut.entitySet, eqFilter(pairs), param.fanOut.property, ctx);
 }
 
-export async function resolveStreams(plan: QueryPlan, params: RouteParameter[], ctx: ExecutionContext, listParent: ParentLister): Promise<StreamParams[]> {
+/**
+ * The values a stream's rows hold for its route parameters' properties, typed as rows hold them (`Id` 7, not '7'):
+ * constant within the stream. A partially resolved stream gives the ones known so far.
+ */
+export function streamConstants(def: EntitySetDefinition, params: RouteParameter[], stream: StreamParams): Row {
+  const constants: Row = {};
+  for (const param of params) {
+    const property = def.properties.find((candidate) => candidate.name === param.property);
+    if (property && stream[param.name] !== undefined) constants[param.property] = typedRouteValue(property, stream[param.name]);
+  }
+  return constants;
+}
+
+/**
+ * `keep` (optional) is asked about each partially resolved stream as soon as a parameter is expanded; a stream it
+ * refuses is dropped with everything it would fan out to, before any upstream call for it (keyset continuation
+ * drops the repositories that lie wholly before the cursor).
+ */
+export async function resolveStreams(
+  plan: QueryPlan,
+  params: RouteParameter[],
+  ctx: ExecutionContext,
+  listParent: ParentLister,
+  keep: (partial: StreamParams) => boolean = () => true,
+): Promise<StreamParams[]> {
   let streams: StreamParams[] = [{}];
   for (const param of params) {
     const expanded = await mapWithConcurrency(streams, ctx.limits.fanOutConcurrency, async (partial) =>
       (await valuesFor(param, partial, plan, ctx, listParent)).map((value) => ({ ...partial, [param.name]: value })),
     );
-    streams = expanded.flat();
+    streams = expanded.flat().filter(keep);
     if (streams.length > ctx.limits.maxFanOut) {
       throw new ODataError('FanOutTooWide', {
         count: streams.length,

@@ -48,7 +48,7 @@ function primitive(raw: unknown): LiteralValue {
 }
 
 /** Route parameters are path text; a numeric property holds the number (`PullRequestId` 7, not '7'). */
-function typedRouteValue(property: PropertyDefinition, value: string | undefined): LiteralValue {
+export function typedRouteValue(property: PropertyDefinition, value: string | undefined): LiteralValue {
   if (value === undefined) return null;
   if (property.type === 'Edm.Int32' || property.type === 'Edm.Int64') {
     const number = Number(value);

@@ -1,0 +1,24 @@
+/**
+ * The large-seed sandbox in a child process for the benchmarks, so its CPU is not counted as the gateway's.
+ * Resolves once it listens; rejects if it exits or takes over 60 s.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export async function startSandboxProcess(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '../sandbox/main.ts')], {
+    env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_SIZE: 'large', SANDBOX_RATE_LIMIT: '100000000' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('sandbox did not start within 60 s')), 60_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (/listen/i.test(chunk.toString())) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+  });
+  return child;
+}
