@@ -136,8 +136,26 @@ test('subscribe, receive the subscribed event as the trigger describes it, and n
   expect(remaining.body.value.map((hook: { Url: string }) => hook.Url)).not.toContain(CALLBACK);
 });
 
-test('the event list is Bitbucket’s: a subscription to an event Bitbucket does not know is refused before it is sent', async () => {
+test('a subscription to an event Bitbucket does not know is refused with its reason, and no webhook is left', async () => {
   const { url, body } = subscription('pullrequest:exploded');
   const refused = await stack.request.post(url).set('Authorization', DEMO_BEARER).send(body);
   expect(refused.status).toBe(400);
+  expect(refused.body.error.message).toContain('pullrequest:exploded');
+  const hooks = await stack.request.get(`/odata/Webhooks?$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api' and contains(Events,'exploded')`).set('Authorization', DEMO_BEARER);
+  expect(hooks.body.value).toEqual([]);
+});
+
+test('a comment subscription receives the comment with its pull request', async () => {
+  const { url, body } = subscription('pullrequest:comment_created');
+  const subscribed = await stack.request.post(url).set('Authorization', DEMO_BEARER).send(body);
+  expect(subscribed.status).toBe(201);
+  const before = receiver.deliveries.length;
+  const open = await stack.request.get(`/odata/PullRequests?$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api' and State eq 'OPEN'&$top=1&$select=Id`).set('Authorization', DEMO_BEARER);
+  const id = open.body.value[0].Id as number;
+  await stack.request.post(`/odata/PullRequests(Workspace='acme-dev',RepositorySlug='platform-api',Id=${id})/Comments`).set('Authorization', DEMO_BEARER).send({ Content: 'Ship it' }).expect(201);
+  const delivery = (await receiver.waitFor(before + 1))[before];
+  expect(delivery.headers['x-event-key']).toBe('pullrequest:comment_created');
+  expect(delivery.body).toMatchObject({ comment: { content: { raw: 'Ship it' } }, pullrequest: { id } });
+  const validate = new Ajv({ strict: false, validateFormats: false }).compile(trigger.operation.responses['201'].schema as object);
+  expect(validate(delivery.body)).toBe(true);
 });

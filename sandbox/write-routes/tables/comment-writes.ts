@@ -1,5 +1,6 @@
 import type { PullRequestCommentRecord, PullRequestRecord } from '../../seed/records';
 import { presentComment } from '../../routes/present/present-comment';
+import { presentPullRequest } from '../../routes/present/present-pull-request';
 import { fullName } from '../../routes/present/present-repository';
 import { hasAccess } from '../access-level';
 import { participantFor, pullRequestOf, touchPullRequest } from '../pull-request-helpers';
@@ -64,7 +65,9 @@ export const commentWrites: WriteRoute[] = [
         if (!participant.approved) participant.participatedOn = ctx.now;
       }
       touchPullRequest(ctx, pr);
-      return { status: 201, body: presentComment(ctx.present, ctx.repository!, comment), location: commentPath(ctx, pr.id, comment.id) };
+      const body = presentComment(ctx.present, ctx.repository!, comment);
+      const event = { key: 'pullrequest:comment_created', entities: { comment: body, pullrequest: presentPullRequest(ctx.present, ctx.repository!, pr) } };
+      return { status: 201, body, location: commentPath(ctx, pr.id, comment.id), event };
     },
   },
   {
