@@ -3,6 +3,7 @@
  * the upstream calls, rows, wall time, rows/s and the gateway's own CPU time per row. The sandbox runs in a child
  * process so its CPU is not counted as the gateway's.
  */
+import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
 import { DEMO_USER } from '../sandbox/identities';
 import { createApp } from '../src/app';
@@ -48,6 +49,45 @@ async function runSet(pushdown: boolean): Promise<Array<{ name: string; calls: n
   return results;
 }
 
+/**
+ * Latency the gateway adds: the same Bitbucket read (one repository by key, one upstream call) asked directly of
+ * the sandbox and through the gateway over a real socket, sequentially, after a warm-up. Both sides pay the
+ * sandbox's time; the difference is parsing, planning, the upstream round trip's client side and serializing.
+ */
+async function latencyAdded(samples = 300): Promise<{ direct: number[]; gateway: number[] }> {
+  const config = loadConfig({ BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`, LOG_LEVEL: 'error' });
+  const server = createApp({ config, logger: createLogger('error') }).listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const port = (server.address() as AddressInfo).port;
+  const headers = { Authorization: `Bearer ${DEMO_USER.bearerToken}` };
+  const time = async (url: string): Promise<number> => {
+    const started = process.hrtime.bigint();
+    const response = await fetch(url, { headers });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`${url} → ${response.status}`);
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  };
+  const directUrl = `http://127.0.0.1:${SANDBOX_PORT}/2.0/repositories/acme-dev/platform-api`;
+  const gatewayUrl = `http://127.0.0.1:${port}/odata/Repositories(Workspace='acme-dev',Slug='platform-api')`;
+  const direct: number[] = [];
+  const gateway: number[] = [];
+  try {
+    for (let i = 0; i < 30; i++) await Promise.all([time(directUrl), time(gatewayUrl)]);
+    for (let i = 0; i < samples; i++) {
+      direct.push(await time(directUrl));
+      gateway.push(await time(gatewayUrl));
+    }
+  } finally {
+    server.close();
+  }
+  return { direct, gateway };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
 async function main(): Promise<void> {
   const sandbox = await startSandboxProcess(SANDBOX_PORT);
   try {
@@ -69,6 +109,9 @@ async function main(): Promise<void> {
     const total = (set: typeof on) => set.reduce((sum, r) => sum + r.calls, 0);
     console.log(`\nupstream calls, whole set: ${total(on)} with pushdown, ${total(off)} without`);
     console.log(`gateway heap used: ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB, rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB`);
+    const { direct, gateway } = await latencyAdded();
+    const line = (p: number) => `p${p} ${percentile(direct, p).toFixed(2)} ms direct, ${percentile(gateway, p).toFixed(2)} ms through the gateway, +${(percentile(gateway, p) - percentile(direct, p)).toFixed(2)} ms`;
+    console.log(`\nlatency added (one repository by key, ${direct.length} sequential requests): ${line(50)}; ${line(95)}`);
   } finally {
     sandbox.kill();
   }
