@@ -76,7 +76,7 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
   const credentials = createCredentials({ config, client: upstream, logger, now });
   app.use('/auth', credentials.router);
   app.use('/odata', credentials.middleware);
-  app.use('/odata', createODataRouter({ config, client: upstream, model: buildEdmModel(), logger }));
+  app.use('/odata', createODataRouter({ config, client: upstream, model: buildEdmModel(), logger, now }));
   // The Power Platform custom connector for this gateway (apiDefinition.swagger.json, apiProperties.json).
   app.use('/connector', createConnectorRouter({ config, model: buildEdmModel(), triggers: webhookTriggers(), servicePath: '/odata' }));
   app.use((req, _res, next) => next(new ODataError('NotFound', { message: `Nothing at ${req.path}. The OData service root is /odata/.` })));

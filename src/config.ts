@@ -47,6 +47,18 @@ export interface GatewayConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Push work to Bitbucket (`PUSHDOWN=off` only to measure what pushdown saves). */
   pushdown: boolean;
+  /** Paging snapshots (`src/http/page-snapshots.ts`): bounds of the ordered rows kept for later pages of a walk. */
+  pagingSnapshots: PagingSnapshotLimits;
+}
+
+/** 0 in any of these turns paging snapshots off. */
+export interface PagingSnapshotLimits {
+  /** A snapshot not read for this long is dropped. */
+  ttlSeconds: number;
+  /** Largest snapshot kept, in rows; a larger answer pages by cursor alone. */
+  maxRows: number;
+  /** Rows of all snapshots together; the least recently read snapshots are dropped first. */
+  maxTotalRows: number;
 }
 
 export class ConfigError extends Error {}
@@ -184,6 +196,11 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): GatewayConf
     maxFilterDepth: integer(env, 'MAX_FILTER_DEPTH', 50, 5, 500),
     logLevel,
     pushdown: (env.PUSHDOWN ?? 'on') !== 'off',
+    pagingSnapshots: {
+      ttlSeconds: integer(env, 'PAGING_SNAPSHOT_TTL_SECONDS', 300, 0, 24 * 3600),
+      maxRows: integer(env, 'PAGING_SNAPSHOT_MAX_ROWS', 200_000, 0, 100_000_000),
+      maxTotalRows: integer(env, 'PAGING_SNAPSHOT_MAX_TOTAL_ROWS', 1_000_000, 0, 100_000_000),
+    },
     ...oauthSettings(env, publicUrl),
   };
 }

@@ -20,16 +20,20 @@ import { cursorOf, rowAtCursor } from '../plan/keyset-cursor';
 import type { ExecutionContext } from '../plan/execution-context';
 import { credentialFromRequest, credentialIdentity } from './credentials';
 import { allOf } from '../plan/to-bbql';
-import { pageWindow, preferredPageSize } from './paging';
+import { PageSnapshots } from './page-snapshots';
+import { pageWindow, preferredPageSize, restOfAnswer } from './paging';
+import { snapshotColumns } from './snapshot-columns';
 import { resolveTarget, type ReadTarget } from './resolve-target';
 import { etagOf, handleWrite } from './write-handlers';
-import { issueSkiptoken, readSkiptoken } from './skiptoken';
+import { bindingHash, issueSkiptoken, readSkiptoken } from './skiptoken';
 
 export interface ODataRouterDeps {
   config: GatewayConfig;
   client: BitbucketClient;
   model: EdmModel;
   logger?: Logger;
+  /** Epoch milliseconds, for the idle expiry of paging snapshots; specs pass a clock they move. */
+  now?: () => number;
 }
 
 
@@ -90,8 +94,9 @@ function rejectCollectionOptions(query: ODataQuery): void {
   }
 }
 
-export function createODataRouter({ config, client, model, logger }: ODataRouterDeps): Router {
+export function createODataRouter({ config, client, model, logger, now }: ODataRouterDeps): Router {
   const router = Router();
+  const snapshots = new PageSnapshots(config.pagingSnapshots, now);
   const singletons = new Set(model.entitySets.filter((set) => set.singleton).map((set) => set.name));
   const csdl = buildCsdlXml(model);
   const csdlJson = JSON.stringify(buildCsdlJson(model));
@@ -155,17 +160,42 @@ export function createODataRouter({ config, client, model, logger }: ODataRouter
     const pageSize = Math.min(preferred ?? config.maxPageSize, config.maxPageSize);
     if (preferred !== undefined) res.set('Preference-Applied', `odata.maxpagesize=${pageSize}`);
     const window = pageWindow({ ...query, filter }, continuation, pageSize);
-    const result = await executeQuery(target.def, window.query, ctx, { after });
-    const count = result.count ?? continuation?.count;
-    let rows = result.rows;
+    const snapshotKey = bindingHash(config.skiptokenSecret, binding);
+    // A later page of an answer kept in memory is sliced from its snapshot, with no upstream call; on a miss (expired,
+    // evicted, another replica) the token's cursor continues on live data.
+    const kept = continuation?.snapshot ? snapshots.read(continuation.snapshot, snapshotKey, window.served, window.query.top ?? Infinity) : undefined;
+    if (continuation?.snapshot) logger?.debug('paging snapshot', { entitySet: target.def.name, event: kept ? 'hit' : 'miss', served: window.served });
+    let rows: Row[];
+    let count: number | undefined;
+    let snapshot: string | undefined;
+    if (kept) {
+      rows = kept;
+      count = continuation?.count;
+      snapshot = continuation?.snapshot;
+    } else {
+      const result = await executeQuery(target.def, window.query, ctx, { after, reportOrdered: snapshots.accepts(1) });
+      rows = result.rows;
+      count = result.count ?? continuation?.count;
+      // The executor read and sorted the whole set (the order cannot come from Bitbucket): keep the rest of the answer
+      // rather than read the set again for every later page. Where it stopped early the cursor is already cheap.
+      if (result.ordered && rows.length > window.pageSize) {
+        const rest = restOfAnswer(window, result.ordered);
+        if (snapshots.accepts(rest.length)) snapshot = snapshots.keep(snapshotKey, window.served + window.pageSize, snapshotColumns(target.def, query), rest);
+        logger?.debug('paging snapshot', { entitySet: target.def.name, event: snapshot ? 'kept' : 'not kept', rows: rest.length });
+      }
+    }
     let nextLink: string | undefined;
     if (rows.length > window.pageSize) {
       rows = rows.slice(0, window.pageSize);
-      const served = (continuation?.served ?? 0) + window.pageSize;
-      const token = issueSkiptoken(config.skiptokenSecret, { served, cursor: cursorOf(target.def, query.orderby, rows[rows.length - 1]), count }, binding);
-      const kept = raw.split('&').filter((part) => part && !/^(%24|\$)skiptoken=/i.test(part));
-      kept.push(`$skiptoken=${encodeURIComponent(token)}`);
-      nextLink = `${serviceRootOf(req, config).replace(/\/$/, '')}${req.path}?${kept.join('&')}`;
+      const served = window.served + window.pageSize;
+      const cursor = cursorOf(target.def, query.orderby, rows[rows.length - 1]);
+      const token = issueSkiptoken(config.skiptokenSecret, { served, cursor, count, ...(snapshot ? { snapshot } : {}) }, binding);
+      const options = raw.split('&').filter((part) => part && !/^(%24|\$)skiptoken=/i.test(part));
+      options.push(`$skiptoken=${encodeURIComponent(token)}`);
+      nextLink = `${serviceRootOf(req, config).replace(/\/$/, '')}${req.path}?${options.join('&')}`;
+    } else if (snapshot) {
+      // The walk has reached its last page: free the rows now rather than at expiry.
+      snapshots.drop(snapshot, snapshotKey);
     }
     if (target.parent && rows.length === 0 && !continuation) await assertParentExists(target, ctx);
     const serviceRoot = serviceRootOf(req, config);

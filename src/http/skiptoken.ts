@@ -1,13 +1,15 @@
 /**
  * Server-driven paging tokens. A `$skiptoken` carries where the next page starts: the last served row's values of
- * the answer's total order (a keyset cursor, `src/plan/keyset-cursor.ts`), the number of rows served (for `$top`)
- * and the first page's `@odata.count`. It is signed with HMAC and bound to the entity set, the rest of the query and
- * a keyed hash of the caller's credential: a token replayed for another query or by another user is refused, and
- * it reveals nothing about the credential.
+ * the answer's total order (a keyset cursor, `src/plan/keyset-cursor.ts`), the number of rows served (for `$top`),
+ * the first page's `@odata.count` and, when the answer was kept in memory, the id of its paging snapshot
+ * (`page-snapshots.ts`; the cursor stays in the token for when the snapshot is gone). It is signed with HMAC and
+ * bound to the entity set, the rest of the query and a keyed hash of the caller's credential: a token replayed for
+ * another query or by another user is refused, and it reveals nothing about the credential.
  *
  * Tokens end up in URLs (Power Query's default MaxUriLength is 2048), so the payload is a compact JSON array
- * `[binding, served, cursor, count?]`. A cursor that would make the token longer than MAX_TOKEN_LENGTH (an order on
- * a long text) is left out (`cursor` null): that page continues by offset, correct but re-reading the rows before it.
+ * `[binding, served, cursor, count?]`, or `[binding, served, cursor, count|null, snapshot]` with a snapshot. A cursor
+ * that would make the token longer than MAX_TOKEN_LENGTH (an order on a long text) is left out (`cursor` null): that
+ * page continues by offset, correct but re-reading the rows before it.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { LiteralValue } from '../odata/ast';
@@ -30,6 +32,8 @@ export interface PageContinuation {
   cursor?: LiteralValue[];
   /** The first page's `@odata.count`, when `$count=true` asked for it. */
   count?: number;
+  /** Id of the paging snapshot holding the rest of the answer (`page-snapshots.ts`), when one was kept. */
+  snapshot?: string;
 }
 
 /** Longest token issued with a cursor: a few hundred characters leave room for the rest of a 2048-character URL. */
@@ -41,7 +45,11 @@ function digest(secret: Buffer, text: string): string {
   return createHmac('sha256', secret).update(text).digest('base64url');
 }
 
-function bindingHash(secret: Buffer, binding: SkiptokenBinding): string {
+/**
+ * The keyed hash of a binding that a token carries; a paging snapshot is stored under it too, so that only a token
+ * of the same binding reads it.
+ */
+export function bindingHash(secret: Buffer, binding: SkiptokenBinding): string {
   return digest(secret, JSON.stringify([binding.resource, binding.query, digest(secret, binding.credential)])).slice(0, 22);
 }
 
@@ -56,10 +64,12 @@ function isCursorValue(value: unknown): value is LiteralValue {
 }
 
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+/** A snapshot id as `PageSnapshots` makes them: 16 random bytes in base64url. */
+const isSnapshotId = (value: unknown): value is string => typeof value === 'string' && /^[A-Za-z0-9_-]{22}$/.test(value);
 
 export function issueSkiptoken(secret: Buffer, continuation: PageContinuation, binding: SkiptokenBinding): string {
-  const { served, cursor, count } = continuation;
-  const tail = count === undefined ? [] : [count];
+  const { served, cursor, count, snapshot } = continuation;
+  const tail = snapshot !== undefined ? [count ?? null, snapshot] : count === undefined ? [] : [count];
   const hash = bindingHash(secret, binding);
   if (cursor && cursor.every(isCursorValue)) {
     const token = sign(secret, [hash, served, cursor, ...tail]);
@@ -72,16 +82,28 @@ function malformed(): ODataError {
   return new ODataError('InvalidSkipToken', { reason: 'it is malformed' });
 }
 
+interface TokenFields {
+  hash: unknown;
+  served: unknown;
+  cursor: unknown;
+  count: unknown;
+  snapshot: unknown;
+}
+
 /** Decoded payload fields, from the array form or the offset-only object form `{o, b}` of earlier versions. */
-function fieldsOf(decoded: unknown): { hash: unknown; served: unknown; cursor: unknown; count: unknown } {
+function fieldsOf(decoded: unknown): TokenFields {
   if (Array.isArray(decoded)) {
-    if (decoded.length < 3 || decoded.length > 4) throw malformed();
-    const [hash, served, cursor, count] = decoded as unknown[];
-    return { hash, served, cursor, count };
+    if (decoded.length < 3 || decoded.length > 5) throw malformed();
+    const [hash, served, cursor, count, snapshot] = decoded as unknown[];
+    if (decoded.length === 5) {
+      if (!isSnapshotId(snapshot)) throw malformed();
+      return { hash, served, cursor, count: count === null ? undefined : count, snapshot };
+    }
+    return { hash, served, cursor, count, snapshot: undefined };
   }
   if (decoded !== null && typeof decoded === 'object') {
     const { o, b } = decoded as { o?: unknown; b?: unknown };
-    return { hash: b, served: o, cursor: null, count: undefined };
+    return { hash: b, served: o, cursor: null, count: undefined, snapshot: undefined };
   }
   throw malformed();
 }
@@ -100,11 +122,16 @@ export function readSkiptoken(secret: Buffer, token: string, binding: SkiptokenB
   } catch {
     throw malformed();
   }
-  const { hash, served, cursor, count } = fieldsOf(decoded);
+  const { hash, served, cursor, count, snapshot } = fieldsOf(decoded);
   if (typeof hash !== 'string' || !isCount(served) || (count !== undefined && !isCount(count))) throw malformed();
   if (cursor !== null && !(Array.isArray(cursor) && cursor.length > 0 && cursor.length <= MAX_CURSOR_VALUES && cursor.every(isCursorValue))) throw malformed();
   if (hash !== bindingHash(secret, binding)) {
     throw new ODataError('InvalidSkipToken', { reason: 'it was issued for another query or another credential' });
   }
-  return { served, ...(cursor ? { cursor } : {}), ...(count !== undefined ? { count } : {}) };
+  return {
+    served,
+    ...(cursor ? { cursor } : {}),
+    ...(count !== undefined ? { count } : {}),
+    ...(typeof snapshot === 'string' ? { snapshot } : {}),
+  };
 }

@@ -31,6 +31,12 @@ export interface QueryResult {
   rows: Row[];
   /** Total matching rows before skip/top, when `$count` asked for it. */
   count?: number;
+  /**
+   * Every matching row (after `after`, when given) in the total order, before `$skip` and `$top`: present, when
+   * `reportOrdered` asked for it, only if the executor read the whole set (it could not stop early), so that paging
+   * can keep the rest of the answer instead of reading the set again for the next page (`src/http/page-snapshots.ts`).
+   */
+  ordered?: Row[];
 }
 
 export interface ExecuteOptions {
@@ -39,6 +45,8 @@ export interface ExecuteOptions {
    * holding at least the order's properties (`rowAtCursor`). `$skip`, `$top` and `$count` then apply to those rows.
    */
   after?: Row;
+  /** Report `ordered` when the whole set was read. */
+  reportOrdered?: boolean;
 }
 
 const edmCache = new WeakMap<EntitySetDefinition, EdmEntitySet>();
@@ -54,6 +62,8 @@ interface RowStream {
   size?: number;
   /** Rows the stream skipped upstream by starting at a later page. */
   skippedUpstream: number;
+  /** The accepted rows read but not yet taken, once Bitbucket has no further page; undefined before that. */
+  remainder(): readonly Row[] | undefined;
   next(): Promise<Row | undefined>;
   peek(): Promise<Row | undefined>;
 }
@@ -83,9 +93,12 @@ function openStream(
   const pages = path ? ctx.client.pages<unknown>(path, query, ctx.credential, ctx.signal) : undefined;
   let buffer: Row[] = [];
   let done = pages === undefined;
+  /** The last page has been read (it had no `next`), or there is nothing to read. */
+  let lastPageRead = done;
   const stream: RowStream = {
     params,
     skippedUpstream: (paging.startPage - 1) * paging.pagelen,
+    remainder: () => (lastPageRead || done ? buffer : undefined),
     async peek() {
       while (buffer.length === 0 && !done) {
         let result: IteratorResult<BitbucketPage<unknown>>;
@@ -105,6 +118,7 @@ function openStream(
         }
         const page: BitbucketPage<unknown> = result.value;
         if (typeof page.size === 'number') stream.size = page.size;
+        if (page.next === undefined) lastPageRead = true;
         buffer = page.values.map((item) => rowFromItem(def, item, params)).filter(accept);
       }
       return buffer[0];
@@ -176,6 +190,18 @@ async function collectSorted(streams: RowStream[], prefix: (a: Row, b: Row) => n
   return collected;
 }
 
+/** The order items before the one Bitbucket sorts by. */
+function leadingOrder(plan: QueryPlan): OrderByItem[] {
+  const sortedAt = plan.order.findIndex((item) => item.property === plan.upstreamSort?.property);
+  return plan.order.slice(0, sortedAt);
+}
+
+/** Whether several streams are read one after another (`collectInOrder`) rather than merged. */
+function readsStreamsInTurn(plan: QueryPlan, streamCount: number): boolean {
+  const leading = leadingOrder(plan);
+  return streamCount > 1 && plan.streamConstant.every((property) => leading.some((item) => item.property === property));
+}
+
 /**
  * When the order starts with every property that is constant within a stream (e.g. the default key order
  * Workspace, RepositorySlug, Id), the streams themselves are ordered: read them one after another and stop as soon
@@ -191,10 +217,8 @@ async function collectInOrder(
   edm: EdmEntitySet,
   unique: boolean,
 ): Promise<Row[]> {
-  const sortedAt = plan.order.findIndex((item) => item.property === plan.upstreamSort?.property);
-  const leading = plan.order.slice(0, sortedAt);
-  const sequential = streams.length > 1 && plan.streamConstant.every((property) => leading.some((item) => item.property === property));
-  if (!sequential) return collectSorted(streams, prefix, need, ctx, unique);
+  const leading = leadingOrder(plan);
+  if (!readsStreamsInTurn(plan, streams.length)) return collectSorted(streams, prefix, need, ctx, unique);
   const byStream = compareRows(leading, [], edm);
   const constants = (stream: RowStream): Row => streamConstants(plan.def, list.params, stream.params);
   const ordered = [...streams].sort((a, b) => byStream(constants(a), constants(b)));
@@ -204,6 +228,23 @@ async function collectInOrder(
     rows.push(...(await collectSorted([stream], prefix, need - rows.length, ctx, unique)));
   }
   return rows;
+}
+
+/**
+ * Every accepted row, when reading in order has in fact read every stream to its end (a merge over many small
+ * streams reads each one whole for the first page): the rows taken plus those still buffered. The row at a buffer's
+ * head may have been taken already (`collectSorted` takes it before moving on), hence the identity check.
+ * Undefined when some stream has pages not read.
+ */
+function everyRowRead(taken: Row[], streams: RowStream[]): Row[] | undefined {
+  const remainders: (readonly Row[])[] = [];
+  for (const stream of streams) {
+    const remainder = stream.remainder();
+    if (!remainder) return undefined;
+    remainders.push(remainder);
+  }
+  const buffered = new Set(remainders.flat());
+  return [...taken.filter((row) => !buffered.has(row)), ...buffered];
 }
 
 async function countStream(def: EntitySetDefinition, list: ListRoute, plan: QueryPlan, stream: RowStream, ctx: ExecutionContext): Promise<number> {
@@ -302,7 +343,12 @@ export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, 
     const skippedUpstream = streams[0].skippedUpstream;
     rows = await collectInOrder(plan, list, streams, prefix, need - skippedUpstream, ctx, edm, unique);
     const count = query.count ? (await mapWithConcurrency(streams, ctx.limits.fanOutConcurrency, (s) => countStream(def, list, plan, s, ctx))).reduce((a, b) => a + b, 0) : undefined;
-    return finish(rows, query, full, skippedUpstream, count);
+    // A merge over several streams opens every one of them again on each continuation page; when this page read
+    // them all to their end anyway, the whole set is in hand. (Streams read in turn, or one stream, continue cheaply.)
+    const merged = streams.length > 1 && !readsStreamsInTurn(plan, streams.length);
+    const ordered = options.reportOrdered && merged && skippedUpstream === 0 ? everyRowRead(rows, streams) : undefined;
+    if (ordered) ordered.sort(full);
+    return { ...finish(rows, query, full, skippedUpstream, count), ...(ordered ? { ordered } : {}) };
   }
   const perStream = await mapWithConcurrency(streams, ctx.limits.fanOutConcurrency, async (stream) => {
     const into: Row[] = [];
@@ -310,7 +356,8 @@ export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, 
     return into;
   });
   rows = perStream.flat();
-  return finish(rows, query, full, 0, undefined);
+  // `finish` sorts `rows` in place: afterwards it is the whole matching set in the total order.
+  return { ...finish(rows, query, full, 0, undefined), ...(options.reportOrdered ? { ordered: rows } : {}) };
 }
 
 /** `$count` alone (`/$count`): from Bitbucket's `size` when exact, else by reading every row. */

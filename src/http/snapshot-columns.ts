@@ -1,0 +1,23 @@
+/**
+ * The properties a paging snapshot keeps of each row: with `$select`, only what later pages can still need (the
+ * selected properties, the key for `@odata.id` and navigation links, the order's properties for the fallback cursor,
+ * and the property the ETag comes from); without it, every property, since every one is served.
+ */
+import type { ODataQuery } from '../odata/ast';
+import type { EntitySetDefinition } from '../entity-sets/model';
+import { totalOrder } from '../plan/plan-query';
+
+function isSelectAll(select: readonly string[] | undefined): boolean {
+  return select === undefined || select.length === 0 || select.includes('*');
+}
+
+export function snapshotColumns(def: EntitySetDefinition, query: Pick<ODataQuery, 'select' | 'orderby'>): string[] {
+  const all = def.properties.map((property) => property.name);
+  if (isSelectAll(query.select)) return all;
+  const wanted = new Set<string>([...(query.select ?? []), ...def.key, ...totalOrder(query.orderby, def.key).map((item) => item.property)]);
+  // The ETag property, found as `etagOf` (write-handlers.ts) finds it: by its Bitbucket source path.
+  const etagSource = def.writes?.etagSource;
+  const etagProperty = etagSource ? def.properties.find((property) => property.source === etagSource) : undefined;
+  if (etagProperty) wanted.add(etagProperty.name);
+  return all.filter((name) => wanted.has(name));
+}
