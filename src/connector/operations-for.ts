@@ -52,7 +52,7 @@ const RETURN_REPRESENTATION: SwaggerPrimitiveParameter = {
   'x-ms-visibility': 'internal',
 };
 
-const ERROR_RESPONSE = { description: 'An OData error: error.code and error.message say what to change.' };
+export const ERROR_RESPONSE = { description: 'An OData error: error.code and error.message say what to change.' };
 
 function thing(set: EdmEntitySet): string {
   return lowerWords(set.typeName);

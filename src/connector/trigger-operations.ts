@@ -7,13 +7,11 @@
 import { findEntitySet, type EdmEntitySet, type EdmModel } from '../odata/edm';
 import { propertySchema } from './definitions-for';
 import { titleCase } from './display-name';
-import type { ConnectorOperation } from './operations-for';
+import { ERROR_RESPONSE, type ConnectorOperation } from './operations-for';
 import { keyParameters, keyPredicateTemplate } from './parameters-for';
 import { schemaForEdmType } from './schema-for-edm-type';
 import type { SwaggerSchema } from './swagger-types';
 import type { PayloadField, WebhookTrigger } from './webhook-trigger';
-
-const ERROR_RESPONSE = { description: 'An OData error: error.code and error.message say what to change.' };
 
 /** The parent set and navigation through which `set` entities are created, e.g. Repositories → Webhooks. */
 function parentNavigation(model: EdmModel, set: EdmEntitySet): { parent: EdmEntitySet; navigation: string } {
