@@ -1,0 +1,232 @@
+/**
+ * `npm run bench:rows`: what one row costs. For every entity set it takes items as the sandbox answers them
+ * (default seed, one page of each list; pull requests with reviewers and participants, as `fields=` asks for them),
+ * builds BENCH_ROWS rows (100,000) from them, cycling, with `rowFromItem` and with the implementation it replaced,
+ * and prints per implementation:
+ * - `shape`: `fast` when V8 keeps the rows' properties in a fixed layout, `DICT` when it keeps them in a hash table
+ *   (dictionary mode); `1 map` when every row of the run shares one hidden class (`%HaveSameMap` with the last row);
+ * - `B/row`: heap kept per row after garbage collection (the row object plus the strings only it holds, such as a
+ *   workspace slug cut out of `full_name`; the items themselves are shared and not counted);
+ * - `k rows/s`: rows built per second (median of five runs).
+ * The values of both implementations are compared for every item: any difference stops the bench.
+ */
+import { spawnSync } from 'node:child_process';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { startSandbox } from '../sandbox/app';
+import { DEMO_USER } from '../sandbox/identities';
+import type { EntitySetDefinition, PropertyDefinition, ValueConversion } from '../src/entity-sets/model';
+import { ENTITY_SETS } from '../src/entity-sets/registry';
+import type { LiteralValue, Row } from '../src/odata/ast';
+import { rowFromItem } from '../src/plan/row-from-item';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
+const RUNS = 5;
+
+// V8 intrinsics, for the shape column and the heap figures (the flags are set before the first call is parsed).
+setFlagsFromString('--expose-gc');
+setFlagsFromString('--allow-natives-syntax');
+const collectGarbage = runInNewContext('gc') as () => void;
+const hasFastProperties = runInNewContext('(object) => %HasFastProperties(object)') as (object: object) => boolean;
+const haveSameMap = runInNewContext('(a, b) => %HaveSameMap(a, b)') as (a: object, b: object) => boolean;
+
+/**
+ * `rowFromItem` as it was before rows got a fixed shape (commit 4482f23), kept only to compare against: properties
+ * added one by one by computed key, paths split on every read.
+ */
+const before = (() => {
+  function readPath(item: unknown, path: string): unknown {
+    let current: unknown = item;
+    for (const segment of path.split('.')) {
+      if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
+      current = (current as Record<string, unknown>)[segment];
+    }
+    return current;
+  }
+  function convert(raw: unknown, conversion: ValueConversion): LiteralValue {
+    switch (conversion) {
+      case 'full-name-owner':
+      case 'full-name-slug': {
+        if (typeof raw !== 'string' || !raw.includes('/')) return null;
+        const slash = raw.indexOf('/');
+        return conversion === 'full-name-owner' ? raw.slice(0, slash) : raw.slice(slash + 1);
+      }
+      case 'array-length':
+        return Array.isArray(raw) ? raw.length : 0;
+      case 'count-where-approved':
+        return Array.isArray(raw) ? raw.filter((p) => readPath(p, 'approved') === true).length : 0;
+      case 'join-display-names':
+        return Array.isArray(raw) ? raw.map((entry) => readPath(entry, 'display_name')).filter((name): name is string => typeof name === 'string').join(', ') : '';
+      case 'join-values':
+        return Array.isArray(raw) ? raw.filter((value): value is string => typeof value === 'string').join(',') : '';
+      case 'json':
+        return raw === undefined ? null : JSON.stringify(raw);
+    }
+  }
+  function primitive(raw: unknown): LiteralValue {
+    if (raw === undefined || raw === null) return null;
+    if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') return raw;
+    return JSON.stringify(raw);
+  }
+  function typedRouteValue(property: PropertyDefinition, value: string | undefined): LiteralValue {
+    if (value === undefined) return null;
+    if (property.type === 'Edm.Int32' || property.type === 'Edm.Int64') {
+      const number = Number(value);
+      return Number.isSafeInteger(number) ? number : null;
+    }
+    return value;
+  }
+  function propertyValue(property: PropertyDefinition, item: unknown, routeValues: Record<string, string>): LiteralValue {
+    const source = property.source;
+    if (typeof source === 'string') return primitive(readPath(item, source));
+    if ('routeParam' in source) return typedRouteValue(property, routeValues[source.routeParam]);
+    return convert(readPath(item, source.path), source.convert);
+  }
+  return function rowFromItemBefore(def: EntitySetDefinition, item: unknown, routeValues: Record<string, string>): Row {
+    const row: Row = {};
+    for (const property of def.properties) row[property.name] = propertyValue(property, item, routeValues);
+    return row;
+  };
+})();
+
+type BuildRow = typeof rowFromItem;
+
+interface SetItems {
+  def: EntitySetDefinition;
+  routeValues: Record<string, string>;
+  items: unknown[];
+}
+
+interface Envelope {
+  values: unknown[];
+}
+
+/** One page of every entity set (the singleton's one item), under route values found in the seed. */
+async function sandboxItems(): Promise<SetItems[]> {
+  const sandbox = await startSandbox({ rateLimitPerHour: 1_000_000 }, 0);
+  try {
+    const get = async <T>(path: string, query: Record<string, string | string[]> = {}): Promise<T> => {
+      const url = new URL(sandbox.apiUrl + path);
+      for (const [name, values] of Object.entries(query)) for (const value of [values].flat()) url.searchParams.append(name, value);
+      const response = await fetch(url, { headers: { Authorization: `Bearer ${DEMO_USER.bearerToken}` } });
+      if (!response.ok) throw new Error(`${url} → ${response.status} ${await response.text()}`);
+      return (await response.json()) as T;
+    };
+    const workspace = (await get<{ values: Array<{ workspace: { slug: string } }> }>('/user/workspaces')).values[0].workspace.slug;
+    const repository = (await get<{ values: Array<{ slug: string }> }>(`/repositories/${workspace}`)).values[0].slug;
+    const pullRequests = (await get<{ values: Array<{ id: number; comment_count: number }> }>(`/repositories/${workspace}/${repository}/pullrequests`, { state: ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED'] })).values;
+    const mostCommented = pullRequests.reduce((best, pr) => (pr.comment_count > best.comment_count ? pr : best));
+    const known: Record<string, string> = { workspace, repo_slug: repository, pull_request_id: String(mostCommented.id) };
+    const sets: SetItems[] = [];
+    for (const def of ENTITY_SETS) {
+      const route = def.list ?? def.get;
+      if (!route) continue;
+      const routeValues = Object.fromEntries(route.params.map((param) => [param.name, known[param.name]]));
+      const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => known[name]);
+      if (!def.list) {
+        sets.push({ def, routeValues, items: [await get<unknown>(path)] });
+        continue;
+      }
+      // Columns that declare their own `fields` (reviewers, participants) are left out of a list unless asked for.
+      const extra = def.properties.flatMap((property) => (property.fields && typeof property.source === 'object' && 'path' in property.source ? [`+values.${property.source.path}`] : []));
+      const query = { ...def.list.fixedQuery, pagelen: String(def.list.maxPagelen), ...(extra.length > 0 ? { fields: extra.join(',') } : {}) };
+      sets.push({ def, routeValues, items: (await get<Envelope>(path, query)).values });
+    }
+    return sets;
+  } finally {
+    await sandbox.close();
+  }
+}
+
+function sameValues(set: SetItems): boolean {
+  return set.items.every((item) => JSON.stringify(Object.entries(rowFromItem(set.def, item, set.routeValues))) === JSON.stringify(Object.entries(before(set.def, item, set.routeValues))));
+}
+
+interface Figures {
+  fast: boolean;
+  oneMap: boolean;
+  bytesPerRow: number;
+  rowsPerSecond: number;
+}
+
+function measure(build: BuildRow, set: SetItems): Figures {
+  const { def, items, routeValues } = set;
+  const rows = new Array<Row | null>(ROWS).fill(null);
+  const fill = (): number => {
+    const started = process.hrtime.bigint();
+    for (let index = 0; index < ROWS; index++) rows[index] = build(def, items[index % items.length], routeValues);
+    return Number(process.hrtime.bigint() - started) / 1e9;
+  };
+  const seconds: number[] = [];
+  for (let run = 0; run < RUNS; run++) seconds.push(fill());
+  rows.fill(null);
+  collectGarbage();
+  collectGarbage();
+  const heapBefore = process.memoryUsage().heapUsed;
+  fill();
+  collectGarbage();
+  collectGarbage();
+  const bytesPerRow = (process.memoryUsage().heapUsed - heapBefore) / ROWS;
+  const last = rows[ROWS - 1] as Row;
+  const figures = {
+    fast: hasFastProperties(last),
+    oneMap: rows.every((row) => haveSameMap(row as Row, last)),
+    bytesPerRow,
+    rowsPerSecond: ROWS / seconds.sort((a, b) => a - b)[Math.floor(RUNS / 2)],
+  };
+  rows.fill(null);
+  return figures;
+}
+
+function columns(figures: Figures): string[] {
+  return [
+    // Rows in dictionary mode share a map that says nothing about their layout: only a fast row's map is news.
+    (figures.fast ? `fast, ${figures.oneMap ? '1 map' : 'maps vary'}` : 'DICT').padStart(14),
+    figures.bytesPerRow.toFixed(0).padStart(7),
+    (figures.rowsPerSecond / 1000).toFixed(0).padStart(10),
+  ];
+}
+
+const IMPLEMENTATIONS: Record<string, BuildRow> = { before, after: rowFromItem };
+
+/** In a child process: the figures of one implementation for every entity set, as one JSON line. */
+async function measureOne(name: string): Promise<void> {
+  const build = IMPLEMENTATIONS[name];
+  const sets = await sandboxItems();
+  // Warm on every set first, so that no set is measured while V8 still learns the shapes of the others.
+  for (const set of sets) for (let index = 0; index < 20_000; index++) build(set.def, set.items[index % set.items.length], set.routeValues);
+  const figures = Object.fromEntries(sets.map((set) => [set.def.name, measure(build, set)]));
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+/**
+ * Each implementation runs in a process of its own: V8 shares hidden classes across a process, and once the new
+ * implementation has made the full chain of a set's properties, even the old one's property-by-property rows
+ * follow it and stay fast, which would hide the difference.
+ */
+function figuresOf(name: string): Record<string, Figures> {
+  const child = spawnSync(process.execPath, [require.resolve('tsx/cli'), __filename, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.status !== 0) throw new Error(`bench:rows ${name} exited with ${child.status}`);
+  return JSON.parse(child.stdout) as Record<string, Figures>;
+}
+
+async function main(): Promise<void> {
+  const which = process.argv[2];
+  if (which !== undefined) return measureOne(which);
+  const sets = await sandboxItems();
+  for (const set of sets) if (!sameValues(set)) throw new Error(`${set.def.name}: rowFromItem gives other values than before`);
+  const old = figuresOf('before');
+  const now = figuresOf('after');
+  console.log(`${ROWS} rows per entity set from sandbox items; each implementation in its own process; values identical on every item\n`);
+  const header = ['shape'.padStart(14), 'B/row'.padStart(7), 'k rows/s'.padStart(10)];
+  console.log('entity set'.padEnd(20), 'props'.padStart(5), ' | before:', ...header, ' | after:', ...header);
+  for (const set of sets) {
+    const name = set.def.name;
+    console.log(name.padEnd(20), String(set.def.properties.length).padStart(5), ' |        ', ...columns(old[name]), ' |       ', ...columns(now[name]));
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
