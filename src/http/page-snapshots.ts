@@ -12,9 +12,9 @@
  * Memory is bounded by `PagingSnapshotLimits`: idle expiry, a largest snapshot and a total over all snapshots, the
  * least recently read dropped first. Expired snapshots are swept on every access (the map is kept in LRU order, so
  * the sweep stops at the first live one); no timer is needed. Rows are packed into one flat array of values under a
- * shared column list: an executor row is an object with one key per property, which V8 keeps as a dictionary
- * (about 1.6 kB for a 24-property pull request row even when most values are null), while packed values cost 8 bytes
- * each plus the strings they hold (`npm run bench:paging`, column B/row).
+ * shared column list: an executor row is an object with one slot per property (about 0.3 kB for a 24-property pull
+ * request row, `npm run bench:rows`), while packed values cost 8 bytes each plus the strings they hold, and only the
+ * columns later pages need are kept (`npm run bench:paging`, column B/row). Unpacked rows live for one page only.
  */
 import { randomBytes } from 'node:crypto';
 import type { PagingSnapshotLimits } from '../config';
