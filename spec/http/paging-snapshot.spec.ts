@@ -77,19 +77,19 @@ const cases = [
   { name: 'in-process order (Title)', url: '/odata/PullRequests?$orderby=Title&$select=Workspace,RepositorySlug,Id,Title', pageSize: 40 },
   { name: 'in-process order, every property (no $select)', url: '/odata/PullRequests?$orderby=Title desc', pageSize: 55 },
   { name: 'order merged across repositories (CreatedOn desc)', url: '/odata/PullRequests?$orderby=CreatedOn desc&$select=Workspace,RepositorySlug,Id,CreatedOn', pageSize: 45 },
-  { name: 'Commits without $orderby (key order by Hash, fan-out)', url: '/odata/Commits', pageSize: 250 },
-  { name: 'Commits of one repository without $orderby', url: `/odata/Commits?$filter=${ONE_REPO}&$select=Hash,Date`, pageSize: 40 },
+  { name: "Commits without $orderby (Bitbucket's order, fan-out)", url: '/odata/Commits', pageSize: 250, byPosition: true },
+  { name: 'Commits of one repository without $orderby', url: `/odata/Commits?$filter=${ONE_REPO}&$select=Hash,Date`, pageSize: 40, byPosition: true },
   { name: 'residual filter with in-process order', url: "/odata/PullRequests?$filter=contains(Title,'a')&$orderby=Title desc,CommentCount&$select=Workspace,RepositorySlug,Id,Title", pageSize: 20 },
   { name: 'nullable in-process order (nulls last)', url: '/odata/PullRequests?$orderby=MergeCommitHash desc&$select=Workspace,RepositorySlug,Id,MergeCommitHash', pageSize: 33 },
   { name: '$skip, $top across pages and $count', url: '/odata/PullRequests?$orderby=Title&$skip=7&$top=95&$count=true&$select=Id,Title', pageSize: 20 },
   { name: '$top a whole number of pages', url: '/odata/PullRequests?$orderby=Title&$top=100&$select=Id,Title', pageSize: 25 },
   { name: '$count with a residual filter', url: "/odata/PullRequests?$filter=contains(Title,'a')&$count=true&$orderby=State,Title&$select=Id,State", pageSize: 50 },
   { name: '$search with in-process order', url: '/odata/PullRequests?$search=fix OR retry&$orderby=Title&$select=Workspace,RepositorySlug,Id,Title', pageSize: 6 },
-  { name: 'through navigation', url: "/odata/Repositories(Workspace='acme-dev',Slug='platform-api')/Commits?$select=Hash,Message", pageSize: 30 },
+  { name: 'through navigation', url: "/odata/Repositories(Workspace='acme-dev',Slug='platform-api')/Commits?$select=Hash,Message", pageSize: 30, byPosition: true },
 ];
 
 describe('a walk served from a snapshot', () => {
-  test.each(cases)('$name: exactly the unpaged rows, and no upstream call after the first page', async ({ url, pageSize }) => {
+  test.each(cases)('$name: exactly the unpaged rows, and no upstream call after the first page', async ({ url, pageSize, byPosition }) => {
     const whole = await read(stack, url);
     expect(whole.next).toBeUndefined();
     const pages = await walk(stack, url, pageSize);
@@ -98,10 +98,11 @@ describe('a walk served from a snapshot', () => {
     expect(rowsOf(pages)).toEqual(whole.rows);
     for (const page of pages) expect(page.count).toBe(whole.count);
     for (const page of laterPages(pages)) expect([page.calls, page.upstream]).toEqual([0, 0]);
-    // Every token of the walk names the same snapshot, and keeps the cursor to fall back on.
+    // Every token of the walk names the same snapshot, and keeps the cursor to fall back on; in Bitbucket's own order
+    // (no value to compare) the fallback is the count of rows served, which the token always holds.
     const links = pages.flatMap((page) => (page.next ? [page.next] : []));
     expect(new Set(links.map(snapshotOf)).size).toBe(1);
-    for (const link of links) expect(Array.isArray(payloadOf(link)[2])).toBe(true);
+    for (const link of links) expect(byPosition ? typeof payloadOf(link)[1] === 'number' : Array.isArray(payloadOf(link)[2])).toBe(true);
   });
 
   test.each(cases)('$name: snapshots off, the cursor gives the same rows', async ({ url, pageSize }) => {

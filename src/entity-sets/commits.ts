@@ -29,6 +29,7 @@ export const commits: EntitySetDefinition = {
     supportsSort: false,
     supportsPageNumber: false,
     reportsSize: false,
+    defaultOrder: 'upstream',
   },
   get: { path: '/repositories/{workspace}/{repo_slug}/commit/{commit}', params: [WORKSPACE_PARAM, REPOSITORY_PARAM, { name: 'commit', property: 'Hash' }] },
   searchable: ['Message', 'AuthorRaw'],

@@ -153,6 +153,13 @@ export interface ListRoute {
   fixedQuery?: Record<string, string[]>;
   /** Extra fields to request with `fields=` beyond the selected ones (e.g. `+values.reviewers`). */
   extraFields?: string[];
+  /**
+   * Without $orderby, rows come in the order Bitbucket lists them within each stream; streams follow the key order
+   * of their route values. For lists whose key order Bitbucket cannot produce and whose own order is what people
+   * want (commits, newest first). Without $orderby OData asks only for an order that is stable across requests
+   * (4.01 Part 1 §11.2.6.3 $top, §11.2.6.4 $skip). Absent: the key order.
+   */
+  defaultOrder?: 'upstream';
 }
 
 export interface GetRoute {

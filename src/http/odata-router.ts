@@ -173,7 +173,7 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
       count = continuation?.count;
       snapshot = continuation?.snapshot;
     } else {
-      const result = await executeQuery(target.def, window.query, ctx, { after, reportOrdered: snapshots.accepts(1) });
+      const result = await executeQuery(target.def, window.query, ctx, { after, reportOrdered: snapshots.accepts(1), wholeAnswer: query.top === undefined });
       rows = result.rows;
       count = result.count ?? continuation?.count;
       // The executor read and sorted the whole set (the order cannot come from Bitbucket): keep the rest of the answer

@@ -6,9 +6,14 @@
  * (path parameters, `q`), may pre-order within one stream (`sort`), and may cut reading short; the full filter and
  * order are always re-applied here, so pushdown can never change the answer.
  *
+ * Without `$orderby`, a list declaring `defaultOrder: 'upstream'` is answered in Bitbucket's own order
+ * (`answerOrder`): streams one after another in the key order of their route values, each as Bitbucket lists it
+ * (every row remembers its position in its stream, `upstream-position.ts`), so `$top` stops reading early.
+ *
  * A continuation page (`after`, a keyset cursor: see `keyset-cursor.ts`) answers the rows strictly after the cursor
  * in the total order: the executor checks that on every row, skips the streams that lie wholly before the cursor,
- * and pushes the bound it implies within each stream (`position-after-cursor.ts`).
+ * and pushes the bound it implies within each stream (`position-after-cursor.ts`). Positions cannot be pushed: the
+ * cursor's own stream is read again from its start, and its rows up to the cursor's position are passed over.
  */
 import { bitbucketPath, UpstreamError, type BitbucketPage, type UpstreamQuery } from '../bitbucket';
 import type { Expr, ODataQuery, OrderByItem, Row } from '../odata/ast';
@@ -25,6 +30,7 @@ import { positionAfterCursor } from './position-after-cursor';
 import { resolveStreams, streamConstants, usableValues, type StreamParams } from './resolve-streams';
 import { rowFromItem } from './row-from-item';
 import { toBbql } from './to-bbql';
+import { compareUpstreamPositions, recordUpstreamPosition, upstreamPositionOf } from './upstream-position';
 
 export interface QueryResult {
   /** The answer's rows after filter, order, skip and top (not projected: the serializer applies `$select`). */
@@ -47,6 +53,12 @@ export interface ExecuteOptions {
   after?: Row;
   /** Report `ordered` when the whole set was read. */
   reportOrdered?: boolean;
+  /**
+   * The client asked for the whole answer (no `$top`) and will follow every nextLink, as Power BI and Excel do. An
+   * order by upstream position then reads everything on the first page and reports `ordered` for a paging snapshot:
+   * continuing it by cursor would re-read the cursor's stream from its start on every page.
+   */
+  wholeAnswer?: boolean;
 }
 
 const edmCache = new WeakMap<EntitySetDefinition, EdmEntitySet>();
@@ -92,6 +104,14 @@ function openStream(
   const query = upstreamListQuery(list, plan, paging.pagelen, paging.startPage, paging.bound);
   const pages = path ? ctx.client.pages<unknown>(path, query, ctx.credential, ctx.signal) : undefined;
   let buffer: Row[] = [];
+  /** The position in the stream of the next item Bitbucket delivers (`upstream-position.ts`). */
+  let position = (paging.startPage - 1) * paging.pagelen;
+  const toRow = (item: unknown): Row => {
+    const row = rowFromItem(def, item, params);
+    if (plan.byUpstreamPosition) recordUpstreamPosition(row, position);
+    position += 1;
+    return row;
+  };
   let done = pages === undefined;
   /** The last page has been read (it had no `next`), or there is nothing to read. */
   let lastPageRead = done;
@@ -119,7 +139,7 @@ function openStream(
         const page: BitbucketPage<unknown> = result.value;
         if (typeof page.size === 'number') stream.size = page.size;
         if (page.next === undefined) lastPageRead = true;
-        buffer = page.values.map((item) => rowFromItem(def, item, params)).filter(accept);
+        buffer = page.values.map(toRow).filter(accept);
       }
       return buffer[0];
     },
@@ -149,8 +169,16 @@ async function drain(stream: RowStream, into: Row[]): Promise<void> {
   for (let row = await stream.next(); row; row = await stream.next()) into.push(row);
 }
 
-/** Total order comparator and the prefix comparator up to the first item Bitbucket sorts. */
+/**
+ * Total order comparator and the prefix comparator up to the first item Bitbucket sorts. In an order completed by
+ * upstream positions, Bitbucket delivers every stream in the whole order: the prefix is the order itself.
+ */
 function comparators(plan: QueryPlan, edm: EdmEntitySet): { full: (a: Row, b: Row) => number; prefix?: (a: Row, b: Row) => number } {
+  if (plan.byUpstreamPosition) {
+    const byConstants = compareRows(plan.order, [], edm);
+    const full = (a: Row, b: Row) => byConstants(a, b) || compareUpstreamPositions(a, b);
+    return { full, prefix: full };
+  }
   const full = compareRows(plan.order, plan.def.key, edm);
   if (!plan.upstreamSort) return { full };
   const cut = plan.order.findIndex((item) => item.property === plan.upstreamSort?.property);
@@ -158,8 +186,12 @@ function comparators(plan: QueryPlan, edm: EdmEntitySet): { full: (a: Row, b: Ro
   return { full, prefix: compareRows(prefixItems, [], edm) };
 }
 
-/** True when no two rows share the prefix value: the sorted property is the key's last part within one stream. */
+/**
+ * True when no two rows share the prefix value: the sorted property is the key's last part within one stream, or
+ * the prefix ends with the upstream position.
+ */
 function prefixIsUnique(plan: QueryPlan): boolean {
+  if (plan.byUpstreamPosition) return true;
   const sorted = plan.upstreamSort?.property;
   if (!sorted) return false;
   return plan.def.key.every((property) => property === sorted || plan.streamConstant.includes(property));
@@ -190,8 +222,9 @@ async function collectSorted(streams: RowStream[], prefix: (a: Row, b: Row) => n
   return collected;
 }
 
-/** The order items before the one Bitbucket sorts by. */
+/** The order items before the one Bitbucket sorts by (before the upstream position: all of them). */
 function leadingOrder(plan: QueryPlan): OrderByItem[] {
+  if (plan.byUpstreamPosition) return plan.order;
   const sortedAt = plan.order.findIndex((item) => item.property === plan.upstreamSort?.property);
   return plan.order.slice(0, sortedAt);
 }
@@ -281,7 +314,10 @@ async function readSingle(def: EntitySetDefinition, plan: QueryPlan, ctx: Execut
   if (!path) return [];
   try {
     const item = await ctx.client.get<unknown>(path, plan.getFields ? { fields: plan.getFields } : {}, ctx.credential, ctx.signal);
-    return [rowFromItem(def, item, params)];
+    const row = rowFromItem(def, item, params);
+    // The only row of its answer: any position orders it; 0 gives it a cursor like any other row.
+    if (plan.byUpstreamPosition) recordUpstreamPosition(row, 0);
+    return [row];
   } catch (error) {
     if (error instanceof UpstreamError && error.kind === 'not-found') return [];
     throw error;
@@ -307,6 +343,7 @@ export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, 
     q: plan.bbql.q,
     exact: plan.exact,
     sort: plan.upstreamSort ? `${plan.upstreamSort.direction === 'desc' ? '-' : ''}${plan.upstreamSort.field}` : undefined,
+    order: plan.byUpstreamPosition ? 'upstream' : undefined,
     residual: query.filter !== undefined || query.search !== undefined,
   });
 
@@ -315,7 +352,7 @@ export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, 
     return finish(rows, query, full, 0, undefined);
   }
   const list = def.list;
-  const position = after ? positionAfterCursor(def, edm, plan.order, after) : undefined;
+  const position = after ? positionAfterCursor(def, edm, plan.order, after, plan.byUpstreamPosition) : undefined;
   const positionOf = (params: StreamParams) => position?.(streamConstants(def, list.params, params));
   const paramsList = await resolveStreams(plan, list.params, ctx, listParentValues, (partial) => positionOf(partial)?.kind !== 'before');
   if (paramsList.length === 0) return finish([], query, full, 0, query.count ? 0 : undefined);
@@ -329,15 +366,26 @@ export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, 
   // Bitbucket's `size` knows nothing of the cursor, so after one it is never the count.
   const sizeIsCount = plan.exact && list.reportsSize && !after;
   // Reading can stop early only when Bitbucket delivers each stream in (prefix) order and the count, if asked,
-  // comes from Bitbucket's `size` rather than from reading every row.
-  const earlyStop = need !== undefined && prefix !== undefined && (!query.count || sizeIsCount);
+  // comes from Bitbucket's `size` rather than from reading every row; and, as every saving, only with pushdown on
+  // (an order by upstream position has a prefix either way).
+  const snapshotWalk = plan.byUpstreamPosition && options.wholeAnswer === true && options.reportOrdered === true;
+  const earlyStop = pushdown && need !== undefined && prefix !== undefined && (!query.count || sizeIsCount) && !snapshotWalk;
   const unique = prefixIsUnique(plan);
-  const pagelen = earlyStop && plan.exact ? Math.max(1, Math.min(list.maxPagelen, need + (unique ? 0 : 1))) : list.maxPagelen;
-  // `$skip` becomes a later start page when one exact, uniquely ordered stream makes the skipped rows certain.
-  const pageSkip = earlyStop && plan.exact && unique && paramsList.length === 1 && list.supportsPageNumber && (query.skip ?? 0) >= pagelen;
+  /** `passedOver`: rows the stream delivers before any it can answer (the cursor's own stream, re-read). */
+  const pagelenFor = (passedOver: number) => (earlyStop && plan.exact ? Math.max(1, Math.min(list.maxPagelen, passedOver + need + (unique ? 0 : 1))) : list.maxPagelen);
+  const pagelen = pagelenFor(0);
+  // Ordered by upstream position, the cursor's stream holds the cursor's row and every row before it first.
+  const cursorPosition = after && plan.byUpstreamPosition ? upstreamPositionOf(after) : undefined;
+  const onConstants = compareRows(plan.order, [], edm);
+  const passedOverIn = (params: StreamParams): number =>
+    after && cursorPosition !== undefined && onConstants(streamConstants(def, list.params, params), after) === 0 ? cursorPosition + 1 : 0;
+  // `$skip` becomes a later start page when one exact, uniquely ordered stream makes the skipped rows certain (not
+  // where rows before a cursor's position come first: the page boundaries would count them as skipped).
+  const pageSkip =
+    earlyStop && plan.exact && unique && paramsList.length === 1 && list.supportsPageNumber && cursorPosition === undefined && (query.skip ?? 0) >= pagelen;
   const startPage = pageSkip ? Math.floor((query.skip ?? 0) / pagelen) + 1 : 1;
 
-  const streams = paramsList.map((params) => openStream(def, list, plan, params, accept, ctx, { pagelen, startPage, bound: boundOf(params) }));
+  const streams = paramsList.map((params) => openStream(def, list, plan, params, accept, ctx, { pagelen: pagelenFor(passedOverIn(params)), startPage, bound: boundOf(params) }));
   let rows: Row[];
   if (earlyStop && prefix) {
     const skippedUpstream = streams[0].skippedUpstream;

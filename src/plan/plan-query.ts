@@ -20,8 +20,13 @@ export interface QueryPlan {
   /** Use the single-entity route (all of its parameters fixed to one value each). */
   useGet: boolean;
   bbql: BbqlTranslation;
-  /** The total order of the answer: `$orderby`, then the key (OData paging needs a stable order). */
+  /**
+   * The order of the answer: `$orderby`, then the key (OData paging needs a stable order); or, when
+   * `byUpstreamPosition`, the properties constant within a stream, which the rows' upstream positions complete.
+   */
   order: OrderByItem[];
+  /** After `order`, rows follow their position in their stream as Bitbucket delivered them (`answerOrder`). */
+  byUpstreamPosition: boolean;
   /** Properties constant within one upstream stream (route parameters). */
   streamConstant: string[];
   /** The first order item Bitbucket can produce within a stream, when it can. */
@@ -75,6 +80,26 @@ export function totalOrder(orderby: OrderByItem[], key: string[]): OrderByItem[]
   const order = [...orderby];
   for (const property of key) if (!order.some((item) => item.property === property)) order.push({ property, direction: 'asc' });
   return order;
+}
+
+export interface AnswerOrder {
+  /** Order items on properties: the whole total order, or its part before the upstream position. */
+  items: OrderByItem[];
+  /** The items are followed by the row's position in its upstream stream (`upstream-position.ts`). */
+  byUpstreamPosition: boolean;
+}
+
+/**
+ * The order of an answer. With `$orderby`, or on a list without `defaultOrder`, the total order (`totalOrder`).
+ * Without `$orderby` on a list declaring `defaultOrder: 'upstream'`: the key properties constant within a stream (its
+ * route parameters, in key order), then each row's position in its stream, as Bitbucket lists it. Total too: route
+ * values tell the streams apart and positions the rows of one stream.
+ */
+export function answerOrder(def: EntitySetDefinition, orderby: OrderByItem[]): AnswerOrder {
+  const list = def.list;
+  if (orderby.length > 0 || list?.defaultOrder !== 'upstream') return { items: totalOrder(orderby, def.key), byUpstreamPosition: false };
+  const streamConstant = new Set(list.params.map((param) => param.property));
+  return { items: def.key.filter((property) => streamConstant.has(property)).map((property) => ({ property, direction: 'asc' })), byUpstreamPosition: true };
 }
 
 /** Properties referenced anywhere in an expression. */
@@ -140,7 +165,7 @@ export function planQuery(def: EntitySetDefinition, query: ODataQuery, options: 
   const bbql = list ? toBbql(def, query.filter, consumedByList) : { exact: true };
   const streamConstant = (list?.params ?? []).map((p) => p.property);
 
-  const order = totalOrder(query.orderby, def.key);
+  const { items: order, byUpstreamPosition } = answerOrder(def, query.orderby);
   const firstVarying = order.find((item) => !streamConstant.includes(item.property));
   const sortProperty: PropertyDefinition | undefined = firstVarying && def.properties.find((p) => p.name === firstVarying.property);
   const upstreamSort =
@@ -158,6 +183,7 @@ export function planQuery(def: EntitySetDefinition, query: ODataQuery, options: 
     useGet,
     bbql,
     order,
+    byUpstreamPosition,
     streamConstant,
     upstreamSort,
     listFields: list ? fieldsFor(def, needed, 'values.', ['next', 'size', 'page', 'pagelen']) : undefined,

@@ -6,6 +6,8 @@
  * - otherwise the first order item that varies within the stream gives a bound every row after the cursor meets
  *   (`Id gt 42` in the cursor's own repository under key order, `CreatedOn le …` under `CreatedOn desc`), which the
  *   executor may push into BBQL `q` when the property declares the operator exact.
+ * An order completed by upstream positions (`answerOrder`) has only constant items: the cursor's own stream holds the
+ * rows after the cursor's position, with no bound Bitbucket could evaluate.
  *
  * Order semantics are compareRows' (OData 4.01 Part 1 §11.2.6.2): nulls first ascending and last descending.
  */
@@ -75,7 +77,13 @@ function boundOn(property: PropertyDefinition, item: OrderByItem, value: Literal
  * The positioner for one cursor: give it the constants of a stream (property → value, typed like the rows; a
  * partially resolved stream gives the constants known so far) and it says where that stream lies.
  */
-export function positionAfterCursor(def: EntitySetDefinition, edm: EdmEntitySet, order: OrderByItem[], after: Row): (constants: Row) => StreamPosition {
+export function positionAfterCursor(
+  def: EntitySetDefinition,
+  edm: EdmEntitySet,
+  order: OrderByItem[],
+  after: Row,
+  byUpstreamPosition = false,
+): (constants: Row) => StreamPosition {
   const onItem = order.map((item) => compareRows([item], [], edm));
   const properties = order.map((item) => def.properties.find((property) => property.name === item.property));
   return (constants) => {
@@ -89,14 +97,17 @@ export function positionAfterCursor(def: EntitySetDefinition, edm: EdmEntitySet,
         continue;
       }
       // The first item that varies within the stream, every earlier one tied with the cursor. A tie on it too is
-      // "after" only if the remaining items (all constant) put the stream after the cursor.
+      // "after" only if the remaining items (all constant) put the stream after the cursor, or tie with it where
+      // upstream positions follow (rows later in the cursor's own stream).
       const rest = order.slice(index + 1);
-      const strict = rest.every(known) && compareRows(rest, [], edm)(constants, after) <= 0;
+      const restOrder = rest.every(known) ? compareRows(rest, [], edm)(constants, after) : undefined;
+      const strict = restOrder !== undefined && (restOrder < 0 || (restOrder === 0 && !byUpstreamPosition));
       const property = properties[index];
       const bound = property ? boundOn(property, item, after[item.property] ?? null, strict) : undefined;
       return bound === NOTHING_AFTER ? BEFORE : { kind: 'after', bound };
     }
-    // Every order item is constant and ties with the cursor: the stream holds at most the cursor's own row.
-    return BEFORE;
+    // Every order item is constant and ties with the cursor: this is the cursor's stream. Ordered by upstream
+    // position, its rows after the cursor's position follow; otherwise it holds at most the cursor's own row.
+    return byUpstreamPosition ? { kind: 'after' } : BEFORE;
   };
 }

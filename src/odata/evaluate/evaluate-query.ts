@@ -33,7 +33,8 @@ export function evaluateQuery(
   // OData 4.01 Part 1 §11.2.1: "The result of the request MUST be as if the system query options were evaluated in
   // the following order": $search, $filter, $count, $orderby, $skip, $top, then (after server-driven paging) $select.
   // $count ignores $skip/$top (§11.2.6.5); $skip applies before $top whatever their order in the URL (§11.2.6.4);
-  // ordering always ends with the key so pages are stable (§11.2.6.3). $skiptoken is the gateway's, not ours.
+  // ordering always ends with the key so pages are stable (§11.2.6.3), unless the rows come in a default order of
+  // the service's that is stable already (`inputOrderIsDefault`). $skiptoken is the gateway's, not ours.
   const matched: Row[] = [];
   for (const row of rows) {
     if (search && !search(row)) continue;
@@ -41,7 +42,7 @@ export function evaluateQuery(
     matched.push(row);
   }
   const count = query.count ? matched.length : undefined;
-  matched.sort(compareRows(query.orderby, entity.key, entity));
+  if (query.orderby.length > 0 || !context.inputOrderIsDefault) matched.sort(compareRows(query.orderby, entity.key, entity));
   const start = query.skip ?? 0;
   const page = matched.slice(start, query.top === undefined ? undefined : start + query.top);
   return {

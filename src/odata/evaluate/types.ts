@@ -19,6 +19,12 @@ export interface QueryEvaluationContext extends EvaluationContext {
    * property is searched.
    */
   searchable?: string[];
+  /**
+   * The rows are given in the service's default order: without `$orderby` the answer keeps it (rows that pass
+   * `$search` and `$filter` in their given order, then `$skip`/`$top`) instead of being ordered by the key. OData
+   * leaves the order without `$orderby` to the service, asking only that it be stable (4.01 Part 1 §11.2.6.3).
+   */
+  inputOrderIsDefault?: boolean;
 }
 
 export const NUMERIC_TYPES: ReadonlySet<ExprType> = new Set(['Edm.Int32', 'Edm.Int64', 'Edm.Decimal', 'Edm.Double']);
