@@ -77,6 +77,8 @@ const cases = [
   { name: 'in-process order (Title)', url: '/odata/PullRequests?$orderby=Title&$select=Workspace,RepositorySlug,Id,Title', pageSize: 40 },
   { name: 'in-process order, every property (no $select)', url: '/odata/PullRequests?$orderby=Title desc', pageSize: 55 },
   { name: 'order merged across repositories (CreatedOn desc)', url: '/odata/PullRequests?$orderby=CreatedOn desc&$select=Workspace,RepositorySlug,Id,CreatedOn', pageSize: 45 },
+  // Pages smaller than a repository's pull requests: the first page alone would not read every repository to its end.
+  { name: 'order merged across repositories, small pages', url: '/odata/PullRequests?$orderby=UpdatedOn desc&$select=Workspace,RepositorySlug,Id,UpdatedOn', pageSize: 12 },
   { name: "Commits without $orderby (Bitbucket's order, fan-out)", url: '/odata/Commits', pageSize: 250, byPosition: true },
   { name: 'Commits of one repository without $orderby', url: `/odata/Commits?$filter=${ONE_REPO}&$select=Hash,Date`, pageSize: 40, byPosition: true },
   { name: 'residual filter with in-process order', url: "/odata/PullRequests?$filter=contains(Title,'a')&$orderby=Title desc,CommentCount&$select=Workspace,RepositorySlug,Id,Title", pageSize: 20 },

@@ -55,8 +55,9 @@ export interface ExecuteOptions {
   reportOrdered?: boolean;
   /**
    * The client asked for the whole answer (no `$top`) and will follow every nextLink, as Power BI and Excel do. An
-   * order by upstream position then reads everything on the first page and reports `ordered` for a paging snapshot:
-   * continuing it by cursor would re-read the cursor's stream from its start on every page.
+   * order by upstream position, or one merged across streams, then reads everything on the first page and reports
+   * `ordered` for a paging snapshot: continuing it by cursor would re-read the cursor's stream from its start, or open
+   * every stream again, on every page.
    */
   wholeAnswer?: boolean;
 }
@@ -368,7 +369,11 @@ export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, 
   // Reading can stop early only when Bitbucket delivers each stream in (prefix) order and the count, if asked,
   // comes from Bitbucket's `size` rather than from reading every row; and, as every saving, only with pushdown on
   // (an order by upstream position has a prefix either way).
-  const snapshotWalk = plan.byUpstreamPosition && options.wholeAnswer === true && options.reportOrdered === true;
+  // A walk over the whole answer whose continuation by cursor is dear reads everything once, for a paging snapshot:
+  // an order by upstream position (the cursor's stream is re-read from its start), and an order merged across
+  // streams (every stream is opened again on every page).
+  const mergedStreams = paramsList.length > 1 && !readsStreamsInTurn(plan, paramsList.length);
+  const snapshotWalk = options.wholeAnswer === true && options.reportOrdered === true && (plan.byUpstreamPosition || mergedStreams);
   const earlyStop = pushdown && need !== undefined && prefix !== undefined && (!query.count || sizeIsCount) && !snapshotWalk;
   const unique = prefixIsUnique(plan);
   /** `passedOver`: rows the stream delivers before any it can answer (the cursor's own stream, re-read). */
