@@ -283,3 +283,35 @@ describe('tokens', () => {
     }
   });
 });
+
+describe('the page size a walk asked for', () => {
+  const url = "/odata/PullRequests?$filter=Workspace eq 'acme-dev'&$select=Workspace,RepositorySlug,Id";
+
+  test('carries over to nextLinks followed without the Prefer header; a new Prefer wins; the rows are the same', async () => {
+    const whole = await read(url);
+    const first = await read(url, 7);
+    expect(first.rows).toHaveLength(7);
+    const pages = [first];
+    let next = first.next;
+    while (next) {
+      // The second page asks for 5; every other page sends no Prefer at all.
+      const page = await read(next, pages.length === 1 ? 5 : undefined);
+      pages.push(page);
+      next = page.next;
+    }
+    const sizes = pages.map((page) => page.rows.length);
+    expect(sizes.slice(0, 2)).toEqual([7, 5]);
+    for (const size of sizes.slice(2, -1)) expect(size).toBe(5);
+    expect(pages.flatMap((page) => page.rows)).toEqual(whole.rows);
+  });
+
+  test('a tampered page size is refused like any other change to the token', async () => {
+    const first = await read(url, 7);
+    const token = new URL(first.next as string).searchParams.get('$skiptoken') as string;
+    const [payload] = token.split('.');
+    const changed = Buffer.from(JSON.stringify([...JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')).slice(0, 5), 1000])).toString('base64url');
+    const response = await stack.request.get(local((first.next as string).replace(/\$skiptoken=[^&]*/, `$skiptoken=${changed}.${token.split('.')[1]}`))).set('Authorization', DEMO_BEARER);
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('InvalidSkipToken');
+  });
+});

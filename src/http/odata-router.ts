@@ -157,7 +157,9 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
     const after = continuation?.cursor ? rowAtCursor(target.def, query.orderby, continuation.cursor) : undefined;
     if (continuation?.cursor && !after) throw new ODataError('InvalidSkipToken', { reason: 'it is malformed' });
     const preferred = preferredPageSize(req.get('prefer'));
-    const pageSize = Math.min(preferred ?? config.maxPageSize, config.maxPageSize);
+    // A nextLink followed without the header keeps the page size its walk asked for (carried in the token).
+    const walkPageSize = preferred ?? continuation?.pageSize;
+    const pageSize = Math.min(walkPageSize ?? config.maxPageSize, config.maxPageSize);
     if (preferred !== undefined) res.set('Preference-Applied', `odata.maxpagesize=${pageSize}`);
     const window = pageWindow({ ...query, filter }, continuation, pageSize);
     const snapshotKey = bindingHash(config.skiptokenSecret, binding);
@@ -189,7 +191,7 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
       rows = rows.slice(0, window.pageSize);
       const served = window.served + window.pageSize;
       const cursor = cursorOf(target.def, query.orderby, rows[rows.length - 1]);
-      const token = issueSkiptoken(config.skiptokenSecret, { served, cursor, count, ...(snapshot ? { snapshot } : {}) }, binding);
+      const token = issueSkiptoken(config.skiptokenSecret, { served, cursor, count, ...(snapshot ? { snapshot } : {}), ...(walkPageSize !== undefined ? { pageSize } : {}) }, binding);
       const options = raw.split('&').filter((part) => part && !/^(%24|\$)skiptoken=/i.test(part));
       options.push(`$skiptoken=${encodeURIComponent(token)}`);
       nextLink = `${serviceRootOf(req, config).replace(/\/$/, '')}${req.path}?${options.join('&')}`;

@@ -7,7 +7,9 @@
  * another query or by another user is refused, and it reveals nothing about the credential.
  *
  * Tokens end up in URLs (Power Query's default MaxUriLength is 2048), so the payload is a compact JSON array
- * `[binding, served, cursor, count?]`, or `[binding, served, cursor, count|null, snapshot]` with a snapshot. A cursor
+ * `[binding, served, cursor, count?]`, `[binding, served, cursor, count|null, snapshot]` with a snapshot, or
+ * `[binding, served, cursor, count|null, snapshot|null, pageSize]` when the walk asked for smaller pages
+ * (`Prefer: odata.maxpagesize`), so that following a nextLink without the header keeps the page size. A cursor
  * that would make the token longer than MAX_TOKEN_LENGTH (an order on a long text) is left out (`cursor` null): that
  * page continues by offset, correct but re-reading the rows before it.
  */
@@ -34,6 +36,8 @@ export interface PageContinuation {
   count?: number;
   /** Id of the paging snapshot holding the rest of the answer (`page-snapshots.ts`), when one was kept. */
   snapshot?: string;
+  /** The page size the walk's first request preferred (`odata.maxpagesize`), for pages that do not say it again. */
+  pageSize?: number;
 }
 
 /** Longest token issued with a cursor: a few hundred characters leave room for the rest of a 2048-character URL. */
@@ -68,8 +72,9 @@ const isCount = (value: unknown): value is number => typeof value === 'number' &
 const isSnapshotId = (value: unknown): value is string => typeof value === 'string' && /^[A-Za-z0-9_-]{22}$/.test(value);
 
 export function issueSkiptoken(secret: Buffer, continuation: PageContinuation, binding: SkiptokenBinding): string {
-  const { served, cursor, count, snapshot } = continuation;
-  const tail = snapshot !== undefined ? [count ?? null, snapshot] : count === undefined ? [] : [count];
+  const { served, cursor, count, snapshot, pageSize } = continuation;
+  const tail =
+    pageSize !== undefined ? [count ?? null, snapshot ?? null, pageSize] : snapshot !== undefined ? [count ?? null, snapshot] : count === undefined ? [] : [count];
   const hash = bindingHash(secret, binding);
   if (cursor && cursor.every(isCursorValue)) {
     const token = sign(secret, [hash, served, cursor, ...tail]);
@@ -88,13 +93,20 @@ interface TokenFields {
   cursor: unknown;
   count: unknown;
   snapshot: unknown;
+  pageSize?: unknown;
 }
+
+const isPageSize = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
 
 /** Decoded payload fields, from the array form or the offset-only object form `{o, b}` of earlier versions. */
 function fieldsOf(decoded: unknown): TokenFields {
   if (Array.isArray(decoded)) {
-    if (decoded.length < 3 || decoded.length > 5) throw malformed();
-    const [hash, served, cursor, count, snapshot] = decoded as unknown[];
+    if (decoded.length < 3 || decoded.length > 6) throw malformed();
+    const [hash, served, cursor, count, snapshot, pageSize] = decoded as unknown[];
+    if (decoded.length === 6) {
+      if ((snapshot !== null && !isSnapshotId(snapshot)) || !isPageSize(pageSize)) throw malformed();
+      return { hash, served, cursor, count: count === null ? undefined : count, snapshot: snapshot ?? undefined, pageSize };
+    }
     if (decoded.length === 5) {
       if (!isSnapshotId(snapshot)) throw malformed();
       return { hash, served, cursor, count: count === null ? undefined : count, snapshot };
@@ -122,7 +134,7 @@ export function readSkiptoken(secret: Buffer, token: string, binding: SkiptokenB
   } catch {
     throw malformed();
   }
-  const { hash, served, cursor, count, snapshot } = fieldsOf(decoded);
+  const { hash, served, cursor, count, snapshot, pageSize } = fieldsOf(decoded);
   if (typeof hash !== 'string' || !isCount(served) || (count !== undefined && !isCount(count))) throw malformed();
   if (cursor !== null && !(Array.isArray(cursor) && cursor.length > 0 && cursor.length <= MAX_CURSOR_VALUES && cursor.every(isCursorValue))) throw malformed();
   if (hash !== bindingHash(secret, binding)) {
@@ -133,5 +145,6 @@ export function readSkiptoken(secret: Buffer, token: string, binding: SkiptokenB
     ...(cursor ? { cursor } : {}),
     ...(count !== undefined ? { count } : {}),
     ...(typeof snapshot === 'string' ? { snapshot } : {}),
+    ...(isPageSize(pageSize) ? { pageSize } : {}),
   };
 }
