@@ -15,10 +15,11 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startSandbox } from '../sandbox/app';
 import { DEMO_USER } from '../sandbox/identities';
-import type { EntitySetDefinition, PropertyDefinition, ValueConversion } from '../src/entity-sets/model';
+import type { EntitySetDefinition } from '../src/entity-sets/model';
 import { ENTITY_SETS } from '../src/entity-sets/registry';
-import type { LiteralValue, Row } from '../src/odata/ast';
+import type { Row } from '../src/odata/ast';
 import { rowFromItem } from '../src/plan/row-from-item';
+import { rowFromItemBefore } from '../spec/plan/support/row-from-item-before';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const RUNS = 5;
@@ -30,64 +31,8 @@ const collectGarbage = runInNewContext('gc') as () => void;
 const hasFastProperties = runInNewContext('(object) => %HasFastProperties(object)') as (object: object) => boolean;
 const haveSameMap = runInNewContext('(a, b) => %HaveSameMap(a, b)') as (a: object, b: object) => boolean;
 
-/**
- * `rowFromItem` as it was before rows got a fixed shape (commit 4482f23), kept only to compare against: properties
- * added one by one by computed key, paths split on every read.
- */
-const before = (() => {
-  function readPath(item: unknown, path: string): unknown {
-    let current: unknown = item;
-    for (const segment of path.split('.')) {
-      if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
-      current = (current as Record<string, unknown>)[segment];
-    }
-    return current;
-  }
-  function convert(raw: unknown, conversion: ValueConversion): LiteralValue {
-    switch (conversion) {
-      case 'full-name-owner':
-      case 'full-name-slug': {
-        if (typeof raw !== 'string' || !raw.includes('/')) return null;
-        const slash = raw.indexOf('/');
-        return conversion === 'full-name-owner' ? raw.slice(0, slash) : raw.slice(slash + 1);
-      }
-      case 'array-length':
-        return Array.isArray(raw) ? raw.length : 0;
-      case 'count-where-approved':
-        return Array.isArray(raw) ? raw.filter((p) => readPath(p, 'approved') === true).length : 0;
-      case 'join-display-names':
-        return Array.isArray(raw) ? raw.map((entry) => readPath(entry, 'display_name')).filter((name): name is string => typeof name === 'string').join(', ') : '';
-      case 'join-values':
-        return Array.isArray(raw) ? raw.filter((value): value is string => typeof value === 'string').join(',') : '';
-      case 'json':
-        return raw === undefined ? null : JSON.stringify(raw);
-    }
-  }
-  function primitive(raw: unknown): LiteralValue {
-    if (raw === undefined || raw === null) return null;
-    if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') return raw;
-    return JSON.stringify(raw);
-  }
-  function typedRouteValue(property: PropertyDefinition, value: string | undefined): LiteralValue {
-    if (value === undefined) return null;
-    if (property.type === 'Edm.Int32' || property.type === 'Edm.Int64') {
-      const number = Number(value);
-      return Number.isSafeInteger(number) ? number : null;
-    }
-    return value;
-  }
-  function propertyValue(property: PropertyDefinition, item: unknown, routeValues: Record<string, string>): LiteralValue {
-    const source = property.source;
-    if (typeof source === 'string') return primitive(readPath(item, source));
-    if ('routeParam' in source) return typedRouteValue(property, routeValues[source.routeParam]);
-    return convert(readPath(item, source.path), source.convert);
-  }
-  return function rowFromItemBefore(def: EntitySetDefinition, item: unknown, routeValues: Record<string, string>): Row {
-    const row: Row = {};
-    for (const property of def.properties) row[property.name] = propertyValue(property, item, routeValues);
-    return row;
-  };
-})();
+/** `rowFromItem` as it was before rows got a fixed shape, kept only to compare against. */
+const before = rowFromItemBefore;
 
 type BuildRow = typeof rowFromItem;
 
