@@ -14,12 +14,12 @@ import { spawnSync } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startSandbox } from '../sandbox/app';
-import { DEMO_USER } from '../sandbox/identities';
 import type { EntitySetDefinition } from '../src/entity-sets/model';
 import { ENTITY_SETS } from '../src/entity-sets/registry';
 import type { Row } from '../src/odata/ast';
 import { rowFromItem } from '../src/plan/row-from-item';
 import { rowFromItemBefore } from '../spec/plan/support/row-from-item-before';
+import { sandboxItems } from '../spec/plan/support/sandbox-items';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const RUNS = 5;
@@ -42,42 +42,13 @@ interface SetItems {
   items: unknown[];
 }
 
-interface Envelope {
-  values: unknown[];
-}
 
-/** One page of every entity set (the singleton's one item), under route values found in the seed. */
-async function sandboxItems(): Promise<SetItems[]> {
+/** One page of every entity set (the singleton's one item), as the sandbox answers them (spec/plan/support). */
+async function benchItems(): Promise<SetItems[]> {
   const sandbox = await startSandbox({ rateLimitPerHour: 1_000_000 }, 0);
   try {
-    const get = async <T>(path: string, query: Record<string, string | string[]> = {}): Promise<T> => {
-      const url = new URL(sandbox.apiUrl + path);
-      for (const [name, values] of Object.entries(query)) for (const value of [values].flat()) url.searchParams.append(name, value);
-      const response = await fetch(url, { headers: { Authorization: `Bearer ${DEMO_USER.bearerToken}` } });
-      if (!response.ok) throw new Error(`${url} → ${response.status} ${await response.text()}`);
-      return (await response.json()) as T;
-    };
-    const workspace = (await get<{ values: Array<{ workspace: { slug: string } }> }>('/user/workspaces')).values[0].workspace.slug;
-    const repository = (await get<{ values: Array<{ slug: string }> }>(`/repositories/${workspace}`)).values[0].slug;
-    const pullRequests = (await get<{ values: Array<{ id: number; comment_count: number }> }>(`/repositories/${workspace}/${repository}/pullrequests`, { state: ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED'] })).values;
-    const mostCommented = pullRequests.reduce((best, pr) => (pr.comment_count > best.comment_count ? pr : best));
-    const known: Record<string, string> = { workspace, repo_slug: repository, pull_request_id: String(mostCommented.id) };
-    const sets: SetItems[] = [];
-    for (const def of ENTITY_SETS) {
-      const route = def.list ?? def.get;
-      if (!route) continue;
-      const routeValues = Object.fromEntries(route.params.map((param) => [param.name, known[param.name]]));
-      const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => known[name]);
-      if (!def.list) {
-        sets.push({ def, routeValues, items: [await get<unknown>(path)] });
-        continue;
-      }
-      // Columns that declare their own `fields` (reviewers, participants) are left out of a list unless asked for.
-      const extra = def.properties.flatMap((property) => (property.fields && typeof property.source === 'object' && 'path' in property.source ? [`+values.${property.source.path}`] : []));
-      const query = { ...def.list.fixedQuery, pagelen: String(def.list.maxPagelen), ...(extra.length > 0 ? { fields: extra.join(',') } : {}) };
-      sets.push({ def, routeValues, items: (await get<Envelope>(path, query)).values });
-    }
-    return sets;
+    const { whole } = await sandboxItems(sandbox);
+    return whole.map(({ set, routeValues, items }) => ({ def: ENTITY_SETS.find((def) => def.name === set) as EntitySetDefinition, routeValues, items }));
   } finally {
     await sandbox.close();
   }
@@ -137,7 +108,7 @@ const IMPLEMENTATIONS: Record<string, BuildRow> = { before, after: rowFromItem }
 /** In a child process: the figures of one implementation for every entity set, as one JSON line. */
 async function measureOne(name: string): Promise<void> {
   const build = IMPLEMENTATIONS[name];
-  const sets = await sandboxItems();
+  const sets = await benchItems();
   // Warm on every set first, so that no set is measured while V8 still learns the shapes of the others.
   for (const set of sets) for (let index = 0; index < 20_000; index++) build(set.def, set.items[index % set.items.length], set.routeValues);
   const figures = Object.fromEntries(sets.map((set) => [set.def.name, measure(build, set)]));
@@ -158,7 +129,7 @@ function figuresOf(name: string): Record<string, Figures> {
 async function main(): Promise<void> {
   const which = process.argv[2];
   if (which !== undefined) return measureOne(which);
-  const sets = await sandboxItems();
+  const sets = await benchItems();
   for (const set of sets) if (!sameValues(set)) throw new Error(`${set.def.name}: rowFromItem gives other values than before`);
   const old = figuresOf('before');
   const now = figuresOf('after');
