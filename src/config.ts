@@ -44,6 +44,8 @@ export interface GatewayConfig {
   fanOutConcurrency: number;
   maxFilterLength: number;
   maxFilterDepth: number;
+  /** Most related entities one collection-valued `$expand` may hold per parent (an expansion has no paging). */
+  maxExpandRows: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Push work to Bitbucket (`PUSHDOWN=off` only to measure what pushdown saves). */
   pushdown: boolean;
@@ -194,6 +196,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): GatewayConf
     fanOutConcurrency: integer(env, 'FAN_OUT_CONCURRENCY', 4, 1, 64),
     maxFilterLength: integer(env, 'MAX_FILTER_LENGTH', 4000, 100, 100000),
     maxFilterDepth: integer(env, 'MAX_FILTER_DEPTH', 50, 5, 500),
+    maxExpandRows: integer(env, 'MAX_EXPAND_ROWS', 1000, 1, 100000),
     logLevel,
     pushdown: (env.PUSHDOWN ?? 'on') !== 'off',
     pagingSnapshots: {

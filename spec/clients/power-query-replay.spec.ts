@@ -239,4 +239,16 @@ describe('folded steps: the URL Power Query sends for an M step answers what the
     expect(response.status).toBe(200);
     expect(Number(response.text)).toBe(allPullRequests.filter((r) => r.State === 'MERGED').length);
   });
+
+  test('Table.ExpandRecordColumn(…, "Repository", {"Name"}) → $expand=Repository($select=Name), on every page', async () => {
+    const { rows: repositories } = await readFeed('/odata/Repositories?$select=Workspace,Slug,Name');
+    const nameOf = new Map(repositories.map((repository) => [`${repository.Workspace}/${repository.Slug}`, repository.Name]));
+    const { rows, pages } = await readFeed(`/odata/PullRequests?$select=Workspace,RepositorySlug,Id,Repository&$expand=${q('Repository($select=Name)')}`);
+    expect(pages).toBeGreaterThan(1);
+    expect(rows.map(keyOf)).toEqual(allPullRequests.map(keyOf));
+    for (const row of rows) {
+      expect(Object.keys(row).filter((k) => !k.startsWith('@'))).toEqual(['Workspace', 'RepositorySlug', 'Id', 'Repository']);
+      expect(row.Repository).toEqual({ Name: nameOf.get(`${row.Workspace}/${row.RepositorySlug}`) });
+    }
+  });
 });

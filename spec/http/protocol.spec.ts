@@ -172,7 +172,7 @@ describe('errors: every bad input is a 4xx OData error that says what to fix', (
     ['negative $top', '/odata/Repositories?$top=-1', 400, 'InvalidQueryOption'],
     ['huge $top', '/odata/Repositories?$top=99999999999', 400, 'TopTooLarge'],
     ['unknown system query option', '/odata/Repositories?$frobnicate=1', 400, 'UnknownQueryOption'],
-    ['$expand is not implemented', '/odata/Repositories?$expand=PullRequests', 501, 'NotImplemented'],
+    ['a nested $expand is not implemented', '/odata/Repositories?$expand=PullRequests($expand=Comments)', 501, 'NotImplemented'],
     ['wrong key type', "/odata/PullRequests(Workspace='a',RepositorySlug='b',Id='x')", 400, 'InvalidKey'],
     ['missing key part', "/odata/PullRequests(Workspace='a',Id=1)", 400, 'InvalidKey'],
     ['$filter on a single entity', `/odata/Me?$filter=DisplayName eq 'x'`, 400, 'InvalidQueryOption'],

@@ -11,14 +11,15 @@ import type { EdmModel } from '../odata/edm';
 import { ODataError } from '../odata/errors';
 import { validateQuery } from '../odata/evaluate';
 import { buildCsdlJson, buildCsdlXml, buildServiceDocument, CSDL_JSON_CONTENT_TYPE, CSDL_XML_CONTENT_TYPE } from '../odata/metadata';
-import { parseQueryOptions, parseResourcePath } from '../odata/parse';
-import { DEFAULT_JSON_FORMAT as DEFAULT_FORMAT, jsonContentType, negotiateJsonFormat, serializeCollection, serializeEntity, serializeProperty, type JsonFormat } from '../odata/serialize';
+import { parseQueryOptions, parseResourcePath, validateExpand, type ResolvedExpansion } from '../odata/parse';
+import { DEFAULT_JSON_FORMAT as DEFAULT_FORMAT, jsonContentType, negotiateJsonFormat, serializeCollection, serializeEntity, serializeProperty, type ExpandedNavigation, type JsonFormat } from '../odata/serialize';
 import { findDefinition } from '../entity-sets/registry';
 import type { EntitySetDefinition } from '../entity-sets/model';
 import { edmOf, executeCount, executeQuery } from '../plan/execute-query';
 import { cursorOf, rowAtCursor } from '../plan/keyset-cursor';
 import type { ExecutionContext } from '../plan/execution-context';
 import { credentialFromRequest, credentialIdentity } from './credentials';
+import { expandRows, selectForExpansion } from './expand-rows';
 import { allOf } from '../plan/to-bbql';
 import { PageSnapshots } from './page-snapshots';
 import { pageWindow, preferredPageSize, restOfAnswer } from './paging';
@@ -113,19 +114,22 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
     };
   }
 
-  async function readEntity(req: Request, res: Response, target: ReadTarget, query: ODataQuery, format: JsonFormat) {
+  async function readEntity(req: Request, res: Response, target: ReadTarget, query: ODataQuery, format: JsonFormat, expansions: ResolvedExpansion[]) {
     rejectCollectionOptions(query);
     const ctx = context(req);
-    const result = await executeQuery(target.def, { ...query, filter: target.implied, orderby: [], count: false, top: 1 }, ctx);
+    const select = selectForExpansion(query.select, expansions);
+    const result = await executeQuery(target.def, { ...query, select, filter: target.implied, orderby: [], count: false, top: 1 }, ctx);
     const row = result.rows[0];
     if (!row) throw new ODataError('EntityNotFound', { type: target.def.typeName, key: req.path.slice(1) });
-    sendEntityOrProperty(req, res, target.def, target, row, query, format);
+    const expand = await expandRows(target.def, [row], expansions, ctx, config);
+    sendEntityOrProperty(req, res, target.def, target, row, query, format, expand);
   }
 
-  function sendEntityOrProperty(req: Request, res: Response, def: EntitySetDefinition, target: Pick<ReadTarget, 'property'>, row: Row, query: ODataQuery, format: JsonFormat) {
+  function sendEntityOrProperty(req: Request, res: Response, def: EntitySetDefinition, target: Pick<ReadTarget, 'property'>, row: Row, query: ODataQuery, format: JsonFormat, expand: ExpandedNavigation[] = []) {
     const edm = edmOf(def);
     const serviceRoot = serviceRootOf(req, config);
     if (target.property) {
+      if (query.expand) throw new ODataError('InvalidQueryOption', { option: '$expand', reason: 'it applies to entities, and this URL addresses a property' });
       const property = edm.properties.find((p) => p.name === target.property?.name);
       if (!property) {
         throw new ODataError('UnknownProperty', { property: target.property.name, type: def.typeName, available: edm.properties.map((p) => p.name).join(', ') });
@@ -144,12 +148,14 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
     }
     const etag = etagOf(def, row);
     if (etag) res.set('ETag', etag);
-    const entity = { set: edm, namespace: model.namespace, row, level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot, select: query.select, etag: () => etag };
+    const entity = { set: edm, namespace: model.namespace, row, level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot, select: query.select, etag: () => etag, expand };
     sendJson(res, serializeEntity(entity), format);
   }
 
-  async function readCollection(req: Request, res: Response, target: ReadTarget, query: ODataQuery, raw: string, format: JsonFormat) {
+  async function readCollection(req: Request, res: Response, target: ReadTarget, query: ODataQuery, raw: string, format: JsonFormat, expansions: ResolvedExpansion[]) {
     const ctx = context(req);
+    // The parent's rows must hold what the expansions' constraints read, whatever `$select` says.
+    const fetched = { ...query, select: selectForExpansion(query.select, expansions) };
     const edm = edmOf(target.def);
     const filter = allOf([target.implied, query.filter]);
     const binding = { resource: req.path, query: queryBinding(raw), credential: credentialIdentity(ctx.credential) };
@@ -161,7 +167,7 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
     const walkPageSize = preferred ?? continuation?.pageSize;
     const pageSize = Math.min(walkPageSize ?? config.maxPageSize, config.maxPageSize);
     if (preferred !== undefined) res.set('Preference-Applied', `odata.maxpagesize=${pageSize}`);
-    const window = pageWindow({ ...query, filter }, continuation, pageSize);
+    const window = pageWindow({ ...fetched, filter }, continuation, pageSize);
     const snapshotKey = bindingHash(config.skiptokenSecret, binding);
     // A later page of an answer kept in memory is sliced from its snapshot, with no upstream call; on a miss (expired,
     // evicted, another replica) the token's cursor continues on live data.
@@ -182,7 +188,7 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
       // rather than read the set again for every later page. Where it stopped early the cursor is already cheap.
       if (result.ordered && rows.length > window.pageSize) {
         const rest = restOfAnswer(window, result.ordered);
-        if (snapshots.accepts(rest.length)) snapshot = snapshots.keep(snapshotKey, window.served + window.pageSize, snapshotColumns(target.def, query), rest);
+        if (snapshots.accepts(rest.length)) snapshot = snapshots.keep(snapshotKey, window.served + window.pageSize, snapshotColumns(target.def, fetched), rest);
         logger?.debug('paging snapshot', { entitySet: target.def.name, event: snapshot ? 'kept' : 'not kept', rows: rest.length });
       }
     }
@@ -202,7 +208,9 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
     if (target.parent && rows.length === 0 && !continuation) await assertParentExists(target, ctx);
     const serviceRoot = serviceRootOf(req, config);
     const etag = (row: Row) => etagOf(target.def, row);
-    const collection = { set: edm, namespace: model.namespace, rows, level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot, select: query.select, count, nextLink, etag };
+    // `$expand` runs on the page being served, after the parent's own filter, order and paging.
+    const expand = await expandRows(target.def, rows, expansions, ctx, config);
+    const collection = { set: edm, namespace: model.namespace, rows, level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot, select: query.select, count, nextLink, etag, expand };
     sendJson(res, serializeCollection(collection), format);
   }
 
@@ -238,6 +246,7 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
     if (resource.kind === 'batch') throw new ODataError('NotImplemented', { feature: '$batch', hint: 'Send each request on its own.' });
     const query = parseQueryOptions(raw, limits);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
+      if (query.expand) throw new ODataError('NotImplemented', { feature: '$expand on a write', hint: 'Read the entity with $expand after the write.' });
       const format = negotiateJsonFormat(req.get('accept'), query.format);
       await handleWrite(
         {
@@ -266,6 +275,7 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
       const def = findDefinition(resource.name);
       if (!def?.singleton) throw new ODataError('EntitySetNotFound', { name: resource.name, serviceRoot: serviceRootOf(req, config) });
       validateQuery(query, edmOf(def));
+      validateExpand(query.expand ?? [], edmOf(def), model);
       rejectCollectionOptions(query);
       const result = await executeQuery(def, { orderby: [], count: false }, context(req));
       const row = result.rows[0];
@@ -276,12 +286,13 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
     const target = resolveTarget(resource);
     if (target.action) throw new ODataError('NotImplemented', { feature: `Action ${target.action}`, hint: 'Actions arrive with write support.' });
     validateQuery(query, edmOf(target.def));
+    const expansions = validateExpand(query.expand ?? [], edmOf(target.def), model);
     if (query.search !== undefined && !edmOf(target.def).capabilities.searchable) {
       throw new ODataError('NotImplemented', { feature: `$search on ${target.def.name}`, hint: 'Use $filter with contains() instead.' });
     }
     if (target.count) {
-      if (query.top !== undefined || query.skip !== undefined || query.orderby.length > 0) {
-        throw new ODataError('InvalidQueryOption', { option: '$top/$skip/$orderby', reason: '/$count counts the whole collection; only $filter and $search apply' });
+      if (query.top !== undefined || query.skip !== undefined || query.orderby.length > 0 || query.expand) {
+        throw new ODataError('InvalidQueryOption', { option: '$top/$skip/$orderby/$expand', reason: '/$count counts the whole collection; only $filter and $search apply' });
       }
       const ctx = context(req);
       const count = await executeCount(target.def, { ...query, filter: allOf([target.implied, query.filter]) }, ctx);
@@ -289,11 +300,11 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
       return;
     }
     if (target.single) {
-      await readEntity(req, res, target, query, format);
+      await readEntity(req, res, target, query, format, expansions);
       return;
     }
     if (target.property) throw new ODataError('InvalidUrl', { reason: 'a property can only follow a single entity; add a key predicate' });
-    await readCollection(req, res, target, query, raw, format);
+    await readCollection(req, res, target, query, raw, format, expansions);
   });
   return router;
 }

@@ -83,6 +83,20 @@ export interface ODataQuery {
   skiptoken?: string;
   /** `$format` as given (e.g. `json`, `application/json;odata.metadata=full`); the serializer negotiates it. */
   format?: string;
+  /** `$expand`, one level deep, in request order (OData 4.01 Part 2 §5.1.3); undefined when absent. */
+  expand?: ExpandItem[];
+}
+
+/**
+ * The options allowed inside one `$expand` item's parentheses (Part 2 §5.1.3: `expandOption`). Nested `$expand`,
+ * `$levels`, `$search` and `$ref` are refused by the parser, so this is the whole of what an expansion can say.
+ */
+export type ExpandOptions = Pick<ODataQuery, 'filter' | 'orderby' | 'select' | 'top' | 'skip' | 'count'>;
+
+/** One navigation property to expand, e.g. `Repository($select=Name)` → { navigation: 'Repository', options }. */
+export interface ExpandItem {
+  navigation: string;
+  options: ExpandOptions;
 }
 
 /** A key predicate, e.g. `(Workspace='w',RepositorySlug='r',Id=5)` → { Workspace: 'w', RepositorySlug: 'r', Id: 5 }. */

@@ -20,6 +20,12 @@ export const ERROR_CATALOG = {
   InvalidQueryOption: { status: 400, template: 'The query option {option} is not valid: {reason}.' },
   UnknownQueryOption: { status: 400, template: 'Unknown system query option {option}. Supported: {supported}.' },
   DuplicateQueryOption: { status: 400, template: 'The query option {option} appears more than once; give it once.' },
+  UnknownNavigationProperty: { status: 400, template: "'{navigation}' is not a navigation property of {type}, so it cannot be expanded. Navigation properties: {available}." },
+  InvalidExpand: { status: 400, template: 'The $expand option is not valid: {reason}.' },
+  ExpandTooLarge: {
+    status: 400,
+    template: 'Expanding {navigation} returns more than {limit} {target} for one {type}, and an expansion has no paging. Add a nested $top (e.g. $expand={navigation}($top={limit})) or a nested $filter, or query {target} directly and follow @odata.nextLink.',
+  },
   UnknownProperty: { status: 400, template: "Property '{property}' does not exist on {type}. Available properties: {available}." },
   TypeMismatch: { status: 400, template: '{reason}' },
   InvalidKey: { status: 400, template: 'The key predicate of {entitySet} is not valid: {reason}. Expected ({expected}).' },

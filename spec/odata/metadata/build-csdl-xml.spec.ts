@@ -191,7 +191,8 @@ describe('buildCsdlXml', () => {
         'Capabilities.FilterRestrictions/Filterable': 'true',
         'Capabilities.FilterRestrictions/RequiresFilter': 'false',
         'Capabilities.SortRestrictions/Sortable': 'true',
-        'Capabilities.ExpandRestrictions/Expandable': 'false',
+        'Capabilities.ExpandRestrictions/Expandable': 'true',
+        'Capabilities.ExpandRestrictions/MaxLevels': '1',
         'Capabilities.InsertRestrictions/Insertable': 'false',
         'Capabilities.UpdateRestrictions/Updatable': 'true',
         'Capabilities.DeleteRestrictions/Deletable': 'false',
@@ -208,7 +209,8 @@ describe('buildCsdlXml', () => {
         'Capabilities.FilterRestrictions/RequiresFilter': 'true',
         'Capabilities.FilterRestrictions/RequiredProperties': 'Workspace',
         'Capabilities.SortRestrictions/Sortable': 'true',
-        'Capabilities.ExpandRestrictions/Expandable': 'false',
+        'Capabilities.ExpandRestrictions/Expandable': 'true',
+        'Capabilities.ExpandRestrictions/MaxLevels': '1',
         'Capabilities.InsertRestrictions/Insertable': 'true',
         'Capabilities.UpdateRestrictions/Updatable': 'true',
         'Capabilities.DeleteRestrictions/Deletable': 'false',
@@ -222,7 +224,7 @@ describe('buildCsdlXml', () => {
       if (!term.startsWith('Capabilities.')) continue;
       if (attr(annotation, 'Bool') !== undefined) flat[term] = attr(annotation, 'Bool') ?? '';
       for (const [member, value] of recordOf(annotation)) {
-        flat[`${term}/${member}`] = attr(value, 'Bool') ?? texts(child(value, 'Collection'), 'PropertyPath').join(',');
+        flat[`${term}/${member}`] = attr(value, 'Bool') ?? attr(value, 'Int') ?? texts(child(value, 'Collection'), 'PropertyPath').join(',');
       }
     }
     expect(flat).toEqual(expected);

@@ -98,6 +98,7 @@ const RUNNERS: Readonly<Record<string, Runner>> = {
   orderby: queryOptions(true),
   orderBy: queryOptions(true),
   select: queryOptions(true),
+  expand: queryOptions(true),
   skiptoken: queryOptions(true),
   search: queryOptions(true),
   systemQueryOption: queryOptions(true),
@@ -156,7 +157,6 @@ const OUT_OF_SCOPE_RULES: Readonly<Record<string, string>> = {
   includeAnnotationsPreference: 'Prefer header values (src/http)',
   maxpagesizePreference: 'Prefer header values (src/http)',
   'request-id': 'HTTP headers, not URL syntax (src/http)',
-  expand: '$expand is answered 501 (query the related set by key instead)',
   compute: '$compute is answered 501',
   deltatoken: '$deltatoken is answered 501 (no change tracking)',
   anyExpr: 'lambda operators are answered 501 (the entities are flat)',
@@ -184,7 +184,7 @@ const OUT_OF_SCOPE_RULES: Readonly<Record<string, string>> = {
 
 /** Rules whose input is a bare expression, and rules whose input holds expressions in query options. */
 const EXPRESSION_RULES = new Set(['boolCommonExpr', 'boolcommonExpr', 'commonExpr', 'notExpr', 'firstMemberExpr', 'propertyPathExpr']);
-const QUERY_RULES = new Set(['filter', 'orderby', 'orderBy', 'select', 'queryOptions', 'systemQueryOption', 'odataRelativeUri']);
+const QUERY_RULES = new Set(['filter', 'orderby', 'orderBy', 'select', 'expand', 'queryOptions', 'systemQueryOption', 'odataRelativeUri']);
 const PATH_RULES = new Set(['resourcePath', 'odataRelativeUri']);
 /** An expression-bearing option's value, up to the next option. */
 const IN_OPTION = String.raw`\$(filter|orderby|select)=[^&]*`;
@@ -210,10 +210,14 @@ const NOT_APPLICABLE: readonly NotApplicable[] = [
   {
     reason: 'system query options without $ (4.01; this is a 4.0 service, so custom options such as top=… pass through untouched)',
     rules: QUERY_RULES,
-    pattern: /(^|[?&])(filter|orderby|select|top|skip|count|search|format|id|index|compute|schemaversion)=/i,
+    pattern: /(^|[?&])(filter|orderby|select|expand|top|skip|count|search|format|id|index|compute|schemaversion)=/i,
     readAs: 'a custom query option, ignored',
   },
-  { reason: '$expand (501: query the related set by key)', pattern: /(^|[?&(;])\$expand=/i },
+  {
+    reason: '$expand beyond one level of navigation properties: nested $expand, *, $levels, /$ref, /$count, $value, paths (501 or 400)',
+    pattern: /\$expand=[^&]*(\$expand=|\*|\$levels=|\/\$ref|\/\$count|\$value|[A-Za-z_]\/[A-Za-z_@$])/i,
+  },
+  { reason: '$search inside $expand (501: a nested $filter with contains() instead)', pattern: /\$expand=[^&]*[(;]\$search=/i },
   { reason: '$compute / $apply (501)', pattern: /(^|[?&(;])\$(compute|apply)=/i },
   { reason: '$index / $schemaversion (501)', pattern: /(^|[?&])\$(index|schemaversion)=/i },
   { reason: 'parameter aliases and annotations (@…: 501)', rules: NON_LITERAL_RULES, pattern: /(^|[=(,&\s/:[])@/ },

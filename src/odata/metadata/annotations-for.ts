@@ -84,9 +84,14 @@ export function entitySetAnnotations(set: EdmEntitySet): Annotation[] {
     },
     { term: TERMS.sortRestrictions, value: record(RECORD_TYPES.sortRestrictions, [['Sortable', bool(true)]]) },
     {
-      // $expand is not implemented (ODataQuery has no expand); say so rather than let clients try.
+      // $expand follows one level of navigation (src/http/expand-rows.ts); a nested $expand is refused, so
+      // MaxLevels says 1. MaxLevels is a member of Capabilities.ExpandRestrictionsType; it is an integer, not an enum
+      // member, so a reader with an older embedded vocabulary has no member to reject (see vocabularies.ts).
       term: TERMS.expandRestrictions,
-      value: record(RECORD_TYPES.expandRestrictions, [['Expandable', bool(false)]]),
+      value: record(RECORD_TYPES.expandRestrictions, [
+        ['Expandable', bool(true)],
+        ['MaxLevels', { kind: 'int', value: 1 }],
+      ]),
     },
     {
       term: TERMS.insertRestrictions,

@@ -9,3 +9,6 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxFilterLength: 4000, maxDep
 
 /** `$skip` beyond this is certainly a mistake (no Bitbucket collection is that large). */
 export const MAX_SKIP = 1_000_000_000;
+
+/** Most items one `$expand` may list (no entity type has nearly as many navigation properties). */
+export const MAX_EXPAND_ITEMS = 20;

@@ -6,14 +6,18 @@
  * `+` is decoded as a space (as ASP.NET Core OData and browsers' form encoding do); a literal plus, e.g. in a
  * DateTimeOffset offset, must be sent as `%2B`.
  */
-import type { ODataQuery, OrderByItem } from '../ast';
+import type { ODataQuery } from '../ast';
 import { ODataError } from '../errors';
 import { DEFAULT_PARSE_LIMITS, MAX_SKIP, type ParseLimits } from './limits';
-import { parseFilter, parseOrderByExpressions } from './parse-filter';
+import { nonNegativeInteger } from './non-negative-integer';
+import { parseExpand } from './parse-expand';
+import { parseFilter } from './parse-filter';
+import { parseOrderBy, parseSelect } from './parse-select';
 
-const SUPPORTED = ['$filter', '$orderby', '$select', '$top', '$skip', '$count', '$search', '$format', '$skiptoken'] as const;
+export { parseOrderBy, parseSelect } from './parse-select';
+
+const SUPPORTED = ['$filter', '$orderby', '$select', '$expand', '$top', '$skip', '$count', '$search', '$format', '$skiptoken'] as const;
 const NOT_IMPLEMENTED: Record<string, string> = {
-  $expand: 'Query the related entity set with a filter on its key properties instead, e.g. PullRequests?$filter=Workspace eq \'w\' and RepositorySlug eq \'r\'.',
   $apply: 'Aggregate in the client (Power Query folds what it can).',
   $compute: 'Compute the value in the client.',
   $levels: 'There are no recursive hierarchies here.',
@@ -29,25 +33,6 @@ function decode(raw: string): string {
   } catch {
     throw new ODataError('InvalidUrl', { reason: `'${raw.slice(0, 40)}' has a malformed percent-encoding` });
   }
-}
-
-/**
- * ABNF `top = "$top" EQ 1*DIGIT` (and `skip`): a whole number of any length. One beyond `limit` is answered with
- * TopTooLarge / SkipTooLarge however many digits it has (not "not a whole number", which would mislead).
- */
-function nonNegativeInteger(option: '$top' | '$skip', raw: string, limit: number): number {
-  const value = raw.trim();
-  if (!/^\d+$/.test(value)) {
-    throw new ODataError('InvalidQueryOption', { option, reason: `'${raw.slice(0, 40)}' is not a non-negative whole number` });
-  }
-  const digits = value.replace(/^0+(?=\d)/, '');
-  if (digits.length > 16 || Number(digits) > limit) {
-    const shown = digits.length > 40 ? `${digits.slice(0, 40)}…` : digits;
-    throw option === '$top'
-      ? new ODataError('TopTooLarge', { top: shown, limit })
-      : new ODataError('SkipTooLarge', { skip: shown, limit });
-  }
-  return Number(digits);
 }
 
 /**
@@ -69,28 +54,6 @@ function searchNestingDepth(search: string): number {
     else if (ch === ')') depth = Math.max(0, depth - 1);
   }
   return max;
-}
-
-export function parseSelect(text: string): string[] | undefined {
-  const items = text.split(',').map((item) => item.trim());
-  if (items.some((item) => item === '')) throw new ODataError('InvalidSelect', { reason: 'it has an empty item; separate property names with single commas' });
-  if (items.includes('*')) return undefined;
-  for (const item of items) {
-    if (item.includes('/') || item.includes('(')) {
-      throw new ODataError('InvalidSelect', { reason: `'${item}': only property names can be selected (the entities are flat)` });
-    }
-    if (!/^[A-Za-z_]\w*$/.test(item)) throw new ODataError('InvalidSelect', { reason: `'${item.slice(0, 40)}' is not a property name` });
-  }
-  return [...new Set(items)];
-}
-
-export function parseOrderBy(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): OrderByItem[] {
-  return parseOrderByExpressions(text, limits).map(({ expr, direction }) => {
-    if (expr.kind !== 'property') {
-      throw new ODataError('NotImplemented', { feature: 'Ordering by an expression', hint: 'Order by property names, e.g. $orderby=CreatedOn desc,Id.' });
-    }
-    return { property: expr.name, direction };
-  });
 }
 
 function nonEmpty(option: string, value: string, hint: string): string {
@@ -123,6 +86,14 @@ export function parseQueryOptions(raw: string, limits: ParseLimits = DEFAULT_PAR
   if (orderby !== undefined) query.orderby = parseOrderBy(orderby, limits);
   const select = seen.get('$select');
   if (select !== undefined) query.select = parseSelect(select);
+  const expand = seen.get('$expand');
+  if (expand !== undefined) query.expand = parseExpand(expand, limits);
+  // A navigation property both selected and expanded (`$select=Id,Repository&$expand=Repository`) is written by the
+  // expansion; the select list keeps the structural properties only (Part 1 §11.2.5.1 lets $select name it).
+  if (query.select !== undefined && query.expand !== undefined) {
+    const expanded = new Set(query.expand.map((item) => item.navigation));
+    query.select = query.select.filter((name) => !expanded.has(name));
+  }
   const top = seen.get('$top');
   if (top !== undefined) query.top = nonNegativeInteger('$top', top, limits.maxTop);
   const skip = seen.get('$skip');

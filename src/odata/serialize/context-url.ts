@@ -10,6 +10,11 @@ import { keyPredicate } from './key-predicate';
 export interface ContextUrlOptions {
   /** `$select` in request order: `#PullRequests(Id,Title)` (§10.9 projected entities). */
   select?: readonly string[];
+  /**
+   * Expanded navigation properties (§10.9): each as `Name(nested select)`, after the selected properties:
+   * `#PullRequests(Id,Repository(Name))`, `#PullRequests(Repository())` when nothing nested is selected.
+   */
+  expand?: ReadonlyArray<{ name: string; select?: readonly string[] }>;
   /** A single entity: `#PullRequests/$entity` (§10.2). Singletons are always `#Me`. */
   singleEntity?: boolean;
   /** An individual property of one entity (§10.14): `#PullRequests(Workspace='w',...)/Title`, `#Me/DisplayName`. */
@@ -22,7 +27,15 @@ export function contextUrl(serviceRoot: string, set: EdmEntitySet, options: Cont
     const key = set.singleton || options.property.key === undefined ? '' : keyPredicate(set, options.property.key);
     return `${base}${key}/${options.property.name}`;
   }
-  const selectList = options.select !== undefined && options.select.length > 0 ? `(${options.select.join(',')})` : '';
+  const items = [
+    ...(options.select ?? []),
+    ...(options.expand ?? []).map((item) => `${item.name}(${isAll(item.select) ? '' : (item.select ?? []).join(',')})`),
+  ];
+  const selectList = items.length > 0 ? `(${items.join(',')})` : '';
   const entity = options.singleEntity === true && !set.singleton ? '/$entity' : '';
   return `${base}${selectList}${entity}`;
+}
+
+function isAll(select: readonly string[] | undefined): boolean {
+  return select === undefined || select.length === 0 || select.includes('*');
 }

@@ -22,5 +22,6 @@ export {
   type JsonEntity,
   type JsonCollection,
 } from './serialize-entities';
+export type { ExpandedNavigation, ExpandedValue } from './expanded-navigation';
 export { parseMediaRanges, type MediaRange } from './media-range';
 // Errors are serialized by ODataError#toJSON() (src/odata/errors.ts); there is deliberately no second serializer.

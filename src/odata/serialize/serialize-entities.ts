@@ -9,15 +9,21 @@
  * - full: + `@odata.type`, `@odata.id`, `@odata.editLink` (editable sets), `Prop@odata.type` for values JSON cannot
  *   identify (§4.5.3), `Nav@odata.navigationLink` (§4.5.9) and action advertisements `#Namespace.Action` (§16).
  * Annotations precede what they annotate, and count precedes `value`, as `odata.streaming=true` requires (§4.4).
+ *
+ * Expanded navigation properties (§8.3) follow the entity's own properties: an object or null for a single-valued
+ * one, an array for a collection, preceded by `Nav@odata.count` when the nested `$count=true` asked (and, in full
+ * metadata, by `Nav@odata.navigationLink`). Related entities go through the same `projectEntity`, with their own
+ * nested `$select`, and carry no `@odata.context` of their own (§10: the parent's context URL describes them).
  */
 import type { Row } from '../ast';
 import type { EdmEntitySet, EdmNavigationProperty, EdmProperty } from '../edm';
 import { contextUrl } from './context-url';
+import type { ExpandedNavigation } from './expanded-navigation';
 import { formatValue, needsTypeAnnotation, type JsonPrimitive } from './format-value';
 import type { MetadataLevel } from './json-format';
 import { entityId } from './key-predicate';
 
-export type JsonEntity = { [member: string]: JsonPrimitive | { title: string; target: string } };
+export type JsonEntity = { [member: string]: JsonPrimitive | { title: string; target: string } | JsonEntity | JsonEntity[] };
 
 export interface SerializeOptions {
   set: EdmEntitySet;
@@ -32,6 +38,8 @@ export interface SerializeOptions {
   select?: readonly string[];
   /** The entity tag of a row, when the set has one (§4.5.10); written at minimal and full metadata. */
   etag?: (row: Row) => string | undefined;
+  /** `$expand`: the expanded navigation properties, in request order, written inline in each entity. */
+  expand?: readonly ExpandedNavigation[];
 }
 
 export interface SerializeCollectionArgs extends SerializeOptions {
@@ -50,7 +58,7 @@ export type JsonCollection = { [member: string]: JsonPrimitive | JsonEntity[] };
 
 export function serializeCollection(args: SerializeCollectionArgs): JsonCollection {
   const payload: JsonCollection = {};
-  if (args.level !== 'none') payload['@odata.context'] = contextUrl(args.serviceRoot, args.set, { select: projectedNames(args) });
+  if (args.level !== 'none') payload['@odata.context'] = contextUrl(args.serviceRoot, args.set, { select: projectedNames(args), expand: args.expand });
   if (args.count !== undefined) payload['@odata.count'] = args.ieee754Compatible === true ? String(args.count) : args.count;
   const projection = projectionFor(args);
   payload.value = args.rows.map((row) => projectEntity(args, projection, row));
@@ -63,7 +71,7 @@ export function serializeEntity(args: SerializeEntityArgs): JsonEntity {
   const context: JsonEntity =
     args.level === 'none'
       ? {}
-      : { '@odata.context': contextUrl(args.serviceRoot, args.set, { select: projectedNames(args), singleEntity: true }) };
+      : { '@odata.context': contextUrl(args.serviceRoot, args.set, { select: projectedNames(args), expand: args.expand, singleEntity: true }) };
   return { ...context, ...projectEntity(args, projectionFor(args), args.row) };
 }
 
@@ -119,14 +127,40 @@ function projectEntity(options: SerializeOptions, projection: Projection, row: R
     entity[property.name] = value;
   }
 
+  const expanded = options.expand ?? [];
   if (full) {
-    for (const nav of projection.navigation) entity[`${nav.name}@odata.navigationLink`] = `${id}/${nav.name}`;
+    for (const nav of projection.navigation) {
+      if (!expanded.some((expansion) => expansion.name === nav.name)) entity[`${nav.name}@odata.navigationLink`] = `${id}/${nav.name}`;
+    }
     for (const action of projection.actions ? set.actions : []) {
       const name = `${namespace}.${action.name}`;
       entity[`#${name}`] = { title: action.name, target: `${id}/${name}` };
     }
   }
+  for (const expansion of expanded) writeExpansion(entity, options, expansion, row, id);
   return entity;
+}
+
+/** One expanded navigation property of one entity (JSON Format §8.3), with its control information before it. */
+function writeExpansion(entity: JsonEntity, parent: SerializeOptions, expansion: ExpandedNavigation, row: Row, id: string | undefined): void {
+  const nested: SerializeOptions = {
+    set: expansion.set,
+    namespace: parent.namespace,
+    serviceRoot: parent.serviceRoot,
+    level: parent.level,
+    ieee754Compatible: parent.ieee754Compatible,
+    select: expansion.select,
+    etag: expansion.etag,
+  };
+  const projection = projectionFor(nested);
+  const value = expansion.valueOf(row);
+  if (parent.level === 'full') entity[`${expansion.name}@odata.navigationLink`] = `${id}/${expansion.name}`;
+  if (value.kind === 'entity') {
+    entity[expansion.name] = value.row === null ? null : projectEntity(nested, projection, value.row);
+    return;
+  }
+  if (value.count !== undefined) entity[`${expansion.name}@odata.count`] = parent.ieee754Compatible === true ? String(value.count) : value.count;
+  entity[expansion.name] = value.rows.map((related) => projectEntity(nested, projection, related));
 }
 
 export interface SerializePropertyArgs {
