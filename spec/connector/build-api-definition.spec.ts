@@ -108,11 +108,65 @@ describe.each([
     };
     for (const set of model.entitySets) {
       const schema = definition.definitions[set.typeName];
-      expect(Object.keys(schema.properties ?? {})).toEqual(set.properties.map((p) => p.name));
+      // Structural properties first, then the navigation properties $expand may fill in.
+      expect(Object.keys(schema.properties ?? {})).toEqual([...set.properties.map((p) => p.name), ...set.navigation.map((n) => n.name)]);
       for (const property of set.properties) {
         const { type, format } = schema.properties?.[property.name] ?? {};
         expect({ type, format }).toEqual({ format: undefined, ...mapped[property.type] });
         expect(schema.properties?.[property.name]['x-nullable']).toBe(property.nullable ? true : undefined);
+      }
+    }
+  });
+
+  test('lists and by-key reads of sets with navigation offer $expand, naming their own navigation properties', () => {
+    const withNavigation = model.entitySets.filter((set) => !set.singleton && set.navigation.length > 0);
+    expect(withNavigation.length).toBeGreaterThan(0);
+    for (const set of model.entitySets.filter((s) => !s.singleton)) {
+      const reads = Object.values(definition.paths).flatMap((item) =>
+        item.get && [`List${set.name}`, `Get${set.typeName}`].includes(item.get.operationId) ? [item.get] : [],
+      );
+      expect(reads).toHaveLength(2);
+      for (const read of reads) {
+        const expand = read.parameters.find((p) => p.name === '$expand');
+        if (set.navigation.length === 0) {
+          expect(expand).toBeUndefined();
+          continue;
+        }
+        expect(expand).toMatchObject({ in: 'query', required: false, type: 'string', 'x-ms-summary': 'Expand Query', 'x-ms-visibility': 'advanced' });
+        // The example and the list of what can be expanded come from this set's navigation.
+        expect(expand?.description).toContain(`e.g. ${set.navigation[0].name}(`);
+        for (const navigation of set.navigation) expect(expand?.description).toContain(navigation.name);
+      }
+    }
+  });
+
+  test('navigation properties are the related entity inline (single) or an array of them (collection), one level deep', () => {
+    for (const set of model.entitySets) {
+      const properties = definition.definitions[set.typeName].properties ?? {};
+      for (const navigation of set.navigation) {
+        const target = model.entitySets.find((candidate) => candidate.name === navigation.target)!;
+        const schema = properties[navigation.name];
+        expect(schema.description).toContain('Present when $expand names it.');
+        expect(schema['x-ms-summary']).toBeTruthy();
+        const entity = navigation.collection ? schema.items : schema;
+        expect([schema.type, schema['x-nullable']]).toEqual(navigation.collection ? ['array', undefined] : ['object', true]);
+        expect(entity?.type).toBe('object');
+        expect(entity?.$ref).toBeUndefined();
+        // Only the target's structural properties: no navigation inside, so no cycle.
+        expect(Object.keys(entity?.properties ?? {})).toEqual(target.properties.map((p) => p.name));
+        for (const property of target.properties) {
+          expect(entity?.properties?.[property.name]).toMatchObject({ description: property.description, 'x-ms-summary': expect.any(String) });
+        }
+      }
+    }
+  });
+
+  test('write bodies carry no navigation properties', () => {
+    for (const set of model.entitySets) {
+      for (const suffix of ['CreateInput', 'UpdateInput']) {
+        const input = definition.definitions[`${set.typeName}${suffix}`];
+        if (!input) continue;
+        expect(Object.keys(input.properties ?? {}).filter((name) => set.navigation.some((n) => n.name === name))).toEqual([]);
       }
     }
   });

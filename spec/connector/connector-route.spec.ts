@@ -4,8 +4,9 @@
  * filled in and encoded as x-ms-url-encoding says, Bearer token), answers with what its response schema declares, and
  * following `@odata.nextLink` (x-ms-pageable) walks a whole set once.
  */
+import Ajv from 'ajv';
 import type { SwaggerDocument } from '../../src/connector';
-import type { SwaggerPrimitiveParameter } from '../../src/connector/swagger-types';
+import type { SwaggerPrimitiveParameter, SwaggerSchema } from '../../src/connector/swagger-types';
 import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
@@ -25,6 +26,34 @@ function fillPath(path: string, parameters: SwaggerPrimitiveParameter[], row: Re
   return parameters
     .filter((p) => p.in === 'path')
     .reduce((filled, p) => filled.replace(`{${p.name}}`, encodeURIComponent(String(row[p.name]))), path);
+}
+
+/**
+ * The structural properties of a response definition: those that are not navigation. The model has no complex or
+ * collection-valued structural properties, so objects and arrays are exactly the navigation properties $expand fills.
+ */
+function structuralNames(schema: SwaggerSchema): string[] {
+  return Object.entries(schema.properties ?? {})
+    .filter(([, property]) => property.type !== 'object' && property.type !== 'array')
+    .map(([name]) => name);
+}
+
+/** OpenAPI 2.0 cannot say null; AutoRest's x-nullable can. As JSON Schema for ajv: `type: [type, 'null']`. */
+function toJsonSchema(schema: SwaggerSchema): Record<string, unknown> {
+  const { properties, items, ...rest } = schema;
+  return {
+    ...rest,
+    ...(schema['x-nullable'] && schema.type ? { type: [schema.type, 'null'] } : {}),
+    ...(properties ? { properties: Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, toJsonSchema(property)])) } : {}),
+    ...(items ? { items: toJsonSchema(items) } : {}),
+  };
+}
+
+/** A validator for an operation's 200 answer, its $refs resolved against the definition's definitions. */
+function responseValidator(operationId: string) {
+  const operation = Object.values(definition.paths).flatMap((item) => (item.get ? [item.get] : [])).find((op) => op.operationId === operationId)!;
+  const definitions = Object.fromEntries(Object.entries(definition.definitions).map(([name, schema]) => [name, toJsonSchema(schema)]));
+  return new Ajv({ strict: false, validateFormats: false, allErrors: true }).compile({ ...toJsonSchema(operation.responses['200'].schema!), definitions });
 }
 
 describe('served files', () => {
@@ -67,7 +96,8 @@ describe('every read operation works against the gateway', () => {
       const response = await get(`${definition.basePath}${path}?$top=3`);
       expect({ operation: operation.operationId, status: response.status }).toEqual({ operation: operation.operationId, status: 200 });
       const typeName = operation.responses['200'].schema?.properties?.value.items?.$ref?.split('/').pop() ?? '';
-      const declared = Object.keys(definition.definitions[typeName].properties ?? {});
+      // Without $expand, a row has the structural properties only; navigation properties appear when expanded.
+      const declared = structuralNames(definition.definitions[typeName]);
       for (const row of response.body.value) expect(Object.keys(row).filter((k) => !k.startsWith('@'))).toEqual(declared);
     }
   });
@@ -99,6 +129,47 @@ describe('every read operation works against the gateway', () => {
     const response = await get(`${definition.basePath}${fillPath(path, operation.parameters as SwaggerPrimitiveParameter[], row)}`);
     expect(response.status).toBe(200);
     expect(response.body.Name).toBe(row.Name);
+  });
+
+  test('a list with $expand of a single-valued navigation answers the related entity as the schema describes it', async () => {
+    const { path, operation } = operations().find(({ operation }) => operation.operationId === 'ListPullRequests')!;
+    expect(operation.parameters.map((p) => p.name)).toContain('$expand');
+    // Power Platform sends query parameter values encoded once.
+    const expand = encodeURIComponent('Repository($select=Name,Slug)');
+    const response = await get(`${definition.basePath}${path}?$top=3&$expand=${expand}`);
+    expect(response.status).toBe(200);
+    const rows = response.body.value as Array<Record<string, unknown>>;
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      const related = row.Repository as Record<string, unknown>;
+      expect(Object.keys(related).filter((k) => !k.startsWith('@'))).toEqual(['Name', 'Slug']);
+      expect(related.Slug).toBe(row.RepositorySlug);
+    }
+    const validate = responseValidator('ListPullRequests');
+    expect(validate(response.body) ? [] : validate.errors).toEqual([]);
+    // The validator does look inside the expansion: a repository that is not an object fails.
+    expect(validate({ value: [{ ...rows[0], Repository: 'acme/app' }] })).toBe(false);
+  });
+
+  test('a by-key read with $expand of a collection answers an array of related entities as the schema describes them', async () => {
+    const { path, operation } = operations().find(({ operation }) => operation.operationId === 'GetRepository')!;
+    expect(operation.parameters.map((p) => p.name)).toContain('$expand');
+    // A repository that has pull requests: the one of the first listed pull request.
+    const listed = await get(`${definition.basePath}/PullRequests?$top=1&$select=Workspace,RepositorySlug`);
+    const pullRequest = listed.body.value[0] as { Workspace: string; RepositorySlug: string };
+    const filled = fillPath(path, operation.parameters as SwaggerPrimitiveParameter[], { Workspace: pullRequest.Workspace, Slug: pullRequest.RepositorySlug });
+    const response = await get(`${definition.basePath}${filled}?$expand=${encodeURIComponent('PullRequests($top=2)')}`);
+    expect(response.status).toBe(200);
+    const related = response.body.PullRequests as Array<Record<string, unknown>>;
+    expect(related.length).toBeGreaterThan(0);
+    expect(related.length).toBeLessThanOrEqual(2);
+    const itemSchema = definition.definitions.Repository.properties?.PullRequests.items ?? {};
+    for (const item of related) {
+      expect(Object.keys(item).filter((k) => !k.startsWith('@'))).toEqual(Object.keys(itemSchema.properties ?? {}));
+      expect([item.Workspace, item.RepositorySlug]).toEqual([pullRequest.Workspace, pullRequest.RepositorySlug]);
+    }
+    const validate = responseValidator('GetRepository');
+    expect(validate(response.body) ? [] : validate.errors).toEqual([]);
   });
 
   test('the connection test operation answers with a credential', async () => {

@@ -1,8 +1,9 @@
 /**
- * Response and request-body schemas from the EdmModel: one definition per entity type (what reads return) and, for
- * types that can be written, a `…CreateInput` and an `…UpdateInput` with just what each operation accepts.
+ * Response and request-body schemas from the EdmModel: one definition per entity type (what reads return, with its
+ * navigation properties as `$expand` answers them) and, for types that can be written, a `…CreateInput` and an
+ * `…UpdateInput` with just what each operation accepts.
  */
-import { isComputed, type EdmEntitySet, type EdmModel, type EdmProperty } from '../odata/edm';
+import { findEntitySet, isComputed, type EdmEntitySet, type EdmModel, type EdmNavigationProperty, type EdmProperty } from '../odata/edm';
 import { lowerWords, titleCase, withArticle } from './display-name';
 import { schemaForEdmType } from './schema-for-edm-type';
 import type { SwaggerSchema } from './swagger-types';
@@ -67,13 +68,42 @@ function inputSchema(set: EdmEntitySet, kind: WriteKind): SwaggerSchema {
   };
 }
 
+/** The structural properties of an entity as reads answer them; what the server computes is read-only. */
+function structuralProperties(set: EdmEntitySet): Record<string, SwaggerSchema> {
+  return Object.fromEntries(set.properties.map((property) => [property.name, { ...propertySchema(property), ...(isComputed(property) ? { readOnly: true } : {}) }]));
+}
+
+/** Said of every navigation property: a read without `$expand` leaves it out (OData JSON Format §8.3). */
+const EXPANDED_ONLY = 'Present when $expand names it.';
+
+/**
+ * A navigation property as `$expand` answers it (OData JSON Format §8.3): a single-valued one is the related entity
+ * inline, or null when there is none; a collection-valued one is an array of them. The related entity is inlined with
+ * its structural properties only, never a `$ref` to its definition: the gateway expands one level (MaxLevels 1), and
+ * the definition would bring the target's own navigation and with it cycles (Repository → PullRequests → Repository)
+ * that the designer would unfold without end. Advanced: the fields are empty unless the maker asked for them.
+ */
+function navigationSchema(model: EdmModel, navigation: EdmNavigationProperty): SwaggerSchema {
+  const target = findEntitySet(model, navigation.target);
+  if (!target) throw new Error(`Navigation ${navigation.name} targets ${navigation.target}, which the model does not declare`);
+  const entity: SwaggerSchema = { type: 'object', description: target.description, properties: structuralProperties(target) };
+  const noun = lowerWords(navigation.collection ? target.name : target.typeName);
+  const label = { 'x-ms-summary': titleCase(navigation.name), 'x-ms-visibility': 'advanced' as const };
+  if (navigation.collection) return { type: 'array', items: entity, description: `The related ${noun}. ${EXPANDED_ONLY}`, ...label };
+  return { ...entity, description: `The related ${noun}, or null when there is none. ${EXPANDED_ONLY}`, ...label, 'x-nullable': true };
+}
+
 export function definitionsFor(model: EdmModel): Record<string, SwaggerSchema> {
   const definitions: Record<string, SwaggerSchema> = {};
+  // Navigation belongs to the entity type (CSDL §8); the first set of a type speaks for it, as it does for the rest.
   for (const set of typesOf(model)) {
     definitions[set.typeName] = {
       type: 'object',
       description: set.description,
-      properties: Object.fromEntries(set.properties.map((property) => [property.name, { ...propertySchema(property), ...(isComputed(property) ? { readOnly: true } : {}) }])),
+      properties: {
+        ...structuralProperties(set),
+        ...Object.fromEntries(set.navigation.map((navigation) => [navigation.name, navigationSchema(model, navigation)])),
+      },
     };
     if (set.capabilities.insertable) definitions[inputName(set, 'create')] = inputSchema(set, 'create');
     if (set.capabilities.updatable) definitions[inputName(set, 'update')] = inputSchema(set, 'update');

@@ -7,7 +7,7 @@
 import type { EdmAction, EdmEntitySet, EdmModel } from '../odata/edm';
 import { collectionSchema, entityRef, inputRef, propertySchema } from './definitions-for';
 import { lowerWords, sentenceCase, titleCase, withArticle } from './display-name';
-import { keyParameters, keyPredicateTemplate, queryOptionParameters, selectParameter } from './parameters-for';
+import { expandParameters, keyParameters, keyPredicateTemplate, queryOptionParameters, selectParameter } from './parameters-for';
 import type { HttpMethod, SwaggerOperation, SwaggerParameter, SwaggerPrimitiveParameter } from './swagger-types';
 
 export type OperationKind = 'list' | 'get' | 'get-singleton' | 'create' | 'update' | 'delete' | 'action' | 'trigger';
@@ -62,7 +62,7 @@ function entityPath(set: EdmEntitySet): string {
   return `/${set.name}${keyPredicateTemplate(set)}`;
 }
 
-function build(rule: OperationRule, set: EdmEntitySet): ConnectorOperation {
+function build(model: EdmModel, rule: OperationRule, set: EdmEntitySet): ConnectorOperation {
   const one = thing(set);
   const make = (path: string, operation: Omit<SwaggerOperation, 'tags'>): ConnectorOperation => ({
     kind: rule.kind,
@@ -77,7 +77,7 @@ function build(rule: OperationRule, set: EdmEntitySet): ConnectorOperation {
         operationId: `List${set.name}`,
         summary: `List ${lowerWords(set.name)}`,
         description: `${set.description} Filter, sort and page with the OData query options; pages follow @odata.nextLink.`,
-        parameters: queryOptionParameters(set),
+        parameters: queryOptionParameters(model, set),
         responses: { '200': { description: `A page of ${lowerWords(set.name)}.`, schema: collectionSchema(set) }, default: ERROR_RESPONSE },
         'x-ms-pageable': { nextLinkName: '@odata.nextLink', itemName: 'value' },
       });
@@ -86,7 +86,7 @@ function build(rule: OperationRule, set: EdmEntitySet): ConnectorOperation {
         operationId: `Get${set.typeName}`,
         summary: `Get ${withArticle(one)}`,
         description: `Reads one ${one} by its key (${set.key.join(', ')}).`,
-        parameters: [...keyParameters(set), selectParameter(set)],
+        parameters: [...keyParameters(set), selectParameter(set), ...expandParameters(model, set)],
         responses: { '200': { description: `The ${one}.`, schema: entityRef(set) }, default: ERROR_RESPONSE },
       });
     case 'get-singleton':
@@ -171,7 +171,7 @@ function buildAction(model: EdmModel, set: EdmEntitySet, action: EdmAction): Con
 
 export function operationsFor(model: EdmModel): ConnectorOperation[] {
   return model.entitySets.flatMap((set) => [
-    ...OPERATION_RULES.filter((rule) => rule.appliesTo(set)).map((rule) => build(rule, set)),
+    ...OPERATION_RULES.filter((rule) => rule.appliesTo(set)).map((rule) => build(model, rule, set)),
     ...(set.singleton ? [] : set.actions.map((action) => buildAction(model, set, action))),
   ]);
 }
