@@ -4,7 +4,7 @@
  * `@odata.nextLink`, over real HTTP (fetch) against the demo set-up. Anything it trips over is our bug.
  *
  * Writes too: create (201 and the entity), patch (with the ETag of a read as If-Match), delete, and the bound actions
- * Approve and Merge, each read back through the same client.
+ * Approve and Merge, each read back through the same client; and `$expand` built by its query builder.
  *
  * The client lives in spec/clients/generated/ (type-checked with the rest of the specs); the first test regenerates it
  * from today's model and fails when the checked-in copy is stale.
@@ -168,5 +168,35 @@ describe('writes through the typed client', () => {
     await expect(wrongType).rejects.toMatchObject({ status: 400, message: expect.stringContaining('IsPrivate') });
     const after = await service.Projects().query((builder, q) => builder.filter(q.Workspace.eq('acme-dev')).count().top(0));
     expect(after.data['@odata.count']).toBe(before.data['@odata.count']);
+  });
+});
+
+describe('$expand through the typed client', () => {
+  test('a single-valued navigation with a nested $select, on a filtered page', async () => {
+    const response = await service.PullRequests().query((builder, q) =>
+      builder
+        .select('Id', 'Title')
+        .filter(q.Workspace.eq('acme-dev'))
+        .expanding('Repository', (nested) => nested.select('Slug', 'Name'))
+        .top(3),
+    );
+    expect(response.status).toBe(200);
+    expect(response.data.value).toHaveLength(3);
+    for (const row of response.data.value) {
+      expect(Object.keys(row.Repository ?? {}).sort()).toEqual(['Name', 'Slug']);
+    }
+  });
+
+  test('a collection navigation with nested $filter, $orderby and $top, on one entity', async () => {
+    const response = await service.Repositories({ Workspace: 'acme-dev', Slug: 'platform-api' }).query((builder, q) =>
+      builder.select('Slug').expanding('PullRequests', (nested, pr) => nested.select('Id', 'State').filter(pr.State.eq('MERGED')).orderBy(pr.Id.desc()).top(3)),
+    );
+    expect(response.status).toBe(200);
+    const pullRequests = response.data.PullRequests ?? [];
+    expect(pullRequests.length).toBeGreaterThan(0);
+    expect(pullRequests.length).toBeLessThanOrEqual(3);
+    for (const pr of pullRequests) expect(pr.State).toBe('MERGED');
+    const ids = pullRequests.map((pr) => pr.Id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
   });
 });
