@@ -9,6 +9,9 @@
 import { createHmac } from 'node:crypto';
 import axios from 'axios';
 import { commits } from '../../src/entity-sets/commits';
+import { cursorOf } from '../../src/plan/keyset-cursor';
+import { MAX_LOCATED_CURSOR_BYTES } from '../../src/http/skiptoken';
+import { recordUpstreamPage, recordUpstreamPosition } from '../../src/plan/upstream-position';
 import { DEMO_BEARER, startStack, type Stack, type UpstreamCall } from '../helpers/stack';
 
 const SECRET = 'spec-secret-spec-secret-spec-secret!';
@@ -255,6 +258,116 @@ describe('paging by the position in the repository', () => {
       .set('Prefer', 'odata.maxpagesize=7');
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('InvalidSkipToken');
+  });
+});
+
+describe("continuing where Bitbucket's paging stood", () => {
+  const repo = { workspace: 'acme-dev', slug: 'platform-api' };
+  const url = `/odata/Commits?$filter=${ONE_REPO}&$select=Hash`;
+  /** Bitbucket's largest commits page (`maxPagelen`): how many pages a whole read of the repository takes. */
+  const repositoryPages = (rows: number) => Math.ceil(rows / (commits.list?.maxPagelen ?? 100));
+  const tokenOf = (link: string) => new URL(link).searchParams.get('$skiptoken') as string;
+
+  test('a walk of one repository with pages of 7 costs about one upstream call per page, and gives exactly the unpaged rows', async () => {
+    const listed = await sandboxCommits(repo);
+    expect(repositoryPages(listed.length)).toBeGreaterThan(1);
+    const whole = await read(stack, url);
+    const pages = await walk(stack, url, 7);
+    expect(pages.flatMap((page) => page.rows)).toEqual(whole.rows);
+    expect(hashes(whole.rows)).toEqual(listed.map((commit) => commit.hash));
+    const calls = pages.map((page) => page.upstream.filter(isCommitList));
+    for (const page of calls) for (const call of page) expect(call.path).toBe(commitsPath(repo));
+    for (const page of calls.slice(1)) expect(page.length).toBeLessThanOrEqual(2);
+    expect(calls.flat().length).toBeLessThanOrEqual(pages.length + repositoryPages(listed.length));
+    // Past the repository's first upstream page, the cursor also carries that page's target and the row's index in it,
+    // and the next page opens there (Bitbucket's own opaque `page`), not at the repository's start.
+    const located = pages.filter((page) => page.next !== undefined && (payloadOf(page.next)[2] as unknown[]).length === 5);
+    expect(located.length).toBeGreaterThan(0);
+    for (const page of located) {
+      const [, , position, target, index] = payloadOf(page.next as string)[2] as [string, string, number, string, number];
+      expect(target.startsWith('/repositories/acme-dev/platform-api/commits?')).toBe(true);
+      expect(index).toBeLessThanOrEqual(position);
+    }
+    const resumed = pages[pages.indexOf(located[0]) + 1];
+    expect(resumed.upstream.filter(isCommitList)[0].query.page).toBeDefined();
+  });
+
+  const resign = (token: string, change: (payload: unknown[]) => unknown[]): string => {
+    const payload = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8')) as unknown[];
+    const encoded = Buffer.from(JSON.stringify(change(payload))).toString('base64url');
+    return `${encoded}.${createHmac('sha256', SECRET).update(encoded).digest('base64url')}`;
+  };
+
+  /** The first nextLink of the walk whose cursor carries a page location. */
+  async function locatedLink(): Promise<{ link: string; cursor: unknown[] }> {
+    let next: string | undefined = url;
+    for (let page = 0; next && page < 100; page++) {
+      const current = await read(stack, next, 7);
+      next = current.next;
+      if (next && (payloadOf(next)[2] as unknown[]).length === 5) return { link: next, cursor: payloadOf(next)[2] as unknown[] };
+    }
+    throw new Error('no cursor carried a page location');
+  }
+
+  test.each([
+    { forgery: "another repository's commits", target: (real: string) => real.replace('/platform-api/', '/billing-service/') },
+    { forgery: 'another resource', target: () => '/user' },
+    { forgery: 'a dot segment', target: (real: string) => real.replace('/commits?', '/commits/../../billing-service/commits?') },
+    { forgery: 'an encoded dot segment', target: (real: string) => real.replace('/commits?', '/%2e%2e/%2E%2E/billing-service/commits?') },
+    { forgery: 'another host', target: (real: string) => `http://example.invalid${real}` },
+    { forgery: 'a protocol-relative host', target: (real: string) => `//example.invalid${real}` },
+    { forgery: 'no leading slash', target: (real: string) => real.slice(1) },
+    { forgery: 'a fragment', target: (real: string) => `${real}#x` },
+    { forgery: 'a target that is not text', target: () => 42 },
+  ])('a correctly signed cursor whose page target is $forgery is InvalidSkipToken, and nothing else is called', async ({ target }) => {
+    const { link, cursor } = await locatedLink();
+    const forged = resign(tokenOf(link), (payload) => [payload[0], payload[1], [...cursor.slice(0, 3), target(cursor[3] as string), cursor[4]], ...payload.slice(3)]);
+    await stack.clearUpstreamCalls();
+    const response = await stack.request
+      .get(local(link.replace(/\$skiptoken=[^&]*/, `$skiptoken=${encodeURIComponent(forged)}`)))
+      .set('Authorization', DEMO_BEARER)
+      .set('Prefer', 'odata.maxpagesize=7');
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('InvalidSkipToken');
+    for (const call of await stack.upstreamCalls()) expect(call.path).toBe(commitsPath(repo));
+  });
+
+  test('a tampered query on the right list reaches only that list', async () => {
+    const { link, cursor } = await locatedLink();
+    const tampered = (cursor[3] as string).replace(/page=[^&]*/, 'page=1&pagelen=3');
+    const forged = resign(tokenOf(link), (payload) => [payload[0], payload[1], [...cursor.slice(0, 3), tampered, cursor[4]], ...payload.slice(3)]);
+    await stack.clearUpstreamCalls();
+    await stack.request
+      .get(local(link.replace(/\$skiptoken=[^&]*/, `$skiptoken=${encodeURIComponent(forged)}`)))
+      .set('Authorization', DEMO_BEARER)
+      .set('Prefer', 'odata.maxpagesize=7');
+    const calls = await stack.upstreamCalls();
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) expect(call.path).toBe(commitsPath(repo));
+  });
+
+  test.each([
+    { change: 'an index past the position', index: (position: number) => position + 1 },
+    { change: 'a negative index', index: () => -1 },
+    { change: 'a fractional index', index: () => 0.5 },
+  ])('a correctly signed cursor with $change is InvalidSkipToken', async ({ index }) => {
+    const { link, cursor } = await locatedLink();
+    const forged = resign(tokenOf(link), (payload) => [payload[0], payload[1], [...cursor.slice(0, 4), index(cursor[2] as number)], ...payload.slice(3)]);
+    const response = await stack.request
+      .get(local(link.replace(/\$skiptoken=[^&]*/, `$skiptoken=${encodeURIComponent(forged)}`)))
+      .set('Authorization', DEMO_BEARER)
+      .set('Prefer', 'odata.maxpagesize=7');
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('InvalidSkipToken');
+  });
+
+  test('a page location the token could not hold is left out: the cursor re-reads from the start, as before', () => {
+    const row = { Workspace: 'acme-dev', RepositorySlug: 'platform-api', Hash: 'a'.repeat(40) };
+    recordUpstreamPosition(row, 120);
+    recordUpstreamPage(row, { target: '/repositories/acme-dev/platform-api/commits?pagelen=100&page=abc', index: 20 });
+    expect(cursorOf(commits, [], row, { maxLocatedBytes: MAX_LOCATED_CURSOR_BYTES })).toEqual(['acme-dev', 'platform-api', 120, '/repositories/acme-dev/platform-api/commits?pagelen=100&page=abc', 20]);
+    recordUpstreamPage(row, { target: `/repositories/acme-dev/platform-api/commits?pagelen=100&page=${'x'.repeat(400)}`, index: 20 });
+    expect(cursorOf(commits, [], row, { maxLocatedBytes: MAX_LOCATED_CURSOR_BYTES })).toEqual(['acme-dev', 'platform-api', 120]);
   });
 });
 

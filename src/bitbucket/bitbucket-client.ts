@@ -13,12 +13,20 @@ import { readErrorBody } from './error-envelope';
 import { sendAttempt, type AttemptOutcome } from './http-attempt';
 import { nextLinkTarget } from './next-link';
 import { redactUrl } from './redact-url';
+import { relativeTarget, resumeTargetProblem } from './resume-target';
 import { decideAfterAttempt, type AttemptSummary, type RetryPolicy } from './retry-policy';
 import { authorizationHeader, UnusableCredentialError, type UpstreamCredential } from './upstream-credential';
 import { UpstreamError, type UpstreamErrorDetails } from './upstream-error';
 import { encodeUpstreamQuery, type UpstreamQuery } from './upstream-query';
 
 export type WriteMethod = 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+
+/** A page and where it was read (`BitbucketClient.locatedPages`). */
+export interface LocatedPage<T> {
+  page: BitbucketPage<T>;
+  /** Its request target relative to baseUrl (path + query), to open it again; undefined outside the base path. */
+  target?: string;
+}
 
 export interface SendOptions {
   query?: UpstreamQuery;
@@ -93,7 +101,30 @@ export class BitbucketClient {
    * Stop iterating to stop fetching: the next page is requested only when the consumer asks for it.
    */
   async *pages<T>(path: string, query: UpstreamQuery, credential: UpstreamCredential, signal?: AbortSignal): AsyncGenerator<BitbucketPage<T>> {
-    let requestTarget = this.#requestTarget(path, query);
+    for await (const located of this.locatedPages<T>({ path, query }, credential, signal)) yield located.page;
+  }
+
+  /**
+   * pages() that also says where each page was read (`target`: its request target relative to baseUrl, undefined
+   * when Bitbucket's `next` leads outside the base path), and that can start at such a target instead of at
+   * `path` + `query`: a later read resumes Bitbucket's own paging where an earlier one stood, as a client following
+   * `next` would (the commits list pages with opaque links that cannot be rebuilt, bitbucket-api.md §2.4). A target
+   * is always requested under the configured origin and base path, never rebuilt; one that could leave the base path
+   * (`resumeTargetProblem`) is a RangeError.
+   */
+  async *locatedPages<T>(
+    start: { path: string; query: UpstreamQuery } | { target: string },
+    credential: UpstreamCredential,
+    signal?: AbortSignal,
+  ): AsyncGenerator<LocatedPage<T>> {
+    let requestTarget: string;
+    if ('target' in start) {
+      const problem = resumeTargetProblem(start.target);
+      if (problem !== undefined) throw new RangeError(`Bitbucket page target "${start.target}" cannot be requested: ${problem}.`);
+      requestTarget = `${this.#basePath}${start.target}`;
+    } else {
+      requestTarget = this.#requestTarget(start.path, start.query);
+    }
     const visited = new Set<string>();
     for (;;) {
       visited.add(requestTarget);
@@ -103,7 +134,7 @@ export class BitbucketClient {
       if (page === undefined) {
         throw this.#badResponse(exchange, response, 'the body is not a Bitbucket page (no "values" array, or a "next" that is not a string)');
       }
-      yield page as BitbucketPage<T>;
+      yield { page: page as BitbucketPage<T>, target: relativeTarget(requestTarget, this.#basePath) };
       if (page.next === undefined) return;
       const next = nextLinkTarget(page.next, this.#upstream.origin);
       if (!next.ok) throw this.#badResponse(exchange, response, next.problem);

@@ -1,5 +1,5 @@
 /** The Bitbucket Cloud REST 2.0 client: the gateway's only door to Bitbucket. Knows nothing of OData. */
-export { BitbucketClient, type SendOptions, type SendResult, type WriteMethod } from './bitbucket-client';
+export { BitbucketClient, type LocatedPage, type SendOptions, type SendResult, type WriteMethod } from './bitbucket-client';
 export {
   BITBUCKET_CLIENT_DEFAULTS,
   DEFAULT_RATE_LIMIT_RETRY_AFTER_SECONDS,
@@ -9,6 +9,7 @@ export {
 export type { BitbucketPage } from './bitbucket-page';
 export { bitbucketPath } from './bitbucket-path';
 export { redactUrl } from './redact-url';
+export { resumeTargetProblem } from './resume-target';
 export type { UpstreamCredential } from './upstream-credential';
 export { UpstreamError, kindForStatus, type UpstreamErrorKind } from './upstream-error';
 export { encodeUpstreamQuery, type UpstreamQuery } from './upstream-query';

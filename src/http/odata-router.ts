@@ -26,7 +26,7 @@ import { pageWindow, preferredPageSize, restOfAnswer } from './paging';
 import { snapshotColumns } from './snapshot-columns';
 import { resolveTarget, type ReadTarget } from './resolve-target';
 import { etagOf, handleWrite } from './write-handlers';
-import { bindingHash, issueSkiptoken, readSkiptoken } from './skiptoken';
+import { bindingHash, issueSkiptoken, readSkiptoken, MAX_LOCATED_CURSOR_BYTES } from './skiptoken';
 
 export interface ODataRouterDeps {
   config: GatewayConfig;
@@ -196,7 +196,7 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
     if (rows.length > window.pageSize) {
       rows = rows.slice(0, window.pageSize);
       const served = window.served + window.pageSize;
-      const cursor = cursorOf(target.def, query.orderby, rows[rows.length - 1]);
+      const cursor = cursorOf(target.def, query.orderby, rows[rows.length - 1], { maxLocatedBytes: MAX_LOCATED_CURSOR_BYTES });
       const token = issueSkiptoken(config.skiptokenSecret, { served, cursor, count, ...(snapshot ? { snapshot } : {}), ...(walkPageSize !== undefined ? { pageSize } : {}) }, binding);
       const options = raw.split('&').filter((part) => part && !/^(%24|\$)skiptoken=/i.test(part));
       options.push(`$skiptoken=${encodeURIComponent(token)}`);

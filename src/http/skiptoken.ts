@@ -42,6 +42,13 @@ export interface PageContinuation {
 
 /** Longest token issued with a cursor: a few hundred characters leave room for the rest of a 2048-character URL. */
 export const MAX_TOKEN_LENGTH = 512;
+
+/**
+ * Most bytes of JSON a cursor carrying a Bitbucket page location may take (`cursorOf`): the token is base64url of the
+ * JSON payload plus `.` and a 43-character signature, so its payload may take (512 - 44) * 3 / 4 = 351 bytes, and the
+ * rest of the payload (binding hash, rows served, count, snapshot id, page size, brackets) takes at most about 110.
+ */
+export const MAX_LOCATED_CURSOR_BYTES = Math.floor(((MAX_TOKEN_LENGTH - 44) * 3) / 4) - 110;
 /** More cursor values than any order can have (validation of a decoded token). */
 const MAX_CURSOR_VALUES = 64;
 

@@ -13,9 +13,11 @@
  * A continuation page (`after`, a keyset cursor: see `keyset-cursor.ts`) answers the rows strictly after the cursor
  * in the total order: the executor checks that on every row, skips the streams that lie wholly before the cursor,
  * and pushes the bound it implies within each stream (`position-after-cursor.ts`). Positions cannot be pushed: the
- * cursor's own stream is read again from its start, and its rows up to the cursor's position are passed over.
+ * cursor's own stream is opened at the upstream page that held the cursor's row when the cursor carries it (a row of
+ * a later page, `keyset-cursor.ts`), else read again from its start; its rows up to the cursor's position are passed
+ * over either way (positions still count from the stream's start, so every row compares as before).
  */
-import { bitbucketPath, UpstreamError, type BitbucketPage, type UpstreamQuery } from '../bitbucket';
+import { bitbucketPath, resumeTargetProblem, UpstreamError, type BitbucketPage, type LocatedPage, type UpstreamQuery } from '../bitbucket';
 import type { Expr, ODataQuery, OrderByItem, Row } from '../odata/ast';
 import type { EdmEntitySet } from '../odata/edm';
 import { ODataError } from '../odata/errors';
@@ -30,7 +32,7 @@ import { positionAfterCursor } from './position-after-cursor';
 import { resolveStreams, streamConstants, usableValues, type StreamParams } from './resolve-streams';
 import { rowFromItem } from './row-from-item';
 import { toBbql } from './to-bbql';
-import { compareUpstreamPositions, recordUpstreamPosition, upstreamPositionOf } from './upstream-position';
+import { compareUpstreamPositions, recordUpstreamPage, recordUpstreamPosition, upstreamPageOf, upstreamPositionOf, type UpstreamPageLocation } from './upstream-position';
 
 export interface QueryResult {
   /** The answer's rows after filter, order, skip and top (not projected: the serializer applies `$select`). */
@@ -92,6 +94,38 @@ function upstreamListQuery(list: ListRoute, plan: QueryPlan, pagelen: number, pa
   return query;
 }
 
+/**
+ * Where to open the cursor's own stream in Bitbucket's paging: the upstream page that held the cursor's row, and the
+ * position in the stream of that page's first item (so that positions still count from the stream's start).
+ */
+interface ResumePoint {
+  target: string;
+  firstPosition: number;
+}
+
+/**
+ * Pages of one stream. Ordered by upstream position, each page also says where it was read, so that the rows of a
+ * page reached through `next` can remember it (`UpstreamPageLocation`); the stream may then open at such a page.
+ */
+async function* streamPages(
+  ctx: ExecutionContext,
+  path: string,
+  query: UpstreamQuery,
+  located: boolean,
+  resume: ResumePoint | undefined,
+): AsyncGenerator<LocatedPage<unknown> & { reachedByNext: boolean }> {
+  if (!located) {
+    for await (const page of ctx.client.pages<unknown>(path, query, ctx.credential, ctx.signal)) yield { page, reachedByNext: false };
+    return;
+  }
+  let first = resume === undefined;
+  for await (const located of ctx.client.locatedPages<unknown>(resume ? { target: resume.target } : { path, query }, ctx.credential, ctx.signal)) {
+    // A row of the stream's first page is reached again from the start in one call: it needs no location.
+    yield { ...located, reachedByNext: !first };
+    first = false;
+  }
+}
+
 function openStream(
   def: EntitySetDefinition,
   list: ListRoute,
@@ -99,17 +133,18 @@ function openStream(
   params: StreamParams,
   accept: (row: Row) => boolean,
   ctx: ExecutionContext,
-  paging: { pagelen: number; startPage: number; bound?: string },
+  paging: { pagelen: number; startPage: number; bound?: string; resume?: ResumePoint },
 ): RowStream {
   const path = addressablePath(list.path, params);
   const query = upstreamListQuery(list, plan, paging.pagelen, paging.startPage, paging.bound);
-  const pages = path ? ctx.client.pages<unknown>(path, query, ctx.credential, ctx.signal) : undefined;
+  const pages = path ? streamPages(ctx, path, query, plan.byUpstreamPosition, paging.resume) : undefined;
   let buffer: Row[] = [];
   /** The position in the stream of the next item Bitbucket delivers (`upstream-position.ts`). */
-  let position = (paging.startPage - 1) * paging.pagelen;
-  const toRow = (item: unknown): Row => {
+  let position = paging.resume ? paging.resume.firstPosition : (paging.startPage - 1) * paging.pagelen;
+  const toRow = (item: unknown, location: UpstreamPageLocation | undefined): Row => {
     const row = rowFromItem(def, item, params);
     if (plan.byUpstreamPosition) recordUpstreamPosition(row, position);
+    if (location) recordUpstreamPage(row, location);
     position += 1;
     return row;
   };
@@ -122,9 +157,9 @@ function openStream(
     remainder: () => (lastPageRead || done ? buffer : undefined),
     async peek() {
       while (buffer.length === 0 && !done) {
-        let result: IteratorResult<BitbucketPage<unknown>>;
+        let result: IteratorResult<LocatedPage<unknown> & { reachedByNext: boolean }>;
         try {
-          result = await (pages as AsyncGenerator<BitbucketPage<unknown>>).next();
+          result = await (pages as AsyncGenerator<LocatedPage<unknown> & { reachedByNext: boolean }>).next();
         } catch (error) {
           // A fixed workspace or repository that does not exist holds no rows; OData answers an empty collection.
           if (error instanceof UpstreamError && error.kind === 'not-found') {
@@ -137,10 +172,14 @@ function openStream(
           done = true;
           break;
         }
-        const page: BitbucketPage<unknown> = result.value;
+        const page: BitbucketPage<unknown> = result.value.page;
+        // Only a page of this very list can be resumed (`resumePoint` refuses any other path), so a `next` link that
+        // names the list differently (another spelling or encoding) leaves its rows without a location: they re-read.
+        const located = result.value.reachedByNext ? result.value.target : undefined;
+        const target = located !== undefined && pathOfTarget(located) === path ? located : undefined;
         if (typeof page.size === 'number') stream.size = page.size;
         if (page.next === undefined) lastPageRead = true;
-        buffer = page.values.map(toRow).filter(accept);
+        buffer = page.values.map((item, index) => toRow(item, target === undefined ? undefined : { target, index })).filter(accept);
       }
       return buffer[0];
     },
@@ -164,6 +203,28 @@ function addressablePath(template: string, params: StreamParams): string | undef
     if (error instanceof RangeError) return undefined;
     throw error;
   }
+}
+
+/** The path of a request target, without its query. */
+function pathOfTarget(target: string): string {
+  const queryAt = target.indexOf('?');
+  return queryAt < 0 ? target : target.slice(0, queryAt);
+}
+
+/**
+ * Where the cursor's own stream opens, from the page location the cursor carries (`keyset-cursor.ts`); undefined to
+ * read it from its start (no location, or pushdown off: like every saving). The location comes back from a client's
+ * `$skiptoken`: signed, but checked all the same before any credential goes with it. Its path must be exactly this
+ * stream's own list path (so neither another repository nor another resource), its query free of a fragment.
+ */
+function resumePoint(list: ListRoute, params: StreamParams, after: Row, cursorPosition: number, pushdown: boolean): ResumePoint | undefined {
+  const location = upstreamPageOf(after);
+  if (location === undefined) return undefined;
+  const path = addressablePath(list.path, params);
+  if (path === undefined || pathOfTarget(location.target) !== path || resumeTargetProblem(location.target) !== undefined) {
+    throw new ODataError('InvalidSkipToken', { reason: "its upstream page is not on this repository's list" });
+  }
+  return pushdown ? { target: location.target, firstPosition: cursorPosition - location.index } : undefined;
 }
 
 async function drain(stream: RowStream, into: Row[]): Promise<void> {
@@ -390,7 +451,11 @@ export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, 
     earlyStop && plan.exact && unique && paramsList.length === 1 && list.supportsPageNumber && cursorPosition === undefined && (query.skip ?? 0) >= pagelen;
   const startPage = pageSkip ? Math.floor((query.skip ?? 0) / pagelen) + 1 : 1;
 
-  const streams = paramsList.map((params) => openStream(def, list, plan, params, accept, ctx, { pagelen: pagelenFor(passedOverIn(params)), startPage, bound: boundOf(params) }));
+  const resumeIn = (params: StreamParams): ResumePoint | undefined =>
+    cursorPosition !== undefined && passedOverIn(params) > 0 ? resumePoint(list, params, after as Row, cursorPosition, pushdown) : undefined;
+  const streams = paramsList.map((params) =>
+    openStream(def, list, plan, params, accept, ctx, { pagelen: pagelenFor(passedOverIn(params)), startPage, bound: boundOf(params), resume: resumeIn(params) }),
+  );
   let rows: Row[];
   if (earlyStop && prefix) {
     const skippedUpstream = streams[0].skippedUpstream;

@@ -5,36 +5,68 @@
  * and discarding every row before it (`$skip` = rows served would).
  * Values are kept exactly as the rows hold them (strings, numbers, booleans, null; date-times as their ISO text), so
  * the cursor compares with `compareRows` exactly as the row did. An upstream position is a whole number, last.
+ *
+ * Ordered by upstream position, a row delivered on a later page of its stream also gives where Bitbucket's paging
+ * stood (`UpstreamPageLocation`): that page's request target and the row's index in it follow the position, so the
+ * next page opens the stream there rather than re-reading it from its start (which grows with every page of a long
+ * repository). They are left out when the token could not hold them (the cursor then re-reads, as before).
  */
 import type { LiteralValue, OrderByItem, Row } from '../odata/ast';
 import type { EntitySetDefinition } from '../entity-sets/model';
 import { answerOrder } from './plan-query';
-import { recordUpstreamPosition, upstreamPositionOf } from './upstream-position';
+import { recordUpstreamPage, recordUpstreamPosition, upstreamPageOf, upstreamPositionOf } from './upstream-position';
+
+export interface CursorLimits {
+  /**
+   * Most bytes of JSON a cursor carrying a page location may take; longer, the location is left out (the cursor then
+   * re-reads the stream from its start). The token that carries the cursor decides it (`src/http/skiptoken.ts`).
+   */
+  maxLocatedBytes?: number;
+}
 
 /**
  * The cursor of `row` under the order of `orderby` on `def`; undefined when `row` does not carry its upstream
  * position (a copy, such as a paging snapshot's row): that page then continues by offset, which is correct too.
  */
-export function cursorOf(def: EntitySetDefinition, orderby: OrderByItem[], row: Row): LiteralValue[] | undefined {
+export function cursorOf(def: EntitySetDefinition, orderby: OrderByItem[], row: Row, limits: CursorLimits = {}): LiteralValue[] | undefined {
   const order = answerOrder(def, orderby);
   const values = order.items.map((item) => row[item.property] ?? null);
   if (!order.byUpstreamPosition) return values;
   const position = upstreamPositionOf(row);
-  return position === undefined ? undefined : [...values, position];
+  if (position === undefined) return undefined;
+  const cursor = [...values, position];
+  const location = upstreamPageOf(row);
+  if (location === undefined) return cursor;
+  const located = [...cursor, location.target, location.index];
+  return limits.maxLocatedBytes === undefined || Buffer.byteLength(JSON.stringify(located)) <= limits.maxLocatedBytes ? located : cursor;
 }
 
-/** The cursor as a row holding just the order's values, or undefined when it does not fit this order. */
+const isWholeNumber = (value: LiteralValue | undefined): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+/**
+ * The cursor as a row holding just the order's values (and, ordered by upstream position, the position and any page
+ * location beside it), or undefined when it does not fit this order. Whether a page location names this stream's own
+ * list is the executor's to check: only it knows the path.
+ */
 export function rowAtCursor(def: EntitySetDefinition, orderby: OrderByItem[], cursor: readonly LiteralValue[]): Row | undefined {
   const order = answerOrder(def, orderby);
-  if (cursor.length !== order.items.length + (order.byUpstreamPosition ? 1 : 0)) return undefined;
+  const length = order.items.length;
+  const fits = order.byUpstreamPosition ? cursor.length === length + 1 || cursor.length === length + 3 : cursor.length === length;
+  if (!fits) return undefined;
   const row: Row = {};
   order.items.forEach((item, index) => {
     row[item.property] = cursor[index];
   });
   if (order.byUpstreamPosition) {
-    const position = cursor[order.items.length];
-    if (typeof position !== 'number' || !Number.isSafeInteger(position) || position < 0) return undefined;
+    const position = cursor[length];
+    if (!isWholeNumber(position)) return undefined;
     recordUpstreamPosition(row, position);
+    if (cursor.length === length + 3) {
+      const [target, index] = cursor.slice(length + 1);
+      // The row's index in its page cannot exceed its position in the stream: the page would start before the stream.
+      if (typeof target !== 'string' || !isWholeNumber(index) || index > position) return undefined;
+      recordUpstreamPage(row, { target, index });
+    }
   }
   return row;
 }

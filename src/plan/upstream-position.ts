@@ -25,3 +25,25 @@ export function compareUpstreamPositions(a: Row, b: Row): number {
   if (left === undefined || right === undefined) throw new Error('A row ordered by its upstream position has none');
   return left - right;
 }
+
+/**
+ * Where in Bitbucket's paging a row was delivered: the request target of its upstream page (path + query relative to
+ * the configured base URL, exactly as Bitbucket's `next` link gave it) and its index among that page's `values`.
+ * A continuation can open its stream again at that page instead of at the stream's start (`keyset-cursor.ts`).
+ * Recorded only for rows of a page reached by following `next` (or of a page opened that way): a row of the stream's
+ * first page is as cheap to reach again from the start, in one call.
+ */
+export interface UpstreamPageLocation {
+  target: string;
+  index: number;
+}
+
+const locations = new WeakMap<Row, UpstreamPageLocation>();
+
+export function recordUpstreamPage(row: Row, location: UpstreamPageLocation): void {
+  locations.set(row, location);
+}
+
+export function upstreamPageOf(row: Row): UpstreamPageLocation | undefined {
+  return locations.get(row);
+}
