@@ -151,4 +151,39 @@ describe('BitbucketClient.pages and encoding (real HTTP)', () => {
     await expect(harness.client.get('user', {}, BEARER)).rejects.toThrow(/must start with "\/"/);
     expect(upstream.requests).toHaveLength(0);
   });
+  it('locatedPages says where each page was read, and can start again at such a target', async () => {
+    const path = bitbucketPath('/repositories/{workspace}/{repo_slug}/commits', { workspace: 'acme', repo_slug: 'web' });
+    const second = `/repositories/acme/web/commits?page=Zm9v%2B&pagelen=2`;
+    upstream.on('GET /2.0/repositories/acme/web/commits', (req, res) => {
+      if (req.query.page === undefined) res.json({ values: [{ hash: 'a' }, { hash: 'b' }], pagelen: 2, next: `${upstream.origin}/2.0${second}` });
+      else res.json({ values: [{ hash: 'c' }], pagelen: 2 });
+    });
+    const located: Array<{ hashes: string[]; target?: string }> = [];
+    for await (const { page, target } of harness.client.locatedPages<Commit>({ path, query: { pagelen: 2 } }, BEARER)) {
+      located.push({ hashes: page.values.map((commit) => commit.hash), target });
+    }
+    expect(located).toEqual([
+      { hashes: ['a', 'b'], target: '/repositories/acme/web/commits?pagelen=2' },
+      { hashes: ['c'], target: second },
+    ]);
+    upstream.reset();
+    upstream.on('GET /2.0/repositories/acme/web/commits', (_req, res) => res.json({ values: [{ hash: 'c' }], pagelen: 2 }));
+    const resumed: string[] = [];
+    for await (const { page } of harness.client.locatedPages<Commit>({ target: second }, BEARER)) resumed.push(...page.values.map((commit) => commit.hash));
+    expect(resumed).toEqual(['c']);
+    expect(upstream.requests.map((request) => request.rawUrl)).toEqual([`/2.0${second}`]);
+  });
+
+  it.each([
+    ['another host', '//evil.example/2.0/user'],
+    ['no leading slash', 'repositories/acme/web/commits'],
+    ['a dot segment', '/repositories/acme/../../user'],
+    ['an encoded dot segment', '/repositories/acme/%2e%2e/user'],
+    ['a fragment', '/repositories/acme/web/commits#x'],
+    ['a control character', '/repositories/acme/web/commits\nHost: evil'],
+  ])('locatedPages refuses a start target with %s before sending anything', async (_name, target) => {
+    const pages = harness.client.locatedPages({ target }, BEARER);
+    await expect(pages.next()).rejects.toBeInstanceOf(RangeError);
+    expect(upstream.requests).toHaveLength(0);
+  });
 });
