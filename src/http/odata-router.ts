@@ -11,7 +11,7 @@ import type { EdmModel } from '../odata/edm';
 import { ODataError } from '../odata/errors';
 import { validateQuery } from '../odata/evaluate';
 import { buildCsdlJson, buildCsdlXml, buildServiceDocument, CSDL_JSON_CONTENT_TYPE, CSDL_XML_CONTENT_TYPE } from '../odata/metadata';
-import { parseQueryOptions, parseResourcePath, validateExpand, type ResolvedExpansion } from '../odata/parse';
+import { collectionOptionsGiven, parseQueryOptions, parseResourcePath, validateExpand, type ResolvedExpansion } from '../odata/parse';
 import { DEFAULT_JSON_FORMAT as DEFAULT_FORMAT, jsonContentType, negotiateJsonFormat, serializeCollection, serializeEntity, serializeProperty, type ExpandedNavigation, type JsonFormat } from '../odata/serialize';
 import { findDefinition } from '../entity-sets/registry';
 import type { EntitySetDefinition } from '../entity-sets/model';
@@ -81,15 +81,7 @@ function wantsCsdlJson(accept: string | undefined, format: string | undefined): 
 
 /** Options that make no sense on one entity (OData 4.01 Part 2 §5: they apply to collections). */
 function rejectCollectionOptions(query: ODataQuery): void {
-  const given = [
-    query.filter && '$filter',
-    query.orderby.length > 0 && '$orderby',
-    query.top !== undefined && '$top',
-    query.skip !== undefined && '$skip',
-    query.count && '$count',
-    query.search !== undefined && '$search',
-    query.skiptoken !== undefined && '$skiptoken',
-  ].filter(Boolean);
+  const given = collectionOptionsGiven(query);
   if (given.length > 0) {
     throw new ODataError('InvalidQueryOption', { option: given.join(', '), reason: 'it applies to collections, and this URL addresses a single entity' });
   }

@@ -103,25 +103,18 @@ interface ResumePoint {
   firstPosition: number;
 }
 
+/** A page of one stream, and whether it was reached through Bitbucket's `next` (its rows may then remember it). */
+type StreamPage = LocatedPage<unknown> & { reachedByNext: boolean };
+
 /**
- * Pages of one stream. Ordered by upstream position, each page also says where it was read, so that the rows of a
- * page reached through `next` can remember it (`UpstreamPageLocation`); the stream may then open at such a page.
+ * Pages of one stream, from its start or from a resume point. Ordered by upstream position (`located`), the rows of a
+ * page reached through `next` remember where it was read (`UpstreamPageLocation`), so a later page may open there; a
+ * row of the stream's first page is reached again from the start in one call and needs no location.
  */
-async function* streamPages(
-  ctx: ExecutionContext,
-  path: string,
-  query: UpstreamQuery,
-  located: boolean,
-  resume: ResumePoint | undefined,
-): AsyncGenerator<LocatedPage<unknown> & { reachedByNext: boolean }> {
-  if (!located) {
-    for await (const page of ctx.client.pages<unknown>(path, query, ctx.credential, ctx.signal)) yield { page, reachedByNext: false };
-    return;
-  }
+async function* streamPages(ctx: ExecutionContext, path: string, query: UpstreamQuery, located: boolean, resume: ResumePoint | undefined): AsyncGenerator<StreamPage> {
   let first = resume === undefined;
-  for await (const located of ctx.client.locatedPages<unknown>(resume ? { target: resume.target } : { path, query }, ctx.credential, ctx.signal)) {
-    // A row of the stream's first page is reached again from the start in one call: it needs no location.
-    yield { ...located, reachedByNext: !first };
+  for await (const page of ctx.client.locatedPages<unknown>(resume ? { target: resume.target } : { path, query }, ctx.credential, ctx.signal)) {
+    yield { ...page, reachedByNext: located && !first };
     first = false;
   }
 }
@@ -157,9 +150,9 @@ function openStream(
     remainder: () => (lastPageRead || done ? buffer : undefined),
     async peek() {
       while (buffer.length === 0 && !done) {
-        let result: IteratorResult<LocatedPage<unknown> & { reachedByNext: boolean }>;
+        let result: IteratorResult<StreamPage>;
         try {
-          result = await (pages as AsyncGenerator<LocatedPage<unknown> & { reachedByNext: boolean }>).next();
+          result = await (pages as AsyncGenerator<StreamPage>).next();
         } catch (error) {
           // A fixed workspace or repository that does not exist holds no rows; OData answers an empty collection.
           if (error instanceof UpstreamError && error.kind === 'not-found') {

@@ -3,6 +3,7 @@ export { parseFilter, parseOrderByExpressions, nestingDepth } from './parse-filt
 export { parseQueryOptions, parseOrderBy, parseSelect } from './parse-query-options';
 export { parseExpand } from './parse-expand';
 export { validateExpand, type ResolvedExpansion } from './validate-expand';
+export { collectionOptionsGiven } from './collection-options';
 export { parseResourcePath, parseKeyPredicate } from './parse-resource-path';
 export { DEFAULT_PARSE_LIMITS, MAX_EXPAND_ITEMS, MAX_SKIP, type ParseLimits } from './limits';
 export { matchLiteral } from './literal';

@@ -7,6 +7,7 @@
 import type { ExpandItem } from '../ast';
 import { findEntitySet, type EdmEntitySet, type EdmModel, type EdmNavigationProperty } from '../edm';
 import { ODataError } from '../errors';
+import { collectionOptionsGiven } from './collection-options';
 import { validateQuery } from '../evaluate';
 
 export interface ResolvedExpansion {
@@ -29,13 +30,7 @@ export function validateExpand(expand: readonly ExpandItem[], set: EdmEntitySet,
     if (!target) throw new Error(`Navigation target ${navigation.target} of ${set.typeName}.${navigation.name} is not in the model.`);
     const { options } = item;
     if (!navigation.collection) {
-      const given = [
-        options.filter && '$filter',
-        options.orderby.length > 0 && '$orderby',
-        options.top !== undefined && '$top',
-        options.skip !== undefined && '$skip',
-        options.count && '$count',
-      ].filter(Boolean);
+      const given = collectionOptionsGiven(options);
       if (given.length > 0) {
         throw new ODataError('InvalidExpand', { reason: `${navigation.name} is a single entity, so ${given.join(', ')} cannot apply inside it; only $select can` }, { target: navigation.name });
       }
