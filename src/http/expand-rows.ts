@@ -14,7 +14,7 @@
  * The result is what the serializer writes (`ExpandedNavigation`); this module is the one that knows entity-set
  * declarations, the serializer knows only the EDM.
  */
-import type { Expr, LiteralValue, ODataQuery, Row } from '../odata/ast';
+import type { Expr, ODataQuery, Row } from '../odata/ast';
 import { ODataError } from '../odata/errors';
 import type { ResolvedExpansion } from '../odata/parse';
 import type { ExpandedNavigation, ExpandedValue } from '../odata/serialize';
@@ -24,6 +24,7 @@ import { edmOf, executeQuery } from '../plan/execute-query';
 import type { ExecutionContext } from '../plan/execution-context';
 import { mapWithConcurrency } from '../plan/map-with-concurrency';
 import { allOf } from '../plan/to-bbql';
+import { propertyEquals } from './resolve-target';
 import { etagOf } from './write-handlers';
 
 export interface ExpandLimits {
@@ -53,13 +54,7 @@ function constraintValues(expansion: ResolvedExpansion, parent: Row): Row | unde
 
 /** `A eq 1 and B eq 'x'` on the target, typed by the target's declarations. */
 function constraintFilter(target: EntitySetDefinition, values: Row): Expr | undefined {
-  return allOf(
-    Object.entries(values).map(([name, value]): Expr => {
-      const declared = target.properties.find((property) => property.name === name);
-      if (!declared) throw new Error(`Constraint property ${name} is not declared on ${target.name}`);
-      return { kind: 'compare', op: 'eq', left: { kind: 'property', name }, right: { kind: 'literal', type: declared.type, value: value as LiteralValue } };
-    }),
-  );
+  return allOf(Object.entries(values).map(([name, value]) => propertyEquals(target, name, value)));
 }
 
 /** One string per distinct constraint tuple, for deduplicating reads across the page. */

@@ -29,7 +29,8 @@ function literalFor(def: EntitySetDefinition, property: string, value: LiteralVa
   return { kind: 'literal', type: value === null ? 'null' : declared.type, value };
 }
 
-function eq(def: EntitySetDefinition, property: string, value: LiteralValue): Expr {
+/** `property eq value` on `def`, the literal typed by the property's declaration. */
+export function propertyEquals(def: EntitySetDefinition, property: string, value: LiteralValue): Expr {
   return { kind: 'compare', op: 'eq', left: { kind: 'property', name: property }, right: literalFor(def, property, value) };
 }
 
@@ -57,7 +58,7 @@ export function keyFilter(def: EntitySetDefinition, key: KeyValues, keyPropertie
       const value = key[name];
       const fits = type === 'Edm.String' ? typeof value === 'string' : NUMERIC.has(type ?? '') ? typeof value === 'number' : value !== null;
       if (!fits) throw new ODataError('InvalidKey', { entitySet: def.name, reason: `${name} must be of type ${type}`, expected });
-      return eq(def, name, value);
+      return propertyEquals(def, name, value);
     }),
   ) as Expr;
 }
@@ -96,7 +97,7 @@ export function resolveTarget(parsed: Extract<ResourcePath, { kind: 'entity-set'
   const nav = navigationOf(def, path.navigation.property);
   const target = findDefinition(nav.target);
   if (!target) throw new Error(`Navigation target ${nav.target} is not declared`);
-  const constraintExprs = Object.entries(nav.constraints).map(([targetProperty, sourceProperty]) => eq(target, targetProperty, path.key?.[sourceProperty] ?? null));
+  const constraintExprs = Object.entries(nav.constraints).map(([targetProperty, sourceProperty]) => propertyEquals(target, targetProperty, path.key?.[sourceProperty] ?? null));
   let single = !nav.collection;
   if (path.navigation.key) {
     if (!nav.collection) throw new ODataError('InvalidUrl', { reason: `${nav.name} is a single entity; it takes no key` });
