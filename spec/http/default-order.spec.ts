@@ -309,6 +309,13 @@ describe("continuing where Bitbucket's paging stood", () => {
     throw new Error('no cursor carried a page location');
   }
 
+  /** Follow `link` with its skiptoken replaced by `forged`, as the walk would (same page size). */
+  const followWith = (link: string, forged: string) =>
+    stack.request
+      .get(local(link.replace(/\$skiptoken=[^&]*/, `$skiptoken=${encodeURIComponent(forged)}`)))
+      .set('Authorization', DEMO_BEARER)
+      .set('Prefer', 'odata.maxpagesize=7');
+
   test.each([
     { forgery: "another repository's commits", target: (real: string) => real.replace('/platform-api/', '/billing-service/') },
     { forgery: 'another resource', target: () => '/user' },
@@ -323,10 +330,7 @@ describe("continuing where Bitbucket's paging stood", () => {
     const { link, cursor } = await locatedLink();
     const forged = resign(tokenOf(link), (payload) => [payload[0], payload[1], [...cursor.slice(0, 3), target(cursor[3] as string), cursor[4]], ...payload.slice(3)]);
     await stack.clearUpstreamCalls();
-    const response = await stack.request
-      .get(local(link.replace(/\$skiptoken=[^&]*/, `$skiptoken=${encodeURIComponent(forged)}`)))
-      .set('Authorization', DEMO_BEARER)
-      .set('Prefer', 'odata.maxpagesize=7');
+    const response = await followWith(link, forged);
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('InvalidSkipToken');
     for (const call of await stack.upstreamCalls()) expect(call.path).toBe(commitsPath(repo));
@@ -337,10 +341,7 @@ describe("continuing where Bitbucket's paging stood", () => {
     const tampered = (cursor[3] as string).replace(/page=[^&]*/, 'page=1&pagelen=3');
     const forged = resign(tokenOf(link), (payload) => [payload[0], payload[1], [...cursor.slice(0, 3), tampered, cursor[4]], ...payload.slice(3)]);
     await stack.clearUpstreamCalls();
-    await stack.request
-      .get(local(link.replace(/\$skiptoken=[^&]*/, `$skiptoken=${encodeURIComponent(forged)}`)))
-      .set('Authorization', DEMO_BEARER)
-      .set('Prefer', 'odata.maxpagesize=7');
+    await followWith(link, forged);
     const calls = await stack.upstreamCalls();
     expect(calls.length).toBeGreaterThan(0);
     for (const call of calls) expect(call.path).toBe(commitsPath(repo));
@@ -353,10 +354,7 @@ describe("continuing where Bitbucket's paging stood", () => {
   ])('a correctly signed cursor with $change is InvalidSkipToken', async ({ index }) => {
     const { link, cursor } = await locatedLink();
     const forged = resign(tokenOf(link), (payload) => [payload[0], payload[1], [...cursor.slice(0, 4), index(cursor[2] as number)], ...payload.slice(3)]);
-    const response = await stack.request
-      .get(local(link.replace(/\$skiptoken=[^&]*/, `$skiptoken=${encodeURIComponent(forged)}`)))
-      .set('Authorization', DEMO_BEARER)
-      .set('Prefer', 'odata.maxpagesize=7');
+    const response = await followWith(link, forged);
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('InvalidSkipToken');
   });
