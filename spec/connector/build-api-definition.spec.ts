@@ -335,7 +335,7 @@ describe('the webhook trigger', () => {
   });
 
   test("offers only events Bitbucket's webhook_subscription knows, and none of the retired issue tracker", () => {
-    const reference = JSON.parse(readFileSync(path.resolve(__dirname, '../../../shared/reference/bitbucket-cloud-openapi.json'), 'utf8')) as {
+    const reference = JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/reference/bitbucket-cloud-openapi.json'), 'utf8')) as {
       definitions: Record<string, { allOf: Array<{ properties?: { events?: { items: { enum: string[] } } } }> }>;
     };
     const known = reference.definitions.webhook_subscription.allOf.find((part) => part.properties?.events)?.properties?.events?.items.enum ?? [];

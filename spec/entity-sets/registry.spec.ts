@@ -15,7 +15,7 @@ interface Schema {
   items?: Schema;
   type?: string;
 }
-const spec = JSON.parse(readFileSync(path.resolve(__dirname, '../../../shared/reference/bitbucket-cloud-openapi.json'), 'utf8')) as {
+const spec = JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/reference/bitbucket-cloud-openapi.json'), 'utf8')) as {
   definitions: Record<string, Schema>;
 };
 

@@ -7,8 +7,8 @@ import { DEMO_USER } from '../../sandbox/identities';
 import { AS_DEMO, getJson, startTestSandbox } from './sandbox-fixture';
 import { definitionsToJsonSchema } from './swagger-definitions-to-json-schema';
 
-// The official description lives in the shared reference folder beside the repository (CI clones it there too).
-const SPEC_PATH = path.resolve(__dirname, '../../../shared/reference/bitbucket-cloud-openapi.json');
+// The official description, copied into the repository (spec/fixtures/reference/README.md names its source).
+const SPEC_PATH = path.resolve(__dirname, '../fixtures/reference/bitbucket-cloud-openapi.json');
 interface SwaggerSpec {
   definitions: Record<string, never>;
   paths: Record<string, { get?: { responses: Record<string, { schema?: { $ref: string } }> } }>;

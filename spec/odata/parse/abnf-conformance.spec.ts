@@ -27,8 +27,8 @@ interface TestCase {
   FailAt?: number;
 }
 
-// The shared reference folder sits beside the repository, here and in CI.
-const CASES_FILE = path.resolve(__dirname, '../../../../shared/reference/odata-abnf-testcases.yaml');
+// A copy kept in the repository (spec/fixtures/reference/README.md names its source and licence).
+const CASES_FILE = path.resolve(__dirname, '../../fixtures/reference/odata-abnf-testcases.yaml');
 
 type Runner = (input: string) => unknown;
 
