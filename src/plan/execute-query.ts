@@ -242,8 +242,9 @@ function comparators(plan: QueryPlan, edm: EdmEntitySet): { full: (a: Row, b: Ro
 }
 
 /**
- * True when no two rows share the prefix value: the sorted property is the key's last part within one stream, or
- * the prefix ends with the upstream position.
+ * True when no two rows OF ONE STREAM share the prefix value: the sorted property is the key's last part within one
+ * stream, or the prefix ends with the upstream position. Across merged streams rows may still tie (`Id` 1 in every
+ * repository): `collectSorted` takes every tied head before it cuts.
  */
 function prefixIsUnique(plan: QueryPlan): boolean {
   if (plan.byUpstreamPosition) return true;
@@ -268,8 +269,14 @@ async function collectSorted(streams: RowStream[], prefix: (a: Row, b: Row) => n
     const row = entry.head as Row;
     if (collected.length >= need && prefix(row, collected[collected.length - 1]) !== 0) break;
     collected.push(row);
-    // With a unique prefix no later row can tie with this one: stop without reading ahead (no extra page).
-    if (unique && collected.length >= need) break;
+    // With a prefix unique within a stream, no later row of THIS stream can tie with this one: once `need` rows are in
+    // hand, drop the stream without reading ahead (no extra page). The other streams' heads are already in hand and
+    // may tie with it (the same `Id` in another repository, ordered after it by a later order item): the loop goes on
+    // taking them until a head starts a new prefix value.
+    if (unique && collected.length >= need) {
+      live.splice(best, 1);
+      continue;
+    }
     await entry.stream.next();
     entry.head = await entry.stream.peek();
     if (entry.head === undefined) live.splice(best, 1);
