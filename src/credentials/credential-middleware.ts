@@ -33,6 +33,8 @@ export function createCredentialMiddleware({ config, sessions, service }: Creden
       return;
     }
     if (service) {
+      // Service mode lends its credential to whoever asks, so a foreign page could spend it as well as a cookie.
+      refuseCrossSiteWrite(req, config);
       const credential = await service.credential();
       attachCredential(req, credential, service.identity);
       // Bitbucket refused it (revoked, or expired early): drop it so the next request fetches a fresh one.
@@ -45,10 +47,14 @@ export function createCredentialMiddleware({ config, sessions, service }: Creden
 }
 
 /**
- * A cookie rides along on any request the browser makes, including one a foreign page triggers. SameSite=Lax keeps
- * it off cross-site POSTs in current browsers; this refuses the rest (Fetch Metadata `Sec-Fetch-Site`, else `Origin`,
- * as OWASP's CSRF cheat sheet advises), so a session can only change Bitbucket data from this gateway's own pages
- * or from tools that are not browsers.
+ * An ambient credential (the session cookie, or service mode's, which needs nothing from the caller at all) rides
+ * along on any request a browser makes, including one a foreign page triggers: a body-less `<form method=post>` needs
+ * no CORS preflight (Fetch standard, "CORS-safelisted request"). SameSite=Lax keeps the cookie off cross-site POSTs in
+ * current browsers, but service mode has no cookie to withhold. So a state-changing request with an ambient
+ * credential is refused when a browser says it came from elsewhere: Fetch Metadata `Sec-Fetch-Site` (sent by every
+ * current browser), else `Origin` (sent on every cross-origin POST; `null` from sandboxed frames and some redirects),
+ * as OWASP's "Cross-Site Request Forgery Prevention Cheat Sheet" advises. Tools that are not browsers (curl, scripts,
+ * Power Query) send neither header and are served: they cannot be made to send a request by a web page.
  */
 function refuseCrossSiteWrite(req: Request, config: GatewayConfig): void {
   if (SAFE_METHODS.has(req.method)) return;
@@ -57,6 +63,8 @@ function refuseCrossSiteWrite(req: Request, config: GatewayConfig): void {
   const ownOrigin = config.publicUrl ? new URL(config.publicUrl).origin : `${req.protocol}://${req.get('host') ?? ''}`;
   const crossSite = site !== undefined ? site !== 'same-origin' && site !== 'none' : origin !== undefined && origin !== ownOrigin;
   if (crossSite) {
-    throw new ODataError('Forbidden', { message: 'A cross-site request cannot use the sign-in cookie to change data. Send Authorization: Bearer or Basic instead.' });
+    throw new ODataError('Forbidden', {
+      message: 'A cross-site request cannot change data with the gateway\'s own credential (sign-in cookie or service mode). Send Authorization: Bearer or Basic instead.',
+    });
   }
 }
