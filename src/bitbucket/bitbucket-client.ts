@@ -12,6 +12,8 @@ import { ACCEPTED_ENCODINGS, decodeBody } from './decode-body';
 import { readErrorBody } from './error-envelope';
 import { sendAttempt, type AttemptOutcome } from './http-attempt';
 import { nextLinkTarget } from './next-link';
+import { continuationPageProblem, continuationWithoutNext } from './page-continuation';
+import { pageParams, withPageNumber } from './page-number-target';
 import { redactUrl } from './redact-url';
 import { relativeTarget, resumeTargetProblem } from './resume-target';
 import { decideAfterAttempt, type AttemptSummary, type RetryPolicy } from './retry-policy';
@@ -98,7 +100,9 @@ export class BitbucketClient {
 
   /**
    * Yields the pages of a collection, following Bitbucket's `next` links exactly as given (never rebuilds them).
-   * Stop iterating to stop fetching: the next page is requested only when the consumer asks for it.
+   * A page-numbered page without `next` whose `page`, `pagelen` and `size` say rows remain is followed by the same
+   * request with `page + 1` (page-continuation.ts: pipelines, BCLOUD-20639). Stop iterating to stop fetching: the
+   * next page is requested only when the consumer asks for it.
    */
   async *pages<T>(path: string, query: UpstreamQuery, credential: UpstreamCredential, signal?: AbortSignal): AsyncGenerator<BitbucketPage<T>> {
     for await (const located of this.locatedPages<T>({ path, query }, credential, signal)) yield located.page;
@@ -126,6 +130,8 @@ export class BitbucketClient {
       requestTarget = this.#requestTarget(start.path, start.query);
     }
     const visited = new Set<string>();
+    // Set while reading a page asked for by page number because the previous one had no `next` (page-continuation.ts).
+    let continuation: { page: number; previousValues: unknown[] } | undefined;
     for (;;) {
       visited.add(requestTarget);
       const exchange = { method: 'GET', requestTarget, credential, idempotent: true, signal };
@@ -134,8 +140,23 @@ export class BitbucketClient {
       if (page === undefined) {
         throw this.#badResponse(exchange, response, 'the body is not a Bitbucket page (no "values" array, or a "next" that is not a string)');
       }
+      if (continuation !== undefined) {
+        const problem = continuationPageProblem(page, continuation.page, continuation.previousValues);
+        if (problem !== undefined) throw this.#badResponse(exchange, response, problem);
+      }
       yield { page: page as BitbucketPage<T>, target: relativeTarget(requestTarget, this.#basePath) };
-      if (page.next === undefined) return;
+      if (page.next === undefined) {
+        const decision = continuationWithoutNext(page, pageParams(requestTarget));
+        if (decision.action === 'stop') return;
+        const target = withPageNumber(requestTarget, decision.page);
+        if (!target.ok) throw this.#badResponse(exchange, response, target.problem);
+        // Page numbers only grow, so this cannot repeat; the check keeps the walk finite whatever changes above.
+        if (visited.has(target.requestTarget)) throw this.#badResponse(exchange, response, `page ${decision.page} was already read`);
+        continuation = { page: decision.page, previousValues: page.values };
+        requestTarget = target.requestTarget;
+        continue;
+      }
+      continuation = undefined;
       const next = nextLinkTarget(page.next, this.#upstream.origin);
       if (!next.ok) throw this.#badResponse(exchange, response, next.problem);
       // A next link that repeats an earlier page would page forever.

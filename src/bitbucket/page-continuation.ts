@@ -1,0 +1,68 @@
+import type { BitbucketPage } from './bitbucket-page';
+
+/**
+ * What to do after a page that has no `next` link.
+ *
+ * Bitbucket marks the last page by leaving `next` out, but pipelines have been seen to leave it out on pages that are
+ * not the last (BCLOUD-20639, confirmed by Atlassian in 2020–21; bitbucket-real-behaviour.md row 1): following only
+ * `next` would silently cut every pipeline list at its first page. Page-numbered lists say where they stand with
+ * `page`, `pagelen` and (optionally) `size`, so those tell whether rows are missing:
+ * - an empty page ends the list;
+ * - with `size`: rows before the end of this page are `page · pagelen`; fewer than `size` → read `page + 1`;
+ * - without `size`, a page carrying `page` that is full (`values.length ≥ pagelen`) cannot be told apart from an exact
+ *   last page. We read `page + 1` and stop at the first empty or short page: when the page was the last one, that costs
+ *   one call (an empty page); stopping instead would return a silently short answer whenever `next` went missing, and
+ *   failing would break every exact-multiple list. (Bitbucket documents `size` as optional, "can be expensive", and
+ *   branch/tag lists may omit it: REST narrative "Pagination", bitbucket-api.md §2.4.)
+ * - lists paged by opaque cursors (commits: `page=<hash>`) have no page number: only `next` continues them.
+ * The page number of a page without `page` is the request's numeric `page`, or 1 when the request had none.
+ * Every continuation raises the page number and is bounded by `size` or by the first short page; the client also
+ * refuses a continuation page that is not the one it asked for (`continuationPageProblem`).
+ */
+export type PageContinuation = { action: 'stop' } | { action: 'read-page'; page: number };
+
+/** The `page` and `pagelen` query parameters of the request that produced the page, as sent (decoded). */
+export interface PageRequestParams {
+  page?: string;
+  pagelen?: string;
+}
+
+const PAGE_NUMBER = /^[1-9]\d*$/;
+
+export function continuationWithoutNext(page: BitbucketPage<unknown>, request: PageRequestParams): PageContinuation {
+  if (page.values.length === 0) return { action: 'stop' };
+  const pageNumber = page.page ?? requestedPageNumber(request.page);
+  if (pageNumber === undefined || pageNumber < 1) return { action: 'stop' };
+  const pagelen = page.pagelen ?? positiveInteger(request.pagelen);
+  if (page.size !== undefined) {
+    // A page shorter than pagelen is counted as its own length, so an unknown pagelen still ends the walk by `size`.
+    const rowsThrough = pageNumber * (pagelen ?? page.values.length);
+    return rowsThrough < page.size ? { action: 'read-page', page: pageNumber + 1 } : { action: 'stop' };
+  }
+  if (page.page === undefined || pagelen === undefined) return { action: 'stop' };
+  return page.values.length >= pagelen ? { action: 'read-page', page: pageNumber + 1 } : { action: 'stop' };
+}
+
+/**
+ * Why a page read by a continuation (`page=N` built here, not Bitbucket's `next`) cannot be used, or undefined: it
+ * names another page number (the list ignores `page`), or it repeats the previous page's rows (the same, without a
+ * `page` field to tell). Either would duplicate rows, so the walk fails instead.
+ */
+export function continuationPageProblem(page: BitbucketPage<unknown>, requestedPage: number, previousValues: unknown[]): string | undefined {
+  if (page.page !== undefined && page.page !== requestedPage) {
+    return `page ${requestedPage} was requested because the previous page had no "next" link but more rows (by "page", "pagelen" and "size"), and Bitbucket answered page ${page.page}`;
+  }
+  if (page.values.length > 0 && JSON.stringify(page.values) === JSON.stringify(previousValues)) {
+    return `page ${requestedPage} was requested because the previous page had no "next" link but more rows, and Bitbucket answered the previous page's rows again`;
+  }
+  return undefined;
+}
+
+function requestedPageNumber(page: string | undefined): number | undefined {
+  if (page === undefined) return 1;
+  return positiveInteger(page);
+}
+
+function positiveInteger(text: string | undefined): number | undefined {
+  return text !== undefined && PAGE_NUMBER.test(text) ? Number(text) : undefined;
+}
