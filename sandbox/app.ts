@@ -1,11 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler } from 'express';
-import { createAuthenticate, createAuthRouter, createRateLimit } from './auth';
+import { createAuthenticate, createAuthRouter, createRateLimit, createScopeCheck } from './auth';
 import { SandboxHttpError } from './bitbucket-error';
 import { createControlRouter } from './control/create-control-router';
 import { createFaults } from './faults';
 import { DEFAULT_SANDBOX_OPTIONS, type SandboxOptions } from './options';
+import { QuirkState, resolveQuirks } from './quirks';
 import { RequestLog } from './request-log';
 import { createApiRouter, READ_ROUTES } from './routes/create-api-router';
 import { SandboxStore } from './store/sandbox-store';
@@ -16,6 +17,8 @@ export interface Sandbox {
   store: SandboxStore;
   log: RequestLog;
   options: SandboxOptions;
+  /** The quirks in force (start options, changed through `/_sandbox/quirks`). */
+  quirks: QuirkState;
 }
 
 export interface RunningSandbox {
@@ -25,27 +28,36 @@ export interface RunningSandbox {
   apiUrl: string;
   store: SandboxStore;
   log: RequestLog;
+  quirks: QuirkState;
   close(): Promise<void>;
 }
 
 export function resolveOptions(options: Partial<SandboxOptions> = {}): SandboxOptions {
-  return { ...DEFAULT_SANDBOX_OPTIONS, ...options, faults: { ...DEFAULT_SANDBOX_OPTIONS.faults, ...options.faults } };
+  return {
+    ...DEFAULT_SANDBOX_OPTIONS,
+    ...options,
+    faults: { ...DEFAULT_SANDBOX_OPTIONS.faults, ...options.faults },
+    quirks: resolveQuirks(undefined, options.quirks ?? DEFAULT_SANDBOX_OPTIONS.quirks, { profile: 'profile', quirks: 'options.quirks' }),
+  };
 }
 
-/** Errors in Bitbucket's envelope; anything unexpected is a 500 that names the bug rather than hiding it. */
-const answerErrors: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+/**
+ * Errors in Bitbucket's envelope; anything unexpected is a 500 that names the bug rather than hiding it. With the
+ * `forbidden-detail-object` quirk a 403's `detail` is an object, as real Bitbucket sends it (evidence row 19).
+ */
+const answerErrors = (quirks: QuirkState): ErrorRequestHandler => (error: unknown, _req, res, next) => {
   if (res.headersSent) {
     next(error);
     return;
   }
   const known = error instanceof SandboxHttpError ? error
     : new SandboxHttpError(500, 'Something went wrong', { detail: `Sandbox bug: ${error instanceof Error ? error.message : String(error)}` });
-  res.status(known.status).set(known.extra.headers ?? {}).json(known.toBody());
+  res.status(known.status).set(known.extra.headers ?? {}).json(known.toBody({ objectDetail: quirks.has('forbidden-detail-object') }));
 };
 
 /**
  * The sandbox app without a listening socket (what supertest drives). Request order:
- * request log → `/2.0`: authenticate → rate limit → faults → removed features (410) → read routes → write routes
+ * request log → `/2.0`: authenticate → rate limit → faults → scope check → removed features (410) → read routes → write routes
  * (405 for other methods on their paths) → loud 404;
  * `/site/oauth2`: OAuth endpoints; `/_sandbox`: controls. Links are absolute, built from `options.publicUrl` or,
  * when that is unset, from the Host the client used.
@@ -54,19 +66,20 @@ export function createSandbox(options: Partial<SandboxOptions> = {}): Sandbox {
   const resolved = resolveOptions(options);
   const store = new SandboxStore({ size: resolved.size, seed: resolved.seed });
   const log = new RequestLog();
+  const quirks = new QuirkState(resolved.quirks);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(log.middleware());
   const writes = createWriteRouter(store, resolved.publicUrl, READ_ROUTES, resolved.webhookRelayUrl);
-  app.use('/2.0', createAuthenticate(resolved), createRateLimit(resolved), createFaults(resolved), createApiRouter(store, resolved.publicUrl, [writes]));
+  app.use('/2.0', createAuthenticate(resolved), createRateLimit(resolved, quirks), createFaults(resolved), createScopeCheck(), createApiRouter(store, resolved.publicUrl, [writes], quirks));
   app.use('/site/oauth2', createAuthRouter(resolved));
-  app.use('/_sandbox', createControlRouter(store, log));
+  app.use('/_sandbox', createControlRouter(store, log, quirks));
   app.use((req, res) => {
     res.status(404).json(new SandboxHttpError(404, `Resource not found: ${req.method} ${req.path} (the sandbox serves /2.0, /site/oauth2 and /_sandbox)`).toBody());
   });
-  app.use(answerErrors);
-  return { app, store, log, options: resolved };
+  app.use(answerErrors(quirks));
+  return { app, store, log, options: resolved, quirks };
 }
 
 /**
@@ -87,6 +100,7 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}, port =
     apiUrl: `${url}/2.0`,
     store: sandbox.store,
     log: sandbox.log,
+    quirks: sandbox.quirks,
     close: () => new Promise<void>((resolve, reject) => {
       server.closeAllConnections();
       server.close((error) => (error ? reject(error) : resolve()));

@@ -108,6 +108,11 @@ export interface SandboxAccessToken {
   botUuid: string;
   botDisplayName: string;
   scopes: string[];
+  /**
+   * Whether the sandbox refuses this token's requests outside its `scopes` (403, sandbox/auth/check-scopes.ts). Off
+   * for the long-standing credentials, whose specs predate scope checks; on for the narrow token below.
+   */
+  checksScopes?: true;
 }
 
 /** A workspace access token for `acme-dev`: it sees every repository in that workspace and nothing elsewhere. */
@@ -135,4 +140,20 @@ export const REPOSITORY_ACCESS_TOKEN: SandboxAccessToken = {
   scopes: ['repository', 'pullrequest', 'pipeline'],
 };
 
-export const ACCESS_TOKENS: readonly SandboxAccessToken[] = [WORKSPACE_ACCESS_TOKEN, REPOSITORY_ACCESS_TOKEN];
+/**
+ * A repository access token for `acme-dev/platform-api` with the `repository` scope only, whose scopes the sandbox
+ * checks: reading the repository works, its pull requests (scope `pullrequest`) or pipelines (`pipeline`) answer 403
+ * "Your credentials lack one or more required privilege scopes." This is how a test reaches that 403.
+ */
+export const NARROW_REPOSITORY_ACCESS_TOKEN: SandboxAccessToken = {
+  id: 'rat-acme-dev-platform-api-repository-only',
+  token: process.env.SANDBOX_NARROW_ACCESS_TOKEN ?? 'acme-dev-platform-api-repository-only-access-token',
+  kind: 'repository',
+  restrictTo: { workspace: 'acme-dev', repository: 'platform-api' },
+  botUuid: '{8f0a2b14-5c6d-4e7f-a081-92a3b4c5d605}',
+  botDisplayName: 'platform-api repository-only token',
+  scopes: ['repository'],
+  checksScopes: true,
+};
+
+export const ACCESS_TOKENS: readonly SandboxAccessToken[] = [WORKSPACE_ACCESS_TOKEN, REPOSITORY_ACCESS_TOKEN, NARROW_REPOSITORY_ACCESS_TOKEN];

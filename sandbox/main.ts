@@ -1,5 +1,6 @@
 import { DEFAULT_SANDBOX_OPTIONS, type SandboxOptions } from './options';
 import { startSandbox } from './app';
+import { quirksFromEnv } from './quirks';
 
 /** Reads a number from the environment; a malformed value stops start-up with a message naming the variable. */
 function numberFromEnv(name: string, fallback: number, min: number, max: number): number {
@@ -24,6 +25,8 @@ function optionsFromEnv(): { options: Partial<SandboxOptions>; port: number } {
       rateLimitPerHour: numberFromEnv('SANDBOX_RATE_LIMIT', DEFAULT_SANDBOX_OPTIONS.rateLimitPerHour, 0, Number.MAX_SAFE_INTEGER),
       publicUrl: process.env.SANDBOX_PUBLIC_URL || undefined,
       webhookRelayUrl: process.env.SANDBOX_WEBHOOK_RELAY_URL || undefined,
+      // SANDBOX_PROFILE (ideal | realistic) and SANDBOX_QUIRKS (comma-separated): an unknown name stops start-up.
+      quirks: quirksFromEnv(process.env),
       faults: {
         latencyMs: numberFromEnv('SANDBOX_LATENCY_MS', faults.latencyMs, 0, 60_000),
         errorRate: numberFromEnv('SANDBOX_ERROR_RATE', faults.errorRate, 0, 1),
@@ -40,7 +43,8 @@ async function main(): Promise<void> {
   console.log(`Bitbucket sandbox (${options.size}, seed ${options.seed}) listening on ${sandbox.url}`);
   console.log(`  API:       ${sandbox.apiUrl}`);
   console.log(`  OAuth:     ${sandbox.url}/site/oauth2/authorize, ${sandbox.url}/site/oauth2/access_token`);
-  console.log(`  Controls:  ${sandbox.url}/_sandbox/health, /_sandbox/requests, /_sandbox/reset`);
+  console.log(`  Controls:  ${sandbox.url}/_sandbox/health, /_sandbox/requests, /_sandbox/reset, /_sandbox/quirks`);
+  console.log(`  Quirks:    ${sandbox.quirks.list().join(', ') || 'none (a well-behaved Bitbucket)'}`);
   const stop = () => { void sandbox.close().then(() => process.exit(0)); };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

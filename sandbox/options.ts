@@ -1,3 +1,7 @@
+import type { Quirk } from './quirks';
+
+export { ALL_QUIRKS, REALISTIC_QUIRKS, QUIRKS, type Quirk } from './quirks';
+
 /** Everything that shapes a sandbox instance. Read from the environment by `sandbox/main.ts`, passed directly by tests. */
 export interface SandboxOptions {
   /** Seed size: `default` for tests and demo, `large` (>= 100,000 commits over >= 200 repositories) for benchmarks. */
@@ -17,6 +21,12 @@ export interface SandboxOptions {
    * URL travels in `X-Sandbox-Webhook-Url`. Unset: events are not delivered.
    */
   webhookRelayUrl?: string;
+  /**
+   * Deviations of real Bitbucket to reproduce (sandbox/quirks.ts, sandbox/README.md "Quirks"); a set, duplicates
+   * ignored. Empty by default: a well-behaved Bitbucket. `REALISTIC_QUIRKS` is what the evidence says real Bitbucket
+   * does. Changeable at run time through `/_sandbox/quirks`; `/_sandbox/reset` restores these.
+   */
+  quirks: readonly Quirk[];
 }
 
 export interface FaultOptions {
@@ -36,4 +46,5 @@ export const DEFAULT_SANDBOX_OPTIONS: SandboxOptions = {
   rateLimitPerHour: 1000,
   faults: { latencyMs: 0, errorRate: 0, resetRate: 0, truncateRate: 0 },
   accessTokenTtlSeconds: 3600,
+  quirks: [],
 };

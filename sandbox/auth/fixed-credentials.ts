@@ -31,6 +31,7 @@ function accessTokenPrincipal(accessToken: SandboxAccessToken): Principal {
     scopes: [...accessToken.scopes],
     restrictTo: { ...accessToken.restrictTo },
     rateKey: `access-token:${accessToken.id}`,
+    ...(accessToken.checksScopes ? { checksScopes: true as const } : {}),
   };
 }
 

@@ -8,3 +8,4 @@ export { revokeToken, expireToken, resetAuthState, type TokenKind } from './toke
 export { ManualClock, setSandboxClock, sandboxNow, systemClock, type Clock } from './clock';
 export { createRateLimit, resetRateLimits, setRateLimitBudget, getRateLimitBudget, RATE_LIMIT_EXCEEDED_TEXT, type RateLimitBudget } from './rate-limit';
 export { createRateLimitControlRouter } from './rate-limit-control-router';
+export { createScopeCheck, MISSING_SCOPE_MESSAGE } from './check-scopes';

@@ -15,6 +15,8 @@ export interface Principal {
    * Never a secret: built from ids only.
    */
   rateKey: string;
+  /** Requests outside `scopes` are refused with 403 (only credentials declared so; see sandbox/auth/check-scopes.ts). */
+  checksScopes?: true;
 }
 
 export function anonymousPrincipal(ip: string): Principal {

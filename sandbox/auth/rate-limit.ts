@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { SandboxOptions } from '../options';
+import { NO_QUIRKS, type QuirkState } from '../quirks';
 import { isApiRequest, isScaledRateLimitRequest } from './api-path';
 import { sandboxNow } from './clock';
 import { principalOf } from './principal';
@@ -11,7 +12,8 @@ import { principalOf } from './principal';
  *
  * Over budget: 429 with the text/plain body "Rate limit for this resource has been exceeded" (research report §5).
  * Bitbucket often sends no `Retry-After`; the sandbox sends one (seconds until the oldest counted request leaves the
- * window) so clients that honour it can be tested, and clients must still cope without it.
+ * window) so clients that honour it can be tested, and clients must still cope without it: the
+ * `rate-limit-without-retry-after` quirk leaves it out (evidence row 18).
  *
  * `X-RateLimit-Limit`, `X-RateLimit-Resource` and `X-RateLimit-NearLimit` go only to access tokens on scaled
  * endpoints (/2.0/repositories/*), never to OAuth or user tokens (Atlassian support answer, community 3218562).
@@ -74,7 +76,7 @@ export function resetRateLimits(): void {
 }
 
 /** Must run after `createAuthenticate`. Sets the budget from `options.rateLimitPerHour` (changeable at runtime). */
-export function createRateLimit(options: SandboxOptions): RequestHandler {
+export function createRateLimit(options: SandboxOptions, quirks: Pick<QuirkState, 'has'> = NO_QUIRKS): RequestHandler {
   setRateLimitBudget({ perHour: options.rateLimitPerHour, anonymousPerHour: null });
   return (req, res, next) => {
     if (!isApiRequest(req)) {
@@ -98,7 +100,8 @@ export function createRateLimit(options: SandboxOptions): RequestHandler {
     if (!allowed) {
       const freedAt = window.freedAt(used - limit + 1);
       const retryAfterSeconds = Number.isNaN(freedAt) ? RATE_LIMIT_WINDOW_MS / 1000 : Math.max(1, Math.ceil((freedAt - now) / 1000));
-      res.status(429).set('Retry-After', String(retryAfterSeconds)).type('text/plain; charset=utf-8').send(RATE_LIMIT_EXCEEDED_TEXT);
+      if (!quirks.has('rate-limit-without-retry-after')) res.set('Retry-After', String(retryAfterSeconds));
+      res.status(429).type('text/plain; charset=utf-8').send(RATE_LIMIT_EXCEEDED_TEXT);
       return;
     }
     window.add(now);

@@ -1,6 +1,8 @@
 import express, { type Router } from 'express';
 import { createAuthControlRouter, createRateLimitControlRouter } from '../auth';
 import { createFaultControlRouter } from '../faults';
+import { createQuirkControlRouter } from './quirk-control-router';
+import type { QuirkState } from '../quirks';
 import type { RequestLog } from '../request-log';
 import type { SandboxStore } from '../store/sandbox-store';
 
@@ -8,10 +10,11 @@ import type { SandboxStore } from '../store/sandbox-store';
  * `/_sandbox`: controls for tests, demos and benchmarks. Not part of Bitbucket's API, never rate-limited or faulted.
  * - `GET /health` → `{status: "ok", size, seed}`;
  * - `GET /requests` → the request log; `DELETE /requests` → empties it (204);
- * - `POST /reset` → data back to the seed and the request log emptied (auth, rate limits and faults have their own
- *   resets under `/auth`, `/rate-limit` and `/faults`).
+ * - `POST /reset` → data back to the seed, the request log emptied and the quirks back to the start options (auth,
+ *   rate limits and faults have their own resets under `/auth`, `/rate-limit` and `/faults`);
+ * - `/quirks`: the quirks in force (quirk-control-router.ts).
  */
-export function createControlRouter(store: SandboxStore, log: RequestLog): Router {
+export function createControlRouter(store: SandboxStore, log: RequestLog, quirks?: QuirkState): Router {
   const router = express.Router();
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok', size: store.seedOptions.size, seed: store.seedOptions.seed });
@@ -26,10 +29,12 @@ export function createControlRouter(store: SandboxStore, log: RequestLog): Route
   router.post('/reset', (_req, res) => {
     store.reset();
     log.clear();
+    quirks?.reset();
     res.json({ reset: true });
   });
   router.use('/auth', createAuthControlRouter());
   router.use('/rate-limit', createRateLimitControlRouter());
   router.use('/faults', createFaultControlRouter());
+  if (quirks) router.use('/quirks', createQuirkControlRouter(quirks));
   return router;
 }

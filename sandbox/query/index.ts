@@ -22,3 +22,4 @@ export { paginateCursor, type CursorPageRequest } from './paginate-cursor';
 export type { PageEnvelope, CursorEnvelope } from './page-envelope';
 export { parseIsoInstant } from './iso-instant';
 export { queryErrors } from './query-errors';
+export { bbqlPaths, truncateDatetimeLiteralsToMilliseconds } from './bbql-quirks';

@@ -1,4 +1,5 @@
 import express, { type Router } from 'express';
+import { NO_QUIRKS, type QuirkState } from '../quirks';
 import type { SandboxStore } from '../store/sandbox-store';
 import { notFound } from './not-found';
 import { mountRemovedRoutes } from './removed-routes';
@@ -21,10 +22,10 @@ export const READ_ROUTES: readonly AnyRoute[] = [
  * The `/2.0` router: removed features (410) first, then the read routes, then a loud 404 for everything else.
  * `extraRoutes` lets the write routes (mounted by their own module) sit before the catch-all.
  */
-export function createApiRouter(store: SandboxStore, publicUrl: string | undefined, extraRoutes: Router[] = []): Router {
+export function createApiRouter(store: SandboxStore, publicUrl: string | undefined, extraRoutes: Router[] = [], quirks: Pick<QuirkState, 'has'> = NO_QUIRKS): Router {
   const router = express.Router();
   mountRemovedRoutes(router);
-  for (const route of READ_ROUTES) router.get(route.path, serveRoute(route, store, publicUrl));
+  for (const route of READ_ROUTES) router.get(route.path, serveRoute(route, store, publicUrl, quirks));
   for (const extra of extraRoutes) router.use(extra);
   router.all('/{*rest}', (req) => {
     throw notFound.route(req.method, req.originalUrl.split('?', 1)[0]);

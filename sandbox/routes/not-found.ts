@@ -23,5 +23,7 @@ export const notFound = {
 
 /** Workspace internals (members) for non-members: Bitbucket answers 403 for a workspace the caller can see but is not in. */
 export const forbidden = {
-  workspaceMembersOnly: (slug: string) => new SandboxHttpError(403, `You do not have access to this resource of workspace ${slug}: it is for members only`),
+  workspaceMembersOnly: (slug: string) => new SandboxHttpError(403, `You do not have access to this resource of workspace ${slug}: it is for members only`, {
+    refusal: { required: ['workspace member'], granted: [] },
+  }),
 };

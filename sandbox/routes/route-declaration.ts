@@ -9,6 +9,11 @@ export interface QuerySupport {
   fields: readonly string[] | true;
   /** The object `q` and `sort` look at, when it is not the presented item (e.g. `slug` on `/user/workspaces`). */
   view?: (item: Record<string, unknown>) => unknown;
+  /**
+   * Paths the gateway filters on whose support on real Bitbucket is unverified (evidence row 12): with the
+   * `bbql-500-on-unverified-fields` quirk, `q` naming one answers 500, as an unsupported field can (BCLOUD-22709).
+   */
+  unverified?: readonly string[];
 }
 
 export interface SortSupport {
@@ -28,11 +33,21 @@ export interface CollectionRoute<R> {
   /** `false`: Bitbucket ignores `q` on this endpoint, and so does the sandbox. */
   q: QuerySupport | false;
   sort: SortSupport | false;
+  /** Where real Bitbucket deviates on this list; the sandbox does so only while the named quirk is on. */
+  deviations?: ListDeviations;
   /** Paths of the envelope left out unless requested with `fields=+...` ("Field discovery"). */
   hiddenByDefault?: readonly string[];
   /** The records in the endpoint's default order, after its own parameters (`state`, `status`, `role` ...). */
   list: (ctx: RouteContext) => readonly R[];
   present: (ctx: RouteContext, record: R) => Record<string, unknown>;
+}
+
+/** A list's known or suspected deviations from the documented envelope (sandbox/quirks.ts). */
+export interface ListDeviations {
+  /** `pipelines-without-next`: no `next`/`previous` (evidence row 1, BCLOUD-20639). */
+  withoutNext?: true;
+  /** `lists-without-size`: `size` may be absent here (evidence row 2: optional, moved or unverified). */
+  sizeUnverified?: true;
 }
 
 /** A single-object endpoint. */

@@ -1,5 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { applyFields, matchesBbql, paginate, paginateCursor, parseBbql, sortItems } from '../query';
+import { applyFields, bbqlPaths, matchesBbql, paginate, paginateCursor, parseBbql, queryErrors, sortItems, truncateDatetimeLiteralsToMilliseconds } from '../query';
+import type { BbqlExpr } from '../query';
+import { NO_QUIRKS, type QuirkState } from '../quirks';
 import type { SandboxStore } from '../store/sandbox-store';
 import { notFound, forbidden } from './not-found';
 import type { PresentContext } from './present/present-context';
@@ -27,10 +29,10 @@ function resolveTarget(ctx: RouteContext, target: RouteTarget): void {
  * Bitbucket filters and sorts the whole collection before cutting a page, and `fields` addresses the envelope.
  * When neither `q` nor `sort` applies, records are paged first and only one page is presented.
  */
-function serveCollection(ctx: RouteContext, route: CollectionRoute<unknown>): unknown {
+function serveCollection(ctx: RouteContext, route: CollectionRoute<unknown>, quirks: Quirks): unknown {
   const q = route.q ? ctx.query.get('q') ?? '' : '';
   const sort = route.sort ? ctx.query.get('sort') ?? '' : '';
-  const expr = q !== '' ? parseBbql(q) : undefined;
+  const expr = q !== '' ? applyBbqlQuirks(parseBbql(q), route, quirks) : undefined;
   const records = route.list(ctx);
   const pageRequest = {
     pagelen: ctx.query.get('pagelen') ?? undefined,
@@ -67,7 +69,31 @@ function serveCollection(ctx: RouteContext, route: CollectionRoute<unknown>): un
     const jsonPage = page(items.map((entry) => entry.json));
     envelope = jsonPage;
   }
-  return applyFields(envelope, ctx.query.get('fields') ?? undefined, route.hiddenByDefault ?? []);
+  return applyFields(applyEnvelopeQuirks(envelope, route, quirks), ctx.query.get('fields') ?? undefined, route.hiddenByDefault ?? []);
+}
+
+type Quirks = Pick<QuirkState, 'has'>;
+
+/** The BBQL quirks: a 500 for unverified fields (evidence row 12), millisecond literals (row 5). */
+function applyBbqlQuirks(expr: BbqlExpr, route: CollectionRoute<unknown>, quirks: Quirks): BbqlExpr {
+  const unverified = route.q ? route.q.unverified ?? [] : [];
+  if (quirks.has('bbql-500-on-unverified-fields')) {
+    const path = bbqlPaths(expr).find((candidate) => unverified.includes(candidate));
+    if (path !== undefined) throw queryErrors.unverifiedFieldServerError(path);
+  }
+  return quirks.has('bbql-millisecond-dates') ? truncateDatetimeLiteralsToMilliseconds(expr) : expr;
+}
+
+/**
+ * The envelope quirks, before `fields` (a field Bitbucket does not send cannot be asked for): no `next`/`previous`
+ * on lists declared `withoutNext` (row 1), no `size` where it is unverified or anywhere (row 2).
+ */
+function applyEnvelopeQuirks(envelope: { values: unknown[] }, route: CollectionRoute<unknown>, quirks: Quirks): { values: unknown[] } {
+  const dropped = new Set<string>();
+  if (route.deviations?.withoutNext && quirks.has('pipelines-without-next')) ['next', 'previous'].forEach((key) => dropped.add(key));
+  if (quirks.has('no-size-anywhere') || (route.deviations?.sizeUnverified && quirks.has('lists-without-size'))) dropped.add('size');
+  if (dropped.size === 0) return envelope;
+  return Object.fromEntries(Object.entries(envelope).filter(([key]) => !dropped.has(key))) as { values: unknown[] };
 }
 
 function serveItem(ctx: RouteContext, route: ItemRoute<unknown>): unknown {
@@ -75,7 +101,7 @@ function serveItem(ctx: RouteContext, route: ItemRoute<unknown>): unknown {
 }
 
 /** One express handler for a declared route. Errors (SandboxHttpError) go to the app's error middleware. */
-export function serveRoute(route: AnyRoute, store: SandboxStore, publicUrl: string | undefined): RequestHandler {
+export function serveRoute(route: AnyRoute, store: SandboxStore, publicUrl: string | undefined, quirks: Quirks = NO_QUIRKS): RequestHandler {
   return (req: Request, res: Response) => {
     const origin = originOf(req, publicUrl);
     const present: PresentContext = { store, origin };
@@ -89,7 +115,7 @@ export function serveRoute(route: AnyRoute, store: SandboxStore, publicUrl: stri
     };
     resolveTarget(ctx, route.target);
     const body = route.kind === 'collection'
-      ? serveCollection(ctx, route as unknown as CollectionRoute<unknown>)
+      ? serveCollection(ctx, route as unknown as CollectionRoute<unknown>, quirks)
       : serveItem(ctx, route as unknown as ItemRoute<unknown>);
     res.status(200).json(body);
   };

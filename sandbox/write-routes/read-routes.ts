@@ -47,6 +47,7 @@ export const writeSideReadRoutes: AnyRoute[] = [
     maxPagelen: MAX_PAGELEN,
     q: false,
     sort: false,
+    deviations: { sizeUnverified: true },
     list: workspaceHooks,
     present: (ctx, w) => presentWorkspaceWebhook(ctx.present, ctx.workspace!, w),
   }),

@@ -49,7 +49,8 @@ export function serveWrite(route: WriteRoute, store: SandboxStore, publicUrl: st
       if (!visible && !(route.repositoryMayBeMissing && repository === undefined)) throw notFound.repository();
     }
     const what = repository ? `${workspace.slug}/${repository.repository.slug}` : `workspace ${workspace.slug}`;
-    if (!atLeast(grantedAccess(store, principal, workspace, repository), route.access)) throw writeErrors.forbidden(route.access, what);
+    const granted = grantedAccess(store, principal, workspace, repository);
+    if (!atLeast(granted, route.access)) throw writeErrors.forbidden(route.access, what, granted);
 
     const origin = originOf(req, publicUrl);
     const ctx: WriteContext = {

@@ -8,8 +8,10 @@ import type { AccessLevel } from './access-level';
 export const writeErrors = {
   /** Writes need credentials; Bitbucket answers 401 to anonymous writes. */
   anonymous: () => new SandboxHttpError(401, 'Authentication required: sign in to write (anonymous requests may only read public data)'),
-  forbidden: (needed: AccessLevel, what: string) => new SandboxHttpError(403, `You do not have ${needed} access to ${what}`, {
+  /** `refusal` (shown by the forbidden-detail-object quirk) names access levels: the recorded shape, our vocabulary. */
+  forbidden: (needed: AccessLevel, what: string, granted: AccessLevel | undefined) => new SandboxHttpError(403, `You do not have ${needed} access to ${what}`, {
     detail: needed === 'owner' ? 'Only workspace owners can do this.' : `This needs ${needed} access; ask a workspace administrator for it.`,
+    refusal: { required: [needed], granted: granted ? [granted] : [] },
   }),
   invalidJson: (reason: string) => new SandboxHttpError(400, `The request body is not valid JSON: ${reason}`),
   notAnObject: () => new SandboxHttpError(400, 'The request body must be a JSON object'),
@@ -30,7 +32,7 @@ export const writeErrors = {
     detail: 'Use merge_strategy "merge_commit" or "squash", or update the source branch first.',
   }),
   comment: (id: string) => new SandboxHttpError(404, `Comment ${id} not found`),
-  notCommentAuthor: () => new SandboxHttpError(403, 'Only the author of a comment can edit it'),
+  notCommentAuthor: () => new SandboxHttpError(403, 'Only the author of a comment can edit it', { refusal: { required: ['comment author'], granted: [] } }),
   webhook: (uid: string) => new SandboxHttpError(404, `Webhook ${uid} not found`),
   /** Bitbucket has no DELETE on pull requests (decline instead); other unsupported methods on write paths too. */
   methodNotAllowed: (method: string, path: string, allowed: readonly string[]) => new SandboxHttpError(405, `Method ${method} is not allowed on ${path}`, {

@@ -52,6 +52,7 @@ export const ciRoutes: AnyRoute[] = [
     maxPagelen: MAX_PAGELEN,
     q: false,
     sort: { fields: ['creator.uuid', 'created_on', 'run_creation_date'] },
+    deviations: { withoutNext: true },
     list: filterPipelines,
     present: (ctx, p) => {
       const body = presentPipeline(ctx.present, repositoryOf(ctx), p);

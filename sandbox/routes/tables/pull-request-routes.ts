@@ -8,6 +8,9 @@ import { collection, item, MAX_PAGELEN, MAX_PAGELEN_PULL_REQUESTS, type AnyRoute
 
 type ActivityEntry = Record<string, unknown>;
 
+/** Counters the gateway pushes into `q` whose filtering on real Bitbucket is unverified (evidence row 12). */
+export const PULL_REQUEST_UNVERIFIED_Q: readonly string[] = ['comment_count', 'task_count'];
+
 export const pullRequestRoutes: AnyRoute[] = [
   // Default OPEN only, `state` repeatable; reviewers and participants hidden in the list ("Field discovery").
   // Without `sort`, newest first (highest id first).
@@ -16,7 +19,7 @@ export const pullRequestRoutes: AnyRoute[] = [
     target: 'repository',
     paging: 'page',
     maxPagelen: MAX_PAGELEN_PULL_REQUESTS,
-    q: { fields: true },
+    q: { fields: true, unverified: PULL_REQUEST_UNVERIFIED_Q },
     sort: { fields: true },
     hiddenByDefault: ['values.reviewers', 'values.participants'],
     list: (ctx) => {
@@ -38,6 +41,7 @@ export const pullRequestRoutes: AnyRoute[] = [
     maxPagelen: MAX_PAGELEN,
     q: { fields: true },
     sort: { fields: true },
+    deviations: { sizeUnverified: true },
     list: (ctx) => {
       const pr = findPullRequest(ctx);
       return repositoryOf(ctx).pullRequestComments.filter((c) => c.pullRequestId === pr.id);

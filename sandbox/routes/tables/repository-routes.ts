@@ -36,6 +36,8 @@ function findCommit(ctx: RouteContext): CommitRecord {
 type AnyRef = { kind: 'branch'; ref: BranchRecord } | { kind: 'tag'; ref: TagRecord };
 
 const refQuery = { q: { fields: true as const }, sort: { fields: true as const, natural: ['name'] } };
+/** Refs moved to page codes in 2018 and may omit `size` (evidence row 2). */
+const refDeviations = { sizeUnverified: true as const };
 
 const commitsRoute = (path: string) => collection<CommitRecord>({
   path,
@@ -58,7 +60,7 @@ export const repositoryRoutes: AnyRoute[] = [
     target: 'workspace',
     paging: 'page',
     maxPagelen: MAX_PAGELEN,
-    q: { fields: true },
+    q: { fields: true, unverified: ['full_name', 'created_on'] },
     sort: { fields: true },
     list: (ctx) => {
       const workspace = ctx.workspace!;
@@ -75,6 +77,7 @@ export const repositoryRoutes: AnyRoute[] = [
     paging: 'page',
     maxPagelen: MAX_PAGELEN,
     ...refQuery,
+    deviations: refDeviations,
     list: (ctx) => [
       ...repositoryOf(ctx).branches.map((ref): AnyRef => ({ kind: 'branch', ref })),
       ...repositoryOf(ctx).tags.map((ref): AnyRef => ({ kind: 'tag', ref })),
@@ -87,6 +90,7 @@ export const repositoryRoutes: AnyRoute[] = [
     paging: 'page',
     maxPagelen: MAX_PAGELEN,
     ...refQuery,
+    deviations: refDeviations,
     list: (ctx) => repositoryOf(ctx).branches,
     present: (ctx, b) => presentBranch(ctx.present, repositoryOf(ctx), b),
   }),
@@ -106,6 +110,8 @@ export const repositoryRoutes: AnyRoute[] = [
     paging: 'page',
     maxPagelen: MAX_PAGELEN,
     ...refQuery,
+    q: { fields: true, unverified: ['target.hash'] },
+    deviations: refDeviations,
     list: (ctx) => repositoryOf(ctx).tags,
     present: (ctx, t) => presentTag(ctx.present, repositoryOf(ctx), t),
   }),

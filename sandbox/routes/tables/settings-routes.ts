@@ -37,6 +37,7 @@ export const settingsRoutes: AnyRoute[] = [
     maxPagelen: MAX_PAGELEN,
     q: false,
     sort: false,
+    deviations: { sizeUnverified: true },
     list: (ctx) => repositoryOf(ctx).webhooks,
     present: (ctx, w) => presentWebhook(ctx.present, repositoryOf(ctx), w),
   }),

@@ -45,6 +45,7 @@ export const userRoutes: AnyRoute[] = [
     maxPagelen: MAX_PAGELEN,
     q: { fields: ['slug'], view: (json) => ({ slug: (json.workspace as { slug: string }).slug }) },
     sort: { fields: ['slug'] },
+    deviations: { sizeUnverified: true },
     list: (ctx) => {
       const administrator = ctx.query.get('administrator');
       return accessibleMemberships(ctx).filter((m) => administrator === null || (m.permission === 'owner') === (administrator === 'true'));

@@ -3,6 +3,7 @@ import { notFound } from '../not-found';
 import { presentPullRequest } from '../present/present-pull-request';
 import { presentMembership, presentProject, presentWorkspace } from '../present/present-workspace';
 import { requestedStates } from '../repository-lookups';
+import { PULL_REQUEST_UNVERIFIED_Q } from './pull-request-routes';
 import type { RouteContext } from '../route-context';
 import { collection, item, MAX_PAGELEN, MAX_PAGELEN_PULL_REQUESTS, type AnyRoute } from '../route-declaration';
 import { canSeeRepository, canSeeWorkspaceInternals } from '../visibility';
@@ -38,6 +39,7 @@ export const workspaceRoutes: AnyRoute[] = [
     // "q: only user.email IN (...)" (bitbucket-api.md §2.1); no sort.
     q: { fields: ['user.email'] },
     sort: false,
+    deviations: { sizeUnverified: true },
     hiddenByDefault: ['values.user.email'],
     list: (ctx) => ctx.store.membershipsOf(workspaceOf(ctx).uuid),
     present: presentMember,
@@ -80,7 +82,7 @@ export const workspaceRoutes: AnyRoute[] = [
     target: 'workspace',
     paging: 'page',
     maxPagelen: MAX_PAGELEN_PULL_REQUESTS,
-    q: { fields: true },
+    q: { fields: true, unverified: PULL_REQUEST_UNVERIFIED_Q },
     sort: { fields: true },
     hiddenByDefault: ['values.reviewers', 'values.participants'],
     list: (ctx) => {

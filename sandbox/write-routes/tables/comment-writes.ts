@@ -2,7 +2,7 @@ import type { PullRequestCommentRecord, PullRequestRecord } from '../../seed/rec
 import { presentComment } from '../../routes/present/present-comment';
 import { presentPullRequest } from '../../routes/present/present-pull-request';
 import { fullName } from '../../routes/present/present-repository';
-import { hasAccess } from '../access-level';
+import { grantedAccess, hasAccess } from '../access-level';
 import { participantFor, pullRequestOf, touchPullRequest } from '../pull-request-helpers';
 import type { WriteContext, WriteRoute } from '../write-route';
 import { writeErrors } from '../write-errors';
@@ -90,7 +90,7 @@ export const commentWrites: WriteRoute[] = [
       const pr = pullRequestOf(ctx);
       const comment = findLiveComment(ctx, pr);
       const mayDelete = comment.userUuid === ctx.actor.user.uuid || hasAccess(ctx.store, ctx.principal, ctx.workspace, 'admin', ctx.repository);
-      if (!mayDelete) throw writeErrors.forbidden('admin', `comment ${comment.id} (it is someone else's)`);
+      if (!mayDelete) throw writeErrors.forbidden('admin', `comment ${comment.id} (it is someone else's)`, grantedAccess(ctx.store, ctx.principal, ctx.workspace, ctx.repository));
       comment.deleted = true;
       comment.raw = '';
       comment.updatedOn = ctx.now;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ProjectRecord, RepositoryData, RepositoryRecord } from '../../seed/records';
 import { presentRepository } from '../../routes/present/present-repository';
 import { slugify } from '../../seed/slugify';
-import { hasAccess } from '../access-level';
+import { grantedAccess, hasAccess } from '../access-level';
 import { fieldError } from '../body-reader';
 import type { WriteContext, WriteRoute, WriteResult } from '../write-route';
 import { writeErrors } from '../write-errors';
@@ -117,7 +117,7 @@ export const repositoryWrites: WriteRoute[] = [
   { method: 'PUT', path: '/repositories/:workspace/:repo', target: 'repository', access: 'write', repositoryMayBeMissing: true,
     handle: (ctx) => {
       if (!ctx.repository) return createRepository(ctx, 201);
-      if (!hasAccess(ctx.store, ctx.principal, ctx.workspace, 'admin', ctx.repository)) throw writeErrors.forbidden('admin', `${ctx.workspace.slug}/${ctx.repository.repository.slug}`);
+      if (!hasAccess(ctx.store, ctx.principal, ctx.workspace, 'admin', ctx.repository)) throw writeErrors.forbidden('admin', `${ctx.workspace.slug}/${ctx.repository.repository.slug}`, grantedAccess(ctx.store, ctx.principal, ctx.workspace, ctx.repository));
       return updateRepository(ctx, ctx.repository);
     } },
   { method: 'DELETE', path: '/repositories/:workspace/:repo', target: 'repository', access: 'admin',
