@@ -49,7 +49,7 @@ export function validateBody(body: unknown, schema: JsonSchema, def: EntitySetDe
   if (!validate) compiled.set(id, (validate = ajv.compile(schema)));
   if (!validate(body)) {
     const details = (validate.errors ?? []).map((error) => describe(error, def, schema));
-    throw new ODataError('InvalidBody', { reason: details.map((d) => d.message).join(' ') }, { details, target: details[0]?.target });
+    throw new ODataError('InvalidBody', { reason: details.map((d) => d.message).join(' ').replace(/\.$/, '') }, { details, target: details[0]?.target });
   }
   return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([name]) => !name.includes('@'))) as Row;
 }

@@ -9,6 +9,7 @@ import type { ActionDefinition, EntitySetDefinition, PropertyDefinition, WriteRo
 import type { ExecutionContext } from './execution-context';
 import { executeQuery } from './execute-query';
 import { rowFromItem } from './row-from-item';
+import { ODataError } from '../odata/errors';
 import { allOf } from './to-bbql';
 
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
@@ -38,9 +39,23 @@ export function bitbucketBody(def: EntitySetDefinition, values: Row): Record<str
   return body;
 }
 
-/** Route parameter values from key (or body) values. */
-export function routeValues(route: WriteRoute | { params: WriteRoute['params'] }, values: Row): Record<string, string> {
-  return Object.fromEntries(route.params.map((param) => [param.name, String(values[param.property] ?? '')]));
+/**
+ * Route parameter values from key (or body) values. A value that cannot be a path segment (empty, `.` or `..`, which
+ * would change the route: RFC 3986 §5.2.4) names no Bitbucket resource: in a create body that is the client's
+ * mistake (400 naming the property), in a key it names no entity (404); it never reaches Bitbucket.
+ */
+export function routeValues(route: WriteRoute | { params: WriteRoute['params'] }, values: Row, source: 'body' | 'key' = 'key'): Record<string, string> {
+  return Object.fromEntries(
+    route.params.map((param) => {
+      const value = String(values[param.property] ?? '');
+      if (value === '' || value === '.' || value === '..') {
+        if (source === 'key') throw new ODataError('NotFound', { message: `No entity has ${param.property} ${JSON.stringify(value)}.` });
+        const problem = `${param.property} cannot be ${JSON.stringify(value)}: it names a Bitbucket resource in the URL path, where an empty segment, "." and ".." are not names`;
+        throw new ODataError('InvalidBody', { reason: problem }, { target: param.property, details: [{ code: 'InvalidValue', message: `${problem}.`, target: param.property }] });
+      }
+      return [param.name, value];
+    }),
+  );
 }
 
 export function keyFilter(def: EntitySetDefinition, key: Row): Expr | undefined {
@@ -73,7 +88,7 @@ function completeRow(def: EntitySetDefinition, item: unknown, params: Record<str
 export async function executeCreate(def: EntitySetDefinition, values: Row, ctx: ExecutionContext): Promise<Row> {
   const route = def.writes?.insert;
   if (!route) throw new Error(`${def.name} has no insert route`);
-  const params = routeValues(route, values);
+  const params = routeValues(route, values, 'body');
   const result = await ctx.client.send<unknown>(route.method, bitbucketPath(route.path, params), bitbucketBody(def, values), ctx.credential, { idempotent: false, signal: ctx.signal });
   const created = completeRow(def, result.body, params, values);
   // Bitbucket answers the created object; when it does not carry every column, read it back once.
