@@ -12,6 +12,7 @@ import { ACCEPTED_ENCODINGS, decodeBody } from './decode-body';
 import { readErrorBody } from './error-envelope';
 import { sendAttempt, type AttemptOutcome } from './http-attempt';
 import { nextLinkTarget } from './next-link';
+import { classifyProbeAnswer, type BitbucketProbeResult, type ProbeAnswer } from './probe-answer';
 import { continuationPageProblem, continuationWithoutNext } from './page-continuation';
 import { pageParams, withPageNumber } from './page-number-target';
 import { redactUrl } from './redact-url';
@@ -165,6 +166,49 @@ export class BitbucketClient {
       }
       requestTarget = next.requestTarget;
     }
+  }
+
+  /**
+   * Whether the base URL answers like Bitbucket Cloud's REST 2.0 root: one `GET {base}/user` WITHOUT credentials, no
+   * retries, classified by probe-answer.ts (`bitbucket`, `not-bitbucket` with what came back, or `unreachable`).
+   * Never throws for what the upstream does; rejects only with the signal's reason when aborted. Reported to
+   * onRequest like every call.
+   */
+  async probe(signal?: AbortSignal): Promise<BitbucketProbeResult> {
+    const requestTarget = this.#requestTarget('/user', {});
+    const url = this.#displayUrl(requestTarget);
+    const exchange: Exchange = { method: 'GET', requestTarget, credential: { kind: 'none' }, idempotent: true, signal };
+    const started = performance.now();
+    const outcome = await sendAttempt({
+      upstream: this.#upstream,
+      requestTarget,
+      method: 'GET',
+      headers: this.#headers(exchange, url),
+      timeoutMs: this.#options.timeoutMs,
+      agent: this.#agent,
+      maxResponseBytes: this.#options.maxResponseBytes,
+      signal,
+    });
+    this.#options.onRequest?.({ method: 'GET', url, status: eventStatus(outcome), attempt: 1, durationMs: Math.round(performance.now() - started) });
+    return classifyProbeAnswer(url, await this.#probeAnswer(outcome));
+  }
+
+  async #probeAnswer(outcome: AttemptOutcome): Promise<ProbeAnswer> {
+    if (outcome.type === 'failed') {
+      const failed: ProbeAnswer = { type: 'failed', failure: outcome.failure, code: outcome.code, timeoutMs: this.#options.timeoutMs };
+      if (outcome.status !== undefined) failed.status = outcome.status;
+      return failed;
+    }
+    let body: Buffer | undefined;
+    try {
+      body = await decodeBody(outcome.headers['content-encoding'], outcome.body, this.#options.maxResponseBytes);
+    } catch {
+      body = undefined; // An undecodable body is no Bitbucket answer; the status and type still say what came back.
+    }
+    const answer: ProbeAnswer = { type: 'response', status: outcome.status, body };
+    if (outcome.headers['content-type'] !== undefined) answer.contentType = outcome.headers['content-type'];
+    if (outcome.headers.location !== undefined) answer.location = redactUrl(outcome.headers.location);
+    return answer;
   }
 
   /** A write. Non-idempotent writes are never retried after the request may have reached Bitbucket. */

@@ -7,6 +7,7 @@ export {
   type UpstreamRequestEvent,
 } from './bitbucket-client-options';
 export type { BitbucketPage } from './bitbucket-page';
+export type { BitbucketProbeResult } from './probe-answer';
 export { bitbucketPath } from './bitbucket-path';
 export { redactUrl } from './redact-url';
 export { resumeTargetProblem } from './resume-target';
