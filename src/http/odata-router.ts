@@ -11,7 +11,8 @@ import type { EdmModel } from '../odata/edm';
 import { ODataError } from '../odata/errors';
 import { validateQuery } from '../odata/evaluate';
 import { buildCsdlJson, buildCsdlXml, buildServiceDocument, CSDL_JSON_CONTENT_TYPE, CSDL_XML_CONTENT_TYPE } from '../odata/metadata';
-import { collectionOptionsGiven, parseQueryOptions, parseResourcePath, validateExpand, type ResolvedExpansion } from '../odata/parse';
+import { canonicalQueryString, collectionOptionsGiven, parseQueryOptions, parseResourcePath, validateExpand, type ResolvedExpansion } from '../odata/parse';
+import { negotiateVersion, SUPPORTED_VERSIONS, type ODataVersion } from '../odata/version';
 import { DEFAULT_JSON_FORMAT as DEFAULT_FORMAT, jsonContentType, negotiateJsonFormat, serializeCollection, serializeEntity, serializeProperty, type ExpandedNavigation, type JsonFormat } from '../odata/serialize';
 import { findDefinition } from '../entity-sets/registry';
 import type { EntitySetDefinition } from '../entity-sets/model';
@@ -91,8 +92,9 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
   const router = Router();
   const snapshots = new PageSnapshots(config.pagingSnapshots, now);
   const singletons = new Set(model.entitySets.filter((set) => set.singleton).map((set) => set.name));
-  const csdl = buildCsdlXml(model);
-  const csdlJson = JSON.stringify(buildCsdlJson(model));
+  // One document per version a response can declare; the 4.0 ones are what every 4.0 client has always read.
+  const csdl = new Map<ODataVersion, string>(SUPPORTED_VERSIONS.map((version) => [version, buildCsdlXml(model, version)]));
+  const csdlJson = new Map<ODataVersion, string>(SUPPORTED_VERSIONS.map((version) => [version, JSON.stringify(buildCsdlJson(model, version))]));
   const limits = { maxFilterLength: config.maxFilterLength, maxDepth: config.maxFilterDepth, maxTop: config.maxTop };
 
   function context(req: Request): ExecutionContext {
@@ -223,20 +225,26 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
   });
   router.use(express.json({ limit: '1mb' }));
   router.all('/{*path}', async (req, res) => {
-    const raw = rawQueryOf(req);
+    // OData-Version / OData-MaxVersion (src/odata/version.ts): the answer's version replaces the 4.0 the app sets for
+    // every /odata response (one header, never two); a version the service cannot honour is a 400 that keeps 4.0.
+    const version = negotiateVersion({ version: req.get('odata-version'), maxVersion: req.get('odata-maxversion') });
+    res.set('OData-Version', version.response);
+    // System query options named as the request's version allows (`top=5` in 4.01) are canonical (`$top=5`) from
+    // here on, so nextLinks and $skiptoken bindings read the same in every version; a 4.0 query string is unchanged.
+    const raw = canonicalQueryString(rawQueryOf(req), version.request);
     const resource: ResourcePath = parseResourcePath(req.path.replace(/^\//, ''), singletons);
     if (resource.kind === 'metadata') {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new ODataError('MethodNotAllowed', { method: req.method, resource: '$metadata', reason: 'it is read-only' });
-      const query = parseQueryOptions(raw, limits);
+      const query = parseQueryOptions(raw, limits, version.request);
       if (wantsCsdlJson(req.get('accept'), query.format)) {
-        res.set('Content-Type', CSDL_JSON_CONTENT_TYPE).send(csdlJson);
+        res.set('Content-Type', CSDL_JSON_CONTENT_TYPE).send(csdlJson.get(version.response));
       } else {
-        res.set('Content-Type', CSDL_XML_CONTENT_TYPE).send(csdl);
+        res.set('Content-Type', CSDL_XML_CONTENT_TYPE).send(csdl.get(version.response));
       }
       return;
     }
     if (resource.kind === 'batch') throw new ODataError('NotImplemented', { feature: '$batch', hint: 'Send each request on its own.' });
-    const query = parseQueryOptions(raw, limits);
+    const query = parseQueryOptions(raw, limits, version.request);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       if (query.expand) throw new ODataError('NotImplemented', { feature: '$expand on a write', hint: 'Read the entity with $expand after the write.' });
       const format = negotiateJsonFormat(req.get('accept'), query.format);
@@ -288,6 +296,8 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
       }
       const ctx = context(req);
       const count = await executeCount(target.def, { ...query, filter: allOf([target.implied, query.filter]) }, ctx);
+      // As for a collection: a count above 0 shows the parent exists (its rows carry its exact key); 0 may not.
+      if (count === 0) await assertParentExists(target, ctx);
       res.type('text/plain; charset=utf-8').send(String(count));
       return;
     }

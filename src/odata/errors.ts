@@ -38,6 +38,10 @@ export const ERROR_CATALOG = {
   MissingRequiredFilter: { status: 400, template: '{entitySet} needs {properties} to be fixed by the key or by an eq filter.' },
   InvalidSkipToken: { status: 400, template: 'The $skiptoken is not valid for this request: {reason}. Start again from the first page.' },
   InvalidPreference: { status: 400, template: 'The Prefer header is not valid: {reason}.' },
+  InvalidODataVersion: {
+    status: 400,
+    template: 'The {header} header {given} cannot be honoured: {reason}. Send OData-MaxVersion: 4.0 or 4.01 (or higher), and OData-Version: 4.0 or 4.01 or none.',
+  },
   InvalidBody: { status: 400, template: 'The request body is not valid: {reason}. See details for every problem.' },
   UpstreamRejected: { status: 400, template: 'Bitbucket refused the change: {message}' },
   // Authentication and authorization
@@ -59,6 +63,9 @@ export const ERROR_CATALOG = {
   UpstreamUnavailable: { status: 503, template: 'Bitbucket is unavailable: {message}. Retry after {retryAfter} seconds.' },
   UpstreamRateLimited: { status: 503, template: 'Bitbucket rate limit exceeded for this credential. Retry after {retryAfter} seconds.' },
   UpstreamTimeout: { status: 504, template: 'Bitbucket did not answer within {timeoutMs} ms.' },
+  // The start-up check of BITBUCKET_API_URL (src/upstream-readiness.ts): refused before anything is sent on.
+  UpstreamNotBitbucket: { status: 502, template: 'The upstream at {url} does not answer like Bitbucket: {problem}. Check BITBUCKET_API_URL (for Bitbucket Cloud, https://api.bitbucket.org/2.0).' },
+  UpstreamNotReady: { status: 503, template: 'The upstream at {url} {problem}. The gateway keeps checking; retry after {retryAfter} seconds.' },
   WriteOutcomeUnknown: { status: 504, template: 'Bitbucket did not confirm the {operation}: it may or may not have been applied. Read the entity before retrying, so nothing is created twice.' },
   Internal: { status: 500, template: 'An unexpected error occurred (reference {reference}).' },
 } as const;

@@ -5,6 +5,7 @@
  */
 import type { EdmType } from '../ast';
 import type { EdmAction, EdmEntitySet, EdmModel, EdmProperty } from '../edm';
+import { DEFAULT_VERSION, type ODataVersion } from '../version';
 import type { Annotation, AnnotationValue } from './annotation';
 import {
   actionAnnotations,
@@ -29,7 +30,8 @@ import { GATEWAY_VOCABULARY, REFERENCED_VOCABULARIES } from './vocabularies';
 export type CsdlJsonValue = string | number | boolean | null | CsdlJsonValue[] | { [member: string]: CsdlJsonValue };
 export type CsdlJsonObject = { [member: string]: CsdlJsonValue };
 
-export function buildCsdlJson(model: EdmModel): CsdlJsonObject {
+/** `version`: the OData version the response declares (CSDL JSON `$Version`); the content is the same for both. */
+export function buildCsdlJson(model: EdmModel, version: ODataVersion = DEFAULT_VERSION): CsdlJsonObject {
   const schema: CsdlJsonObject = {};
   for (const set of entityTypesOf(model)) schema[set.typeName] = entityType(model, set);
   for (const set of entityTypesOf(model)) {
@@ -47,7 +49,7 @@ export function buildCsdlJson(model: EdmModel): CsdlJsonObject {
     references[vocabulary.jsonUri] = { $Include: [{ $Namespace: vocabulary.namespace, $Alias: vocabulary.alias }] };
   }
   return {
-    $Version: '4.0',
+    $Version: version,
     $Reference: references,
     [model.namespace]: schema,
     [GATEWAY_VOCABULARY.namespace]: gatewayVocabulary(),

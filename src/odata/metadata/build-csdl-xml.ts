@@ -1,9 +1,11 @@
 /**
  * `$metadata` as OData 4.0 CSDL XML (OData CSDL XML Representation 4.01, written in its 4.0 subset: Version="4.0"
- * is what Power Query, Excel and Power Apps read). Everything comes from the EdmModel; the annotation policy lives
+ * is what Power Query, Excel and Power Apps read). A response in OData 4.01 says Version="4.01" over the same
+ * content: CSDL 4.01 is a superset of 4.0, and the document's version must be the one the response declares. Everything comes from the EdmModel; the annotation policy lives
  * in annotations-for.ts and the derived facts in csdl-facts.ts.
  */
 import type { EdmAction, EdmEntitySet, EdmModel, EdmProperty } from '../edm';
+import { DEFAULT_VERSION, type ODataVersion } from '../version';
 import type { Annotation, AnnotationValue } from './annotation';
 import {
   actionAnnotations,
@@ -29,7 +31,7 @@ import { type XmlElement, renderXmlDocument, xmlElement, xmlText } from './xml-w
 const EDMX_NS = 'http://docs.oasis-open.org/odata/ns/edmx';
 const EDM_NS = 'http://docs.oasis-open.org/odata/ns/edm';
 
-export function buildCsdlXml(model: EdmModel): string {
+export function buildCsdlXml(model: EdmModel, version: ODataVersion = DEFAULT_VERSION): string {
   const references = REFERENCED_VOCABULARIES.map((vocabulary) =>
     xmlElement('edmx:Reference', [['Uri', vocabulary.uri]], [
       xmlElement('edmx:Include', [
@@ -43,7 +45,7 @@ export function buildCsdlXml(model: EdmModel): string {
     ...entityTypesOf(model).flatMap((set) => set.actions.map((action) => actionElement(model, set, action))),
     entityContainerElement(model),
   ]);
-  const root = xmlElement('edmx:Edmx', [['xmlns:edmx', EDMX_NS], ['Version', '4.0']], [
+  const root = xmlElement('edmx:Edmx', [['xmlns:edmx', EDMX_NS], ['Version', version]], [
     ...references,
     xmlElement('edmx:DataServices', [], [serviceSchema, gatewayVocabularySchema()]),
   ]);

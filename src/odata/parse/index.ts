@@ -7,3 +7,4 @@ export { collectionOptionsGiven } from './collection-options';
 export { parseResourcePath, parseKeyPredicate } from './parse-resource-path';
 export { DEFAULT_PARSE_LIMITS, MAX_EXPAND_ITEMS, MAX_SKIP, type ParseLimits } from './limits';
 export { matchLiteral } from './literal';
+export { canonicalQueryString, systemQueryOptionKey } from './system-query-option-key';

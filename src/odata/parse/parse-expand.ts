@@ -16,6 +16,8 @@ import { DEFAULT_PARSE_LIMITS, MAX_EXPAND_ITEMS, MAX_SKIP, type ParseLimits } fr
 import { nonNegativeInteger } from './non-negative-integer';
 import { parseFilter } from './parse-filter';
 import { parseOrderBy, parseSelect } from './parse-select';
+import { systemQueryOptionKey } from './system-query-option-key';
+import { DEFAULT_VERSION, type ODataVersion } from '../version';
 
 const NESTED_SUPPORTED = ['$select', '$filter', '$orderby', '$top', '$skip', '$count'] as const;
 
@@ -80,7 +82,7 @@ function navigationName(path: string): string {
   return path;
 }
 
-function parseOptions(navigation: string, text: string, limits: ParseLimits): ExpandOptions {
+function parseOptions(navigation: string, text: string, limits: ParseLimits, version: ODataVersion): ExpandOptions {
   const options: ExpandOptions = { orderby: [], count: false };
   if (text.trim() === '') throw new ODataError('InvalidExpand', { reason: `${navigation}() has empty parentheses; give options such as ${navigation}($select=Name) or leave the parentheses out` });
   const seen = new Set<string>();
@@ -88,7 +90,8 @@ function parseOptions(navigation: string, text: string, limits: ParseLimits): Ex
     const eq = part.indexOf('=');
     const name = (eq < 0 ? part : part.slice(0, eq)).trim();
     const value = eq < 0 ? '' : part.slice(eq + 1);
-    const key = name.toLowerCase();
+    // 4.01 allows nested option names without `$` too (ABNF `expandOption`, e.g. `( "$select" / "select" )`).
+    const key = systemQueryOptionKey(name, version) ?? name.toLowerCase();
     if (key in NESTED_NOT_IMPLEMENTED) throw new ODataError('NotImplemented', NESTED_NOT_IMPLEMENTED[key]);
     if (!(NESTED_SUPPORTED as readonly string[]).includes(key)) {
       throw new ODataError('InvalidExpand', { reason: `'${name.slice(0, 40)}' in ${navigation}(…) is not an option this service supports there; use ${NESTED_SUPPORTED.join(', ')}, separated by ';'` });
@@ -124,7 +127,7 @@ function parseOptions(navigation: string, text: string, limits: ParseLimits): Ex
 }
 
 /** The value of `$expand` (already percent-decoded) → the items in request order. */
-export function parseExpand(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ExpandItem[] {
+export function parseExpand(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS, version: ODataVersion = DEFAULT_VERSION): ExpandItem[] {
   if (text.trim() === '') throw new ODataError('InvalidExpand', { reason: 'it is empty; name a navigation property, e.g. $expand=Repository' });
   // The $filter length limit bounds the whole value: it holds the nested filters.
   if (text.length > limits.maxFilterLength) {
@@ -142,7 +145,7 @@ export function parseExpand(text: string, limits: ParseLimits = DEFAULT_PARSE_LI
     if (items.some((item) => item.navigation === navigation)) {
       throw new ODataError('InvalidExpand', { reason: `${navigation} is expanded more than once; give it once, with all its options in one pair of parentheses` });
     }
-    const options = open < 0 ? { orderby: [], count: false } : parseOptions(navigation, trimmed.slice(open + 1, -1), limits);
+    const options = open < 0 ? { orderby: [], count: false } : parseOptions(navigation, trimmed.slice(open + 1, -1), limits, version);
     items.push({ navigation, options });
   }
   return items;

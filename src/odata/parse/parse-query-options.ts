@@ -1,8 +1,8 @@
 /**
  * The raw query string → ODataQuery. Works on the raw text so duplicates are seen and percent-decoding happens
- * once, per option. System query options are recognised case-insensitively and with or without `$` only where
- * OData 4.01 allows it (§5 "system query options ... case-insensitive"; the `$` prefix stays required here so that
- * custom options such as `x-foo` or `sap-client` pass through untouched, as OData allows).
+ * once, per option. Which names are system query options depends on the request's OData version
+ * (`system-query-option-key.ts`): `$`-prefixed names in any case always; in a 4.01 request also the same names
+ * without `$`. Other names are custom options (`x-foo`, `sap-client`, a 4.0 client's `top`), passed over untouched.
  * `+` is decoded as a space (as ASP.NET Core OData and browsers' form encoding do); a literal plus, e.g. in a
  * DateTimeOffset offset, must be sent as `%2B`.
  */
@@ -13,6 +13,8 @@ import { nonNegativeInteger } from './non-negative-integer';
 import { parseExpand } from './parse-expand';
 import { parseFilter } from './parse-filter';
 import { parseOrderBy, parseSelect } from './parse-select';
+import { systemQueryOptionKey } from './system-query-option-key';
+import { DEFAULT_VERSION, type ODataVersion } from '../version';
 
 export { parseOrderBy, parseSelect } from './parse-select';
 
@@ -61,7 +63,7 @@ function nonEmpty(option: string, value: string, hint: string): string {
   return value;
 }
 
-export function parseQueryOptions(raw: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ODataQuery {
+export function parseQueryOptions(raw: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS, version: ODataVersion = DEFAULT_VERSION): ODataQuery {
   const seen = new Map<string, string>();
   // Tolerate the URL's own '?' so `?$top=5` is not mistaken for a custom option named `?$top` (silently ignored).
   const text = raw.startsWith('?') ? raw.slice(1) : raw;
@@ -70,8 +72,8 @@ export function parseQueryOptions(raw: string, limits: ParseLimits = DEFAULT_PAR
     const eq = part.indexOf('=');
     const rawName = eq < 0 ? part : part.slice(0, eq);
     const name = decode(rawName).trim();
-    if (!name.startsWith('$')) continue; // custom query option: allowed and ignored
-    const key = name.toLowerCase();
+    const key = systemQueryOptionKey(name, version);
+    if (key === undefined) continue; // custom query option: allowed and ignored
     if (key in NOT_IMPLEMENTED) throw new ODataError('NotImplemented', { feature: name, hint: NOT_IMPLEMENTED[key] });
     if (!(SUPPORTED as readonly string[]).includes(key)) {
       throw new ODataError('UnknownQueryOption', { option: name, supported: SUPPORTED.join(', ') });
@@ -87,7 +89,7 @@ export function parseQueryOptions(raw: string, limits: ParseLimits = DEFAULT_PAR
   const select = seen.get('$select');
   if (select !== undefined) query.select = parseSelect(select);
   const expand = seen.get('$expand');
-  if (expand !== undefined) query.expand = parseExpand(expand, limits);
+  if (expand !== undefined) query.expand = parseExpand(expand, limits, version);
   // A navigation property both selected and expanded (`$select=Id,Repository&$expand=Repository`) is written by the
   // expansion; the select list keeps the structural properties only (Part 1 §11.2.5.1 lets $select name it).
   if (query.select !== undefined && query.expand !== undefined) {
