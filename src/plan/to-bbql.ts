@@ -9,10 +9,13 @@
  * - An `or` goes up only when both sides translate (otherwise it is dropped whole).
  * - `contains`/`startswith`/`endswith` go up as `~` (case-insensitive contains): a superset, never exact.
  * - `not` never goes up: BBQL has no unary NOT, and negating null comparisons differs between the two languages.
+ * - A date-time literal with digits beyond the millisecond goes up as a millisecond bound on the widening side
+ *   (`millisecond-bounds.ts`), never exact.
  */
 import type { ComparisonOperator, Expr } from '../odata/ast';
 import type { EntitySetDefinition, PropertyDefinition } from '../entity-sets/model';
 import { bbqlLiteral, bbqlString } from './bbql-literal';
+import { millisecondBounds } from './millisecond-bounds';
 
 export interface BbqlTranslation {
   /** BBQL text for `q=`, or undefined when nothing could be pushed. */
@@ -43,6 +46,7 @@ function translateComparison(def: EntitySetDefinition, expr: Extract<Expr, { kin
   if (!property?.filter || right.kind !== 'literal') return undefined;
   const literalTypeFits = right.type === 'null' || right.type === property.type || (property.type === 'Edm.Int64' && right.type === 'Edm.Int32');
   if (!literalTypeFits) return undefined;
+  if (property.type === 'Edm.DateTimeOffset' && typeof right.value === 'string') return translateDateTime(property, op, right.value);
   const literal = bbqlLiteral(right.type === 'null' ? 'null' : property.type, right.value);
   if (literal === undefined) return undefined;
   if (property.filter.exact.includes(op)) return { text: `${property.filter.field} ${BBQL_OPERATOR[op]} ${literal}`, exact: true };
@@ -51,6 +55,33 @@ function translateComparison(def: EntitySetDefinition, expr: Extract<Expr, { kin
     return { text: `${property.filter.field} ~ ${bbqlString(right.value)}`, exact: false };
   }
   return undefined;
+}
+
+/**
+ * A date-time comparison, its literal cut to milliseconds (Bitbucket's documented precision). When the literal has
+ * digits beyond the millisecond, the bound widens to the millisecond on each side: `lt`/`le` → `<= ceil`, `gt`/`ge`
+ * → `>= floor`, `eq` → both (a range); `ne` does not go up. Inclusive operators on purpose: they stay supersets
+ * whether Bitbucket compares its stored microseconds exactly or cuts them to milliseconds too (`> floor` would
+ * lose a row stored within `floor`'s millisecond if it cut them).
+ */
+function translateDateTime(property: PropertyDefinition, op: ComparisonOperator, value: string): Piece | undefined {
+  const filter = property.filter;
+  const bounds = millisecondBounds(value);
+  if (!filter || !bounds) return undefined;
+  const compare = (bbqlOp: ComparisonOperator, text: string): string | undefined => {
+    const literal = bbqlLiteral('Edm.DateTimeOffset', text);
+    return literal === undefined ? undefined : `${filter.field} ${BBQL_OPERATOR[bbqlOp]} ${literal}`;
+  };
+  if (!bounds.widened) {
+    const text = filter.exact.includes(op) ? compare(op, bounds.floor) : undefined;
+    return text === undefined ? undefined : { text, exact: true };
+  }
+  const lower = filter.exact.includes('ge') ? compare('ge', bounds.floor) : undefined;
+  const upper = filter.exact.includes('le') ? compare('le', bounds.ceil) : undefined;
+  // `eq` becomes a range only on a property that declares `eq` exact: the range is that comparison, widened.
+  const pieces = op === 'lt' || op === 'le' ? [upper] : op === 'gt' || op === 'ge' ? [lower] : op === 'eq' && filter.exact.includes('eq') ? [lower, upper] : [];
+  if (pieces.length === 0 || pieces.some((piece) => piece === undefined)) return undefined;
+  return joinPieces(pieces.map((text) => ({ text: text as string, exact: false })), 'AND');
 }
 
 function translateCall(def: EntitySetDefinition, expr: Extract<Expr, { kind: 'call' }>): Piece | undefined {
