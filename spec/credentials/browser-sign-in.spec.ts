@@ -189,6 +189,20 @@ describe('signing out and failing', () => {
     expect(JSON.parse(me.body).error.message).toContain('/auth/login');
   });
 
+  test('a copy of the cookie kept from before sign-out is refused too (the session ends on the server, not only in this jar)', async () => {
+    const browser = await signedIn();
+    const copy = browser.cookie(signIn.gatewayUrl, SESSION_COOKIE) ?? '';
+    expect((await browser.navigate(ODATA_ME())).status).toBe(200);
+    expect((await browser.navigate(`${signIn.gatewayUrl}/auth/logout`)).status).toBe(200);
+    browser.setCookie(signIn.gatewayUrl, SESSION_COOKIE, copy);
+    const replayed = await browser.navigate(ODATA_ME());
+    expect(replayed.status).toBe(401);
+    expect(JSON.parse(replayed.body).error.message).toContain('you signed out of this session');
+    // Another session of the same user is untouched.
+    const other = await signedIn();
+    expect((await other.navigate(ODATA_ME())).status).toBe(200);
+  });
+
   test('a tampered cookie is refused with 401 and cleared', async () => {
     const browser = await signedIn();
     const value = browser.cookie(signIn.gatewayUrl, SESSION_COOKIE) ?? '';

@@ -11,6 +11,7 @@ import type { Logger } from '../logger';
 import type { CookieSealer } from './cookie-sealer';
 import { clearCookie, readCookies, setCookie } from './cookies';
 import { newSession, SESSION_COOKIE, sessionFromPayload, type Session } from './session';
+import { SignedOutSessions } from './signed-out-sessions';
 import { TokenEndpointError, type TokenEndpointClient } from './token-endpoint-client';
 import { tokenEndpointFailure } from './token-endpoint-failure';
 import type { TokenSet } from './token-set';
@@ -35,9 +36,11 @@ export class SessionManager {
   readonly #options: SessionManagerOptions;
   /** Refreshes under way, by a hash of the refresh token they spend; entries leave when they settle. */
   readonly #refreshing = new Map<string, Promise<TokenSet>>();
+  readonly #signedOut: SignedOutSessions;
 
   constructor(options: SessionManagerOptions) {
     this.#options = options;
+    this.#signedOut = new SignedOutSessions(options.now);
   }
 
   /** Start a session after sign-in and send its cookie. */
@@ -47,8 +50,25 @@ export class SessionManager {
     return session;
   }
 
+  /** Sign out: the cookie is cleared and the session refused from now on, wherever a copy of its cookie turns up. */
   end(req: Request, res: Response): void {
+    for (const session of this.#sessionsIn(req)) this.#signedOut.add(session.id, this.#endsAt(session));
+    this.#clear(req, res);
+  }
+
+  #clear(req: Request, res: Response): void {
     clearCookie(req, res, this.#options.config, SESSION_COOKIE, SESSION_COOKIE_PATH);
+  }
+
+  #sessionsIn(req: Request): Session[] {
+    return readCookies(req, SESSION_COOKIE)
+      .filter((value) => value !== '')
+      .map((value) => sessionFromPayload(this.#options.sealer.open('session', value)))
+      .filter((found): found is Session => found !== undefined);
+  }
+
+  #endsAt(session: Session): number {
+    return session.signedInAt + this.#options.config.sessionTtlSeconds * 1000;
   }
 
   /** The request's session, renewed if its access token is near expiry; an unusable cookie is cleared. */
@@ -58,6 +78,7 @@ export class SessionManager {
     const { config, sealer, now } = this.#options;
     const session = cookies.map((value) => sessionFromPayload(sealer.open('session', value))).find((found) => found !== undefined);
     if (!session) return this.#ended(req, res, 'the session cookie is not valid (it was altered, or sealed with a key this gateway no longer has)');
+    if (this.#signedOut.has(session.id)) return this.#ended(req, res, 'you signed out of this session');
     if (now() >= session.signedInAt + config.sessionTtlSeconds * 1000) return this.#ended(req, res, `the session is older than ${config.sessionTtlSeconds} seconds (SESSION_TTL_SECONDS)`);
     if (now() < session.tokens.renewAt) return { kind: 'active', session };
     const { refreshToken } = session.tokens;
@@ -98,7 +119,7 @@ export class SessionManager {
   }
 
   #ended(req: Request, res: Response, reason: string): SessionState {
-    this.end(req, res);
+    this.#clear(req, res);
     this.#options.logger?.info('session ended', { reason });
     return { kind: 'ended', reason };
   }
