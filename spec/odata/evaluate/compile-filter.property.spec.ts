@@ -82,9 +82,11 @@ function naive(expr: Expr, row: Row): V {
         const equal = naiveEquals(a, naive(expr.right, row));
         return { t: 'bool', v: expr.op === 'eq' ? equal : !equal };
       }
-      if (a.v === null) return { t: 'bool', v: false };
+      // Part 2 ge/le: two nulls are equal, so ge and le hold; one null makes every ordering comparison false.
+      const orEqual = expr.op === 'ge' || expr.op === 'le';
+      if (a.v === null && !orEqual) return { t: 'bool', v: false };
       const b = naive(expr.right, row);
-      if (b.v === null) return { t: 'bool', v: false };
+      if (a.v === null || b.v === null) return { t: 'bool', v: a.v === b.v && orEqual };
       const c = a.t === 'bool' ? Number(a.v) - Number(b.v) : naiveOrder(a, b);
       const result = { gt: c > 0, ge: c >= 0, lt: c < 0, le: c <= 0 }[expr.op];
       return { t: 'bool', v: result };

@@ -68,7 +68,18 @@ const strings: Case[] = [
   ['null eq null', eq(NULL, NULL), ALL_IDS],
   ['null ne null', ne(NULL, NULL), []],
   ['Title gt null (null operand: false)', gt(Title, NULL), []],
-  ['Title le null', le(Title, NULL), []],
+  // ge/le: false with one null operand, true with two (null is equal to itself; 4.0 and 4.01 agree).
+  ['Title le null (row 3: null le null is true)', le(Title, NULL), [3]],
+  ['Title ge null (row 3: null ge null is true)', ge(Title, NULL), [3]],
+  ['null ge Title', ge(NULL, Title), [3]],
+  ['Title lt null (null operand: false)', lt(Title, NULL), []],
+  ['null ge null', ge(NULL, NULL), ALL_IDS],
+  ['null le null', le(NULL, NULL), ALL_IDS],
+  ['null gt null', gt(NULL, NULL), []],
+  ['null lt null', lt(NULL, NULL), []],
+  ['Title ge Title (every row, the null one too)', ge(Title, Title), ALL_IDS],
+  ['Title gt Title', gt(Title, Title), []],
+  ["not (Title ge null) (comparisons are never null)", not(ge(Title, NULL)), except(3)],
 ];
 
 const numbers: Case[] = [

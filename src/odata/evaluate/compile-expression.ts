@@ -4,8 +4,12 @@
  * subtrees without property references (literals, `now()`, arithmetic on them) are folded to constants.
  *
  * Semantics (OData 4.01 Part 2 §5.1.1):
- * - comparisons never yield null: `eq`/`ne` treat null as a value equal only to itself, `gt`/`ge`/`lt`/`le` are
- *   false when either operand is null;
+ * - comparisons never yield null: `eq`/`ne` treat null as a value equal only to itself; `gt`/`lt` are false when
+ *   either operand is null; `ge`/`le` are false when one operand is null and true when both are, because null is
+ *   equal to itself. 4.01 writes `ge` as "See rules for gt and eq" (ge = gt or eq, and `null eq null` is true);
+ *   4.0 says it outright: "If only one operand is null, the operator returns false. If both operands are null, it
+ *   returns true because null is equal to itself" (4.0 Part 2 §5.1.1.1.4/§5.1.1.1.6, settled in OASIS issue
+ *   ODATA-166 against V3's "false if one or both operands is null"). Both versions agree, so there is one rule;
  * - `and`/`or`/`not` use three-valued logic with null as unknown (`false and null` is false, `true or null` is
  *   true, `not null` is null);
  * - arithmetic and canonical functions return null when an operand is null;
@@ -147,13 +151,17 @@ function compileComparison(op: ComparisonOperator, left: Node, right: Node): Nod
     };
   }
   const relation = relationOnKeys(op, kind);
+  // `ge`/`le` hold for two nulls (see the header); `gt`/`lt` never do.
+  const orEqual = op === 'ge' || op === 'le';
   return {
     type: 'Edm.Boolean',
     evaluate: (row) => {
       const a = leftKey(row);
-      if (a === null) return false;
+      // `gt`/`lt` with a null left operand are decided without the right one (no failure from an unneeded operand).
+      if (a === null && !orEqual) return false;
       const b = rightKey(row);
-      return b !== null && relation(a, b);
+      if (a === null || b === null) return a === b;
+      return relation(a, b);
     },
     constant,
   };
