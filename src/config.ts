@@ -20,6 +20,11 @@ export interface GatewayConfig {
   bitbucketOAuthUrl: string;
   /** Public base URL of this gateway when behind a proxy (used in links); derived from the request otherwise. */
   publicUrl?: string;
+  /**
+   * Without `PUBLIC_URL`, the `Host` names (besides loopback ones) that links may be built from (`ALLOWED_HOSTS`,
+   * comma-separated, `host` or `host:port`); any other `Host` is refused (src/http/public-base.ts).
+   */
+  allowedHosts?: string[];
   /** Key that signs `$skiptoken`s. Random per process unless set; set it when running several replicas. */
   skiptokenSecret: Buffer;
   /** OAuth 2.0 consumer of Bitbucket: enables `/auth/login` and the client-credentials service mode. */
@@ -186,6 +191,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): GatewayConf
     bitbucketApiUrl: url(env, 'BITBUCKET_API_URL', 'https://api.bitbucket.org/2.0'),
     bitbucketOAuthUrl: url(env, 'BITBUCKET_OAUTH_URL', 'https://bitbucket.org'),
     publicUrl,
+    allowedHosts: (env.ALLOWED_HOSTS ?? '').split(',').map((host) => host.trim()).filter((host) => host !== ''),
     skiptokenSecret: secret ? Buffer.from(secret) : randomBytes(32),
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 30000, 100, 600000),
     upstreamMaxRetries: integer(env, 'UPSTREAM_MAX_RETRIES', 3, 0, 10),

@@ -13,8 +13,8 @@ let stack: Stack;
 let definition: SwaggerDocument;
 
 beforeAll(async () => {
-  // A small page size so that paging happens with the seeded data.
-  stack = await startStack({ config: { maxPageSize: 7 } });
+  // A small page size so that paging happens with the seeded data; gw.test is a host this gateway answers to.
+  stack = await startStack({ config: { maxPageSize: 7 }, env: { ALLOWED_HOSTS: 'gw.test' } });
   definition = (await stack.request.get('/connector/apiDefinition.swagger.json').set('Host', 'gw.test:8080')).body;
 });
 afterAll(() => stack.close());

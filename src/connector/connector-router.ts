@@ -5,6 +5,7 @@
 import { Router, type Request } from 'express';
 import { version } from '../../package.json';
 import type { GatewayConfig } from '../config';
+import { publicBaseOf } from '../http/public-base';
 import type { EdmModel } from '../odata/edm';
 import { buildApiDefinition } from './build-api-definition';
 import { buildApiProperties } from './build-api-properties';
@@ -26,7 +27,7 @@ export const API_PROPERTIES_FILE = 'apiProperties.json';
 export function createConnectorRouter({ config, model, triggers = [], servicePath }: ConnectorRouterDeps): Router {
   const router = Router();
   const optionsOf = (req: Request): ConnectorOptions =>
-    connectorOptionsFor(config, `${req.protocol}://${req.get('host') ?? 'localhost'}`, servicePath, { version });
+    connectorOptionsFor(config, publicBaseOf(req, config), servicePath, { version });
   router.get(`/${API_DEFINITION_FILE}`, (req, res) => {
     res.json(buildApiDefinition(model, optionsOf(req), triggers));
   });

@@ -7,6 +7,7 @@ import type { Request, RequestHandler } from 'express';
 import type { GatewayConfig } from '../config';
 import { ODataError } from '../odata/errors';
 import { attachCredential, unauthorized } from '../http/credentials';
+import { publicBaseOf } from '../http/public-base';
 import type { ServiceCredentialSource } from './service-credential-source';
 import type { SessionManager } from './session-manager';
 
@@ -60,7 +61,7 @@ function refuseCrossSiteWrite(req: Request, config: GatewayConfig): void {
   if (SAFE_METHODS.has(req.method)) return;
   const site = req.get('sec-fetch-site');
   const origin = req.get('origin');
-  const ownOrigin = config.publicUrl ? new URL(config.publicUrl).origin : `${req.protocol}://${req.get('host') ?? ''}`;
+  const ownOrigin = new URL(publicBaseOf(req, config)).origin;
   const crossSite = site !== undefined ? site !== 'same-origin' && site !== 'none' : origin !== undefined && origin !== ownOrigin;
   if (crossSite) {
     throw new ODataError('Forbidden', {

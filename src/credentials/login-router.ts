@@ -11,6 +11,7 @@ import type { GatewayConfig } from '../config';
 import type { Logger } from '../logger';
 import { ODataError } from '../odata/errors';
 import { unauthorized } from '../http/credentials';
+import { publicBaseOf } from '../http/public-base';
 import type { CookieSealer } from './cookie-sealer';
 import { oauthEndpoints } from './oauth-endpoints';
 import { OAuthStateStore, rememberReturnPath } from './oauth-state-store';
@@ -72,6 +73,15 @@ export function createLoginRouter({ config, sealer, sessions, client, now, logge
   }
   const strategy = createStrategy(config, sealer, now, oauthClient);
 
+  // Without OAUTH_CALLBACK_URL, passport builds the callback (redirect_uri) from the request's Host: only from one
+  // this gateway answers to (public-base.ts), so a forged Host cannot send Bitbucket's authorization code elsewhere.
+  if (!config.oauthCallbackUrl) {
+    router.use(['/login', '/callback'], (req, _res, next) => {
+      publicBaseOf(req, config);
+      next();
+    });
+  }
+
   router.get('/login', async (req, res) => {
     const returnTo = returnPathOf(req);
     if (returnTo) rememberReturnPath(req, returnTo);
@@ -121,7 +131,7 @@ export function createLoginRouter({ config, sealer, sessions, client, now, logge
     if (state.kind !== 'active') throw unauthorized(`Not signed in${state.kind === 'ended' ? ` (${state.reason})` : ''}: sign in at /auth/login.`);
     const credential = { kind: 'bearer' as const, token: state.session.tokens.accessToken };
     const user = await client.get<{ display_name?: string }>('/user', {}, credential);
-    const base = config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    const base = publicBaseOf(req, config);
     sendTokenPage(res, {
       displayName: user.display_name ?? 'unknown',
       serviceRoot: `${base}/odata/`,

@@ -25,6 +25,7 @@ import { allOf } from '../plan/to-bbql';
 import { PageSnapshots } from './page-snapshots';
 import { pageWindow, preferredPageSize, restOfAnswer } from './paging';
 import { snapshotColumns } from './snapshot-columns';
+import { publicBaseOf } from './public-base';
 import { resolveTarget, type ReadTarget } from './resolve-target';
 import { etagOf, handleWrite } from './write-handlers';
 import { bindingHash, issueSkiptoken, readSkiptoken, MAX_LOCATED_CURSOR_BYTES } from './skiptoken';
@@ -40,8 +41,7 @@ export interface ODataRouterDeps {
 
 
 function serviceRootOf(req: Request, config: GatewayConfig): string {
-  const base = config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-  return `${base}${req.baseUrl}/`;
+  return `${publicBaseOf(req, config)}${req.baseUrl}/`;
 }
 
 function rawQueryOf(req: Request): string {

@@ -42,6 +42,10 @@ export const ERROR_CATALOG = {
     status: 400,
     template: 'The {header} header {given} cannot be honoured: {reason}. Send OData-MaxVersion: 4.0 or 4.01 (or higher), and OData-Version: 4.0 or 4.01 or none.',
   },
+  UnknownHost: {
+    status: 400,
+    template: 'This gateway does not know itself as {host}, so it cannot write links for it: set PUBLIC_URL to the address clients use, or list the host in ALLOWED_HOSTS.',
+  },
   InvalidBody: { status: 400, template: 'The request body is not valid: {reason}. See details for every problem.' },
   UpstreamRejected: { status: 400, template: 'Bitbucket refused the change: {message}' },
   // Authentication and authorization
