@@ -14,7 +14,7 @@ import type { ActionDefinition, EntitySetDefinition } from '../entity-sets/model
 import { actionSchema, writeSchema } from '../entity-sets/write-schema';
 import { edmOf } from '../plan/execute-query';
 import type { ExecutionContext } from '../plan/execution-context';
-import { executeAction, executeCreate, executeDelete, executeUpdate, readEntity } from '../plan/execute-write';
+import { executeAction, executeCreate, executeDelete, executeUpdate, readEntity, type ReadBack } from '../plan/execute-write';
 import { conjuncts } from '../plan/to-bbql';
 import { resolveTarget } from './resolve-target';
 import { upstreamToODataError } from './upstream-to-odata-error';
@@ -126,35 +126,47 @@ async function create(w: WriteContext, def: EntitySetDefinition, implied: Row): 
   if (missingKeys.length > 0) {
     throw new ODataError('InvalidBody', { reason: `${missingKeys.map((p) => p.property).join(', ')} required` }, { details: missingKeys.map((p) => ({ code: 'MissingProperty', message: `${p.property} is required.`, target: p.property })) });
   }
-  let row: Row;
+  let outcome: Awaited<ReturnType<typeof executeCreate>>;
   try {
-    row = await executeCreate(def, values, w.ctx);
+    outcome = await executeCreate(def, values, w.ctx);
   } catch (error) {
     throw writeFailure(error, `creation of the ${def.typeName}`, w.timeoutMs);
   }
-  const id = entityId(w.serviceRoot, edmOf(def), row);
+  const id = entityId(w.serviceRoot, edmOf(def), outcome.created);
   w.res.set('Location', id).set('OData-EntityId', id);
-  if (returnMinimal(w.req, w.res)) {
-    w.res.status(204).end();
+  if (returnMinimal(w.req, w.res) || outcome.readBack.kind !== 'read') {
+    answerWithoutRepresentation(w, outcome.readBack);
     return;
   }
-  sendEntity(w, def, row, 201);
+  sendEntity(w, def, outcome.readBack.row, 201);
+}
+
+/**
+ * The write happened but there is no entity to show: the client asked for none, or reading it back failed (then
+ * `Location` still says where it is, and the header says why the body is missing; OData 4.01 Part 1 §11.4.2.1
+ * allows 204 with `OData-EntityId`). Never an error: a retry of a write that happened would repeat it.
+ */
+function answerWithoutRepresentation(w: WriteContext, readBack: ReadBack | undefined): void {
+  if (readBack && readBack.kind !== 'read') {
+    w.res.set('X-Read-Back', readBack.kind === 'gone' ? 'not-found' : `failed; ${readBack.reason}`);
+  }
+  w.res.status(204).end();
 }
 
 async function update(w: WriteContext, def: EntitySetDefinition, key: Row): Promise<void> {
   const patch = validateBody(w.req.body, writeSchema(def, 'update'), def);
   await checkIfMatch(w, def, key);
-  let row: Row | undefined;
+  let readBack: ReadBack;
   try {
-    row = await executeUpdate(def, key, patch, w.ctx);
+    readBack = await executeUpdate(def, key, patch, w.ctx);
   } catch (error) {
     throw writeFailure(error, `update of the ${def.typeName}`, w.timeoutMs);
   }
-  if (returnMinimal(w.req, w.res) || !row) {
-    w.res.status(204).end();
+  if (returnMinimal(w.req, w.res) || readBack.kind !== 'read') {
+    answerWithoutRepresentation(w, readBack);
     return;
   }
-  sendEntity(w, def, row, 200);
+  sendEntity(w, def, readBack.row, 200);
 }
 
 async function remove(w: WriteContext, def: EntitySetDefinition, key: Row): Promise<void> {
@@ -170,17 +182,17 @@ async function remove(w: WriteContext, def: EntitySetDefinition, key: Row): Prom
 async function invoke(w: WriteContext, def: EntitySetDefinition, action: ActionDefinition, key: Row): Promise<void> {
   const parameters = validateBody(w.req.body ?? {}, actionSchema(def, action), def);
   await checkIfMatch(w, def, key);
-  let row: Row | undefined;
+  let readBack: ReadBack | undefined;
   try {
-    row = await executeAction(def, action, key, parameters, w.ctx);
+    readBack = await executeAction(def, action, key, parameters, w.ctx);
   } catch (error) {
     throw writeFailure(error, `${action.name} action`, w.timeoutMs);
   }
-  if (!row) {
-    w.res.status(204).end();
+  if (readBack?.kind !== 'read') {
+    answerWithoutRepresentation(w, readBack);
     return;
   }
-  sendEntity(w, def, row, 200);
+  sendEntity(w, def, readBack.row, 200);
 }
 
 function findAction(def: EntitySetDefinition, name: string, namespace: string): ActionDefinition {

@@ -3,7 +3,7 @@
  * as Bitbucket answers it. Bodies are validated before this runs (src/http/write-body.ts), so nothing invalid goes
  * upstream. Writes are never retried blindly: the client retries only calls marked idempotent.
  */
-import { bitbucketPath } from '../bitbucket';
+import { bitbucketPath, UpstreamError } from '../bitbucket';
 import type { Expr, LiteralValue, Row } from '../odata/ast';
 import type { ActionDefinition, EntitySetDefinition, PropertyDefinition, WriteRoute } from '../entity-sets/model';
 import type { ExecutionContext } from './execution-context';
@@ -85,22 +85,42 @@ function completeRow(def: EntitySetDefinition, item: unknown, params: Record<str
   return row;
 }
 
-export async function executeCreate(def: EntitySetDefinition, values: Row, ctx: ExecutionContext): Promise<Row> {
+/**
+ * What a confirmed write leaves us: the entity as read back after it, or, when that read failed, nothing more than
+ * that the write happened. A write Bitbucket confirmed must be answered as done (2xx): answering the read-back's
+ * failure (429, 503, …) would tell Power Automate to retry, and a retried create is a duplicate.
+ */
+export type ReadBack = { kind: 'read'; row: Row } | { kind: 'gone' } | { kind: 'failed'; reason: string };
+
+async function readBack(def: EntitySetDefinition, key: Row, ctx: ExecutionContext): Promise<ReadBack> {
+  try {
+    const row = await readEntity(def, key, ctx);
+    return row ? { kind: 'read', row } : { kind: 'gone' };
+  } catch (error) {
+    if (!(error instanceof UpstreamError)) throw error;
+    ctx.logger?.warn('read-back after a confirmed write failed', { entitySet: def.name, kind: error.kind, status: error.status });
+    return { kind: 'failed', reason: `${error.kind}${error.status === undefined ? '' : ` ${error.status}`}` };
+  }
+}
+
+/** The created entity's key (from Bitbucket's answer, completed by the values sent) and the read-back. */
+export async function executeCreate(def: EntitySetDefinition, values: Row, ctx: ExecutionContext): Promise<{ created: Row; readBack: ReadBack }> {
   const route = def.writes?.insert;
   if (!route) throw new Error(`${def.name} has no insert route`);
   const params = routeValues(route, values, 'body');
   const result = await ctx.client.send<unknown>(route.method, bitbucketPath(route.path, params), bitbucketBody(def, values), ctx.credential, { idempotent: false, signal: ctx.signal });
   const created = completeRow(def, result.body, params, values);
   // Bitbucket answers the created object; when it does not carry every column, read it back once.
-  return def.get ? ((await readEntity(def, keyOf(def, created), ctx)) ?? created) : created;
+  if (!def.get) return { created, readBack: { kind: 'read', row: created } };
+  return { created, readBack: await readBack(def, keyOf(def, created), ctx) };
 }
 
-export async function executeUpdate(def: EntitySetDefinition, key: Row, patch: Row, ctx: ExecutionContext): Promise<Row | undefined> {
+export async function executeUpdate(def: EntitySetDefinition, key: Row, patch: Row, ctx: ExecutionContext): Promise<ReadBack> {
   const route = def.writes?.update;
   if (!route) throw new Error(`${def.name} has no update route`);
   const params = routeValues(route, key);
   await ctx.client.send<unknown>(route.method, bitbucketPath(route.path, params), bitbucketBody(def, patch), ctx.credential, { idempotent: true, signal: ctx.signal });
-  return readEntity(def, key, ctx);
+  return readBack(def, key, ctx);
 }
 
 export async function executeDelete(def: EntitySetDefinition, key: Row, ctx: ExecutionContext): Promise<void> {
@@ -109,7 +129,7 @@ export async function executeDelete(def: EntitySetDefinition, key: Row, ctx: Exe
   await ctx.client.send<unknown>(route.method, bitbucketPath(route.path, routeValues(route, key)), undefined, ctx.credential, { idempotent: false, signal: ctx.signal });
 }
 
-export async function executeAction(def: EntitySetDefinition, action: ActionDefinition, key: Row, parameters: Row, ctx: ExecutionContext): Promise<Row | undefined> {
+export async function executeAction(def: EntitySetDefinition, action: ActionDefinition, key: Row, parameters: Row, ctx: ExecutionContext): Promise<ReadBack | undefined> {
   const body: Record<string, unknown> = {};
   for (const parameter of action.parameters) {
     if (parameters[parameter.name] !== undefined && parameters[parameter.name] !== null) setPath(body, parameter.body, parameters[parameter.name]);
@@ -119,5 +139,5 @@ export async function executeAction(def: EntitySetDefinition, action: ActionDefi
     idempotent: action.idempotent,
     signal: ctx.signal,
   });
-  return action.returnsEntity ? readEntity(def, key, ctx) : undefined;
+  return action.returnsEntity ? readBack(def, key, ctx) : undefined;
 }
