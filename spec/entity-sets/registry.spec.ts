@@ -47,9 +47,10 @@ const SUBTYPE_HINTS: Record<string, string[]> = {
 
 /**
  * Paths Bitbucket sends under an open sub-schema the description leaves empty (`additionalProperties: true`):
- * pipeline triggers carry `name` (PUSH, MANUAL, SCHEDULE) beside their `type`.
+ * pipeline triggers carry `name` (PUSH, MANUAL, SCHEDULE) beside their `type`; a repository webhook's `subject`
+ * (declared a bare `object`) is the repository, with its `full_name` (`subject_type: repository`).
  */
-const OPEN_SCHEMA_PATHS: Record<string, string[]> = { Pipelines: ['trigger.name'] };
+const OPEN_SCHEMA_PATHS: Record<string, string[]> = { Pipelines: ['trigger.name'], Webhooks: ['subject.full_name'] };
 
 function definitionName(schema: Schema): string | undefined {
   return schema.$ref?.split('/').pop();

@@ -8,7 +8,8 @@ import type { RouteParameter } from './model';
 export const WORKSPACE_PARAM: RouteParameter = {
   name: 'workspace',
   property: 'Workspace',
-  fanOut: { entitySet: 'Workspaces', property: 'Slug' },
+  // `/user/workspaces` lists the caller's workspaces only; others' public repositories are readable all the same.
+  fanOut: { entitySet: 'Workspaces', property: 'Slug', listsSome: true },
 };
 
 export const REPOSITORY_PARAM: RouteParameter = {

@@ -133,7 +133,17 @@ export interface RouteParameter {
    * When the query does not fix the property: enumerate this entity set (with the earlier parameters fixed) and
    * call the route once per value, merging the results. Absent = the parameter is required (400 without it).
    */
-  fanOut?: { entitySet: string; property: string; parentFilters?: Record<string, string> };
+  fanOut?: {
+    entitySet: string;
+    property: string;
+    parentFilters?: Record<string, string>;
+    /**
+     * The parent set lists only some of the parents this route accepts (`/user/workspaces` lists the caller's
+     * workspaces, while another workspace's public repositories and projects are readable too): a parent it does not
+     * list may still exist, so it cannot confirm a spelling or explain a 404.
+     */
+    listsSome?: boolean;
+  };
 }
 
 export interface ListRoute {

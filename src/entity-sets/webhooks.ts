@@ -77,8 +77,10 @@ export const webhooks: EntitySetDefinition = {
   description: 'Webhooks of a repository.',
   key: ['Workspace', 'RepositorySlug', 'Uuid'],
   properties: [
-    { name: 'Workspace', type: 'Edm.String', nullable: false, source: { routeParam: 'workspace' }, description: 'Workspace slug.', write: { create: true, required: true, update: false } },
-    { name: 'RepositorySlug', type: 'Edm.String', nullable: false, source: { routeParam: 'repo_slug' }, description: 'Repository slug.', write: { create: true, required: true, update: false } },
+    // From the repository the webhook is on (`subject`, `subject_type: repository`), as Bitbucket spells it: the route
+    // values are the client's spelling, which Bitbucket resolves case-insensitively.
+    { name: 'Workspace', type: 'Edm.String', nullable: false, source: { path: 'subject.full_name', convert: 'full-name-owner' }, description: 'Workspace slug.', write: { create: true, required: true, update: false } },
+    { name: 'RepositorySlug', type: 'Edm.String', nullable: false, source: { path: 'subject.full_name', convert: 'full-name-slug' }, description: 'Repository slug.', write: { create: true, required: true, update: false } },
     { name: 'Uuid', type: 'Edm.String', nullable: false, source: 'uuid', description: 'Webhook UUID in braces.' },
     { name: 'Url', type: 'Edm.String', nullable: false, source: 'url', description: 'URL Bitbucket calls.', write: { body: 'url', create: true, required: true, update: true } },
     { name: 'Description', type: 'Edm.String', nullable: true, source: 'description', description: 'What the webhook is for.', write: { body: 'description', create: true, update: true } },

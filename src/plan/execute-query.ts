@@ -22,15 +22,15 @@ import type { Expr, ODataQuery, OrderByItem, Row } from '../odata/ast';
 import type { EdmEntitySet } from '../odata/edm';
 import { ODataError } from '../odata/errors';
 import { compareRows, compileFilter, matchesSearch } from '../odata/evaluate';
-import type { EntitySetDefinition, ListRoute } from '../entity-sets/model';
+import type { EntitySetDefinition, ListRoute, RouteParameter } from '../entity-sets/model';
 import { findDefinition } from '../entity-sets/registry';
 import { toEdmEntitySet } from '../entity-sets/to-edm-model';
 import type { ExecutionContext } from './execution-context';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { planQuery, type QueryPlan } from './plan-query';
 import { positionAfterCursor } from './position-after-cursor';
-import { resolveStreams, streamConstants, usableValues, type StreamParams } from './resolve-streams';
-import { rowFromItem } from './row-from-item';
+import { parentCheckNeeded, parentExists, parentParam, resolveStreams, streamConstants, usableValues, type StreamParams } from './resolve-streams';
+import { differingRouteValues, rowFromItem, sourcePaths } from './row-from-item';
 import { toBbql } from './to-bbql';
 import { compareUpstreamPositions, recordUpstreamPage, recordUpstreamPosition, upstreamPageOf, upstreamPositionOf, type UpstreamPageLocation } from './upstream-position';
 
@@ -81,6 +81,8 @@ interface RowStream {
   remainder(): readonly Row[] | undefined;
   next(): Promise<Row | undefined>;
   peek(): Promise<Row | undefined>;
+  /** Bitbucket's `size` for the stream, read on its own (`pagelen=1`) without reading its rows; 0 when it lists none. */
+  upstreamSize(): Promise<number>;
 }
 
 /** `bound`: BBQL that narrows this one stream further (a keyset cursor's bound), ANDed with the plan's `q`. */
@@ -144,19 +146,31 @@ function openStream(
   let done = pages === undefined;
   /** The last page has been read (it had no `next`), or there is nothing to read. */
   let lastPageRead = done;
+  /** The stream names no entity (its parent is missing, or Bitbucket spells its route values otherwise): no rows. */
+  const empty = () => {
+    done = true;
+    lastPageRead = true;
+    buffer = [];
+    stream.size = 0;
+  };
+  let parentConfirmed: Promise<boolean> | undefined;
+  /** Whether the rows may carry this stream's route values (see `parentCheckNeeded`): asked once, before any read. */
+  const parentOk = (): Promise<boolean> =>
+    (parentConfirmed ??= parentCheckNeeded(def, list.params, plan.fixedParams) ? parentExists(parentParam(list.params) as RouteParameter, params, ctx, listParentValues) : Promise.resolve(true));
   const stream: RowStream = {
     params,
     skippedUpstream: (paging.startPage - 1) * paging.pagelen,
     remainder: () => (lastPageRead || done ? buffer : undefined),
     async peek() {
+      if (!done && !(await parentOk())) empty();
       while (buffer.length === 0 && !done) {
         let result: IteratorResult<StreamPage>;
         try {
           result = await (pages as AsyncGenerator<StreamPage>).next();
         } catch (error) {
-          // A fixed workspace or repository that does not exist holds no rows; OData answers an empty collection.
           if (error instanceof UpstreamError && error.kind === 'not-found') {
-            done = true;
+            await listNotFound(list, plan, params, error, ctx);
+            empty();
             break;
           }
           throw error;
@@ -172,9 +186,37 @@ function openStream(
         const target = located !== undefined && pathOfTarget(located) === path ? located : undefined;
         if (typeof page.size === 'number') stream.size = page.size;
         if (page.next === undefined) lastPageRead = true;
-        buffer = page.values.map((item, index) => toRow(item, target === undefined ? undefined : { target, index })).filter(accept);
+        const rows = page.values.map((item, index) => toRow(item, target === undefined ? undefined : { target, index }));
+        // Every item of a stream states the same route values; the first one shows a spelling Bitbucket resolved
+        // case-insensitively (`PLATFORM-API`): the stream stops here, one call, with no rows and a `size` of 0.
+        if (rows.length > 0 && differingRouteValues(def, list.params, rows[0], params).length > 0) {
+          empty();
+          break;
+        }
+        buffer = rows.filter(accept);
       }
       return buffer[0];
+    },
+    async upstreamSize() {
+      if (stream.size !== undefined) return stream.size;
+      if (!path || !(await parentOk())) return 0;
+      // The first item's key values come along, so that a spelling Bitbucket resolved case-insensitively counts 0.
+      const keyPaths = list.params.flatMap((param) => {
+        const property = def.properties.find((candidate) => candidate.name === param.property);
+        return property ? sourcePaths(property).map((source) => `values.${source}`) : [];
+      });
+      const query: UpstreamQuery = { ...upstreamListQuery(list, plan, 1), fields: ['size', ...keyPaths].join(',') };
+      let page: BitbucketPage<unknown>;
+      try {
+        page = await ctx.client.get<BitbucketPage<unknown>>(path, query, ctx.credential, ctx.signal);
+      } catch (error) {
+        if (!(error instanceof UpstreamError && error.kind === 'not-found')) throw error;
+        await listNotFound(list, plan, params, error, ctx);
+        return 0;
+      }
+      const first = Array.isArray(page.values) ? page.values[0] : undefined;
+      if (first !== undefined && differingRouteValues(def, list.params, rowFromItem(def, first, params), params).length > 0) return 0;
+      return page.size ?? 0;
     },
     async next() {
       const row = await stream.peek();
@@ -183,6 +225,27 @@ function openStream(
     },
   };
   return stream;
+}
+
+/**
+ * A 404 on a list. Bitbucket answers 404 for a list under a workspace, repository or pull request that does not
+ * exist (or that the credential cannot see): "no rows" only when the client named that parent and a read of the
+ * parent by its key finds nothing (`parentExists`: a by-key GET, whose own 404 is checked the same way up to a list
+ * that must exist). A list with no parent (`/user/workspaces`), under a parent just listed by fan-out, or under one
+ * that exists should exist: its 404 says the gateway is not talking to Bitbucket's API (a `BITBUCKET_API_URL` without
+ * `/2.0`), which an empty answer would hide. Decided by status and the parent's read, never by message text.
+ */
+async function listNotFound(list: ListRoute, plan: QueryPlan, params: StreamParams, error: UpstreamError, ctx: ExecutionContext): Promise<void> {
+  const parent = parentParam(list.params);
+  if (parent && plan.fixedParams[parent.name] !== undefined && !(await parentExists(parent, params, ctx, listParentValues))) return;
+  throw shouldExist(error, 'a list');
+}
+
+function shouldExist(error: UpstreamError, what: string): ODataError {
+  return new ODataError('UpstreamError', {
+    upstreamStatus: error.status ?? 404,
+    message: `${error.method} ${error.url} is ${what} that should exist; check BITBUCKET_API_URL (Bitbucket's API base, ending in /2.0)`,
+  });
 }
 
 /**
@@ -344,16 +407,7 @@ function everyRowRead(taken: Row[], streams: RowStream[]): Row[] | undefined {
 
 async function countStream(def: EntitySetDefinition, list: ListRoute, plan: QueryPlan, stream: RowStream, ctx: ExecutionContext): Promise<number> {
   if (stream.size !== undefined) return stream.size;
-  const query: UpstreamQuery = { ...upstreamListQuery(list, plan, 1), fields: 'size' };
-  const path = addressablePath(list.path, stream.params);
-  if (!path) return 0;
-  try {
-    const page = await ctx.client.get<BitbucketPage<unknown>>(path, query, ctx.credential, ctx.signal);
-    return page.size ?? 0;
-  } catch (error) {
-    if (error instanceof UpstreamError && error.kind === 'not-found') return 0;
-    throw error;
-  }
+  return stream.upstreamSize();
 }
 
 function finish(rows: Row[], query: ODataQuery, full: (a: Row, b: Row) => number, skippedUpstream: number, count: number | undefined): QueryResult {
@@ -374,16 +428,26 @@ async function readSingle(def: EntitySetDefinition, plan: QueryPlan, ctx: Execut
   }
   const path = addressablePath(get.path, params);
   if (!path) return [];
+  const parent = parentParam(get.params);
+  // A key property the item does not state (a comment's repository) is confirmed on the parent first (one by-key read).
+  if (parent && parentCheckNeeded(def, get.params, plan.fixedParams) && !(await parentExists(parent, params, ctx, listParentValues))) return [];
+  let item: unknown;
   try {
-    const item = await ctx.client.get<unknown>(path, plan.getFields ? { fields: plan.getFields } : {}, ctx.credential, ctx.signal);
-    const row = rowFromItem(def, item, params);
-    // The only row of its answer: any position orders it; 0 gives it a cursor like any other row.
-    if (plan.byUpstreamPosition) recordUpstreamPosition(row, 0);
-    return [row];
+    item = await ctx.client.get<unknown>(path, plan.getFields ? { fields: plan.getFields } : {}, ctx.credential, ctx.signal);
   } catch (error) {
-    if (error instanceof UpstreamError && error.kind === 'not-found') return [];
-    throw error;
+    if (!(error instanceof UpstreamError && error.kind === 'not-found')) throw error;
+    // The entity is missing, or its parent is: 404 either way. The parent's read (one by-key GET or list, cached per
+    // request) ends at a list that must exist, so a base URL that is not Bitbucket's API fails loudly, not as a 404.
+    if (!parent) throw shouldExist(error, 'a resource');
+    await parentExists(parent, params, ctx, listParentValues);
+    return [];
   }
+  const row = rowFromItem(def, item, params);
+  // Bitbucket resolved a spelling of the key that is not its own (`PLATFORM-API`): OData's key names no entity.
+  if (differingRouteValues(def, get.params, row, params).length > 0) return [];
+  // The only row of its answer: any position orders it; 0 gives it a cursor like any other row.
+  if (plan.byUpstreamPosition) recordUpstreamPosition(row, 0);
+  return [row];
 }
 
 export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, ctx: ExecutionContext, options: ExecuteOptions = {}): Promise<QueryResult> {

@@ -86,3 +86,65 @@ export async function resolveStreams(
   }
   return streams;
 }
+
+/** The parameter naming the entity a list or an entity belongs to: the last one that fans out over a parent set. */
+export function parentParam(params: readonly RouteParameter[]): RouteParameter | undefined {
+  for (let index = params.length - 1; index >= 0; index--) if (params[index].fanOut) return params[index];
+  return undefined;
+}
+
+/**
+ * Whether a stream of `def` (or one entity, for its get route) must have its parent confirmed before its rows may
+ * carry the route values the client spelled: a string key property filled from a route value (`{ routeParam }`: the
+ * items do not state it, e.g. a pull request comment names its pull request only by id and link) that the client
+ * fixed, under a parent the client fixed too. A parent reached by fan-out needs nothing: the parent's listing
+ * compared its keys (read from Bitbucket's canonical values) with the client's values exactly. The cheapest correct
+ * check is one by-key read of the parent (`parentExists`): per parent, not per page.
+ */
+export function parentCheckNeeded(def: EntitySetDefinition, params: readonly RouteParameter[], fixed: QueryPlan['fixedParams']): boolean {
+  const parent = parentParam(params);
+  if (!parent?.fanOut || parent.fanOut.listsSome || fixed[parent.name] === undefined) return false;
+  return params.some((param) => {
+    const property = def.properties.find((candidate) => candidate.name === param.property);
+    return fixed[param.name] !== undefined && property?.type === 'Edm.String' && typeof property.source === 'object' && 'routeParam' in property.source;
+  });
+}
+
+/** `property eq value` for each pair, each literal typed as the parent declares the property (`Id eq 7`). */
+function typedEqFilter(parent: EntitySetDefinition, pairs: Array<[string, string]>): Expr | undefined {
+  return allOf(
+    pairs.map(([name, value]): Expr => {
+      const property = parent.properties.find((candidate) => candidate.name === name);
+      const typed = property ? typedRouteValue(property, value) : value;
+      return { kind: 'compare', op: 'eq', left: { kind: 'property', name }, right: { kind: 'literal', type: typed === null ? 'null' : (property?.type ?? 'Edm.String'), value: typed } };
+    }),
+  );
+}
+
+/**
+ * Whether the parent entity named by `param` exists under exactly the values given (OData keys compare
+ * case-sensitively, and the parent's keys come from Bitbucket's canonical values): one query of the parent set by
+ * its key through the executor, so a by-key GET where the parent set has one (a repository, a pull request) and the
+ * parent's own rules for a 404. Asked once per parent and request (`ctx` is per request).
+ */
+export async function parentExists(param: RouteParameter, values: StreamParams, ctx: ExecutionContext, listParent: ParentLister): Promise<boolean> {
+  const fanOut = param.fanOut;
+  if (!fanOut) throw new Error(`Route parameter ${param.name} names no parent set`);
+  const parent = findDefinition(fanOut.entitySet);
+  if (!parent) throw new Error(`Fan-out target ${fanOut.entitySet} is not declared`);
+  const pairs: Array<[string, string]> = [
+    ...Object.entries(fanOut.parentFilters ?? {}).map(([property, paramName]): [string, string] => [property, values[paramName]]),
+    [fanOut.property, values[param.name]],
+  ];
+  const cacheKey = JSON.stringify([fanOut.entitySet, pairs]);
+  let cache = parentChecks.get(ctx);
+  if (!cache) parentChecks.set(ctx, (cache = new Map()));
+  let answer = cache.get(cacheKey);
+  if (!answer) {
+    answer = listParent(fanOut.entitySet, typedEqFilter(parent, pairs), fanOut.property, ctx).then((found) => found.includes(values[param.name]));
+    cache.set(cacheKey, answer);
+  }
+  return answer;
+}
+
+const parentChecks = new WeakMap<ExecutionContext, Map<string, Promise<boolean>>>();

@@ -137,6 +137,25 @@ export function rowFromItem(def: EntitySetDefinition, item: unknown, routeValues
   return row;
 }
 
+/**
+ * The route parameters whose property, as Bitbucket's item states it, differs from the value the item was fetched
+ * under: Bitbucket resolves `/repositories/{workspace}/{repo_slug}` case-insensitively, so `PLATFORM-API` answers
+ * with the items of `platform-api`, whose keys (read from `full_name`) say `platform-api`. OData keys compare
+ * case-sensitively (4.01 Part 2 §5.1.1.1.1 `eq`), so such a fetch names no entity. A property filled from the route
+ * value itself (`{ routeParam }`) cannot differ here: its stream must be checked against its parent instead
+ * (`parentCheckNeeded` in `resolve-streams.ts`). A null in the item is no evidence either way.
+ */
+export function differingRouteValues(def: EntitySetDefinition, params: readonly { name: string; property: string }[], row: Row, routeValues: Record<string, string>): string[] {
+  const differing: string[] = [];
+  for (const param of params) {
+    const property = def.properties.find((candidate) => candidate.name === param.property);
+    if (!property || routeValues[param.name] === undefined) continue;
+    const stated = row[param.property];
+    if (stated !== null && stated !== undefined && stated !== typedRouteValue(property, routeValues[param.name])) differing.push(param.name);
+  }
+  return differing;
+}
+
 /** The Bitbucket JSON paths a property needs in a partial response (`fields=`). */
 export function sourcePaths(property: PropertyDefinition): string[] {
   if (property.fields) return property.fields;
