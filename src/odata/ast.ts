@@ -53,6 +53,12 @@ export type Expr =
   | { kind: 'literal'; type: EdmType | 'null'; value: LiteralValue }
   /** A property of the current entity, by its OData name (single segment: our entities are flat). */
   | { kind: 'property'; name: string }
+  /**
+   * A member path such as `Repository/Language` (OData 4.01 Part 2 §5.1.1.15, ABNF `memberExpr`). The parser keeps
+   * it so that validation, which knows the navigation properties, can answer what it is: 501 through a navigation
+   * property, 400 after a structural one. It is never evaluated.
+   */
+  | { kind: 'path'; segments: string[] }
   | { kind: 'compare'; op: ComparisonOperator; left: Expr; right: Expr }
   | { kind: 'and'; left: Expr; right: Expr }
   | { kind: 'or'; left: Expr; right: Expr }

@@ -76,6 +76,8 @@ function naive(expr: Expr, row: Row): V {
       return { t: LITERAL_TYPES[expr.type], v: expr.value };
     case 'property':
       return { t: TYPE_OF_PROPERTY[expr.name], v: row[expr.name] ?? null };
+    case 'path':
+      throw new Error('paths are not generated: they never evaluate');
     case 'compare': {
       const a = naive(expr.left, row);
       if (expr.op === 'eq' || expr.op === 'ne') {

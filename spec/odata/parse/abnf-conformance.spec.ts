@@ -231,19 +231,24 @@ const NOT_APPLICABLE: readonly NotApplicable[] = [
     pattern: /\(\d+\)\/Model\.(ProductsByColor|BestSellingProduct)(\?|$)/,
     readAs: 'a bound action call; the router resolves the name against the model',
   },
-  { reason: 'type casts: cast, isof, derived-type segments (501 or 400)', pattern: /\b(cast|isof)\(|\/(Model\.)?(AddressWithLocation|BestSellingProduct)\b|\$select=(Namespace|Model)\./ },
+  { reason: 'type casts: cast, isof, derived-type segments (501 or 400)', pattern: /\b(cast|isof)\(|\$select=(Namespace|Model)\./ },
+  {
+    reason: 'type casts: derived-type segments (501 or 400)',
+    rules: new Set([...NON_LITERAL_RULES].filter((rule) => !EXPRESSION_RULES.has(rule))),
+    pattern: /\/(Model\.)?(AddressWithLocation|BestSellingProduct)\b/,
+  },
   { reason: 'JSON arrays and objects in expressions (501)', rules: EXPRESSION_RULES, pattern: /[[{]/ },
   { reason: 'JSON arrays and objects in expressions (501)', rules: QUERY_RULES, pattern: new RegExp(`${IN_OPTION}[[{]`, 'i') },
   { reason: 'canonical functions this service does not evaluate (501)', pattern: /\b(matchesPattern|maxdatetime|mindatetime|totaloffsetminutes|totalseconds|hassubset|hassubsequence)\b/ },
-  { reason: 'custom functions and function imports (not offered; bound actions only)', pattern: /\/\w+\/Model\.\w+$|\b(Model|Special)\.[A-Za-z]+(\(|\/)|\/[A-Z][A-Za-z]*\(\)|\b[A-Z][A-Za-z]*\(\)|ProductsBy[A-Za-z]+\(\w+=\d+\)\(|MostPopular[A-Za-z]*\(/ },
+  { reason: 'custom functions and function imports (not offered; bound actions only)', pattern: /\/\w+\/Model\.\w+$|\b(Model|Special)\.(?!AddressWithLocation\b)[A-Za-z]+(\(|\/)|\/[A-Z][A-Za-z]*\(\)|\b[A-Z][A-Za-z]*\(\)|ProductsBy[A-Za-z]+\(\w+=\d+\)\(|MostPopular[A-Za-z]*\(/ },
   {
     reason: 'custom functions, function and action imports (not offered; bound actions only)',
     rules: PATH_RULES,
     pattern: /^(ProductsBy[A-Za-z]+\(\w+='?\w+'?\)|ProductsByCategoryId|Activation|TheBestProduct)(\?|$)/,
     readAs: 'an entity set, possibly keyed; the router answers 404 (no such entity set)',
   },
-  { reason: 'navigation and complex property paths in expressions (400: the entities are flat)', rules: EXPRESSION_RULES, pattern: /[A-Za-z_)]\/[A-Za-z_$]|^[A-Z]\w*\(\d+\)$/ },
-  { reason: 'navigation and complex property paths in expressions (400: the entities are flat)', rules: QUERY_RULES, pattern: new RegExp(`${IN_OPTION}[A-Za-z_)]/[A-Za-z_$]`, 'i') },
+  { reason: 'keyed navigation in expressions (400: the entities are flat)', rules: EXPRESSION_RULES, pattern: /^[A-Z]\w*\(\d+\)$/ },
+  { reason: 'paths in $orderby (501) and $select (400: related properties are selected inside $expand)', rules: QUERY_RULES, pattern: /\$(orderby|select)=[^&]*[A-Za-z_)]\/[A-Za-z_$]/i },
   { reason: 'ordering by an expression (501: order by property names)', rules: new Set(['orderby']), pattern: /=\S+ (ge|gt|eq) / },
   { reason: "a collection-valued right operand of 'in' (400: only literal lists)", pattern: /\bin \((FirstName|[A-Za-z]+)\)$/ },
   { reason: "an empty 'in' list (400: it can never match, so it is taken for a mistake)", pattern: /\bin \(\)/ },
@@ -253,7 +258,15 @@ const NOT_APPLICABLE: readonly NotApplicable[] = [
   { reason: "single-quoted incomplete $search expressions (searchExpr-incomplete): the evaluator reads a quoted '(' as an open parenthesis", rules: new Set(['queryOptions']), pattern: /^\$search='\('$/ },
   { reason: 'context URL fragments (#…) never reach the server', rules: PATH_RULES, pattern: /#/ },
   { reason: 'a repeated $format (400 DuplicateQueryOption: every option is given once)', pattern: /\$format=\w+&\$Format/i },
-  { reason: 'enumeration, geo and binary payload values (no such types here)', rules: new Set(['primitiveValue']), pattern: /^(Yellow|SRID=|a123456789abcdefABA=)/ },
+  { reason: 'enumeration, geo and binary payload values (no such types here)', rules: new Set(['primitiveValue']), pattern: /^(Yellow|SRID=|a123456789abcdefABA=)/ },  { reason: '$count(…) and $filter(…) on a path (501)', rules: NON_LITERAL_RULES, pattern: /\/\$(count|filter)\(/ },
+  // Last, so every narrower reason above wins. The parser reads member paths (`Supplier/Name`, `Products/$count`, `Address/Model.AddressWithLocation`) for
+  // validation to judge against the model: 501 through a navigation property, 400 otherwise (member-path-error.ts).
+  ...[EXPRESSION_RULES, new Set(['filter', 'queryOptions', 'systemQueryOption'])].map((rules) => ({
+    reason: 'member paths in $filter expressions (navigation, complex and derived-type segments)',
+    rules,
+    pattern: rules === EXPRESSION_RULES ? /[A-Za-z_)]\/[A-Za-z_$]/ : /\$filter=[^&]*[A-Za-z_)]\/[A-Za-z_$]/i,
+    readAs: 'a member path, which validation against the model answers with 501 through a navigation property and 400 otherwise',
+  })),
 ];
 
 /** Negative cases we accept on purpose, by input, each with the reason. */

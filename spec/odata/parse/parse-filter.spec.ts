@@ -33,6 +33,9 @@ describe('parseFilter: each operator', () => {
     ["X in ('a','b')", isIn(X, str('a'), str('b'))],
     ['A', A],
     ['true', bool(true)],
+    // Member paths parse; validation against the model answers them (501 through a navigation property, else 400).
+    ["Repository/Language eq 'rust'", cmp('eq', { kind: 'path', segments: ['Repository', 'Language'] }, str('rust'))],
+    ['PullRequests/$count gt 5', cmp('gt', { kind: 'path', segments: ['PullRequests', '$count'] }, { kind: 'literal', type: 'Edm.Int32', value: 5 })],
   ];
   it.each(cases)('%s', (text, expected) => {
     expect(parseFilter(text)).toEqual(expected);
@@ -272,7 +275,9 @@ describe('parseFilter: errors name the problem', () => {
     ['now(1) gt CreatedOn', 'InvalidFilter', 'function now takes 0 arguments, got 1'],
     ['trim(Title,)', 'InvalidFilter', "unexpected ')' at position 12"],
     ['trim(Title', 'InvalidFilter', "expected ',' or ')' in the arguments of trim at position 11"],
-    ['Author/Name eq 1', 'InvalidFilter', "'Author/Name': property paths are not supported, the entities are flat"],
+    ['Author/ eq 1', 'InvalidFilter', "'Author/' must be followed by a property name at position 8"],
+    ['Tags/any(t:t eq 1)', 'NotImplemented', 'Lambda operator any is not supported'],
+    ['Author/Model.Fn() eq 1', 'NotImplemented', 'Functions on a path (Author/Model.Fn(…)) is not supported'],
     ['Ns.Prop eq 1', 'InvalidFilter', "'Ns.Prop' is not a property name"],
     ['State in ()', 'InvalidFilter', "the list after 'in' is empty"],
     ["State in 'a'", 'InvalidFilter', "'in' must be followed by a parenthesised list, e.g. State in ('OPEN','MERGED')"],

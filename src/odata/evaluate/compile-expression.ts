@@ -26,6 +26,7 @@ import { ODataError } from '../errors';
 import { describeExpr } from './describe-expr';
 import { FUNCTION_IMPLEMENTATIONS, type Argument } from './function-implementations';
 import { inferType } from './infer-type';
+import { memberPathError } from './member-path-error';
 import {
   PICOS_PER_SECOND,
   addDurationToDate,
@@ -88,6 +89,9 @@ function buildNode(expr: Expr, env: Environment): Node {
       const name = expr.name;
       return { type, evaluate: (row) => row[name] ?? null, constant: false };
     }
+    case 'path':
+      // inferType above has refused it already; paths are never evaluated.
+      throw memberPathError(expr.segments, env.entity);
     case 'compare':
       return compileComparison(expr.op, compileNode(expr.left, env), compileNode(expr.right, env));
     case 'and':

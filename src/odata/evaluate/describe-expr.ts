@@ -31,6 +31,8 @@ function write(expr: Expr): string {
       return writeLiteral(expr.type, expr.value);
     case 'property':
       return expr.name;
+    case 'path':
+      return expr.segments.join('/');
     case 'compare':
     case 'arith':
       return `${writeOperand(expr.left)} ${expr.op} ${writeOperand(expr.right)}`;

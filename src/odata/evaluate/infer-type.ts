@@ -11,6 +11,7 @@ import { ODataError } from '../errors';
 import { describeExpr, describeTyped, valueHint } from './describe-expr';
 import { findProperty } from './find-property';
 import { FUNCTION_SIGNATURES, type FunctionOverload, type ParameterType } from './function-signatures';
+import { memberPathError } from './member-path-error';
 import { INTEGER_TYPES, NUMERIC_TYPES, type ExprType } from './types';
 import { comparisonKind } from './value-keys';
 
@@ -39,6 +40,8 @@ function firstProperty(expr: Expr): string | undefined {
   switch (expr.kind) {
     case 'property':
       return expr.name;
+    case 'path':
+      return expr.segments.join('/');
     case 'literal':
       return undefined;
     case 'compare':
@@ -62,6 +65,8 @@ function computeType(expr: Expr, entity: EdmEntitySet): ExprType {
       return expr.type;
     case 'property':
       return findProperty(entity, expr.name).type;
+    case 'path':
+      throw memberPathError(expr.segments, entity);
     case 'compare': {
       const left = inferType(expr.left, entity);
       const right = inferType(expr.right, entity);

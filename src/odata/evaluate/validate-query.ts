@@ -2,6 +2,11 @@
  * Checks a parsed query against the entity set before anything runs: every property named in $filter, $orderby and
  * $select exists (400 UnknownProperty listing what does), $filter type-checks and is Boolean (400 TypeMismatch
  * saying what was expected and given), and no property is ordered twice (400 InvalidOrderBy).
+ *
+ * `$select` may name navigation properties too: "If the select item is a navigation property, then the
+ * corresponding navigation link is represented in the response" (OData 4.01 Part 2 §5.1.3). The serializer writes
+ * that link where the metadata level has one (full); minimal metadata omits links a client can compute, so there
+ * the item adds nothing. Reading the related entities is `$expand`'s job.
  */
 import type { ODataQuery } from '../ast';
 import type { EdmEntitySet } from '../edm';
@@ -26,6 +31,7 @@ export function validateQuery(query: ODataQuery, entity: EdmEntitySet): void {
   }
 
   for (const property of query.select ?? []) {
-    if (property !== '*') findProperty(entity, property);
+    if (property === '*' || entity.navigation.some((navigation) => navigation.name === property)) continue;
+    findProperty(entity, property);
   }
 }

@@ -288,16 +288,31 @@ class FilterParser {
         throw new ODataError('NotImplemented', { feature: `Typed literals (${identifier}'...')`, hint: 'Use a string, number, date or GUID literal.' });
       }
       if (this.text[this.pos] === '(') return this.parseCall(identifier);
-      if (this.text[this.pos] === '/') {
-        const next = /^\/([$\w.]+)/.exec(this.text.slice(this.pos, this.pos + 80))?.[1] ?? '';
-        if (next === 'any' || next === 'all') throw new ODataError('NotImplemented', { feature: `Lambda operator ${next}`, hint: 'Entities here are flat.' });
-        this.fail(`'${identifier}/${next}': property paths are not supported, the entities are flat; use the property name alone`);
-      }
+      if (this.text[this.pos] === '/') return this.parsePath(identifier);
       if (identifier.includes('.')) this.fail(`'${identifier}' is not a property name`);
       return { kind: 'property', name: identifier };
     } finally {
       this.leave();
     }
+  }
+
+  /**
+   * `First/Second/…` (ABNF `memberExpr`): the segments, for validation to judge against the model (see the `path`
+   * node). Lambdas (`Nav/any(…)`) and bound functions on a path are refused here: neither is offered.
+   */
+  private parsePath(first: string): Expr {
+    const segments = [first];
+    while (this.text[this.pos] === '/') {
+      const next = /^\/([$\w.]+)/.exec(this.text.slice(this.pos, this.pos + 200))?.[1];
+      if (next === undefined) this.fail(`'${segments.join('/')}/' must be followed by a property name at position ${this.pos + 2}`);
+      if (next === 'any' || next === 'all') throw new ODataError('NotImplemented', { feature: `Lambda operator ${next}`, hint: 'Query the related entity set directly with a $filter.' });
+      segments.push(next);
+      this.pos += next.length + 1;
+    }
+    if (this.text[this.pos] === '(') {
+      throw new ODataError('NotImplemented', { feature: `Functions on a path (${segments.join('/')}(…))`, hint: 'Use the canonical functions on properties, e.g. contains(Title,\'fix\').' });
+    }
+    return { kind: 'path', segments };
   }
 
   private parseCall(written: string): Expr {
