@@ -9,10 +9,12 @@ import { createCredentials } from './credentials';
 import { buildEdmModel } from './entity-sets/to-edm-model';
 import { webhookTriggers } from './entity-sets/to-webhook-triggers';
 import { createErrorMiddleware } from './http/error-middleware';
+import { notReadyError, upstreamGate } from './http/upstream-gate';
 import { createODataRouter } from './http/odata-router';
 import { countUpstreamRequest, requestContext } from './http/request-context';
 import { createLogger, type Logger } from './logger';
 import { ODataError } from './odata/errors';
+import { UpstreamReadiness, type UpstreamCheckTiming, type UpstreamProbeResult } from './upstream-readiness';
 
 /** Longest request URL accepted; Power Query's longest folded queries stay well under it. */
 export const MAX_URL_LENGTH = 16_000;
@@ -24,9 +26,26 @@ export interface AppOptions {
   client?: BitbucketClient;
   /** Epoch milliseconds, for token expiry; specs pass a clock they move. */
   now?: () => number;
+  /** How often BITBUCKET_API_URL is re-checked while it does not answer like Bitbucket (specs shorten it). */
+  upstreamCheck?: Partial<UpstreamCheckTiming>;
 }
 
-export function createApp({ config, logger = createLogger(config.logLevel), client, now }: AppOptions): Express {
+/** Each app's check of its upstream (server.ts stops it on close; specs wait for its first outcome). */
+const readinessByApp = new WeakMap<Express, UpstreamReadiness>();
+
+export function upstreamReadinessOf(app: Express): UpstreamReadiness {
+  const readiness = readinessByApp.get(app);
+  if (!readiness) throw new Error('upstreamReadinessOf: not an app made by createApp');
+  return readiness;
+}
+
+/** The Bitbucket client's probe (one anonymous GET {base}/user, src/bitbucket/probe-answer.ts) as the readiness check. */
+function probeUpstream(upstream: BitbucketClient): Promise<UpstreamProbeResult> {
+  // Outside any request's context: the check is the gateway's own call, not one a request's X-Upstream-Requests pays.
+  return requestContext.exit(() => upstream.probe());
+}
+
+export function createApp({ config, logger = createLogger(config.logLevel), client, now, upstreamCheck }: AppOptions): Express {
   const upstream =
     client ??
     new BitbucketClient({
@@ -65,13 +84,27 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
     if (req.originalUrl.length > MAX_URL_LENGTH) next(new ODataError('UrlTooLong', { length: req.originalUrl.length, limit: MAX_URL_LENGTH }));
     else next();
   });
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
+  // The upstream is checked at once, and again until it answers like Bitbucket (src/upstream-readiness.ts): /health
+  // reports it (200 ready, 503 with the reason), and OData requests wait for the first check and are refused until
+  // one succeeds, so a wrong BITBUCKET_API_URL is never read as empty lists.
+  const readiness = new UpstreamReadiness({ url: config.bitbucketApiUrl, probe: () => probeUpstream(upstream), logger, timing: upstreamCheck });
+  readinessByApp.set(app, readiness);
+  readiness.start();
+  app.get('/health', (_req, res, next) => {
+    readiness.current().then((state) => {
+      if (state.kind === 'bitbucket') {
+        res.json({ status: 'ok', ready: true, upstream: readiness.url });
+        return;
+      }
+      const error = notReadyError(readiness, state);
+      res.status(503).set(error.headers).json({ status: 'unavailable', ready: false, upstream: readiness.url, reason: error.message });
+    }, next);
   });
   app.use('/odata', (_req, res, next) => {
     res.set('OData-Version', '4.0');
     next();
   });
+  app.use('/odata', upstreamGate(readiness));
   // Browser sign-in, and the credential of requests without an Authorization header (session cookie, service mode).
   const credentials = createCredentials({ config, client: upstream, logger, now });
   app.use('/auth', credentials.router);

@@ -7,12 +7,14 @@
 import { startSandbox } from '../sandbox/app';
 import { DEMO_OAUTH_CONSUMER, DEMO_USER } from '../sandbox/identities';
 import { loadConfig } from './config';
-import { startGateway } from './server';
+import { ListenError, listenErrorMessage, startGateway } from './server';
 
 async function main(): Promise<void> {
   const sandboxPort = Number(process.env.SANDBOX_PORT ?? 7990);
   // The demo user gets a generous hourly budget so a Power BI refresh of the demo data never trips the limit.
-  const sandbox = await startSandbox({ rateLimitPerHour: Number(process.env.SANDBOX_RATE_LIMIT ?? 100000) }, sandboxPort);
+  const sandbox = await startSandbox({ rateLimitPerHour: Number(process.env.SANDBOX_RATE_LIMIT ?? 100000) }, sandboxPort).catch((error: unknown) => {
+    throw new ListenError(listenErrorMessage(error, 'SANDBOX_PORT', sandboxPort));
+  });
   // Service mode with the demo user's token: the one place it is on without being asked for. Sign-in with the
   // sandbox's OAuth consumer works too when the gateway listens on 8080 (the consumer's registered callback).
   const config = loadConfig({
@@ -25,7 +27,11 @@ async function main(): Promise<void> {
     SERVICE_MODE: 'access_token',
     SERVICE_ACCESS_TOKEN: DEMO_USER.bearerToken,
   });
-  const gateway = await startGateway(config);
+  // A taken PORT fails here with a message naming it (startGateway); the sandbox is not left answering alone.
+  const gateway = await startGateway(config).catch(async (error: unknown) => {
+    await sandbox.close();
+    throw error;
+  });
   const root = `${gateway.url}/odata/`;
   const lines = [
     '',
@@ -50,6 +56,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Demo failed to start: ${String(error)}\n`);
+  process.stderr.write(`Demo failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -6,7 +6,7 @@ import axios from 'axios';
 import { startSandbox } from '../../sandbox/app';
 import { DEMO_USER } from '../../sandbox/identities';
 import type { SandboxOptions } from '../../sandbox/options';
-import { createApp } from '../../src/app';
+import { createApp, upstreamReadinessOf } from '../../src/app';
 import { loadConfig, type GatewayConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { leakedCredentials } from './known-credentials';
@@ -44,6 +44,8 @@ export async function startStack(
     ...options.config,
   };
   const app = createApp({ config, logger: createLogger('debug', (line) => logLines.push(line)), now: options.now });
+  // The app's start-up check (one anonymous GET /2.0/user) is over before a spec touches the sandbox's faults or log.
+  await upstreamReadinessOf(app).settled();
   const control = axios.create({ baseURL: sandbox.url, validateStatus: () => true });
   return {
     request: supertest(app),

@@ -68,7 +68,7 @@ export const ERROR_CATALOG = {
   UpstreamRateLimited: { status: 503, template: 'Bitbucket rate limit exceeded for this credential. Retry after {retryAfter} seconds.' },
   UpstreamTimeout: { status: 504, template: 'Bitbucket did not answer within {timeoutMs} ms.' },
   // The start-up check of BITBUCKET_API_URL (src/upstream-readiness.ts): refused before anything is sent on.
-  UpstreamNotBitbucket: { status: 502, template: 'The upstream at {url} does not answer like Bitbucket: {problem}. Check BITBUCKET_API_URL (for Bitbucket Cloud, https://api.bitbucket.org/2.0).' },
+  UpstreamNotBitbucket: { status: 502, template: 'The upstream at {url} does not answer like Bitbucket: {problem}. Check BITBUCKET_API_URL.' },
   UpstreamNotReady: { status: 503, template: 'The upstream at {url} {problem}. The gateway keeps checking; retry after {retryAfter} seconds.' },
   WriteOutcomeUnknown: { status: 504, template: 'Bitbucket did not confirm the {operation}: it may or may not have been applied. Read the entity before retrying, so nothing is created twice.' },
   Internal: { status: 500, template: 'An unexpected error occurred (reference {reference}).' },
