@@ -1,0 +1,81 @@
+/**
+ * The pushdown table: OData URLs and the exact upstream requests each must cost against a well-behaved Bitbucket
+ * (`pushdown.spec.ts`). The same URLs run against the realistic sandbox profile (`pushdown-realistic.spec.ts`), where
+ * the calls may differ but the answers may not.
+ */
+import type { UpstreamCall } from '../../helpers/stack';
+
+/** The workspace and repository the cases address: the first repository of acme-dev, read by the spec. */
+export const site = { ws: '', repo: '' };
+
+export const ALL_STATES = ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED'];
+
+export interface PushdownCase {
+  name: string;
+  url: () => string;
+  /** The upstream calls, in order: path and the query parameters that matter (others may be present). */
+  calls: () => Array<{ path: string; query?: Record<string, string | string[] | undefined> }>;
+}
+
+export const PUSHDOWN_CASES: PushdownCase[] = [
+  {
+    name: 'PullRequests of one repository with $top=5 costs one call with pagelen=5, ordered by id',
+    url: () => `/odata/PullRequests?$filter=Workspace eq '${site.ws}' and RepositorySlug eq '${site.repo}'&$top=5`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo}/pullrequests`, query: { pagelen: '5', sort: 'id', state: ALL_STATES, q: undefined } }],
+  },
+  {
+    name: "State eq 'OPEN' travels as q=state=\"OPEN\" through navigation",
+    url: () => `/odata/Repositories(Workspace='${site.ws}',Slug='${site.repo}')/PullRequests?$filter=State eq 'OPEN'&$top=5`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo}/pullrequests`, query: { q: 'state = "OPEN"', pagelen: '5' } }],
+  },
+  {
+    name: "contains(Title,'Fix') travels as title ~ \"Fix\" (superset, re-checked here, so no exact pagelen)",
+    url: () => `/odata/Repositories(Workspace='${site.ws}',Slug='${site.repo}')/PullRequests?$filter=contains(Title,'Fix')&$top=5`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo}/pullrequests`, query: { q: 'title ~ "Fix"', pagelen: '50' } }],
+  },
+  {
+    name: 'a datetime comparison goes up with an explicit offset',
+    url: () => `/odata/PullRequests?$filter=Workspace eq '${site.ws}' and RepositorySlug eq '${site.repo}' and CreatedOn ge 2024-01-01T00:00:00Z&$top=2`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo}/pullrequests`, query: { q: 'created_on >= 2024-01-01T00:00:00+00:00', pagelen: '2' } }],
+  },
+  {
+    name: 'a pull request by key is one GET of that pull request',
+    url: () => `/odata/PullRequests(Workspace='${site.ws}',RepositorySlug='${site.repo}',Id=1)`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo}/pullrequests/1` }],
+  },
+  {
+    name: '/$count of an exact filter reads Bitbucket\'s size with pagelen=1',
+    url: () => `/odata/PullRequests/$count?$filter=Workspace eq '${site.ws}' and RepositorySlug eq '${site.repo}' and State eq 'MERGED'`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo}/pullrequests`, query: { pagelen: '1', q: 'state = "MERGED"' } }],
+  },
+  {
+    name: '$orderby CreatedOn desc becomes sort=-created_on',
+    url: () => `/odata/PullRequests?$filter=Workspace eq '${site.ws}' and RepositorySlug eq '${site.repo}'&$orderby=CreatedOn desc&$top=3`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo}/pullrequests`, query: { sort: '-created_on', pagelen: '4' } }],
+  },
+  {
+    name: 'Pipelines ignore q upstream, so their filter never goes up',
+    url: () => `/odata/Pipelines?$filter=Workspace eq '${site.ws}' and RepositorySlug eq '${site.repo}' and State eq 'COMPLETED'`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo}/pipelines`, query: { q: undefined, pagelen: '100' } }],
+  },
+  {
+    name: 'Workspace eq fixes the path of the repository list; IsPrivate goes into q',
+    url: () => `/odata/Repositories?$filter=Workspace eq '${site.ws}' and IsPrivate eq false`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}`, query: { q: 'is_private = false', pagelen: '100' } }],
+  },
+  {
+    name: "an apostrophe and a quote are escaped in q ('a''b\"c' → \"a'b\\\"c\")",
+    url: () => `/odata/Repositories?$filter=Workspace eq '${site.ws}' and contains(Name,'a''b"c')`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}`, query: { q: 'name ~ "a\'b\\"c"' } }],
+  },
+];
+
+export function matches(call: UpstreamCall, expected: { path: string; query?: Record<string, string | string[] | undefined> }): boolean {
+  if (call.path !== expected.path) return false;
+  return Object.entries(expected.query ?? {}).every(([key, value]) => {
+    const actual = call.query[key];
+    if (value === undefined) return actual === undefined;
+    return JSON.stringify(Array.isArray(value) ? value : [value]) === JSON.stringify(Array.isArray(actual) ? actual : actual === undefined ? [] : [actual]);
+  });
+}
+
