@@ -11,7 +11,8 @@ import { webhookTriggers } from './entity-sets/to-webhook-triggers';
 import { createErrorMiddleware } from './http/error-middleware';
 import { notReadyError, upstreamGate } from './http/upstream-gate';
 import { createODataRouter } from './http/odata-router';
-import { countUpstreamRequest, requestContext } from './http/request-context';
+import { countUpstreamRequest, newRequestContext, requestContext } from './http/request-context';
+import { stopWorkWhenAnswerIsMoot } from './http/stop-work';
 import { createLogger, type Logger } from './logger';
 import { ODataError } from './odata/errors';
 import { UpstreamReadiness, type UpstreamCheckTiming, type UpstreamProbeResult } from './upstream-readiness';
@@ -70,7 +71,8 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
 
   // Count upstream calls per request and report them just before the headers go out.
   app.use((req, res, next) => {
-    const store = { upstreamRequests: 0 };
+    const store = newRequestContext(config.maxUpstreamCallsPerRequest);
+    stopWorkWhenAnswerIsMoot(req, res, store, config.requestDeadlineSeconds, logger);
     const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => typeof res;
     res.writeHead = ((...args: unknown[]) => {
       if (!res.headersSent) res.setHeader('X-Upstream-Requests', String(store.upstreamRequests));

@@ -51,6 +51,10 @@ export interface GatewayConfig {
   maxFilterDepth: number;
   /** Most related entities one collection-valued `$expand` may hold per parent (an expansion has no paging). */
   maxExpandRows: number;
+  /** Most Bitbucket calls one request may spend (src/http/request-context.ts). */
+  maxUpstreamCallsPerRequest: number;
+  /** Longest a read may run before it answers 504 and stops its upstream work, in seconds. */
+  requestDeadlineSeconds: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Push work to Bitbucket (`PUSHDOWN=off` only to measure what pushdown saves). */
   pushdown: boolean;
@@ -203,6 +207,10 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): GatewayConf
     maxFilterLength: integer(env, 'MAX_FILTER_LENGTH', 4000, 100, 100000),
     maxFilterDepth: integer(env, 'MAX_FILTER_DEPTH', 50, 5, 500),
     maxExpandRows: integer(env, 'MAX_EXPAND_ROWS', 1000, 1, 100000),
+    // Bitbucket's hourly budget per user: a request needing more could never finish within the hour anyway.
+    maxUpstreamCallsPerRequest: integer(env, 'MAX_UPSTREAM_CALLS_PER_REQUEST', 1000, 1, 1_000_000),
+    // Under Power Automate's 120 s limit for a connector action, so the client sees our answer, not its own timeout.
+    requestDeadlineSeconds: integer(env, 'REQUEST_DEADLINE_SECONDS', 110, 1, 3600),
     logLevel,
     pushdown: (env.PUSHDOWN ?? 'on') !== 'off',
     pagingSnapshots: {

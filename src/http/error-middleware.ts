@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler } from 'express';
 import { UpstreamError } from '../bitbucket';
+import { ClientGone } from './request-context';
 import { ODataError } from '../odata/errors';
 import type { Logger } from '../logger';
 import { upstreamToODataError } from './upstream-to-odata-error';
@@ -17,6 +18,11 @@ function isClientHttpError(error: unknown): error is { status: number; message: 
 
 export function createErrorMiddleware(logger: Logger, upstreamTimeoutMs: number): ErrorRequestHandler {
   return (error, req, res, _next) => {
+    // The client left and its work was stopped (stop-work.ts): there is nobody to answer.
+    if (error instanceof ClientGone) {
+      res.destroy();
+      return;
+    }
     let odata: ODataError;
     if (error instanceof ODataError) {
       odata = error;

@@ -26,6 +26,7 @@ import { PageSnapshots } from './page-snapshots';
 import { pageWindow, preferredPageSize, restOfAnswer } from './paging';
 import { snapshotColumns } from './snapshot-columns';
 import { publicBaseOf } from './public-base';
+import { requestSignal } from './request-context';
 import { resolveTarget, type ReadTarget } from './resolve-target';
 import { etagOf, handleWrite } from './write-handlers';
 import { bindingHash, issueSkiptoken, readSkiptoken, MAX_LOCATED_CURSOR_BYTES } from './skiptoken';
@@ -97,7 +98,12 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
   const csdlJson = new Map<ODataVersion, string>(SUPPORTED_VERSIONS.map((version) => [version, JSON.stringify(buildCsdlJson(model, version))]));
   const limits = { maxFilterLength: config.maxFilterLength, maxDepth: config.maxFilterDepth, maxTop: config.maxTop };
 
-  function context(req: Request): ExecutionContext {
+  /**
+   * A read stops its upstream work when the client leaves, the deadline passes or the call cap is reached
+   * (request-context.ts). A write is never cut off once it may have been sent: its outcome would be unknown, and a
+   * write is a handful of calls at most.
+   */
+  function context(req: Request, kind: 'read' | 'write' = 'read'): ExecutionContext {
     return {
       client,
       credential: credentialFromRequest(req, config),
@@ -105,6 +111,7 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
       now: new Date(),
       pushdown: config.pushdown,
       logger,
+      ...(kind === 'read' ? { signal: requestSignal() } : {}),
     };
   }
 
@@ -252,7 +259,7 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
         {
           req,
           res,
-          ctx: context(req),
+          ctx: context(req, 'write'),
           model,
           serviceRoot: serviceRootOf(req, config),
           format,

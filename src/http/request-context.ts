@@ -1,17 +1,53 @@
 /**
  * Per-request state that crosses module boundaries without threading it through every call: the count of upstream
- * calls this request cost (reported as `X-Upstream-Requests`). Kept in AsyncLocalStorage so the shared Bitbucket
- * client can attribute each call to the request that caused it.
+ * calls this request cost (reported as `X-Upstream-Requests`) and the signal that stops its upstream work. Kept in
+ * AsyncLocalStorage so the shared Bitbucket client can attribute each call to the request that caused it.
+ *
+ * A read stops spending Bitbucket calls (1,000 an hour per user or OAuth consumer, shared by everyone behind one
+ * consumer) as soon as nobody will read its answer or it has spent its share:
+ * - the client closed the connection (Power BI cancelled, a browser tab closed): the work stops, nothing is answered;
+ * - the request deadline passed (`REQUEST_DEADLINE_SECONDS`): 504 with a hint, instead of running for minutes;
+ * - the request spent `MAX_UPSTREAM_CALLS_PER_REQUEST` calls: 400 naming what to narrow, so one query cannot burn
+ *   everyone's hour.
+ * The Bitbucket client checks the signal before every attempt and abandons an attempt under way when it fires
+ * (src/bitbucket/http-attempt.ts); the signal's reason is the error the request answers with.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { ODataError } from '../odata/errors';
 
 export interface RequestContext {
   upstreamRequests: number;
+  /** Aborted when the work must stop; its reason is the OData error to answer (or `ClientGone`). */
+  readonly abort: AbortController;
+  /** Upstream calls this request may spend; reaching it stops further calls. */
+  readonly maxUpstreamCalls: number;
+}
+
+/** The reason a request's work stops when its client has left: there is nobody to answer. */
+export class ClientGone extends Error {
+  constructor() {
+    super('the client closed the connection before the answer was ready');
+    this.name = 'ClientGone';
+  }
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();
 
+export function newRequestContext(maxUpstreamCalls: number): RequestContext {
+  return { upstreamRequests: 0, abort: new AbortController(), maxUpstreamCalls };
+}
+
+/** Counts one upstream attempt of the current request; the one that reaches the cap stops any further call. */
 export function countUpstreamRequest(): void {
   const context = requestContext.getStore();
-  if (context) context.upstreamRequests += 1;
+  if (!context) return;
+  context.upstreamRequests += 1;
+  if (context.upstreamRequests >= context.maxUpstreamCalls && !context.abort.signal.aborted) {
+    context.abort.abort(new ODataError('UpstreamCallCap', { limit: context.maxUpstreamCalls }));
+  }
+}
+
+/** The signal that stops the current request's upstream work (undefined outside a request). */
+export function requestSignal(): AbortSignal | undefined {
+  return requestContext.getStore()?.abort.signal;
 }

@@ -46,6 +46,16 @@ export const ERROR_CATALOG = {
     status: 400,
     template: 'This gateway does not know itself as {host}, so it cannot write links for it: set PUBLIC_URL to the address clients use, or list the host in ALLOWED_HOSTS.',
   },
+  UpstreamCallCap: {
+    status: 400,
+    template:
+      'This request needs more than {limit} Bitbucket calls (MAX_UPSTREAM_CALLS_PER_REQUEST), and Bitbucket allows about 1,000 an hour per user or OAuth consumer: narrow it with a $filter on Workspace and RepositorySlug (and State or UpdatedOn for pull requests), or add $top.',
+  },
+  RequestDeadline: {
+    status: 504,
+    template:
+      'The request did not finish within {seconds} s (REQUEST_DEADLINE_SECONDS) after {calls} Bitbucket calls: narrow it with a $filter on Workspace and RepositorySlug, add $top, or ask for smaller pages with Prefer: odata.maxpagesize.',
+  },
   InvalidBody: { status: 400, template: 'The request body is not valid: {reason}. See details for every problem.' },
   UpstreamRejected: { status: 400, template: 'Bitbucket refused the change: {message}' },
   // Authentication and authorization
