@@ -16,7 +16,7 @@ import { DEMO_USER } from '../sandbox/identities';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
-import { startSandboxProcess } from './sandbox-process';
+import { startSandboxProcess, UNCAPPED } from './sandbox-process';
 
 const SANDBOX_PORT = Number(process.env.BENCH_SANDBOX_PORT ?? 7998);
 const PAGE_SIZE = Number(process.env.BENCH_PAGE_SIZE ?? 100);
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   try {
     const snapshotSettings = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('PAGING_SNAPSHOT_')));
     // Unpaged reads must fit one response: above MAX_PAGE_SIZE's own limit, so set on the loaded configuration.
-    const config = { ...loadConfig({ BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`, LOG_LEVEL: 'error', ...snapshotSettings }), maxPageSize: 1_000_000 };
+    const config = { ...loadConfig({ BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`, LOG_LEVEL: 'error', ...UNCAPPED, ...snapshotSettings }), maxPageSize: 1_000_000 };
     const request = supertest(createApp({ config, logger: createLogger('error') }));
     const { ttlSeconds, maxRows, maxTotalRows } = config.pagingSnapshots;
     console.log(`every nextLink followed with Prefer: odata.maxpagesize=${PAGE_SIZE} unless given after the name`);

@@ -9,7 +9,7 @@ import { DEMO_USER } from '../sandbox/identities';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
-import { startSandboxProcess } from './sandbox-process';
+import { startSandboxProcess, UNCAPPED } from './sandbox-process';
 
 const SANDBOX_PORT = Number(process.env.BENCH_SANDBOX_PORT ?? 7999);
 
@@ -33,7 +33,7 @@ const QUERIES: BenchQuery[] = [
 
 
 async function runSet(pushdown: boolean): Promise<Array<{ name: string; calls: number; rows: number; ms: number; cpuMsPerRow: number }>> {
-  const config = loadConfig({ BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`, PUSHDOWN: pushdown ? 'on' : 'off', MAX_PAGE_SIZE: '100000', LOG_LEVEL: 'error' });
+  const config = loadConfig({ BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`, PUSHDOWN: pushdown ? 'on' : 'off', MAX_PAGE_SIZE: '100000', LOG_LEVEL: 'error', ...UNCAPPED });
   const request = supertest(createApp({ config, logger: createLogger('error') }));
   const results = [];
   for (const query of QUERIES) {
@@ -55,7 +55,7 @@ async function runSet(pushdown: boolean): Promise<Array<{ name: string; calls: n
  * sandbox's time; the difference is parsing, planning, the upstream round trip's client side and serializing.
  */
 async function latencyAdded(samples = 300): Promise<{ direct: number[]; gateway: number[] }> {
-  const config = loadConfig({ BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`, LOG_LEVEL: 'error' });
+  const config = loadConfig({ BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`, LOG_LEVEL: 'error', ...UNCAPPED });
   const server = createApp({ config, logger: createLogger('error') }).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const port = (server.address() as AddressInfo).port;

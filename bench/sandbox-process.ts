@@ -22,3 +22,10 @@ export async function startSandboxProcess(port: number): Promise<ChildProcess> {
   });
   return child;
 }
+
+/**
+ * Benchmarks measure what a query costs, so the per-request call cap and deadline (which would stop the dearest
+ * queries on the large seed) are lifted; the gateway's defaults are MAX_UPSTREAM_CALLS_PER_REQUEST=1000 and
+ * REQUEST_DEADLINE_SECONDS=110.
+ */
+export const UNCAPPED = { MAX_UPSTREAM_CALLS_PER_REQUEST: '1000000', REQUEST_DEADLINE_SECONDS: '3600' } as const;
