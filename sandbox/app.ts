@@ -87,6 +87,7 @@ export function createSandbox(options: Partial<SandboxOptions> = {}): Sandbox {
  * `options.publicUrl` says otherwise.
  */
 export async function startSandbox(options: Partial<SandboxOptions> = {}, port = 0): Promise<RunningSandbox> {
+  resolveOptions(options); // Bad options (an unknown quirk) throw before a socket is opened and left behind.
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
