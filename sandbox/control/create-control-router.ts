@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import { createAuthControlRouter, createRateLimitControlRouter } from '../auth';
 import { createFaultControlRouter } from '../faults';
+import { createPipelineRunsControlRouter } from './pipeline-runs-control-router';
 import { createQuirkControlRouter } from './quirk-control-router';
 import type { QuirkState } from '../quirks';
 import type { RequestLog } from '../request-log';
@@ -12,7 +13,8 @@ import type { SandboxStore } from '../store/sandbox-store';
  * - `GET /requests` → the request log; `DELETE /requests` → empties it (204);
  * - `POST /reset` → data back to the seed, the request log emptied and the quirks back to the start options (auth,
  *   rate limits and faults have their own resets under `/auth`, `/rate-limit` and `/faults`);
- * - `/quirks`: the quirks in force (quirk-control-router.ts).
+ * - `/quirks`: the quirks in force (quirk-control-router.ts);
+ * - `POST /pipeline-runs`: more pipeline runs in one repository than one page holds (pipeline-runs-control-router.ts).
  */
 export function createControlRouter(store: SandboxStore, log: RequestLog, quirks?: QuirkState): Router {
   const router = express.Router();
@@ -36,5 +38,6 @@ export function createControlRouter(store: SandboxStore, log: RequestLog, quirks
   router.use('/rate-limit', createRateLimitControlRouter());
   router.use('/faults', createFaultControlRouter());
   if (quirks) router.use('/quirks', createQuirkControlRouter(quirks));
+  router.use('/pipeline-runs', createPipelineRunsControlRouter(store));
   return router;
 }

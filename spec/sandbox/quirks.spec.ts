@@ -51,6 +51,19 @@ describe('sandbox quirks (sandbox/README.md "Quirks")', () => {
     expect((await getJson(`${sandbox.apiUrl}${REPO}/pullrequests?pagelen=1`)).body.next).toEqual(expect.any(String));
   });
 
+  it('pipelines-without-next past one full page: POST /_sandbox/pipeline-runs adds runs; following next reads 100 of them with the quirk, all without', async () => {
+    const add = await fetch(`${sandbox.url}/_sandbox/pipeline-runs`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workspace: 'acme-dev', repository: 'platform-api', count: 101 }),
+    });
+    const { total } = (await add.json()) as { total: number };
+    expect(total).toBeGreaterThan(101);
+    const url = `${sandbox.apiUrl}${REPO}/pipelines?pagelen=100&fields=size,next,values.build_number`;
+    const { off, on } = await offAndOn('pipelines-without-next', async () => (await readAll(url)).values.length);
+    expect({ off, on }).toEqual({ off: total, on: 100 });
+    expect((await getJson(`${url}&page=2`)).body).toEqual({ size: total, values: expect.any(Array) });
+    expect(((await getJson(`${url}&page=2`)).body.values as unknown[]).length).toBe(total - 100);
+  });
+
   it('lists-without-size: no size on refs, members, /user/workspaces, hooks and comments; repositories, pipelines and pull requests keep it', async () => {
     const unverified = [
       `${REPO}/refs`, `${REPO}/refs/branches`, `${REPO}/refs/tags`, `${REPO}/hooks`, `${REPO}/pullrequests/1/comments`,
