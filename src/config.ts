@@ -60,6 +60,10 @@ export interface GatewayConfig {
   pushdown: boolean;
   /** Paging snapshots (`src/http/page-snapshots.ts`): bounds of the ordered rows kept for later pages of a walk. */
   pagingSnapshots: PagingSnapshotLimits;
+  /** Rows held in memory at once by whole-set reads and paging snapshots together (src/http/memory-budget.ts). */
+  maxRowsInMemory: number;
+  /** How long Bitbucket's acceptance of a credential is trusted for pages served from memory (credential-liveness.ts). */
+  credentialRecheckSeconds: number;
 }
 
 /** 0 in any of these turns paging snapshots off. */
@@ -218,6 +222,9 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): GatewayConf
       maxRows: integer(env, 'PAGING_SNAPSHOT_MAX_ROWS', 200_000, 0, 100_000_000),
       maxTotalRows: integer(env, 'PAGING_SNAPSHOT_MAX_TOTAL_ROWS', 400_000, 0, 100_000_000),
     },
+    // Sized for a 512 MB container: see the README's Configuration table and `npm run bench:memory`.
+    maxRowsInMemory: integer(env, 'MAX_ROWS_IN_MEMORY', 250_000, 1, 100_000_000),
+    credentialRecheckSeconds: integer(env, 'CREDENTIAL_RECHECK_SECONDS', 60, 0, 3600),
     ...oauthSettings(env, publicUrl),
   };
 }

@@ -19,7 +19,8 @@ let cursorOnly: Stack;
 beforeAll(async () => {
   // Unpaged reads must fit one response, however large the set.
   [stack, cursorOnly] = await Promise.all([
-    startStack({ env: { SKIPTOKEN_SECRET: SECRET }, config: { maxPageSize: 100_000 }, now: () => clock.now }),
+    // Pages minutes apart (idle expiry) would re-check the credential once a minute (credential-liveness.spec.ts).
+    startStack({ env: { SKIPTOKEN_SECRET: SECRET, CREDENTIAL_RECHECK_SECONDS: '3600' }, config: { maxPageSize: 100_000 }, now: () => clock.now }),
     startStack({ env: { SKIPTOKEN_SECRET: SECRET, PAGING_SNAPSHOT_MAX_ROWS: '0' }, config: { maxPageSize: 100_000 } }),
   ]);
 });

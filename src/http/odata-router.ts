@@ -13,7 +13,7 @@ import { validateQuery } from '../odata/evaluate';
 import { buildCsdlJson, buildCsdlXml, buildServiceDocument, CSDL_JSON_CONTENT_TYPE, CSDL_XML_CONTENT_TYPE } from '../odata/metadata';
 import { canonicalQueryString, collectionOptionsGiven, parseQueryOptions, parseResourcePath, validateExpand, type ResolvedExpansion } from '../odata/parse';
 import { negotiateVersion, SUPPORTED_VERSIONS, type ODataVersion } from '../odata/version';
-import { DEFAULT_JSON_FORMAT as DEFAULT_FORMAT, jsonContentType, negotiateJsonFormat, serializeCollection, serializeEntity, serializeProperty, type ExpandedNavigation, type JsonFormat } from '../odata/serialize';
+import { DEFAULT_JSON_FORMAT as DEFAULT_FORMAT, collectionText, jsonContentType, negotiateJsonFormat, serializeEntity, serializeProperty, type ExpandedNavigation, type JsonFormat } from '../odata/serialize';
 import { findDefinition } from '../entity-sets/registry';
 import type { EntitySetDefinition } from '../entity-sets/model';
 import { edmOf, executeCount, executeQuery } from '../plan/execute-query';
@@ -23,13 +23,33 @@ import { credentialFromRequest, credentialIdentity } from './credentials';
 import { expandRows, selectForExpansion } from './expand-rows';
 import { allOf } from '../plan/to-bbql';
 import { PageSnapshots } from './page-snapshots';
-import { pageWindow, preferredPageSize, restOfAnswer } from './paging';
+import { pageWindow, preferredPageSize, restOfAnswer, type PageWindow } from './paging';
+import { CredentialLiveness } from './credential-liveness';
+import { RowBudget, type RowLease } from './memory-budget';
+import { writeWithBackpressure } from './write-with-backpressure';
 import { snapshotColumns } from './snapshot-columns';
 import { publicBaseOf } from './public-base';
-import { requestSignal } from './request-context';
+import { requestContext, requestSignal } from './request-context';
 import { resolveTarget, type ReadTarget } from './resolve-target';
 import { etagOf, handleWrite } from './write-handlers';
-import { bindingHash, issueSkiptoken, readSkiptoken, MAX_LOCATED_CURSOR_BYTES } from './skiptoken';
+import { bindingHash, issueSkiptoken, readSkiptoken, MAX_LOCATED_CURSOR_BYTES, type PageContinuation } from './skiptoken';
+
+/**
+ * Rows read, expanded and written at a time in a streamed answer (a page larger than this is streamed, issue #11.3):
+ * a 100,000-row page holds one chunk of rows and of text, not the whole answer. At the default MAX_PAGE_SIZE (1000)
+ * every page is one chunk, sent as one body with a Content-Length.
+ */
+const CHUNK_ROWS = 1000;
+
+/** The rows of one page in chunks (`readCollection`); `count` and `snapshot` are known once the first chunk is read. */
+interface PageSource {
+  count?: number;
+  /** The snapshot the rest of the walk is served from (kept by this page, or the one it was read from). */
+  snapshot?: string;
+  /** No further chunk. */
+  done: boolean;
+  next(): Promise<Row[]>;
+}
 
 export interface ODataRouterDeps {
   config: GatewayConfig;
@@ -91,7 +111,22 @@ function rejectCollectionOptions(query: ODataQuery): void {
 
 export function createODataRouter({ config, client, model, logger, now }: ODataRouterDeps): Router {
   const router = Router();
-  const snapshots = new PageSnapshots(config.pagingSnapshots, now);
+  // One row budget for the process: whole-set reads and paging snapshots hold rows against it (memory-budget.ts).
+  const budget = new RowBudget(config.maxRowsInMemory);
+  const snapshots = new PageSnapshots(config.pagingSnapshots, now, budget);
+  const liveness = new CredentialLiveness(config.credentialRecheckSeconds, now);
+  /** Each read request's share of the budget, given back when its response is over (sent, or the client left). */
+  const leases = new WeakMap<Request, RowLease>();
+  function leaseOf(req: Request): RowLease {
+    let lease = leases.get(req);
+    if (!lease) {
+      const taken = budget.lease();
+      leases.set(req, taken);
+      req.res?.once('close', () => taken.release());
+      lease = taken;
+    }
+    return lease;
+  }
   const singletons = new Set(model.entitySets.filter((set) => set.singleton).map((set) => set.name));
   // One document per version a response can declare; the 4.0 ones are what every 4.0 client has always read.
   const csdl = new Map<ODataVersion, string>(SUPPORTED_VERSIONS.map((version) => [version, buildCsdlXml(model, version)]));
@@ -111,7 +146,7 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
       now: new Date(),
       pushdown: config.pushdown,
       logger,
-      ...(kind === 'read' ? { signal: requestSignal() } : {}),
+      ...(kind === 'read' ? { signal: requestSignal(), memory: leaseOf(req) } : {}),
     };
   }
 
@@ -170,49 +205,160 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
     if (preferred !== undefined) res.set('Preference-Applied', `odata.maxpagesize=${pageSize}`);
     const window = pageWindow({ ...fetched, filter }, continuation, pageSize);
     const snapshotKey = bindingHash(config.skiptokenSecret, binding);
-    // A later page of an answer kept in memory is sliced from its snapshot, with no upstream call; on a miss (expired,
-    // evicted, another replica) the token's cursor continues on live data.
-    const kept = continuation?.snapshot ? snapshots.read(continuation.snapshot, snapshotKey, window.served, window.query.top ?? Infinity) : undefined;
-    if (continuation?.snapshot) logger?.debug('paging snapshot', { entitySet: target.def.name, event: kept ? 'hit' : 'miss', served: window.served });
-    let rows: Row[];
-    let count: number | undefined;
-    let snapshot: string | undefined;
-    if (kept) {
-      rows = kept;
-      count = continuation?.count;
-      snapshot = continuation?.snapshot;
-    } else {
-      const result = await executeQuery(target.def, window.query, ctx, { after, reportOrdered: snapshots.accepts(1), wholeAnswer: query.top === undefined });
-      rows = result.rows;
-      count = result.count ?? continuation?.count;
-      // The executor read and sorted the whole set (the order cannot come from Bitbucket): keep the rest of the answer
-      // rather than read the set again for every later page. Where it stopped early the cursor is already cheap.
-      if (result.ordered && rows.length > window.pageSize) {
-        const rest = restOfAnswer(window, result.ordered);
-        if (snapshots.accepts(rest.length)) snapshot = snapshots.keep(snapshotKey, window.served + window.pageSize, snapshotColumns(target.def, fetched), rest);
-        logger?.debug('paging snapshot', { entitySet: target.def.name, event: snapshot ? 'kept' : 'not kept', rows: rest.length });
-      }
-    }
-    let nextLink: string | undefined;
-    if (rows.length > window.pageSize) {
-      rows = rows.slice(0, window.pageSize);
-      const served = window.served + window.pageSize;
-      const cursor = cursorOf(target.def, query.orderby, rows[rows.length - 1], { maxLocatedBytes: MAX_LOCATED_CURSOR_BYTES });
-      const token = issueSkiptoken(config.skiptokenSecret, { served, cursor, count, ...(snapshot ? { snapshot } : {}), ...(walkPageSize !== undefined ? { pageSize } : {}) }, binding);
-      const options = raw.split('&').filter((part) => part && !/^(%24|\$)skiptoken=/i.test(part));
-      options.push(`$skiptoken=${encodeURIComponent(token)}`);
-      nextLink = `${serviceRootOf(req, config).replace(/\/$/, '')}${req.path}?${options.join('&')}`;
-    } else if (snapshot) {
-      // The walk has reached its last page: free the rows now rather than at expiry.
-      snapshots.drop(snapshot, snapshotKey);
-    }
-    if (target.parent && rows.length === 0 && !continuation) await assertParentExists(target, ctx);
+    const source = await pageSource(req, target, query, fetched, window, continuation, after, snapshotKey, ctx);
     const serviceRoot = serviceRootOf(req, config);
     const etag = (row: Row) => etagOf(target.def, row);
-    // `$expand` runs on the page being served, after the parent's own filter, order and paging.
-    const expand = await expandRows(target.def, rows, expansions, ctx, config);
-    const collection = { set: edm, namespace: model.namespace, rows, level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot, select: query.select, count, nextLink, etag, expand };
-    sendJson(res, serializeCollection(collection), format);
+    const nextLinkAfter = (last: Row): string => {
+      const served = window.served + window.pageSize;
+      const cursor = cursorOf(target.def, query.orderby, last, { maxLocatedBytes: MAX_LOCATED_CURSOR_BYTES });
+      const token = issueSkiptoken(config.skiptokenSecret, { served, cursor, count: source.count, ...(source.snapshot ? { snapshot: source.snapshot } : {}), ...(walkPageSize !== undefined ? { pageSize } : {}) }, binding);
+      const options = raw.split('&').filter((part) => part && !/^(%24|\$)skiptoken=/i.test(part));
+      options.push(`$skiptoken=${encodeURIComponent(token)}`);
+      return `${serviceRoot.replace(/\/$/, '')}${req.path}?${options.join('&')}`;
+    };
+    // The walk has reached its last page: free the snapshot's rows now rather than at expiry.
+    const lastPage = () => {
+      if (source.snapshot) snapshots.drop(source.snapshot, snapshotKey);
+    };
+    const first = await source.next();
+    if (target.parent && first.length === 0 && !continuation) await assertParentExists(target, ctx);
+    // `$expand` runs on the rows being served, after the parent's own filter, order and paging.
+    const firstRows = first.slice(0, window.pageSize);
+    const firstExpand = await expandRows(target.def, firstRows, expansions, ctx, config);
+    const text = collectionText({ set: edm, namespace: model.namespace, level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot, select: query.select, count: source.count, etag, expand: firstExpand });
+    if (window.pageSize <= CHUNK_ROWS) {
+      // A page of one chunk is one body, with a Content-Length (byte for byte what it always was).
+      const more = first.length > window.pageSize;
+      const nextLink = more ? nextLinkAfter(firstRows[firstRows.length - 1]) : undefined;
+      if (!more) lastPage();
+      res.setHeader('Content-Type', jsonContentType(format));
+      res.send(Buffer.from(`${text.head}${text.entities(firstRows, firstExpand)}${text.tail({ nextLink })}`, 'utf8'));
+      return;
+    }
+    // A larger page is streamed chunk by chunk: the first chunk was read before the headers, so most failures still
+    // answer with their own status; a failure after the first byte destroys the connection (error-middleware.ts), so
+    // the client sees a broken answer, never a short 200 (OData 4.01 Part 1 §9.4 In-Stream Errors: the response MUST
+    // be left malformed; RFC 9112 §7.1: a chunked message without its last chunk is incomplete).
+    res.status(200);
+    res.setHeader('Content-Type', jsonContentType(format));
+    // The calls made after the headers went out are reported in a trailer of the same name (RFC 9110 §6.5).
+    res.setHeader('Trailer', 'X-Upstream-Requests');
+    await writeWithBackpressure(res, text.head + text.entities(firstRows, firstExpand));
+    let written = firstRows.length;
+    let last = firstRows[firstRows.length - 1];
+    let more = first.length > window.pageSize;
+    while (!source.done && !more) {
+      const chunk = await source.next();
+      const rows = chunk.slice(0, window.pageSize - written);
+      more = chunk.length > rows.length;
+      if (rows.length === 0) continue;
+      const expand = await expandRows(target.def, rows, expansions, ctx, config);
+      await writeWithBackpressure(res, `${written > 0 ? ',' : ''}${text.entities(rows, expand)}`);
+      written += rows.length;
+      last = rows[rows.length - 1];
+    }
+    const nextLink = more && last ? nextLinkAfter(last) : undefined;
+    if (!nextLink) lastPage();
+    res.addTrailers({ 'X-Upstream-Requests': String(requestContext.getStore()?.upstreamRequests ?? 0) });
+    res.end(text.tail({ nextLink }));
+  }
+
+  /**
+   * The rows of one page, and the look-ahead row that tells whether another page exists, in chunks of at most
+   * CHUNK_ROWS + 1 rows: from the walk's paging snapshot when it has one (after checking that the credential still
+   * works: nothing upstream sees this read), else executed. A page larger than a chunk is executed chunk after chunk,
+   * each continuing after the last row of the one before by its keyset cursor (as the next page would), so a streamed
+   * answer holds a chunk, not the page; a read that sorts the whole set here hands over its ordered rows at once
+   * (counted against the row budget) and keeps the rest of the answer as a snapshot.
+   */
+  async function pageSource(
+    req: Request,
+    target: ReadTarget,
+    query: ODataQuery,
+    fetched: ODataQuery,
+    window: PageWindow,
+    continuation: PageContinuation | undefined,
+    after: Row | undefined,
+    snapshotKey: string,
+    ctx: ExecutionContext,
+  ): Promise<PageSource> {
+    const want = window.query.top ?? Infinity;
+    const source: PageSource = { count: continuation?.count, done: false, next: async () => [] };
+    // A later page of an answer kept in memory is sliced from its snapshot, with no upstream call; on a miss (expired,
+    // evicted, another replica) the token's cursor continues on live data.
+    const id = continuation?.snapshot;
+    if (id !== undefined) {
+      const slice = (from: number) => Math.min(want - from, CHUNK_ROWS + 1);
+      const kept = snapshots.read(id, snapshotKey, window.served, slice(0));
+      logger?.debug('paging snapshot', { entitySet: target.def.name, event: kept ? 'hit' : 'miss', served: window.served });
+      if (kept) {
+        await liveness.assertLive(ctx.credential, client, ctx.signal);
+        source.snapshot = id;
+        let got = 0;
+        let pending: Row[] | undefined = kept;
+        source.next = async () => {
+          const asked = slice(got);
+          const rows = pending ?? snapshots.read(id, snapshotKey, window.served + got, asked) ?? [];
+          pending = undefined;
+          got += rows.length;
+          source.done = rows.length < asked || got >= want;
+          return rows;
+        };
+        return source;
+      }
+    }
+    const lease = leaseOf(req);
+    let got = 0;
+    let afterRow = after;
+    source.next = async () => {
+      const firstChunk = got === 0;
+      const rest = want - got;
+      // The last chunk carries the look-ahead row; a chunk before it needs none (the next chunk tells).
+      const ask = rest <= CHUNK_ROWS + 1 ? rest : CHUNK_ROWS;
+      const chunkQuery = firstChunk ? { ...window.query, top: ask } : { ...window.query, skip: undefined, count: false, top: ask };
+      const result = await executeQuery(target.def, chunkQuery, ctx, { after: afterRow, reportOrdered: firstChunk && snapshots.accepts(1), wholeAnswer: query.top === undefined });
+      if (firstChunk) source.count = result.count ?? continuation?.count;
+      if (firstChunk && result.ordered && ask < want) {
+        // The whole set is in hand: the rest of the page comes from it, chunk by chunk, with no further read.
+        const skip = window.query.skip ?? 0;
+        const page = result.ordered.slice(skip, want === Infinity ? undefined : skip + want);
+        keepRest(target, fetched, window, continuation, snapshotKey, ctx, lease, source, result.ordered, page.length);
+        let at = 0;
+        source.next = async () => {
+          const rows = page.slice(at, at + CHUNK_ROWS + 1);
+          at += rows.length;
+          source.done = at >= page.length;
+          return rows;
+        };
+        return source.next();
+      }
+      if (firstChunk && result.ordered) keepRest(target, fetched, window, continuation, snapshotKey, ctx, lease, source, result.ordered, result.rows.length);
+      got += result.rows.length;
+      source.done = result.ordered !== undefined || result.rows.length < ask || got >= want;
+      const last = result.rows[result.rows.length - 1];
+      if (!source.done && last) {
+        const cursor = cursorOf(target.def, query.orderby, last, { maxLocatedBytes: MAX_LOCATED_CURSOR_BYTES });
+        afterRow = cursor ? rowAtCursor(target.def, query.orderby, cursor) : undefined;
+        if (!afterRow) throw new ODataError('Internal', { reference: 'chunk cursor' });
+      }
+      return result.rows;
+    };
+    return source;
+  }
+
+  /**
+   * The executor read and sorted the whole set (the order cannot come from Bitbucket): keep the rest of the answer
+   * rather than read the set again for every later page. Where it stopped early the cursor is already cheap. The
+   * request's rows leave its budget share first: the snapshot holds its own share of what it keeps.
+   */
+  function keepRest(target: ReadTarget, fetched: ODataQuery, window: PageWindow, continuation: PageContinuation | undefined, snapshotKey: string, ctx: ExecutionContext, lease: RowLease, source: PageSource, ordered: Row[], pageRows: number): void {
+    if (pageRows <= window.pageSize) return;
+    const rest = restOfAnswer(window, ordered);
+    lease.release();
+    if (snapshots.accepts(rest.length)) source.snapshot = snapshots.keep(snapshotKey, window.served + window.pageSize, snapshotColumns(target.def, fetched), rest, { walked: continuation !== undefined });
+    // Bitbucket has just answered this credential: later pages from the snapshot need not ask it again for a while.
+    if (source.snapshot) liveness.confirm(ctx.credential);
+    logger?.debug('paging snapshot', { entitySet: target.def.name, event: source.snapshot ? 'kept' : 'not kept', rows: rest.length });
   }
 
   async function assertParentExists(target: ReadTarget, ctx: ExecutionContext): Promise<void> {

@@ -10,7 +10,15 @@
  * is never an error: the token's keyset cursor continues the walk on live data.
  *
  * Memory is bounded by `PagingSnapshotLimits`: idle expiry, a largest snapshot and a total over all snapshots, the
- * least recently read dropped first. Expired snapshots are swept on every access (the map is kept in LRU order, so
+ * least recently read dropped first; and by the process's row budget (`memory-budget.ts`), shared with the requests
+ * that read whole sets, which may reclaim idle snapshots.
+ *
+ * Eviction is fair under concurrency (issue #11.7): a snapshot whose walk is under way (it has served a page, or was
+ * made by a later page of its walk, within `WALK_PROTECTION_MS`) is never evicted to make room for another. Before,
+ * concurrent walks larger than the total evicted each other in turn, and each re-read the set for every page (2.25–9×
+ * the calls of one read each). Now a snapshot that would need such an eviction is not admitted: its walk continues by
+ * cursor, and each later page (which reads the set again) asks again, so it is kept as soon as a walk ends or idles.
+ * The walks admitted cost one read each, whatever runs beside them. Expired snapshots are swept on every access (the map is kept in LRU order, so
  * the sweep stops at the first live one); no timer is needed. Rows are packed into one flat array of values under a
  * shared column list: an executor row is an object with one slot per property (about 0.3 kB for a 24-property pull
  * request row, `npm run bench:rows`), while packed values cost 8 bytes each plus the strings they hold, and only the
@@ -19,6 +27,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PagingSnapshotLimits } from '../config';
 import type { LiteralValue, Row } from '../odata/ast';
+import type { RowBudget } from './memory-budget';
 
 interface Snapshot {
   /** The binding hash of the token that may read it. */
@@ -30,7 +39,16 @@ interface Snapshot {
   chunks: LiteralValue[][];
   rows: number;
   lastRead: number;
+  /** A page of its walk came after it was made (or it was made by such a page): the walk is under way. */
+  walked: boolean;
 }
+
+/**
+ * How long after its last page a walk counts as under way, protected from eviction: Power BI and Excel read the
+ * next page as soon as the last one arrived, so a minute without a page means the walk was abandoned (or stalls),
+ * and its snapshot becomes an ordinary least-recently-read candidate until its TTL.
+ */
+export const WALK_PROTECTION_MS = 60_000;
 
 export interface PageSnapshotStats {
   snapshots: number;
@@ -76,9 +94,11 @@ export class PageSnapshots {
   constructor(
     private readonly limits: PagingSnapshotLimits,
     private readonly now: () => number = Date.now,
+    private readonly budget?: RowBudget,
   ) {
     this.ttlMs = limits.ttlSeconds * 1000;
-    this.largest = Math.min(limits.maxRows, limits.maxTotalRows);
+    this.largest = Math.min(limits.maxRows, limits.maxTotalRows, budget?.capacity ?? Infinity);
+    if (budget) budget.reclaim = (rows) => this.reclaim(rows);
   }
 
   /** Whether a snapshot of this many rows would be kept (snapshots on, something to keep, within the limit). */
@@ -88,19 +108,29 @@ export class PageSnapshots {
 
   /**
    * Keep `rows`, the rest of an answer after its first `base` rows, for the token of `binding`, with the values of
-   * `columns` only. Returns the snapshot's id, or undefined when it is not kept (`accepts`).
+   * `columns` only. `walked`: made by a later page of its walk (a re-read after a miss), so already under way.
+   * Returns the snapshot's id, or undefined when it is not kept: not `accepts`ed, or there is no room without
+   * evicting a walk under way (`WALK_PROTECTION_MS`), or the row budget has no room.
    */
-  keep(binding: string, base: number, columns: readonly string[], rows: readonly Row[]): string | undefined {
+  keep(binding: string, base: number, columns: readonly string[], rows: readonly Row[], options: { walked?: boolean } = {}): string | undefined {
     if (!this.accepts(rows.length)) return undefined;
     const now = this.now();
     this.sweep(now);
-    const id = randomBytes(16).toString('base64url');
-    this.entries.set(id, { binding, base, columns: [...columns], chunks: pack(columns, rows), rows: rows.length, lastRead: now });
-    this.heldRows += rows.length;
-    for (const [oldest, snapshot] of this.entries) {
-      if (this.heldRows <= this.limits.maxTotalRows) break;
+    // Admission: evict only snapshots not being walked, least recently read first, and only if that makes room.
+    const evictable = [...this.entries].filter(([, snapshot]) => !this.protectedAt(snapshot, now));
+    const freeable = evictable.reduce((sum, [, snapshot]) => sum + snapshot.rows, 0);
+    const over = this.heldRows + rows.length - this.limits.maxTotalRows;
+    if (over > freeable) return undefined;
+    let freed = 0;
+    for (const [oldest, snapshot] of evictable) {
+      if (freed >= over) break;
+      freed += snapshot.rows;
       this.remove(oldest, snapshot);
     }
+    if (this.budget && !this.budget.tryHold(rows.length)) return undefined;
+    const id = randomBytes(16).toString('base64url');
+    this.entries.set(id, { binding, base, columns: [...columns], chunks: pack(columns, rows), rows: rows.length, lastRead: now, walked: options.walked === true });
+    this.heldRows += rows.length;
     return id;
   }
 
@@ -116,6 +146,7 @@ export class PageSnapshots {
     const start = served - snapshot.base;
     if (start < 0 || start > snapshot.rows) return undefined;
     snapshot.lastRead = now;
+    snapshot.walked = true;
     this.entries.delete(id);
     this.entries.set(id, snapshot);
     return unpack(snapshot, start, Math.min(snapshot.rows, start + Math.max(0, count)));
@@ -131,6 +162,24 @@ export class PageSnapshots {
     return { snapshots: this.entries.size, rows: this.heldRows };
   }
 
+  /** Whether the snapshot's walk is under way: it may not be evicted for another snapshot or a request's rows. */
+  private protectedAt(snapshot: Snapshot, now: number): boolean {
+    return snapshot.walked && now - snapshot.lastRead < WALK_PROTECTION_MS;
+  }
+
+  /** Drop idle snapshots (least recently read first) until `rows` rows are freed or none is left to drop. */
+  private reclaim(rows: number): void {
+    const now = this.now();
+    this.sweep(now);
+    let freed = 0;
+    for (const [id, snapshot] of [...this.entries]) {
+      if (freed >= rows) break;
+      if (this.protectedAt(snapshot, now)) continue;
+      freed += snapshot.rows;
+      this.remove(id, snapshot);
+    }
+  }
+
   private sweep(now: number): void {
     for (const [id, snapshot] of this.entries) {
       if (now - snapshot.lastRead < this.ttlMs) break;
@@ -141,5 +190,6 @@ export class PageSnapshots {
   private remove(id: string, snapshot: Snapshot): void {
     this.entries.delete(id);
     this.heldRows -= snapshot.rows;
+    this.budget?.release(snapshot.rows);
   }
 }

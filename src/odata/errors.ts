@@ -56,6 +56,11 @@ export const ERROR_CATALOG = {
     template:
       'The request did not finish within {seconds} s (REQUEST_DEADLINE_SECONDS) after {calls} Bitbucket calls: narrow it with a $filter on Workspace and RepositorySlug, add $top, or ask for smaller pages with Prefer: odata.maxpagesize.',
   },
+  TooManyRowsInMemory: {
+    status: 400,
+    template:
+      'This answer must be read whole and sorted here (Bitbucket cannot produce its order), and it holds more than the {limit} rows the gateway keeps in memory at once (MAX_ROWS_IN_MEMORY): narrow it with a $filter on Workspace and RepositorySlug, add $top, or order by a property Bitbucket sorts.',
+  },
   InvalidBody: { status: 400, template: 'The request body is not valid: {reason}. See details for every problem.' },
   UpstreamRejected: { status: 400, template: 'Bitbucket refused the change: {message}' },
   // Authentication and authorization
@@ -76,6 +81,11 @@ export const ERROR_CATALOG = {
   UpstreamError: { status: 502, template: 'Bitbucket answered {upstreamStatus}: {message}' },
   UpstreamUnavailable: { status: 503, template: 'Bitbucket is unavailable: {message}. Retry after {retryAfter} seconds.' },
   UpstreamRateLimited: { status: 503, template: 'Bitbucket rate limit exceeded for this credential. Retry after {retryAfter} seconds.' },
+  MemoryBusy: {
+    status: 503,
+    template:
+      'The gateway is holding as many rows in memory as it may (MAX_ROWS_IN_MEMORY = {limit}) for other answers read whole: retry after {retryAfter} seconds, or narrow this query with a $filter or an $orderby Bitbucket sorts.',
+  },
   UpstreamTimeout: { status: 504, template: 'Bitbucket did not answer within {timeoutMs} ms.' },
   // The start-up check of BITBUCKET_API_URL (src/upstream-readiness.ts): refused before anything is sent on.
   UpstreamNotBitbucket: { status: 502, template: 'The upstream at {url} does not answer like Bitbucket: {problem}. Check BITBUCKET_API_URL.' },

@@ -20,4 +20,9 @@ export interface ExecutionContext {
   pushdown?: boolean;
   /** Where the plan of each query is logged at debug level. */
   logger?: Logger;
+  /**
+   * The request's share of the process's row budget (src/http/memory-budget.ts): a read that holds a whole set to
+   * sort it here calls `hold` for the rows it keeps; it throws the error that answers the request (503 MemoryBusy).
+   */
+  memory?: { hold(rows: number): void };
 }

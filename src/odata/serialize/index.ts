@@ -13,6 +13,7 @@ export { entityId, keyPredicate, keyLiteral } from './key-predicate';
 export { formatValue, normalizeDateTimeOffset, DATE_TIME_OFFSET_PRECISION, type JsonPrimitive } from './format-value';
 export {
   serializeCollection,
+  collectionText,
   serializeEntity,
   serializeProperty,
   type SerializePropertyArgs,
@@ -21,6 +22,7 @@ export {
   type SerializeEntityArgs,
   type JsonEntity,
   type JsonCollection,
+  type CollectionText,
 } from './serialize-entities';
 export type { ExpandedNavigation, ExpandedValue } from './expanded-navigation';
 export { parseMediaRanges, type MediaRange } from './media-range';

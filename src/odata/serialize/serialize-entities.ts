@@ -67,6 +67,49 @@ export function serializeCollection(args: SerializeCollectionArgs): JsonCollecti
   return payload;
 }
 
+/**
+ * The same collection as `serializeCollection`, as JSON text in three parts, so that a large answer is written as its
+ * rows arrive instead of as one object and one string (issue #11.3): `head + entities(rows…) joined by ',' + tail` is
+ * byte for byte `JSON.stringify(serializeCollection(args))` (spec/odata/serialize/collection-text.spec.ts).
+ *
+ * The order is the one streaming needs (JSON Format 4.0 §4.4 Payload Ordering Constraints, which
+ * `odata.streaming=true` promises and Power Query relies on): control information about the whole collection
+ * (`@odata.context`, `@odata.count`) comes before `value`; the next link and delta link are the exception the same
+ * section makes, allowed after the collection they annotate, so the next link is decided once the page's last row
+ * has been written.
+ */
+export interface CollectionText {
+  /** `{` … `"value":[` */
+  head: string;
+  /** The rows as entities, comma-separated (no leading or trailing comma). */
+  entities(rows: readonly Row[], expand?: readonly ExpandedNavigation[]): string;
+  /** `]` and the control information after `value`, then `}`. */
+  tail(links: { nextLink?: string; deltaLink?: string }): string;
+}
+
+export function collectionText(args: Omit<SerializeCollectionArgs, 'rows' | 'nextLink' | 'deltaLink'>): CollectionText {
+  const control: JsonCollection = {};
+  if (args.level !== 'none') control['@odata.context'] = contextUrl(args.serviceRoot, args.set, { select: projectedNames(args), expand: args.expand });
+  if (args.count !== undefined) control['@odata.count'] = args.ieee754Compatible === true ? String(args.count) : args.count;
+  const controlJson = JSON.stringify(control);
+  const head = `${controlJson.slice(0, -1)}${controlJson.length > 2 ? ',' : ''}"value":[`;
+  const projection = projectionFor(args);
+  return {
+    head,
+    entities: (rows, expand = args.expand) => {
+      const options = expand === args.expand ? args : { ...args, expand };
+      return rows.map((row) => JSON.stringify(projectEntity(options, projection, row))).join(',');
+    },
+    tail: ({ nextLink, deltaLink }) => {
+      const after: JsonCollection = {};
+      if (nextLink !== undefined) after['@odata.nextLink'] = nextLink;
+      if (deltaLink !== undefined && args.level !== 'none') after['@odata.deltaLink'] = deltaLink;
+      const afterJson = JSON.stringify(after);
+      return afterJson.length > 2 ? `],${afterJson.slice(1)}` : ']}';
+    },
+  };
+}
+
 export function serializeEntity(args: SerializeEntityArgs): JsonEntity {
   const context: JsonEntity =
     args.level === 'none'
