@@ -283,8 +283,12 @@ function resumePoint(list: ListRoute, params: StreamParams, after: Row, cursorPo
   return pushdown ? { target: location.target, firstPosition: cursorPosition - location.index } : undefined;
 }
 
-async function drain(stream: RowStream, into: Row[]): Promise<void> {
-  for (let row = await stream.next(); row; row = await stream.next()) into.push(row);
+/** Reads a stream whole into `into`; every row held counts against the request's row budget (`ctx.memory`). */
+async function drain(stream: RowStream, into: Row[], memory?: ExecutionContext['memory']): Promise<void> {
+  for (let row = await stream.next(); row; row = await stream.next()) {
+    memory?.hold(1);
+    into.push(row);
+  }
 }
 
 /**
@@ -534,7 +538,7 @@ export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, 
   }
   const perStream = await mapWithConcurrency(streams, ctx.limits.fanOutConcurrency, async (stream) => {
     const into: Row[] = [];
-    await drain(stream, into);
+    await drain(stream, into, ctx.memory);
     return into;
   });
   rows = perStream.flat();
