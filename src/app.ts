@@ -6,6 +6,7 @@ import { BitbucketClient } from './bitbucket';
 import type { GatewayConfig } from './config';
 import { createConnectorRouter } from './connector';
 import { createCredentials } from './credentials';
+import { createDataverseRouter } from './dataverse/dataverse-router';
 import { buildEdmModel } from './entity-sets/to-edm-model';
 import { webhookTriggers } from './entity-sets/to-webhook-triggers';
 import { createErrorMiddleware } from './http/error-middleware';
@@ -112,6 +113,8 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
   app.use('/auth', credentials.router);
   app.use('/odata', credentials.middleware);
   app.use('/odata', createODataRouter({ config, client: upstream, model: buildEdmModel(), logger, now }));
+  // Dataverse virtual tables (OData v4 Data Provider): the same sets with one Edm.Guid key each (src/dataverse/).
+  app.use('/dataverse', createDataverseRouter({ config, client: upstream, logger, now, before: [upstreamGate(readiness), credentials.middleware] }));
   // The Power Platform custom connector for this gateway (apiDefinition.swagger.json, apiProperties.json).
   app.use('/connector', createConnectorRouter({ config, model: buildEdmModel(), triggers: webhookTriggers(), servicePath: '/odata' }));
   app.use((req, _res, next) => next(new ODataError('NotFound', { message: `Nothing at ${req.path}. The OData service root is /odata/.` })));

@@ -42,22 +42,29 @@ function managedPropertiesConfig(model: EdmModel): { byTypeAndName: Array<{ name
   return { byTypeAndName };
 }
 
+export interface TypedClientSource {
+  /** The model whose `$metadata` the client is generated from (default: the `/odata/` root's). */
+  model?: EdmModel;
+  serviceName?: string;
+  /** Written at the top of every generated file (says how to regenerate). */
+  header?: string;
+}
+
 /** Write the client into `outDir`; returns the generated file names. */
-export function generateTypedClient(outDir: string): string[] {
+export function generateTypedClient(outDir: string, { model = buildEdmModel(), serviceName = SERVICE_NAME, header = HEADER }: TypedClientSource = {}): string[] {
   const work = mkdtempSync(join(tmpdir(), 'odata2ts-'));
   try {
-    const model = buildEdmModel();
     writeFileSync(join(work, 'metadata.xml'), buildCsdlXml(model));
     writeFileSync(join(work, 'odata2ts.config.js'), `module.exports = ${JSON.stringify(managedPropertiesConfig(model), null, 2)};\n`);
     writeFileSync(join(work, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true } }));
-    const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'odata2ts'), ['--source', 'metadata.xml', '--output', 'out', '--mode', 'service', '--emit-mode', 'ts', '--service-name', SERVICE_NAME], {
+    const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'odata2ts'), ['--source', 'metadata.xml', '--output', 'out', '--mode', 'service', '--emit-mode', 'ts', '--service-name', serviceName], {
       cwd: work,
       encoding: 'utf8',
     });
     if (result.status !== 0) throw new Error(`odata2ts failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
     mkdirSync(outDir, { recursive: true });
     const files = readdirSync(join(work, 'out')).sort();
-    for (const file of files) writeFileSync(join(outDir, file), HEADER + readFileSync(join(work, 'out', file), 'utf8'));
+    for (const file of files) writeFileSync(join(outDir, file), header + readFileSync(join(work, 'out', file), 'utf8'));
     return files;
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -195,6 +195,12 @@ export interface EntitySetDefinition {
   description: string;
   /** Key property names in key order. */
   key: string[];
+  /**
+   * The property holding Bitbucket's own UUID (`{…}` in braces) when it identifies an entity of this set on its own,
+   * across workspaces and repositories. The Dataverse root (src/dataverse/) uses it as the set's one Edm.Guid key;
+   * sets without one get a name-based UUID of their composite key there.
+   */
+  uuidProperty?: string;
   properties: PropertyDefinition[];
   navigation?: NavigationDefinition[];
   /** The collection route; absent only on singletons. */

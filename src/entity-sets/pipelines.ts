@@ -10,6 +10,7 @@ export const pipelines: EntitySetDefinition = {
   typeName: 'Pipeline',
   description: 'Bitbucket Pipelines runs of a repository.',
   key: ['Workspace', 'RepositorySlug', 'Uuid'],
+  uuidProperty: 'Uuid',
   properties: [
     { name: 'Workspace', type: 'Edm.String', nullable: false, source: { path: 'repository.full_name', convert: 'full-name-owner' }, description: 'Workspace slug.' },
     { name: 'RepositorySlug', type: 'Edm.String', nullable: false, source: { path: 'repository.full_name', convert: 'full-name-slug' }, description: 'Repository slug.' },

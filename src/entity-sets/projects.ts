@@ -7,6 +7,7 @@ export const projects: EntitySetDefinition = {
   typeName: 'Project',
   description: 'Projects group repositories inside a workspace.',
   key: ['Workspace', 'Key'],
+  uuidProperty: 'Uuid',
   properties: [
     { name: 'Workspace', type: 'Edm.String', nullable: false, source: { routeParam: 'workspace' }, description: 'Workspace slug.', write: { create: true, required: true, update: false } },
     { name: 'Key', type: 'Edm.String', nullable: false, source: 'key', description: 'Project key, unique in the workspace.', write: { body: 'key', create: true, required: true, update: false } },

@@ -10,6 +10,7 @@ export const repositories: EntitySetDefinition = {
   typeName: 'Repository',
   description: 'Git repositories.',
   key: ['Workspace', 'Slug'],
+  uuidProperty: 'Uuid',
   properties: [
     { name: 'Workspace', type: 'Edm.String', nullable: false, source: { path: 'full_name', convert: 'full-name-owner' }, description: 'Workspace slug.', write: { create: true, required: true, update: false } },
     { name: 'Slug', type: 'Edm.String', nullable: false, source: { path: 'full_name', convert: 'full-name-slug' }, description: 'Repository slug, used in URLs.', write: { create: true, required: true, update: false } },

@@ -76,6 +76,7 @@ export const webhooks: EntitySetDefinition = {
   typeName: 'Webhook',
   description: 'Webhooks of a repository.',
   key: ['Workspace', 'RepositorySlug', 'Uuid'],
+  uuidProperty: 'Uuid',
   properties: [
     // From the repository the webhook is on (`subject`, `subject_type: repository`), as Bitbucket spells it: the route
     // values are the client's spelling, which Bitbucket resolves case-insensitively.

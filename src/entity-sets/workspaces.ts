@@ -10,6 +10,7 @@ export const workspaces: EntitySetDefinition = {
   typeName: 'Workspace',
   description: 'Bitbucket workspaces the signed-in user is a member of.',
   key: ['Slug'],
+  uuidProperty: 'Uuid',
   properties: [
     { name: 'Slug', type: 'Edm.String', nullable: false, source: 'workspace.slug', description: 'Workspace ID (slug), used in URLs.' },
     { name: 'Uuid', type: 'Edm.String', nullable: false, source: 'workspace.uuid', description: "Workspace UUID in braces, e.g. '{1f0c...}'." },
