@@ -54,6 +54,7 @@ export class RowBudget {
 export class RowLease {
   private taken = 0;
   private used = 0;
+  private ended = false;
 
   constructor(private readonly budget: RowBudget) {}
 
@@ -62,6 +63,9 @@ export class RowLease {
   }
 
   hold(rows: number): void {
+    // A request that has answered may still have reads under way (the other streams of a fan-out whose first
+    // failure answered it): they take nothing more, and stop.
+    if (this.ended) throw new ODataError('MemoryBusy', { limit: this.budget.capacity, retryAfter: MEMORY_RETRY_AFTER_SECONDS });
     this.used += rows;
     if (this.used <= this.taken) return;
     const want = Math.max(this.used - this.taken, LEASE_STEP);
@@ -79,9 +83,16 @@ export class RowLease {
     throw new ODataError('MemoryBusy', { limit, retryAfter: MEMORY_RETRY_AFTER_SECONDS }, { headers: { 'Retry-After': String(MEMORY_RETRY_AFTER_SECONDS) } });
   }
 
+  /** Give back every row taken (they now live elsewhere, such as in a snapshot, or are gone). */
   release(): void {
     this.budget.release(this.taken);
     this.taken = 0;
     this.used = 0;
+  }
+
+  /** The request is over: give back every row and refuse any later `hold`. */
+  end(): void {
+    this.ended = true;
+    this.release();
   }
 }

@@ -122,7 +122,7 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
     if (!lease) {
       const taken = budget.lease();
       leases.set(req, taken);
-      req.res?.once('close', () => taken.release());
+      req.res?.once('close', () => taken.end());
       lease = taken;
     }
     return lease;
