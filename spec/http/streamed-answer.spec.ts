@@ -21,7 +21,10 @@ async function walk(url: string, pageSize: number): Promise<unknown[]> {
   const rows: unknown[] = [];
   let next: string | undefined = url;
   while (next) {
-    const response = await stack.request.get(local(next)).set('Authorization', DEMO_BEARER).set('Prefer', `odata.maxpagesize=${pageSize}`);
+    const response: { status: number; body: { value: unknown[]; '@odata.nextLink'?: string } } = await stack.request
+      .get(local(next))
+      .set('Authorization', DEMO_BEARER)
+      .set('Prefer', `odata.maxpagesize=${pageSize}`);
     expect(response.status).toBe(200);
     rows.push(...response.body.value);
     next = response.body['@odata.nextLink'];
