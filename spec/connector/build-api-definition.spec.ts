@@ -12,6 +12,7 @@ import {
   MAX_DEFINITION_BYTES,
   operationsFor,
   type ConnectorOptions,
+  type OAuthConnectionParameter,
   type SwaggerDocument,
 } from '../../src/connector';
 import { buildEdmModel } from '../../src/entity-sets/to-edm-model';
@@ -27,6 +28,7 @@ import path from 'node:path';
 const options: ConnectorOptions = {
   host: 'odata.example.com',
   basePath: '/odata',
+  servicePath: '/odata',
   scheme: 'https',
   oauthBaseUrl: 'https://bitbucket.org',
   version: '1.2.3',
@@ -50,7 +52,7 @@ describe.each([
   });
 
   test('keeps the Power Platform rules', () => {
-    expect(checkConnectorRules(definition, buildApiProperties(options))).toEqual([]);
+    expect(checkConnectorRules(definition, buildApiProperties(options, definition))).toEqual([]);
   });
 
   test(`stays under the ${MAX_DEFINITION_BYTES}-byte definition limit`, () => {
@@ -89,7 +91,7 @@ describe.each([
       expect(list?.parameters.map((p) => p.name)).toEqual(
         expect.arrayContaining(['$filter', '$select', '$orderby', '$top', '$skip']),
       );
-      expect(list?.['x-ms-pageable']).toEqual({ nextLinkName: '@odata.nextLink', itemName: 'value' });
+      expect(list?.['x-ms-pageable']).toEqual({ nextLinkName: '@odata.nextLink' });
       expect(list?.responses['200'].schema?.properties?.value.items).toEqual({ $ref: `#/definitions/${set.typeName}` });
     }
   });
@@ -183,7 +185,7 @@ describe('configuration reaches the definition', () => {
     expect([definition.host, definition.basePath, definition.schemes, definition.info.version]).toEqual(['gw.example:8443', '/bb/odata', ['http'], '1.2.3']);
   });
 
-  test("OAuth 2.0 against Bitbucket's authorize and access_token endpoints, in both files", () => {
+  test("OA-01: OAuth 2.0 against Bitbucket's authorize and access_token endpoints, in both files", () => {
     const custom = { ...options, oauthBaseUrl: 'http://127.0.0.1:7990/' , oauthClientId: 'consumer-key' };
     const definition = buildApiDefinition(realModel, custom);
     expect(definition.securityDefinitions).toEqual({
@@ -194,9 +196,11 @@ describe('configuration reaches the definition', () => {
         tokenUrl: 'http://127.0.0.1:7990/site/oauth2/access_token',
         scopes: {},
       },
+      basic_auth: { type: 'basic', description: expect.any(String) },
     });
-    expect(definition.security).toEqual([{ oauth2_auth: [] }]);
-    const token = buildApiProperties(custom).properties.connectionParameters.token;
+    expect(definition.security).toEqual([{ oauth2_auth: [] }, { basic_auth: [] }]);
+    const oauth = buildApiProperties(custom, definition).properties.connectionParameterSets.values.find((set) => set.name === 'oauth');
+    const token = oauth?.parameters.token as OAuthConnectionParameter;
     expect(token.type).toBe('oauthSetting');
     expect(token.oAuthSettings).toMatchObject({
       identityProvider: 'oauth2',
@@ -269,9 +273,10 @@ describe('checkConnectorRules finds what Power Platform would refuse', () => {
     expect(violations.join('\n')).toContain(message);
   });
 
-  test('apiProperties must name the same OAuth endpoints', () => {
-    const properties = buildApiProperties({ ...options, oauthBaseUrl: 'https://elsewhere.example' });
-    expect(checkConnectorRules(buildApiDefinition(fixtureModel, options), properties).map((v) => v.message)).toEqual([
+  test('OA-01: apiProperties must name the same OAuth endpoints', () => {
+    const definition = buildApiDefinition(fixtureModel, options);
+    const properties = buildApiProperties({ ...options, oauthBaseUrl: 'https://elsewhere.example' }, definition);
+    expect(checkConnectorRules(definition, properties).map((v) => v.message)).toEqual([
       'authorizationUrl and tokenUrl must equal those of securityDefinitions',
     ]);
   });

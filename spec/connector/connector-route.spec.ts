@@ -5,7 +5,7 @@
  * following `@odata.nextLink` (x-ms-pageable) walks a whole set once.
  */
 import Ajv from 'ajv';
-import type { SwaggerDocument } from '../../src/connector';
+import type { ApiProperties, OAuthConnectionParameter, SwaggerDocument } from '../../src/connector';
 import type { SwaggerPrimitiveParameter, SwaggerSchema } from '../../src/connector/swagger-types';
 import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
 
@@ -70,7 +70,8 @@ describe('served files', () => {
       expect(served.body.securityDefinitions.oauth2_auth.authorizationUrl).toBe('https://bitbucket.example/site/oauth2/authorize');
       const properties = await configured.request.get('/connector/apiProperties.json');
       expect(properties.status).toBe(200);
-      expect(properties.body.properties.connectionParameters.token.oAuthSettings.customParameters.tokenUrl.value).toBe(
+      const oauth = (properties.body as ApiProperties).properties.connectionParameterSets.values.find((set) => set.name === 'oauth');
+      expect((oauth?.parameters.token as OAuthConnectionParameter).oAuthSettings.customParameters.tokenUrl.value).toBe(
         'https://bitbucket.example/site/oauth2/access_token',
       );
     } finally {

@@ -5,6 +5,7 @@
  * microsoft/PowerPlatformConnectors. Each violation names where it is and what to change.
  */
 import type { ApiProperties } from './build-api-properties';
+import { checkApiProperties } from './check-api-properties';
 import type { SwaggerDocument, SwaggerOperation, SwaggerParameter, SwaggerSchema } from './swagger-types';
 
 /**
@@ -20,6 +21,8 @@ export const MAX_SUMMARY_LENGTH = 80;
 const VISIBILITIES = new Set(['important', 'advanced', 'internal']);
 
 export interface RuleViolation {
+  /** The client-rules id the violation breaks (CC-07, OA-03 …), when it has one. */
+  rule?: string;
   /** JSON-pointer-like location, e.g. `paths./Repositories.get.parameters.$filter`. */
   at: string;
   message: string;
@@ -70,8 +73,7 @@ function checkOperation(document: SwaggerDocument, path: string, method: string,
     if (method !== 'get') out.push({ at, message: 'x-ms-pageable belongs on GET operations' });
     const page = resolve(document, operation.responses['200']?.schema);
     if (!page?.properties?.[pageable.nextLinkName]) out.push({ at, message: `x-ms-pageable.nextLinkName '${pageable.nextLinkName}' is not a property of the 200 response` });
-    const items = page?.properties?.[pageable.itemName ?? 'value'];
-    if (items?.type !== 'array') out.push({ at, message: `x-ms-pageable items '${pageable.itemName ?? 'value'}' must be an array property of the 200 response` });
+    if (page?.properties?.value?.type !== 'array') out.push({ at, message: "a pageable operation's 200 response needs its items in the array property 'value'" });
   }
 }
 
@@ -129,17 +131,13 @@ export function checkConnectorRules(document: SwaggerDocument, apiProperties?: A
   checkSchemas(document, out);
   const capabilityOperation = document['x-ms-capabilities']?.testConnection.operationId;
   if (capabilityOperation !== undefined && !seen.has(capabilityOperation)) out.push({ at: 'x-ms-capabilities.testConnection', message: `operation ${capabilityOperation} does not exist` });
-  const schemes = Object.entries(document.securityDefinitions ?? {});
-  if (schemes.length !== 1 || schemes[0][1].type !== 'oauth2' || schemes[0][1].flow !== 'accessCode') {
-    out.push({ at: 'securityDefinitions', message: 'declare exactly one OAuth 2.0 scheme with flow accessCode (authorization code)' });
-  }
-  if (apiProperties && schemes.length === 1) {
-    const [, scheme] = schemes[0];
-    const custom = apiProperties.properties.connectionParameters.token.oAuthSettings.customParameters;
-    if (custom.authorizationUrl.value !== scheme.authorizationUrl || custom.tokenUrl.value !== scheme.tokenUrl) {
-      out.push({ at: 'apiProperties.connectionParameters.token', message: 'authorizationUrl and tokenUrl must equal those of securityDefinitions' });
+  // Every scheme is one Power Platform can sign in with: OAuth 2.0 authorization code, or Basic.
+  for (const [name, scheme] of Object.entries(document.securityDefinitions ?? {})) {
+    if (!(scheme.type === 'basic' || (scheme.type === 'oauth2' && scheme.flow === 'accessCode'))) {
+      out.push({ at: `securityDefinitions.${name}`, message: 'use an OAuth 2.0 scheme with flow accessCode (authorization code) or a basic scheme' });
     }
   }
+  if (apiProperties) out.push(...checkApiProperties(document, apiProperties));
   const bytes = Buffer.byteLength(JSON.stringify(document), 'utf8');
   if (bytes >= MAX_DEFINITION_BYTES) out.push({ at: '(document)', message: `the definition is ${bytes} bytes; Power Platform accepts less than ${MAX_DEFINITION_BYTES}` });
   return out;

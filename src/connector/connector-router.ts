@@ -32,7 +32,8 @@ export function createConnectorRouter({ config, model, triggers = [], servicePat
     res.json(buildApiDefinition(model, optionsOf(req), triggers));
   });
   router.get(`/${API_PROPERTIES_FILE}`, (req, res) => {
-    res.json(buildApiProperties(optionsOf(req)));
+    const options = optionsOf(req);
+    res.json(buildApiProperties(options, buildApiDefinition(model, options, triggers)));
   });
   return router;
 }

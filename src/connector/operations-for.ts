@@ -10,6 +10,9 @@ import { lowerWords, sentenceCase, titleCase, withArticle } from './display-name
 import { expandParameters, keyParameters, keyPredicateTemplate, queryOptionParameters, selectParameter } from './parameters-for';
 import type { HttpMethod, SwaggerOperation, SwaggerParameter, SwaggerPrimitiveParameter } from './swagger-types';
 
+/** The property of a page that holds the next page's URL (OData 4.0 Part 1 §11.2.5.7); lists are pageable by it. */
+export const NEXT_LINK_PROPERTY = '@odata.nextLink';
+
 export type OperationKind = 'list' | 'get' | 'get-singleton' | 'create' | 'update' | 'delete' | 'action' | 'trigger';
 
 export interface ConnectorOperation {
@@ -79,7 +82,7 @@ function build(model: EdmModel, rule: OperationRule, set: EdmEntitySet): Connect
         description: `${set.description} Filter, sort and page with the OData query options; pages follow @odata.nextLink.`,
         parameters: queryOptionParameters(model, set),
         responses: { '200': { description: `A page of ${lowerWords(set.name)}.`, schema: collectionSchema(set) }, default: ERROR_RESPONSE },
-        'x-ms-pageable': { nextLinkName: '@odata.nextLink', itemName: 'value' },
+        'x-ms-pageable': { nextLinkName: NEXT_LINK_PROPERTY },
       });
     case 'get':
       return make(entityPath(set), {

@@ -67,8 +67,12 @@ export interface SwaggerOperation {
   parameters: SwaggerParameter[];
   responses: Record<string, SwaggerResponse>;
   'x-ms-visibility'?: Visibility;
-  /** Power Automate follows `@odata.nextLink` itself when pagination is switched on for the action. */
-  'x-ms-pageable'?: { nextLinkName: string; itemName?: string };
+  /**
+   * Power Automate follows `@odata.nextLink` itself when pagination is switched on for the action; the items are the
+   * page's `value`. Power Platform's extension has `nextLinkName` only (AutoRest's `itemName` is refused by
+   * PowerPlatformConnectors' apiDefinition.swagger.schema.json).
+   */
+  'x-ms-pageable'?: { nextLinkName: string };
   /** A webhook trigger: the operation subscribes, its 201 schema is the event payload. */
   'x-ms-trigger'?: 'single' | 'batch';
   'x-ms-trigger-hint'?: string;
@@ -84,6 +88,20 @@ export interface SwaggerOAuth2AccessCode {
   scopes: Record<string, string>;
 }
 
+/** HTTP Basic: Power Platform sends the connection's `username` and `password` parameters as `Authorization: Basic`. */
+export interface SwaggerBasicAuth {
+  type: 'basic';
+  description?: string;
+}
+
+export type SwaggerSecurityScheme = SwaggerOAuth2AccessCode | SwaggerBasicAuth;
+
+/** `x-ms-connector-metadata`: what the connector's listing shows ("Submit your connector for certification"). */
+export interface ConnectorMetadataEntry {
+  propertyName: 'Website' | 'Privacy policy' | 'Categories';
+  propertyValue: string;
+}
+
 export interface SwaggerDocument {
   swagger: '2.0';
   info: { title: string; description: string; version: string; contact?: { name: string; url: string } };
@@ -94,9 +112,10 @@ export interface SwaggerDocument {
   produces: string[];
   paths: Record<string, SwaggerPathItem>;
   definitions: Record<string, SwaggerSchema>;
-  securityDefinitions: Record<string, SwaggerOAuth2AccessCode>;
+  securityDefinitions: Record<string, SwaggerSecurityScheme>;
   security: Array<Record<string, string[]>>;
   tags: Array<{ name: string; description: string }>;
+  'x-ms-connector-metadata': ConnectorMetadataEntry[];
   /** Power Platform runs this operation when a connection is created, to prove the credential works. */
   'x-ms-capabilities'?: { testConnection: { operationId: string; parameters: Record<string, never> } };
 }

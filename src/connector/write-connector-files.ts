@@ -14,7 +14,7 @@ import type { WebhookTrigger } from './webhook-trigger';
 
 export async function writeConnectorFiles(directory: string, model: EdmModel, options: ConnectorOptions, triggers: readonly WebhookTrigger[] = []): Promise<string[]> {
   const definition = buildApiDefinition(model, options, triggers);
-  const properties = buildApiProperties(options);
+  const properties = buildApiProperties(options, definition);
   // Never hand paconn a definition Power Platform would refuse.
   const violations = checkConnectorRules(definition, properties);
   if (violations.length > 0) {
