@@ -81,7 +81,7 @@ describe('2.A Power Query wire protocol', () => {
   test('PQ-02: exactly one OData-Version: 4.0 on data, $metadata, the service document, $count and errors', async () => {
     for (const url of ['/odata/', '/odata/$metadata', '/odata/PullRequests?$top=1', '/odata/PullRequests/$count', '/odata/NoSuchSet', "/odata/PullRequests?$filter=Nope eq 1"]) {
       const response = await feed(url);
-      const raw = response.res.rawHeaders.filter((_value: string, index: number) => index % 2 === 0).filter((name: string) => name.toLowerCase() === 'odata-version');
+      const raw = (response as unknown as { res: { rawHeaders: string[] } }).res.rawHeaders.filter((_value: string, index: number) => index % 2 === 0).filter((name: string) => name.toLowerCase() === 'odata-version');
       expect({ url, count: raw.length, value: response.headers['odata-version'] }).toEqual({ url, count: 1, value: '4.0' });
     }
   });
