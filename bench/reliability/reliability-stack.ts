@@ -6,7 +6,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import { startSandbox } from '../../sandbox/app';
 import { DEMO_USER } from '../../sandbox/identities';
-import type { SandboxOptions } from '../../sandbox/options';
+import type { FaultOptions, SandboxOptions } from '../../sandbox/options';
 import { loadConfig, type GatewayConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startGateway, type RunningGateway } from '../../src/server';
@@ -30,7 +30,12 @@ export interface ReliabilityStack {
 }
 
 export async function startReliabilityStack(
-  options: { sandbox?: Partial<SandboxOptions>; env?: Record<string, string>; writeFaults?: boolean; holdMs?: number } = {},
+  options: {
+    sandbox?: Omit<Partial<SandboxOptions>, 'faults'> & { faults?: Partial<FaultOptions> };
+    env?: Record<string, string>;
+    writeFaults?: boolean;
+    holdMs?: number;
+  } = {},
 ): Promise<ReliabilityStack> {
   const proxy = options.writeFaults ? await startWriteFaultProxy({ holdMs: options.holdMs }) : undefined;
   // Faults are switched on after the gateway's start-up check, so that check is never the one that meets them.
