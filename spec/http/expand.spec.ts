@@ -134,7 +134,7 @@ describe('control information and context URL', () => {
   test('full metadata: context URL, navigation link and the related entity’s own control information', async () => {
     const response = await get(`/odata/PullRequests?$filter=Workspace eq '${ws}' and RepositorySlug eq '${repo}'&$top=1&$select=Id&$expand=Repository`, 'application/json;odata.metadata=full');
     expect(response.status).toBe(200);
-    expect(response.body['@odata.context']).toMatch(/\/odata\/\$metadata#PullRequests\(Id,Repository\(\)\)$/);
+    expect(response.body['@odata.context']).toMatch(/\/odata\/\$metadata#PullRequests\(Id,Repository\(\*\)\)$/);
     const [row] = response.body.value as Row[];
     expect(row['Repository@odata.navigationLink']).toBe(`${row['@odata.id']}/Repository`);
     const related = row.Repository as Row;

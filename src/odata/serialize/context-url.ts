@@ -12,7 +12,9 @@ export interface ContextUrlOptions {
   select?: readonly string[];
   /**
    * Expanded navigation properties (§10.9): each as `Name(nested select)`, after the selected properties:
-   * `#PullRequests(Id,Repository(Name))`, `#PullRequests(Repository())` when nothing nested is selected.
+   * `#PullRequests(Id,Repository(Name))`, and `#PullRequests(Repository(*))` when nothing nested is selected: not the
+   * empty `Repository()`, which ODataLib's context-URL reader (inside Power Query) fails on (OData/odata.net#2081).
+   * A navigation property both selected and expanded is listed once, expanded.
    */
   expand?: ReadonlyArray<{ name: string; select?: readonly string[] }>;
   /** A single entity: `#PullRequests/$entity` (§10.2). Singletons are always `#Me`. */
@@ -27,9 +29,10 @@ export function contextUrl(serviceRoot: string, set: EdmEntitySet, options: Cont
     const key = set.singleton || options.property.key === undefined ? '' : keyPredicate(set, options.property.key);
     return `${base}${key}/${options.property.name}`;
   }
+  const expanded = new Set((options.expand ?? []).map((item) => item.name));
   const items = [
-    ...(options.select ?? []),
-    ...(options.expand ?? []).map((item) => `${item.name}(${isAll(item.select) ? '' : (item.select ?? []).join(',')})`),
+    ...(options.select ?? []).filter((name) => !expanded.has(name)),
+    ...(options.expand ?? []).map((item) => `${item.name}(${isAll(item.select) ? '*' : (item.select ?? []).join(',')})`),
   ];
   const selectList = items.length > 0 ? `(${items.join(',')})` : '';
   const entity = options.singleEntity === true && !set.singleton ? '/$entity' : '';
