@@ -16,8 +16,10 @@ export function stopWorkWhenAnswerIsMoot(req: Request, res: Response, context: R
   deadline.unref();
   res.on('close', () => {
     clearTimeout(deadline);
-    if (res.writableFinished || abort.signal.aborted) return;
+    if (abort.signal.aborted) return;
+    // Answered (an error may go out while other streams of a fan-out are still reading): what is still running is moot.
+    const answered = res.writableFinished;
     abort.abort(new ClientGone());
-    logger.info('client left before the answer; upstream work stopped', { method: req.method, path: req.path, upstreamRequests: context.upstreamRequests });
+    if (!answered) logger.info('client left before the answer; upstream work stopped', { method: req.method, path: req.path, upstreamRequests: context.upstreamRequests });
   });
 }
