@@ -10,6 +10,8 @@ describe('readErrorBody', () => {
       { upstreamMessage: 'Bad request: You must specify a valid source branch', fields: { source: ['This field is required.'], title: ['Too long'] } },
     ],
     ['410 with a top-level data block', 'application/json', '{"type":"error","error":{"message":"CHANGE-2770 - Functionality has been deprecated","data":{}},"data":{}}', { upstreamMessage: 'CHANGE-2770 - Functionality has been deprecated' }],
+    ['ER-02: 403 with an object detail naming scopes', 'application/json', '{"type":"error","error":{"message":"Your credentials lack one or more required privilege scopes.","detail":{"required":["pullrequest"],"granted":["repository"]}}}', { upstreamMessage: 'Your credentials lack one or more required privilege scopes.: Required scopes: pullrequest. Granted: repository.' }],
+    ['403 with an object detail giving a reason', 'application/json', '{"type":"error","error":{"message":"Forbidden","detail":{"reason":"The project is not empty."}}}', { upstreamMessage: 'Forbidden: The project is not empty.' }],
     ['text/plain 429', 'text/plain; charset=utf-8', 'Rate limit for this resource has been exceeded\n', { upstreamMessage: 'Rate limit for this resource has been exceeded' }],
     ['an HTML page from a proxy', 'text/html', '<html><body>502 Bad Gateway</body></html>', {}],
     ['truncated JSON', 'application/json', '{"type":"error","error":{"mess', {}],

@@ -32,12 +32,31 @@ function parseEnvelope(text: string): UpstreamErrorBody | undefined {
   }
   if (!isRecord(parsed) || !isRecord(parsed.error)) return undefined;
   const { message, detail, fields } = parsed.error;
-  const texts = [message, detail].filter((part): part is string => typeof part === 'string' && part.trim() !== '');
+  const texts = [message, detailText(detail)].filter((part): part is string => typeof part === 'string' && part.trim() !== '');
   const result: UpstreamErrorBody = {};
   if (texts.length > 0) result.upstreamMessage = clip(texts.join(': '));
   const fieldMessages = readFields(fields);
   if (fieldMessages !== undefined) result.fields = fieldMessages;
   return result;
+}
+
+/**
+ * `error.detail` is usually text ("Required scopes: pullrequest. Granted: repository."), but real 403s also carry an
+ * object: `{"required": ["read:user:bitbucket"], "granted": [...]}` for a missing scope (pingdotgg/t3code#6290,
+ * backstage/backstage#22383) or `{"reason": "..."}`. Written out the way the text form says it, so the caller learns
+ * which scope to add (client rule ER-02).
+ */
+function detailText(detail: unknown): string | undefined {
+  if (typeof detail === 'string') return detail;
+  if (!isRecord(detail)) return undefined;
+  const list = (value: unknown) => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined);
+  const required = list(detail.required);
+  const granted = list(detail.granted);
+  const parts: string[] = [];
+  if (required !== undefined) parts.push(`Required scopes: ${required.join(', ') || 'none'}.`);
+  if (granted !== undefined) parts.push(`Granted: ${granted.join(', ') || 'none'}.`);
+  if (typeof detail.reason === 'string') parts.push(detail.reason);
+  return parts.length > 0 ? parts.join(' ') : undefined;
 }
 
 // Bitbucket documents `fields` as name → list of messages; a lone string is accepted as a list of one.
