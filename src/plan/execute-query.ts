@@ -27,11 +27,13 @@ import { findDefinition } from '../entity-sets/registry';
 import { toEdmEntitySet } from '../entity-sets/to-edm-model';
 import type { ExecutionContext } from './execution-context';
 import { mapWithConcurrency } from './map-with-concurrency';
-import { planQuery, type QueryPlan } from './plan-query';
+import { planQuery, type QueryPlan, type UpstreamSort } from './plan-query';
+import { findRefusedConjuncts } from './find-refused-conjuncts';
 import { positionAfterCursor } from './position-after-cursor';
+import { rememberRefusal } from './pushdown-refusals';
 import { parentCheckNeeded, parentExists, parentParam, resolveStreams, streamConstants, usableValues, type StreamParams } from './resolve-streams';
 import { differingRouteValues, rowFromItem, sourcePaths } from './row-from-item';
-import { toBbql } from './to-bbql';
+import { toBbql, type BbqlConjunct } from './to-bbql';
 import { compareUpstreamPositions, recordUpstreamPage, recordUpstreamPosition, upstreamPageOf, upstreamPositionOf, type UpstreamPageLocation } from './upstream-position';
 
 export interface QueryResult {
@@ -75,14 +77,19 @@ export function edmOf(def: EntitySetDefinition): EdmEntitySet {
 interface RowStream {
   params: StreamParams;
   size?: number;
+  /** A page of the stream came without `size` (it is optional, evidence row 2): only reading the rows counts them. */
+  sizeOmitted?: boolean;
   /** Rows the stream skipped upstream by starting at a later page. */
   skippedUpstream: number;
   /** The accepted rows read but not yet taken, once Bitbucket has no further page; undefined before that. */
   remainder(): readonly Row[] | undefined;
   next(): Promise<Row | undefined>;
   peek(): Promise<Row | undefined>;
-  /** Bitbucket's `size` for the stream, read on its own (`pagelen=1`) without reading its rows; 0 when it lists none. */
-  upstreamSize(): Promise<number>;
+  /**
+   * Bitbucket's `size` for the stream, read on its own (`pagelen=1`) without reading its rows; 0 when it lists none;
+   * undefined when Bitbucket did not say (never a guess: `countStream` then reads the rows).
+   */
+  upstreamSize(): Promise<number | undefined>;
 }
 
 /** `bound`: BBQL that narrows this one stream further (a keyset cursor's bound), ANDed with the plan's `q`. */
@@ -128,7 +135,7 @@ function openStream(
   params: StreamParams,
   accept: (row: Row) => boolean,
   ctx: ExecutionContext,
-  paging: { pagelen: number; startPage: number; bound?: string; resume?: ResumePoint },
+  paging: { pagelen: number; startPage: number; bound?: string; resume?: ResumePoint; checkOrder?: (rows: readonly Row[]) => void },
 ): RowStream {
   const path = addressablePath(list.path, params);
   const query = upstreamListQuery(list, plan, paging.pagelen, paging.startPage, paging.bound);
@@ -185,6 +192,7 @@ function openStream(
         const located = result.value.reachedByNext ? result.value.target : undefined;
         const target = located !== undefined && pathOfTarget(located) === path ? located : undefined;
         if (typeof page.size === 'number') stream.size = page.size;
+        else stream.sizeOmitted = true;
         if (page.next === undefined) lastPageRead = true;
         const rows = page.values.map((item, index) => toRow(item, target === undefined ? undefined : { target, index }));
         // Every item of a stream states the same route values; the first one shows a spelling Bitbucket resolved
@@ -193,6 +201,7 @@ function openStream(
           empty();
           break;
         }
+        paging.checkOrder?.(rows);
         buffer = rows.filter(accept);
       }
       return buffer[0];
@@ -216,7 +225,7 @@ function openStream(
       }
       const first = Array.isArray(page.values) ? page.values[0] : undefined;
       if (first !== undefined && differingRouteValues(def, list.params, rowFromItem(def, first, params), params).length > 0) return 0;
-      return page.size ?? 0;
+      return typeof page.size === 'number' ? page.size : undefined;
     },
     async next() {
       const row = await stream.peek();
@@ -409,9 +418,29 @@ function everyRowRead(taken: Row[], streams: RowStream[]): Row[] | undefined {
   return [...taken.filter((row) => !buffered.has(row)), ...buffered];
 }
 
-async function countStream(def: EntitySetDefinition, list: ListRoute, plan: QueryPlan, stream: RowStream, ctx: ExecutionContext): Promise<number> {
+/**
+ * How many rows of one stream pass `accept`: Bitbucket's `size` when it gives one (only asked for an exact plan, so
+ * every row it counts is accepted), else the stream read whole at its largest page size through `accept`, the filter
+ * the answer's rows pass, so the count and the rows of a walk agree. `size` is optional (evidence row 2: branches and
+ * tags moved to page codes); a missing one taken as 0 would be a wrong number that looks right.
+ */
+async function countStream(
+  def: EntitySetDefinition,
+  list: ListRoute,
+  plan: QueryPlan,
+  stream: RowStream,
+  accept: (row: Row) => boolean,
+  ctx: ExecutionContext,
+  refusal: Parameters<typeof guard>[1],
+): Promise<number> {
   if (stream.size !== undefined) return stream.size;
-  return stream.upstreamSize();
+  // A page already read without `size` settles it: no `pagelen=1` probe that would come back without one too.
+  const size = stream.sizeOmitted ? undefined : await stream.upstreamSize();
+  if (size !== undefined) return size;
+  const reading = guard(openStream(def, list, plan, stream.params, accept, ctx, { pagelen: list.maxPagelen, startPage: 1 }), refusal);
+  let count = 0;
+  for (let row = await reading.next(); row; row = await reading.next()) count += 1;
+  return count;
 }
 
 function finish(rows: Row[], query: ODataQuery, full: (a: Row, b: Row) => number, skippedUpstream: number, count: number | undefined): QueryResult {
@@ -454,14 +483,149 @@ async function readSingle(def: EntitySetDefinition, plan: QueryPlan, ctx: Execut
   return [row];
 }
 
+/** `$filter` and `$search` as one predicate on rows: the residual every row of an answer, and of a count, passes. */
+function rowMatcher(def: EntitySetDefinition, query: ODataQuery, ctx: ExecutionContext): (row: Row) => boolean {
+  const filter = query.filter ? compileFilter(query.filter, edmOf(def), { now: ctx.now }) : () => true;
+  const search = query.search;
+  const searchable = def.searchable ?? [];
+  return search ? (row: Row) => filter(row) && matchesSearch(row, search, searchable) : filter;
+}
+
+/**
+ * Bitbucket did not do what was pushed (it refused a `q` field, or ignored a `sort`): that pushdown is withdrawn for
+ * good (`pushdown-refusals.ts`) and the query runs again under a new plan. Never reaches the client.
+ */
+class Replan extends Error {
+  override readonly name = 'Replan';
+  constructor(readonly problem: UpstreamError | ODataError) {
+    super(problem.message);
+  }
+}
+
+/** Each replan withdraws at least one field or sort for good, so replans end; this bound is only a backstop. */
+const MAX_REPLANS = 8;
+
+async function withReplans<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof Replan)) throw error;
+      if (attempt > MAX_REPLANS) throw error.problem;
+    }
+  }
+}
+
+/** A status with which Bitbucket refuses a `q` it cannot evaluate: 400, or 500 on some fields (BCLOUD-22709). */
+function refusesQuery(error: unknown): error is UpstreamError {
+  return error instanceof UpstreamError && (error.status === 400 || error.status === 500);
+}
+
+/**
+ * Makes every read of `stream` answer for what was pushed: an upstream refusal of `q` becomes a `Replan` once the
+ * refused conjunct is found (`refusal`, shared by the query's streams, so the search runs once however many of
+ * them were refused at the same time); after a replan is decided no stream calls Bitbucket again.
+ */
+function guard(stream: RowStream, refusal: { decided?: Replan; failed(error: unknown, params: StreamParams): Promise<unknown> }): RowStream {
+  const wrap =
+    <T>(step: () => Promise<T>) =>
+    async (): Promise<T> => {
+      if (refusal.decided) throw refusal.decided;
+      try {
+        return await step();
+      } catch (error) {
+        throw await refusal.failed(error, stream.params);
+      }
+    };
+  const { peek, next, upstreamSize } = stream;
+  stream.peek = wrap(() => peek.call(stream));
+  stream.next = wrap(() => next.call(stream));
+  stream.upstreamSize = wrap(() => upstreamSize.call(stream));
+  return stream;
+}
+
+/**
+ * The query-wide handler of a refused `q`: is it the `q` (the same list without `q` is accepted: one call), and which
+ * conjuncts (`findRefusedConjuncts`, one call per question, asked with `pagelen=1&fields=size`)? Those fields are
+ * withdrawn and the query replanned; the same `q` is never sent again. A failure that is not about `q` goes on as it
+ * was. The client has already retried a 500 (a GET is idempotent: evidence row 12 counts 4 calls); it gives no way to
+ * ask for a single attempt, so each refused question costs that too.
+ */
+function refusalHandler(def: EntitySetDefinition, list: ListRoute, plan: QueryPlan, boundConjuncts: (params: StreamParams) => BbqlConjunct[], ctx: ExecutionContext) {
+  let search: Promise<unknown> | undefined;
+  const handler = {
+    decided: undefined as Replan | undefined,
+    async failed(error: unknown, params: StreamParams): Promise<unknown> {
+      const pushed = [...(plan.bbql.conjuncts ?? []), ...boundConjuncts(params)];
+      const path = addressablePath(list.path, params);
+      if (!refusesQuery(error) || pushed.length === 0 || path === undefined) return error;
+      search ??= (async () => {
+        const accepts = async (subset: readonly BbqlConjunct[]): Promise<boolean> => {
+          const query: UpstreamQuery = { ...list.fixedQuery, pagelen: 1, fields: 'size' };
+          if (subset.length > 0) query.q = subset.map((conjunct) => conjunct.text).join(' AND ');
+          try {
+            await ctx.client.get<unknown>(path, query, ctx.credential, ctx.signal);
+            return true;
+          } catch (probeError) {
+            if (refusesQuery(probeError)) return false;
+            throw probeError;
+          }
+        };
+        if (!(await accepts([]))) return error;
+        const refused = await findRefusedConjuncts(pushed, accepts);
+        const fields = [...new Set(refused.flatMap((conjunct) => conjunct.fields))];
+        for (const field of fields) rememberRefusal(def.name, 'q', field);
+        ctx.logger?.warn('Bitbucket refused a q field; it is evaluated here from now on', {
+          entitySet: def.name,
+          fields,
+          status: error.status,
+          upstreamMessage: error.upstreamMessage,
+          url: error.url,
+        });
+        return (handler.decided = new Replan(error));
+      })();
+      return search;
+    },
+  };
+  return handler;
+}
+
+/**
+ * Checks that the rows of one stream come in the order of the pushed `sort` (its prefix): Bitbucket may ignore a
+ * `sort` (evidence row 3), and an early stop or a `page=N` jump trusts it. Out of order, the sort is withdrawn for
+ * good and the query replanned (read whole, sorted here); where rows were already skipped by `page=N`, nothing can
+ * be rebuilt: a 502 that says so.
+ */
+function orderCheck(def: EntitySetDefinition, plan: QueryPlan, prefix: (a: Row, b: Row) => number, startPage: number, ctx: ExecutionContext): (rows: readonly Row[]) => void {
+  let last: Row | undefined;
+  return (rows) => {
+    for (const row of rows) {
+      if (last !== undefined && prefix(last, row) > 0) {
+        const sort = plan.upstreamSort as UpstreamSort;
+        const sortText = `${sort.direction === 'desc' ? '-' : ''}${sort.field}`;
+        rememberRefusal(def.name, 'sort', sort.field);
+        const problem = new ODataError('UpstreamError', {
+          upstreamStatus: 200,
+          message: `${def.name} rows came out of the order of sort=${sortText} (Bitbucket ignored it)${startPage > 1 ? `, and $skip had been taken as page=${startPage} in that order, so the rows skipped are unknown; the sort is no longer pushed, retry the request` : ''}`,
+        });
+        if (startPage > 1) throw problem;
+        ctx.logger?.warn('Bitbucket ignored a pushed sort; it is done here from now on', { entitySet: def.name, sort: sortText });
+        throw new Replan(problem);
+      }
+      last = row;
+    }
+  };
+}
+
 export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, ctx: ExecutionContext, options: ExecuteOptions = {}): Promise<QueryResult> {
+  return withReplans(() => executeOnce(def, query, ctx, options));
+}
+
+async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: ExecutionContext, options: ExecuteOptions): Promise<QueryResult> {
   const edm = edmOf(def);
   const pushdown = ctx.pushdown !== false;
   const plan = planQuery(def, query, { pushdown });
-  const filter = query.filter ? compileFilter(query.filter, edm, { now: ctx.now }) : () => true;
-  const search = query.search;
-  const searchable = def.searchable ?? [];
-  const matches = search ? (row: Row) => filter(row) && matchesSearch(row, search, searchable) : filter;
+  const matches = rowMatcher(def, query, ctx);
   const { full, prefix } = comparators(plan, edm);
   const after = options.after;
   // The exact continuation predicate, evaluated here on every row whatever was pushed: strictly after the cursor.
@@ -486,11 +650,16 @@ export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, 
   const positionOf = (params: StreamParams) => position?.(streamConstants(def, list.params, params));
   const paramsList = await resolveStreams(plan, list.params, ctx, listParentValues, (partial) => positionOf(partial)?.kind !== 'before');
   if (paramsList.length === 0) return finish([], query, full, 0, query.count ? 0 : undefined);
-  /** The cursor's bound within one stream, as BBQL, when Bitbucket can evaluate it (a superset, re-checked here). */
-  const boundOf = (params: StreamParams): string | undefined => {
+  /** The cursor's bound within one stream, as BBQL conjuncts, when Bitbucket can evaluate it (a superset, re-checked here). */
+  const boundConjuncts = (params: StreamParams): BbqlConjunct[] => {
     const streamPosition = positionOf(params);
-    return pushdown && streamPosition?.kind === 'after' && streamPosition.bound ? toBbql(def, streamPosition.bound).q : undefined;
+    return pushdown && streamPosition?.kind === 'after' && streamPosition.bound ? (toBbql(def, streamPosition.bound).conjuncts ?? []) : [];
   };
+  const boundOf = (params: StreamParams): string | undefined => {
+    const conjuncts = boundConjuncts(params);
+    return conjuncts.length > 0 ? conjuncts.map((conjunct) => conjunct.text).join(' AND ') : undefined;
+  };
+  const refusal = refusalHandler(def, list, plan, boundConjuncts, ctx);
 
   const need = query.top === undefined ? undefined : (query.skip ?? 0) + query.top;
   // Bitbucket's `size` knows nothing of the cursor, so after one it is never the count.
@@ -521,14 +690,25 @@ export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, 
 
   const resumeIn = (params: StreamParams): ResumePoint | undefined =>
     cursorPosition !== undefined && passedOverIn(params) > 0 ? resumePoint(list, params, after as Row, cursorPosition, pushdown) : undefined;
+  // An early stop (and a `page=N` jump) trusts the pushed sort: each stream's rows are checked against it.
+  const checkOrder = earlyStop && plan.upstreamSort && prefix ? () => orderCheck(def, plan, prefix, startPage, ctx) : undefined;
   const streams = paramsList.map((params) =>
-    openStream(def, list, plan, params, accept, ctx, { pagelen: pagelenFor(passedOverIn(params)), startPage, bound: boundOf(params), resume: resumeIn(params) }),
+    guard(
+      openStream(def, list, plan, params, accept, ctx, {
+        pagelen: pagelenFor(passedOverIn(params)),
+        startPage,
+        bound: boundOf(params),
+        resume: resumeIn(params),
+        checkOrder: checkOrder?.(),
+      }),
+      refusal,
+    ),
   );
   let rows: Row[];
   if (earlyStop && prefix) {
     const skippedUpstream = streams[0].skippedUpstream;
     rows = await collectInOrder(plan, list, streams, prefix, need - skippedUpstream, ctx, edm, unique);
-    const count = query.count ? (await mapWithConcurrency(streams, ctx.limits.fanOutConcurrency, (s) => countStream(def, list, plan, s, ctx))).reduce((a, b) => a + b, 0) : undefined;
+    const count = query.count ? (await mapWithConcurrency(streams, ctx.limits.fanOutConcurrency, (s) => countStream(def, list, plan, s, accept, ctx, refusal))).reduce((a, b) => a + b, 0) : undefined;
     // A merge over several streams opens every one of them again on each continuation page; when this page read
     // them all to their end anyway, the whole set is in hand. (Streams read in turn, or one stream, continue cheaply.)
     const merged = streams.length > 1 && !readsStreamsInTurn(plan, streams.length);
@@ -548,13 +728,18 @@ export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, 
 
 /** `$count` alone (`/$count`): from Bitbucket's `size` when exact, else by reading every row. */
 export async function executeCount(def: EntitySetDefinition, query: ODataQuery, ctx: ExecutionContext): Promise<number> {
+  return withReplans(() => countOnce(def, query, ctx));
+}
+
+async function countOnce(def: EntitySetDefinition, query: ODataQuery, ctx: ExecutionContext): Promise<number> {
   const plan = planQuery(def, query, { pushdown: ctx.pushdown !== false });
   const list = def.list;
   if (list && !plan.useGet && plan.exact && list.reportsSize) {
     const paramsList = await resolveStreams(plan, list.params, ctx, listParentValues);
-    const accept = () => true;
+    const accept = rowMatcher(def, query, ctx);
+    const refusal = refusalHandler(def, list, plan, () => [], ctx);
     const sizes = await mapWithConcurrency(paramsList, ctx.limits.fanOutConcurrency, (params) =>
-      countStream(def, list, plan, openStream(def, list, plan, params, accept, ctx, { pagelen: 1, startPage: 1 }), ctx),
+      countStream(def, list, plan, guard(openStream(def, list, plan, params, accept, ctx, { pagelen: 1, startPage: 1 }), refusal), accept, ctx, refusal),
     );
     return sizes.reduce((a, b) => a + b, 0);
   }

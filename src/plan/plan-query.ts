@@ -4,6 +4,7 @@
  */
 import type { Expr, ODataQuery, OrderByItem } from '../odata/ast';
 import type { EntitySetDefinition, PropertyDefinition, RouteParameter } from '../entity-sets/model';
+import { isRefused } from './pushdown-refusals';
 import { sourcePaths } from './row-from-item';
 import { conjuncts, toBbql, type BbqlTranslation } from './to-bbql';
 
@@ -169,7 +170,7 @@ export function planQuery(def: EntitySetDefinition, query: ODataQuery, options: 
   const firstVarying = order.find((item) => !streamConstant.includes(item.property));
   const sortProperty: PropertyDefinition | undefined = firstVarying && def.properties.find((p) => p.name === firstVarying.property);
   const upstreamSort =
-    list?.supportsSort && sortProperty?.sort && !sortProperty.nullable && firstVarying
+    list?.supportsSort && sortProperty?.sort && !sortProperty.nullable && firstVarying && !isRefused(def.name, 'sort', sortProperty.sort)
       ? { property: sortProperty.name, field: sortProperty.sort, direction: firstVarying.direction }
       : undefined;
 

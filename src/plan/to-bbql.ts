@@ -16,21 +16,38 @@ import type { ComparisonOperator, Expr } from '../odata/ast';
 import type { EntitySetDefinition, PropertyDefinition } from '../entity-sets/model';
 import { bbqlLiteral, bbqlString } from './bbql-literal';
 import { millisecondBounds } from './millisecond-bounds';
+import { isRefused } from './pushdown-refusals';
 
 export interface BbqlTranslation {
   /** BBQL text for `q=`, or undefined when nothing could be pushed. */
   q?: string;
   /** True when `q` selects exactly the rows the filter selects. */
   exact: boolean;
+  /**
+   * The conjuncts ANDed into `q`, each with the BBQL fields it names: what the executor withdraws one by one when
+   * Bitbucket refuses `q` (`execute-query.ts`). Absent when nothing was pushed.
+   */
+  conjuncts?: BbqlConjunct[];
+}
+
+export interface BbqlConjunct {
+  text: string;
+  fields: string[];
 }
 
 interface Piece {
   text: string;
   exact: boolean;
+  fields: string[];
 }
 
 const BBQL_OPERATOR: Record<ComparisonOperator, string> = { eq: '=', ne: '!=', gt: '>', ge: '>=', lt: '<', le: '<=' };
 const MIRRORED: Record<ComparisonOperator, ComparisonOperator> = { eq: 'eq', ne: 'ne', gt: 'lt', ge: 'le', lt: 'gt', le: 'ge' };
+
+/** Bitbucket refused this property's field in `q` before (`pushdown-refusals.ts`): it stays here. */
+function refusedField(def: EntitySetDefinition, property: PropertyDefinition): boolean {
+  return property.filter !== undefined && isRefused(def.name, 'q', property.filter.field);
+}
 
 function findProperty(def: EntitySetDefinition, expr: Expr): PropertyDefinition | undefined {
   return expr.kind === 'property' ? def.properties.find((p) => p.name === expr.name) : undefined;
@@ -43,16 +60,17 @@ function translateComparison(def: EntitySetDefinition, expr: Extract<Expr, { kin
     op = MIRRORED[op];
   }
   const property = findProperty(def, left);
-  if (!property?.filter || right.kind !== 'literal') return undefined;
+  if (!property?.filter || right.kind !== 'literal' || refusedField(def, property)) return undefined;
   const literalTypeFits = right.type === 'null' || right.type === property.type || (property.type === 'Edm.Int64' && right.type === 'Edm.Int32');
   if (!literalTypeFits) return undefined;
   if (property.type === 'Edm.DateTimeOffset' && typeof right.value === 'string') return translateDateTime(property, op, right.value);
   const literal = bbqlLiteral(right.type === 'null' ? 'null' : property.type, right.value);
   if (literal === undefined) return undefined;
-  if (property.filter.exact.includes(op)) return { text: `${property.filter.field} ${BBQL_OPERATOR[op]} ${literal}`, exact: true };
+  const fields = [property.filter.field];
+  if (property.filter.exact.includes(op)) return { text: `${property.filter.field} ${BBQL_OPERATOR[op]} ${literal}`, exact: true, fields };
   // Equality implies case-insensitive containment, so `~` is a superset of `eq` for a non-null string.
   if (op === 'eq' && property.filter.containsSuperset && typeof right.value === 'string') {
-    return { text: `${property.filter.field} ~ ${bbqlString(right.value)}`, exact: false };
+    return { text: `${property.filter.field} ~ ${bbqlString(right.value)}`, exact: false, fields };
   }
   return undefined;
 }
@@ -74,22 +92,22 @@ function translateDateTime(property: PropertyDefinition, op: ComparisonOperator,
   };
   if (!bounds.widened) {
     const text = filter.exact.includes(op) ? compare(op, bounds.floor) : undefined;
-    return text === undefined ? undefined : { text, exact: true };
+    return text === undefined ? undefined : { text, exact: true, fields: [filter.field] };
   }
   const lower = filter.exact.includes('ge') ? compare('ge', bounds.floor) : undefined;
   const upper = filter.exact.includes('le') ? compare('le', bounds.ceil) : undefined;
   // `eq` becomes a range only on a property that declares `eq` exact: the range is that comparison, widened.
   const pieces = op === 'lt' || op === 'le' ? [upper] : op === 'gt' || op === 'ge' ? [lower] : op === 'eq' && filter.exact.includes('eq') ? [lower, upper] : [];
   if (pieces.length === 0 || pieces.some((piece) => piece === undefined)) return undefined;
-  return joinPieces(pieces.map((text) => ({ text: text as string, exact: false })), 'AND');
+  return joinPieces(pieces.map((text) => ({ text: text as string, exact: false, fields: [filter.field] })), 'AND');
 }
 
 function translateCall(def: EntitySetDefinition, expr: Extract<Expr, { kind: 'call' }>): Piece | undefined {
   if (!['contains', 'startswith', 'endswith'].includes(expr.name) || expr.args.length !== 2) return undefined;
   const [subject, needle] = expr.args;
   const property = findProperty(def, subject);
-  if (!property?.filter?.containsSuperset || needle.kind !== 'literal' || typeof needle.value !== 'string') return undefined;
-  return { text: `${property.filter.field} ~ ${bbqlString(needle.value)}`, exact: false };
+  if (!property?.filter?.containsSuperset || needle.kind !== 'literal' || typeof needle.value !== 'string' || refusedField(def, property)) return undefined;
+  return { text: `${property.filter.field} ~ ${bbqlString(needle.value)}`, exact: false, fields: [property.filter.field] };
 }
 
 function translateIn(def: EntitySetDefinition, expr: Extract<Expr, { kind: 'in' }>): Piece | undefined {
@@ -100,7 +118,7 @@ function translateIn(def: EntitySetDefinition, expr: Extract<Expr, { kind: 'in' 
 
 function joinPieces(pieces: Piece[], joiner: 'AND' | 'OR'): Piece {
   if (pieces.length === 1) return pieces[0];
-  return { text: `(${pieces.map((p) => p.text).join(` ${joiner} `)})`, exact: pieces.every((p) => p.exact) };
+  return { text: `(${pieces.map((p) => p.text).join(` ${joiner} `)})`, exact: pieces.every((p) => p.exact), fields: [...new Set(pieces.flatMap((p) => p.fields))] };
 }
 
 /** Translate one expression completely, or not at all. */
@@ -155,5 +173,6 @@ export function toBbql(def: EntitySetDefinition, filter: Expr | undefined, skip:
     exact &&= piece.exact;
     pieces.push(piece);
   }
-  return { q: pieces.length > 0 ? pieces.map((p) => p.text).join(' AND ') : undefined, exact };
+  if (pieces.length === 0) return { exact };
+  return { q: pieces.map((p) => p.text).join(' AND '), exact, conjuncts: pieces.map(({ text, fields }) => ({ text, fields })) };
 }
