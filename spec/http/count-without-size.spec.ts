@@ -20,10 +20,10 @@ async function walk(url: string): Promise<Row[]> {
   const rows: Row[] = [];
   let next: string | undefined = url;
   while (next) {
-    const response = await stack.request.get(local(next)).set('Authorization', DEMO_BEARER).set('Prefer', 'odata.maxpagesize=1000');
+    const response: { status: number; text: string; body: Record<string, unknown> & { value: Row[] } } = await stack.request.get(local(next)).set('Authorization', DEMO_BEARER).set('Prefer', 'odata.maxpagesize=1000');
     if (response.status !== 200) throw new Error(`${next} → ${response.status} ${response.text}`);
     rows.push(...response.body.value);
-    next = response.body['@odata.nextLink'];
+    next = response.body['@odata.nextLink'] as string | undefined;
   }
   return rows;
 }

@@ -26,11 +26,11 @@ async function readAll(url: string, pageSize: number): Promise<{ rows: Row[]; pa
   let pages = 0;
   let count: number | undefined;
   while (next) {
-    const response = await stack.request.get(local(next)).set('Authorization', DEMO_BEARER).set('Prefer', `odata.maxpagesize=${pageSize}`);
+    const response: { status: number; text: string; body: Record<string, unknown> & { value: Row[] } } = await stack.request.get(local(next)).set('Authorization', DEMO_BEARER).set('Prefer', `odata.maxpagesize=${pageSize}`);
     if (response.status !== 200) throw new Error(`${next} → ${response.status} ${response.text}`);
-    rows.push(...(response.body.value as Row[]).map(withoutControl));
-    if (pages === 0) count = response.body['@odata.count'];
-    next = response.body['@odata.nextLink'];
+    rows.push(...response.body.value.map(withoutControl));
+    if (pages === 0) count = response.body['@odata.count'] as number | undefined;
+    next = response.body['@odata.nextLink'] as string | undefined;
     pages += 1;
     if (pages > 500) throw new Error('nextLink loop');
   }
