@@ -37,14 +37,43 @@ describe('BitbucketClient retries (real HTTP, fake sleep)', () => {
   it('gives up at once on a Retry-After longer than maxRetryAfterSeconds', async () => {
     upstream.on('GET /2.0/user', rateLimited('3600'));
     const error = await rejectionOf(harness.client.get('/user', {}, BEARER));
-    expect(error).toMatchObject({ kind: 'rate-limited', status: 429, retryAfterSeconds: 3600, attempts: 1, upstreamMessage: 'Rate limit for this resource has been exceeded' });
+    expect(error).toMatchObject({ kind: 'rate-limited', status: 429, retryAfterSeconds: 3600, retryAfterSource: 'retry-after', attempts: 1, upstreamMessage: 'Rate limit for this resource has been exceeded' });
     expect(harness.sleeps).toEqual([]);
   });
 
-  it('reports the default wait on a 429 without Retry-After, without retrying', async () => {
+  it('backs off on a 429 without Retry-After (what Bitbucket sends), then reports the default wait', async () => {
     upstream.on('GET /2.0/user', rateLimited());
-    await expect(harness.client.get('/user', {}, BEARER)).rejects.toMatchObject({ kind: 'rate-limited', retryAfterSeconds: 60, attempts: 1 });
-    expect(upstream.requests).toHaveLength(1);
+    await expect(harness.client.get('/user', {}, BEARER)).rejects.toMatchObject({ kind: 'rate-limited', retryAfterSeconds: 60, retryAfterSource: 'default', attempts: 3 });
+    // maxRetries 2, jitter 0.5, rateLimitBackoffBaseMs 1000: 0.5 · 1000, then 0.5 · 2000.
+    expect(harness.sleeps).toEqual([500, 1000]);
+    expect(upstream.requests).toHaveLength(3);
+  });
+
+  it('a 429 without Retry-After that clears during the backoff succeeds', async () => {
+    upstream.on('GET /2.0/user', inSequence(rateLimited(), json({ display_name: 'Ann' })));
+    await expect(harness.client.get('/user', {}, BEARER)).resolves.toEqual({ display_name: 'Ann' });
+    expect(harness.sleeps).toEqual([500]);
+  });
+
+  it('the 429 waits of one call sum to at most maxRetryAfterSeconds', async () => {
+    harness = makeHarness(upstream.origin, { maxRetries: 10, maxRetryAfterSeconds: 2, random: () => 1 });
+    upstream.on('GET /2.0/user', rateLimited());
+    await expect(harness.client.get('/user', {}, BEARER)).rejects.toMatchObject({ kind: 'rate-limited', retryAfterSeconds: 60 });
+    expect(harness.sleeps).toEqual([1000, 1000]);
+  });
+
+  it('with maxRetryAfterSeconds 0, a 429 fails at once', async () => {
+    harness = makeHarness(upstream.origin, { maxRetryAfterSeconds: 0 });
+    upstream.on('GET /2.0/user', rateLimited());
+    await expect(harness.client.get('/user', {}, BEARER)).rejects.toMatchObject({ kind: 'rate-limited', attempts: 1 });
+    expect(harness.sleeps).toEqual([]);
+  });
+
+  it('reports X-RateLimit-Reset when there is no Retry-After', async () => {
+    upstream.on('GET /2.0/user', (_req, res) => {
+      res.set('X-RateLimit-Reset', '1800').status(429).type('text/plain').send('Rate limit for this resource has been exceeded');
+    });
+    await expect(harness.client.get('/user', {}, BEARER)).rejects.toMatchObject({ kind: 'rate-limited', retryAfterSeconds: 1800, retryAfterSource: 'x-ratelimit-reset', attempts: 1 });
   });
 
   it('stops retrying 429s after maxRetries', async () => {

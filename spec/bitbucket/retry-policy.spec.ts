@@ -6,10 +6,12 @@ const POLICY: RetryPolicy = {
   backoffBaseMs: 200,
   maxBackoffMs: 5000,
   defaultRateLimitRetryAfterSeconds: 60,
+  rateLimitBackoffBaseMs: 1000,
 };
 const NOW = Date.parse('2026-09-01T12:00:00Z');
 
-type Row = [name: string, outcome: AttemptSummary, attempt: number, idempotent: boolean, expected: AttemptDecision];
+type Row = [name: string, outcome: AttemptSummary, attempt: number, idempotent: boolean, expected: AttemptDecision, rateLimitWaitedMs?: number];
+const EPOCH_NOW = NOW / 1000;
 
 // random() is fixed at 0.5, so the backoff before retry n is exactly 0.5 · 200 · 2^(n-1) ms.
 const ROWS: Row[] = [
@@ -28,9 +30,22 @@ const ROWS: Row[] = [
   ['429 with a short Retry-After is retried', { type: 'response', status: 429, retryAfter: '2' }, 1, true, { action: 'retry', delayMs: 2000 }],
   ['429 on a POST is retried too (refused, not processed)', { type: 'response', status: 429, retryAfter: '2' }, 1, false, { action: 'retry', delayMs: 2000 }],
   ['429 with an HTTP-date Retry-After', { type: 'response', status: 429, retryAfter: 'Tue, 01 Sep 2026 12:00:05 GMT' }, 1, true, { action: 'retry', delayMs: 5000 }],
-  ['429 with a long Retry-After fails', { type: 'response', status: 429, retryAfter: '11' }, 1, true, { action: 'fail', kind: 'rate-limited', retryAfterSeconds: 11 }],
-  ['429 without Retry-After reports the default', { type: 'response', status: 429 }, 1, true, { action: 'fail', kind: 'rate-limited', retryAfterSeconds: 60 }],
-  ['429 after maxRetries fails', { type: 'response', status: 429, retryAfter: '1' }, 3, true, { action: 'fail', kind: 'rate-limited', retryAfterSeconds: 1 }],
+  ['429 with a long Retry-After fails', { type: 'response', status: 429, retryAfter: '11' }, 1, true, { action: 'fail', kind: 'rate-limited', retryAfterSeconds: 11, retryAfterSource: 'retry-after' }],
+  ['429 after maxRetries fails', { type: 'response', status: 429, retryAfter: '1' }, 3, true, { action: 'fail', kind: 'rate-limited', retryAfterSeconds: 1, retryAfterSource: 'retry-after' }],
+  ['429 whose Retry-After exceeds what is left of the wait budget fails', { type: 'response', status: 429, retryAfter: '4' }, 2, true, { action: 'fail', kind: 'rate-limited', retryAfterSeconds: 4, retryAfterSource: 'retry-after' }, 7000],
+  // Bitbucket's usual 429 has no Retry-After (bitbucket-real-behaviour.md row 18): back off 1 s · 2^(n-1) with jitter,
+  // the waits summing to at most maxRetryAfterSeconds, then report the default.
+  ['429 without Retry-After backs off (1st)', { type: 'response', status: 429 }, 1, true, { action: 'retry', delayMs: 500 }],
+  ['429 without Retry-After backs off (2nd)', { type: 'response', status: 429 }, 2, true, { action: 'retry', delayMs: 1000 }, 500],
+  ['429 without Retry-After on a POST backs off too', { type: 'response', status: 429 }, 1, false, { action: 'retry', delayMs: 500 }],
+  ['429 without Retry-After: the wait is drawn within what is left of the budget', { type: 'response', status: 429 }, 2, true, { action: 'retry', delayMs: 150 }, 9700],
+  ['429 without Retry-After, budget spent: the default', { type: 'response', status: 429 }, 2, true, { action: 'fail', kind: 'rate-limited', retryAfterSeconds: 60, retryAfterSource: 'default' }, 10000],
+  ['429 without Retry-After after maxRetries: the default', { type: 'response', status: 429 }, 3, true, { action: 'fail', kind: 'rate-limited', retryAfterSeconds: 60, retryAfterSource: 'default' }, 1500],
+  ['429 with X-RateLimit-Reset in epoch seconds, soon: waited for', { type: 'response', status: 429, rateLimitReset: String(EPOCH_NOW + 4) }, 1, true, { action: 'retry', delayMs: 4000 }],
+  ['429 with X-RateLimit-Reset in epoch seconds, late: reported', { type: 'response', status: 429, rateLimitReset: String(EPOCH_NOW + 1800) }, 1, true, { action: 'fail', kind: 'rate-limited', retryAfterSeconds: 1800, retryAfterSource: 'x-ratelimit-reset' }],
+  ['429 with X-RateLimit-Reset as seconds from now', { type: 'response', status: 429, rateLimitReset: '90' }, 1, true, { action: 'fail', kind: 'rate-limited', retryAfterSeconds: 90, retryAfterSource: 'x-ratelimit-reset' }],
+  ['429: Retry-After wins over X-RateLimit-Reset', { type: 'response', status: 429, retryAfter: '30', rateLimitReset: '90' }, 1, true, { action: 'fail', kind: 'rate-limited', retryAfterSeconds: 30, retryAfterSource: 'retry-after' }],
+  ['429 with an unreadable X-RateLimit-Reset backs off as without', { type: 'response', status: 429, rateLimitReset: 'soon' }, 1, true, { action: 'retry', delayMs: 500 }],
   ['reset on a GET is retried', { type: 'failed', failure: 'network', connected: true }, 1, true, { action: 'retry', delayMs: 100 }],
   ['reset on a GET after maxRetries', { type: 'failed', failure: 'network', connected: true }, 3, true, { action: 'fail', kind: 'network' }],
   ['timeout on a GET after maxRetries', { type: 'failed', failure: 'timeout', connected: true }, 3, true, { action: 'fail', kind: 'timeout' }],
@@ -44,8 +59,14 @@ const ROWS: Row[] = [
 ];
 
 describe('decideAfterAttempt', () => {
-  it.each(ROWS)('%s', (_name, outcome, attempt, idempotent, expected) => {
-    expect(decideAfterAttempt(outcome, { attempt, idempotent, policy: POLICY, nowMs: NOW, random: () => 0.5 })).toEqual(expected);
+  // A rest parameter: a test function declaring more parameters than a row has would be given jest's `done`.
+  it.each(ROWS)('%s', (...[, outcome, attempt, idempotent, expected, rateLimitWaitedMs]: Row) => {
+    expect(decideAfterAttempt(outcome, { attempt, idempotent, policy: POLICY, nowMs: NOW, random: () => 0.5, rateLimitWaitedMs })).toEqual(expected);
+  });
+
+  it('with maxRetryAfterSeconds 0, a 429 without Retry-After fails at once', () => {
+    const decision = decideAfterAttempt({ type: 'response', status: 429 }, { attempt: 1, idempotent: true, policy: { ...POLICY, maxRetryAfterSeconds: 0 }, nowMs: NOW, random: () => 0.5 });
+    expect(decision).toEqual({ action: 'fail', kind: 'rate-limited', retryAfterSeconds: 60, retryAfterSource: 'default' });
   });
 
   it('caps the backoff at maxBackoffMs', () => {

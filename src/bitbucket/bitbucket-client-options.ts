@@ -15,12 +15,20 @@ export interface BitbucketClientOptions {
   timeoutMs?: number;
   /** Retries for idempotent requests on 5xx, connection resets and timeouts (default 3). */
   maxRetries?: number;
-  /** Longest Retry-After (429, or 5xx) the client waits out before giving up (default 10). */
+  /**
+   * Longest Retry-After on a 5xx the client waits out before giving up, and the most one call waits on 429s in all
+   * (Bitbucket's Retry-After or X-RateLimit-Reset when it sends one, else backoff) (default 10).
+   */
   maxRetryAfterSeconds?: number;
   /** Exponential backoff base; retry n waits up to base · 2^(n-1) ms, with full jitter (default 200). */
   backoffBaseMs?: number;
   /** Ceiling of one backoff wait (default 5000). */
   maxBackoffMs?: number;
+  /**
+   * Backoff base on a 429 that says nothing of when to come back (Bitbucket's usual 429): retry n waits up to
+   * base · 2^(n-1) ms, with full jitter, the 429 waits of one call summing to at most maxRetryAfterSeconds (default 1000).
+   */
+  rateLimitBackoffBaseMs?: number;
   userAgent?: string;
   /** Sockets per upstream host in the keep-alive pool (default 16). */
   maxSockets?: number;
@@ -49,6 +57,7 @@ export const BITBUCKET_CLIENT_DEFAULTS = {
   maxRetryAfterSeconds: 10,
   backoffBaseMs: 200,
   maxBackoffMs: 5_000,
+  rateLimitBackoffBaseMs: 1_000,
   userAgent: 'bitbucket-odata',
   maxSockets: 16,
   maxResponseBytes: 32 * 1024 * 1024,
@@ -57,7 +66,7 @@ export const BITBUCKET_CLIENT_DEFAULTS = {
 export type ResolvedClientOptions = Required<Omit<BitbucketClientOptions, 'onRequest'>> & Pick<BitbucketClientOptions, 'onRequest'>;
 
 const POSITIVE_OPTIONS = ['timeoutMs', 'maxBackoffMs', 'maxSockets', 'maxResponseBytes'] as const;
-const NON_NEGATIVE_OPTIONS = ['maxRetries', 'maxRetryAfterSeconds', 'backoffBaseMs'] as const;
+const NON_NEGATIVE_OPTIONS = ['maxRetries', 'maxRetryAfterSeconds', 'backoffBaseMs', 'rateLimitBackoffBaseMs'] as const;
 
 function requireNumber(name: string, value: number, minimum: 0 | 1): void {
   if (!Number.isFinite(value) || value < minimum) {

@@ -89,6 +89,7 @@ export class BitbucketClient {
       backoffBaseMs: this.#options.backoffBaseMs,
       maxBackoffMs: this.#options.maxBackoffMs,
       defaultRateLimitRetryAfterSeconds: DEFAULT_RATE_LIMIT_RETRY_AFTER_SECONDS,
+      rateLimitBackoffBaseMs: this.#options.rateLimitBackoffBaseMs,
     };
   }
 
@@ -253,6 +254,7 @@ export class BitbucketClient {
   async #exchange(exchange: Exchange): Promise<ReadResponse> {
     const url = this.#displayUrl(exchange.requestTarget);
     const headers = this.#headers(exchange, url);
+    let rateLimitWaitedMs = 0;
     for (let attempt = 1; ; attempt++) {
       exchange.signal?.throwIfAborted();
       const started = performance.now();
@@ -280,8 +282,10 @@ export class BitbucketClient {
         policy: this.#retryPolicy,
         nowMs: this.#options.now(),
         random: this.#options.random,
+        rateLimitWaitedMs,
       });
       if (decision.action === 'retry') {
+        if (outcome.type === 'response' && outcome.status === 429) rateLimitWaitedMs += decision.delayMs;
         await sleepUnlessAborted(this.#options.sleep, decision.delayMs, exchange.signal);
         continue;
       }
@@ -293,6 +297,7 @@ export class BitbucketClient {
       if (decision.action === 'fail') {
         details.kind = decision.kind;
         if (decision.retryAfterSeconds !== undefined) details.retryAfterSeconds = decision.retryAfterSeconds;
+        if (decision.retryAfterSource !== undefined) details.retryAfterSource = decision.retryAfterSource;
         if (decision.outcomeUnknown !== undefined) details.outcomeUnknown = decision.outcomeUnknown;
       }
       throw new UpstreamError({ ...details, ...(await this.#failureDetails(outcome)) });
@@ -395,6 +400,8 @@ function summarize(outcome: AttemptOutcome): AttemptSummary {
     const summary: AttemptSummary = { type: 'response', status: outcome.status };
     const retryAfter = outcome.headers['retry-after'];
     if (retryAfter !== undefined) summary.retryAfter = retryAfter;
+    const rateLimitReset = outcome.headers['x-ratelimit-reset'];
+    if (rateLimitReset !== undefined) summary.rateLimitReset = rateLimitReset;
     return summary;
   }
   const summary: AttemptSummary = { type: 'failed', failure: outcome.failure, connected: outcome.connected };

@@ -1,7 +1,8 @@
 import { backoffDelay } from './backoff-delay';
 import type { AttemptFailure } from './http-attempt';
+import { parseRateLimitReset } from './rate-limit-reset';
 import { parseRetryAfter } from './retry-after';
-import { kindForStatus, type UpstreamErrorKind } from './upstream-error';
+import { kindForStatus, type RetryAfterSource, type UpstreamErrorKind } from './upstream-error';
 
 export interface RetryPolicy {
   maxRetries: number;
@@ -10,11 +11,13 @@ export interface RetryPolicy {
   maxBackoffMs: number;
   /** Reported when Bitbucket answers 429 without Retry-After (see DEFAULT_RATE_LIMIT_RETRY_AFTER_SECONDS). */
   defaultRateLimitRetryAfterSeconds: number;
+  /** Backoff base for 429s that say nothing of when to come back: retry n waits up to base · 2^(n-1) ms. */
+  rateLimitBackoffBaseMs: number;
 }
 
 /** What one attempt came to, as far as the retry decision cares. */
 export type AttemptSummary =
-  | { type: 'response'; status: number; retryAfter?: string }
+  | { type: 'response'; status: number; retryAfter?: string; rateLimitReset?: string }
   | { type: 'failed'; failure: AttemptFailure; connected: boolean; status?: number };
 
 export interface AttemptContext {
@@ -25,12 +28,14 @@ export interface AttemptContext {
   policy: RetryPolicy;
   nowMs: number;
   random: () => number;
+  /** Milliseconds this call has already waited on 429s (default 0); their sum stays within maxRetryAfterSeconds. */
+  rateLimitWaitedMs?: number;
 }
 
 export type AttemptDecision =
   | { action: 'accept' }
   | { action: 'retry'; delayMs: number }
-  | { action: 'fail'; kind: UpstreamErrorKind; retryAfterSeconds?: number; outcomeUnknown?: boolean };
+  | { action: 'fail'; kind: UpstreamErrorKind; retryAfterSeconds?: number; retryAfterSource?: RetryAfterSource; outcomeUnknown?: boolean };
 
 // Transient server statuses worth repeating for an idempotent request; 501 and 505 will not change on retry.
 const RETRYABLE_SERVER_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504]);
@@ -46,9 +51,13 @@ const KIND_BY_FAILURE: Readonly<Record<AttemptFailure, UpstreamErrorKind>> = {
  * Decides, after each attempt, whether to accept it, retry it (and after how long) or fail. A pure function, so the
  * whole policy is one table-testable place:
  * - 2xx: accept.
- * - 429: Bitbucket refused the request without processing it, so any method may be repeated, but only when it says
- *   when (Retry-After ≤ maxRetryAfterSeconds). Without Retry-After, which is common (bitbucket-api.md §5: 429s are
- *   text/plain without hints), report the default, since the limit is a rolling hour and a quick retry is wasted.
+ * - 429: Bitbucket refused the request without processing it, so any method may be repeated. The waits on 429s of
+ *   one call sum to at most maxRetryAfterSeconds. When Bitbucket says when (Retry-After, else X-RateLimit-Reset), that
+ *   wait is taken if it fits, else the call fails with it. Without either, which is what Bitbucket sends
+ *   (bitbucket-api.md §5, bitbucket-real-behaviour.md row 18), retry with exponential backoff and full jitter from
+ *   rateLimitBackoffBaseMs, each wait drawn within what is left of the budget: Bitbucket's limit is a rolling hour whose
+ *   capacity "comes back" as old calls age out, so a burst that just crossed it may pass seconds later, while a spent
+ *   hour will not, and the bound keeps that case cheap. Then fail with the default (retryAfterSource 'default').
  * - 500/502/503/504, resets, timeouts, truncated bodies: repeat idempotent requests with backoff and jitter; a
  *   Retry-After on a 5xx is honoured as a lower bound on the wait.
  * - A non-idempotent write is repeated only if the connection never opened (nothing was sent); otherwise it fails
@@ -65,13 +74,22 @@ export function decideAfterAttempt(outcome: AttemptSummary, context: AttemptCont
     if (status >= 200 && status < 300) return { action: 'accept' };
     const retryAfterSeconds = parseRetryAfter(outcome.retryAfter, context.nowMs);
     if (status === 429) {
-      if (retryAfterSeconds === undefined) {
-        return { action: 'fail', kind: 'rate-limited', retryAfterSeconds: policy.defaultRateLimitRetryAfterSeconds };
+      const budgetMs = policy.maxRetryAfterSeconds * 1000 - (context.rateLimitWaitedMs ?? 0);
+      const resetSeconds = parseRateLimitReset(outcome.rateLimitReset, context.nowMs);
+      const hint: { seconds: number; source: RetryAfterSource } | undefined =
+        retryAfterSeconds !== undefined
+          ? { seconds: retryAfterSeconds, source: 'retry-after' }
+          : resetSeconds !== undefined
+            ? { seconds: resetSeconds, source: 'x-ratelimit-reset' }
+            : undefined;
+      if (hint !== undefined) {
+        if (retriesLeft && hint.seconds * 1000 <= budgetMs) return { action: 'retry', delayMs: hint.seconds * 1000 };
+        return { action: 'fail', kind: 'rate-limited', retryAfterSeconds: hint.seconds, retryAfterSource: hint.source };
       }
-      if (retriesLeft && retryAfterSeconds <= policy.maxRetryAfterSeconds) {
-        return { action: 'retry', delayMs: retryAfterSeconds * 1000 };
+      if (retriesLeft && budgetMs > 0) {
+        return { action: 'retry', delayMs: backoffDelay(attempt, policy.rateLimitBackoffBaseMs, budgetMs, context.random) };
       }
-      return { action: 'fail', kind: 'rate-limited', retryAfterSeconds };
+      return { action: 'fail', kind: 'rate-limited', retryAfterSeconds: policy.defaultRateLimitRetryAfterSeconds, retryAfterSource: 'default' };
     }
     if (status >= 500) {
       const waitIsAcceptable = retryAfterSeconds === undefined || retryAfterSeconds <= policy.maxRetryAfterSeconds;

@@ -12,6 +12,9 @@ export type UpstreamErrorKind =
   | 'bad-response'
   | 'server-error';
 
+/** Where a rate-limited error's retryAfterSeconds came from: Bitbucket's headers, or our default when it sent none. */
+export type RetryAfterSource = 'retry-after' | 'x-ratelimit-reset' | 'default';
+
 /**
  * Kinds by Bitbucket status code (bitbucket-api.md §6, "Status codes"). 404 also means "private and you cannot see
  * it"; 410 is a retired feature (CHANGE-2770, the issue tracker). Statuses not listed fall back by class in
@@ -64,6 +67,7 @@ export interface UpstreamErrorDetails {
   attempts: number;
   status?: number;
   retryAfterSeconds?: number;
+  retryAfterSource?: RetryAfterSource;
   upstreamMessage?: string;
   fields?: Record<string, string[]>;
   outcomeUnknown?: boolean;
@@ -89,6 +93,8 @@ export class UpstreamError extends Error {
   readonly status?: number;
   /** Seconds the caller should wait before trying again (rate-limited, and unavailable when Bitbucket said so). */
   readonly retryAfterSeconds?: number;
+  /** Whether retryAfterSeconds is Bitbucket's word (a header) or our default because it sent none (rate-limited). */
+  readonly retryAfterSource?: RetryAfterSource;
   /** Bitbucket's `error.message` and `error.detail` from its JSON envelope, or a text/plain body (429s). */
   readonly upstreamMessage?: string;
   /** Bitbucket's per-field validation messages (`error.fields`). */
@@ -108,6 +114,7 @@ export class UpstreamError extends Error {
     this.attempts = details.attempts;
     if (details.status !== undefined) this.status = details.status;
     if (details.retryAfterSeconds !== undefined) this.retryAfterSeconds = details.retryAfterSeconds;
+    if (details.retryAfterSource !== undefined) this.retryAfterSource = details.retryAfterSource;
     if (details.upstreamMessage !== undefined) this.upstreamMessage = details.upstreamMessage;
     if (details.fields !== undefined) this.fields = details.fields;
     if (details.outcomeUnknown !== undefined) this.outcomeUnknown = details.outcomeUnknown;
