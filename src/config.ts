@@ -37,6 +37,10 @@ export interface GatewayConfig {
   cookieSecure: 'auto' | 'always' | 'never';
   /** Longest a browser session lives before signing in again, whatever the refreshes. */
   sessionTtlSeconds: number;
+  /** Query parameter that carries a gateway key (Power Query's `ApiKeyName`; src/credentials/gateway-keys.ts). */
+  apiKeyParameter: string;
+  /** Longest a gateway key lives from its creation. */
+  gatewayKeyTtlSeconds: number;
   /** Opt-in: requests without credentials act as this (never on by default; `npm run demo` turns it on). */
   serviceMode?: ServiceMode;
   upstreamTimeoutMs: number;
@@ -150,7 +154,14 @@ function cookieKey(text: string): Buffer {
   return Buffer.from(hkdfSync('sha256', text, '', 'bitbucket-odata session cookie v1', 32));
 }
 
-function oauthSettings(env: NodeJS.ProcessEnv, publicUrl: string | undefined): Pick<GatewayConfig, 'oauthClient' | 'oauthCallbackUrl' | 'cookieKeys' | 'cookieSecure' | 'sessionTtlSeconds' | 'serviceMode'> {
+/** A plain query parameter name: never a system query option (`$…`), never one that needs percent-encoding. */
+function apiKeyParameter(env: NodeJS.ProcessEnv): string {
+  const name = env.API_KEY_PARAMETER ?? 'api_key';
+  if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name)) throw new ConfigError(`API_KEY_PARAMETER=${JSON.stringify(name)} is not valid: give a letter followed by letters, digits, _ or - (at most 64), like api_key.`);
+  return name;
+}
+
+function oauthSettings(env: NodeJS.ProcessEnv, publicUrl: string | undefined): Pick<GatewayConfig, 'oauthClient' | 'oauthCallbackUrl' | 'cookieKeys' | 'cookieSecure' | 'sessionTtlSeconds' | 'serviceMode' | 'apiKeyParameter' | 'gatewayKeyTtlSeconds'> {
   const id = env.OAUTH_CLIENT_ID ?? '';
   const secret = env.OAUTH_CLIENT_SECRET ?? '';
   if ((id === '') !== (secret === '')) throw new ConfigError('OAUTH_CLIENT_ID and OAUTH_CLIENT_SECRET go together: give both (the key and secret of the Bitbucket OAuth consumer) or neither.');
@@ -184,6 +195,9 @@ function oauthSettings(env: NodeJS.ProcessEnv, publicUrl: string | undefined): P
     cookieSecure,
     sessionTtlSeconds: integer(env, 'SESSION_TTL_SECONDS', 28800, 60, 90 * 24 * 3600),
     serviceMode,
+    apiKeyParameter: apiKeyParameter(env),
+    // Bitbucket drops a refresh token left unused for 3 months, so a longer key could outlive what it carries.
+    gatewayKeyTtlSeconds: integer(env, 'GATEWAY_KEY_TTL_SECONDS', 90 * 24 * 3600, 3600, 90 * 24 * 3600),
   };
 }
 

@@ -27,7 +27,15 @@ export const KNOWN_CREDENTIALS: readonly KnownCredential[] = [
   { name: 'retired app password', value: DEMO_APP_PASSWORD },
 ];
 
-/** The credentials that occur in `text`, as given or percent-encoded. */
+/**
+ * Credentials issued while a spec runs, recognised by their shape: gateway keys (src/credentials/gateway-keys.ts,
+ * `bbok_` + a sealed value) are made by the gateway itself, so no list of values can name them in advance.
+ */
+export const CREDENTIAL_PATTERNS: readonly { name: string; pattern: RegExp }[] = [{ name: 'gateway key', pattern: /bbok_v1(\.|%2E)[\w-]{16,}/i }];
+
+/** The credentials that occur in `text`, as given or percent-encoded, and any text shaped like an issued one. */
 export function leakedCredentials(text: string, extra: readonly KnownCredential[] = []): KnownCredential[] {
-  return [...KNOWN_CREDENTIALS, ...extra].filter(({ value }) => value.length >= 8 && (text.includes(value) || text.includes(encodeURIComponent(value))));
+  const known = [...KNOWN_CREDENTIALS, ...extra].filter(({ value }) => value.length >= 8 && (text.includes(value) || text.includes(encodeURIComponent(value))));
+  const shaped = CREDENTIAL_PATTERNS.filter(({ pattern }) => pattern.test(text)).map(({ name }) => ({ name, value: '(matched by its shape)' }));
+  return [...known, ...shaped];
 }

@@ -1,7 +1,7 @@
 /**
  * Everything about credentials beyond the Authorization header, assembled from the configuration: the `/auth`
- * router (sign-in, sign-out, token page) and the middleware that gives header-less OData requests the session's or
- * service mode's credential.
+ * router (sign-in, sign-out, token page, gateway keys) and the middleware that gives OData requests a gateway key's,
+ * the session's or service mode's credential.
  */
 import type { RequestHandler, Router } from 'express';
 import type { BitbucketClient } from '../bitbucket';
@@ -9,6 +9,7 @@ import type { GatewayConfig } from '../config';
 import type { Logger } from '../logger';
 import { CookieSealer } from './cookie-sealer';
 import { createCredentialMiddleware } from './credential-middleware';
+import { GatewayKeys } from './gateway-keys';
 import { createLoginRouter } from './login-router';
 import { oauthEndpoints } from './oauth-endpoints';
 import { AccessTokenSource, ClientCredentialsSource, type ServiceCredentialSource } from './service-credential-source';
@@ -36,12 +37,14 @@ export function createCredentials({ config, client, logger, now = Date.now }: Cr
     ? new TokenEndpointClient({ tokenUrl: oauthEndpoints(config.bitbucketOAuthUrl).tokenUrl, clientId: config.oauthClient.id, clientSecret: config.oauthClient.secret, timeoutMs: config.upstreamTimeoutMs, now })
     : undefined;
   const sessions = tokens ? new SessionManager({ config, sealer, tokens, now, logger }) : undefined;
+  // Keys are created through sign-in, so they exist only where sign-in does.
+  const keys = tokens ? new GatewayKeys({ config, sealer, tokens, now, logger }) : undefined;
   let service: ServiceCredentialSource | undefined;
   if (config.serviceMode?.kind === 'access_token') service = new AccessTokenSource(config.serviceMode.token);
   // loadConfig refuses client_credentials without an OAuth client, so `tokens` is there.
   if (config.serviceMode?.kind === 'client_credentials' && tokens) service = new ClientCredentialsSource(tokens, now, logger);
   return {
-    router: createLoginRouter({ config, sealer, sessions, client, now, logger }),
-    middleware: createCredentialMiddleware({ config, sessions, service }),
+    router: createLoginRouter({ config, sealer, sessions, keys, client, now, logger }),
+    middleware: createCredentialMiddleware({ config, sessions, service, keys }),
   };
 }

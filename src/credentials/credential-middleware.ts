@@ -1,6 +1,7 @@
 /**
- * Runs before the OData router and settles the credential of a request that has no Authorization header:
- * explicit header > session cookie > service mode > none (the router then answers 401). Async work (renewing a
+ * Runs before the OData router and settles the credential of a request: a gateway key (the `API_KEY_PARAMETER` query
+ * parameter, or the password of Basic; gateway-keys.ts) > explicit header > session cookie > service mode > none (the
+ * router then answers 401). Async work (renewing a
  * session, fetching a service token) happens here so the router reads the credential synchronously.
  */
 import type { Request, RequestHandler } from 'express';
@@ -8,6 +9,8 @@ import type { GatewayConfig } from '../config';
 import { ODataError } from '../odata/errors';
 import { attachCredential, unauthorized } from '../http/credentials';
 import { publicBaseOf } from '../http/public-base';
+import type { GatewayKeys } from './gateway-keys';
+import { takePresentedKey } from './presented-key';
 import type { ServiceCredentialSource } from './service-credential-source';
 import type { SessionManager } from './session-manager';
 
@@ -17,10 +20,25 @@ export interface CredentialMiddlewareDeps {
   config: GatewayConfig;
   sessions: SessionManager | undefined;
   service: ServiceCredentialSource | undefined;
+  /** Undefined when the gateway issues no keys (no OAuth consumer): a key presented anyway is refused. */
+  keys?: GatewayKeys;
 }
 
-export function createCredentialMiddleware({ config, sessions, service }: CredentialMiddlewareDeps): RequestHandler {
+export function createCredentialMiddleware({ config, sessions, service, keys }: CredentialMiddlewareDeps): RequestHandler {
   return async (req, res, next) => {
+    // Taken out of the URL whether or not it is valid, so no link or message built from the URL repeats it.
+    const presented = takePresentedKey(req, config.apiKeyParameter);
+    if (presented) {
+      if (!keys) throw unauthorized('This gateway issues no gateway keys (sign-in with Bitbucket is not configured): send Authorization: Basic with your Atlassian email and a Bitbucket API token.');
+      const { id, credential } = await keys.credential(presented.key);
+      // A stable identity: skiptokens and paging snapshots stay bound to the key across its renewals.
+      attachCredential(req, credential, `key:${id}`);
+      res.on('finish', () => {
+        if (res.statusCode === 401) keys.refused(id, credential);
+      });
+      next();
+      return;
+    }
     if (req.get('authorization')) {
       next();
       return;
@@ -57,7 +75,7 @@ export function createCredentialMiddleware({ config, sessions, service }: Creden
  * as OWASP's "Cross-Site Request Forgery Prevention Cheat Sheet" advises. Tools that are not browsers (curl, scripts,
  * Power Query) send neither header and are served: they cannot be made to send a request by a web page.
  */
-function refuseCrossSiteWrite(req: Request, config: GatewayConfig): void {
+export function refuseCrossSiteWrite(req: Request, config: GatewayConfig): void {
   if (SAFE_METHODS.has(req.method)) return;
   const site = req.get('sec-fetch-site');
   const origin = req.get('origin');

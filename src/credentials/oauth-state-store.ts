@@ -19,6 +19,8 @@ const STATE_COOKIE_PATH = '/auth';
 export interface SignInState {
   /** A path on this gateway to return to after sign-in. */
   returnTo?: string;
+  /** The round trip gets tokens for a new gateway key (its own chain), not a session (gateway-keys.ts). */
+  key?: { label: string };
 }
 
 type StoreCallback = (err: Error | null, state?: string) => void;
@@ -28,6 +30,7 @@ interface StatePayload {
   n: string;
   at: number;
   returnTo?: string;
+  key?: { label: string };
 }
 
 /** Where to keep the return path between `/auth/login` and the callback; the router sets it before redirecting. */
@@ -35,6 +38,13 @@ const returnPaths = new WeakMap<Request, string>();
 
 export function rememberReturnPath(req: Request, path: string): void {
   returnPaths.set(req, path);
+}
+
+/** Likewise for a key request: the callback then creates a gateway key with these tokens instead of a session. */
+const keyRequests = new WeakMap<Request, { label: string }>();
+
+export function rememberKeyRequest(req: Request, request: { label: string }): void {
+  keyRequests.set(req, request);
 }
 
 export class OAuthStateStore {
@@ -53,7 +63,8 @@ export class OAuthStateStore {
     }
     const nonce = randomBytes(24).toString('base64url');
     const returnTo = returnPaths.get(req);
-    const payload: StatePayload = { n: nonce, at: this.now(), ...(returnTo ? { returnTo } : {}) };
+    const key = keyRequests.get(req);
+    const payload: StatePayload = { n: nonce, at: this.now(), ...(returnTo ? { returnTo } : {}), ...(key ? { key } : {}) };
     setCookie(req, res, this.config, { name: STATE_COOKIE, value: this.sealer.seal('oauth-state', payload), path: STATE_COOKIE_PATH, maxAgeSeconds: STATE_TTL_SECONDS });
     callback(null, nonce);
   }
@@ -76,7 +87,8 @@ export class OAuthStateStore {
       if (!payload || typeof payload.n !== 'string' || typeof payload.at !== 'number') continue;
       if (this.now() - payload.at > STATE_TTL_SECONDS * 1000) continue;
       if (sameText(payload.n, providedState)) {
-        callback(null, true, typeof payload.returnTo === 'string' ? { returnTo: payload.returnTo } : {});
+        const key = typeof payload.key?.label === 'string' ? { key: { label: payload.key.label } } : {};
+        callback(null, true, { ...(typeof payload.returnTo === 'string' ? { returnTo: payload.returnTo } : {}), ...key });
         return;
       }
     }

@@ -4,7 +4,6 @@
  * (RFC 6749 §6) and the cookie re-issued. Bitbucket rotates refresh tokens, so concurrent requests of one session
  * share one refresh per process; a request that loses a race across replicas keeps using the still-valid token.
  */
-import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { GatewayConfig } from '../config';
 import type { Logger } from '../logger';
@@ -12,8 +11,8 @@ import type { CookieSealer } from './cookie-sealer';
 import { clearCookie, readCookies, setCookie } from './cookies';
 import { newSession, SESSION_COOKIE, sessionFromPayload, type Session } from './session';
 import { SignedOutSessions } from './signed-out-sessions';
-import { TokenEndpointError, type TokenEndpointClient } from './token-endpoint-client';
-import { tokenEndpointFailure } from './token-endpoint-failure';
+import type { TokenEndpointClient } from './token-endpoint-client';
+import { TokenRenewal } from './token-renewal';
 import type { TokenSet } from './token-set';
 
 export type SessionState =
@@ -34,12 +33,12 @@ export interface SessionManagerOptions {
 
 export class SessionManager {
   readonly #options: SessionManagerOptions;
-  /** Refreshes under way, by a hash of the refresh token they spend; entries leave when they settle. */
-  readonly #refreshing = new Map<string, Promise<TokenSet>>();
+  readonly #renewal: TokenRenewal;
   readonly #signedOut: SignedOutSessions;
 
   constructor(options: SessionManagerOptions) {
     this.#options = options;
+    this.#renewal = new TokenRenewal({ tokens: options.tokens, now: options.now, logger: options.logger });
     this.#signedOut = new SignedOutSessions(options.now);
   }
 
@@ -80,36 +79,13 @@ export class SessionManager {
     if (!session) return this.#ended(req, res, 'the session cookie is not valid (it was altered, or sealed with a key this gateway no longer has)');
     if (this.#signedOut.has(session.id)) return this.#ended(req, res, 'you signed out of this session');
     if (now() >= session.signedInAt + config.sessionTtlSeconds * 1000) return this.#ended(req, res, `the session is older than ${config.sessionTtlSeconds} seconds (SESSION_TTL_SECONDS)`);
-    if (now() < session.tokens.renewAt) return { kind: 'active', session };
-    const { refreshToken } = session.tokens;
-    const tokenEndpoint = this.#options.tokens;
-    if (!refreshToken || !tokenEndpoint) {
-      return now() < session.tokens.expiresAt ? { kind: 'active', session } : this.#ended(req, res, 'the access token expired and there is no refresh token');
-    }
-    try {
-      const tokens = await this.#refresh(tokenEndpoint, refreshToken);
-      const renewed: Session = { ...session, tokens: { ...tokens, refreshToken: tokens.refreshToken ?? refreshToken } };
-      this.#send(req, res, renewed);
-      this.#options.logger?.debug('session refreshed', { expiresInSeconds: Math.round((tokens.expiresAt - now()) / 1000) });
-      return { kind: 'active', session: renewed };
-    } catch (error) {
-      const oauthError = error instanceof TokenEndpointError ? error.oauthError : 'unknown';
-      this.#options.logger?.info('session refresh failed', { oauthError });
-      // Renewal starts before expiry: until then the current token still works (and another request may have won).
-      if (now() < session.tokens.expiresAt) return { kind: 'active', session };
-      if (error instanceof TokenEndpointError && error.refused) return this.#ended(req, res, `Bitbucket refused to renew it (${oauthError})`);
-      throw tokenEndpointFailure(error, 'Sign in again at /auth/login.');
-    }
-  }
-
-  #refresh(tokenEndpoint: Pick<TokenEndpointClient, 'refresh'>, refreshToken: string): Promise<TokenSet> {
-    const key = createHash('sha256').update(refreshToken).digest('base64url');
-    let pending = this.#refreshing.get(key);
-    if (!pending) {
-      pending = tokenEndpoint.refresh(refreshToken).finally(() => this.#refreshing.delete(key));
-      this.#refreshing.set(key, pending);
-    }
-    return pending;
+    // Renewal (token-renewal.ts) is shared with gateway keys.
+    const renewal = await this.#renewal.current(session.tokens, 'session', 'Sign in again at /auth/login.');
+    if (renewal.kind === 'current') return { kind: 'active', session };
+    if (renewal.kind === 'ended') return this.#ended(req, res, renewal.reason);
+    const renewed: Session = { ...session, tokens: renewal.tokens };
+    this.#send(req, res, renewed);
+    return { kind: 'active', session: renewed };
   }
 
   #send(req: Request, res: Response, session: Session): void {

@@ -2,8 +2,9 @@
  * The caller's Bitbucket credential, in this order of precedence:
  * 1. `Authorization: Bearer <token>` (OAuth or access token; the Power Apps connector) or
  *    `Authorization: Basic <email:api-token>` (Excel and Power BI OData feeds), passed through upstream untouched;
- * 2. a credential src/credentials resolved before the router ran and attached to the request: the browser session's
- *    access token, else service mode's credential;
+ * 2. a credential src/credentials resolved before the router ran and attached to the request: a gateway key's
+ *    access token (which takes precedence over the header, whose Basic password may be the key), the browser
+ *    session's access token, else service mode's credential;
  * 3. nothing: 401 with `WWW-Authenticate` naming both schemes (RFC 9110 §11.6.1), so clients know what to send.
  * Nothing here outlives the request.
  */
@@ -33,10 +34,11 @@ export function attachCredential(req: Request, credential: UpstreamCredential, i
 }
 
 export function credentialFromRequest(req: Request, config: GatewayConfig): UpstreamCredential {
+  // Attached first: a gateway key may arrive as the password of a Basic header, which then must not go upstream.
+  const resolved = attached.get(req);
+  if (resolved) return resolved;
   const header = req.get('authorization');
   if (!header) {
-    const resolved = attached.get(req);
-    if (resolved) return resolved;
     const signIn = config.oauthClient ? ', or sign in with Bitbucket at /auth/login' : '';
     throw unauthorized(`Sign in: send Authorization: Basic with your Atlassian email and a Bitbucket API token, or Authorization: Bearer with an access token${signIn}.`);
   }
