@@ -45,7 +45,7 @@ describe('BitbucketClient.probe against servers that are not Bitbucket (real HTT
   afterAll(() => upstream.stop());
   beforeEach(() => {
     upstream.reset();
-    harness = makeHarness(upstream.origin, { timeoutMs: 300 });
+    harness = makeHarness(upstream.origin, { timeoutMs: 300, maxRetries: 0 });
   });
   afterEach(() => harness.client.close());
 
@@ -89,12 +89,33 @@ describe('BitbucketClient.probe against servers that are not Bitbucket (real HTT
     const closed = await new LocalUpstream().start();
     const origin = closed.origin;
     await closed.stop();
-    const client = new BitbucketClient({ baseUrl: `${origin}/2.0` });
+    const client = new BitbucketClient({ baseUrl: `${origin}/2.0`, maxRetries: 0 });
     try {
       expect(await client.probe()).toEqual({ kind: 'unreachable', url: `${origin}/2.0/user`, problem: `GET ${origin}/2.0/user failed: connection refused (ECONNREFUSED)` });
     } finally {
       client.close();
     }
+  });
+
+  it('tries an unreachable answer again like a read, and finds Bitbucket once it answers', async () => {
+    harness = makeHarness(upstream.origin, { timeoutMs: 300, maxRetries: 2 });
+    let calls = 0;
+    upstream.on('GET /2.0/user', (req, res, next) => {
+      calls += 1;
+      if (calls === 1) return silence(req, res, next);
+      if (calls === 2) return void res.status(503).type('html').send('<h1>Starting</h1>');
+      return void res.status(401).json({ type: 'error', error: { message: 'x' } });
+    });
+    expect(await probe()).toEqual({ kind: 'bitbucket', url: url(), status: 401 });
+    expect(harness.events.map((event) => event.status)).toEqual(['timeout', 503, 401]);
+    expect(harness.sleeps).toEqual([100, 200]);
+  });
+
+  it('does not try a not-bitbucket answer again', async () => {
+    harness = makeHarness(upstream.origin, { maxRetries: 2 });
+    upstream.on('GET /2.0/user', (_req, res) => void res.status(404).type('html').send('<h1>Not Found</h1>'));
+    expect(await probe()).toMatchObject({ kind: 'not-bitbucket' });
+    expect(upstream.requests).toHaveLength(1);
   });
 
   it('reports the call to onRequest like any other', async () => {

@@ -1,6 +1,7 @@
 /**
- * Upstream failures reach the client as clear OData errors: 5xx → 502/503, slow → 504, 429 → 503 with
- * Retry-After, refused credentials → 401 with a challenge. Transient faults are retried for reads.
+ * Upstream failures reach the client as clear OData errors: 5xx → 502/503, slow → 504, 429 → 429 with an integer
+ * Retry-After of 1-120 s (Power Query's limit), refused credentials → 401 with a challenge. Transient faults are
+ * retried for reads.
  */
 import axios from 'axios';
 import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
@@ -34,13 +35,15 @@ test('a Bitbucket slower than the timeout gives 504', async () => {
   expect(response.body.error.code).toBe('UpstreamTimeout');
 });
 
-test('an exhausted rate limit gives 503 with Retry-After', async () => {
+test('an exhausted rate limit gives 429 with an integer Retry-After of at most 120 s', async () => {
   await control().put('/_sandbox/rate-limit', { perHour: 1 });
   await stack.request.get('/odata/Me').set('Authorization', DEMO_BEARER);
   const response = await stack.request.get('/odata/Me').set('Authorization', DEMO_BEARER);
-  expect(response.status).toBe(503);
+  expect(response.status).toBe(429);
   expect(response.body.error.code).toBe('UpstreamRateLimited');
+  expect(response.headers['retry-after']).toMatch(/^\d+$/);
   expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+  expect(Number(response.headers['retry-after'])).toBeLessThanOrEqual(120);
 });
 
 test('a credential Bitbucket refuses gives 401 with a challenge for both schemes', async () => {

@@ -12,6 +12,7 @@ import { ACCEPTED_ENCODINGS, decodeBody } from './decode-body';
 import { readErrorBody } from './error-envelope';
 import { sendAttempt, type AttemptOutcome } from './http-attempt';
 import { nextLinkTarget } from './next-link';
+import { backoffDelay } from './backoff-delay';
 import { classifyProbeAnswer, type BitbucketProbeResult, type ProbeAnswer } from './probe-answer';
 import { continuationPageProblem, continuationWithoutNext } from './page-continuation';
 import { pageParams, withPageNumber } from './page-number-target';
@@ -170,28 +171,36 @@ export class BitbucketClient {
   }
 
   /**
-   * Whether the base URL answers like Bitbucket Cloud's REST 2.0 root: one `GET {base}/user` WITHOUT credentials, no
-   * retries, classified by probe-answer.ts (`bitbucket`, `not-bitbucket` with what came back, or `unreachable`).
-   * Never throws for what the upstream does; rejects only with the signal's reason when aborted. Reported to
-   * onRequest like every call.
+   * Whether the base URL answers like Bitbucket Cloud's REST 2.0 root: `GET {base}/user` WITHOUT credentials,
+   * classified by probe-answer.ts (`bitbucket`; `not-bitbucket` with what came back; `unreachable`). An `unreachable`
+   * answer (transport failure, timeout, 502/503/504) is tried again like any read (maxRetries, backoff with jitter),
+   * so one slow first answer does not report a working upstream as down. Never throws for what the upstream does;
+   * rejects only with the signal's reason when aborted. Each attempt is reported to onRequest like every call.
    */
   async probe(signal?: AbortSignal): Promise<BitbucketProbeResult> {
     const requestTarget = this.#requestTarget('/user', {});
     const url = this.#displayUrl(requestTarget);
     const exchange: Exchange = { method: 'GET', requestTarget, credential: { kind: 'none' }, idempotent: true, signal };
-    const started = performance.now();
-    const outcome = await sendAttempt({
-      upstream: this.#upstream,
-      requestTarget,
-      method: 'GET',
-      headers: this.#headers(exchange, url),
-      timeoutMs: this.#options.timeoutMs,
-      agent: this.#agent,
-      maxResponseBytes: this.#options.maxResponseBytes,
-      signal,
-    });
-    this.#options.onRequest?.({ method: 'GET', url, status: eventStatus(outcome), attempt: 1, durationMs: Math.round(performance.now() - started) });
-    return classifyProbeAnswer(url, await this.#probeAnswer(outcome));
+    const headers = this.#headers(exchange, url);
+    for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
+      const started = performance.now();
+      const outcome = await sendAttempt({
+        upstream: this.#upstream,
+        requestTarget,
+        method: 'GET',
+        headers,
+        timeoutMs: this.#options.timeoutMs,
+        agent: this.#agent,
+        maxResponseBytes: this.#options.maxResponseBytes,
+        signal,
+      });
+      this.#options.onRequest?.({ method: 'GET', url, status: eventStatus(outcome), attempt, durationMs: Math.round(performance.now() - started) });
+      const result = classifyProbeAnswer(url, await this.#probeAnswer(outcome));
+      if (result.kind !== 'unreachable' || attempt > this.#options.maxRetries) return result;
+      const delayMs = backoffDelay(attempt, this.#options.backoffBaseMs, this.#options.maxBackoffMs, this.#options.random);
+      await sleepUnlessAborted(this.#options.sleep, delayMs, signal);
+    }
   }
 
   async #probeAnswer(outcome: AttemptOutcome): Promise<ProbeAnswer> {
@@ -337,6 +346,8 @@ export class BitbucketClient {
       return details;
     }
     const details: Partial<UpstreamErrorDetails> = { status: outcome.status };
+    const contentType = outcome.headers['content-type'];
+    if (contentType !== undefined) details.contentType = contentType;
     const challenge = outcome.headers['www-authenticate'];
     if (challenge !== undefined) details.wwwAuthenticate = challenge;
     let body: Buffer | undefined;

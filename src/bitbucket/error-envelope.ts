@@ -1,6 +1,14 @@
+/** The scopes a 403 names: what the resource requires and what the credential was granted. */
+export interface ScopeShortfall {
+  required: string[];
+  granted: string[];
+}
+
 export interface UpstreamErrorBody {
   upstreamMessage?: string;
   fields?: Record<string, string[]>;
+  /** A 403's object `detail` `{required, granted}`, kept as data so the gateway can name the missing scopes. */
+  scopes?: ScopeShortfall;
 }
 
 /** Longest upstream text we carry into an error, so a proxy's page cannot flood the logs. */
@@ -37,7 +45,16 @@ function parseEnvelope(text: string): UpstreamErrorBody | undefined {
   if (texts.length > 0) result.upstreamMessage = clip(texts.join(': '));
   const fieldMessages = readFields(fields);
   if (fieldMessages !== undefined) result.fields = fieldMessages;
+  const scopes = readScopes(detail);
+  if (scopes !== undefined) result.scopes = scopes;
   return result;
+}
+
+/** `{"required": [...], "granted": [...]}` as data (bitbucket-real-behaviour.md row 19); `granted` may be missing. */
+function readScopes(detail: unknown): ScopeShortfall | undefined {
+  if (!isRecord(detail) || !Array.isArray(detail.required)) return undefined;
+  const names = (list: unknown): string[] => (Array.isArray(list) ? list.filter((name): name is string => typeof name === 'string') : []);
+  return { required: names(detail.required), granted: names(detail.granted) };
 }
 
 /**

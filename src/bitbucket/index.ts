@@ -11,6 +11,7 @@ export type { BitbucketProbeResult } from './probe-answer';
 export { bitbucketPath } from './bitbucket-path';
 export { redactUrl } from './redact-url';
 export { resumeTargetProblem } from './resume-target';
+export { transportText } from './transport-text';
 export type { UpstreamCredential } from './upstream-credential';
-export { UpstreamError, kindForStatus, type UpstreamErrorKind } from './upstream-error';
+export { UpstreamError, kindForStatus, type RetryAfterSource, type UpstreamErrorKind } from './upstream-error';
 export { encodeUpstreamQuery, type UpstreamQuery } from './upstream-query';

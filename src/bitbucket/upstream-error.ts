@@ -1,3 +1,5 @@
+import type { ScopeShortfall } from './error-envelope';
+
 export type UpstreamErrorKind =
   | 'unauthorized'
   | 'forbidden'
@@ -78,6 +80,10 @@ export interface UpstreamErrorDetails {
   timeoutMs?: number;
   /** A more specific description than the kind's, e.g. why a response could not be read. */
   problem?: string;
+  /** The Content-Type of the error response, to say what came back when it carried no Bitbucket message. */
+  contentType?: string;
+  /** A 403's required and granted scopes (Bitbucket's object-shaped `error.detail`). */
+  scopes?: ScopeShortfall;
 }
 
 /**
@@ -105,6 +111,11 @@ export class UpstreamError extends Error {
   readonly wwwAuthenticate?: string;
   readonly transportCode?: string;
   readonly timeoutMs?: number;
+  /** Why the response could not be used (bad-response), or what cut it short: the cause to repeat to the client. */
+  readonly problem?: string;
+  readonly contentType?: string;
+  /** Scopes Bitbucket named on a 403: what the resource requires and what the credential has. */
+  readonly scopes?: ScopeShortfall;
 
   constructor(details: UpstreamErrorDetails) {
     super(describe(details));
@@ -121,6 +132,9 @@ export class UpstreamError extends Error {
     if (details.wwwAuthenticate !== undefined) this.wwwAuthenticate = details.wwwAuthenticate;
     if (details.transportCode !== undefined) this.transportCode = details.transportCode;
     if (details.timeoutMs !== undefined) this.timeoutMs = details.timeoutMs;
+    if (details.problem !== undefined) this.problem = details.problem;
+    if (details.contentType !== undefined) this.contentType = details.contentType;
+    if (details.scopes !== undefined) this.scopes = details.scopes;
   }
 }
 

@@ -79,14 +79,20 @@ export const ERROR_CATALOG = {
   NotImplemented: { status: 501, template: '{feature} is not supported by this service. {hint}' },
   // Upstream
   UpstreamError: { status: 502, template: 'Bitbucket answered {upstreamStatus}: {message}' },
+  UpstreamUnreachable: { status: 502, template: 'Bitbucket at {host} could not be reached: {cause}.' },
   UpstreamUnavailable: { status: 503, template: 'Bitbucket is unavailable: {message}. Retry after {retryAfter} seconds.' },
-  UpstreamRateLimited: { status: 503, template: 'Bitbucket rate limit exceeded for this credential. Retry after {retryAfter} seconds.' },
+  // 429, not 503: Power Query honours Retry-After on 429 up to 120 s (learn.microsoft.com/power-query/handling-status-codes;
+  // client-rules ER-01), so upstreamToODataError sends an integer 1-120 and the message says when Bitbucket frees calls.
+  UpstreamRateLimited: {
+    status: 429,
+    template: "Bitbucket's rate limit for this credential is used up (Bitbucket allows about 1,000 API calls per rolling hour per user or OAuth consumer). {when} Retry after {retryAfter} seconds.",
+  },
   MemoryBusy: {
     status: 503,
     template:
       'The gateway is holding as many rows in memory as it may (MAX_ROWS_IN_MEMORY = {limit}) for other answers read whole: retry after {retryAfter} seconds, or narrow this query with a $filter or an $orderby Bitbucket sorts.',
   },
-  UpstreamTimeout: { status: 504, template: 'Bitbucket did not answer within {timeoutMs} ms.' },
+  UpstreamTimeout: { status: 504, template: 'Bitbucket at {host} did not answer within {timeoutMs} ms: {cause}.' },
   // The start-up check of BITBUCKET_API_URL (src/upstream-readiness.ts): refused before anything is sent on.
   UpstreamNotBitbucket: { status: 502, template: 'The upstream at {url} does not answer like Bitbucket: {problem}. Check BITBUCKET_API_URL.' },
   UpstreamNotReady: { status: 503, template: 'The upstream at {url} {problem}. The gateway keeps checking; retry after {retryAfter} seconds.' },
