@@ -16,6 +16,8 @@ import { SIGN_IN_ENV, startSignInStack, type SignInStack } from './sign-in-stack
 import type { Browser } from './browser';
 
 const PAGE_SIZE = 20;
+/** A whole refresh of the sandbox in 20-row pages takes about 15 s on a busy machine. */
+const WALK_TIMEOUT_MS = 120_000;
 let signIn: SignInStack;
 beforeAll(async () => {
   // Small pages, so every set of the sandbox takes several nextLinks.
@@ -130,7 +132,7 @@ describe('a Power BI refresh with a gateway key', () => {
   beforeAll(async () => {
     key = await createKey(await signedIn(), 'Power BI service');
     viaQuery = await refresh({ url: (url) => withKey(url, key.key), headers: {} });
-  });
+  }, WALK_TIMEOUT_MS);
 
   test('AU-02: ?api_key on the service root and each set walks every page of every set; rows and counts agree', () => {
     expect(key.key).toMatch(/^bbok_v1\.[\w-]+$/);
@@ -154,7 +156,7 @@ describe('a Power BI refresh with a gateway key', () => {
     expect(viaBasic.failures).toEqual(viaQuery.failures);
     expect(viaBasic.rows).toEqual(viaQuery.rows);
     for (const link of viaBasic.nextLinks) expectNoKeyIn(link, key.key);
-  });
+  }, WALK_TIMEOUT_MS);
 
   test('AU-02: skiptokens bind to the key: its nextLink with another credential of the same user is InvalidSkipToken', async () => {
     const link = viaQuery.nextLinks[0];
