@@ -4,7 +4,9 @@
  * envelope says rows remain, never loops, never repeats rows, and never turns a missing `size` into 0.
  */
 import type { RequestHandler } from 'express';
-import { UpstreamError, type BitbucketPage } from '../../src/bitbucket';
+import { startSandbox } from '../../sandbox/app';
+import { DEMO_USER } from '../../sandbox/identities';
+import { BitbucketClient, UpstreamError, type BitbucketPage } from '../../src/bitbucket';
 import { BEARER, makeHarness, rejectionOf, type Harness } from './support/client-harness';
 import { json, LocalUpstream } from './support/local-upstream';
 
@@ -159,5 +161,34 @@ describe('BitbucketClient.locatedPages on lists without "next" (real HTTP)', () 
     upstream.on(`GET ${PIPELINES}`, (_req, res) => void res.status(404).json({ type: 'error', error: { message: 'Repository acme/web not found' } }));
     const error = await rejectionOf(rowsOf({}));
     expect(error).toMatchObject({ kind: 'not-found', status: 404, upstreamMessage: 'Repository acme/web not found' });
+  });
+});
+
+describe('BitbucketClient.pages against the sandbox with its pipelines-without-next quirk (row 1)', () => {
+  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ rateLimitPerHour: 1_000_000, quirks: ['pipelines-without-next'] }, 0);
+  });
+  afterAll(() => sandbox.close());
+
+  it('reads every pipeline run, one call per page, though no page has next', async () => {
+    const events: string[] = [];
+    const client = new BitbucketClient({ baseUrl: sandbox.apiUrl, onRequest: (event) => events.push(event.url) });
+    const credential = { kind: 'bearer', token: DEMO_USER.bearerToken } as const;
+    try {
+      const path = '/repositories/acme-dev/platform-api/pipelines';
+      const rows: unknown[] = [];
+      let size: number | undefined;
+      for await (const page of client.pages<unknown>(path, { pagelen: 10 }, credential)) {
+        expect(page.next).toBeUndefined();
+        size = page.size;
+        rows.push(...page.values);
+      }
+      expect(size).toBeGreaterThan(10);
+      expect(rows).toHaveLength(size ?? -1);
+      expect(events).toHaveLength(Math.ceil((size ?? 0) / 10));
+    } finally {
+      client.close();
+    }
   });
 });
