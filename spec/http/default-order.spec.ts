@@ -214,13 +214,14 @@ describe('paging by the position in the repository', () => {
     const listed = await sandboxCommits({ workspace: 'acme-dev', slug: 'platform-api' });
     const url = `/odata/Commits?$filter=${ONE_REPO}&$select=Hash`;
     const first = await read(stack, url, 7);
-    expect(payloadOf(first.next as string)[2]).toEqual(['acme-dev', 'platform-api', 6]);
+    // The last row's position, then its hash: what names it even after a push moves it (keyset-cursor.ts).
+    expect(payloadOf(first.next as string)[2]).toEqual(['acme-dev', 'platform-api', 6, hashes(first.rows)[6]]);
     expect(first.upstream.map((call) => call.query.pagelen)).toEqual(['8']);
     const second = await read(stack, first.next as string, 7);
     expect(hashes(second.rows)).toEqual(listed.slice(7, 14).map((commit) => commit.hash));
     // The seven rows up to the cursor, then this page and its look-ahead row: one call.
     expect(second.upstream.map((call) => [call.path, call.query.pagelen])).toEqual([['/2.0/repositories/acme-dev/platform-api/commits', '15']]);
-    expect(payloadOf(second.next as string)[2]).toEqual(['acme-dev', 'platform-api', 13]);
+    expect(payloadOf(second.next as string)[2]).toEqual(['acme-dev', 'platform-api', 13, hashes(second.rows)[6]]);
   });
 
   test('a continuation skips the repositories before the cursor without any call', async () => {
@@ -229,7 +230,7 @@ describe('paging by the position in the repository', () => {
     // A page that ends inside the third repository.
     const pageSize = repos[0].commits.length + repos[1].commits.length + 5;
     const first = await read(stack, url, pageSize);
-    expect(payloadOf(first.next as string)[2]).toEqual(['acme-dev', repos[2].slug, 4]);
+    expect(payloadOf(first.next as string)[2]).toEqual(['acme-dev', repos[2].slug, 4, hashes(first.rows)[first.rows.length - 1]]);
     const second = await read(stack, first.next as string, pageSize);
     const read_ = [...new Set(second.upstream.filter(isCommitList).map((call) => call.path))];
     expect(read_[0]).toBe(commitsPath(repos[2]));
@@ -281,7 +282,7 @@ describe("continuing where Bitbucket's paging stood", () => {
     expect(calls.flat().length).toBeLessThanOrEqual(pages.length + repositoryPages(listed.length));
     // Past the repository's first upstream page, the cursor also carries that page's target and the row's index in it,
     // and the next page opens there (Bitbucket's own opaque `page`), not at the repository's start.
-    const located = pages.filter((page) => page.next !== undefined && (payloadOf(page.next)[2] as unknown[]).length === 5);
+    const located = pages.filter((page) => page.next !== undefined && (payloadOf(page.next)[2] as unknown[]).length === 6);
     expect(located.length).toBeGreaterThan(0);
     for (const page of located) {
       const [, , position, target, index] = payloadOf(page.next as string)[2] as [string, string, number, string, number];
@@ -304,7 +305,7 @@ describe("continuing where Bitbucket's paging stood", () => {
     for (let page = 0; next && page < 100; page++) {
       const current = await read(stack, next, 7);
       next = current.next;
-      if (next && (payloadOf(next)[2] as unknown[]).length === 5) return { link: next, cursor: payloadOf(next)[2] as unknown[] };
+      if (next && (payloadOf(next)[2] as unknown[]).length === 6) return { link: next, cursor: payloadOf(next)[2] as unknown[] };
     }
     throw new Error('no cursor carried a page location');
   }
@@ -328,7 +329,7 @@ describe("continuing where Bitbucket's paging stood", () => {
     { forgery: 'a target that is not text', target: () => 42 },
   ])('a correctly signed cursor whose page target is $forgery is InvalidSkipToken, and nothing else is called', async ({ target }) => {
     const { link, cursor } = await locatedLink();
-    const forged = resign(tokenOf(link), (payload) => [payload[0], payload[1], [...cursor.slice(0, 3), target(cursor[3] as string), cursor[4]], ...payload.slice(3)]);
+    const forged = resign(tokenOf(link), (payload) => [payload[0], payload[1], [...cursor.slice(0, 3), target(cursor[3] as string), ...cursor.slice(4)], ...payload.slice(3)]);
     await stack.clearUpstreamCalls();
     const response = await followWith(link, forged);
     expect(response.status).toBe(400);
@@ -339,7 +340,7 @@ describe("continuing where Bitbucket's paging stood", () => {
   test('a tampered query on the right list reaches only that list', async () => {
     const { link, cursor } = await locatedLink();
     const tampered = (cursor[3] as string).replace(/page=[^&]*/, 'page=1&pagelen=3');
-    const forged = resign(tokenOf(link), (payload) => [payload[0], payload[1], [...cursor.slice(0, 3), tampered, cursor[4]], ...payload.slice(3)]);
+    const forged = resign(tokenOf(link), (payload) => [payload[0], payload[1], [...cursor.slice(0, 3), tampered, ...cursor.slice(4)], ...payload.slice(3)]);
     await stack.clearUpstreamCalls();
     await followWith(link, forged);
     const calls = await stack.upstreamCalls();
@@ -353,7 +354,7 @@ describe("continuing where Bitbucket's paging stood", () => {
     { change: 'a fractional index', index: () => 0.5 },
   ])('a correctly signed cursor with $change is InvalidSkipToken', async ({ index }) => {
     const { link, cursor } = await locatedLink();
-    const forged = resign(tokenOf(link), (payload) => [payload[0], payload[1], [...cursor.slice(0, 4), index(cursor[2] as number)], ...payload.slice(3)]);
+    const forged = resign(tokenOf(link), (payload) => [payload[0], payload[1], [...cursor.slice(0, 4), index(cursor[2] as number), ...cursor.slice(5)], ...payload.slice(3)]);
     const response = await followWith(link, forged);
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('InvalidSkipToken');
@@ -363,9 +364,9 @@ describe("continuing where Bitbucket's paging stood", () => {
     const row = { Workspace: 'acme-dev', RepositorySlug: 'platform-api', Hash: 'a'.repeat(40) };
     recordUpstreamPosition(row, 120);
     recordUpstreamPage(row, { target: '/repositories/acme-dev/platform-api/commits?pagelen=100&page=abc', index: 20 });
-    expect(cursorOf(commits, [], row, { maxLocatedBytes: MAX_LOCATED_CURSOR_BYTES })).toEqual(['acme-dev', 'platform-api', 120, '/repositories/acme-dev/platform-api/commits?pagelen=100&page=abc', 20]);
+    expect(cursorOf(commits, [], row, { maxLocatedBytes: MAX_LOCATED_CURSOR_BYTES })).toEqual(['acme-dev', 'platform-api', 120, '/repositories/acme-dev/platform-api/commits?pagelen=100&page=abc', 20, 'a'.repeat(40)]);
     recordUpstreamPage(row, { target: `/repositories/acme-dev/platform-api/commits?pagelen=100&page=${'x'.repeat(400)}`, index: 20 });
-    expect(cursorOf(commits, [], row, { maxLocatedBytes: MAX_LOCATED_CURSOR_BYTES })).toEqual(['acme-dev', 'platform-api', 120]);
+    expect(cursorOf(commits, [], row, { maxLocatedBytes: MAX_LOCATED_CURSOR_BYTES })).toEqual(['acme-dev', 'platform-api', 120, 'a'.repeat(40)]);
   });
 });
 
@@ -379,7 +380,7 @@ describe('with paging snapshots on', () => {
     for (const page of pages) expect(page.count).toBe(whole.count);
     for (const page of pages.slice(1)) expect(page.upstream).toEqual([]);
     // A kept row does not carry its position: tokens of pages served from the snapshot fall back to the offset.
-    expect(payloadOf(pages[0].next as string)[2]).toEqual(['acme-dev', 'platform-api', 39]);
+    expect(payloadOf(pages[0].next as string)[2]).toEqual(['acme-dev', 'platform-api', 39, hashes(pages[0].rows)[39]]);
     expect(payloadOf(pages[1].next as string)[2]).toBeNull();
   });
 

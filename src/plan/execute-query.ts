@@ -29,6 +29,7 @@ import type { ExecutionContext } from './execution-context';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { planQuery, type QueryPlan, type UpstreamSort } from './plan-query';
 import { findRefusedConjuncts } from './find-refused-conjuncts';
+import { cursorKeyOf } from './keyset-cursor';
 import { positionAfterCursor } from './position-after-cursor';
 import { rememberRefusal } from './pushdown-refusals';
 import { parentCheckNeeded, parentExists, parentParam, resolveStreams, streamConstants, usableValues, type StreamParams } from './resolve-streams';
@@ -135,7 +136,7 @@ function openStream(
   params: StreamParams,
   accept: (row: Row) => boolean,
   ctx: ExecutionContext,
-  paging: { pagelen: number; startPage: number; bound?: string; resume?: ResumePoint; checkOrder?: (rows: readonly Row[]) => void },
+  paging: { pagelen: number; startPage: number; bound?: string; resume?: ResumePoint; checkOrder?: (rows: readonly Row[]) => void; cursor?: CursorRow },
 ): RowStream {
   const path = addressablePath(list.path, params);
   const query = upstreamListQuery(list, plan, paging.pagelen, paging.startPage, paging.bound);
@@ -143,9 +144,14 @@ function openStream(
   let buffer: Row[] = [];
   /** The position in the stream of the next item Bitbucket delivers (`upstream-position.ts`). */
   let position = paging.resume ? paging.resume.firstPosition : (paging.startPage - 1) * paging.pagelen;
+  /** The cursor's row, not yet seen again in its stream; rows after the cursor's position seen meanwhile wait. */
+  let seeking = paging.cursor;
+  let waiting = 0;
+  /** Where the cursor's row now is against where it was: positions shift by it so that rows after it follow it. */
+  let shift = 0;
   const toRow = (item: unknown, location: UpstreamPageLocation | undefined): Row => {
     const row = rowFromItem(def, item, params);
-    if (plan.byUpstreamPosition) recordUpstreamPosition(row, position);
+    if (plan.byUpstreamPosition) recordUpstreamPosition(row, position + shift);
     if (location) recordUpstreamPage(row, location);
     position += 1;
     return row;
@@ -164,6 +170,24 @@ function openStream(
   /** Whether the rows may carry this stream's route values (see `parentCheckNeeded`): asked once, before any read. */
   const parentOk = (): Promise<boolean> =>
     (parentConfirmed ??= parentCheckNeeded(def, list.params, plan.fixedParams) ? parentExists(parentParam(list.params) as RouteParameter, params, ctx, listParentValues) : Promise.resolve(true));
+  /**
+   * The rows of a page of the cursor's own stream that follow the cursor's row (`CursorRow`), once it is found; until
+   * then none. Rows after the cursor's position seen before it must be newer rows that pushed it down: passed over.
+   */
+  const afterCursorRow = (rows: Row[]): Row[] => {
+    const cursor = seeking as CursorRow;
+    const at = rows.findIndex((row) => Object.keys(cursor.key).every((name) => row[name] === cursor.key[name]));
+    if (at < 0) {
+      waiting += rows.filter((row) => (upstreamPositionOf(row) ?? 0) > cursor.position).length;
+      if (waiting > MAX_ROWS_BEFORE_CURSOR_ROW) throw cursorRowGone();
+      return [];
+    }
+    shift = cursor.position - (upstreamPositionOf(rows[at]) as number);
+    const after = rows.slice(at + 1);
+    for (const row of after) recordUpstreamPosition(row, (upstreamPositionOf(row) as number) + shift);
+    seeking = undefined;
+    return after.filter(accept);
+  };
   const stream: RowStream = {
     params,
     skippedUpstream: (paging.startPage - 1) * paging.pagelen,
@@ -183,6 +207,7 @@ function openStream(
           throw error;
         }
         if (result.done) {
+          if (seeking) throw cursorRowGone();
           done = true;
           break;
         }
@@ -202,7 +227,7 @@ function openStream(
           break;
         }
         paging.checkOrder?.(rows);
-        buffer = rows.filter(accept);
+        buffer = seeking ? afterCursorRow(rows) : rows.filter(accept);
       }
       return buffer[0];
     },
@@ -234,6 +259,28 @@ function openStream(
     },
   };
   return stream;
+}
+
+/**
+ * The keyset cursor of an order by upstream position, in its own stream: its position and the key values of its row
+ * (`cursorKeyOf`). Positions alone repeat a row when a commit is pushed between two pages (everything moves one place
+ * down Bitbucket's newest-first list) or skip one when a commit goes away: the stream continues after the cursor's row
+ * wherever it is now, and later rows take positions counted from it, so that they compare after the cursor.
+ */
+interface CursorRow {
+  position: number;
+  key: Row;
+}
+
+/**
+ * How many rows after the cursor's position may come before its row is found again: commits pushed between two pages
+ * of a walk. More, or none at all before the stream ends, and the row is taken to be gone from the history (a force
+ * push): no position can say where to continue, so the walk must start again rather than repeat or skip rows.
+ */
+const MAX_ROWS_BEFORE_CURSOR_ROW = 1000;
+
+function cursorRowGone(): ODataError {
+  return new ODataError('InvalidSkipToken', { reason: "the row it continues after is no longer in the repository's list (history rewritten?); start the walk again" });
 }
 
 /**
@@ -688,6 +735,9 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
     earlyStop && plan.exact && unique && paramsList.length === 1 && list.supportsPageNumber && cursorPosition === undefined && (query.skip ?? 0) >= pagelen;
   const startPage = pageSkip ? Math.floor((query.skip ?? 0) / pagelen) + 1 : 1;
 
+  const cursorKey = after ? cursorKeyOf(after) : undefined;
+  const cursorIn = (params: StreamParams): CursorRow | undefined =>
+    cursorPosition !== undefined && cursorKey !== undefined && passedOverIn(params) > 0 ? { position: cursorPosition, key: cursorKey } : undefined;
   const resumeIn = (params: StreamParams): ResumePoint | undefined =>
     cursorPosition !== undefined && passedOverIn(params) > 0 ? resumePoint(list, params, after as Row, cursorPosition, pushdown) : undefined;
   // An early stop (and a `page=N` jump) trusts the pushed sort: each stream's rows are checked against it.
@@ -700,6 +750,7 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
         bound: boundOf(params),
         resume: resumeIn(params),
         checkOrder: checkOrder?.(),
+        cursor: cursorIn(params),
       }),
       refusal,
     ),

@@ -10,6 +10,11 @@
  * stood (`UpstreamPageLocation`): that page's request target and the row's index in it follow the position, so the
  * next page opens the stream there rather than re-reading it from its start (which grows with every page of a long
  * repository). They are left out when the token could not hold them (the cursor then re-reads, as before).
+ *
+ * A position alone does not name a row for long: a commit pushed between two pages moves every commit one place
+ * down Bitbucket's newest-first list, and the next page would repeat the last row. So the cursor also carries the
+ * row's remaining key values (a commit's `Hash`), last, and the executor continues after that row wherever it now is
+ * (`execute-query.ts`, the cursor's own stream). Cursors without them (issued before) are still read, by position.
  */
 import type { LiteralValue, OrderByItem, Row } from '../odata/ast';
 import type { EntitySetDefinition } from '../entity-sets/model';
@@ -34,12 +39,28 @@ export function cursorOf(def: EntitySetDefinition, orderby: OrderByItem[], row: 
   if (!order.byUpstreamPosition) return values;
   const position = upstreamPositionOf(row);
   if (position === undefined) return undefined;
-  const cursor = [...values, position];
+  const key = restOfKey(def, order.items).map((property) => row[property] ?? null);
+  const cursor = [...values, position, ...key];
   const location = upstreamPageOf(row);
   if (location === undefined) return cursor;
-  const located = [...cursor, location.target, location.index];
+  const located = [...values, position, location.target, location.index, ...key];
   return limits.maxLocatedBytes === undefined || Buffer.byteLength(JSON.stringify(located)) <= limits.maxLocatedBytes ? located : cursor;
 }
+
+/** The key properties an order by upstream position leaves out (a commit's `Hash`): what names the cursor's row. */
+function restOfKey(def: EntitySetDefinition, items: OrderByItem[]): string[] {
+  return def.key.filter((property) => !items.some((item) => item.property === property));
+}
+
+/**
+ * The key values the cursor of an order by upstream position names its row by (`cursorOf`), as a row; undefined for
+ * a cursor without them.
+ */
+export function cursorKeyOf(row: Row): Row | undefined {
+  return cursorKeys.get(row);
+}
+
+const cursorKeys = new WeakMap<Row, Row>();
 
 const isWholeNumber = (value: LiteralValue | undefined): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
@@ -51,7 +72,11 @@ const isWholeNumber = (value: LiteralValue | undefined): value is number => type
 export function rowAtCursor(def: EntitySetDefinition, orderby: OrderByItem[], cursor: readonly LiteralValue[]): Row | undefined {
   const order = answerOrder(def, orderby);
   const length = order.items.length;
-  const fits = order.byUpstreamPosition ? cursor.length === length + 1 || cursor.length === length + 3 : cursor.length === length;
+  const keyNames = order.byUpstreamPosition ? restOfKey(def, order.items) : [];
+  // With the key (this version) or without it (cursors issued before); the key's length tells them apart.
+  const withKey = keyNames.length > 0 && (cursor.length === length + 1 + keyNames.length || cursor.length === length + 3 + keyNames.length);
+  const extra = withKey ? keyNames.length : 0;
+  const fits = order.byUpstreamPosition ? cursor.length === length + 1 + extra || cursor.length === length + 3 + extra : cursor.length === length;
   if (!fits) return undefined;
   const row: Row = {};
   order.items.forEach((item, index) => {
@@ -61,7 +86,14 @@ export function rowAtCursor(def: EntitySetDefinition, orderby: OrderByItem[], cu
     const position = cursor[length];
     if (!isWholeNumber(position)) return undefined;
     recordUpstreamPosition(row, position);
-    if (cursor.length === length + 3) {
+    if (withKey) {
+      const key: Row = {};
+      keyNames.forEach((name, index) => {
+        key[name] = cursor[cursor.length - extra + index];
+      });
+      cursorKeys.set(row, key);
+    }
+    if (cursor.length === length + 3 + extra) {
       const [target, index] = cursor.slice(length + 1);
       // The row's index in its page cannot exceed its position in the stream: the page would start before the stream.
       if (typeof target !== 'string' || !isWholeNumber(index) || index > position) return undefined;
