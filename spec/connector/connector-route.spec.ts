@@ -94,7 +94,10 @@ describe('every read operation works against the gateway', () => {
     const lists = operations().filter(({ operation }) => operation['x-ms-pageable']);
     expect(lists.length).toBeGreaterThan(5);
     for (const { path, operation } of lists) {
-      const response = await get(`${definition.basePath}${path}?$top=3`);
+      // A set listed per commit is refused over every repository (FanOutTooWide, more commits than MAX_FAN_OUT):
+      // its page is read within one repository.
+      const scope = operation.operationId === 'ListCommitStatuses' ? `&$filter=${encodeURIComponent("Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api'")}` : '';
+      const response = await get(`${definition.basePath}${path}?$top=3${scope}`);
       expect({ operation: operation.operationId, status: response.status }).toEqual({ operation: operation.operationId, status: 200 });
       const typeName = operation.responses['200'].schema?.properties?.value.items?.$ref?.split('/').pop() ?? '';
       // Without $expand, a row has the structural properties only; navigation properties appear when expanded.

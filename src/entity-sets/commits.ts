@@ -21,6 +21,9 @@ export const commits: EntitySetDefinition = {
     { name: 'AuthorUuid', type: 'Edm.String', nullable: true, source: 'author.user.uuid', description: 'UUID of the author, when known.' },
     { name: 'ParentCount', type: 'Edm.Int32', nullable: false, source: { path: 'parents', convert: 'array-length' }, description: 'Number of parents (2 or more for merges).', fields: ['parents.hash'] },
   ],
+  navigation: [
+    { name: 'Statuses', target: 'CommitStatuses', collection: true, constraints: { Workspace: 'Workspace', RepositorySlug: 'RepositorySlug', CommitHash: 'Hash' } },
+  ],
   list: {
     path: '/repositories/{workspace}/{repo_slug}/commits',
     params: [WORKSPACE_PARAM, REPOSITORY_PARAM],

@@ -17,13 +17,25 @@ export type PropertySource =
   /** The value of a route parameter the row was fetched under (e.g. the workspace slug of a repository list). */
   | { routeParam: string }
   /** A path whose value is transformed by a named, documented conversion. */
-  | { path: string; convert: ValueConversion };
+  | { path: string; convert: ValueConversion }
+  /**
+   * The value of the first of these paths that holds one (not null or absent). Bitbucket keeps one fact under the key
+   * of an item's kind (an activity entry's time is `update.date`, `approval.date` or `comment.created_on`), or under
+   * one of two ends (a diffstat's path is `new.path`, or `old.path` for a removed file).
+   */
+  | { firstOf: string[] }
+  /**
+   * The label of the first path that holds a value: which kind of item this is (an activity entry is an `update`, an
+   * `approval`, a `changes_requested` or a `comment`). Null when none does.
+   */
+  | { labelOfPresent: Record<string, string> };
 
 /**
  * Named conversions from Bitbucket's raw value. Each is implemented once in `row-from-item.ts`.
  * - `full-name-owner` / `full-name-slug`: split `workspace/slug` (Bitbucket's `full_name`).
  * - `array-length`: the number of items of an array (e.g. approvals).
  * - `count-where-approved`: participants with `approved: true`.
+ * - `count-where-changes-requested`: participants whose `state` is `changes_requested`.
  * - `join-display-names`: an array of objects with a display name, joined by ", " (spreadsheet friendly).
  * - `join-values`: an array of strings joined by "," (e.g. webhook events).
  * - `date-from-datetime`: the date part of an ISO datetime.
@@ -33,6 +45,7 @@ export type ValueConversion =
   | 'full-name-slug'
   | 'array-length'
   | 'count-where-approved'
+  | 'count-where-changes-requested'
   | 'join-display-names'
   | 'join-values'
   | 'json';
@@ -143,6 +156,11 @@ export interface RouteParameter {
      * list may still exist, so it cannot confirm a spelling or explain a 404.
      */
     listsSome?: boolean;
+    /**
+     * The parent property holds braced UUIDs (a pipeline's `Uuid`): a braced value is a key, not Bitbucket's UUID
+     * alias of a slug (`usableValues` in resolve-streams.ts drops those for slug parameters).
+     */
+    uuidValues?: boolean;
   };
 }
 
@@ -170,6 +188,13 @@ export interface ListRoute {
    * (4.01 Part 1 §11.2.6.3 $top, §11.2.6.4 $skip). Absent: the key order.
    */
   defaultOrder?: 'upstream';
+  /**
+   * Each upstream item holds a list of this set's rows (a pull request's `participants`): one row per element of the
+   * array at `path`, the element itself with its item under `parentAs` (so `pull_request.id` reads the item's `id`).
+   * Bitbucket's `size` and `page=` then count items, not rows: such a list declares `reportsSize` and
+   * `supportsPageNumber` false. Applied by `listItems` (`src/plan/list-items.ts`) wherever a page's `values` become rows.
+   */
+  rowsFrom?: { path: string; parentAs: string };
 }
 
 export interface GetRoute {

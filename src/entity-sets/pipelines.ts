@@ -27,6 +27,9 @@ export const pipelines: EntitySetDefinition = {
     { name: 'CompletedOn', type: 'Edm.DateTimeOffset', nullable: true, source: 'completed_on', description: 'Completion time; null while running.' },
     { name: 'BuildSecondsUsed', type: 'Edm.Int32', nullable: true, source: 'build_seconds_used', description: 'Build minutes used, in seconds.' },
   ],
+  navigation: [
+    { name: 'Steps', target: 'PipelineSteps', collection: true, constraints: { Workspace: 'Workspace', RepositorySlug: 'RepositorySlug', PipelineUuid: 'Uuid' } },
+  ],
   list: { path: '/repositories/{workspace}/{repo_slug}/pipelines', params: [WORKSPACE_PARAM, REPOSITORY_PARAM], ...PAGED_LIST, supportsQuery: false, supportsSort: false },
   get: {
     path: '/repositories/{workspace}/{repo_slug}/pipelines/{pipeline_uuid}',

@@ -43,6 +43,9 @@ export const pullRequests: EntitySetDefinition = {
   navigation: [
     { name: 'Repository', target: 'Repositories', collection: false, constraints: { Workspace: 'Workspace', Slug: 'RepositorySlug' } },
     { name: 'Comments', target: 'PullRequestComments', collection: true, constraints: { Workspace: 'Workspace', RepositorySlug: 'RepositorySlug', PullRequestId: 'Id' } },
+    { name: 'Activity', target: 'PullRequestActivity', collection: true, constraints: { Workspace: 'Workspace', RepositorySlug: 'RepositorySlug', PullRequestId: 'Id' } },
+    { name: 'Commits', target: 'PullRequestCommits', collection: true, constraints: { Workspace: 'Workspace', RepositorySlug: 'RepositorySlug', PullRequestId: 'Id' } },
+    { name: 'Diffstat', target: 'PullRequestDiffstat', collection: true, constraints: { Workspace: 'Workspace', RepositorySlug: 'RepositorySlug', PullRequestId: 'Id' } },
   ],
   list: {
     path: '/repositories/{workspace}/{repo_slug}/pullrequests',

@@ -1,13 +1,22 @@
 /**
  * Every entity set the gateway serves. Adding an entity set means one declaration file plus a line here.
  */
+import { branchRestrictions } from './branch-restrictions';
 import { branches } from './branches';
+import { commitStatuses } from './commit-statuses';
 import { commits } from './commits';
+import { defaultReviewers } from './default-reviewers';
+import { deployments } from './deployments';
+import { environments } from './environments';
 import { me } from './me';
 import type { EntitySetDefinition } from './model';
+import { pipelineSteps } from './pipeline-steps';
 import { pipelines } from './pipelines';
 import { projects } from './projects';
+import { pullRequestActivity } from './pull-request-activity';
 import { pullRequestComments } from './pull-request-comments';
+import { pullRequestCommits } from './pull-request-commits';
+import { pullRequestDiffstat } from './pull-request-diffstat';
 import { pullRequests } from './pull-requests';
 import { repositories } from './repositories';
 import { tags } from './tags';
@@ -25,7 +34,16 @@ export const ENTITY_SETS: readonly EntitySetDefinition[] = [
   commits,
   pullRequests,
   pullRequestComments,
+  pullRequestActivity,
+  pullRequestCommits,
+  pullRequestDiffstat,
   pipelines,
+  pipelineSteps,
+  environments,
+  deployments,
+  commitStatuses,
+  branchRestrictions,
+  defaultReviewers,
   webhooks,
   me,
 ];

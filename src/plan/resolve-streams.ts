@@ -29,7 +29,7 @@ function eqFilter(pairs: Array<[string, string]>): Expr | undefined {
  * hold slugs: a UUID value can equal no row, so it must not reach the path (rows would come back labelled with it).
  */
 export function usableValues(param: RouteParameter, values: string[]): string[] {
-  return param.fanOut ? values.filter((value) => !value.startsWith('{')) : values;
+  return param.fanOut && !param.fanOut.uuidValues ? values.filter((value) => !value.startsWith('{')) : values;
 }
 
 async function valuesFor(param: RouteParameter, partial: StreamParams, plan: QueryPlan, ctx: ExecutionContext, listParent: ParentLister): Promise<string[]> {

@@ -37,6 +37,8 @@ function convert(raw: unknown, conversion: ValueConversion): LiteralValue {
       return Array.isArray(raw) ? raw.length : 0;
     case 'count-where-approved':
       return Array.isArray(raw) ? raw.filter((p) => readPath(p, 'approved') === true).length : 0;
+    case 'count-where-changes-requested':
+      return Array.isArray(raw) ? raw.filter((p) => readPath(p, 'state') === 'changes_requested').length : 0;
     case 'join-display-names':
       return Array.isArray(raw)
         ? raw
@@ -79,6 +81,26 @@ function compileReader(property: PropertyDefinition): PropertyReader {
   if ('routeParam' in source) {
     const name = source.routeParam;
     return (_item, routeValues) => typedRouteValue(property, routeValues[name]);
+  }
+  if ('firstOf' in source) {
+    const candidates = source.firstOf.map((path) => path.split('.'));
+    return (item) => {
+      for (const segments of candidates) {
+        const value = primitive(readSegments(item, segments));
+        if (value !== null) return value;
+      }
+      return null;
+    };
+  }
+  if ('labelOfPresent' in source) {
+    const candidates = Object.entries(source.labelOfPresent).map(([label, path]): [string, string[]] => [label, path.split('.')]);
+    return (item) => {
+      for (const [label, segments] of candidates) {
+        const value = readSegments(item, segments);
+        if (value !== null && value !== undefined) return label;
+      }
+      return null;
+    };
   }
   const segments = source.path.split('.');
   const conversion = source.convert;
@@ -162,5 +184,7 @@ export function sourcePaths(property: PropertyDefinition): string[] {
   const source = property.source;
   if (typeof source === 'string') return [source];
   if ('routeParam' in source) return [];
+  if ('firstOf' in source) return source.firstOf;
+  if ('labelOfPresent' in source) return Object.values(source.labelOfPresent);
   return [source.path];
 }

@@ -31,10 +31,26 @@ export function presentActivity(ctx: PresentContext, data: RepositoryData, pr: P
     if (p.approved && p.participatedOn) {
       entries.push({ at: p.participatedOn, item: { approval: { date: p.participatedOn, user: presentUser(ctx, ctx.store.user(p.userUuid)), pullrequest: ref }, pull_request: ref } });
     }
+    // A request for changes is logged like an approval, under its own key (the v2.0 feed "returns reviewer comments,
+    // updates, approvals and request changes").
+    if (p.state === 'changes_requested' && p.participatedOn) {
+      entries.push({ at: p.participatedOn, item: { changes_requested: { date: p.participatedOn, user: presentUser(ctx, ctx.store.user(p.userUuid)), pullrequest: ref }, pull_request: ref } });
+    }
   }
   for (const c of data.pullRequestComments) {
     if (c.pullRequestId === pr.id) entries.push({ at: c.createdOn, item: { comment: presentComment(ctx, data, c), pull_request: ref } });
   }
+  return newestFirst(entries);
+}
+
+/**
+ * The activity of every pull request of a repository (`GET .../pullrequests/activity`), in one log, newest first.
+ */
+export function presentRepositoryActivity(ctx: PresentContext, data: RepositoryData): Array<{ at: string; item: Record<string, unknown> }> {
+  return newestFirst(data.pullRequests.flatMap((pr) => presentActivity(ctx, data, pr)).reverse());
+}
+
+function newestFirst(entries: Array<{ at: string; item: Record<string, unknown> }>): Array<{ at: string; item: Record<string, unknown> }> {
   // Newest first; equal times keep creation order reversed so the log reads like Bitbucket's.
   return entries.map((e, i) => ({ e, i })).sort((a, b) => (a.e.at === b.e.at ? b.i - a.i : a.e.at < b.e.at ? 1 : -1)).map(({ e }) => e);
 }

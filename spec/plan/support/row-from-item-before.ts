@@ -26,6 +26,8 @@ export const rowFromItemBefore = (() => {
         return Array.isArray(raw) ? raw.length : 0;
       case 'count-where-approved':
         return Array.isArray(raw) ? raw.filter((p) => readPath(p, 'approved') === true).length : 0;
+      case 'count-where-changes-requested':
+        return Array.isArray(raw) ? raw.filter((p) => readPath(p, 'state') === 'changes_requested').length : 0;
       case 'join-display-names':
         return Array.isArray(raw) ? raw.map((entry) => readPath(entry, 'display_name')).filter((name): name is string => typeof name === 'string').join(', ') : '';
       case 'join-values':
@@ -51,6 +53,11 @@ export const rowFromItemBefore = (() => {
     const source = property.source;
     if (typeof source === 'string') return primitive(readPath(item, source));
     if ('routeParam' in source) return typedRouteValue(property, routeValues[source.routeParam]);
+    // Source forms added after the freeze (issue #16): the first path with a value, or the label of the first present.
+    if ('firstOf' in source) return source.firstOf.map((path) => primitive(readPath(item, path))).find((value) => value !== null) ?? null;
+    if ('labelOfPresent' in source) {
+      return Object.entries(source.labelOfPresent).find(([, path]) => readPath(item, path) !== undefined && readPath(item, path) !== null)?.[0] ?? null;
+    }
     return convert(readPath(item, source.path), source.convert);
   }
   return (def: EntitySetDefinition, item: unknown, routeValues: Record<string, string>): Row => {

@@ -24,9 +24,15 @@ export async function sandboxItems(sandbox: RunningSandbox): Promise<{ whole: Se
   };
   const workspace = (await get<{ values: Array<{ workspace: { slug: string } }> }>('/user/workspaces')).values[0].workspace.slug;
   const repository = (await get<{ values: Array<{ slug: string }> }>(`/repositories/${workspace}`)).values[0].slug;
-  const pullRequests = (await get<{ values: Array<{ id: number; comment_count: number }> }>(`/repositories/${workspace}/${repository}/pullrequests`, { state: ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED'] })).values;
-  const mostCommented = pullRequests.reduce((best, pr) => (pr.comment_count > best.comment_count ? pr : best));
-  const known: Record<string, string> = { workspace, repo_slug: repository, pull_request_id: String(mostCommented.id) };
+  const pullRequests = (await get<{ values: Array<{ id: number; comment_count: number; state: string }> }>(`/repositories/${workspace}/${repository}/pullrequests`, { state: ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED'] })).values;
+  // An open pull request when one has comments: its source branch exists, so it lists commits too.
+  const open = pullRequests.filter((pr) => pr.state === 'OPEN' && pr.comment_count > 0);
+  const mostCommented = (open.length > 0 ? open : pullRequests).reduce((best, pr) => (pr.comment_count > best.comment_count ? pr : best));
+  // A pipeline run and a commit, for the sets listed per pipeline (steps) and per commit (statuses); the newest
+  // commits carry statuses in the seed.
+  const pipeline = (await get<{ values: Array<{ uuid: string }> }>(`/repositories/${workspace}/${repository}/pipelines`)).values[0];
+  const commit = (await get<{ values: Array<{ hash: string }> }>(`/repositories/${workspace}/${repository}/commits`, { pagelen: '1' })).values[0];
+  const known: Record<string, string> = { workspace, repo_slug: repository, pull_request_id: String(mostCommented.id), pipeline_uuid: pipeline.uuid, commit: commit.hash };
   const whole: SetItems[] = [];
   const partial: SetItems[] = [];
   for (const def of ENTITY_SETS) {
