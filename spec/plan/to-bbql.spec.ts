@@ -82,3 +82,21 @@ describe('millisecondBounds', () => {
     expect(millisecondBounds('2024-01-01T00:00:60.0001Z')).toBeUndefined();
   });
 });
+
+describe('toBbql: comparisons with null', () => {
+  test.each([
+    // Equality with null has a BBQL form.
+    ['MergeCommitHash eq null', undefined],
+    ['Id eq null', 'id = null'],
+    ['Id ne null', 'id != null'],
+    // An order comparison with null has none (Bitbucket answers 400 to `id >= null`): it stays here.
+    ['Id ge null', undefined],
+    ['Id le null', undefined],
+    ['Id gt null', undefined],
+    ['null lt Id', undefined],
+    ['CreatedOn le null', undefined],
+    ["State eq 'OPEN' and Id ge null", 'state = "OPEN"'],
+  ] as const)('%s', (text, q) => {
+    expect(toBbql(pullRequests, parseQueryOptions(`$filter=${encodeURIComponent(text)}`).filter).q).toBe(q);
+  });
+});

@@ -63,6 +63,10 @@ function translateComparison(def: EntitySetDefinition, expr: Extract<Expr, { kin
   if (!property?.filter || right.kind !== 'literal' || refusedField(def, property)) return undefined;
   const literalTypeFits = right.type === 'null' || right.type === property.type || (property.type === 'Edm.Int64' && right.type === 'Edm.Int32');
   if (!literalTypeFits) return undefined;
+  // Only equality with null has a BBQL form (`= null`, `!= null`). An order comparison with null is false in OData
+  // unless both sides are null (`ge`/`le`: null equals itself, Part 2 §5.1.1.1.4), and Bitbucket refuses it
+  // (`id >= null` → 400): such a conjunct stays here.
+  if (right.type === 'null' && op !== 'eq' && op !== 'ne') return undefined;
   if (property.type === 'Edm.DateTimeOffset' && typeof right.value === 'string') return translateDateTime(property, op, right.value);
   const literal = bbqlLiteral(right.type === 'null' ? 'null' : property.type, right.value);
   if (literal === undefined) return undefined;
