@@ -8,6 +8,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY sandbox ./sandbox
 COPY schemas ./schemas
+COPY console ./console
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: production dependencies and compiled output only, as an unprivileged user.

@@ -9,6 +9,7 @@ import { createCredentials } from './credentials';
 import { createDataverseRouter } from './dataverse/dataverse-router';
 import { buildEdmModel } from './entity-sets/to-edm-model';
 import { webhookTriggers } from './entity-sets/to-webhook-triggers';
+import { createConsoleRouter } from './http/console-router';
 import { createErrorMiddleware } from './http/error-middleware';
 import { notReadyError, upstreamGate } from './http/upstream-gate';
 import { createODataRouter } from './http/odata-router';
@@ -117,6 +118,8 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
   app.use('/dataverse', createDataverseRouter({ config, client: upstream, logger, now, before: [upstreamGate(readiness), credentials.middleware] }));
   // The Power Platform custom connector for this gateway (apiDefinition.swagger.json, apiProperties.json).
   app.use('/connector', createConnectorRouter({ config, model: buildEdmModel(), triggers: webhookTriggers(), servicePath: '/odata' }));
+  // The web console (console/): GET / and /console/* only; everything else still ends in the 404 below.
+  app.use(createConsoleRouter({ config }));
   app.use((req, _res, next) => next(new ODataError('NotFound', { message: `Nothing at ${req.path}. The OData service root is /odata/.` })));
   app.use(createErrorMiddleware(logger, config.upstreamTimeoutMs));
   return app;

@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     '',
     `Bitbucket sandbox:  ${sandbox.apiUrl}`,
     `OData service root: ${root}`,
+    `Web console:        ${gateway.url}/`,
     '',
     'Try:',
     `  curl '${root}'`,

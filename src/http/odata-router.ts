@@ -31,6 +31,7 @@ import { snapshotColumns } from './snapshot-columns';
 import { publicBaseOf } from './public-base';
 import { requestContext, requestSignal } from './request-context';
 import { resolveTarget, type ReadTarget } from './resolve-target';
+import { upstreamPlanRecorder } from './upstream-plan-header';
 import { etagOf, handleWrite } from './write-handlers';
 import { bindingHash, issueSkiptoken, readSkiptoken, MAX_LOCATED_CURSOR_BYTES, type PageContinuation } from './skiptoken';
 
@@ -146,6 +147,7 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
       now: new Date(),
       pushdown: config.pushdown,
       logger,
+      onPlan: upstreamPlanRecorder(req),
       ...(kind === 'read' ? { signal: requestSignal(), memory: leaseOf(req) } : {}),
     };
   }

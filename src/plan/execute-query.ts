@@ -687,6 +687,7 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
     order: plan.byUpstreamPosition ? 'upstream' : undefined,
     residual: query.filter !== undefined || query.search !== undefined,
   });
+  ctx.onPlan?.(plan, query);
 
   if (plan.useGet || !def.list) {
     const rows = (await readSingle(def, plan, ctx)).filter(accept);

@@ -1,6 +1,8 @@
 /** What one gateway request brings to the executor: the upstream client, the caller's credential and the limits. */
 import type { BitbucketClient, UpstreamCredential } from '../bitbucket';
 import type { Logger } from '../logger';
+import type { ODataQuery } from '../odata/ast';
+import type { QueryPlan } from './plan-query';
 
 export interface ExecutionLimits {
   /** Most upstream streams (repositories, workspaces) one query may fan out over. */
@@ -20,6 +22,8 @@ export interface ExecutionContext {
   pushdown?: boolean;
   /** Where the plan of each query is logged at debug level. */
   logger?: Logger;
+  /** Told each plan as it is made (next to the debug log), e.g. for the `X-Upstream-Plan` header (src/http/upstream-plan-header.ts). */
+  onPlan?: (plan: QueryPlan, query: ODataQuery) => void;
   /**
    * The request's share of the process's row budget (src/http/memory-budget.ts): a read that holds a whole set to
    * sort it here calls `hold` for the rows it keeps; it throws the error that answers the request (503 MemoryBusy).
