@@ -74,11 +74,20 @@ function returnMinimal(req: Request, res: Response): boolean {
 function writeFailure(error: unknown, operation: string, timeoutMs: number): unknown {
   if (!(error instanceof UpstreamError)) return error;
   if (error.outcomeUnknown) return new ODataError('WriteOutcomeUnknown', { operation });
-  const message = error.upstreamMessage ?? 'no message';
+  // Bitbucket's own words when it gave some; otherwise what is known: its status, from which host.
+  const message = error.upstreamMessage ?? `it gave no reason (HTTP ${error.status ?? error.kind} from ${hostOf(error.url)})`;
   const details = Object.entries(error.fields ?? {}).flatMap(([field, messages]) => messages.map((m) => ({ code: 'UpstreamField', message: `${field}: ${m}`, target: field })));
   if (error.kind === 'bad-request') return new ODataError('UpstreamRejected', { message }, { details });
   if (error.kind === 'conflict') return new ODataError('Conflict', { message }, { details });
   return upstreamToODataError(error, timeoutMs);
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'Bitbucket';
+  }
 }
 
 async function checkIfMatch(w: WriteContext, def: EntitySetDefinition, key: Row): Promise<Row> {
