@@ -72,6 +72,8 @@ export interface FaultDiffReport {
   faultedStatuses: Map<number, number>;
   wrong: Array<{ url: string; twin: string; faulted: string }>;
   sandboxFaults: Partial<FaultOptions>;
+  /** Sets not queried because the twin could not read them whole (a 4xx, e.g. 400 FanOutTooWide). */
+  skipped: string[];
 }
 
 /** The queries: `count` of them, round-robin over the entity sets, literals drawn from each set's rows. */
@@ -108,22 +110,29 @@ export async function runFaultDiff(options: {
   /** Entity sets to query (default: all); a fast slice may leave out the sets whose reads fan out widest. */
   sets?: readonly string[];
 }): Promise<FaultDiffReport> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
+  // Idle sockets dropped before the gateway's 5 s keep-alive timeout (fuzz.ts says why).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency, timeout: 4_000 });
   const walkOptions = { agent, timeoutMs: options.timeoutMs, maxPageSize: options.maxPageSize ?? 100 };
+  const skipped: string[] = [];
   try {
     // The twin: no faults. Full sets first (for literals that match data), then every query's answer.
     const twin = await startReliabilityStack();
     let queries: string[];
     let twinAnswers: WalkResult[];
     try {
-      const sets = options.sets ?? SETS.map((def) => def.name);
+      const wanted = options.sets ?? SETS.map((def) => def.name);
       const fullSets = new Map<string, Row[]>();
-      for (const def of SETS.filter((candidate) => sets.includes(candidate.name))) {
+      for (const def of SETS.filter((candidate) => wanted.includes(candidate.name))) {
         const full = await walk(twin.gatewayUrl, `/odata/${def.name}`, { ...walkOptions, maxPageSize: 1_000 });
+        // A set the gateway refuses to read whole (400 FanOutTooWide: it needs a parent fixed) gives no literals: skipped.
+        if (full.kind === 'error' && full.status >= 400 && full.status < 500) {
+          skipped.push(`${def.name} (${full.code})`);
+          continue;
+        }
         if (full.kind !== 'rows') throw new Error(`the fault-free twin could not read ${def.name}: ${full.status} ${full.detail}`);
         fullSets.set(def.name, full.rows);
       }
-      queries = generateQueries(fullSets, sets, options.queries, options.seed);
+      queries = generateQueries(fullSets, [...fullSets.keys()], options.queries, options.seed);
       twinAnswers = await inParallel(queries, options.concurrency, (url) => walk(twin.gatewayUrl, url, walkOptions));
     } finally {
       await twin.close();
@@ -131,7 +140,7 @@ export async function runFaultDiff(options: {
     // The faulted stack: the same seed's data, faults on from the first query (after the gateway's start-up check).
     const faulted = await startReliabilityStack({ sandbox: { faults: options.faults } });
     try {
-      const report: FaultDiffReport = { queries: queries.length, verdicts: new Map(), faultedStatuses: new Map(), wrong: [], sandboxFaults: options.faults };
+      const report: FaultDiffReport = { queries: queries.length, verdicts: new Map(), faultedStatuses: new Map(), wrong: [], sandboxFaults: options.faults, skipped };
       await inParallel(queries, options.concurrency, async (url, index) => {
         const answer = await walk(faulted.gatewayUrl, url, walkOptions);
         const verdict = judgeAgainstTwin(twinAnswers[index], answer);
@@ -151,6 +160,7 @@ export async function runFaultDiff(options: {
 
 export function printFaultDiff(report: FaultDiffReport): void {
   console.log(`queries: ${report.queries}, sandbox faults ${JSON.stringify(report.sandboxFaults)}`);
+  if (report.skipped.length > 0) console.log(`sets not queried (not readable whole): ${report.skipped.join(', ')}`);
   console.log('| answer | queries |\n|---|---|');
   for (const verdict of ['identical', 'clean error', 'WRONG'] as const) console.log(`| ${verdict} | ${report.verdicts.get(verdict) ?? 0} |`);
   console.log(`faulted answers by status: ${formatStatusCounts(report.faultedStatuses)}`);

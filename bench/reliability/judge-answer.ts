@@ -1,7 +1,8 @@
 /**
  * What a clean answer is, for every reliability check: a 2xx/3xx; a 4xx with an OData error body whose message says
  * something (OData 4.01 JSON Format §21); a 501 NotImplemented with such a body (a documented refusal of a valid
- * request); or one of the documented upstream failures, 502/503/504, with such a body. Anything else (a 500, a 5xx
+ * request); Node's own bare 431 for a header section over its limit; or one of the documented upstream failures,
+ * 502/503/504, with an OData error body. Anything else (a 500, a 5xx
  * without an OData error, an error without a message, no answer at all) is a problem, returned as a sentence.
  */
 export interface Answer {
@@ -32,6 +33,9 @@ export function odataErrorProblem(answer: Answer): string | undefined {
 export function answerProblem(answer: Answer): string | undefined {
   const { status } = answer;
   if (status < 400) return undefined;
+  // Node's HTTP server refuses a header section over its limit (16 KiB: a very long URL) with a bare 431 before any
+  // application code runs; src/app.ts counts on it. A protocol-level refusal, clean though not an OData body.
+  if (status === 431 && answer.body === '') return undefined;
   const malformed = odataErrorProblem(answer);
   if (status < 500 || status === 501 || UPSTREAM_FAILURE_STATUSES.has(status)) {
     return malformed ? `${status} with ${malformed}: ${answer.body.slice(0, 200)}` : undefined;

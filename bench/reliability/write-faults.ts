@@ -160,7 +160,8 @@ export function judgeWrite(record: Pick<WriteRecord, 'status' | 'code' | 'effect
   return happened ? 'MISLEADING' : 'refused, not applied';
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+// Idle sockets dropped before the gateway's 5 s keep-alive timeout (fuzz.ts says why).
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1, timeout: 4_000 });
 
 /**
  * Sends one write through the gateway and counts what reached the sandbox. The proxy gives `fault` to the first
