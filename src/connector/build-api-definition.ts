@@ -10,7 +10,7 @@ import { definitionsFor } from './definitions-for';
 import { operationsFor } from './operations-for';
 import type { ConnectorMetadataEntry, SwaggerDocument, SwaggerPathItem } from './swagger-types';
 import { triggerOperations } from './trigger-operations';
-import type { WebhookTrigger } from './webhook-trigger';
+import type { WebhookTrigger } from '../entity-sets/webhook-trigger';
 
 /** The OAuth security scheme; apiProperties.json names the same endpoints in its `oauth` set's `token` parameter. */
 export const SECURITY_SCHEME = 'oauth2_auth';

@@ -8,7 +8,7 @@
 import type { ApiProperties, ConnectionParameter, ConnectionParameterSet, OAuthConnectionParameter } from './build-api-properties';
 import { pageableOperationIds } from './build-api-properties';
 import type { SwaggerDocument, SwaggerOAuth2AccessCode } from './swagger-types';
-import type { RuleViolation } from './check-connector-rules';
+import type { RuleViolation } from './rule-violation';
 
 /** The categories "Submit your connector for certification" lists for `x-ms-connector-metadata`. */
 export const ALLOWED_CATEGORIES = new Set([

@@ -7,6 +7,9 @@
 import type { ApiProperties } from './build-api-properties';
 import { checkApiProperties } from './check-api-properties';
 import type { SwaggerDocument, SwaggerOperation, SwaggerParameter, SwaggerSchema } from './swagger-types';
+import type { RuleViolation } from './rule-violation';
+
+export type { RuleViolation } from './rule-violation';
 
 /**
  * Power Platform refuses definitions of 1 MB or more ("Create a custom connector from an OpenAPI definition"). We
@@ -20,13 +23,6 @@ export const MAX_SUMMARY_LENGTH = 80;
 
 const VISIBILITIES = new Set(['important', 'advanced', 'internal']);
 
-export interface RuleViolation {
-  /** The client-rules id the violation breaks (CC-07, OA-03 …), when it has one. */
-  rule?: string;
-  /** JSON-pointer-like location, e.g. `paths./Repositories.get.parameters.$filter`. */
-  at: string;
-  message: string;
-}
 
 function resolve(document: SwaggerDocument, schema: SwaggerSchema | undefined): SwaggerSchema | undefined {
   if (!schema?.$ref) return schema;

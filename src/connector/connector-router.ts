@@ -10,7 +10,7 @@ import type { EdmModel } from '../odata/edm';
 import { buildApiDefinition } from './build-api-definition';
 import { buildApiProperties } from './build-api-properties';
 import { connectorOptionsFor, type ConnectorOptions } from './connector-options';
-import type { WebhookTrigger } from './webhook-trigger';
+import type { WebhookTrigger } from '../entity-sets/webhook-trigger';
 
 export interface ConnectorRouterDeps {
   config: Pick<GatewayConfig, 'publicUrl' | 'bitbucketOAuthUrl'>;

@@ -20,4 +20,4 @@ export { operationsFor, NEXT_LINK_PROPERTY, OPERATION_RULES, type ConnectorOpera
 export { writeConnectorFiles } from './write-connector-files';
 export type { SwaggerDocument } from './swagger-types';
 export { payloadSchema, triggerOperations } from './trigger-operations';
-export type { PayloadField, WebhookTrigger } from './webhook-trigger';
+export type { PayloadField, WebhookTrigger } from '../entity-sets/webhook-trigger';

@@ -11,7 +11,7 @@ import { ERROR_RESPONSE, type ConnectorOperation } from './operations-for';
 import { keyParameters, keyPredicateTemplate } from './parameters-for';
 import { schemaForEdmType } from './schema-for-edm-type';
 import type { SwaggerSchema } from './swagger-types';
-import type { PayloadField, WebhookTrigger } from './webhook-trigger';
+import type { PayloadField, WebhookTrigger } from '../entity-sets/webhook-trigger';
 
 /** The parent set and navigation through which `set` entities are created, e.g. Repositories → Webhooks. */
 function parentNavigation(model: EdmModel, set: EdmEntitySet): { parent: EdmEntitySet; navigation: string } {

@@ -10,7 +10,7 @@ import { buildApiProperties } from './build-api-properties';
 import { checkConnectorRules } from './check-connector-rules';
 import type { ConnectorOptions } from './connector-options';
 import { API_DEFINITION_FILE, API_PROPERTIES_FILE } from './connector-router';
-import type { WebhookTrigger } from './webhook-trigger';
+import type { WebhookTrigger } from '../entity-sets/webhook-trigger';
 
 export async function writeConnectorFiles(directory: string, model: EdmModel, options: ConnectorOptions, triggers: readonly WebhookTrigger[] = []): Promise<string[]> {
   const definition = buildApiDefinition(model, options, triggers);

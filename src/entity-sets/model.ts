@@ -3,7 +3,7 @@
  * reads these declarations; none of them names a particular entity set. A Bitbucket quirk gets a named field here,
  * never a branch in a handler.
  */
-import type { WebhookTrigger } from '../connector/webhook-trigger';
+import type { WebhookTrigger } from './webhook-trigger';
 import type { EdmType } from '../odata/ast';
 import type { EdmProperty } from '../odata/edm';
 
@@ -239,6 +239,6 @@ export interface EntitySetDefinition {
   /** Create/update/delete as far as Bitbucket allows them. */
   writes?: EntityWrites;
   actions?: ActionDefinition[];
-  /** Power Automate webhook triggers whose subscriptions are entities of this set (see src/connector/webhook-trigger.ts). */
+  /** Power Automate webhook triggers whose subscriptions are entities of this set (see ./webhook-trigger.ts). */
   triggers?: Array<Omit<WebhookTrigger, 'entitySet'>>;
 }

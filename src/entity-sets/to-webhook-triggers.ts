@@ -1,5 +1,5 @@
-/** The Power Automate webhook triggers the declarations define, for the connector (see src/connector/webhook-trigger.ts). */
-import type { WebhookTrigger } from '../connector/webhook-trigger';
+/** The Power Automate webhook triggers the declarations define, for the connector (see ./webhook-trigger.ts). */
+import type { WebhookTrigger } from './webhook-trigger';
 import type { EntitySetDefinition } from './model';
 import { ENTITY_SETS } from './registry';
 

@@ -1,6 +1,6 @@
 import { PAGED_LIST, REPOSITORY_PARAM, WORKSPACE_PARAM } from './common-params';
 import type { EntitySetDefinition, RouteParameter } from './model';
-import type { PayloadField } from '../connector/webhook-trigger';
+import type { PayloadField } from './webhook-trigger';
 
 const HOOKS = '/repositories/{workspace}/{repo_slug}/hooks';
 const HOOK_PARAMS: RouteParameter[] = [WORKSPACE_PARAM, REPOSITORY_PARAM, { name: 'uid', property: 'Uuid' }];
