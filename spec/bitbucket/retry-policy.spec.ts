@@ -54,7 +54,11 @@ const ROWS: Row[] = [
   ['refused connection on a POST is retried (nothing was sent)', { type: 'failed', failure: 'network', connected: false }, 1, false, { action: 'retry', delayMs: 100 }],
   ['refused connection on a POST after maxRetries', { type: 'failed', failure: 'network', connected: false }, 3, false, { action: 'fail', kind: 'network' }],
   ['truncated 200 on a GET is retried', { type: 'failed', failure: 'truncated', connected: true, status: 200 }, 1, true, { action: 'retry', delayMs: 100 }],
-  ['truncated 201 on a POST: applied, body lost', { type: 'failed', failure: 'truncated', connected: true, status: 201 }, 1, false, { action: 'fail', kind: 'bad-response' }],
+  // A 2xx status arrived, so the write was applied; only its answer was lost: the outcome is unknown to the caller,
+  // which must read before retrying (#11 item 1: a 502 here made Power Automate retry into a duplicate).
+  ['truncated 201 on a POST: applied, body lost, outcome unknown', { type: 'failed', failure: 'truncated', connected: true, status: 201 }, 1, false, { action: 'fail', kind: 'bad-response', outcomeUnknown: true }],
+  ['truncated 200 on a POST after a merge: outcome unknown', { type: 'failed', failure: 'truncated', connected: true, status: 200 }, 1, false, { action: 'fail', kind: 'bad-response', outcomeUnknown: true }],
+  ['truncated 400 on a POST: refused, not applied', { type: 'failed', failure: 'truncated', connected: true, status: 400 }, 1, false, { action: 'fail', kind: 'bad-response' }],
   ['too-large is never retried', { type: 'failed', failure: 'too-large', connected: true, status: 200 }, 1, true, { action: 'fail', kind: 'bad-response' }],
 ];
 

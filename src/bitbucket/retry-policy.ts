@@ -61,7 +61,7 @@ const KIND_BY_FAILURE: Readonly<Record<AttemptFailure, UpstreamErrorKind>> = {
  * - 500/502/503/504, resets, timeouts, truncated bodies: repeat idempotent requests with backoff and jitter; a
  *   Retry-After on a 5xx is honoured as a lower bound on the wait.
  * - A non-idempotent write is repeated only if the connection never opened (nothing was sent); otherwise it fails
- *   with outcomeUnknown when Bitbucket may have applied it (no status, or a 5xx).
+ *   with outcomeUnknown when Bitbucket may have applied it (no status, or a 5xx) or did (a 2xx whose body was lost).
  * Every retry counts against maxRetries, so there are at most maxRetries + 1 attempts.
  */
 export function decideAfterAttempt(outcome: AttemptSummary, context: AttemptContext): AttemptDecision {
@@ -107,7 +107,11 @@ export function decideAfterAttempt(outcome: AttemptSummary, context: AttemptCont
   const repeatable = outcome.failure !== 'too-large' && (idempotent || !outcome.connected);
   if (repeatable && retriesLeft) return { action: 'retry', delayMs: backoff() };
   const failure: AttemptDecision = { action: 'fail', kind: KIND_BY_FAILURE[outcome.failure] };
-  const mayHaveBeenApplied = outcome.connected && (outcome.status === undefined || outcome.status >= 500);
+  // No status (reset, timeout after sending) or a 5xx: Bitbucket may have applied the write. A 2xx status whose body
+  // did not arrive whole (cut off, too large): it did, and only the answer is lost. Either way the caller cannot know
+  // what became of it, and must read before retrying (issue #11 item 1).
+  const status = outcome.status;
+  const mayHaveBeenApplied = outcome.connected && (status === undefined || status >= 500 || (status >= 200 && status < 300));
   if (!idempotent && mayHaveBeenApplied) failure.outcomeUnknown = true;
   return failure;
 }
