@@ -321,11 +321,34 @@ describe('2.B $metadata for ODataLib consumers', () => {
     );
   });
 
-  // Fails today: the main $metadata carries the gateway's own vocabulary (ODataGateway.V1, Gateway.PushdownFilterable
-  // and Gateway.PushdownSortable, src/odata/metadata/vocabularies.ts). Reported in issue #12; the fix belongs there.
-  test.failing('MD-02: the default $metadata uses only the Core and Capabilities vocabularies', () => {
+  // The gateway's own vocabulary (ODataGateway.V1: Gateway.PushdownFilterable/PushdownSortable) is served only on
+  // the opt-in `$metadata?annotations=gateway` (src/odata/metadata/metadata-annotations-option.ts).
+  test('MD-02: the default $metadata uses only the Core and Capabilities vocabularies', () => {
     const { terms } = checkAnnotations(metadataXml);
     expect([...terms].filter((term) => !/^Org\.OData\.(Core|Capabilities)\.V1\./.test(term))).toEqual([]);
+    expect(metadataXml).not.toMatch(/ODataGateway|Gateway\./);
+  });
+
+  test('MD-02: the pushdown terms stay available on the opt-in $metadata?annotations=gateway (XML and JSON); an unknown value is 400', async () => {
+    const xml = await feed('/odata/$metadata?annotations=gateway');
+    expect(xml.status).toBe(200);
+    expect(xml.headers['content-type']).toMatch(/^application\/xml/);
+    const { problems, terms, checked } = checkAnnotations(xml.text);
+    expect(problems).toEqual([]);
+    expect([...terms]).toEqual(expect.arrayContaining(['ODataGateway.V1.PushdownFilterable', 'ODataGateway.V1.PushdownSortable']));
+    expect(xml.text).toContain('<Schema xmlns="http://docs.oasis-open.org/odata/ns/edm" Namespace="ODataGateway.V1" Alias="Gateway">');
+    // The opt-in only adds: two terms per entity set (and their two declarations' descriptions), nothing else changes.
+    const sets = [...declared.keys()].filter((name) => name !== 'Me').length;
+    expect(checked).toBe(checkAnnotations(metadataXml).checked + 2 * sets + 2);
+    const json = await feed('/odata/$metadata?annotations=gateway&$format=json');
+    expect(json.status).toBe(200);
+    expect(JSON.parse(json.text)['ODataGateway.V1']).toMatchObject({ $Alias: 'Gateway' });
+    expect(JSON.parse(json.text).Bitbucket.Container.PullRequests['@Gateway.PushdownFilterable']).toEqual(expect.arrayContaining(['Id', 'State', 'UpdatedOn']));
+    const defaultJson = await feed('/odata/$metadata?$format=json');
+    expect(defaultJson.text).not.toMatch(/ODataGateway|Gateway\./);
+    const unknown = await feed('/odata/$metadata?annotations=sap');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toMatch(/annotations.*gateway/);
   });
 
   test('MD-03: no NavigationProperty inside a ComplexType', () => {

@@ -10,7 +10,7 @@ import type { Expr, ODataQuery, ResourcePath, Row } from '../odata/ast';
 import type { EdmModel } from '../odata/edm';
 import { ODataError } from '../odata/errors';
 import { validateQuery } from '../odata/evaluate';
-import { buildCsdlJson, buildCsdlXml, buildServiceDocument, CSDL_JSON_CONTENT_TYPE, CSDL_XML_CONTENT_TYPE } from '../odata/metadata';
+import { buildCsdlJson, buildCsdlXml, buildServiceDocument, CSDL_JSON_CONTENT_TYPE, CSDL_XML_CONTENT_TYPE, metadataAnnotationsOption } from '../odata/metadata';
 import { canonicalQueryString, collectionOptionsGiven, parseQueryOptions, parseResourcePath, validateExpand, type ResolvedExpansion } from '../odata/parse';
 import { negotiateVersion, SUPPORTED_VERSIONS, type ODataVersion } from '../odata/version';
 import { DEFAULT_JSON_FORMAT as DEFAULT_FORMAT, collectionText, jsonContentType, negotiateJsonFormat, serializeEntity, serializeProperty, type ExpandedNavigation, type JsonFormat } from '../odata/serialize';
@@ -132,6 +132,10 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
   // One document per version a response can declare; the 4.0 ones are what every 4.0 client has always read.
   const csdl = new Map<ODataVersion, string>(SUPPORTED_VERSIONS.map((version) => [version, buildCsdlXml(model, version)]));
   const csdlJson = new Map<ODataVersion, string>(SUPPORTED_VERSIONS.map((version) => [version, JSON.stringify(buildCsdlJson(model, version))]));
+  // The opt-in `$metadata?annotations=gateway` adds the gateway's own Pushdown terms (client rule MD-02).
+  const gateway = { gateway: true };
+  const csdlGateway = new Map<ODataVersion, string>(SUPPORTED_VERSIONS.map((version) => [version, buildCsdlXml(model, version, gateway)]));
+  const csdlJsonGateway = new Map<ODataVersion, string>(SUPPORTED_VERSIONS.map((version) => [version, JSON.stringify(buildCsdlJson(model, version, gateway))]));
   const limits = { maxFilterLength: config.maxFilterLength, maxDepth: config.maxFilterDepth, maxTop: config.maxTop };
 
   /**
@@ -391,10 +395,11 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
     if (resource.kind === 'metadata') {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new ODataError('MethodNotAllowed', { method: req.method, resource: '$metadata', reason: 'it is read-only' });
       const query = parseQueryOptions(raw, limits, version.request);
+      const withGateway = metadataAnnotationsOption(raw).gateway;
       if (wantsCsdlJson(req.get('accept'), query.format)) {
-        res.set('Content-Type', CSDL_JSON_CONTENT_TYPE).send(csdlJson.get(version.response));
+        res.set('Content-Type', CSDL_JSON_CONTENT_TYPE).send((withGateway ? csdlJsonGateway : csdlJson).get(version.response));
       } else {
-        res.set('Content-Type', CSDL_XML_CONTENT_TYPE).send(csdl.get(version.response));
+        res.set('Content-Type', CSDL_XML_CONTENT_TYPE).send((withGateway ? csdlGateway : csdl).get(version.response));
       }
       return;
     }

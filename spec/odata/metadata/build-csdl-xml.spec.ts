@@ -15,6 +15,16 @@ function entityType(name: string): XmlNode {
   return type;
 }
 
+/** The opt-in document with the gateway's own Pushdown terms (`$metadata?annotations=gateway`, client rule MD-02). */
+const optInXml = buildCsdlXml(fixtureModel, '4.0', { gateway: true });
+const optIn = readCsdl(optInXml, 'Bitbucket');
+
+function optInMember(name: string): XmlNode {
+  const member = children(optIn.container, 'EntitySet').find((candidate) => attr(candidate, 'Name') === name);
+  if (member === undefined) throw new Error(`no entity set ${name} in the opt-in document`);
+  return member;
+}
+
 function containerMember(name: string): XmlNode {
   const member = [...children(csdl.container, 'EntitySet'), ...children(csdl.container, 'Singleton')].find(
     (candidate) => attr(candidate, 'Name') === name,
@@ -230,21 +240,31 @@ describe('buildCsdlXml', () => {
     expect(flat).toEqual(expected);
   });
 
-  it.each([repositories, pullRequests])('publishes the pushdown of $name as Gateway terms and a long description', (set) => {
+  it.each([repositories, pullRequests])('publishes the pushdown of $name as a long description; by default no Gateway terms (MD-02)', (set) => {
     const annotations = annotationsOf(containerMember(set.name));
+    expect(attr(annotations.get('Core.LongDescription'), 'String')).toContain(
+      `Filters on ${set.capabilities.pushdownFilterable.join(', ')} are evaluated upstream`,
+    );
+    expect([...annotations.keys()].filter((term) => !/^(Core|Capabilities)\./.test(term))).toEqual([]);
+    expect(csdl.schemas.map((schema) => attr(schema, 'Namespace'))).toEqual(['Bitbucket']);
+  });
+
+  it.each([repositories, pullRequests])('publishes the pushdown of $name as Gateway terms on the opt-in document (annotations=gateway)', (set) => {
+    const annotations = annotationsOf(optInMember(set.name));
     expect(texts(child(annotations.get('Gateway.PushdownFilterable'), 'Collection'), 'PropertyPath')).toEqual(
       set.capabilities.pushdownFilterable,
     );
     expect(texts(child(annotations.get('Gateway.PushdownSortable'), 'Collection'), 'PropertyPath')).toEqual(
       set.capabilities.pushdownSortable,
     );
-    expect(attr(annotations.get('Core.LongDescription'), 'String')).toContain(
-      `Filters on ${set.capabilities.pushdownFilterable.join(', ')} are evaluated upstream`,
-    );
   });
 
-  it('declares the Gateway vocabulary it uses', () => {
-    const gateway = csdl.schemas.find((schema) => attr(schema, 'Namespace') === 'ODataGateway.V1');
+  it('the opt-in document passes the structural CSDL rules too', () => {
+    expect(csdlProblems(optInXml, 'Bitbucket')).toEqual([]);
+  });
+
+  it('declares the Gateway vocabulary it uses, on the opt-in document', () => {
+    const gateway = optIn.schemas.find((schema) => attr(schema, 'Namespace') === 'ODataGateway.V1');
     expect(attr(gateway, 'Alias')).toBe('Gateway');
     expect(children(gateway, 'Term').map((term) => [attr(term, 'Name'), attr(term, 'Type'), attr(term, 'AppliesTo')])).toEqual([
       ['PushdownFilterable', 'Collection(Edm.PropertyPath)', 'EntitySet'],

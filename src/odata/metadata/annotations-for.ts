@@ -16,6 +16,7 @@ import {
   strings,
 } from './annotation';
 import type { NavigationFacts } from './csdl-facts';
+import { DEFAULT_METADATA_ANNOTATIONS, type MetadataAnnotations } from './metadata-annotations-option';
 import { RECORD_TYPES, TERMS } from './vocabularies';
 
 function describe(description: string): Annotation[] {
@@ -55,10 +56,10 @@ export function parameterAnnotations(parameter: EdmActionParameter): Annotation[
 
 /**
  * Per entity set: Core.Description, a human-readable note on what runs upstream, the Capabilities restrictions
- * (Org.OData.Capabilities.V1) and our Gateway pushdown terms. Singletons get the description only: the query
- * restrictions apply to collections.
+ * (Org.OData.Capabilities.V1) and, on the opt-in document only (MD-02, metadata-annotations-option.ts), our Gateway
+ * pushdown terms. Singletons get the description only: the query restrictions apply to collections.
  */
-export function entitySetAnnotations(set: EdmEntitySet): Annotation[] {
+export function entitySetAnnotations(set: EdmEntitySet, annotations: MetadataAnnotations = DEFAULT_METADATA_ANNOTATIONS): Annotation[] {
   if (set.singleton) return describe(set.description);
   const caps = set.capabilities;
   const required = caps.requiredProperties;
@@ -105,8 +106,12 @@ export function entitySetAnnotations(set: EdmEntitySet): Annotation[] {
       term: TERMS.deleteRestrictions,
       value: record(RECORD_TYPES.deleteRestrictions, [['Deletable', bool(caps.deletable)]]),
     },
-    { term: TERMS.pushdownFilterable, value: propertyPaths(caps.pushdownFilterable) },
-    { term: TERMS.pushdownSortable, value: propertyPaths(caps.pushdownSortable) },
+    ...(annotations.gateway
+      ? [
+          { term: TERMS.pushdownFilterable, value: propertyPaths(caps.pushdownFilterable) },
+          { term: TERMS.pushdownSortable, value: propertyPaths(caps.pushdownSortable) },
+        ]
+      : []),
   ];
 }
 

@@ -25,13 +25,15 @@ import {
   qualifiedTypeName,
   scaleOf,
 } from './csdl-facts';
+import { DEFAULT_METADATA_ANNOTATIONS, type MetadataAnnotations } from './metadata-annotations-option';
 import { GATEWAY_VOCABULARY, REFERENCED_VOCABULARIES } from './vocabularies';
 
 export type CsdlJsonValue = string | number | boolean | null | CsdlJsonValue[] | { [member: string]: CsdlJsonValue };
 export type CsdlJsonObject = { [member: string]: CsdlJsonValue };
 
 /** `version`: the OData version the response declares (CSDL JSON `$Version`); the content is the same for both. */
-export function buildCsdlJson(model: EdmModel, version: ODataVersion = DEFAULT_VERSION): CsdlJsonObject {
+/** `annotations`: the default document uses Core and Capabilities only (MD-02); see metadata-annotations-option.ts. */
+export function buildCsdlJson(model: EdmModel, version: ODataVersion = DEFAULT_VERSION, annotations: MetadataAnnotations = DEFAULT_METADATA_ANNOTATIONS): CsdlJsonObject {
   const schema: CsdlJsonObject = {};
   for (const set of entityTypesOf(model)) schema[set.typeName] = entityType(model, set);
   for (const set of entityTypesOf(model)) {
@@ -42,7 +44,7 @@ export function buildCsdlJson(model: EdmModel, version: ODataVersion = DEFAULT_V
       schema[action.name] = overloads;
     }
   }
-  schema[model.containerName] = entityContainer(model);
+  schema[model.containerName] = entityContainer(model, annotations);
 
   const references: CsdlJsonObject = {};
   for (const vocabulary of REFERENCED_VOCABULARIES) {
@@ -52,7 +54,7 @@ export function buildCsdlJson(model: EdmModel, version: ODataVersion = DEFAULT_V
     $Version: version,
     $Reference: references,
     [model.namespace]: schema,
-    [GATEWAY_VOCABULARY.namespace]: gatewayVocabulary(),
+    ...(annotations.gateway ? { [GATEWAY_VOCABULARY.namespace]: gatewayVocabulary() } : {}),
     $EntityContainer: `${model.namespace}.${model.containerName}`,
   };
 }
@@ -114,7 +116,7 @@ function actionOverload(model: EdmModel, set: EdmEntitySet, action: EdmAction): 
   return overload;
 }
 
-function entityContainer(model: EdmModel): CsdlJsonObject {
+function entityContainer(model: EdmModel, annotations: MetadataAnnotations): CsdlJsonObject {
   const container: CsdlJsonObject = { $Kind: 'EntityContainer' };
   for (const set of model.entitySets) {
     const member: CsdlJsonObject = set.singleton
@@ -125,7 +127,7 @@ function entityContainer(model: EdmModel): CsdlJsonObject {
       for (const nav of set.navigation) bindings[nav.name] = navigationFacts(model, set, nav).targetSet.name;
       member.$NavigationPropertyBinding = bindings;
     }
-    addAnnotations(member, entitySetAnnotations(set));
+    addAnnotations(member, entitySetAnnotations(set, annotations));
     container[set.name] = member;
   }
   addAnnotations(container, containerAnnotations());

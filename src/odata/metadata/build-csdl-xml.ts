@@ -25,13 +25,15 @@ import {
   qualifiedTypeName,
   scaleOf,
 } from './csdl-facts';
+import { DEFAULT_METADATA_ANNOTATIONS, type MetadataAnnotations } from './metadata-annotations-option';
 import { GATEWAY_VOCABULARY, REFERENCED_VOCABULARIES } from './vocabularies';
 import { type XmlElement, renderXmlDocument, xmlElement, xmlText } from './xml-writer';
 
 const EDMX_NS = 'http://docs.oasis-open.org/odata/ns/edmx';
 const EDM_NS = 'http://docs.oasis-open.org/odata/ns/edm';
 
-export function buildCsdlXml(model: EdmModel, version: ODataVersion = DEFAULT_VERSION): string {
+/** `annotations`: the default document uses Core and Capabilities only (MD-02); see metadata-annotations-option.ts. */
+export function buildCsdlXml(model: EdmModel, version: ODataVersion = DEFAULT_VERSION, annotations: MetadataAnnotations = DEFAULT_METADATA_ANNOTATIONS): string {
   const references = REFERENCED_VOCABULARIES.map((vocabulary) =>
     xmlElement('edmx:Reference', [['Uri', vocabulary.uri]], [
       xmlElement('edmx:Include', [
@@ -43,11 +45,11 @@ export function buildCsdlXml(model: EdmModel, version: ODataVersion = DEFAULT_VE
   const serviceSchema = xmlElement('Schema', [['xmlns', EDM_NS], ['Namespace', model.namespace]], [
     ...entityTypesOf(model).map((set) => entityTypeElement(model, set)),
     ...entityTypesOf(model).flatMap((set) => set.actions.map((action) => actionElement(model, set, action))),
-    entityContainerElement(model),
+    entityContainerElement(model, annotations),
   ]);
   const root = xmlElement('edmx:Edmx', [['xmlns:edmx', EDMX_NS], ['Version', version]], [
     ...references,
-    xmlElement('edmx:DataServices', [], [serviceSchema, gatewayVocabularySchema()]),
+    xmlElement('edmx:DataServices', [], [serviceSchema, ...(annotations.gateway ? [gatewayVocabularySchema()] : [])]),
   ]);
   return renderXmlDocument(root);
 }
@@ -130,7 +132,7 @@ function actionElement(model: EdmModel, set: EdmEntitySet, action: EdmAction): X
   );
 }
 
-function entityContainerElement(model: EdmModel): XmlElement {
+function entityContainerElement(model: EdmModel, annotations: MetadataAnnotations): XmlElement {
   const members = model.entitySets.map((set) =>
     xmlElement(
       set.singleton ? 'Singleton' : 'EntitySet',
@@ -146,7 +148,7 @@ function entityContainerElement(model: EdmModel): XmlElement {
             ['Target', navigationFacts(model, set, nav).targetSet.name],
           ]),
         ),
-        ...annotationElements(entitySetAnnotations(set)),
+        ...annotationElements(entitySetAnnotations(set, annotations)),
       ],
     ),
   );

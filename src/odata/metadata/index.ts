@@ -10,3 +10,9 @@ export {
 } from './negotiate-metadata-format';
 export { FILTER_FUNCTIONS } from './annotations-for';
 export { GATEWAY_VOCABULARY, REFERENCED_VOCABULARIES } from './vocabularies';
+export {
+  metadataAnnotationsOption,
+  DEFAULT_METADATA_ANNOTATIONS,
+  METADATA_ANNOTATIONS_OPTION,
+  type MetadataAnnotations,
+} from './metadata-annotations-option';

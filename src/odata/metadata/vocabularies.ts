@@ -37,6 +37,12 @@ export const REFERENCED_VOCABULARIES: readonly VocabularyReference[] = [CORE_VOC
  * self-contained and valid (CSDL 4.0 §14.1: a term must be declared in a schema the document defines or references).
  * It publishes which filters and sort orders the upstream evaluates itself: a client that cares about speed can
  * prefer those; everything else still works, evaluated by the gateway after fetching.
+ *
+ * Only on the opt-in document (`$metadata?annotations=gateway`, metadata-annotations-option.ts): the default one
+ * uses Core and Capabilities alone (client rule MD-02), since ODataLib readers (Power Query, Dataverse) resolve
+ * vocabularies against embedded copies and private vocabularies have broken them (SAP-samples/
+ * data-warehouse-cloud-connectors#10 and #12). The default document still says the same in words
+ * (Core.LongDescription).
  */
 export const GATEWAY_VOCABULARY = {
   namespace: 'ODataGateway.V1',
