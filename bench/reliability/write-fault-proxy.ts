@@ -49,21 +49,49 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** Sends the request on to `target` and returns the whole answer. */
+/** Headers of an answer passed on: hop-by-hop ones are the proxy's own business (Node frames the body itself). */
+function endToEnd(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
+  const copy: http.OutgoingHttpHeaders = { ...headers };
+  delete copy['transfer-encoding'];
+  delete copy.connection;
+  delete copy['keep-alive'];
+  return copy;
+}
+
+function upstreamRequest(target: string, req: IncomingMessage, body: Buffer, onAnswer: (answer: IncomingMessage) => void): http.ClientRequest {
+  const url = new URL(req.url ?? '/', target);
+  const headers = { ...req.headers, host: url.host, 'content-length': String(body.length) };
+  delete headers['transfer-encoding'];
+  const upstream = http.request(url, { method: req.method, headers, agent: false }, onAnswer);
+  upstream.end(body);
+  return upstream;
+}
+
+/** Sends the request on to `target` and returns the whole answer; rejects when the sandbox cut it off. */
 function forward(target: string, req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const url = new URL(req.url ?? '/', target);
-    const headers = { ...req.headers, host: url.host, 'content-length': String(body.length) };
-    delete headers['transfer-encoding'];
-    const upstream = http.request(url, { method: req.method, headers, agent: false }, (answer) => {
+    const upstream = upstreamRequest(target, req, body, (answer) => {
       const chunks: Buffer[] = [];
       answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-      answer.on('end', () => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(chunks) }));
+      answer.on('end', () => (answer.complete ? resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(chunks) }) : reject(new Error('answer cut off'))));
       answer.on('error', reject);
     });
     upstream.on('error', reject);
-    upstream.end(body);
   });
+}
+
+/**
+ * Passes the request and its answer through as they come, so the sandbox's own faults reach the gateway unchanged: a
+ * reset stays a reset, a body cut short stays a body cut short after its status and full Content-Length.
+ */
+function passThrough(target: string, req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+  const upstream = upstreamRequest(target, req, body, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
+    answer.on('data', (chunk: Buffer) => res.write(chunk));
+    answer.on('end', () => (answer.complete ? res.end() : req.socket.destroy()));
+    answer.on('error', () => req.socket.destroy());
+  });
+  upstream.on('error', () => req.socket.destroy());
 }
 
 export async function startWriteFaultProxy(options: { holdMs?: number } = {}): Promise<WriteFaultProxy> {
@@ -81,10 +109,12 @@ export async function startWriteFaultProxy(options: { holdMs?: number } = {}): P
       res.writeHead(500, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(INJECTED_500) }).end(INJECTED_500);
       return;
     }
+    if (fault === undefined) {
+      passThrough(proxy.target, req, res, body);
+      return;
+    }
     const answer = await forward(proxy.target, req, body);
-    const headers = { ...answer.headers };
-    delete headers['transfer-encoding'];
-    delete headers.connection;
+    const headers = endToEnd(answer.headers);
     switch (fault) {
       case 'reset':
         req.socket.destroy();
@@ -111,10 +141,8 @@ export async function startWriteFaultProxy(options: { holdMs?: number } = {}): P
   };
 
   const server = http.createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' }).end(`write-fault proxy: ${error instanceof Error ? error.message : String(error)}`);
-      else res.destroy();
-    });
+    // The sandbox reset or cut off a write that also met a fault here: the gateway sees the connection drop.
+    handle(req, res).catch(() => req.socket.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
