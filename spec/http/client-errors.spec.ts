@@ -94,3 +94,87 @@ describe('an expired OAuth access token (ER-05)', () => {
     expect((await read(refreshed.access_token)).status).toBe(200);
   });
 });
+
+describe('throttling (ER-01)', () => {
+  let stack: Stack;
+  const control = () => axios.create({ baseURL: stack.sandboxUrl, validateStatus: () => true });
+  beforeAll(async () => {
+    // No waiting inside the gateway: the first 429 is answered, so the test sees what the client gets.
+    stack = await startStack({ env: { UPSTREAM_MAX_RETRY_AFTER_SECONDS: '0' } });
+  });
+  afterEach(async () => {
+    await control().put('/_sandbox/rate-limit', { perHour: 1_000_000 });
+    await control().post('/_sandbox/rate-limit/reset');
+    await stack.resetSandbox();
+  });
+  afterAll(() => stack.close());
+
+  /** Spends the sandbox's budget of one call an hour, then reads: the second read meets Bitbucket's 429. */
+  async function throttledRead(quirks: string[]) {
+    await control().put('/_sandbox/quirks', { quirks });
+    await control().put('/_sandbox/rate-limit', { perHour: 1 });
+    await control().post('/_sandbox/rate-limit/reset');
+    const basic = `Basic ${Buffer.from(`${DEMO_USER.email}:${DEMO_USER.apiToken}`).toString('base64')}`;
+    expect((await stack.request.get('/odata/Me').set('Authorization', basic)).status).toBe(200);
+    await stack.clearUpstreamCalls();
+    const response = await stack.request.get("/odata/Repositories?$filter=Workspace eq 'acme-dev'").set('Authorization', basic);
+    return { response, calls: (await stack.upstreamCalls()).length };
+  }
+
+  test.each([
+    ["Bitbucket's usual 429 without Retry-After (rate-limit-without-retry-after)", ['rate-limit-without-retry-after'], /did not say/],
+    ['a 429 whose Retry-After is an hour away', [], /Retrying sooner than that may be refused again/],
+  ])('ER-01: %s is answered 429 with an integer Retry-After of 1-120 s, never an HTTP-date, and the body says when', async (_name, quirks, when) => {
+    const { response, calls } = await throttledRead(quirks);
+    expect(response.status).toBe(429);
+    expect(response.headers['retry-after']).toMatch(/^\d+$/);
+    expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(response.headers['retry-after'])).toBeLessThanOrEqual(120);
+    expect(response.headers['odata-version']).toBe('4.0');
+    expect(response.body.error).toMatchObject({ code: 'UpstreamRateLimited' });
+    expect(response.body.error.message).toMatch(when);
+    expect(response.body.error.message).toContain(`Retry after ${response.headers['retry-after']} seconds`);
+    expect(calls).toBe(1); // one refused call, not a retry storm against a spent budget
+  });
+});
+
+describe('the error format (ER-03) and unsupported options (ER-04)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+  const basic = () => `Basic ${Buffer.from(`${DEMO_USER.email}:${DEMO_USER.apiToken}`).toString('base64')}`;
+
+  test.each([
+    ['a filter that does not parse', "/odata/Repositories?$filter=Name eq 'x", 400],
+    ['an unknown entity set', '/odata/NoSuchSet', 404],
+    ['an unknown entity', "/odata/Repositories(Workspace='acme-dev',Slug='no-such-repository')", 404],
+    ['a method the resource does not allow', '/odata/$metadata', 405],
+    ['no credential', '/odata/Repositories', 401],
+  ])('ER-03: %s is {"error":{"code","message"}} JSON with OData-Version 4.0', async (_name, url, status) => {
+    const request = status === 405 ? stack.request.delete(url) : stack.request.get(url);
+    const response = await (status === 401 ? request : request.set('Authorization', basic()));
+    expect(response.status).toBe(status);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.headers['odata-version']).toBe('4.0');
+    expect(response.body).toEqual({ error: expect.objectContaining({ code: expect.stringMatching(/^\w+$/), message: expect.any(String) }) });
+    expect(response.body.error.message.length).toBeGreaterThan(10);
+  });
+
+  test.each([
+    ['$apply', '/odata/Repositories?$apply=groupby((Workspace))'],
+    ['$compute', "/odata/Repositories?$compute=Name as N"],
+    ['an unknown system query option', '/odata/Repositories?$frobnicate=1'],
+    ['$expand=*', '/odata/Repositories?$expand=*'],
+    ['a nested $expand', "/odata/PullRequests?$expand=Repository($expand=Project)"],
+    ['$levels', '/odata/Repositories?$expand=PullRequests($levels=2)'],
+    ['$batch', '/odata/$batch'],
+    ['$format=atom', '/odata/Repositories?$format=atom'],
+  ])('ER-04: %s is 400 or 501 with an OData error, never 5xx and never ignored', async (_name, url) => {
+    const response = await stack.request.get(url).set('Authorization', basic());
+    expect({ url, status: [400, 406, 501].includes(response.status) }).toEqual({ url, status: true });
+    expect(response.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+    expect(response.body.value).toBeUndefined();
+  });
+});
