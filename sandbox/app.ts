@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createConditionalGet } from './routes/conditional-get';
 import express, { type ErrorRequestHandler } from 'express';
 import { createAuthenticate, createAuthRouter, createRateLimit, createScopeCheck } from './auth';
 import { SandboxHttpError } from './bitbucket-error';
@@ -72,7 +73,7 @@ export function createSandbox(options: Partial<SandboxOptions> = {}): Sandbox {
   app.set('etag', false);
   app.use(log.middleware());
   const writes = createWriteRouter(store, resolved.publicUrl, READ_ROUTES, resolved.webhookRelayUrl);
-  app.use('/2.0', createAuthenticate(resolved), createRateLimit(resolved, quirks), createFaults(resolved), createScopeCheck(), createApiRouter(store, resolved.publicUrl, [writes], quirks));
+  app.use('/2.0', createAuthenticate(resolved), createRateLimit(resolved, quirks), createFaults(resolved), createScopeCheck(), createConditionalGet(), createApiRouter(store, resolved.publicUrl, [writes], quirks));
   app.use('/site/oauth2', createAuthRouter(resolved));
   app.use('/_sandbox', createControlRouter(store, log, quirks));
   app.use((req, res) => {

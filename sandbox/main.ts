@@ -23,6 +23,7 @@ function optionsFromEnv(): { options: Partial<SandboxOptions>; port: number } {
       size,
       seed: numberFromEnv('SANDBOX_SEED', DEFAULT_SANDBOX_OPTIONS.seed, 0, 0xffff_ffff),
       rateLimitPerHour: numberFromEnv('SANDBOX_RATE_LIMIT', DEFAULT_SANDBOX_OPTIONS.rateLimitPerHour, 0, Number.MAX_SAFE_INTEGER),
+      notModifiedCounts: process.env.SANDBOX_NOT_MODIFIED_COUNTS !== 'false',
       publicUrl: process.env.SANDBOX_PUBLIC_URL || undefined,
       webhookRelayUrl: process.env.SANDBOX_WEBHOOK_RELAY_URL || undefined,
       // SANDBOX_PROFILE (ideal | realistic) and SANDBOX_QUIRKS (comma-separated): an unknown name stops start-up.

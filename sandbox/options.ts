@@ -10,6 +10,11 @@ export interface SandboxOptions {
   seed: number;
   /** Requests per principal per rolling hour before 429 (Bitbucket: 1,000). */
   rateLimitPerHour: number;
+  /**
+   * Whether a 304 Not Modified (an ETag revalidation, routes/conditional-get.ts) counts against that hour; unverified on
+   * Bitbucket, so both are modelled. Default true (the cautious reading).
+   */
+  notModifiedCounts?: boolean;
   /** Fault injection, all off by default. */
   faults: FaultOptions;
   /** Base URL that absolute `next`/`previous` links use; derived from the listening socket when undefined. */

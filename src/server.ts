@@ -1,7 +1,7 @@
 /** Start the gateway alone against BITBUCKET_API_URL (default https://api.bitbucket.org/2.0). */
 import http, { type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp, upstreamReadinessOf } from './app';
+import { createApp, storeOf, upstreamReadinessOf } from './app';
 import { ConfigError, loadConfig, type GatewayConfig } from './config';
 import { createLogger, type Logger } from './logger';
 
@@ -49,6 +49,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     server = await listenOn(app, config.port, 'PORT');
   } catch (error) {
     readiness.stop();
+    await storeOf(app).close();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -57,7 +58,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     url: `http://localhost:${port}`,
     close: () => {
       readiness.stop();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
+      return new Promise<void>((resolve) => server.close(() => resolve())).then(() => storeOf(app).close());
     },
   };
 }

@@ -19,6 +19,9 @@ import { principalOf } from './principal';
  * endpoints (/2.0/repositories/*), never to OAuth or user tokens (Atlassian support answer, community 3218562).
  * NearLimit is "true" when less than 20% of the budget remains.
  *
+ * A 304 Not Modified counts unless `notModifiedCounts` is false (`SANDBOX_NOT_MODIFIED_COUNTS=false`): Bitbucket's
+ * behaviour is unverified, so clients are tested against both.
+ *
  * Anonymous callers get the same budget unless `anonymousPerHour` is set (Bitbucket's is 60/h; the sandbox does not
  * impose it by default so that anonymous test suites are not throttled by surprise).
  */
@@ -55,6 +58,16 @@ class RollingWindow {
   add(now: number): void {
     this.times.push(now);
   }
+
+  /** Takes back one request counted at `at` (a 304 when 304s do not count). */
+  remove(at: number): void {
+    for (let index = this.times.length - 1; index >= this.head; index--) {
+      if (this.times[index] === at) {
+        this.times.splice(index, 1);
+        return;
+      }
+    }
+  }
 }
 
 const budget: RateLimitBudget = { perHour: 1000, anonymousPerHour: null };
@@ -78,6 +91,7 @@ export function resetRateLimits(): void {
 /** Must run after `createAuthenticate`. Sets the budget from `options.rateLimitPerHour` (changeable at runtime). */
 export function createRateLimit(options: SandboxOptions, quirks: Pick<QuirkState, 'has'> = NO_QUIRKS): RequestHandler {
   setRateLimitBudget({ perHour: options.rateLimitPerHour, anonymousPerHour: null });
+  const notModifiedCounts = options.notModifiedCounts ?? true;
   return (req, res, next) => {
     if (!isApiRequest(req)) {
       next();
@@ -105,6 +119,12 @@ export function createRateLimit(options: SandboxOptions, quirks: Pick<QuirkState
       return;
     }
     window.add(now);
+    if (!notModifiedCounts) {
+      const counted = window;
+      res.on('finish', () => {
+        if (res.statusCode === 304) counted.remove(now);
+      });
+    }
     next();
   };
 }

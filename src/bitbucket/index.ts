@@ -15,3 +15,5 @@ export { transportText } from './transport-text';
 export type { UpstreamCredential } from './upstream-credential';
 export { UpstreamError, kindForStatus, type RetryAfterSource, type UpstreamErrorKind } from './upstream-error';
 export { encodeUpstreamQuery, type UpstreamQuery } from './upstream-query';
+export { ResponseCache, cacheMetrics, type ResponseCacheOptions } from './response-cache';
+export type { UpstreamBudgetGate } from './upstream-budget-gate';

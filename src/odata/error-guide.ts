@@ -61,6 +61,7 @@ export const ERROR_GUIDE: Record<ErrorCode, ErrorGuideEntry> = {
   UpstreamUnreachable: { when: 'Bitbucket could not be reached (DNS, connection refused or reset)', action: 'check `BITBUCKET_API_URL` and the network; retry later' },
   UpstreamUnavailable: { when: 'Bitbucket answered 503 (or 5xx after retries)', action: 'retry after `Retry-After` seconds' },
   UpstreamRateLimited: { when: 'Bitbucket\'s rate limit for the credential is used up after bounded retries (429)', action: 'retry after `Retry-After` seconds; filter more so each refresh costs fewer calls' },
+  UpstreamBudget: { when: 'the gateway\'s count of the caller\'s Bitbucket hour (per credential or OAuth consumer) says it is spent, under `UPSTREAM_BUDGET_RESERVE` before a request, or past the caller\'s share of a consumer; nothing more is called', action: 'retry after `Retry-After` seconds; filter more so each refresh costs fewer calls' },
   MemoryBusy: { when: 'the rows other answers hold in memory leave no room for this one (`MAX_ROWS_IN_MEMORY`)', action: 'retry after `Retry-After` seconds, or narrow the query' },
   UpstreamTimeout: { when: 'a Bitbucket call took longer than `UPSTREAM_TIMEOUT_MS`', action: 'retry later, or narrow the query' },
   UpstreamNotBitbucket: { when: 'the start-up check found something at `BITBUCKET_API_URL` that does not answer like Bitbucket', action: 'operator: fix `BITBUCKET_API_URL` (it ends in `/2.0`)' },

@@ -87,6 +87,9 @@ export const ERROR_CATALOG = {
     status: 429,
     template: "Bitbucket's rate limit for this credential is used up (Bitbucket allows about 1,000 API calls per rolling hour per user or OAuth consumer). {when} Retry after {retryAfter} seconds.",
   },
+  // The gateway's own budget per upstream principal (src/budget): refused before calling Bitbucket, so nothing more is
+  // spent on calls Bitbucket would refuse. 429 with Retry-After 1-120 s, as UpstreamRateLimited.
+  UpstreamBudget: { status: 429, template: '{what} {when} Retry after {retryAfter} seconds.' },
   MemoryBusy: {
     status: 503,
     template:

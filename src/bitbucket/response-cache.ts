@@ -1,0 +1,206 @@
+/**
+ * Reuse of Bitbucket GET responses between requests (issue #14 item 2), never across principals: an entry is keyed by
+ * a keyed hash of the credential's principal (given by the caller, `principalKey`) and a hash of the request target,
+ * so a second user can only ever find what their own credential fetched.
+ *
+ * - Fresh for `freshSeconds` (`UPSTREAM_CACHE_SECONDS`): answered without calling Bitbucket.
+ * - Stale with an `ETag`: revalidated with `If-None-Match`; Bitbucket's 304 keeps the body (one call, no body).
+ *   Bitbucket sends ETags on some resources (a 2020 community report shows them on branches); whether its 304 counts
+ *   against the hourly limit is unverified, so the budget counts it.
+ * - Content that cannot change (a commit by its full hash) is fresh for `immutableSeconds`.
+ * - A write through the gateway marks its workspace (and everything outside workspaces) changed: an entry stored
+ *   before the mark is stale at once, so the next read revalidates or reads again. The mark is a random generation
+ *   token read before each fetch, so a read racing a write never stores pre-write data as current. A write made
+ *   elsewhere (Bitbucket's web UI, another tool) shows after at most `freshSeconds`.
+ * - Bounded by the store (an LRU by bytes in memory; Redis's maxmemory) and by `maxEntryBytes` per entry.
+ *
+ * The cache stores the raw (possibly compressed) body with its content type and encoding, so what the client decodes
+ * is byte for byte what Bitbucket sent.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { UpstreamCredential } from './upstream-credential';
+
+/** What the cache needs of a store (src/storage's SharedStore has it; this layer imports nothing else of src/). */
+export interface CacheStore {
+  get(key: string): Promise<Buffer | undefined>;
+  set(key: string, value: Buffer, ttlSeconds: number): Promise<void>;
+}
+
+export interface ResponseCacheOptions {
+  store: CacheStore;
+  /** A keyed hash naming whose credential this is (the caller's principal); never the credential itself. */
+  principalKey: (credential: UpstreamCredential) => string;
+  /** Answers younger than this are served without asking Bitbucket. */
+  freshSeconds: number;
+  /** A commit read by its full hash is served this long. */
+  immutableSeconds: number;
+  /** Stale entries with an ETag are kept this long for revalidation (default an hour). */
+  revalidateKeepSeconds?: number;
+  /** Larger bodies are not kept (default 1 MiB). */
+  maxEntryBytes?: number;
+  now?: () => number;
+}
+
+export interface CachedResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface CacheLookup {
+  /** Store key of this request's entry. */
+  key: string;
+  /** Generation of the target's scope when the lookup ran: stored with the answer. */
+  generation: string;
+  immutable: boolean;
+  /** The entry found, if any; `fresh` entries are answered as they are. */
+  entry?: CachedResponse & { fresh: boolean; etag?: string };
+}
+
+interface EntryMeta {
+  status: number;
+  storedAt: number;
+  generation: string;
+  etag?: string;
+  contentType?: string;
+  contentEncoding?: string;
+  immutable: boolean;
+}
+
+export const cacheMetrics = {
+  /** GETs answered from the cache without calling Bitbucket. */
+  hits: 0,
+  /** Stale entries Bitbucket confirmed with 304 Not Modified (one call each, no body). */
+  revalidated: 0,
+  /** GETs that found nothing usable and read Bitbucket. */
+  misses: 0,
+  /** Writes that marked a scope changed. */
+  invalidations: 0,
+};
+
+const DEFAULT_REVALIDATE_KEEP_SECONDS = 3600;
+const DEFAULT_MAX_ENTRY_BYTES = 1024 * 1024;
+/** A commit by full hash (40 hex digits): its content is fixed by the hash. bitbucket-api.md, "commit/{commit}". */
+const COMMIT_BY_HASH = /^\/repositories\/[^/]+\/[^/]+\/commit\/[0-9a-f]{40}$/i;
+/** Not cached: the identity check credential-liveness relies on must always reach Bitbucket. */
+const NEVER_CACHED = new Set(['/user']);
+const NO_GENERATION = '-';
+
+export class ResponseCache {
+  readonly #options: ResponseCacheOptions;
+  readonly #now: () => number;
+
+  constructor(options: ResponseCacheOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The entry for a GET of `path` (relative to the API base, with its query), or undefined when it is never cached. */
+  async lookup(credential: UpstreamCredential, path: string): Promise<CacheLookup | undefined> {
+    if (credential.kind === 'none') return undefined;
+    const pathOnly = path.split('?', 1)[0];
+    if (NEVER_CACHED.has(pathOnly)) return undefined;
+    const key = `rc:${this.#options.principalKey(credential)}:${createHash('sha256').update(path).digest('base64url')}`;
+    const generationKey = scopeGenerationKey(pathOnly);
+    const [stored, generationValue] = await Promise.all([this.#options.store.get(key), this.#options.store.get(generationKey)]);
+    const generation = generationValue?.toString() ?? NO_GENERATION;
+    const immutable = COMMIT_BY_HASH.test(pathOnly);
+    const lookup: CacheLookup = { key, generation, immutable };
+    const decoded = stored === undefined ? undefined : decodeEntry(stored);
+    if (decoded !== undefined) {
+      const { meta, body } = decoded;
+      const age = this.#now() - meta.storedAt;
+      const life = (meta.immutable ? this.#options.immutableSeconds : this.#options.freshSeconds) * 1000;
+      // An immutable entry survives writes (nothing a write does changes a commit's content).
+      const fresh = age >= 0 && age < life && (meta.immutable || meta.generation === generation);
+      const headers: Record<string, string> = {};
+      if (meta.contentType !== undefined) headers['content-type'] = meta.contentType;
+      if (meta.contentEncoding !== undefined) headers['content-encoding'] = meta.contentEncoding;
+      if (meta.etag !== undefined) headers.etag = meta.etag;
+      if (fresh || meta.etag !== undefined) lookup.entry = { status: meta.status, headers, body, fresh, ...(meta.etag !== undefined ? { etag: meta.etag } : {}) };
+    }
+    if (lookup.entry?.fresh) cacheMetrics.hits += 1;
+    return lookup;
+  }
+
+  /** Keeps a 200 answer for later lookups. */
+  async store(lookup: CacheLookup, response: CachedResponse): Promise<void> {
+    if (response.status !== 200) return;
+    if (response.body.length > (this.#options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES)) return;
+    const etag = response.headers.etag;
+    const meta: EntryMeta = { status: response.status, storedAt: this.#now(), generation: lookup.generation, immutable: lookup.immutable };
+    if (etag !== undefined) meta.etag = etag;
+    if (response.headers['content-type'] !== undefined) meta.contentType = response.headers['content-type'];
+    if (response.headers['content-encoding'] !== undefined) meta.contentEncoding = response.headers['content-encoding'];
+    await this.#options.store.set(lookup.key, encodeEntry(meta, response.body), this.#keepSeconds(meta));
+  }
+
+  /** Bitbucket answered 304 to the entry's ETag: it is fresh again from now. */
+  async revalidated(lookup: CacheLookup): Promise<CachedResponse | undefined> {
+    const entry = lookup.entry;
+    if (entry === undefined) return undefined;
+    cacheMetrics.revalidated += 1;
+    const meta: EntryMeta = { status: entry.status, storedAt: this.#now(), generation: lookup.generation, immutable: lookup.immutable };
+    if (entry.etag !== undefined) meta.etag = entry.etag;
+    if (entry.headers['content-type'] !== undefined) meta.contentType = entry.headers['content-type'];
+    if (entry.headers['content-encoding'] !== undefined) meta.contentEncoding = entry.headers['content-encoding'];
+    await this.#options.store.set(lookup.key, encodeEntry(meta, entry.body), this.#keepSeconds(meta));
+    return { status: entry.status, headers: entry.headers, body: entry.body };
+  }
+
+  missed(): void {
+    cacheMetrics.misses += 1;
+  }
+
+  /**
+   * A write to `path` (relative to the API base) was sent: every principal's entries of its workspace, and of
+   * everything outside workspaces, are stale from now on.
+   */
+  async invalidate(path: string): Promise<void> {
+    cacheMetrics.invalidations += 1;
+    const pathOnly = path.split('?', 1)[0];
+    // The mark only needs to outlive fresh entries: older ones are stale by age and revalidate anyway.
+    const ttl = Math.max(this.#options.freshSeconds, this.#options.immutableSeconds) + 60;
+    const keys = new Set([scopeGenerationKey(pathOnly), scopeGenerationKey('/')]);
+    await Promise.all([...keys].map((key) => this.#options.store.set(key, Buffer.from(randomUUID()), ttl)));
+  }
+
+  #keepSeconds(meta: EntryMeta): number {
+    if (meta.immutable) return Math.max(1, this.#options.immutableSeconds);
+    const fresh = Math.max(1, this.#options.freshSeconds);
+    return meta.etag !== undefined ? Math.max(fresh, this.#options.revalidateKeepSeconds ?? DEFAULT_REVALIDATE_KEEP_SECONDS) : fresh;
+  }
+}
+
+/** One generation per workspace (lower case: Bitbucket resolves slugs case-insensitively), one for the rest. */
+function scopeGenerationKey(path: string): string {
+  const match = /^\/(?:repositories|workspaces)\/([^/]+)/.exec(path);
+  if (!match) return 'rc-gen:*';
+  let workspace: string;
+  try {
+    workspace = decodeURIComponent(match[1]).toLowerCase();
+  } catch {
+    workspace = match[1].toLowerCase();
+  }
+  return `rc-gen:ws:${createHash('sha256').update(workspace).digest('base64url')}`;
+}
+
+function encodeEntry(meta: EntryMeta, body: Buffer): Buffer {
+  const header = Buffer.from(JSON.stringify(meta), 'utf8');
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(header.length);
+  return Buffer.concat([length, header, body]);
+}
+
+function decodeEntry(stored: Buffer): { meta: EntryMeta; body: Buffer } | undefined {
+  if (stored.length < 4) return undefined;
+  const length = stored.readUInt32BE(0);
+  if (stored.length < 4 + length) return undefined;
+  try {
+    const meta = JSON.parse(stored.subarray(4, 4 + length).toString('utf8')) as EntryMeta;
+    if (typeof meta.storedAt !== 'number' || typeof meta.status !== 'number') return undefined;
+    return { meta, body: stored.subarray(4 + length) };
+  } catch {
+    return undefined;
+  }
+}

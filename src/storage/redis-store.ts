@@ -1,0 +1,64 @@
+/**
+ * SharedStore on Redis or Valkey (`REDIS_URL`), so that several gateway replicas share the budget per principal and
+ * the upstream response cache. Every key gets a lifetime (SET … EX, EXPIRE NX), so Redis never keeps anything the
+ * gateway would not; give the server a `maxmemory` with an LRU policy (`allkeys-lru`) to bound it as the memory store
+ * is bounded. Keys are prefixed (`bbodata:` by default) and hold keyed hashes, never a credential.
+ *
+ * Client: ioredis (github.com/redis/ioredis), which reconnects by itself; a command that fails rejects, and the callers
+ * treat a failing store as a failing dependency (the request fails loudly), never as "no budget used".
+ */
+import Redis from 'ioredis';
+import type { SharedStore } from './shared-store';
+
+export interface RedisStoreOptions {
+  url: string;
+  /** Prefix of every key (several gateways may share one server). */
+  prefix?: string;
+}
+
+export class RedisStore implements SharedStore {
+  readonly kind = 'redis' as const;
+  readonly #redis: Redis;
+  readonly #prefix: string;
+
+  constructor(options: RedisStoreOptions) {
+    this.#prefix = options.prefix ?? 'bbodata:';
+    // A command while disconnected fails after one reconnect attempt instead of queueing for ever: a request waits
+    // seconds at most, then fails loudly.
+    this.#redis = new Redis(options.url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false });
+    // ioredis emits 'error' on every failed reconnect; without a listener Node would print each one. Commands reject.
+    this.#redis.on('error', () => undefined);
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    const value = await this.#redis.getBuffer(this.#prefix + key);
+    return value ?? undefined;
+  }
+
+  async set(key: string, value: Buffer, ttlSeconds: number): Promise<void> {
+    await this.#redis.set(this.#prefix + key, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#redis.del(this.#prefix + key);
+  }
+
+  async increment(key: string, by: number, ttlSeconds: number): Promise<number> {
+    const full = this.#prefix + key;
+    // INCRBY and EXPIRE NX in one transaction: the lifetime counts from the counter's creation, as in the memory store.
+    const results = await this.#redis.multi().incrby(full, by).expire(full, Math.max(1, Math.ceil(ttlSeconds)), 'NX').exec();
+    const first = results?.[0];
+    if (!first || first[0]) throw first?.[0] ?? new Error('Redis did not answer INCRBY');
+    return Number(first[1]);
+  }
+
+  async counters(keys: readonly string[]): Promise<number[]> {
+    if (keys.length === 0) return [];
+    const values = await this.#redis.mget(...keys.map((key) => this.#prefix + key));
+    return values.map((value) => (value === null ? 0 : Number(value)));
+  }
+
+  async close(): Promise<void> {
+    await this.#redis.quit().catch(() => this.#redis.disconnect());
+  }
+}
