@@ -1,9 +1,17 @@
 /**
- * A small structured logger (one JSON object per line on stderr). Callers pass facts, never headers or credentials;
- * URLs are logged only after `redactUrl`.
+ * The gateway's logger: pino (https://getpino.io), one JSON object per line on stderr, behind the small interface the
+ * call sites use (`logger.info(message, fields)`), so nothing else imports pino.
+ *
+ * Each line is `{"level","time","message",...fields}` and, inside a request, its `requestId` (the `X-Request-Id` the
+ * answer carries; src/http/observability.ts). Callers pass facts, never headers or credentials, and log URLs only
+ * after `redactUrl`; pino's `redact` (https://getpino.io/#/docs/redaction) is the second line: any field that could
+ * hold a credential (an `authorization` or `cookie` header, a `password`, a `token`, a `secret`, a gateway key) is
+ * written as `[redacted]` wherever it is nested, and the specs scan every line for known credentials
+ * (spec/helpers/known-credentials.ts).
  */
+import pino from 'pino';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -12,12 +20,41 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/** Where lines go instead of stderr (specs collect them); each call gets one line without its newline. */
 export type LogSink = (line: string) => void;
 
-export function createLogger(level: LogLevel, sink: LogSink = (line) => process.stderr.write(line + '\n')): Logger {
-  const emit = (at: LogLevel) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (ORDER[at] < ORDER[level]) return;
-    sink(JSON.stringify({ time: new Date().toISOString(), level: at, message, ...fields }));
-  };
+/** Fields added to every line written while `source` says so (the request id inside a request). */
+export type LogContext = () => Record<string, unknown> | undefined;
+
+/** Field names that may hold a credential, at the top level, one level down and in headers objects. */
+const SECRET_FIELDS = ['authorization', 'cookie', 'password', 'token', 'accessToken', 'refreshToken', 'secret', 'clientSecret', 'apiKey', 'api_key', 'credential'];
+export const REDACTED_PATHS: readonly string[] = [
+  ...SECRET_FIELDS,
+  ...SECRET_FIELDS.map((field) => `*.${field}`),
+  ...['authorization', 'cookie', 'set-cookie', 'proxy-authorization'].flatMap((header) => [`headers.${header}`, `*.headers.${header}`, `req.headers.${header}`]),
+];
+
+let logContext: LogContext = () => undefined;
+
+/** Set once by the HTTP layer: the fields every line written inside a request carries (its request id). */
+export function setLogContext(source: LogContext): void {
+  logContext = source;
+}
+
+export function createLogger(level: LogLevel, sink?: LogSink): Logger {
+  const destination = sink ? { write: (line: string) => sink(line.endsWith('\n') ? line.slice(0, -1) : line) } : pino.destination({ fd: 2, sync: true });
+  const log = pino(
+    {
+      level,
+      base: undefined,
+      messageKey: 'message',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      mixin: () => logContext() ?? {},
+      redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
+    },
+    destination,
+  );
+  const emit = (at: LogLevel) => (message: string, fields: Record<string, unknown> = {}) => log[at](fields, message);
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }

@@ -20,12 +20,32 @@ export const MEMORY_RETRY_AFTER_SECONDS = 10;
 /** Rows a lease takes from the budget at once, so that holding a row is a counter increment, not a budget call. */
 const LEASE_STEP = 256;
 
+/** Every budget alive in the process (one per OData router: one in production), read by the metrics' gauge. */
+const liveBudgets = new Set<WeakRef<RowBudget>>();
+
+/** Rows held now by every budget of the process, and their capacity (`bitbucket_odata_rows_in_memory`). */
+export function rowsInMemory(): { held: number; capacity: number } {
+  let held = 0;
+  let capacity = 0;
+  for (const ref of liveBudgets) {
+    const budget = ref.deref();
+    if (!budget) liveBudgets.delete(ref);
+    else {
+      held += budget.held;
+      capacity += budget.capacity;
+    }
+  }
+  return { held, capacity };
+}
+
 export class RowBudget {
   private heldRows = 0;
   /** Frees at least `rows` rows of idle snapshots if it can (set by the snapshot store sharing this budget). */
   reclaim?: (rows: number) => void;
 
-  constructor(readonly capacity: number) {}
+  constructor(readonly capacity: number) {
+    liveBudgets.add(new WeakRef(this));
+  }
 
   get held(): number {
     return this.heldRows;

@@ -21,6 +21,12 @@ export interface RequestContext {
   readonly abort: AbortController;
   /** Upstream calls this request may spend; reaching it stops further calls. */
   readonly maxUpstreamCalls: number;
+  /** Items Bitbucket's list pages brought so far (for progress lines and the request's log line). */
+  upstreamRows: number;
+  /** The request's id (`X-Request-Id`), on every log line written for it (src/http/observability.ts). */
+  requestId?: string;
+  /** Told after each upstream call, e.g. to log progress every N calls of a long read. */
+  onUpstreamRequest?: (context: RequestContext) => void;
 }
 
 /** The reason a request's work stops when its client has left: there is nobody to answer. */
@@ -34,7 +40,7 @@ export class ClientGone extends Error {
 export const requestContext = new AsyncLocalStorage<RequestContext>();
 
 export function newRequestContext(maxUpstreamCalls: number): RequestContext {
-  return { upstreamRequests: 0, abort: new AbortController(), maxUpstreamCalls };
+  return { upstreamRequests: 0, upstreamRows: 0, abort: new AbortController(), maxUpstreamCalls };
 }
 
 /** Counts one upstream attempt of the current request; the one that reaches the cap stops any further call. */
@@ -42,9 +48,16 @@ export function countUpstreamRequest(): void {
   const context = requestContext.getStore();
   if (!context) return;
   context.upstreamRequests += 1;
+  context.onUpstreamRequest?.(context);
   if (context.upstreamRequests >= context.maxUpstreamCalls && !context.abort.signal.aborted) {
     context.abort.abort(new ODataError('UpstreamCallCap', { limit: context.maxUpstreamCalls }));
   }
+}
+
+/** Counts the items of one list page the current request read from Bitbucket. */
+export function countUpstreamRows(rows: number): void {
+  const context = requestContext.getStore();
+  if (context) context.upstreamRows += rows;
 }
 
 /** The signal that stops the current request's upstream work (undefined outside a request). */

@@ -1,0 +1,158 @@
+/**
+ * Prometheus metrics with prom-client (https://github.com/siimots/prom-client), served at `GET /metrics` in the text
+ * exposition format (https://prometheus.io/docs/instrumenting/exposition_formats/). README.md "Metrics" documents
+ * each family.
+ *
+ * Labels are bounded sets, never raw values (https://prometheus.io/docs/practices/naming/#labels: every label value
+ * is a time series): a request is labelled by its route (`/odata/{EntitySet}` for a declared set, else a fixed
+ * word), an upstream call by Bitbucket's route template (`/repositories/{workspace}/{repo_slug}/pullrequests`), never
+ * by its URL, which holds workspace, repository and query values. No label holds a credential.
+ *
+ * One registry per app (specs build many apps in one process); the process's default metrics (CPU, heap, event
+ * loop) are added to it.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { rowsInMemory } from './memory-budget';
+
+export const METRICS_PREFIX = 'bitbucket_odata_';
+
+/** What the client reports of each upstream attempt (src/bitbucket UpstreamRequestEvent). */
+export interface UpstreamAttempt {
+  method: string;
+  url: string;
+  status: number | 'network-error' | 'timeout';
+  durationMs: number;
+}
+
+export interface GatewayMetrics {
+  readonly registry: Registry;
+  request(route: string, method: string, status: number, seconds: number): void;
+  upstream(attempt: UpstreamAttempt): void;
+}
+
+/** OData path segments that are not entity sets but are bounded words of the protocol. */
+const ODATA_WORDS = new Set(['$metadata', '$batch', '$count', '$entity', '$crossjoin', '$all']);
+const TOP_LEVEL = new Set(['health', 'metrics', 'auth', 'connector', 'console', 'dataverse', 'odata']);
+
+/**
+ * The route label of a request path: `/odata/{set}` and `/dataverse/{set}` keep the first segment's entity set (or
+ * OData word) when it is one of `names`, everything else collapses to a fixed word, so a client cannot mint series.
+ */
+export function routeLabel(path: string, names: ReadonlySet<string>): string {
+  const segments = path.split('/').filter((segment) => segment !== '');
+  if (segments.length === 0) return '/';
+  const [top, next] = segments;
+  if (!TOP_LEVEL.has(top)) return 'other';
+  if ((top === 'odata' || top === 'dataverse') && next !== undefined) {
+    let name: string;
+    try {
+      name = decodeURIComponent(next).replace(/\(.*$/s, '');
+    } catch {
+      return `/${top}/{unknown}`;
+    }
+    return names.has(name) || ODATA_WORDS.has(name) ? `/${top}/${name}` : `/${top}/{unknown}`;
+  }
+  return next === undefined ? `/${top}` : `/${top}/*`;
+}
+
+/** A Bitbucket route template, split once: literal segments and `{name}` placeholders. */
+interface Template {
+  text: string;
+  segments: readonly string[];
+}
+
+/**
+ * The upstream endpoint label: the first of `templates` (Bitbucket route templates such as
+ * `/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}`) whose literal segments match the URL's
+ * path below `basePath`; `other` when none does (no URL ever becomes a label).
+ */
+export function endpointTemplate(url: string, basePath: string, templates: readonly Template[]): string {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return 'other';
+  }
+  if (basePath !== '/' && path.startsWith(basePath)) path = path.slice(basePath.length);
+  const segments = path.split('/').filter((segment) => segment !== '');
+  const match = templates.find((template) => template.segments.length === segments.length && template.segments.every((part, index) => part.startsWith('{') || part === segments[index]));
+  return match?.text ?? 'other';
+}
+
+/** Templates from route strings, longest literal prefix first so `/pullrequests/activity` wins over `/pullrequests/{id}`. */
+export function upstreamTemplates(paths: Iterable<string>): Template[] {
+  const unique = [...new Set(paths)].filter((path) => path.startsWith('/'));
+  const literals = (t: Template) => t.segments.filter((part) => !part.startsWith('{')).length;
+  return unique
+    .map((text) => ({ text, segments: text.split('/').filter((segment) => segment !== '') }))
+    .sort((a, b) => literals(b) - literals(a) || a.text.localeCompare(b.text));
+}
+
+export function createMetrics(options: { routeNames: ReadonlySet<string>; upstreamBasePath: string; upstreamRoutes: Iterable<string> }): GatewayMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: METRICS_PREFIX });
+  const templates = upstreamTemplates(options.upstreamRoutes);
+
+  const requests = new Counter({
+    name: `${METRICS_PREFIX}http_requests_total`,
+    help: 'Requests answered, by route (entity set or fixed word), method and status.',
+    labelNames: ['route', 'method', 'status'],
+    registers: [registry],
+  });
+  const requestSeconds = new Histogram({
+    name: `${METRICS_PREFIX}http_request_duration_seconds`,
+    help: 'Time from a request to its answer being written, by route.',
+    labelNames: ['route'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [registry],
+  });
+  const upstreamCalls = new Counter({
+    name: `${METRICS_PREFIX}upstream_requests_total`,
+    help: "Bitbucket calls (each attempt, retries included), by method, Bitbucket's route template and status (or network-error, timeout).",
+    labelNames: ['method', 'endpoint', 'status'],
+    registers: [registry],
+  });
+  const upstreamSeconds = new Histogram({
+    name: `${METRICS_PREFIX}upstream_request_duration_seconds`,
+    help: "Latency of one Bitbucket call attempt, by Bitbucket's route template.",
+    labelNames: ['endpoint'],
+    buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const rateLimited = new Counter({
+    name: `${METRICS_PREFIX}upstream_rate_limited_total`,
+    help: "Bitbucket 429 answers: each is waited out and retried while UPSTREAM_MAX_RETRY_AFTER_SECONDS allows, else answered 429 with Retry-After.",
+    labelNames: ['endpoint'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: `${METRICS_PREFIX}rows_in_memory`,
+    help: 'Rows held in memory now by answers read whole and by paging snapshots (MAX_ROWS_IN_MEMORY budget).',
+    registers: [registry],
+    collect() {
+      this.set(rowsInMemory().held);
+    },
+  });
+  new Gauge({
+    name: `${METRICS_PREFIX}rows_in_memory_capacity`,
+    help: 'The budget of rows in memory (MAX_ROWS_IN_MEMORY).',
+    registers: [registry],
+    collect() {
+      this.set(rowsInMemory().capacity);
+    },
+  });
+
+  return {
+    registry,
+    request(route, method, status, seconds) {
+      requests.inc({ route, method, status: String(status) });
+      requestSeconds.observe({ route }, seconds);
+    },
+    upstream(attempt) {
+      const endpoint = endpointTemplate(attempt.url, options.upstreamBasePath, templates);
+      upstreamCalls.inc({ method: attempt.method, endpoint, status: String(attempt.status) });
+      upstreamSeconds.observe({ endpoint }, attempt.durationMs / 1000);
+      if (attempt.status === 429) rateLimited.inc({ endpoint });
+    },
+  };
+}
