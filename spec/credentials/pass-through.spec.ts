@@ -98,3 +98,24 @@ describe('ways of failing', () => {
     expect(response.body.error.code).toBe('Forbidden');
   });
 });
+
+describe('OA-02', () => {
+  test("OA-02: a Bearer access token is Bitbucket's to judge: passed upstream as the caller's (its principal), checked by the read itself with no extra call, and kept nowhere (revoked, it is refused on the next request)", async () => {
+    const tokens = await connectorSignIn(stack.sandboxUrl);
+    await stack.clearUpstreamCalls();
+    const read = await stack.request.get("/odata/Repositories(Workspace='acme-dev',Slug='platform-api')").set('Authorization', `Bearer ${tokens.access_token}`);
+    expect(read.status).toBe(200);
+    const calls = await stack.upstreamCalls();
+    // One call for one by-key read: the token is not validated by a separate GET /user first.
+    expect(calls.map((call) => call.path)).toEqual(['/2.0/repositories/acme-dev/platform-api']);
+    // The sandbox counted the call against the same principal as a call made to it directly with the token: the
+    // gateway sent the caller's credential, not one of its own.
+    await stack.clearUpstreamCalls();
+    expect((await fetch(`${stack.sandboxUrl}/2.0/user`, { headers: { Authorization: `Bearer ${tokens.access_token}` } })).status).toBe(200);
+    const direct = await stack.upstreamCalls();
+    expect(direct.map((call) => call.rateKey)).toEqual([calls[0]?.rateKey]);
+    expect(calls[0]?.rateKey).toEqual(expect.any(String));
+    await sandboxControl(stack.sandboxUrl, 'revoke', tokens.access_token);
+    expect((await me(`Bearer ${tokens.access_token}`)).status).toBe(401);
+  });
+});

@@ -116,3 +116,20 @@ test('an expired service access token reaches the client as 401', async () => {
     await stack.close();
   }
 });
+
+test('AU-04: anonymous works only in service mode with a configured access token; off by default (401 without a credential)', async () => {
+  expect(loadConfig({}).serviceMode).toBeUndefined();
+  const off = await startStack({ env: SIGN_IN_ENV });
+  const on = await startStack({ env: { SERVICE_MODE: 'access_token', SERVICE_ACCESS_TOKEN: WORKSPACE_ACCESS_TOKEN.token } });
+  try {
+    const refused = await off.request.get('/odata/Me');
+    expect(refused.status).toBe(401);
+    expect(refused.headers['www-authenticate']).toMatch(/Basic/);
+    const anonymous = await on.request.get('/odata/Me');
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body.DisplayName).toBe(WORKSPACE_ACCESS_TOKEN.botDisplayName);
+  } finally {
+    await off.close();
+    await on.close();
+  }
+});
