@@ -2,7 +2,8 @@
  * The gateway as an express app without `listen()`: what supertest drives in the specs and `server.ts` serves.
  */
 import express, { type Express } from 'express';
-import { BitbucketClient } from './bitbucket';
+import { BitbucketClient, ResponseCache } from './bitbucket';
+import { PrincipalBudget } from './budget';
 import type { GatewayConfig } from './config';
 import { createConnectorRouter } from './connector';
 import { createCredentials } from './credentials';
@@ -15,8 +16,11 @@ import { notReadyError, upstreamGate } from './http/upstream-gate';
 import { createODataRouter } from './http/odata-router';
 import { countUpstreamRequest, newRequestContext, requestContext } from './http/request-context';
 import { stopWorkWhenAnswerIsMoot } from './http/stop-work';
+import { budgetHeaders, principalBudgetGate, reportBudget } from './http/principal-budget-gate';
+import { upstreamPrincipalResolver } from './http/upstream-principal';
 import { createLogger, type Logger } from './logger';
 import { createObservability } from './http/observability';
+import { createStore, type SharedStore } from './storage';
 import { ODataError } from './odata/errors';
 import { UpstreamReadiness, type UpstreamCheckTiming, type UpstreamProbeResult } from './upstream-readiness';
 
@@ -32,6 +36,8 @@ export interface AppOptions {
   now?: () => number;
   /** How often BITBUCKET_API_URL is re-checked while it does not answer like Bitbucket (specs shorten it). */
   upstreamCheck?: Partial<UpstreamCheckTiming>;
+  /** Where budgets and cached answers live; built from the config otherwise (Redis with REDIS_URL, else in memory). */
+  store?: SharedStore;
 }
 
 /** Each app's check of its upstream (server.ts stops it on close; specs wait for its first outcome). */
@@ -49,12 +55,44 @@ function probeUpstream(upstream: BitbucketClient): Promise<UpstreamProbeResult> 
   return requestContext.exit(() => upstream.probe());
 }
 
-export function createApp({ config, logger = createLogger(config.logLevel), client, now, upstreamCheck }: AppOptions): Express {
+/** Each app's store (server.ts closes it on shutdown; specs that built it from the config close it too). */
+const storeByApp = new WeakMap<Express, SharedStore>();
+
+export function storeOf(app: Express): SharedStore {
+  const store = storeByApp.get(app);
+  if (!store) throw new Error('storeOf: not an app made by createApp');
+  return store;
+}
+
+export function createApp({ config, logger = createLogger(config.logLevel), client, now, upstreamCheck, store: givenStore }: AppOptions): Express {
+  // Issue #14: the budget per upstream principal and the reuse of GET answers, both kept in one store.
+  const store = givenStore ?? createStore({ redisUrl: config.redisUrl, memoryMaxBytes: config.upstreamCache.maxBytes }, now);
+  const principalOf = upstreamPrincipalResolver(config);
+  const budget = new PrincipalBudget({
+    store,
+    settings: config.upstreamBudget,
+    principalOf,
+    requestCalls: () => requestContext.getStore()?.upstreamRequests ?? 0,
+    onReport: reportBudget,
+    now,
+  });
+  const responseCache =
+    config.upstreamCache.freshSeconds > 0
+      ? new ResponseCache({
+          store,
+          principalKey: (credential) => principalOf(credential).userKey,
+          freshSeconds: config.upstreamCache.freshSeconds,
+          immutableSeconds: config.upstreamCache.immutableSeconds,
+          now,
+        })
+      : undefined;
   // Request ids, the request's log line, progress lines and Prometheus metrics (src/http/observability.ts).
   const observability = createObservability({ logger, bitbucketApiUrl: config.bitbucketApiUrl, progressEvery: config.logProgressEvery, apiKeyParameter: config.apiKeyParameter });
   const upstream =
     client ??
     new BitbucketClient({
+      responseCache,
+      budget: budget.enabled ? principalBudgetGate(budget, now) : undefined,
       baseUrl: config.bitbucketApiUrl,
       timeoutMs: config.upstreamTimeoutMs,
       maxRetries: config.upstreamMaxRetries,
@@ -69,6 +107,7 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
       },
     });
   const app = express();
+  storeByApp.set(app, store);
   app.disable('x-powered-by');
   // An ETag here is an entity version (write-handlers `etagOf`) that If-Match can be checked against. Express's own
   // body-hash ETag on every other response (errors, unversioned entities) would invite If-Match values no write accepts.
@@ -78,14 +117,17 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
 
   // Count upstream calls per request and report them just before the headers go out.
   app.use((req, res, next) => {
-    const store = newRequestContext(config.maxUpstreamCallsPerRequest);
-    stopWorkWhenAnswerIsMoot(req, res, store, config.requestDeadlineSeconds, logger);
+    const context = newRequestContext(config.maxUpstreamCallsPerRequest);
+    stopWorkWhenAnswerIsMoot(req, res, context, config.requestDeadlineSeconds, logger);
     const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => typeof res;
     res.writeHead = ((...args: unknown[]) => {
-      if (!res.headersSent) res.setHeader('X-Upstream-Requests', String(store.upstreamRequests));
+      if (!res.headersSent) {
+        res.setHeader('X-Upstream-Requests', String(context.upstreamRequests));
+        for (const [name, value] of Object.entries(budgetHeaders(context))) res.setHeader(name, value);
+      }
       return writeHead(...args);
     }) as typeof res.writeHead;
-    requestContext.run(store, next);
+    requestContext.run(context, next);
   });
   app.use(observability.middleware);
   app.get('/metrics', observability.metricsHandler);

@@ -70,6 +70,25 @@ export interface GatewayConfig {
   maxRowsInMemory: number;
   /** How long Bitbucket's acceptance of a credential is trusted for pages served from memory (credential-liveness.ts). */
   credentialRecheckSeconds: number;
+  /** Reuse of Bitbucket GET answers per principal (src/bitbucket/response-cache.ts); `freshSeconds` 0 turns it off. */
+  upstreamCache: { freshSeconds: number; immutableSeconds: number; maxBytes: number };
+  /** The budget per upstream principal (src/budget/principal-budget.ts); `perHour` 0 turns it off. */
+  upstreamBudget: { perHour: number; reserve: number; userSharePercent: number };
+  /** Redis or Valkey shared by replicas (budgets, cache); the bounded in-process store when unset. */
+  redisUrl?: string;
+}
+
+function redisUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.REDIS_URL;
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError('REDIS_URL is not a URL: give redis://host:6379, rediss://host:6380 (a password may be in the URL: redis://:password@host:6379).');
+  }
+  if (!['redis:', 'rediss:'].includes(parsed.protocol)) throw new ConfigError('REDIS_URL must start with redis:// or rediss://.');
+  return raw;
 }
 
 /** 0 in any of these turns paging snapshots off. */
@@ -242,6 +261,18 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): GatewayConf
     // Sized for a 512 MB container: see the README's Configuration table and `npm run bench:memory`.
     maxRowsInMemory: integer(env, 'MAX_ROWS_IN_MEMORY', 250_000, 1, 100_000_000),
     credentialRecheckSeconds: integer(env, 'CREDENTIAL_RECHECK_SECONDS', 60, 0, 3600),
+    upstreamCache: {
+      freshSeconds: integer(env, 'UPSTREAM_CACHE_SECONDS', 60, 0, 24 * 3600),
+      immutableSeconds: integer(env, 'UPSTREAM_CACHE_IMMUTABLE_SECONDS', 3600, 0, 30 * 24 * 3600),
+      maxBytes: integer(env, 'UPSTREAM_CACHE_MAX_BYTES', 64 * 1024 * 1024, 0, 64 * 1024 * 1024 * 1024),
+    },
+    upstreamBudget: {
+      // Bitbucket's hour per user or OAuth consumer; X-RateLimit-Limit replaces it per principal when Bitbucket sends it.
+      perHour: integer(env, 'UPSTREAM_BUDGET_PER_HOUR', 1000, 0, 100_000_000),
+      reserve: integer(env, 'UPSTREAM_BUDGET_RESERVE', 50, 0, 100_000_000),
+      userSharePercent: integer(env, 'UPSTREAM_BUDGET_USER_SHARE_PERCENT', 50, 1, 100),
+    },
+    redisUrl: redisUrl(env),
     ...oauthSettings(env, publicUrl),
   };
 }

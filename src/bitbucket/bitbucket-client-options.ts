@@ -1,3 +1,5 @@
+import type { ResponseCache } from './response-cache';
+import type { UpstreamBudgetGate } from './upstream-budget-gate';
 export interface UpstreamRequestEvent {
   method: string;
   /** Credentials stripped (redactUrl). */
@@ -38,6 +40,10 @@ export interface BitbucketClientOptions {
   onRequest?: (event: UpstreamRequestEvent) => void;
   /** Told the number of items of each list page read (a body with a `values` array): rows for progress lines. */
   onItems?: (count: number) => void;
+  /** Reuse of GET answers between requests, per principal (response-cache.ts); none by default. */
+  responseCache?: ResponseCache;
+  /** Asked before every attempt and told of every answer (the budget per principal, src/budget); none by default. */
+  budget?: UpstreamBudgetGate;
   /** Injectable for tests (default: setTimeout). */
   sleep?: (ms: number) => Promise<void>;
   /** Source of jitter in [0, 1) (default Math.random). */
@@ -65,7 +71,9 @@ export const BITBUCKET_CLIENT_DEFAULTS = {
   maxResponseBytes: 32 * 1024 * 1024,
 } as const;
 
-export type ResolvedClientOptions = Required<Omit<BitbucketClientOptions, 'onRequest' | 'onItems'>> & Pick<BitbucketClientOptions, 'onRequest' | 'onItems'>;
+type OptionalHooks = 'onRequest' | 'onItems' | 'responseCache' | 'budget';
+
+export type ResolvedClientOptions = Required<Omit<BitbucketClientOptions, OptionalHooks>> & Pick<BitbucketClientOptions, OptionalHooks>;
 
 const POSITIVE_OPTIONS = ['timeoutMs', 'maxBackoffMs', 'maxSockets', 'maxResponseBytes'] as const;
 const NON_NEGATIVE_OPTIONS = ['maxRetries', 'maxRetryAfterSeconds', 'backoffBaseMs', 'rateLimitBackoffBaseMs'] as const;

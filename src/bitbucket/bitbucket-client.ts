@@ -17,6 +17,7 @@ import { classifyProbeAnswer, type BitbucketProbeResult, type ProbeAnswer } from
 import { continuationPageProblem, continuationWithoutNext } from './page-continuation';
 import { pageParams, withPageNumber } from './page-number-target';
 import { redactUrl } from './redact-url';
+import type { CacheLookup } from './response-cache';
 import { relativeTarget, resumeTargetProblem } from './resume-target';
 import { decideAfterAttempt, type AttemptSummary, type RetryPolicy } from './retry-policy';
 import { authorizationHeader, UnusableCredentialError, type UpstreamCredential } from './upstream-credential';
@@ -237,7 +238,14 @@ export class BitbucketClient {
       signal: options.signal,
     };
     if (body !== undefined) exchange.body = Buffer.from(JSON.stringify(body), 'utf8');
-    const response = await this.#exchange(exchange);
+    let response: ReadResponse;
+    try {
+      response = await this.#exchange(exchange);
+    } finally {
+      // Whatever its outcome, a write may have changed what cached reads hold: they are stale from now on.
+      const relative = this.#relativePath(exchange.requestTarget);
+      if (relative !== undefined) await this.#options.responseCache?.invalidate(relative);
+    }
     const parsed = await this.#readJson(exchange, response, 'optional');
     return { status: response.status, body: parsed as T | undefined, headers: response.headers };
   }
@@ -255,6 +263,18 @@ export class BitbucketClient {
     return `${this.#basePath}${path}${encodedQuery === '' ? '' : `?${encodedQuery}`}`;
   }
 
+  /** A request target relative to the base path (what the response cache keys), or undefined outside it. */
+  #relativePath(requestTarget: string): string | undefined {
+    return requestTarget.startsWith(`${this.#basePath}/`) ? requestTarget.slice(this.#basePath.length) : undefined;
+  }
+
+  async #cacheLookup(exchange: Exchange): Promise<CacheLookup | undefined> {
+    const cache = this.#options.responseCache;
+    if (cache === undefined || exchange.method !== 'GET') return undefined;
+    const relative = this.#relativePath(exchange.requestTarget);
+    return relative === undefined ? undefined : cache.lookup(exchange.credential, relative);
+  }
+
   #displayUrl(requestTarget: string): string {
     return redactUrl(`${this.#upstream.origin}${requestTarget}`);
   }
@@ -263,9 +283,16 @@ export class BitbucketClient {
   async #exchange(exchange: Exchange): Promise<ReadResponse> {
     const url = this.#displayUrl(exchange.requestTarget);
     const headers = this.#headers(exchange, url);
+    // Reuse between requests (response-cache.ts): a fresh entry of this principal answers without a call; a stale one
+    // with an ETag is revalidated, and Bitbucket's 304 keeps its body.
+    const cached = await this.#cacheLookup(exchange);
+    if (cached?.entry?.fresh) return { status: cached.entry.status, headers: cached.entry.headers, body: cached.entry.body, attempts: 0 };
+    if (cached?.entry?.etag !== undefined) headers['if-none-match'] = cached.entry.etag;
     let rateLimitWaitedMs = 0;
     for (let attempt = 1; ; attempt++) {
       exchange.signal?.throwIfAborted();
+      // The budget per principal may refuse the call (src/budget): then nothing is sent.
+      await this.#options.budget?.beforeAttempt(exchange.credential, attempt);
       const started = performance.now();
       const outcome = await sendAttempt({
         upstream: this.#upstream,
@@ -285,6 +312,11 @@ export class BitbucketClient {
         attempt,
         durationMs: Math.round(performance.now() - started),
       });
+      if (outcome.type === 'response') await this.#options.budget?.afterAnswer(exchange.credential, outcome.status, outcome.headers);
+      if (cached?.entry !== undefined && outcome.type === 'response' && outcome.status === 304) {
+        const revalidated = await this.#options.responseCache?.revalidated(cached);
+        if (revalidated !== undefined) return { ...revalidated, attempts: attempt };
+      }
       const decision = decideAfterAttempt(summarize(outcome), {
         attempt,
         idempotent: exchange.idempotent,
@@ -300,6 +332,10 @@ export class BitbucketClient {
       }
       // Only a response can be accepted (decideAfterAttempt accepts 2xx statuses alone).
       if (decision.action === 'accept' && outcome.type === 'response') {
+        if (cached !== undefined) {
+          this.#options.responseCache?.missed();
+          await this.#options.responseCache?.store(cached, { status: outcome.status, headers: outcome.headers, body: outcome.body });
+        }
         return { status: outcome.status, headers: outcome.headers, body: outcome.body, attempts: attempt };
       }
       const details: UpstreamErrorDetails = { kind: 'bad-response', method: exchange.method, url, attempts: attempt };
