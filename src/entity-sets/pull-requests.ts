@@ -47,6 +47,7 @@ export const pullRequests: EntitySetDefinition = {
   navigation: [
     { name: 'Repository', target: 'Repositories', collection: false, constraints: { Workspace: 'Workspace', Slug: 'RepositorySlug' } },
     { name: 'Comments', target: 'PullRequestComments', collection: true, constraints: { Workspace: 'Workspace', RepositorySlug: 'RepositorySlug', PullRequestId: 'Id' } },
+    { name: 'Participants', target: 'PullRequestParticipants', collection: true, constraints: { Workspace: 'Workspace', RepositorySlug: 'RepositorySlug', PullRequestId: 'Id' } },
     { name: 'Activity', target: 'PullRequestActivity', collection: true, constraints: { Workspace: 'Workspace', RepositorySlug: 'RepositorySlug', PullRequestId: 'Id' } },
     { name: 'Commits', target: 'PullRequestCommits', collection: true, constraints: { Workspace: 'Workspace', RepositorySlug: 'RepositorySlug', PullRequestId: 'Id' } },
     { name: 'Diffstat', target: 'PullRequestDiffstat', collection: true, constraints: { Workspace: 'Workspace', RepositorySlug: 'RepositorySlug', PullRequestId: 'Id' } },

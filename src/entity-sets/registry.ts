@@ -17,6 +17,7 @@ import { pullRequestActivity } from './pull-request-activity';
 import { pullRequestComments } from './pull-request-comments';
 import { pullRequestCommits } from './pull-request-commits';
 import { pullRequestDiffstat } from './pull-request-diffstat';
+import { pullRequestParticipants } from './pull-request-participants';
 import { pullRequests } from './pull-requests';
 import { repositories } from './repositories';
 import { tags } from './tags';
@@ -34,6 +35,7 @@ export const ENTITY_SETS: readonly EntitySetDefinition[] = [
   commits,
   pullRequests,
   pullRequestComments,
+  pullRequestParticipants,
   pullRequestActivity,
   pullRequestCommits,
   pullRequestDiffstat,

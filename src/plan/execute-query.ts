@@ -30,6 +30,7 @@ import { mapWithConcurrency } from './map-with-concurrency';
 import { planQuery, type QueryPlan, type UpstreamSort } from './plan-query';
 import { findRefusedConjuncts } from './find-refused-conjuncts';
 import { cursorKeyOf } from './keyset-cursor';
+import { listItems } from './list-items';
 import { positionAfterCursor } from './position-after-cursor';
 import { rememberRefusal } from './pushdown-refusals';
 import { parentCheckNeeded, parentExists, parentParam, resolveStreams, streamConstants, usableValues, type StreamParams } from './resolve-streams';
@@ -219,7 +220,7 @@ function openStream(
         if (typeof page.size === 'number') stream.size = page.size;
         else stream.sizeOmitted = true;
         if (page.next === undefined) lastPageRead = true;
-        const rows = page.values.map((item, index) => toRow(item, target === undefined ? undefined : { target, index }));
+        const rows = listItems(list, page.values).map((item, index) => toRow(item, target === undefined ? undefined : { target, index }));
         // Every item of a stream states the same route values; the first one shows a spelling Bitbucket resolved
         // case-insensitively (`PLATFORM-API`): the stream stops here, one call, with no rows and a `size` of 0.
         if (rows.length > 0 && differingRouteValues(def, list.params, rows[0], params).length > 0) {
@@ -248,7 +249,7 @@ function openStream(
         await listNotFound(list, plan, params, error, ctx);
         return 0;
       }
-      const first = Array.isArray(page.values) ? page.values[0] : undefined;
+      const first = Array.isArray(page.values) ? listItems(list, page.values)[0] : undefined;
       if (first !== undefined && differingRouteValues(def, list.params, rowFromItem(def, first, params), params).length > 0) return 0;
       return typeof page.size === 'number' ? page.size : undefined;
     },
