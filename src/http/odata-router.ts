@@ -444,7 +444,14 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
       return;
     }
     const target = resolveTarget(resource);
-    if (target.action) throw new ODataError('NotImplemented', { feature: `Action ${target.action}`, hint: 'Actions arrive with write support.' });
+    // An action is invoked with POST (OData 4.01 Protocol §11.5.4.1); any other method is 405 naming it (RFC 9110 §15.5.6).
+    if (target.action) {
+      throw new ODataError(
+        'MethodNotAllowed',
+        { method: req.method, resource: `${target.def.name}/${target.action}`, reason: 'an action is invoked with POST' },
+        { headers: { Allow: 'POST' } },
+      );
+    }
     validateQuery(query, edmOf(target.def));
     const expansions = validateExpand(query.expand ?? [], edmOf(target.def), model);
     if (query.search !== undefined && !edmOf(target.def).capabilities.searchable) {
