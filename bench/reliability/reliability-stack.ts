@@ -50,6 +50,9 @@ export async function startReliabilityStack(
     BITBUCKET_OAUTH_URL: upstream,
     LOG_LEVEL: 'warn',
     SKIPTOKEN_SECRET: 'reliability-secret-reliability-secret!',
+    // These checks send thousands of requests with one credential: the gateway's own hourly budget of Bitbucket calls
+    // per credential (1,000 by default, like Bitbucket's) would answer most of them 429 UpstreamBudget.
+    UPSTREAM_BUDGET_PER_HOUR: '100000000',
     ...options.env,
   });
   const gateway = await startGateway(config, createLogger('warn', (line) => logLines.push(line)));

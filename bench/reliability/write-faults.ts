@@ -130,6 +130,7 @@ export const WRITE_KINDS: readonly WriteKind[] = [
     idempotent: true,
     creates: false,
     request: (t) => json('POST', `${pr(t)}/Bitbucket.Approve`, {}),
+    // openPullRequests leaves out pull requests the demo user approved already, so an approval here is this write's.
     effects: async (sandbox, t) => ((await pullRequestState(sandbox, t)).participants.some((p) => p.approved && p.user.uuid === DEMO_USER.uuid) ? 1 : 0),
   },
 ];
@@ -199,7 +200,10 @@ export async function sendWrite(stack: ReliabilityStack, kind: WriteKind, target
   };
 }
 
-/** The open pull requests of the workspace (after a sandbox reset), and each repository's main head. */
+/**
+ * The open pull requests of the workspace (after a sandbox reset) that the demo user has not approved yet (so an
+ * approval, like every other change, is visible as an effect), and each repository's main head.
+ */
 export async function openPullRequests(sandbox: AxiosInstance): Promise<{ pullRequests: Array<{ repo: string; id: number }>; mainHash: Map<string, string> }> {
   const repos = await listAll<{ slug: string; mainbranch?: { name: string } }>(sandbox, `/2.0/repositories/${WORKSPACE}`);
   const pullRequests: Array<{ repo: string; id: number }> = [];
@@ -207,7 +211,10 @@ export async function openPullRequests(sandbox: AxiosInstance): Promise<{ pullRe
   for (const repo of repos) {
     const branch = await sandbox.get(`/2.0/repositories/${WORKSPACE}/${repo.slug}/refs/branches/${encodeURIComponent(repo.mainbranch?.name ?? 'main')}`);
     if (branch.status === 200) mainHash.set(repo.slug, branch.data.target.hash);
-    for (const item of await listAll<{ id: number }>(sandbox, `/2.0/repositories/${WORKSPACE}/${repo.slug}/pullrequests?state=OPEN`)) pullRequests.push({ repo: repo.slug, id: item.id });
+    for (const item of await listAll<{ id: number }>(sandbox, `/2.0/repositories/${WORKSPACE}/${repo.slug}/pullrequests?state=OPEN`)) {
+      const state = await pullRequestState(sandbox, { repo: repo.slug, pullRequestId: item.id, marker: '', mainHash: '' });
+      if (!state.participants.some((p) => p.approved && p.user.uuid === DEMO_USER.uuid)) pullRequests.push({ repo: repo.slug, id: item.id });
+    }
   }
   return { pullRequests: pullRequests.filter((p) => mainHash.has(p.repo)), mainHash };
 }
