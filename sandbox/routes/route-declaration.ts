@@ -67,6 +67,6 @@ export const collection = <R>(route: Omit<CollectionRoute<R>, 'kind'>): AnyRoute
 export const item = <R>(route: Omit<ItemRoute<R>, 'kind'>): AnyRoute =>
   ({ kind: 'item', ...route }) as unknown as AnyRoute;
 
-/** Page-size limits: 100 on most lists, 50 on pull requests and their activity (see bitbucket-api.md §2.4). */
+/** Page-size limits: 100 on most lists, 50 on pull requests and their activity (developer.atlassian.com/cloud/bitbucket/rest/intro/, "Pagination"). */
 export const MAX_PAGELEN = 100;
 export const MAX_PAGELEN_PULL_REQUESTS = 50;

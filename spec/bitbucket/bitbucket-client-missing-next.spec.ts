@@ -1,6 +1,6 @@
 /**
  * Page-numbered lists that leave out `next` before their last page (pipelines, BCLOUD-20639;
- * bitbucket-real-behaviour.md row 1) and leave out `size` (row 2): the client continues with page + 1 where the
+ * sandbox quirk `pipelines-without-next`) and leave out `size` (`lists-without-size`): the client continues with page + 1 where the
  * envelope says rows remain, never loops, never repeats rows, and never turns a missing `size` into 0.
  */
 import type { RequestHandler } from 'express';

@@ -34,7 +34,7 @@ describe('BitbucketClient.pages and encoding (real HTTP)', () => {
 
   it('follows next links exactly as given, including an opaque cursor, with the credential on every page', async () => {
     const path = bitbucketPath('/repositories/{workspace}/{repo_slug}/commits', { workspace: 'acme', repo_slug: 'web' });
-    // The commits list pages with an unpredictable hash (bitbucket-api.md §2.4); the cursor holds %2B and %3D,
+    // The commits list pages with an unpredictable hash (developer.atlassian.com/cloud/bitbucket/rest/intro/, "Pagination"); the cursor holds %2B and %3D,
     // which must reach the server unchanged, and the next link carries its own query that must not be rebuilt.
     const cursorTarget = `/2.0${path}?ctx=Zm9v%2BYmFy%3D%3D&pagelen=2&fields=%2Bvalues.hash`;
     upstream.on('GET /2.0/repositories/acme/web/commits', (req, res) => {

@@ -5,7 +5,7 @@ import { bitbucketError, inSequence, json, LocalUpstream, resetConnection, silen
 
 const rateLimited = (retryAfter?: string): RequestHandler => (_req, res) => {
   if (retryAfter !== undefined) res.set('Retry-After', retryAfter);
-  // Bitbucket's 429 is plain text, not the JSON envelope (bitbucket-api.md §5).
+  // Bitbucket's 429 is plain text, not the JSON envelope (support.atlassian.com/bitbucket-cloud/docs/api-request-limits/).
   res.status(429).type('text/plain').send('Rate limit for this resource has been exceeded');
 };
 

@@ -33,7 +33,7 @@ const ROWS: Row[] = [
   ['429 with a long Retry-After fails', { type: 'response', status: 429, retryAfter: '11' }, 1, true, { action: 'fail', kind: 'rate-limited', retryAfterSeconds: 11, retryAfterSource: 'retry-after' }],
   ['429 after maxRetries fails', { type: 'response', status: 429, retryAfter: '1' }, 3, true, { action: 'fail', kind: 'rate-limited', retryAfterSeconds: 1, retryAfterSource: 'retry-after' }],
   ['429 whose Retry-After exceeds what is left of the wait budget fails', { type: 'response', status: 429, retryAfter: '4' }, 2, true, { action: 'fail', kind: 'rate-limited', retryAfterSeconds: 4, retryAfterSource: 'retry-after' }, 7000],
-  // Bitbucket's usual 429 has no Retry-After (bitbucket-real-behaviour.md row 18): back off 1 s · 2^(n-1) with jitter,
+  // Bitbucket's usual 429 has no Retry-After (sandbox quirk `rate-limit-without-retry-after`): back off 1 s · 2^(n-1) with jitter,
   // the waits summing to at most maxRetryAfterSeconds, then report the default.
   ['429 without Retry-After backs off (1st)', { type: 'response', status: 429 }, 1, true, { action: 'retry', delayMs: 500 }],
   ['429 without Retry-After backs off (2nd)', { type: 'response', status: 429 }, 2, true, { action: 'retry', delayMs: 1000 }, 500],

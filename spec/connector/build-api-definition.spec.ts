@@ -373,8 +373,9 @@ describe('the webhook trigger', () => {
 });
 
 /**
- * Client rules CC-01, CC-03..CC-06, CC-08 and CC-10 (../shared/reference/client-rules.md §2.E, from Microsoft's
- * certification-swagger-validator-rules and the custom connector FAQ), checked on the definition the gateway serves
+ * Client rules CC-01, CC-03..CC-06, CC-08 and CC-10 (from Microsoft's
+ * certification-swagger-validator-rules, github.com/microsoft/PowerPlatformConnectors, and the custom connector FAQ,
+ * learn.microsoft.com/connectors/custom-connectors/faq), checked on the definition the gateway serves
  * (its model and webhook trigger). Parts that do not hold yet are test.failing and listed in the README's rule list.
  */
 describe('client rules on the generated connector (§2.E)', () => {

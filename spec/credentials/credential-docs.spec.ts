@@ -1,6 +1,6 @@
 /**
- * Client rule AU-05 (../shared/reference/client-rules.md §2.D, from Microsoft's OData Feed connector and Power BI
- * service refresh documentation): the documentation never tells users to put a token into the M code or the URL
+ * Client rule AU-05 (from Microsoft's OData Feed connector, learn.microsoft.com/power-query/connectors/odata-feed, and
+ * Power BI service refresh documentation, learn.microsoft.com/power-bi/connect-data/refresh-data): the documentation never tells users to put a token into the M code or the URL
  * path (a credential in the URL or query text leaks into logs and links, and dynamic URLs stop service refresh).
  * A lint over what users read: the README and the web console's connection steps.
  */

@@ -54,7 +54,7 @@ export interface BitbucketClientOptions {
 
 /**
  * Reported as retryAfterSeconds when Bitbucket answers 429 without Retry-After, which is the usual case
- * (bitbucket-api.md §5). Bitbucket's limit is a rolling hour that "comes back minute by minute", so a minute is the
+ * (support.atlassian.com/bitbucket-cloud/docs/api-request-limits/; sandbox quirk `rate-limit-without-retry-after`). Bitbucket's limit is a rolling hour that "comes back minute by minute", so a minute is the
  * shortest wait likely to help; retrying sooner only spends more of the same budget.
  */
 export const DEFAULT_RATE_LIMIT_RETRY_AFTER_SECONDS = 60;

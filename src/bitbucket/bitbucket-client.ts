@@ -116,7 +116,7 @@ export class BitbucketClient {
    * pages() that also says where each page was read (`target`: its request target relative to baseUrl, undefined
    * when Bitbucket's `next` leads outside the base path), and that can start at such a target instead of at
    * `path` + `query`: a later read resumes Bitbucket's own paging where an earlier one stood, as a client following
-   * `next` would (the commits list pages with opaque links that cannot be rebuilt, bitbucket-api.md §2.4). A target
+   * `next` would (the commits list pages with opaque links that cannot be rebuilt, developer.atlassian.com/cloud/bitbucket/rest/intro/, "Pagination"). A target
    * is always requested under the configured origin and base path, never rebuilt; one that could leave the base path
    * (`resumeTargetProblem`) is a RangeError.
    */
@@ -364,7 +364,7 @@ export class BitbucketClient {
     }
     if (authorization !== undefined) headers.authorization = authorization;
     if (exchange.method !== 'GET') {
-      // Bitbucket answers 411 Length Required to a PUT/POST without Content-Length (bitbucket-api.md §6).
+      // Bitbucket answers 411 Length Required to a PUT/POST without Content-Length (RFC 9110 §15.5.12).
       headers['content-length'] = String(exchange.body?.length ?? 0);
       if (exchange.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
     }

@@ -1,8 +1,8 @@
 /**
  * One page of a Bitbucket collection. Only `values` is always present and `next` is absent on the last page;
  * `size`, `page` and `previous` may be left out because they "can be expensive" (Bitbucket REST narrative
- * "Pagination", bitbucket-api.md §2.4). An absent `size` means "not known", never 0: callers that need a count must
- * read the rows (branch and tag lists moved to page codes in 2018 and may omit it; bitbucket-real-behaviour.md row 2).
+ * "Pagination", developer.atlassian.com/cloud/bitbucket/rest/intro/). An absent `size` means "not known", never 0: callers that need a count must
+ * read the rows (branch and tag lists moved to page codes in 2018 and may omit it; sandbox quirk `lists-without-size`, sandbox/README.md "Quirks").
  */
 export interface BitbucketPage<T> {
   values: T[];

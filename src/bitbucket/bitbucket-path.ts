@@ -5,7 +5,7 @@ const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 /**
  * Fills `{name}` placeholders in a path template with percent-encoded values:
  * `bitbucketPath('/repositories/{workspace}/{repo_slug}', { workspace: 'acme', repo_slug: 'a b' })`
- * → `/repositories/acme/a%20b`. Braced UUIDs become `%7B...%7D` (bitbucket-api.md, "Keys": URL-encode the braces).
+ * → `/repositories/acme/a%20b`. Braced UUIDs become `%7B...%7D` (braces are not allowed unencoded in a URL path: RFC 3986 §3.3, www.rfc-editor.org/rfc/rfc3986#section-3.3).
  *
  * Throws RangeError when a placeholder has no value, a value is empty, `.` or `..` (which would change the route
  * rather than name a resource, RFC 3986 §5.2.4), or the template has a brace that is not a placeholder.

@@ -17,8 +17,8 @@ const MAX_MESSAGE_LENGTH = 500;
 /**
  * Reads Bitbucket's error body. JSON errors use the envelope
  * `{"type":"error","error":{"message","detail","fields":{"src":["This field is required."]}}}`
- * (Bitbucket REST narrative "Standardized error responses", bitbucket-api.md §6). Rate-limit answers are
- * `text/plain` ("Rate limit for this resource has been exceeded", bitbucket-api.md §5), so plain text is kept too.
+ * ("Standardized error responses", developer.atlassian.com/cloud/bitbucket/rest/intro/). Rate-limit answers are
+ * `text/plain` ("Rate limit for this resource has been exceeded", support.atlassian.com/bitbucket-cloud/docs/api-request-limits/), so plain text is kept too.
  * HTML pages (a proxy's 502) and anything else unreadable give an empty result.
  */
 export function readErrorBody(contentType: string | undefined, body: Buffer): UpstreamErrorBody {
@@ -50,7 +50,7 @@ function parseEnvelope(text: string): UpstreamErrorBody | undefined {
   return result;
 }
 
-/** `{"required": [...], "granted": [...]}` as data (bitbucket-real-behaviour.md row 19); `granted` may be missing. */
+/** `{"required": [...], "granted": [...]}` as data (sandbox quirk `forbidden-detail-object`); `granted` may be missing. */
 function readScopes(detail: unknown): ScopeShortfall | undefined {
   if (!isRecord(detail) || !Array.isArray(detail.required)) return undefined;
   const names = (list: unknown): string[] => (Array.isArray(list) ? list.filter((name): name is string => typeof name === 'string') : []);

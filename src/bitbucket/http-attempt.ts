@@ -37,7 +37,7 @@ export type AttemptOutcome =
  * One HTTP exchange, with a deadline over the whole of it (connect, headers and body). Resolves with the response
  * or a described failure; rejects only with the signal's reason when the caller aborts.
  *
- * Why node:http and not axios (the design card's client): whether a failed request ever left this process decides
+ * Why node:http and not axios (the usual choice): whether a failed request ever left this process decides
  * whether a create may be sent again, and axios 1.21 cannot tell. A timeout before the connection exists (slow DNS,
  * SYN unanswered) and one after the server received the whole body both reject with `ECONNABORTED "timeout of N ms
  * exceeded"` and no socket on the error (measured with a delayed `lookup` and with a server that reads and never

@@ -8,7 +8,7 @@ const UNSAFE_TARGET = /[\s\0-\x1f\x7f]/;
 /**
  * Checks a `next` link from Bitbucket and returns the path + query to request, exactly as Bitbucket wrote them.
  * `next` is opaque: it already carries q, sort and fields, and the commits list pages with an unpredictable hash
- * (bitbucket-api.md §2.4), so it is never rebuilt. It must be on the configured origin (scheme, host and port):
+ * (developer.atlassian.com/cloud/bitbucket/rest/intro/, "Pagination"), so it is never rebuilt. It must be on the configured origin (scheme, host and port):
  * credentials go only to the upstream named in configuration, never to a host taken from a response.
  */
 export function nextLinkTarget(next: string, upstreamOrigin: string): NextLinkResult {

@@ -4,7 +4,7 @@ import type { BitbucketPage } from './bitbucket-page';
  * What to do after a page that has no `next` link.
  *
  * Bitbucket marks the last page by leaving `next` out, but pipelines have been seen to leave it out on pages that are
- * not the last (BCLOUD-20639, confirmed by Atlassian in 2020–21; bitbucket-real-behaviour.md row 1): following only
+ * not the last (jira.atlassian.com/browse/BCLOUD-20639, confirmed by Atlassian in 2020–21; sandbox quirk `pipelines-without-next`): following only
  * `next` would silently cut every pipeline list at its first page. Page-numbered lists say where they stand with
  * `page`, `pagelen` and (optionally) `size`, so those tell whether rows are missing:
  * - an empty page ends the list;
@@ -13,7 +13,7 @@ import type { BitbucketPage } from './bitbucket-page';
  *   last page. We read `page + 1` and stop at the first empty or short page: when the page was the last one, that costs
  *   one call (an empty page); stopping instead would return a silently short answer whenever `next` went missing, and
  *   failing would break every exact-multiple list. (Bitbucket documents `size` as optional, "can be expensive", and
- *   branch/tag lists may omit it: REST narrative "Pagination", bitbucket-api.md §2.4.)
+ *   branch/tag lists may omit it: "Pagination", developer.atlassian.com/cloud/bitbucket/rest/intro/.)
  * - lists paged by opaque cursors (commits: `page=<hash>`) have no page number: only `next` continues them.
  * The page number of a page without `page` is the request's numeric `page`, or 1 when the request had none.
  * Every continuation raises the page number and is bounded by `size` or by the first short page; the client also

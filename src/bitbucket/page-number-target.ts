@@ -4,7 +4,7 @@ export type PageNumberTarget = { ok: true; requestTarget: string } | { ok: false
 
 /**
  * The query of a request target (path + query, as sent) read back into an UpstreamQuery. Bitbucket decodes `+` in a
- * query as a space (bitbucket-api-notes.md, "Query parameters"), so it is read that way; repeated names become arrays.
+ * query as a space (application/x-www-form-urlencoded, url.spec.whatwg.org/#urlencoded-parsing), so it is read that way; repeated names become arrays.
  * Undefined when a name or value is not valid percent-encoding.
  */
 export function readRequestQuery(query: string): UpstreamQuery | undefined {

@@ -6,7 +6,7 @@ import { transportText } from './transport-text';
  * caller could read as "no rows"; one unauthenticated request tells it apart before any data is read.
  *
  * - `bitbucket`: Bitbucket answers /user without credentials with 401 and its JSON error envelope
- *   `{"type":"error","error":{"message":…}}` (REST narrative "Standardized error responses", bitbucket-api.md §6;
+ *   `{"type":"error","error":{"message":…}}` ("Standardized error responses", developer.atlassian.com/cloud/bitbucket/rest/intro/;
  *   the envelope is the shape, the message text is not relied on), or with 200 and a user object (`"type":"user"`)
  *   where anonymous access is somehow allowed. A 429 counts too: Bitbucket limits anonymous calls per IP (60/h), and
  *   a base URL that misses the API answers 404, not 429; treating it as not ready would lock the gateway out for as

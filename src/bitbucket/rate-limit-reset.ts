@@ -6,7 +6,7 @@ const EPOCH_SECONDS_FROM = 1_000_000_000;
 /**
  * Seconds until the rate-limit window resets, from an `X-RateLimit-Reset` header, or undefined when absent or
  * unreadable. Bitbucket does not document this header (it documents `X-RateLimit-Limit`, `-Resource` and
- * `-NearLimit` for access tokens only, bitbucket-api.md §5), so both common forms are read: Unix epoch seconds
+ * `-NearLimit` for access tokens only, support.atlassian.com/bitbucket-cloud/docs/api-request-limits/), so both common forms are read: Unix epoch seconds
  * (GitHub's convention, docs.github.com "Rate limits for the REST API") and seconds from now (the IETF
  * RateLimit-Reset draft's form).
  */

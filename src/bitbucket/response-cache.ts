@@ -80,7 +80,7 @@ export const cacheMetrics = {
 
 const DEFAULT_REVALIDATE_KEEP_SECONDS = 3600;
 const DEFAULT_MAX_ENTRY_BYTES = 1024 * 1024;
-/** A commit by full hash (40 hex digits): its content is fixed by the hash. bitbucket-api.md, "commit/{commit}". */
+/** A commit by full hash (40 hex digits): its content is fixed by the hash. developer.atlassian.com/cloud/bitbucket/rest/api-group-commits/, "Get a commit". */
 const COMMIT_BY_HASH = /^\/repositories\/[^/]+\/[^/]+\/commit\/[0-9a-f]{40}$/i;
 /** Not cached: the identity check credential-liveness relies on must always reach Bitbucket. */
 const NEVER_CACHED = new Set(['/user']);

@@ -54,7 +54,7 @@ const KIND_BY_FAILURE: Readonly<Record<AttemptFailure, UpstreamErrorKind>> = {
  * - 429: Bitbucket refused the request without processing it, so any method may be repeated. The waits on 429s of
  *   one call sum to at most maxRetryAfterSeconds. When Bitbucket says when (Retry-After, else X-RateLimit-Reset), that
  *   wait is taken if it fits, else the call fails with it. Without either, which is what Bitbucket sends
- *   (bitbucket-api.md §5, bitbucket-real-behaviour.md row 18), retry with exponential backoff and full jitter from
+ *   (support.atlassian.com/bitbucket-cloud/docs/api-request-limits/; sandbox quirk `rate-limit-without-retry-after`), retry with exponential backoff and full jitter from
  *   rateLimitBackoffBaseMs, each wait drawn within what is left of the budget: Bitbucket's limit is a rolling hour whose
  *   capacity "comes back" as old calls age out, so a burst that just crossed it may pass seconds later, while a spent
  *   hour will not, and the bound keeps that case cheap. Then fail with the default (retryAfterSource 'default').

@@ -15,7 +15,7 @@ const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 
 /**
  * The Authorization header value for one request, or undefined for anonymous calls.
- * Bitbucket takes Bearer for OAuth 2.0 and access tokens, Basic for email + API token (bitbucket-api-notes.md, Auth).
+ * Bitbucket takes Bearer for OAuth 2.0 and access tokens, Basic for email + API token ("Authentication methods", developer.atlassian.com/cloud/bitbucket/rest/intro/).
  */
 export function authorizationHeader(credential: UpstreamCredential): string | undefined {
   switch (credential.kind) {

@@ -18,7 +18,7 @@ export type UpstreamErrorKind =
 export type RetryAfterSource = 'retry-after' | 'x-ratelimit-reset' | 'default';
 
 /**
- * Kinds by Bitbucket status code (bitbucket-api.md §6, "Status codes"). 404 also means "private and you cannot see
+ * Kinds by Bitbucket status code (developer.atlassian.com/cloud/bitbucket/rest/intro/, "Standardized error responses"; RFC 9110 §15). 404 also means "private and you cannot see
  * it"; 410 is a retired feature (CHANGE-2770, the issue tracker). Statuses not listed fall back by class in
  * `kindForStatus`. Classification is by status only, never by message text (STYLE.md §5).
  */

@@ -6,7 +6,7 @@ export type UpstreamQuery = Record<string, string | number | boolean | Array<str
  *
  * Every name and value goes through encodeURIComponent, so a space is `%20` and a `+` is `%2B`: Bitbucket decodes
  * `+` as a space, which would turn `fields=+values.reviewers` into a field named " values.reviewers"
- * (bitbucket-api-notes.md, "Query parameters"). BBQL in `q` is encoded whole: quotes, `=`, `&`, non-ASCII.
+ * (application/x-www-form-urlencoded, url.spec.whatwg.org/#urlencoded-parsing). BBQL in `q` is encoded whole: quotes, `=`, `&`, non-ASCII.
  * Repeated keys are how Bitbucket takes several pull request states (`state=OPEN&state=MERGED`).
  */
 export function encodeUpstreamQuery(query: UpstreamQuery): string {

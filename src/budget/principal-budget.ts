@@ -2,7 +2,7 @@
  * The budget per upstream principal (issue #14 item 1). Bitbucket allows 1,000 calls per rolling hour per user,
  * access token or OAuth consumer (support.atlassian.com "API request limits"; access tokens on large workspaces get
  * more and say so in `X-RateLimit-Limit`), and everyone behind one OAuth consumer shares the consumer's hour. Bitbucket
- * sends no remaining count (only `X-RateLimit-Limit`/`-NearLimit` to access tokens, bitbucket-api.md §5), so the
+ * sends no remaining count (only `X-RateLimit-Limit`/`-NearLimit` to access tokens, support.atlassian.com/bitbucket-cloud/docs/api-request-limits/), so the
  * gateway counts the calls it sends per principal, in one-minute buckets over the last 60 minutes (a rolling hour at
  * minute resolution), in the shared store, so that replicas sharing Redis share the count.
  *

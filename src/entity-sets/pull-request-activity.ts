@@ -5,7 +5,7 @@ import type { EntitySetDefinition } from './model';
  * The pull request activity of a repository: one row per event. Read from the repository-level feed
  * `/repositories/{workspace}/{repo_slug}/pullrequests/activity`, one stream per repository for all its pull requests
  * (client-rules DA-04), instead of one walk per pull request. The feed takes no `q` or `sort` and pages forward at
- * 50 entries (bitbucket-api.md §2.4), newest first: every filter is evaluated here. An entry has no id of its own;
+ * 50 entries (developer.atlassian.com/cloud/bitbucket/rest/intro/, "Pagination"), newest first: every filter is evaluated here. An entry has no id of its own;
  * the key is the pull request, the time and the kind (Bitbucket records times to the microsecond).
  */
 export const pullRequestActivity: EntitySetDefinition = {

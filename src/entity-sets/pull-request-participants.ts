@@ -6,7 +6,7 @@ const PR = 'pull_request';
 /**
  * Reviewers and participants of pull requests, one row per person and pull request. Bitbucket has no list of them:
  * they are the `participants` array of each pull request, which the pull request list leaves out unless asked for
- * with `fields=+values.participants` (bitbucket-api.md, "The PR collection omits reviewers and participants"). So the
+ * with `fields=+values.participants` (developer.atlassian.com/cloud/bitbucket/rest/api-group-pullrequests/, and "Partial responses" in developer.atlassian.com/cloud/bitbucket/rest/intro/). So the
  * rows come from the pull request list itself (`rowsFrom`): one call per page of 50 pull requests serves all their
  * participants, instead of one call per pull request. A filter on the pull request's number or state goes to
  * Bitbucket as BBQL on the pull request list (every row of a pull request shares its number and state, so that is

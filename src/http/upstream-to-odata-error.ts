@@ -75,7 +75,7 @@ function withoutFinalPeriod(text: string): string {
 }
 
 /**
- * 403: with the scopes Bitbucket named (its object `detail`, bitbucket-real-behaviour.md row 19), the missing ones are
+ * 403: with the scopes Bitbucket named (its object `detail`; sandbox quirk `forbidden-detail-object`, sandbox/README.md "Quirks"), the missing ones are
  * required minus granted, and the fix is a credential that has them (client rule ER-02: name the missing scope).
  */
 function forbiddenMessage(error: UpstreamError): string {

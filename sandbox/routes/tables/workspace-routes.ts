@@ -36,7 +36,7 @@ export const workspaceRoutes: AnyRoute[] = [
     target: 'workspace-internals',
     paging: 'page',
     maxPagelen: MAX_PAGELEN,
-    // "q: only user.email IN (...)" (bitbucket-api.md §2.1); no sort.
+    // "q: only user.email IN (...)" (developer.atlassian.com/cloud/bitbucket/rest/api-group-workspaces/, "List users in a workspace"); no sort.
     q: { fields: ['user.email'] },
     sort: false,
     deviations: { sizeUnverified: true },
@@ -55,7 +55,7 @@ export const workspaceRoutes: AnyRoute[] = [
     },
     present: (ctx, m) => presentMembership(ctx.present, workspaceOf(ctx), m),
   }),
-  // No q/sort documented on projects (bitbucket-api.md §2.1): ignored.
+  // No q/sort documented on projects (developer.atlassian.com/cloud/bitbucket/rest/api-group-projects/): ignored.
   collection<ProjectRecord>({
     path: '/workspaces/:workspace/projects',
     target: 'workspace',

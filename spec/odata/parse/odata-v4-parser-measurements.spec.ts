@@ -1,5 +1,5 @@
 /**
- * Evidence for why src/odata/parse does not use the card's `odata-v4-parser` (0.1.29, installed): its behaviour on
+ * Evidence for why src/odata/parse does not use the `odata-v4-parser` package (0.1.29, installed): its behaviour on
  * the inputs that decided it, pinned so that an upgrade that fixes them shows up here. The gateway's parser
  * (parse-filter.ts) handles every row; this spec is the only place that imports the library.
  */

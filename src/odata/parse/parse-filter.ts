@@ -8,7 +8,7 @@
  * case-insensitive, strings, and the OASIS test case `Name EQ 'Milk' AND Price LT 2.55` is positive); the tree holds
  * them in lower case.
  *
- * Why not the card's `odata-v4-parser`: measured here, 0.1.29 (last published 2017) rejects the 4.01 `in` operator,
+ * Why not the `odata-v4-parser` package: measured here, 0.1.29 (last published 2017) rejects the 4.01 `in` operator,
  * `divby`, and any leading or trailing whitespace, and recurses without a bound (a deep input overflows the stack);
  * `@odata/parser` behaves the same and `@balena/odata-parser` rejects unquoted DateTimeOffset literals, which Power
  * Query sends. Adapting a tree we would then have to re-check costs more than this grammar, which is small, and the
