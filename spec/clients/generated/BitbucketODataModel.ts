@@ -476,6 +476,51 @@ export interface Repository {
      * | Type | `Collection(Bitbucket.Webhook)` |
      */
     Webhooks?: Array<Webhook>;
+    /**
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PullRequestActivity` |
+     * | Type | `Collection(Bitbucket.PullRequestActivityEvent)` |
+     */
+    PullRequestActivity?: Array<PullRequestActivityEvent>;
+    /**
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Environments` |
+     * | Type | `Collection(Bitbucket.Environment)` |
+     */
+    Environments?: Array<Environment>;
+    /**
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Deployments` |
+     * | Type | `Collection(Bitbucket.Deployment)` |
+     */
+    Deployments?: Array<Deployment>;
+    /**
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `BranchRestrictions` |
+     * | Type | `Collection(Bitbucket.BranchRestriction)` |
+     */
+    BranchRestrictions?: Array<BranchRestriction>;
+    /**
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `DefaultReviewers` |
+     * | Type | `Collection(Bitbucket.DefaultReviewer)` |
+     */
+    DefaultReviewers?: Array<DefaultReviewer>;
 }
 
 export type RepositoryId = {Workspace: string,Slug: string};
@@ -752,6 +797,15 @@ export interface Commit {
      * | Nullable | `false` |
      */
     ParentCount: number;
+    /**
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Statuses` |
+     * | Type | `Collection(Bitbucket.CommitStatus)` |
+     */
+    Statuses?: Array<CommitStatus>;
 }
 
 export type CommitId = {Workspace: string,RepositorySlug: string,Hash: string};
@@ -989,6 +1043,49 @@ export interface PullRequest {
      * OData Attributes:
      * |Attribute Name | Attribute Value |
      * | --- | ---|
+     * | Name | `ClosedByUuid` |
+     * | Type | `Edm.String` |
+     */
+    ClosedByUuid: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `ReviewerCount` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    ReviewerCount: number;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `ParticipantCount` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    ParticipantCount: number;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `ChangesRequestedCount` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    ChangesRequestedCount: number;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
      * | Name | `CreatedOn` |
      * | Type | `Edm.DateTimeOffset` |
      * | Nullable | `false` |
@@ -1024,6 +1121,42 @@ export interface PullRequest {
      * | Type | `Collection(Bitbucket.PullRequestComment)` |
      */
     Comments?: Array<PullRequestComment>;
+    /**
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Participants` |
+     * | Type | `Collection(Bitbucket.PullRequestParticipant)` |
+     */
+    Participants?: Array<PullRequestParticipant>;
+    /**
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Activity` |
+     * | Type | `Collection(Bitbucket.PullRequestActivityEvent)` |
+     */
+    Activity?: Array<PullRequestActivityEvent>;
+    /**
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Commits` |
+     * | Type | `Collection(Bitbucket.PullRequestCommit)` |
+     */
+    Commits?: Array<PullRequestCommit>;
+    /**
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Diffstat` |
+     * | Type | `Collection(Bitbucket.PullRequestFileChange)` |
+     */
+    Diffstat?: Array<PullRequestFileChange>;
 }
 
 export type PullRequestId = {Workspace: string,RepositorySlug: string,Id: number};
@@ -1166,6 +1299,475 @@ export interface PullRequestComment {
 export type PullRequestCommentId = {Workspace: string,RepositorySlug: string,PullRequestId: number,Id: number};
 
 export interface EditablePullRequestComment extends Pick<PullRequestComment, "Workspace" | "RepositorySlug" | "PullRequestId">, Partial<Pick<PullRequestComment, "Content" | "ParentId">> {
+}
+
+export interface PullRequestParticipant {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PullRequestId` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    PullRequestId: number;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PullRequestState` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    PullRequestState: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `UserUuid` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    UserUuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `UserDisplayName` |
+     * | Type | `Edm.String` |
+     */
+    UserDisplayName: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Role` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Role: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Approved` |
+     * | Type | `Edm.Boolean` |
+     * | Nullable | `false` |
+     */
+    Approved: boolean;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `State` |
+     * | Type | `Edm.String` |
+     */
+    State: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `ParticipatedOn` |
+     * | Type | `Edm.DateTimeOffset` |
+     */
+    ParticipatedOn: string | null;
+    /**
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PullRequest` |
+     * | Type | `Bitbucket.PullRequest` |
+     * | Nullable | `false` |
+     */
+    PullRequest?: PullRequest;
+}
+
+export type PullRequestParticipantId = {Workspace: string,RepositorySlug: string,PullRequestId: number,UserUuid: string};
+
+export interface EditablePullRequestParticipant {
+}
+
+export interface PullRequestActivityEvent {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PullRequestId` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    PullRequestId: number;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Kind` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Kind: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Date` |
+     * | Type | `Edm.DateTimeOffset` |
+     * | Nullable | `false` |
+     */
+    Date: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `ActorUuid` |
+     * | Type | `Edm.String` |
+     */
+    ActorUuid: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `ActorDisplayName` |
+     * | Type | `Edm.String` |
+     */
+    ActorDisplayName: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `NewState` |
+     * | Type | `Edm.String` |
+     */
+    NewState: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `CommentId` |
+     * | Type | `Edm.Int32` |
+     */
+    CommentId: number | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `CommentInlinePath` |
+     * | Type | `Edm.String` |
+     */
+    CommentInlinePath: string | null;
+    /**
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PullRequest` |
+     * | Type | `Bitbucket.PullRequest` |
+     * | Nullable | `false` |
+     */
+    PullRequest?: PullRequest;
+}
+
+export type PullRequestActivityEventId = {Workspace: string,RepositorySlug: string,PullRequestId: number,Date: string,Kind: string};
+
+export interface EditablePullRequestActivityEvent {
+}
+
+export interface PullRequestCommit {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PullRequestId` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    PullRequestId: number;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Hash` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Hash: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Date` |
+     * | Type | `Edm.DateTimeOffset` |
+     * | Nullable | `false` |
+     */
+    Date: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Message` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Message: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `AuthorRaw` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    AuthorRaw: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `AuthorUuid` |
+     * | Type | `Edm.String` |
+     */
+    AuthorUuid: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `ParentCount` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    ParentCount: number;
+    /**
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PullRequest` |
+     * | Type | `Bitbucket.PullRequest` |
+     * | Nullable | `false` |
+     */
+    PullRequest?: PullRequest;
+}
+
+export type PullRequestCommitId = {Workspace: string,RepositorySlug: string,PullRequestId: number,Hash: string};
+
+export interface EditablePullRequestCommit {
+}
+
+export interface PullRequestFileChange {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PullRequestId` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    PullRequestId: number;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Path` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Path: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `OldPath` |
+     * | Type | `Edm.String` |
+     */
+    OldPath: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Status` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Status: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `LinesAdded` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    LinesAdded: number;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `LinesRemoved` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    LinesRemoved: number;
+    /**
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PullRequest` |
+     * | Type | `Bitbucket.PullRequest` |
+     * | Nullable | `false` |
+     */
+    PullRequest?: PullRequest;
+}
+
+export type PullRequestFileChangeId = {Workspace: string,RepositorySlug: string,PullRequestId: number,Path: string};
+
+export interface EditablePullRequestFileChange {
 }
 
 export interface Pipeline {
@@ -1315,11 +1917,663 @@ export interface Pipeline {
      * | Type | `Edm.Int32` |
      */
     BuildSecondsUsed: number | null;
+    /**
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Steps` |
+     * | Type | `Collection(Bitbucket.PipelineStep)` |
+     */
+    Steps?: Array<PipelineStep>;
 }
 
 export type PipelineId = {Workspace: string,RepositorySlug: string,Uuid: string};
 
 export interface EditablePipeline {
+}
+
+export interface PipelineStep {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PipelineUuid` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    PipelineUuid: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Uuid` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Uuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Name` |
+     * | Type | `Edm.String` |
+     */
+    Name: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `State` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    State: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Result` |
+     * | Type | `Edm.String` |
+     */
+    Result: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Image` |
+     * | Type | `Edm.String` |
+     */
+    Image: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `StartedOn` |
+     * | Type | `Edm.DateTimeOffset` |
+     */
+    StartedOn: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `CompletedOn` |
+     * | Type | `Edm.DateTimeOffset` |
+     */
+    CompletedOn: string | null;
+    /**
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Pipeline` |
+     * | Type | `Bitbucket.Pipeline` |
+     * | Nullable | `false` |
+     */
+    Pipeline?: Pipeline;
+}
+
+export type PipelineStepId = {Workspace: string,RepositorySlug: string,PipelineUuid: string,Uuid: string};
+
+export interface EditablePipelineStep {
+}
+
+export interface Environment {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Uuid` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Uuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Name` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Name: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Slug` |
+     * | Type | `Edm.String` |
+     */
+    Slug: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `EnvironmentType` |
+     * | Type | `Edm.String` |
+     */
+    EnvironmentType: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Rank` |
+     * | Type | `Edm.Int32` |
+     */
+    Rank: number | null;
+    /**
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Deployments` |
+     * | Type | `Collection(Bitbucket.Deployment)` |
+     */
+    Deployments?: Array<Deployment>;
+}
+
+export type EnvironmentId = {Workspace: string,RepositorySlug: string,Uuid: string};
+
+export interface EditableEnvironment {
+}
+
+export interface Deployment {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Uuid` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Uuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `EnvironmentUuid` |
+     * | Type | `Edm.String` |
+     */
+    EnvironmentUuid: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `State` |
+     * | Type | `Edm.String` |
+     */
+    State: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Status` |
+     * | Type | `Edm.String` |
+     */
+    Status: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `StartedOn` |
+     * | Type | `Edm.DateTimeOffset` |
+     */
+    StartedOn: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `CompletedOn` |
+     * | Type | `Edm.DateTimeOffset` |
+     */
+    CompletedOn: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `DeployerDisplayName` |
+     * | Type | `Edm.String` |
+     */
+    DeployerDisplayName: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `ReleaseName` |
+     * | Type | `Edm.String` |
+     */
+    ReleaseName: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `CommitHash` |
+     * | Type | `Edm.String` |
+     */
+    CommitHash: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `ReleaseCreatedOn` |
+     * | Type | `Edm.DateTimeOffset` |
+     */
+    ReleaseCreatedOn: string | null;
+    /**
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Environment` |
+     * | Type | `Bitbucket.Environment` |
+     */
+    Environment?: Environment | null;
+}
+
+export type DeploymentId = {Workspace: string,RepositorySlug: string,Uuid: string};
+
+export interface EditableDeployment {
+}
+
+export interface CommitStatus {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `CommitHash` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    CommitHash: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Key` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Key: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Name` |
+     * | Type | `Edm.String` |
+     */
+    Name: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `State` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    State: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RefName` |
+     * | Type | `Edm.String` |
+     */
+    RefName: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Url` |
+     * | Type | `Edm.String` |
+     */
+    Url: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Description` |
+     * | Type | `Edm.String` |
+     */
+    Description: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `CreatedOn` |
+     * | Type | `Edm.DateTimeOffset` |
+     * | Nullable | `false` |
+     */
+    CreatedOn: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `UpdatedOn` |
+     * | Type | `Edm.DateTimeOffset` |
+     * | Nullable | `false` |
+     */
+    UpdatedOn: string;
+    /**
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Commit` |
+     * | Type | `Bitbucket.Commit` |
+     * | Nullable | `false` |
+     */
+    Commit?: Commit;
+}
+
+export type CommitStatusId = {Workspace: string,RepositorySlug: string,CommitHash: string,Key: string};
+
+export interface EditableCommitStatus {
+}
+
+export interface BranchRestriction {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Id` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    Id: number;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Kind` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Kind: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `BranchMatchKind` |
+     * | Type | `Edm.String` |
+     */
+    BranchMatchKind: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Pattern` |
+     * | Type | `Edm.String` |
+     */
+    Pattern: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `BranchType` |
+     * | Type | `Edm.String` |
+     */
+    BranchType: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Value` |
+     * | Type | `Edm.Int32` |
+     */
+    Value: number | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Users` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Users: string;
+}
+
+export type BranchRestrictionId = {Workspace: string,RepositorySlug: string,Id: number};
+
+export interface EditableBranchRestriction {
+}
+
+export interface DefaultReviewer {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Uuid` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Uuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `DisplayName` |
+     * | Type | `Edm.String` |
+     */
+    DisplayName: string | null;
+}
+
+export type DefaultReviewerId = {Workspace: string,RepositorySlug: string,Uuid: string};
+
+export interface EditableDefaultReviewer {
 }
 
 export interface Webhook {

@@ -3,8 +3,8 @@
 import { ODataModelResponseV4 } from "@odata2ts/odata-core";
 import { ODataHttpClient, ODataHttpClientConfig, HttpResponseModel } from "@odata2ts/http-client-api";
 import { ODataService, EntityTypeServiceV4, EntitySetServiceV4 } from "@odata2ts/odata-service";
-import { WorkspaceId, WorkspaceMemberId, ProjectId, RepositoryId, BranchId, TagId, CommitId, PullRequestId, PullRequestCommentId, PipelineId, WebhookId, Workspace, EditableWorkspace, WorkspaceMember, EditableWorkspaceMember, Project, EditableProject, Repository, EditableRepository, Branch, EditableBranch, Tag, EditableTag, Commit, EditableCommit, PullRequest, EditablePullRequest, PullRequest_MergeParams, PullRequestComment, EditablePullRequestComment, Pipeline, EditablePipeline, Webhook, EditableWebhook, User, EditableUser, UserId } from "./BitbucketODataModel";
-import { QWorkspaceId, QWorkspaceMemberId, QProjectId, QRepositoryId, QBranchId, QTagId, QCommitId, QPullRequestId, QPullRequestCommentId, QPipelineId, QWebhookId, QWorkspace, qWorkspace, QWorkspaceMember, qWorkspaceMember, QProject, qProject, QRepository, qRepository, QBranch, qBranch, QTag, qTag, QCommit, qCommit, QPullRequest, qPullRequest, PullRequest_QApprove, PullRequest_QUnapprove, PullRequest_QRequestChanges, PullRequest_QDecline, PullRequest_QMerge, QPullRequestComment, qPullRequestComment, QPipeline, qPipeline, QWebhook, qWebhook, QUser, qUser, QUserId } from "./QBitbucketOData";
+import { WorkspaceId, WorkspaceMemberId, ProjectId, RepositoryId, BranchId, TagId, CommitId, PullRequestId, PullRequestCommentId, PullRequestParticipantId, PullRequestActivityEventId, PullRequestCommitId, PullRequestFileChangeId, PipelineId, PipelineStepId, EnvironmentId, DeploymentId, CommitStatusId, BranchRestrictionId, DefaultReviewerId, WebhookId, Workspace, EditableWorkspace, WorkspaceMember, EditableWorkspaceMember, Project, EditableProject, Repository, EditableRepository, Branch, EditableBranch, Tag, EditableTag, Commit, EditableCommit, PullRequest, EditablePullRequest, PullRequest_MergeParams, PullRequestComment, EditablePullRequestComment, PullRequestParticipant, EditablePullRequestParticipant, PullRequestActivityEvent, EditablePullRequestActivityEvent, PullRequestCommit, EditablePullRequestCommit, PullRequestFileChange, EditablePullRequestFileChange, Pipeline, EditablePipeline, PipelineStep, EditablePipelineStep, Environment, EditableEnvironment, Deployment, EditableDeployment, CommitStatus, EditableCommitStatus, BranchRestriction, EditableBranchRestriction, DefaultReviewer, EditableDefaultReviewer, Webhook, EditableWebhook, User, EditableUser, UserId } from "./BitbucketODataModel";
+import { QWorkspaceId, QWorkspaceMemberId, QProjectId, QRepositoryId, QBranchId, QTagId, QCommitId, QPullRequestId, QPullRequestCommentId, QPullRequestParticipantId, QPullRequestActivityEventId, QPullRequestCommitId, QPullRequestFileChangeId, QPipelineId, QPipelineStepId, QEnvironmentId, QDeploymentId, QCommitStatusId, QBranchRestrictionId, QDefaultReviewerId, QWebhookId, QWorkspace, qWorkspace, QWorkspaceMember, qWorkspaceMember, QProject, qProject, QRepository, qRepository, QBranch, qBranch, QTag, qTag, QCommit, qCommit, QPullRequest, qPullRequest, PullRequest_QApprove, PullRequest_QUnapprove, PullRequest_QRequestChanges, PullRequest_QDecline, PullRequest_QMerge, QPullRequestComment, qPullRequestComment, QPullRequestParticipant, qPullRequestParticipant, QPullRequestActivityEvent, qPullRequestActivityEvent, QPullRequestCommit, qPullRequestCommit, QPullRequestFileChange, qPullRequestFileChange, QPipeline, qPipeline, QPipelineStep, qPipelineStep, QEnvironment, qEnvironment, QDeployment, qDeployment, QCommitStatus, qCommitStatus, QBranchRestriction, qBranchRestriction, QDefaultReviewer, qDefaultReviewer, QWebhook, qWebhook, QUser, qUser, QUserId } from "./QBitbucketOData";
 
 export class BitbucketODataService<ClientType extends ODataHttpClient> extends ODataService<ClientType> {
     private _Me?: UserService<ClientType>;
@@ -99,6 +99,46 @@ export class BitbucketODataService<ClientType extends ODataHttpClient> extends O
         : new PullRequestCommentService(client, path, new QPullRequestCommentId(fieldName).buildUrl(id));
     }
 
+    public PullRequestParticipants(): PullRequestParticipantCollectionService<ClientType>;
+    public PullRequestParticipants(id: PullRequestParticipantId): PullRequestParticipantService<ClientType>;
+    public PullRequestParticipants(id?: PullRequestParticipantId | undefined) {
+        const fieldName = "PullRequestParticipants";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new PullRequestParticipantCollectionService(client, path, fieldName)
+        : new PullRequestParticipantService(client, path, new QPullRequestParticipantId(fieldName).buildUrl(id));
+    }
+
+    public PullRequestActivity(): PullRequestActivityEventCollectionService<ClientType>;
+    public PullRequestActivity(id: PullRequestActivityEventId): PullRequestActivityEventService<ClientType>;
+    public PullRequestActivity(id?: PullRequestActivityEventId | undefined) {
+        const fieldName = "PullRequestActivity";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new PullRequestActivityEventCollectionService(client, path, fieldName)
+        : new PullRequestActivityEventService(client, path, new QPullRequestActivityEventId(fieldName).buildUrl(id));
+    }
+
+    public PullRequestCommits(): PullRequestCommitCollectionService<ClientType>;
+    public PullRequestCommits(id: PullRequestCommitId): PullRequestCommitService<ClientType>;
+    public PullRequestCommits(id?: PullRequestCommitId | undefined) {
+        const fieldName = "PullRequestCommits";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new PullRequestCommitCollectionService(client, path, fieldName)
+        : new PullRequestCommitService(client, path, new QPullRequestCommitId(fieldName).buildUrl(id));
+    }
+
+    public PullRequestDiffstat(): PullRequestFileChangeCollectionService<ClientType>;
+    public PullRequestDiffstat(id: PullRequestFileChangeId): PullRequestFileChangeService<ClientType>;
+    public PullRequestDiffstat(id?: PullRequestFileChangeId | undefined) {
+        const fieldName = "PullRequestDiffstat";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new PullRequestFileChangeCollectionService(client, path, fieldName)
+        : new PullRequestFileChangeService(client, path, new QPullRequestFileChangeId(fieldName).buildUrl(id));
+    }
+
     public Pipelines(): PipelineCollectionService<ClientType>;
     public Pipelines(id: PipelineId): PipelineService<ClientType>;
     public Pipelines(id?: PipelineId | undefined) {
@@ -107,6 +147,66 @@ export class BitbucketODataService<ClientType extends ODataHttpClient> extends O
         return typeof id === "undefined" || id === null
         ? new PipelineCollectionService(client, path, fieldName)
         : new PipelineService(client, path, new QPipelineId(fieldName).buildUrl(id));
+    }
+
+    public PipelineSteps(): PipelineStepCollectionService<ClientType>;
+    public PipelineSteps(id: PipelineStepId): PipelineStepService<ClientType>;
+    public PipelineSteps(id?: PipelineStepId | undefined) {
+        const fieldName = "PipelineSteps";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new PipelineStepCollectionService(client, path, fieldName)
+        : new PipelineStepService(client, path, new QPipelineStepId(fieldName).buildUrl(id));
+    }
+
+    public Environments(): EnvironmentCollectionService<ClientType>;
+    public Environments(id: EnvironmentId): EnvironmentService<ClientType>;
+    public Environments(id?: EnvironmentId | undefined) {
+        const fieldName = "Environments";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new EnvironmentCollectionService(client, path, fieldName)
+        : new EnvironmentService(client, path, new QEnvironmentId(fieldName).buildUrl(id));
+    }
+
+    public Deployments(): DeploymentCollectionService<ClientType>;
+    public Deployments(id: DeploymentId): DeploymentService<ClientType>;
+    public Deployments(id?: DeploymentId | undefined) {
+        const fieldName = "Deployments";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new DeploymentCollectionService(client, path, fieldName)
+        : new DeploymentService(client, path, new QDeploymentId(fieldName).buildUrl(id));
+    }
+
+    public CommitStatuses(): CommitStatusCollectionService<ClientType>;
+    public CommitStatuses(id: CommitStatusId): CommitStatusService<ClientType>;
+    public CommitStatuses(id?: CommitStatusId | undefined) {
+        const fieldName = "CommitStatuses";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new CommitStatusCollectionService(client, path, fieldName)
+        : new CommitStatusService(client, path, new QCommitStatusId(fieldName).buildUrl(id));
+    }
+
+    public BranchRestrictions(): BranchRestrictionCollectionService<ClientType>;
+    public BranchRestrictions(id: BranchRestrictionId): BranchRestrictionService<ClientType>;
+    public BranchRestrictions(id?: BranchRestrictionId | undefined) {
+        const fieldName = "BranchRestrictions";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new BranchRestrictionCollectionService(client, path, fieldName)
+        : new BranchRestrictionService(client, path, new QBranchRestrictionId(fieldName).buildUrl(id));
+    }
+
+    public DefaultReviewers(): DefaultReviewerCollectionService<ClientType>;
+    public DefaultReviewers(id: DefaultReviewerId): DefaultReviewerService<ClientType>;
+    public DefaultReviewers(id?: DefaultReviewerId | undefined) {
+        const fieldName = "DefaultReviewers";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new DefaultReviewerCollectionService(client, path, fieldName)
+        : new DefaultReviewerService(client, path, new QDefaultReviewerId(fieldName).buildUrl(id));
     }
 
     public Webhooks(): WebhookCollectionService<ClientType>;
@@ -269,6 +369,56 @@ export class RepositoryService<ClientType extends ODataHttpClient> extends Entit
         ? new WebhookCollectionService(client, path, fieldName)
         : new WebhookService(client, path, new QWebhookId(fieldName).buildUrl(id));
     }
+
+    public PullRequestActivity(): PullRequestActivityEventCollectionService<ClientType>;
+    public PullRequestActivity(id: PullRequestActivityEventId): PullRequestActivityEventService<ClientType>;
+    public PullRequestActivity(id?: PullRequestActivityEventId | undefined) {
+        const fieldName = "PullRequestActivity";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new PullRequestActivityEventCollectionService(client, path, fieldName)
+        : new PullRequestActivityEventService(client, path, new QPullRequestActivityEventId(fieldName).buildUrl(id));
+    }
+
+    public Environments(): EnvironmentCollectionService<ClientType>;
+    public Environments(id: EnvironmentId): EnvironmentService<ClientType>;
+    public Environments(id?: EnvironmentId | undefined) {
+        const fieldName = "Environments";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new EnvironmentCollectionService(client, path, fieldName)
+        : new EnvironmentService(client, path, new QEnvironmentId(fieldName).buildUrl(id));
+    }
+
+    public Deployments(): DeploymentCollectionService<ClientType>;
+    public Deployments(id: DeploymentId): DeploymentService<ClientType>;
+    public Deployments(id?: DeploymentId | undefined) {
+        const fieldName = "Deployments";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new DeploymentCollectionService(client, path, fieldName)
+        : new DeploymentService(client, path, new QDeploymentId(fieldName).buildUrl(id));
+    }
+
+    public BranchRestrictions(): BranchRestrictionCollectionService<ClientType>;
+    public BranchRestrictions(id: BranchRestrictionId): BranchRestrictionService<ClientType>;
+    public BranchRestrictions(id?: BranchRestrictionId | undefined) {
+        const fieldName = "BranchRestrictions";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new BranchRestrictionCollectionService(client, path, fieldName)
+        : new BranchRestrictionService(client, path, new QBranchRestrictionId(fieldName).buildUrl(id));
+    }
+
+    public DefaultReviewers(): DefaultReviewerCollectionService<ClientType>;
+    public DefaultReviewers(id: DefaultReviewerId): DefaultReviewerService<ClientType>;
+    public DefaultReviewers(id?: DefaultReviewerId | undefined) {
+        const fieldName = "DefaultReviewers";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new DefaultReviewerCollectionService(client, path, fieldName)
+        : new DefaultReviewerService(client, path, new QDefaultReviewerId(fieldName).buildUrl(id));
+    }
 }
 
 export class RepositoryCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, Repository, EditableRepository, QRepository, RepositoryId> {
@@ -304,6 +454,16 @@ export class TagCollectionService<ClientType extends ODataHttpClient> extends En
 export class CommitService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, Commit, EditableCommit, QCommit> {
     constructor(client: ClientType, basePath: string, name: string) {
         super(client, basePath, name, qCommit);
+    }
+
+    public Statuses(): CommitStatusCollectionService<ClientType>;
+    public Statuses(id: CommitStatusId): CommitStatusService<ClientType>;
+    public Statuses(id?: CommitStatusId | undefined) {
+        const fieldName = "Statuses";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new CommitStatusCollectionService(client, path, fieldName)
+        : new CommitStatusService(client, path, new QCommitStatusId(fieldName).buildUrl(id));
     }
 }
 
@@ -342,6 +502,46 @@ export class PullRequestService<ClientType extends ODataHttpClient> extends Enti
         return typeof id === "undefined" || id === null
         ? new PullRequestCommentCollectionService(client, path, fieldName)
         : new PullRequestCommentService(client, path, new QPullRequestCommentId(fieldName).buildUrl(id));
+    }
+
+    public Participants(): PullRequestParticipantCollectionService<ClientType>;
+    public Participants(id: PullRequestParticipantId): PullRequestParticipantService<ClientType>;
+    public Participants(id?: PullRequestParticipantId | undefined) {
+        const fieldName = "Participants";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new PullRequestParticipantCollectionService(client, path, fieldName)
+        : new PullRequestParticipantService(client, path, new QPullRequestParticipantId(fieldName).buildUrl(id));
+    }
+
+    public Activity(): PullRequestActivityEventCollectionService<ClientType>;
+    public Activity(id: PullRequestActivityEventId): PullRequestActivityEventService<ClientType>;
+    public Activity(id?: PullRequestActivityEventId | undefined) {
+        const fieldName = "Activity";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new PullRequestActivityEventCollectionService(client, path, fieldName)
+        : new PullRequestActivityEventService(client, path, new QPullRequestActivityEventId(fieldName).buildUrl(id));
+    }
+
+    public Commits(): PullRequestCommitCollectionService<ClientType>;
+    public Commits(id: PullRequestCommitId): PullRequestCommitService<ClientType>;
+    public Commits(id?: PullRequestCommitId | undefined) {
+        const fieldName = "Commits";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new PullRequestCommitCollectionService(client, path, fieldName)
+        : new PullRequestCommitService(client, path, new QPullRequestCommitId(fieldName).buildUrl(id));
+    }
+
+    public Diffstat(): PullRequestFileChangeCollectionService<ClientType>;
+    public Diffstat(id: PullRequestFileChangeId): PullRequestFileChangeService<ClientType>;
+    public Diffstat(id?: PullRequestFileChangeId | undefined) {
+        const fieldName = "Diffstat";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new PullRequestFileChangeCollectionService(client, path, fieldName)
+        : new PullRequestFileChangeService(client, path, new QPullRequestFileChangeId(fieldName).buildUrl(id));
     }
 
     public async Approve(requestConfig?: ODataHttpClientConfig<ClientType>): Promise<HttpResponseModel<ODataModelResponseV4<PullRequest>>> {
@@ -418,15 +618,232 @@ export class PullRequestCommentCollectionService<ClientType extends ODataHttpCli
     }
 }
 
+export class PullRequestParticipantService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, PullRequestParticipant, EditablePullRequestParticipant, QPullRequestParticipant> {
+    private _PullRequest?: PullRequestService<ClientType>;
+
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPullRequestParticipant);
+    }
+
+    public PullRequest(): PullRequestService<ClientType> {
+        if(!this._PullRequest) {
+          const { client, path } = this.__base;
+          this._PullRequest = new PullRequestService(client, path, "PullRequest")
+        }
+
+        return this._PullRequest
+    }
+}
+
+export class PullRequestParticipantCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, PullRequestParticipant, EditablePullRequestParticipant, QPullRequestParticipant, PullRequestParticipantId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPullRequestParticipant, new QPullRequestParticipantId(name));
+    }
+}
+
+export class PullRequestActivityEventService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, PullRequestActivityEvent, EditablePullRequestActivityEvent, QPullRequestActivityEvent> {
+    private _PullRequest?: PullRequestService<ClientType>;
+
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPullRequestActivityEvent);
+    }
+
+    public PullRequest(): PullRequestService<ClientType> {
+        if(!this._PullRequest) {
+          const { client, path } = this.__base;
+          this._PullRequest = new PullRequestService(client, path, "PullRequest")
+        }
+
+        return this._PullRequest
+    }
+}
+
+export class PullRequestActivityEventCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, PullRequestActivityEvent, EditablePullRequestActivityEvent, QPullRequestActivityEvent, PullRequestActivityEventId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPullRequestActivityEvent, new QPullRequestActivityEventId(name));
+    }
+}
+
+export class PullRequestCommitService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, PullRequestCommit, EditablePullRequestCommit, QPullRequestCommit> {
+    private _PullRequest?: PullRequestService<ClientType>;
+
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPullRequestCommit);
+    }
+
+    public PullRequest(): PullRequestService<ClientType> {
+        if(!this._PullRequest) {
+          const { client, path } = this.__base;
+          this._PullRequest = new PullRequestService(client, path, "PullRequest")
+        }
+
+        return this._PullRequest
+    }
+}
+
+export class PullRequestCommitCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, PullRequestCommit, EditablePullRequestCommit, QPullRequestCommit, PullRequestCommitId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPullRequestCommit, new QPullRequestCommitId(name));
+    }
+}
+
+export class PullRequestFileChangeService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, PullRequestFileChange, EditablePullRequestFileChange, QPullRequestFileChange> {
+    private _PullRequest?: PullRequestService<ClientType>;
+
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPullRequestFileChange);
+    }
+
+    public PullRequest(): PullRequestService<ClientType> {
+        if(!this._PullRequest) {
+          const { client, path } = this.__base;
+          this._PullRequest = new PullRequestService(client, path, "PullRequest")
+        }
+
+        return this._PullRequest
+    }
+}
+
+export class PullRequestFileChangeCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, PullRequestFileChange, EditablePullRequestFileChange, QPullRequestFileChange, PullRequestFileChangeId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPullRequestFileChange, new QPullRequestFileChangeId(name));
+    }
+}
+
 export class PipelineService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, Pipeline, EditablePipeline, QPipeline> {
     constructor(client: ClientType, basePath: string, name: string) {
         super(client, basePath, name, qPipeline);
+    }
+
+    public Steps(): PipelineStepCollectionService<ClientType>;
+    public Steps(id: PipelineStepId): PipelineStepService<ClientType>;
+    public Steps(id?: PipelineStepId | undefined) {
+        const fieldName = "Steps";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new PipelineStepCollectionService(client, path, fieldName)
+        : new PipelineStepService(client, path, new QPipelineStepId(fieldName).buildUrl(id));
     }
 }
 
 export class PipelineCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, Pipeline, EditablePipeline, QPipeline, PipelineId> {
     constructor(client: ClientType, basePath: string, name: string) {
         super(client, basePath, name, qPipeline, new QPipelineId(name));
+    }
+}
+
+export class PipelineStepService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, PipelineStep, EditablePipelineStep, QPipelineStep> {
+    private _Pipeline?: PipelineService<ClientType>;
+
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPipelineStep);
+    }
+
+    public Pipeline(): PipelineService<ClientType> {
+        if(!this._Pipeline) {
+          const { client, path } = this.__base;
+          this._Pipeline = new PipelineService(client, path, "Pipeline")
+        }
+
+        return this._Pipeline
+    }
+}
+
+export class PipelineStepCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, PipelineStep, EditablePipelineStep, QPipelineStep, PipelineStepId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPipelineStep, new QPipelineStepId(name));
+    }
+}
+
+export class EnvironmentService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, Environment, EditableEnvironment, QEnvironment> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qEnvironment);
+    }
+
+    public Deployments(): DeploymentCollectionService<ClientType>;
+    public Deployments(id: DeploymentId): DeploymentService<ClientType>;
+    public Deployments(id?: DeploymentId | undefined) {
+        const fieldName = "Deployments";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new DeploymentCollectionService(client, path, fieldName)
+        : new DeploymentService(client, path, new QDeploymentId(fieldName).buildUrl(id));
+    }
+}
+
+export class EnvironmentCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, Environment, EditableEnvironment, QEnvironment, EnvironmentId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qEnvironment, new QEnvironmentId(name));
+    }
+}
+
+export class DeploymentService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, Deployment, EditableDeployment, QDeployment> {
+    private _Environment?: EnvironmentService<ClientType>;
+
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qDeployment);
+    }
+
+    public Environment(): EnvironmentService<ClientType> {
+        if(!this._Environment) {
+          const { client, path } = this.__base;
+          this._Environment = new EnvironmentService(client, path, "Environment")
+        }
+
+        return this._Environment
+    }
+}
+
+export class DeploymentCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, Deployment, EditableDeployment, QDeployment, DeploymentId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qDeployment, new QDeploymentId(name));
+    }
+}
+
+export class CommitStatusService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, CommitStatus, EditableCommitStatus, QCommitStatus> {
+    private _Commit?: CommitService<ClientType>;
+
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qCommitStatus);
+    }
+
+    public Commit(): CommitService<ClientType> {
+        if(!this._Commit) {
+          const { client, path } = this.__base;
+          this._Commit = new CommitService(client, path, "Commit")
+        }
+
+        return this._Commit
+    }
+}
+
+export class CommitStatusCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, CommitStatus, EditableCommitStatus, QCommitStatus, CommitStatusId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qCommitStatus, new QCommitStatusId(name));
+    }
+}
+
+export class BranchRestrictionService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, BranchRestriction, EditableBranchRestriction, QBranchRestriction> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qBranchRestriction);
+    }
+}
+
+export class BranchRestrictionCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, BranchRestriction, EditableBranchRestriction, QBranchRestriction, BranchRestrictionId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qBranchRestriction, new QBranchRestrictionId(name));
+    }
+}
+
+export class DefaultReviewerService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, DefaultReviewer, EditableDefaultReviewer, QDefaultReviewer> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qDefaultReviewer);
+    }
+}
+
+export class DefaultReviewerCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, DefaultReviewer, EditableDefaultReviewer, QDefaultReviewer, DefaultReviewerId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qDefaultReviewer, new QDefaultReviewerId(name));
     }
 }
 

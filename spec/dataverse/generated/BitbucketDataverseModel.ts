@@ -1005,6 +1005,49 @@ export interface PullRequest {
      * OData Attributes:
      * |Attribute Name | Attribute Value |
      * | --- | ---|
+     * | Name | `ClosedByUuid` |
+     * | Type | `Edm.String` |
+     */
+    ClosedByUuid: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `ReviewerCount` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    ReviewerCount: number;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `ParticipantCount` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    ParticipantCount: number;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `ChangesRequestedCount` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    ChangesRequestedCount: number;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
      * | Name | `CreatedOn` |
      * | Type | `Edm.DateTimeOffset` |
      * | Nullable | `false` |
@@ -1172,6 +1215,479 @@ export type PullRequestCommentId = string | {PullRequestCommentGuid: string};
 export interface EditablePullRequestComment {
 }
 
+export interface PullRequestParticipant {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PullRequestParticipantGuid` |
+     * | Type | `Edm.Guid` |
+     * | Nullable | `false` |
+     */
+    PullRequestParticipantGuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PullRequestId` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    PullRequestId: number;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PullRequestState` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    PullRequestState: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `UserUuid` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    UserUuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `UserDisplayName` |
+     * | Type | `Edm.String` |
+     */
+    UserDisplayName: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Role` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Role: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Approved` |
+     * | Type | `Edm.Boolean` |
+     * | Nullable | `false` |
+     */
+    Approved: boolean;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `State` |
+     * | Type | `Edm.String` |
+     */
+    State: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `ParticipatedOn` |
+     * | Type | `Edm.DateTimeOffset` |
+     */
+    ParticipatedOn: string | null;
+}
+
+export type PullRequestParticipantId = string | {PullRequestParticipantGuid: string};
+
+export interface EditablePullRequestParticipant {
+}
+
+export interface PullRequestActivityEvent {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PullRequestActivityEventGuid` |
+     * | Type | `Edm.Guid` |
+     * | Nullable | `false` |
+     */
+    PullRequestActivityEventGuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PullRequestId` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    PullRequestId: number;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Kind` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Kind: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Date` |
+     * | Type | `Edm.DateTimeOffset` |
+     * | Nullable | `false` |
+     */
+    Date: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `ActorUuid` |
+     * | Type | `Edm.String` |
+     */
+    ActorUuid: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `ActorDisplayName` |
+     * | Type | `Edm.String` |
+     */
+    ActorDisplayName: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `NewState` |
+     * | Type | `Edm.String` |
+     */
+    NewState: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `CommentId` |
+     * | Type | `Edm.Int32` |
+     */
+    CommentId: number | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `CommentInlinePath` |
+     * | Type | `Edm.String` |
+     */
+    CommentInlinePath: string | null;
+}
+
+export type PullRequestActivityEventId = string | {PullRequestActivityEventGuid: string};
+
+export interface EditablePullRequestActivityEvent {
+}
+
+export interface PullRequestCommit {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PullRequestCommitGuid` |
+     * | Type | `Edm.Guid` |
+     * | Nullable | `false` |
+     */
+    PullRequestCommitGuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PullRequestId` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    PullRequestId: number;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Hash` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Hash: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Date` |
+     * | Type | `Edm.DateTimeOffset` |
+     * | Nullable | `false` |
+     */
+    Date: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Message` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Message: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `AuthorRaw` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    AuthorRaw: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `AuthorUuid` |
+     * | Type | `Edm.String` |
+     */
+    AuthorUuid: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `ParentCount` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    ParentCount: number;
+}
+
+export type PullRequestCommitId = string | {PullRequestCommitGuid: string};
+
+export interface EditablePullRequestCommit {
+}
+
+export interface PullRequestFileChange {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PullRequestFileChangeGuid` |
+     * | Type | `Edm.Guid` |
+     * | Nullable | `false` |
+     */
+    PullRequestFileChangeGuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PullRequestId` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    PullRequestId: number;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Path` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Path: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `OldPath` |
+     * | Type | `Edm.String` |
+     */
+    OldPath: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Status` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Status: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `LinesAdded` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    LinesAdded: number;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `LinesRemoved` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    LinesRemoved: number;
+}
+
+export type PullRequestFileChangeId = string | {PullRequestFileChangeGuid: string};
+
+export interface EditablePullRequestFileChange {
+}
+
 export interface Pipeline {
     /**
      * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
@@ -1335,6 +1851,677 @@ export interface Pipeline {
 export type PipelineId = string | {PipelineGuid: string};
 
 export interface EditablePipeline {
+}
+
+export interface PipelineStep {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PipelineStepGuid` |
+     * | Type | `Edm.Guid` |
+     * | Nullable | `false` |
+     */
+    PipelineStepGuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `PipelineUuid` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    PipelineUuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Uuid` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Uuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Name` |
+     * | Type | `Edm.String` |
+     */
+    Name: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `State` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    State: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Result` |
+     * | Type | `Edm.String` |
+     */
+    Result: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Image` |
+     * | Type | `Edm.String` |
+     */
+    Image: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `StartedOn` |
+     * | Type | `Edm.DateTimeOffset` |
+     */
+    StartedOn: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `CompletedOn` |
+     * | Type | `Edm.DateTimeOffset` |
+     */
+    CompletedOn: string | null;
+}
+
+export type PipelineStepId = string | {PipelineStepGuid: string};
+
+export interface EditablePipelineStep {
+}
+
+export interface Environment {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `EnvironmentGuid` |
+     * | Type | `Edm.Guid` |
+     * | Nullable | `false` |
+     */
+    EnvironmentGuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Uuid` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Uuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Name` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Name: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Slug` |
+     * | Type | `Edm.String` |
+     */
+    Slug: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `EnvironmentType` |
+     * | Type | `Edm.String` |
+     */
+    EnvironmentType: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Rank` |
+     * | Type | `Edm.Int32` |
+     */
+    Rank: number | null;
+}
+
+export type EnvironmentId = string | {EnvironmentGuid: string};
+
+export interface EditableEnvironment {
+}
+
+export interface Deployment {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `DeploymentGuid` |
+     * | Type | `Edm.Guid` |
+     * | Nullable | `false` |
+     */
+    DeploymentGuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Uuid` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Uuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `EnvironmentUuid` |
+     * | Type | `Edm.String` |
+     */
+    EnvironmentUuid: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `State` |
+     * | Type | `Edm.String` |
+     */
+    State: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Status` |
+     * | Type | `Edm.String` |
+     */
+    Status: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `StartedOn` |
+     * | Type | `Edm.DateTimeOffset` |
+     */
+    StartedOn: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `CompletedOn` |
+     * | Type | `Edm.DateTimeOffset` |
+     */
+    CompletedOn: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `DeployerDisplayName` |
+     * | Type | `Edm.String` |
+     */
+    DeployerDisplayName: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `ReleaseName` |
+     * | Type | `Edm.String` |
+     */
+    ReleaseName: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `CommitHash` |
+     * | Type | `Edm.String` |
+     */
+    CommitHash: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `ReleaseCreatedOn` |
+     * | Type | `Edm.DateTimeOffset` |
+     */
+    ReleaseCreatedOn: string | null;
+}
+
+export type DeploymentId = string | {DeploymentGuid: string};
+
+export interface EditableDeployment {
+}
+
+export interface CommitStatus {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `CommitStatusGuid` |
+     * | Type | `Edm.Guid` |
+     * | Nullable | `false` |
+     */
+    CommitStatusGuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `CommitHash` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    CommitHash: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Key` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Key: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Name` |
+     * | Type | `Edm.String` |
+     */
+    Name: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `State` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    State: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RefName` |
+     * | Type | `Edm.String` |
+     */
+    RefName: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Url` |
+     * | Type | `Edm.String` |
+     */
+    Url: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Description` |
+     * | Type | `Edm.String` |
+     */
+    Description: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `CreatedOn` |
+     * | Type | `Edm.DateTimeOffset` |
+     * | Nullable | `false` |
+     */
+    CreatedOn: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `UpdatedOn` |
+     * | Type | `Edm.DateTimeOffset` |
+     * | Nullable | `false` |
+     */
+    UpdatedOn: string;
+}
+
+export type CommitStatusId = string | {CommitStatusGuid: string};
+
+export interface EditableCommitStatus {
+}
+
+export interface BranchRestriction {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `BranchRestrictionGuid` |
+     * | Type | `Edm.Guid` |
+     * | Nullable | `false` |
+     */
+    BranchRestrictionGuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Id` |
+     * | Type | `Edm.Int32` |
+     * | Nullable | `false` |
+     */
+    Id: number;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Kind` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Kind: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `BranchMatchKind` |
+     * | Type | `Edm.String` |
+     */
+    BranchMatchKind: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Pattern` |
+     * | Type | `Edm.String` |
+     */
+    Pattern: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `BranchType` |
+     * | Type | `Edm.String` |
+     */
+    BranchType: string | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Value` |
+     * | Type | `Edm.Int32` |
+     */
+    Value: number | null;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Users` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Users: string;
+}
+
+export type BranchRestrictionId = string | {BranchRestrictionGuid: string};
+
+export interface EditableBranchRestriction {
+}
+
+export interface DefaultReviewer {
+    /**
+     * **Key Property**: This is a key property used to identify the entity.<br/>**Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `DefaultReviewerGuid` |
+     * | Type | `Edm.Guid` |
+     * | Nullable | `false` |
+     */
+    DefaultReviewerGuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Workspace` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Workspace: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `RepositorySlug` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    RepositorySlug: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `Uuid` |
+     * | Type | `Edm.String` |
+     * | Nullable | `false` |
+     */
+    Uuid: string;
+    /**
+     * **Managed**: This property is managed on the server side and cannot be edited.
+     *
+     * OData Attributes:
+     * |Attribute Name | Attribute Value |
+     * | --- | ---|
+     * | Name | `DisplayName` |
+     * | Type | `Edm.String` |
+     */
+    DisplayName: string | null;
+}
+
+export type DefaultReviewerId = string | {DefaultReviewerGuid: string};
+
+export interface EditableDefaultReviewer {
 }
 
 export interface Webhook {

@@ -2,8 +2,8 @@
 // Regenerate: npx tsx spec/dataverse/generate-dataverse-client.ts
 import { ODataHttpClient } from "@odata2ts/http-client-api";
 import { ODataService, EntityTypeServiceV4, EntitySetServiceV4 } from "@odata2ts/odata-service";
-import { WorkspaceId, WorkspaceMemberId, ProjectId, RepositoryId, BranchId, TagId, CommitId, PullRequestId, PullRequestCommentId, PipelineId, WebhookId, Workspace, EditableWorkspace, WorkspaceMember, EditableWorkspaceMember, Project, EditableProject, Repository, EditableRepository, Branch, EditableBranch, Tag, EditableTag, Commit, EditableCommit, PullRequest, EditablePullRequest, PullRequestComment, EditablePullRequestComment, Pipeline, EditablePipeline, Webhook, EditableWebhook } from "./BitbucketDataverseModel";
-import { QWorkspaceId, QWorkspaceMemberId, QProjectId, QRepositoryId, QBranchId, QTagId, QCommitId, QPullRequestId, QPullRequestCommentId, QPipelineId, QWebhookId, QWorkspace, qWorkspace, QWorkspaceMember, qWorkspaceMember, QProject, qProject, QRepository, qRepository, QBranch, qBranch, QTag, qTag, QCommit, qCommit, QPullRequest, qPullRequest, QPullRequestComment, qPullRequestComment, QPipeline, qPipeline, QWebhook, qWebhook } from "./QBitbucketDataverse";
+import { WorkspaceId, WorkspaceMemberId, ProjectId, RepositoryId, BranchId, TagId, CommitId, PullRequestId, PullRequestCommentId, PullRequestParticipantId, PullRequestActivityEventId, PullRequestCommitId, PullRequestFileChangeId, PipelineId, PipelineStepId, EnvironmentId, DeploymentId, CommitStatusId, BranchRestrictionId, DefaultReviewerId, WebhookId, Workspace, EditableWorkspace, WorkspaceMember, EditableWorkspaceMember, Project, EditableProject, Repository, EditableRepository, Branch, EditableBranch, Tag, EditableTag, Commit, EditableCommit, PullRequest, EditablePullRequest, PullRequestComment, EditablePullRequestComment, PullRequestParticipant, EditablePullRequestParticipant, PullRequestActivityEvent, EditablePullRequestActivityEvent, PullRequestCommit, EditablePullRequestCommit, PullRequestFileChange, EditablePullRequestFileChange, Pipeline, EditablePipeline, PipelineStep, EditablePipelineStep, Environment, EditableEnvironment, Deployment, EditableDeployment, CommitStatus, EditableCommitStatus, BranchRestriction, EditableBranchRestriction, DefaultReviewer, EditableDefaultReviewer, Webhook, EditableWebhook } from "./BitbucketDataverseModel";
+import { QWorkspaceId, QWorkspaceMemberId, QProjectId, QRepositoryId, QBranchId, QTagId, QCommitId, QPullRequestId, QPullRequestCommentId, QPullRequestParticipantId, QPullRequestActivityEventId, QPullRequestCommitId, QPullRequestFileChangeId, QPipelineId, QPipelineStepId, QEnvironmentId, QDeploymentId, QCommitStatusId, QBranchRestrictionId, QDefaultReviewerId, QWebhookId, QWorkspace, qWorkspace, QWorkspaceMember, qWorkspaceMember, QProject, qProject, QRepository, qRepository, QBranch, qBranch, QTag, qTag, QCommit, qCommit, QPullRequest, qPullRequest, QPullRequestComment, qPullRequestComment, QPullRequestParticipant, qPullRequestParticipant, QPullRequestActivityEvent, qPullRequestActivityEvent, QPullRequestCommit, qPullRequestCommit, QPullRequestFileChange, qPullRequestFileChange, QPipeline, qPipeline, QPipelineStep, qPipelineStep, QEnvironment, qEnvironment, QDeployment, qDeployment, QCommitStatus, qCommitStatus, QBranchRestriction, qBranchRestriction, QDefaultReviewer, qDefaultReviewer, QWebhook, qWebhook } from "./QBitbucketDataverse";
 
 export class BitbucketDataverseService<ClientType extends ODataHttpClient> extends ODataService<ClientType> {
     public Workspaces(): WorkspaceCollectionService<ClientType>;
@@ -96,6 +96,46 @@ export class BitbucketDataverseService<ClientType extends ODataHttpClient> exten
         : new PullRequestCommentService(client, path, new QPullRequestCommentId(fieldName).buildUrl(id));
     }
 
+    public PullRequestParticipants(): PullRequestParticipantCollectionService<ClientType>;
+    public PullRequestParticipants(id: PullRequestParticipantId): PullRequestParticipantService<ClientType>;
+    public PullRequestParticipants(id?: PullRequestParticipantId | undefined) {
+        const fieldName = "PullRequestParticipants";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new PullRequestParticipantCollectionService(client, path, fieldName)
+        : new PullRequestParticipantService(client, path, new QPullRequestParticipantId(fieldName).buildUrl(id));
+    }
+
+    public PullRequestActivity(): PullRequestActivityEventCollectionService<ClientType>;
+    public PullRequestActivity(id: PullRequestActivityEventId): PullRequestActivityEventService<ClientType>;
+    public PullRequestActivity(id?: PullRequestActivityEventId | undefined) {
+        const fieldName = "PullRequestActivity";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new PullRequestActivityEventCollectionService(client, path, fieldName)
+        : new PullRequestActivityEventService(client, path, new QPullRequestActivityEventId(fieldName).buildUrl(id));
+    }
+
+    public PullRequestCommits(): PullRequestCommitCollectionService<ClientType>;
+    public PullRequestCommits(id: PullRequestCommitId): PullRequestCommitService<ClientType>;
+    public PullRequestCommits(id?: PullRequestCommitId | undefined) {
+        const fieldName = "PullRequestCommits";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new PullRequestCommitCollectionService(client, path, fieldName)
+        : new PullRequestCommitService(client, path, new QPullRequestCommitId(fieldName).buildUrl(id));
+    }
+
+    public PullRequestDiffstat(): PullRequestFileChangeCollectionService<ClientType>;
+    public PullRequestDiffstat(id: PullRequestFileChangeId): PullRequestFileChangeService<ClientType>;
+    public PullRequestDiffstat(id?: PullRequestFileChangeId | undefined) {
+        const fieldName = "PullRequestDiffstat";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new PullRequestFileChangeCollectionService(client, path, fieldName)
+        : new PullRequestFileChangeService(client, path, new QPullRequestFileChangeId(fieldName).buildUrl(id));
+    }
+
     public Pipelines(): PipelineCollectionService<ClientType>;
     public Pipelines(id: PipelineId): PipelineService<ClientType>;
     public Pipelines(id?: PipelineId | undefined) {
@@ -104,6 +144,66 @@ export class BitbucketDataverseService<ClientType extends ODataHttpClient> exten
         return typeof id === "undefined" || id === null
         ? new PipelineCollectionService(client, path, fieldName)
         : new PipelineService(client, path, new QPipelineId(fieldName).buildUrl(id));
+    }
+
+    public PipelineSteps(): PipelineStepCollectionService<ClientType>;
+    public PipelineSteps(id: PipelineStepId): PipelineStepService<ClientType>;
+    public PipelineSteps(id?: PipelineStepId | undefined) {
+        const fieldName = "PipelineSteps";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new PipelineStepCollectionService(client, path, fieldName)
+        : new PipelineStepService(client, path, new QPipelineStepId(fieldName).buildUrl(id));
+    }
+
+    public Environments(): EnvironmentCollectionService<ClientType>;
+    public Environments(id: EnvironmentId): EnvironmentService<ClientType>;
+    public Environments(id?: EnvironmentId | undefined) {
+        const fieldName = "Environments";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new EnvironmentCollectionService(client, path, fieldName)
+        : new EnvironmentService(client, path, new QEnvironmentId(fieldName).buildUrl(id));
+    }
+
+    public Deployments(): DeploymentCollectionService<ClientType>;
+    public Deployments(id: DeploymentId): DeploymentService<ClientType>;
+    public Deployments(id?: DeploymentId | undefined) {
+        const fieldName = "Deployments";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new DeploymentCollectionService(client, path, fieldName)
+        : new DeploymentService(client, path, new QDeploymentId(fieldName).buildUrl(id));
+    }
+
+    public CommitStatuses(): CommitStatusCollectionService<ClientType>;
+    public CommitStatuses(id: CommitStatusId): CommitStatusService<ClientType>;
+    public CommitStatuses(id?: CommitStatusId | undefined) {
+        const fieldName = "CommitStatuses";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new CommitStatusCollectionService(client, path, fieldName)
+        : new CommitStatusService(client, path, new QCommitStatusId(fieldName).buildUrl(id));
+    }
+
+    public BranchRestrictions(): BranchRestrictionCollectionService<ClientType>;
+    public BranchRestrictions(id: BranchRestrictionId): BranchRestrictionService<ClientType>;
+    public BranchRestrictions(id?: BranchRestrictionId | undefined) {
+        const fieldName = "BranchRestrictions";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new BranchRestrictionCollectionService(client, path, fieldName)
+        : new BranchRestrictionService(client, path, new QBranchRestrictionId(fieldName).buildUrl(id));
+    }
+
+    public DefaultReviewers(): DefaultReviewerCollectionService<ClientType>;
+    public DefaultReviewers(id: DefaultReviewerId): DefaultReviewerService<ClientType>;
+    public DefaultReviewers(id?: DefaultReviewerId | undefined) {
+        const fieldName = "DefaultReviewers";
+        const { client, path } = this.__base;
+        return typeof id === "undefined" || id === null
+        ? new DefaultReviewerCollectionService(client, path, fieldName)
+        : new DefaultReviewerService(client, path, new QDefaultReviewerId(fieldName).buildUrl(id));
     }
 
     public Webhooks(): WebhookCollectionService<ClientType>;
@@ -225,6 +325,54 @@ export class PullRequestCommentCollectionService<ClientType extends ODataHttpCli
     }
 }
 
+export class PullRequestParticipantService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, PullRequestParticipant, EditablePullRequestParticipant, QPullRequestParticipant> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPullRequestParticipant);
+    }
+}
+
+export class PullRequestParticipantCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, PullRequestParticipant, EditablePullRequestParticipant, QPullRequestParticipant, PullRequestParticipantId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPullRequestParticipant, new QPullRequestParticipantId(name));
+    }
+}
+
+export class PullRequestActivityEventService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, PullRequestActivityEvent, EditablePullRequestActivityEvent, QPullRequestActivityEvent> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPullRequestActivityEvent);
+    }
+}
+
+export class PullRequestActivityEventCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, PullRequestActivityEvent, EditablePullRequestActivityEvent, QPullRequestActivityEvent, PullRequestActivityEventId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPullRequestActivityEvent, new QPullRequestActivityEventId(name));
+    }
+}
+
+export class PullRequestCommitService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, PullRequestCommit, EditablePullRequestCommit, QPullRequestCommit> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPullRequestCommit);
+    }
+}
+
+export class PullRequestCommitCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, PullRequestCommit, EditablePullRequestCommit, QPullRequestCommit, PullRequestCommitId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPullRequestCommit, new QPullRequestCommitId(name));
+    }
+}
+
+export class PullRequestFileChangeService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, PullRequestFileChange, EditablePullRequestFileChange, QPullRequestFileChange> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPullRequestFileChange);
+    }
+}
+
+export class PullRequestFileChangeCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, PullRequestFileChange, EditablePullRequestFileChange, QPullRequestFileChange, PullRequestFileChangeId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPullRequestFileChange, new QPullRequestFileChangeId(name));
+    }
+}
+
 export class PipelineService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, Pipeline, EditablePipeline, QPipeline> {
     constructor(client: ClientType, basePath: string, name: string) {
         super(client, basePath, name, qPipeline);
@@ -234,6 +382,78 @@ export class PipelineService<ClientType extends ODataHttpClient> extends EntityT
 export class PipelineCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, Pipeline, EditablePipeline, QPipeline, PipelineId> {
     constructor(client: ClientType, basePath: string, name: string) {
         super(client, basePath, name, qPipeline, new QPipelineId(name));
+    }
+}
+
+export class PipelineStepService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, PipelineStep, EditablePipelineStep, QPipelineStep> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPipelineStep);
+    }
+}
+
+export class PipelineStepCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, PipelineStep, EditablePipelineStep, QPipelineStep, PipelineStepId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qPipelineStep, new QPipelineStepId(name));
+    }
+}
+
+export class EnvironmentService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, Environment, EditableEnvironment, QEnvironment> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qEnvironment);
+    }
+}
+
+export class EnvironmentCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, Environment, EditableEnvironment, QEnvironment, EnvironmentId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qEnvironment, new QEnvironmentId(name));
+    }
+}
+
+export class DeploymentService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, Deployment, EditableDeployment, QDeployment> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qDeployment);
+    }
+}
+
+export class DeploymentCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, Deployment, EditableDeployment, QDeployment, DeploymentId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qDeployment, new QDeploymentId(name));
+    }
+}
+
+export class CommitStatusService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, CommitStatus, EditableCommitStatus, QCommitStatus> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qCommitStatus);
+    }
+}
+
+export class CommitStatusCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, CommitStatus, EditableCommitStatus, QCommitStatus, CommitStatusId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qCommitStatus, new QCommitStatusId(name));
+    }
+}
+
+export class BranchRestrictionService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, BranchRestriction, EditableBranchRestriction, QBranchRestriction> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qBranchRestriction);
+    }
+}
+
+export class BranchRestrictionCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, BranchRestriction, EditableBranchRestriction, QBranchRestriction, BranchRestrictionId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qBranchRestriction, new QBranchRestrictionId(name));
+    }
+}
+
+export class DefaultReviewerService<ClientType extends ODataHttpClient> extends EntityTypeServiceV4<ClientType, DefaultReviewer, EditableDefaultReviewer, QDefaultReviewer> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qDefaultReviewer);
+    }
+}
+
+export class DefaultReviewerCollectionService<ClientType extends ODataHttpClient> extends EntitySetServiceV4<ClientType, DefaultReviewer, EditableDefaultReviewer, QDefaultReviewer, DefaultReviewerId> {
+    constructor(client: ClientType, basePath: string, name: string) {
+        super(client, basePath, name, qDefaultReviewer, new QDefaultReviewerId(name));
     }
 }
 
