@@ -51,6 +51,17 @@ describe('request ids and the request line', () => {
     expect(typeof request!.time).toBe('string');
   });
 
+  test('health checks and metric scrapes log their request line at debug, not info', async () => {
+    stack.logLines.length = 0;
+    await stack.request.get('/health');
+    await stack.request.get('/metrics');
+    const lines = parse(stack).filter((line) => line.message === 'request');
+    expect(lines.map((line) => [line.route, line.level])).toEqual([
+      ['/health', 'debug'],
+      ['/metrics', 'debug'],
+    ]);
+  });
+
   test("a caller's X-Request-Id is kept when it is a plain token, replaced when it is not", async () => {
     const kept = await stack.request.get('/odata/').set('X-Request-Id', 'proxy-42.a:b').set('Authorization', DEMO_BEARER);
     expect(kept.headers['x-request-id']).toBe('proxy-42.a:b');

@@ -5,7 +5,7 @@
  * - **Request id.** A caller's `X-Request-Id` is kept when it is a short token (letters, digits, `-_.:`; up to 128),
  *   so a proxy's id follows the request through; otherwise a random UUID. The answer echoes it as `X-Request-Id`, and
  *   every log line written while the request runs carries it as `requestId` (src/logger.ts).
- * - **The request's line** (`message: "request"`, info): method, path, the query without credentials, status, the
+ * - **The request's line** (`message: "request"`, info; debug for `/health` and `/metrics`): method, path, the query without credentials, status, the
  *   Bitbucket calls it cost, the items Bitbucket's list pages brought, and its duration. At debug level the plans
  *   go out as `message: "plan"` lines from the executor.
  * - **Progress** (`message: "progress"`, info): every `LOG_PROGRESS_EVERY` upstream calls of one request (default
@@ -94,7 +94,9 @@ export function observeRequests(options: ObservabilityOptions): RequestHandler {
       // A request whose client left before the answer has no status of its own; 499 is nginx's word for it.
       const status = event === 'finish' ? res.statusCode : 499;
       metrics.request(route, req.method, status, seconds);
-      logger.info('request', {
+      // Health checks and scrapes come every few seconds: their lines would drown the requests', so they are debug.
+      const level = route === '/health' || route === '/metrics' ? 'debug' : 'info';
+      logger[level]('request', {
         requestId,
         method: req.method,
         path,
