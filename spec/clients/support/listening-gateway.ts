@@ -17,7 +17,7 @@ export interface ListeningGateway {
 
 export async function startListeningGateway(config: Partial<GatewayConfig> = {}): Promise<ListeningGateway> {
   const sandbox = await startSandbox({ rateLimitPerHour: 1_000_000 }, 0);
-  const gatewayConfig = { ...loadConfig({ BITBUCKET_API_URL: sandbox.apiUrl, SKIPTOKEN_SECRET: 'spec-secret-spec-secret-spec-secret!' }), ...config };
+  const gatewayConfig = { ...loadConfig({ BITBUCKET_API_URL: sandbox.apiUrl, SKIPTOKEN_SECRET: 'spec-secret-spec-secret-spec-secret!', UPSTREAM_CACHE_SECONDS: '0', UPSTREAM_BUDGET_PER_HOUR: '0' }), ...config };
   const app = createApp({ config: gatewayConfig, logger: createLogger('error', () => undefined) });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
