@@ -204,7 +204,7 @@ describe('renewal', () => {
 
   test('a replica with the same SESSION_KEYS accepts the key (stateless); once this process renewed it, the replica answers 401 saying why after the sealed token expires', async () => {
     const key = await createKey(await signedIn());
-    const replica = supertest(createApp({ config: loadConfig({ ...SIGN_IN_ENV, BITBUCKET_API_URL: signIn.stack.apiUrl, BITBUCKET_OAUTH_URL: signIn.stack.sandboxUrl, LOG_LEVEL: 'error' }), now: signIn.clock.now }));
+    const replica = supertest(createApp({ config: loadConfig({ ...SIGN_IN_ENV, BITBUCKET_API_URL: signIn.stack.apiUrl, BITBUCKET_OAUTH_URL: signIn.stack.sandboxUrl, LOG_LEVEL: 'error', UPSTREAM_BUDGET_PER_HOUR: '0', UPSTREAM_CACHE_SECONDS: '0' }), now: signIn.clock.now }));
     expect((await replica.get(withKey('/odata/Me', key.key))).status).toBe(200);
 
     signIn.clock.advance(3600 - 60);
