@@ -33,6 +33,15 @@ const NARROWING: Record<string, string | undefined> = {
   PullRequestComments: `${REPO} and PullRequestId eq 1`,
   Pipelines: REPO,
   Webhooks: REPO,
+  PullRequestParticipants: REPO,
+  PullRequestActivity: REPO,
+  PullRequestCommits: `${REPO} and PullRequestId eq 7`,
+  PullRequestDiffstat: `${REPO} and PullRequestId eq 7`,
+  Environments: REPO,
+  Deployments: REPO,
+  BranchRestrictions: REPO,
+  DefaultReviewers: REPO,
+  // PipelineSteps and CommitStatuses need one pipeline and one commit: found in beforeAll.
 };
 
 let stack: Stack;
@@ -67,6 +76,14 @@ async function walk(url: string, pageSize: number): Promise<{ rows: Row[]; pages
 
 beforeAll(async () => {
   stack = await startStack();
+  // A pipeline of the repository and a commit that has statuses (one of pull request 1's), as the Data Provider's
+  // view filter would name them.
+  const pipeline = await get(`/odata/Pipelines?$filter=${encodeURIComponent(REPO)}&$top=1&$select=Uuid`);
+  NARROWING.PipelineSteps = `${REPO} and PipelineUuid eq '${pipeline.body.value[0].Uuid as string}'`;
+  const statuses = (await (await fetch(`${stack.apiUrl}/repositories/acme-dev/platform-api/pullrequests/1/statuses`, { headers: { Authorization: DEMO_BEARER } })).json()) as {
+    values: Array<{ commit: { hash: string } }>;
+  };
+  NARROWING.CommitStatuses = `${REPO} and CommitHash eq '${statuses.values[0].commit.hash}'`;
   const metadata = await get('/dataverse/$metadata').set('Accept', 'application/xml');
   expect(metadata.status).toBe(200);
   const doc = new XMLParser({ ignoreAttributes: false, isArray: (_name, _path, _leaf, isAttribute) => !isAttribute }).parse(metadata.text);
