@@ -158,6 +158,12 @@ describe('navigator: each entity set, paged by @odata.nextLink', () => {
       const declared = typesBySet.get(entry.name) ?? [];
       // The navigator preview and the first page of a load: no query options at all.
       const response = await feed(`/odata/${entry.url}`);
+      // A set read per pull request or per commit may be too wide to read whole (issue #16): then the navigator gets
+      // a 400 that names the filter to add (Power BI shows the message in its preview), never a partial page.
+      if (response.status === 400 && response.body.error?.code === 'FanOutTooWide') {
+        expect(response.body.error.message).toMatch(/\$filter|filter/);
+        continue;
+      }
       expect({ set: entry.name, status: response.status }).toEqual({ set: entry.name, status: 200 });
       const rows: Row[] = entry.kind === 'Singleton' ? [response.body] : response.body.value;
       if (entry.kind !== 'Singleton') expect(rows.length).toBeLessThanOrEqual(PAGE_SIZE);
@@ -170,7 +176,8 @@ describe('navigator: each entity set, paged by @odata.nextLink', () => {
       }
     }
     expect([...mismatches]).toEqual([]);
-  });
+    // Sets read per pull request cost one Bitbucket call per pull request: a few hundred on the default seed.
+  }, 180_000);
 
   test('a whole load follows nextLink to the end: every row once, as many as /$count says', async () => {
     const count = await feed('/odata/PullRequests/$count');
