@@ -101,6 +101,9 @@ async function refresh(credential: { url: (url: string) => string; headers: Reco
     let pages = 0;
     while (url) {
       const page = await getJson(credential.url(url), credential.headers);
+      // A set read per commit over every repository is too wide to read whole (issue #16): a 400 that names the
+      // filter to add, on the first page, is the answer Power BI shows; anything else is a failure.
+      if (page.status === 400 && pages === 0 && (page.body.error as { code?: string } | undefined)?.code === 'FanOutTooWide') break;
       if (page.status !== 200) {
         walk.failures.push(`${set.name}: ${page.status} ${(page.body.error as { code?: string } | undefined)?.code ?? ''}`);
         break;
@@ -110,7 +113,7 @@ async function refresh(credential: { url: (url: string) => string; headers: Reco
       url = page.body['@odata.nextLink'] as string | undefined;
       if (url) walk.nextLinks.push(url);
     }
-    if (url) continue;
+    if (url || pages === 0) continue;
     const count = await getJson(credential.url(`${root}${set.url}/$count`), credential.headers);
     walk.rows.set(set.name, seen.size);
     walk.counts.set(set.name, count.status === 200 ? Number(count.text) : -count.status);

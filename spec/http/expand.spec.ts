@@ -153,7 +153,7 @@ describe('control information and context URL', () => {
 
 describe('refusals', () => {
   const cases: Array<[string, string, number, string, string]> = [
-    ['an unknown navigation property, naming the valid ones', '/odata/PullRequests?$expand=Author', 400, 'UnknownNavigationProperty', "'Author' is not a navigation property of PullRequest, so it cannot be expanded. Navigation properties: Repository, Comments."],
+    ['an unknown navigation property, naming the valid ones', '/odata/PullRequests?$expand=Author', 400, 'UnknownNavigationProperty', "'Author' is not a navigation property of PullRequest, so it cannot be expanded. Navigation properties: Repository, Comments, Participants, Activity, Commits, Diffstat."],
     ['a nested $expand', `/odata/Repositories?$expand=PullRequests($expand=Comments)`, 501, 'NotImplemented', 'A nested $expand'],
     ['$expand=*', '/odata/Repositories?$expand=*', 501, 'NotImplemented', 'Name the navigation properties'],
     ['$levels', '/odata/Repositories?$expand=PullRequests($levels=2)', 501, 'NotImplemented', '$levels'],
