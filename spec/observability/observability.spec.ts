@@ -47,6 +47,8 @@ describe('request ids and the request line', () => {
       upstreamRequests: Number(first.headers['x-upstream-requests']),
     });
     expect(request!.rows).toBeGreaterThanOrEqual(3);
+    // The fan-out's repository listing is a query of its own, planned after the one it serves.
+    expect(request!.plans).toEqual([expect.stringMatching(/^PullRequests list \/repositories\/acme-dev\/\{repo_slug\}\/pullrequests/), 'Repositories list /repositories/acme-dev']);
     expect(typeof request!.ms).toBe('number');
     expect(typeof request!.time).toBe('string');
   });

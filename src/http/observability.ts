@@ -6,8 +6,9 @@
  *   so a proxy's id follows the request through; otherwise a random UUID. The answer echoes it as `X-Request-Id`, and
  *   every log line written while the request runs carries it as `requestId` (src/logger.ts).
  * - **The request's line** (`message: "request"`, info; debug for `/health` and `/metrics`): method, path, the query without credentials, status, the
- *   Bitbucket calls it cost, the items Bitbucket's list pages brought, and its duration. At debug level the plans
- *   go out as `message: "plan"` lines from the executor.
+ *   Bitbucket calls it cost, the items Bitbucket's list pages brought, its plans (one line per query: set, route,
+ *   path, q, sort; src/http/upstream-plan-header.ts) and its duration. At debug level each plan also goes out whole
+ *   as a `message: "plan"` line from the executor.
  * - **Progress** (`message: "progress"`, info): every `LOG_PROGRESS_EVERY` upstream calls of one request (default
  *   100; 0 turns it off), the entity set, the calls and the rows so far: a first page of Commits on a large
  *   workspace may take a thousand calls, and the log says it is moving.
@@ -105,6 +106,7 @@ export function observeRequests(options: ObservabilityOptions): RequestHandler {
         status,
         upstreamRequests: context?.upstreamRequests ?? 0,
         rows: context?.upstreamRows ?? 0,
+        ...(context?.plans !== undefined ? { plans: context.plans } : {}),
         ms: Math.round(seconds * 1000),
       });
     };

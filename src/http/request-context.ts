@@ -25,6 +25,8 @@ export interface RequestContext {
   upstreamRows: number;
   /** The request's id (`X-Request-Id`), on every log line written for it (src/http/observability.ts). */
   requestId?: string;
+  /** One line per query planned (set, route, path, q, sort; the last 8), for the request's log line. */
+  plans?: string[];
   /** Told after each upstream call, e.g. to log progress every N calls of a long read. */
   onUpstreamRequest?: (context: RequestContext) => void;
 }

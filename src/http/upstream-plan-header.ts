@@ -10,6 +10,7 @@ import type { Request } from 'express';
 import type { ODataQuery } from '../odata/ast';
 import { describePlan, type PlanDescription } from '../plan/describe-plan';
 import type { QueryPlan } from '../plan/plan-query';
+import { requestContext } from './request-context';
 
 export const EXPLAIN_REQUEST_HEADER = 'X-Explain';
 export const PLAN_RESPONSE_HEADER = 'X-Upstream-Plan';
@@ -25,15 +26,28 @@ type PlanRecorder = (plan: QueryPlan, query: ODataQuery) => void;
 /** One recorder per request: a request may build several execution contexts (a read, its count, its expansions). */
 const recorders = new WeakMap<Request, PlanRecorder>();
 
-/** The `onPlan` of a request's ExecutionContext when it asked for its plan, else undefined. */
+/** One line of a plan for the request's log line (src/http/observability.ts): set, route, path, q and sort. */
+function planLine(plan: PlanDescription): string {
+  return [plan.entitySet, plan.route, plan.path, plan.q !== undefined ? `q=${plan.q}` : '', plan.sort !== undefined ? `sort=${plan.sort}` : ''].filter((part) => part !== '').join(' ');
+}
+
+/**
+ * The `onPlan` of a request's ExecutionContext: each plan goes to the request's log line, and to the header when the
+ * request asked for it.
+ */
 export function upstreamPlanRecorder(req: Request): PlanRecorder | undefined {
   const res = req.res;
-  if (req.get(EXPLAIN_REQUEST_HEADER) !== '1' || !res) return undefined;
+  if (!res) return undefined;
   const known = recorders.get(req);
   if (known) return known;
+  const explain = req.get(EXPLAIN_REQUEST_HEADER) === '1';
   const plans: PlanDescription[] = [];
   const recorder: PlanRecorder = (plan, query) => {
-    plans.push(describePlan(plan, query));
+    const described = describePlan(plan, query);
+    const context = requestContext.getStore();
+    if (context) context.plans = [...(context.plans ?? []), planLine(described)].slice(-MAX_PLANS);
+    if (!explain) return;
+    plans.push(described);
     // Plans made after the status went out (later chunks of a streamed page) cannot be added any more.
     if (!res.headersSent) res.setHeader(PLAN_RESPONSE_HEADER, asciiJson(plans.slice(-MAX_PLANS)));
   };
