@@ -100,6 +100,7 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
       backoffBaseMs: 200,
       userAgent: 'bitbucket-odata/0.1',
       onItems: observability.upstreamItems,
+      onRetryWait: observability.upstreamWait,
       onRequest: (event) => {
         countUpstreamRequest();
         observability.upstream(event);

@@ -139,6 +139,8 @@ describe('/metrics', () => {
       'bitbucket_odata_upstream_requests_total',
       'bitbucket_odata_upstream_request_duration_seconds',
       'bitbucket_odata_upstream_rate_limited_total',
+      'bitbucket_odata_upstream_retry_waits_total',
+      'bitbucket_odata_upstream_retry_wait_seconds_total',
       'bitbucket_odata_rows_in_memory',
       'bitbucket_odata_rows_in_memory_capacity',
       'bitbucket_odata_process_resident_memory_bytes',
@@ -154,6 +156,22 @@ describe('/metrics', () => {
     expect(text).not.toContain('acme-dev');
     expect(text).not.toContain('NoSuchSet');
     expect(leakedCredentials(text)).toEqual([]);
+  });
+
+  // Bitbucket's usual 429 has no Retry-After, so the client backs off within UPSTREAM_MAX_RETRY_AFTER_SECONDS.
+  test('the waits before retrying a 429 are counted, with the seconds they took', async () => {
+    const waiting = await startStack({ sandbox: { rateLimitPerHour: 1, quirks: ['rate-limit-without-retry-after'] }, env: { UPSTREAM_MAX_RETRY_AFTER_SECONDS: '1' } });
+    try {
+      await waiting.request.get('/odata/Workspaces').set('Authorization', DEMO_BEARER);
+      await waiting.request.get('/odata/Workspaces').set('Authorization', DEMO_BEARER);
+      const text = (await waiting.request.get('/metrics')).text;
+      expect(text).toMatch(/bitbucket_odata_upstream_retry_waits_total\{reason="rate-limit"\} [1-9]/);
+      const seconds = Number(/bitbucket_odata_upstream_retry_wait_seconds_total\{reason="rate-limit"\} ([\d.e-]+)/.exec(text)?.[1]);
+      expect(seconds).toBeGreaterThan(0);
+      expect(seconds).toBeLessThanOrEqual(2);
+    } finally {
+      await waiting.close();
+    }
   });
 
   test("Bitbucket's 429s are counted", async () => {

@@ -40,6 +40,8 @@ export interface BitbucketClientOptions {
   onRequest?: (event: UpstreamRequestEvent) => void;
   /** Told the number of items of each list page read (a body with a `values` array): rows for progress lines. */
   onItems?: (count: number) => void;
+  /** Told of each wait before a retry: the status that caused it (429 for Bitbucket's rate limit) and its length. */
+  onRetryWait?: (wait: { status: UpstreamRequestEvent['status']; delayMs: number }) => void;
   /** Reuse of GET answers between requests, per principal (response-cache.ts); none by default. */
   responseCache?: ResponseCache;
   /** Asked before every attempt and told of every answer (the budget per principal, src/budget); none by default. */
@@ -71,7 +73,7 @@ export const BITBUCKET_CLIENT_DEFAULTS = {
   maxResponseBytes: 32 * 1024 * 1024,
 } as const;
 
-type OptionalHooks = 'onRequest' | 'onItems' | 'responseCache' | 'budget';
+type OptionalHooks = 'onRequest' | 'onItems' | 'onRetryWait' | 'responseCache' | 'budget';
 
 export type ResolvedClientOptions = Required<Omit<BitbucketClientOptions, OptionalHooks>> & Pick<BitbucketClientOptions, OptionalHooks>;
 

@@ -327,6 +327,7 @@ export class BitbucketClient {
       });
       if (decision.action === 'retry') {
         if (outcome.type === 'response' && outcome.status === 429) rateLimitWaitedMs += decision.delayMs;
+        this.#options.onRetryWait?.({ status: eventStatus(outcome), delayMs: decision.delayMs });
         await sleepUnlessAborted(this.#options.sleep, decision.delayMs, exchange.signal);
         continue;
       }

@@ -24,10 +24,23 @@ export interface UpstreamAttempt {
   durationMs: number;
 }
 
+/** A wait before a retry (src/bitbucket onRetryWait): the status that caused it and how long. */
+export interface UpstreamWait {
+  status: UpstreamAttempt['status'];
+  delayMs: number;
+}
+
 export interface GatewayMetrics {
   readonly registry: Registry;
   request(route: string, method: string, status: number, seconds: number): void;
   upstream(attempt: UpstreamAttempt): void;
+  upstreamWait(wait: UpstreamWait): void;
+}
+
+/** Why a retry waited: Bitbucket's rate limit, a 5xx, or a transport failure (reset, timeout). */
+function waitReason(status: UpstreamAttempt['status']): 'rate-limit' | 'server-error' | 'transport' {
+  if (status === 429) return 'rate-limit';
+  return typeof status === 'number' ? 'server-error' : 'transport';
 }
 
 /** OData path segments that are not entity sets but are bounded words of the protocol. */
@@ -125,6 +138,18 @@ export function createMetrics(options: { routeNames: ReadonlySet<string>; upstre
     labelNames: ['endpoint'],
     registers: [registry],
   });
+  const waits = new Counter({
+    name: `${METRICS_PREFIX}upstream_retry_waits_total`,
+    help: 'Waits before retrying a Bitbucket call, by reason: rate-limit (429), server-error (5xx), transport (reset, timeout).',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const waitSeconds = new Counter({
+    name: `${METRICS_PREFIX}upstream_retry_wait_seconds_total`,
+    help: 'Seconds spent waiting before retrying Bitbucket calls, by reason.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   new Gauge({
     name: `${METRICS_PREFIX}rows_in_memory`,
     help: 'Rows held in memory now by answers read whole and by paging snapshots (MAX_ROWS_IN_MEMORY budget).',
@@ -153,6 +178,11 @@ export function createMetrics(options: { routeNames: ReadonlySet<string>; upstre
       upstreamCalls.inc({ method: attempt.method, endpoint, status: String(attempt.status) });
       upstreamSeconds.observe({ endpoint }, attempt.durationMs / 1000);
       if (attempt.status === 429) rateLimited.inc({ endpoint });
+    },
+    upstreamWait(wait) {
+      const reason = waitReason(wait.status);
+      waits.inc({ reason });
+      waitSeconds.inc({ reason }, wait.delayMs / 1000);
     },
   };
 }

@@ -21,7 +21,7 @@ import type { RequestHandler } from 'express';
 import { ENTITY_SETS } from '../entity-sets/registry';
 import type { Logger } from '../logger';
 import { setLogContext } from '../logger';
-import { createMetrics, routeLabel, type GatewayMetrics, type UpstreamAttempt } from './metrics';
+import { createMetrics, routeLabel, type GatewayMetrics, type UpstreamAttempt, type UpstreamWait } from './metrics';
 import { countUpstreamRows, requestContext } from './request-context';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
@@ -144,6 +144,8 @@ export interface Observability {
   upstream(attempt: UpstreamAttempt): void;
   /** The Bitbucket client's `onItems`: the items of one list page, for the request's rows. */
   upstreamItems(count: number): void;
+  /** The Bitbucket client's `onRetryWait`: one wait before a retry, for the metrics. */
+  upstreamWait(wait: UpstreamWait): void;
 }
 
 /** The app's logs-and-metrics wiring (src/app.ts), from its settings. */
@@ -177,5 +179,6 @@ export function createObservability(options: { logger: Logger; bitbucketApiUrl: 
     },
     upstream: (attempt) => metrics.upstream(attempt),
     upstreamItems: countUpstreamRows,
+    upstreamWait: (wait) => metrics.upstreamWait(wait),
   };
 }
