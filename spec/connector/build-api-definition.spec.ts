@@ -218,11 +218,11 @@ describe('configuration reaches the definition', () => {
 describe('string keys and bound actions', () => {
   const operations = operationsFor(fixtureModel);
 
-  test('string key segments are quoted and sent once-encoded; numeric ones are bare', () => {
+  test('string key segments are quoted, numeric ones bare; every key is sent once-encoded (CC-04)', () => {
     const get = operations.find((op) => op.operation.operationId === 'GetPullRequest');
     expect(get?.path).toBe("/PullRequests(Workspace='{Workspace}',RepositorySlug='{RepositorySlug}',Id={Id})");
     const encodings = Object.fromEntries((get?.operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => [p.name, 'x-ms-url-encoding' in p ? p['x-ms-url-encoding'] : undefined]));
-    expect(encodings).toEqual({ Workspace: 'single', RepositorySlug: 'single', Id: undefined });
+    expect(encodings).toEqual({ Workspace: 'single', RepositorySlug: 'single', Id: 'single' });
   });
 
   test("an action's parameters form its body; one returning the entity answers 200 with it, another 204", () => {
@@ -243,6 +243,12 @@ describe('string keys and bound actions', () => {
 describe('checkConnectorRules finds what Power Platform would refuse', () => {
   type Mutation = (document: SwaggerDocument) => void;
   const listOf = (document: SwaggerDocument) => document.paths['/PullRequests'].get!;
+  const pathParameterOf = (document: SwaggerDocument) => {
+    const parameters = Object.values(document.paths).flatMap((item) => Object.values(item).flatMap((op) => op?.parameters ?? []));
+    const found = parameters.find((p) => p.in === 'path');
+    if (!found || found.in !== 'path') throw new Error('the fixture model has no path parameter');
+    return found;
+  };
   const cases: Array<[string, Mutation, string]> = [
     ['OpenAPI 3', (d) => Object.assign(d, { swagger: '3.0' }), "set swagger: '2.0'"],
     ['a long title', (d) => (d.info.title = 'Bitbucket OData gateway for everyone'), 'title of 1 to 30'],
@@ -253,6 +259,11 @@ describe('checkConnectorRules finds what Power Platform would refuse', () => {
     ['an operationId with a space', (d) => (listOf(d).operationId = 'List PRs'), 'letters, digits and underscores'],
     ['a summary with a period', (d) => (listOf(d).summary = 'List pull requests.'), 'drop the final period'],
     ['a summary over 80 characters', (d) => (listOf(d).summary = 'x'.repeat(81)), 'at most 80'],
+    ['a summary with a hyphen', (d) => (listOf(d).summary = 'List signed-in pull requests'), 'letters, digits, spaces and parentheses'],
+    ['a summary ending in a parenthesis', (d) => (listOf(d).summary = 'List pull requests (all)'), 'ending with a letter or digit'],
+    ['an operation without x-ms-visibility', (d) => delete listOf(d)['x-ms-visibility'], 'give the operation x-ms-visibility'],
+    ['a parameter named connectionId', (d) => (listOf(d).parameters[0].name = 'connectionId'), 'connectionId is reserved'],
+    ['a path parameter without x-ms-url-encoding', (d) => delete pathParameterOf(d)['x-ms-url-encoding'], "x-ms-url-encoding: 'single'"],
     ['the description equal to the summary', (d) => (listOf(d).description = listOf(d).summary), 'say more than the summary'],
     ['a parameter without x-ms-summary', (d) => (listOf(d).parameters[0]['x-ms-summary'] = ''), 'add x-ms-summary'],
     ['an unknown x-ms-visibility', (d) => Object.assign(listOf(d).parameters[0], { 'x-ms-visibility': 'hidden' }), 'important, advanced or internal'],
@@ -376,7 +387,7 @@ describe('the webhook trigger', () => {
  * Client rules CC-01, CC-03..CC-06, CC-08 and CC-10 (from Microsoft's
  * certification-swagger-validator-rules, github.com/microsoft/PowerPlatformConnectors, and the custom connector FAQ,
  * learn.microsoft.com/connectors/custom-connectors/faq), checked on the definition the gateway serves
- * (its model and webhook trigger). Parts that do not hold yet are test.failing and listed in the README's rule list.
+ * (its model and webhook trigger).
  */
 describe('client rules on the generated connector (§2.E)', () => {
   const definition = buildApiDefinition(realModel, options, webhookTriggers());
@@ -428,9 +439,7 @@ describe('client rules on the generated connector (§2.E)', () => {
     }
   });
 
-  // Known failure (README rule list): operations carry no x-ms-visibility, and a few summaries have a hyphen
-  // ("signed-in") or end in a parenthesis ("Get user (Me)"). The generator is src/connector/.
-  test.failing('CC-03: every operation has x-ms-visibility, and its summary is letters, digits, spaces or parentheses, ending alphanumeric', () => {
+  test('CC-03: every operation has x-ms-visibility, and its summary is letters, digits, spaces or parentheses, ending alphanumeric', () => {
     for (const { op } of operations) {
       expect({ id: op.operationId, visibility: ['important', 'advanced', 'internal'].includes(String((op as Record<string, unknown>)['x-ms-visibility'])) }).toEqual({ id: op.operationId, visibility: true });
       expect({ id: op.operationId, summary: /^[A-Za-z0-9 ()]*[A-Za-z0-9]$/.test(op.summary) }).toEqual({ id: op.operationId, summary: true });
@@ -451,8 +460,7 @@ describe('client rules on the generated connector (§2.E)', () => {
     }
   });
 
-  // Known failure (README rule list): numeric key segments (Id=5) are sent bare and carry no x-ms-url-encoding.
-  test.failing('CC-04: every path parameter, numeric ones too, has x-ms-url-encoding single', () => {
+  test('CC-04: every path parameter, numeric ones too, has x-ms-url-encoding single', () => {
     for (const { op } of operations) {
       for (const p of op.parameters.filter((candidate) => candidate.in === 'path') as unknown as Array<Record<string, unknown> & { name: string }>) {
         expect({ where: `${op.operationId}.${p.name}`, encoding: p['x-ms-url-encoding'] }).toEqual({ where: `${op.operationId}.${p.name}`, encoding: 'single' });

@@ -40,8 +40,11 @@ function checkParameter(at: string, parameter: SwaggerParameter, path: string, o
   if (visibility === 'internal' && parameter.required && (parameter.in === 'body' || parameter.default === undefined)) {
     out.push({ at: here, message: 'a required internal parameter is never shown, so it needs a default value' });
   }
+  // The platform adds its own connectionId to every call; a parameter of that name would collide with it.
+  if (parameter.name.toLowerCase() === 'connectionid') out.push({ at: here, message: 'rename the parameter: connectionId is reserved by Power Platform' });
   if (parameter.in === 'path') {
     if (!parameter.required) out.push({ at: here, message: 'path parameters must be required' });
+    if (parameter['x-ms-url-encoding'] !== 'single') out.push({ at: here, message: "send path parameters once-encoded: x-ms-url-encoding: 'single'" });
     if (!path.includes(`{${parameter.name}}`)) out.push({ at: here, message: `the path does not contain {${parameter.name}}` });
   }
 }
@@ -53,7 +56,10 @@ function checkOperation(document: SwaggerDocument, path: string, method: string,
   else {
     if (operation.summary.length > MAX_SUMMARY_LENGTH) out.push({ at, message: `shorten the summary to at most ${MAX_SUMMARY_LENGTH} characters` });
     if (operation.summary.endsWith('.')) out.push({ at, message: 'a summary is a title: drop the final period' });
+    else if (!/^[A-Za-z0-9 ()]*[A-Za-z0-9]$/.test(operation.summary)) out.push({ at, message: 'a summary is letters, digits, spaces and parentheses, ending with a letter or digit' });
   }
+  const visibility = operation['x-ms-visibility'];
+  if (visibility === undefined || !VISIBILITIES.has(visibility)) out.push({ at, message: `give the operation x-ms-visibility important, advanced or internal, not '${visibility ?? '(none)'}'` });
   if (!operation.description) out.push({ at, message: 'add a description' });
   else if (operation.description === operation.summary) out.push({ at, message: 'the description must say more than the summary' });
   for (const parameter of operation.parameters ?? []) checkParameter(at, parameter, path, out);

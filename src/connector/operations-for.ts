@@ -8,7 +8,7 @@ import type { EdmAction, EdmEntitySet, EdmModel } from '../odata/edm';
 import { collectionSchema, entityRef, inputRef, propertySchema } from './definitions-for';
 import { lowerWords, sentenceCase, titleCase, withArticle } from './display-name';
 import { expandParameters, keyParameters, keyPredicateTemplate, queryOptionParameters, selectParameter } from './parameters-for';
-import type { HttpMethod, SwaggerOperation, SwaggerParameter, SwaggerPrimitiveParameter } from './swagger-types';
+import type { HttpMethod, SwaggerOperation, SwaggerParameter, SwaggerPrimitiveParameter, Visibility } from './swagger-types';
 
 /** The property of a page that holds the next page's URL (OData 4.0 Part 1 §11.2.5.7); lists are pageable by it. */
 export const NEXT_LINK_PROPERTY = '@odata.nextLink';
@@ -28,6 +28,34 @@ interface OperationRule {
   kind: Exclude<OperationKind, 'action' | 'trigger'>;
   method: HttpMethod;
   appliesTo: (set: EdmEntitySet) => boolean;
+}
+
+/**
+ * How prominently the designer lists each kind of operation (`x-ms-visibility`, which certification asks of every
+ * operation: microsoft/PowerPlatformConnectors, certification-swagger-validator-rules). Deleting is destructive and
+ * rarer, so it sits under "advanced"; everything else a maker reaches for is shown first.
+ */
+export const OPERATION_VISIBILITY: Readonly<Record<OperationKind, Visibility>> = {
+  list: 'important',
+  get: 'important',
+  'get-singleton': 'important',
+  create: 'important',
+  update: 'important',
+  delete: 'advanced',
+  action: 'important',
+  trigger: 'important',
+};
+
+/**
+ * An operation summary as certification accepts it: letters, digits, spaces and parentheses, ending with a letter or
+ * digit (certification-swagger-validator-rules). Other characters become spaces ("signed-in" → "signed in").
+ */
+export function plainSummary(text: string): string {
+  return text
+    .replace(/[^A-Za-z0-9 ()]+/g, ' ')
+    .replace(/[^A-Za-z0-9]+$/, '')
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }
 
 /** The operation kinds and when each applies. Order is the order of operations in the definition. */
@@ -72,7 +100,7 @@ function build(model: EdmModel, rule: OperationRule, set: EdmEntitySet): Connect
     entitySet: set.name,
     method: rule.method,
     path,
-    operation: { ...operation, tags: [set.name] },
+    operation: { ...operation, tags: [set.name], 'x-ms-visibility': OPERATION_VISIBILITY[rule.kind] },
   });
   switch (rule.kind) {
     case 'list':
@@ -95,7 +123,8 @@ function build(model: EdmModel, rule: OperationRule, set: EdmEntitySet): Connect
     case 'get-singleton':
       return make(`/${set.name}`, {
         operationId: `Get${set.name}`,
-        summary: `Get ${one} (${set.name})`,
+        // "Get user Me": a summary may not end in a parenthesis, so the singleton's name follows without one.
+        summary: `Get ${one} ${set.name}`,
         description: set.description,
         parameters: [selectParameter(set)],
         responses: { '200': { description: `The ${one}.`, schema: entityRef(set) }, default: ERROR_RESPONSE },
@@ -136,7 +165,7 @@ function build(model: EdmModel, rule: OperationRule, set: EdmEntitySet): Connect
  * reads better than anything built from the name; a long one falls back to "Merge a pull request".
  */
 function actionSummary(action: EdmAction, one: string): string {
-  const first = /^[^.]*/.exec(action.description)?.[0].trim() ?? '';
+  const first = plainSummary(/^[^.]*/.exec(action.description)?.[0] ?? '');
   return first.length > 0 && first.length <= 80 ? first : `${sentenceCase(action.name)} ${withArticle(one)}`;
 }
 
@@ -164,6 +193,7 @@ function buildAction(model: EdmModel, set: EdmEntitySet, action: EdmAction): Con
       summary: actionSummary(action, one),
       description: action.returnsEntity ? `${action.description} Answers the ${one} as it is afterwards.` : action.description,
       tags: [set.name],
+      'x-ms-visibility': OPERATION_VISIBILITY.action,
       parameters: [...keyParameters(set), body],
       responses: action.returnsEntity
         ? { '200': { description: `The ${one} after ${action.name}.`, schema: entityRef(set) }, default: ERROR_RESPONSE }

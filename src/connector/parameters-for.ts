@@ -76,8 +76,10 @@ export function expandParameters(model: EdmModel, set: EdmEntitySet): SwaggerPri
 }
 
 /**
- * One required path parameter per key property. String keys are sent once-encoded (`x-ms-url-encoding: single`):
- * Power Platform double-encodes path values by default, which would turn the `/` of a branch name into `%252F`.
+ * One required path parameter per key property, each sent once-encoded (`x-ms-url-encoding: single`): Power Platform
+ * double-encodes path values by default, which would turn the `/` of a branch name into `%252F`. Numeric keys
+ * (`Id={Id}`) encode the same either way, but certification asks it of every path parameter
+ * (microsoft/PowerPlatformConnectors, certification-swagger-validator-rules), so no key is left to the default.
  */
 export function keyParameters(set: EdmEntitySet): SwaggerPrimitiveParameter[] {
   return set.key.map((name) => {
@@ -91,7 +93,7 @@ export function keyParameters(set: EdmEntitySet): SwaggerPrimitiveParameter[] {
       'x-ms-summary': titleCase(name),
       description: property.description,
       'x-ms-visibility': 'important',
-      ...(schema.type === 'string' ? { 'x-ms-url-encoding': 'single' as const } : {}),
+      'x-ms-url-encoding': 'single',
     };
   });
 }

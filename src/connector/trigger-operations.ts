@@ -7,7 +7,7 @@
 import { findEntitySet, type EdmEntitySet, type EdmModel } from '../odata/edm';
 import { propertySchema } from './definitions-for';
 import { titleCase } from './display-name';
-import { ERROR_RESPONSE, type ConnectorOperation } from './operations-for';
+import { ERROR_RESPONSE, OPERATION_VISIBILITY, plainSummary, type ConnectorOperation } from './operations-for';
 import { keyParameters, keyPredicateTemplate } from './parameters-for';
 import { schemaForEdmType } from './schema-for-edm-type';
 import type { SwaggerSchema } from './swagger-types';
@@ -90,9 +90,10 @@ export function triggerOperations(model: EdmModel, triggers: readonly WebhookTri
       path: `/${parent.name}${keyPredicateTemplate(parent)}/${navigation}`,
       operation: {
         operationId: trigger.name,
-        summary: trigger.summary,
+        summary: plainSummary(trigger.summary),
         description: trigger.description,
         tags: [set.name],
+        'x-ms-visibility': OPERATION_VISIBILITY.trigger,
         parameters: [
           ...keyParameters(parent),
           { name: 'body', in: 'body', required: true, schema: registrationBody(set, trigger), 'x-ms-summary': 'Subscription', description: `The ${titleCase(set.typeName).toLowerCase()} that delivers the events.` },
