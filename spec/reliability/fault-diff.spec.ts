@@ -21,7 +21,7 @@ describe('fault diff slice', () => {
     if (report.wrong.length > 0) printFaultDiff(report);
     expect(report.wrong).toEqual([]);
     expect(report.verdicts.get('identical')).toBeGreaterThan(50);
-  }, 90_000);
+  }, 150_000);
 
   test('the judge: a different 200 is WRONG, an upstream error told as one is clean, a 500 is not', () => {
     const rows: WalkResult = { kind: 'rows', rows: [{ Id: 1 }, { Id: 2 }], count: 2, pages: 1 };

@@ -37,7 +37,7 @@ describe('fuzz slice', () => {
     // The slice reaches past validation: some requests are answered with data, some refused, some as not implemented.
     expect(statuses.get(200)).toBeGreaterThan(15);
     expect(statuses.get(400)).toBeGreaterThan(75);
-  }, 60_000);
+  }, 150_000);
 
   test('the judge refuses what it must: a 500, an error without a message, a 4xx that is not JSON', () => {
     const json = 'application/json';
