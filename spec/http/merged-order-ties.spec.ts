@@ -10,7 +10,7 @@ import type { Row } from '../../src/odata/ast';
 import { evaluateQuery } from '../../src/odata/evaluate';
 import { parseQueryOptions } from '../../src/odata/parse';
 import { findDefinition } from '../../src/entity-sets/registry';
-import { edmOf } from '../../src/plan/execute-query';
+import { edmOf } from '../../src/entity-sets/to-edm-model';
 import type { EntitySetDefinition } from '../../src/entity-sets/model';
 import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
 

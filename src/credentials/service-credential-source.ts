@@ -8,7 +8,7 @@
 import type { UpstreamCredential } from '../bitbucket';
 import type { Logger } from '../logger';
 import type { TokenEndpointClient } from './token-endpoint-client';
-import { tokenEndpointFailure } from './token-endpoint-failure';
+import { tokenEndpointToODataError } from '../http/upstream-to-odata-error';
 import type { TokenSet } from './token-set';
 
 export interface ServiceCredentialSource {
@@ -65,7 +65,7 @@ export class ClientCredentialsSource implements ServiceCredentialSource {
         },
         (error: unknown) => {
           this.logger?.warn('service token fetch failed', { grant: 'client_credentials', oauthError: (error as { oauthError?: string }).oauthError ?? 'unknown' });
-          throw tokenEndpointFailure(error, 'Check OAUTH_CLIENT_ID and OAUTH_CLIENT_SECRET: SERVICE_MODE=client_credentials needs a private Bitbucket OAuth consumer.');
+          throw tokenEndpointToODataError(error, 'Check OAUTH_CLIENT_ID and OAUTH_CLIENT_SECRET: SERVICE_MODE=client_credentials needs a private Bitbucket OAuth consumer.');
         },
       )
       .finally(() => {

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger';
 import { TokenEndpointError, type TokenEndpointClient } from './token-endpoint-client';
-import { tokenEndpointFailure } from './token-endpoint-failure';
+import { tokenEndpointToODataError } from '../http/upstream-to-odata-error';
 import type { TokenSet } from './token-set';
 
 export type Renewal =
@@ -53,7 +53,7 @@ export class TokenRenewal {
       // Renewal starts before expiry: until then the current token still works (and another request may have won).
       if (now() < tokens.expiresAt) return { kind: 'current', tokens };
       if (error instanceof TokenEndpointError && error.refused) return { kind: 'ended', reason: `Bitbucket refused to renew it (${oauthError})`, oauthError };
-      throw tokenEndpointFailure(error, fix);
+      throw tokenEndpointToODataError(error, fix);
     }
   }
 

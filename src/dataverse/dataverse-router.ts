@@ -20,9 +20,10 @@ import { createODataRouter } from '../http/odata-router';
 import { credentialFromRequest } from '../http/credentials';
 import { publicBaseOf } from '../http/public-base';
 import { requestContext, requestSignal } from '../http/request-context';
-import { keyFilter } from '../http/resolve-target';
+import { keyFilter } from '../plan/key-filter';
+import { readEntity } from '../plan/read-entity';
 import { stopWorkWhenAnswerIsMoot } from '../http/stop-work';
-import { etagOf } from '../http/write-handlers';
+import { etagOf } from '../entity-sets/etag-of';
 import type { Logger } from '../logger';
 import type { Expr, ODataQuery, Row } from '../odata/ast';
 import { ODataError } from '../odata/errors';
@@ -126,9 +127,9 @@ export function createDataverseRouter({ config, client, logger, now, before = []
     if (key === undefined && set.scheme.kind === 'native' && set.requiredFilter.length === 0) {
       // Not served here yet, but Bitbucket's own UUID is searchable within a bounded read (the caller's workspaces).
       const filter: Expr = { kind: 'compare', op: 'eq', left: { kind: 'property', name: set.scheme.property }, right: { kind: 'literal', type: 'Edm.String', value: `{${guid}}` } };
-      row = (await executeQuery(set.def, { select, filter, orderby: [], count: false, top: 1 }, ctx)).rows[0];
+      row = await readEntity(set.def, filter, ctx, select);
     } else if (key !== undefined) {
-      row = (await executeQuery(set.def, { select, filter: keyFilter(set.def, key), orderby: [], count: false, top: 1 }, ctx)).rows[0];
+      row = await readEntity(set.def, keyFilter(set.def, key), ctx, select);
     } else {
       throw new ODataError('NotFound', {
         message:

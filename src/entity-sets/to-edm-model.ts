@@ -62,6 +62,15 @@ export function toEdmEntitySet(def: EntitySetDefinition): EdmEntitySet {
   };
 }
 
+const edmCache = new WeakMap<EntitySetDefinition, EdmEntitySet>();
+
+/** `toEdmEntitySet`, derived once per declaration (the router, executor and serializer ask on every request). */
+export function edmOf(def: EntitySetDefinition): EdmEntitySet {
+  let edm = edmCache.get(def);
+  if (!edm) edmCache.set(def, (edm = toEdmEntitySet(def)));
+  return edm;
+}
+
 export function buildEdmModel(definitions: readonly EntitySetDefinition[] = ENTITY_SETS): EdmModel {
   return { namespace: NAMESPACE, containerName: 'Container', entitySets: definitions.map(toEdmEntitySet) };
 }

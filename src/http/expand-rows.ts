@@ -20,12 +20,13 @@ import type { ResolvedExpansion } from '../odata/parse';
 import type { ExpandedNavigation, ExpandedValue } from '../odata/serialize';
 import type { EntitySetDefinition } from '../entity-sets/model';
 import { findDefinition } from '../entity-sets/registry';
-import { edmOf, executeQuery } from '../plan/execute-query';
+import { edmOf } from '../entity-sets/to-edm-model';
+import { executeQuery } from '../plan/execute-query';
 import type { ExecutionContext } from '../plan/execution-context';
 import { mapWithConcurrency } from '../plan/map-with-concurrency';
-import { allOf } from '../plan/to-bbql';
+import { allOf } from '../odata/conjuncts';
 import { propertyEquals } from './resolve-target';
-import { etagOf } from './write-handlers';
+import { etagOf } from '../entity-sets/etag-of';
 
 export interface ExpandLimits {
   /** Most related entities one collection-valued expansion may hold per parent (MAX_EXPAND_ROWS). */

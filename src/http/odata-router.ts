@@ -16,12 +16,14 @@ import { negotiateVersion, SUPPORTED_VERSIONS, type ODataVersion } from '../odat
 import { DEFAULT_JSON_FORMAT as DEFAULT_FORMAT, collectionText, jsonContentType, negotiateJsonFormat, serializeEntity, serializeProperty, type ExpandedNavigation, type JsonFormat } from '../odata/serialize';
 import { findDefinition } from '../entity-sets/registry';
 import type { EntitySetDefinition } from '../entity-sets/model';
-import { edmOf, executeCount, executeQuery } from '../plan/execute-query';
+import { edmOf } from '../entity-sets/to-edm-model';
+import { executeCount, executeQuery } from '../plan/execute-query';
 import { cursorOf, rowAtCursor } from '../plan/keyset-cursor';
 import type { ExecutionContext } from '../plan/execution-context';
+import { readEntity } from '../plan/read-entity';
 import { credentialFromRequest, credentialIdentity } from './credentials';
 import { expandRows, selectForExpansion } from './expand-rows';
-import { allOf } from '../plan/to-bbql';
+import { allOf } from '../odata/conjuncts';
 import { PageSnapshots } from './page-snapshots';
 import { pageWindow, preferredPageSize, restOfAnswer, type PageWindow } from './paging';
 import { CredentialLiveness } from './credential-liveness';
@@ -32,7 +34,8 @@ import { publicBaseOf } from './public-base';
 import { requestContext, requestSignal } from './request-context';
 import { resolveTarget, type ReadTarget } from './resolve-target';
 import { upstreamPlanRecorder } from './upstream-plan-header';
-import { etagOf, handleWrite } from './write-handlers';
+import { etagOf } from '../entity-sets/etag-of';
+import { handleWrite } from './write-handlers';
 import { bindingHash, issueSkiptoken, readSkiptoken, MAX_LOCATED_CURSOR_BYTES, type PageContinuation } from './skiptoken';
 
 /**
@@ -156,12 +159,10 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
     };
   }
 
-  async function readEntity(req: Request, res: Response, target: ReadTarget, query: ODataQuery, format: JsonFormat, expansions: ResolvedExpansion[]) {
+  async function serveEntity(req: Request, res: Response, target: ReadTarget, query: ODataQuery, format: JsonFormat, expansions: ResolvedExpansion[]) {
     rejectCollectionOptions(query);
     const ctx = context(req);
-    const select = selectForExpansion(query.select, expansions);
-    const result = await executeQuery(target.def, { ...query, select, filter: target.implied, orderby: [], count: false, top: 1 }, ctx);
-    const row = result.rows[0];
+    const row = await readEntity(target.def, target.implied, ctx, selectForExpansion(query.select, expansions));
     if (!row) throw new ODataError('EntityNotFound', { type: target.def.typeName, key: req.path.slice(1) });
     const expand = await expandRows(target.def, [row], expansions, ctx, config);
     sendEntityOrProperty(req, res, target.def, target, row, query, format, expand);
@@ -469,7 +470,7 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
       return;
     }
     if (target.single) {
-      await readEntity(req, res, target, query, format, expansions);
+      await serveEntity(req, res, target, query, format, expansions);
       return;
     }
     if (target.property) throw new ODataError('InvalidUrl', { reason: 'a property can only follow a single entity; add a key predicate' });

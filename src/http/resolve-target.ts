@@ -6,7 +6,8 @@ import type { Expr, KeyValues, LiteralValue, ResourcePath } from '../odata/ast';
 import { ODataError } from '../odata/errors';
 import type { EntitySetDefinition, NavigationDefinition } from '../entity-sets/model';
 import { findDefinition } from '../entity-sets/registry';
-import { allOf } from '../plan/to-bbql';
+import { allOf } from '../odata/conjuncts';
+import { keyFilter } from '../plan/key-filter';
 
 export interface ReadTarget {
   def: EntitySetDefinition;
@@ -37,12 +38,12 @@ export function propertyEquals(def: EntitySetDefinition, property: string, value
 
 const NUMERIC = new Set(['Edm.Int32', 'Edm.Int64', 'Edm.Double', 'Edm.Decimal']);
 
-/** Check a key predicate names exactly the key properties with values of their types. */
-export function keyFilter(def: EntitySetDefinition, key: KeyValues, keyProperties: string[] = def.key): Expr {
+/** The filter of a key predicate, once it is checked to name exactly the key properties with values of their types. */
+function keyPredicate(def: EntitySetDefinition, key: KeyValues, keyProperties: string[] = def.key): Expr {
   const names = Object.keys(key);
   const expected = keyProperties.map((name) => `${name}=${def.properties.find((p) => p.name === name)?.type === 'Edm.String' ? "'…'" : '…'}`).join(',');
   // A single unnamed value (`Projects('X')`) is allowed only when one key property remains.
-  if (names.length === 1 && names[0] === '' && keyProperties.length === 1) return keyFilter(def, { [keyProperties[0]]: key[''] }, keyProperties);
+  if (names.length === 1 && names[0] === '' && keyProperties.length === 1) return keyPredicate(def, { [keyProperties[0]]: key[''] }, keyProperties);
   const missing = keyProperties.filter((name) => !(name in key));
   const extra = names.filter((name) => !keyProperties.includes(name));
   if (missing.length > 0 || extra.length > 0) {
@@ -52,15 +53,13 @@ export function keyFilter(def: EntitySetDefinition, key: KeyValues, keyPropertie
       expected,
     });
   }
-  return allOf(
-    keyProperties.map((name) => {
-      const type = def.properties.find((p) => p.name === name)?.type;
-      const value = key[name];
-      const fits = type === 'Edm.String' ? typeof value === 'string' : NUMERIC.has(type ?? '') ? typeof value === 'number' : value !== null;
-      if (!fits) throw new ODataError('InvalidKey', { entitySet: def.name, reason: `${name} must be of type ${type}`, expected });
-      return propertyEquals(def, name, value);
-    }),
-  ) as Expr;
+  for (const name of keyProperties) {
+    const type = def.properties.find((p) => p.name === name)?.type;
+    const value = key[name];
+    const fits = type === 'Edm.String' ? typeof value === 'string' : NUMERIC.has(type ?? '') ? typeof value === 'number' : value !== null;
+    if (!fits) throw new ODataError('InvalidKey', { entitySet: def.name, reason: `${name} must be of type ${type}`, expected });
+  }
+  return keyFilter(def, key, keyProperties) as Expr;
 }
 
 function navigationOf(def: EntitySetDefinition, name: string): NavigationDefinition {
@@ -89,11 +88,11 @@ export function resolveTarget(parsed: Extract<ResourcePath, { kind: 'entity-set'
   }
   const common = { property: path.property, count: path.count, action: path.action };
   if (!path.navigation) {
-    const implied = path.key ? keyFilter(def, path.key) : undefined;
+    const implied = path.key ? keyPredicate(def, path.key) : undefined;
     return { def, implied, single: path.key !== undefined, resourceText: path.entitySet, ...common };
   }
   if (!path.key) throw new ODataError('InvalidUrl', { reason: `navigation from ${def.name} needs a key predicate first` });
-  const parentImplied = keyFilter(def, path.key);
+  const parentImplied = keyPredicate(def, path.key);
   const nav = navigationOf(def, path.navigation.property);
   const target = findDefinition(nav.target);
   if (!target) throw new Error(`Navigation target ${nav.target} is not declared`);
@@ -102,7 +101,7 @@ export function resolveTarget(parsed: Extract<ResourcePath, { kind: 'entity-set'
   if (path.navigation.key) {
     if (!nav.collection) throw new ODataError('InvalidUrl', { reason: `${nav.name} is a single entity; it takes no key` });
     const remaining = target.key.filter((name) => !(name in nav.constraints));
-    constraintExprs.push(keyFilter(target, path.navigation.key, remaining));
+    constraintExprs.push(keyPredicate(target, path.navigation.key, remaining));
     single = true;
   }
   return {

@@ -5,6 +5,7 @@
  */
 import type { ODataQuery } from '../odata/ast';
 import type { EntitySetDefinition } from '../entity-sets/model';
+import { etagProperty } from '../entity-sets/etag-of';
 import { totalOrder } from '../plan/plan-query';
 
 function isSelectAll(select: readonly string[] | undefined): boolean {
@@ -15,9 +16,8 @@ export function snapshotColumns(def: EntitySetDefinition, query: Pick<ODataQuery
   const all = def.properties.map((property) => property.name);
   if (isSelectAll(query.select)) return all;
   const wanted = new Set<string>([...(query.select ?? []), ...def.key, ...totalOrder(query.orderby, def.key).map((item) => item.property)]);
-  // The ETag property, found as `etagOf` (write-handlers.ts) finds it: by its Bitbucket source path.
-  const etagSource = def.writes?.etagSource;
-  const etagProperty = etagSource ? def.properties.find((property) => property.source === etagSource) : undefined;
-  if (etagProperty) wanted.add(etagProperty.name);
+  // The property later pages' ETags are read from (`etagOf`).
+  const etag = etagProperty(def);
+  if (etag) wanted.add(etag.name);
   return all.filter((name) => wanted.has(name));
 }

@@ -1,10 +1,14 @@
 /**
- * Map Bitbucket failures to OData errors by kind (never by message text). Every message keeps the cause: the upstream
- * host, the HTTP status or the transport failure (connection refused, reset, timeout, a truncated body), the number of
- * attempts, and Bitbucket's own message or the client's reason for not using the answer. The full upstream URL
- * (credentials stripped) goes to the log, not to the client; no credential is ever part of an UpstreamError.
+ * The one mapping of upstream failures to OData errors, by kind (never by message text): Bitbucket's API
+ * (`upstreamToODataError`, with the cases only a write has as an option) and its OAuth token endpoint
+ * (`tokenEndpointToODataError`). Every message keeps the cause: the upstream host, the HTTP status or the transport
+ * failure (connection refused, reset, timeout, a truncated body), the number of attempts, and Bitbucket's own message
+ * or the client's reason for not using the answer. The full upstream URL (credentials stripped) goes to the log, not
+ * to the client; no credential is ever part of an UpstreamError, and of a token endpoint's failure only the OAuth
+ * error code and Bitbucket's description are repeated, never a token or secret.
  */
 import { UpstreamError, transportText } from '../bitbucket';
+import { TokenEndpointError } from '../credentials/token-endpoint-client';
 import { ODataError } from '../odata/errors';
 import { WWW_AUTHENTICATE } from './credentials';
 
@@ -14,7 +18,21 @@ const DEFAULT_RETRY_AFTER_SECONDS = 60;
 const MAX_CLIENT_RETRY_AFTER_SECONDS = 120;
 const DEFAULT_UNAVAILABLE_RETRY_AFTER_SECONDS = 30;
 
-export function upstreamToODataError(error: UpstreamError, timeoutMs: number): ODataError {
+/** How a failed upstream call is answered besides its kind. */
+export interface UpstreamFailureOptions {
+  /**
+   * The call was a write (`src/http/write-handlers.ts`), named for the message (`creation of the PullRequest`): an
+   * outcome Bitbucket never confirmed is `WriteOutcomeUnknown` (a retry could repeat it), and a body Bitbucket refused
+   * (400, 409) is the client's to fix, with Bitbucket's field messages as details.
+   */
+  write?: { operation: string };
+}
+
+export function upstreamToODataError(error: UpstreamError, timeoutMs: number, options: UpstreamFailureOptions = {}): ODataError {
+  if (options.write) {
+    const refused = writeRefused(error, options.write.operation);
+    if (refused) return refused;
+  }
   const host = hostOf(error.url);
   switch (error.kind) {
     case 'unauthorized':
@@ -111,10 +129,35 @@ function rateLimited(error: UpstreamError): ODataError {
   return new ODataError('UpstreamRateLimited', { when, retryAfter }, { headers: { 'Retry-After': String(retryAfter) } });
 }
 
-function hostOf(url: string): string {
+/** The write-only answers (`UpstreamFailureOptions.write`), or undefined for those every call shares. */
+function writeRefused(error: UpstreamError, operation: string): ODataError | undefined {
+  if (error.outcomeUnknown) return new ODataError('WriteOutcomeUnknown', { operation });
+  if (error.kind !== 'bad-request' && error.kind !== 'conflict') return undefined;
+  // Bitbucket's own words when it gave some; otherwise what is known: its status, from which host.
+  const message = error.upstreamMessage ?? `it gave no reason (HTTP ${error.status ?? error.kind} from ${hostOf(error.url, 'Bitbucket')})`;
+  const details = Object.entries(error.fields ?? {}).flatMap(([field, messages]) => messages.map((m) => ({ code: 'UpstreamField', message: `${field}: ${m}`, target: field })));
+  return new ODataError(error.kind === 'bad-request' ? 'UpstreamRejected' : 'Conflict', { message }, { details });
+}
+
+/** Seconds a client is told to wait when the token endpoint could not be reached. */
+const TOKEN_ENDPOINT_RETRY_AFTER_SECONDS = 30;
+
+/**
+ * The gateway's own call to Bitbucket's token endpoint failed: 502 when Bitbucket refused a grant the gateway made
+ * for itself (a configuration problem; `fix` says which), 503 when it could not be reached (retry later).
+ */
+export function tokenEndpointToODataError(error: unknown, fix: string): ODataError {
+  if (error instanceof TokenEndpointError && error.refused) {
+    return new ODataError('UpstreamError', { upstreamStatus: error.status ?? 'no answer', message: `the token endpoint refused the grant (${error.oauthError}: ${error.description}). ${fix}` });
+  }
+  const reason = error instanceof TokenEndpointError ? error.description : 'the token endpoint failed';
+  return new ODataError('UpstreamUnavailable', { message: `Bitbucket's token endpoint: ${reason}`, retryAfter: TOKEN_ENDPOINT_RETRY_AFTER_SECONDS }, { headers: { 'Retry-After': String(TOKEN_ENDPOINT_RETRY_AFTER_SECONDS) } });
+}
+
+function hostOf(url: string, fallback = 'the configured Bitbucket'): string {
   try {
     return new URL(url).host;
   } catch {
-    return 'the configured Bitbucket';
+    return fallback;
   }
 }

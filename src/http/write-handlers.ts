@@ -11,11 +11,14 @@ import type { EdmModel } from '../odata/edm';
 import { ODataError } from '../odata/errors';
 import { entityId, serializeEntity, type JsonFormat } from '../odata/serialize';
 import type { ActionDefinition, EntitySetDefinition } from '../entity-sets/model';
+import { etagOf } from '../entity-sets/etag-of';
 import { actionSchema, writeSchema } from '../entity-sets/write-schema';
-import { edmOf } from '../plan/execute-query';
+import { edmOf } from '../entity-sets/to-edm-model';
 import type { ExecutionContext } from '../plan/execution-context';
-import { executeAction, executeCreate, executeDelete, executeUpdate, readEntity, type ReadBack } from '../plan/execute-write';
-import { conjuncts } from '../plan/to-bbql';
+import { executeAction, executeCreate, executeDelete, executeUpdate, type ReadBack } from '../plan/execute-write';
+import { keyFilter } from '../plan/key-filter';
+import { readEntity } from '../plan/read-entity';
+import { conjuncts } from '../odata/conjuncts';
 import { resolveTarget } from './resolve-target';
 import { upstreamToODataError } from './upstream-to-odata-error';
 import { validateBody } from './write-body';
@@ -43,14 +46,6 @@ function valuesOf(expr: Expr | undefined): Row {
   return row;
 }
 
-/** Bitbucket has no ETags; the last-update time changes on every write, so it serves as a weak version. */
-export function etagOf(def: EntitySetDefinition, row: Row): string | undefined {
-  const source = def.writes?.etagSource;
-  const property = source ? def.properties.find((p) => p.source === source) : undefined;
-  const value = property ? row[property.name] : undefined;
-  return typeof value === 'string' ? `W/"${value}"` : undefined;
-}
-
 function refuse(def: EntitySetDefinition, operation: 'insert' | 'update' | 'delete', method: string, allowed: string[]): ODataError {
   const reason = def.writes?.refusals?.[operation] ?? `Bitbucket offers no way to ${operation} ${def.name}`;
   return new ODataError('MethodNotAllowed', { method, resource: def.name, reason }, { headers: { Allow: allowed.join(', ') } });
@@ -71,27 +66,13 @@ function returnMinimal(req: Request, res: Response): boolean {
   return false;
 }
 
+/** A write's failure, answered by the one upstream-error mapping with its write-only cases. */
 function writeFailure(error: unknown, operation: string, timeoutMs: number): unknown {
-  if (!(error instanceof UpstreamError)) return error;
-  if (error.outcomeUnknown) return new ODataError('WriteOutcomeUnknown', { operation });
-  // Bitbucket's own words when it gave some; otherwise what is known: its status, from which host.
-  const message = error.upstreamMessage ?? `it gave no reason (HTTP ${error.status ?? error.kind} from ${hostOf(error.url)})`;
-  const details = Object.entries(error.fields ?? {}).flatMap(([field, messages]) => messages.map((m) => ({ code: 'UpstreamField', message: `${field}: ${m}`, target: field })));
-  if (error.kind === 'bad-request') return new ODataError('UpstreamRejected', { message }, { details });
-  if (error.kind === 'conflict') return new ODataError('Conflict', { message }, { details });
-  return upstreamToODataError(error, timeoutMs);
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'Bitbucket';
-  }
+  return error instanceof UpstreamError ? upstreamToODataError(error, timeoutMs, { write: { operation } }) : error;
 }
 
 async function checkIfMatch(w: WriteContext, def: EntitySetDefinition, key: Row): Promise<Row> {
-  const current = await readEntity(def, key, w.ctx);
+  const current = await readEntity(def, keyFilter(def, key), w.ctx);
   if (!current) throw new ODataError('EntityNotFound', { type: def.typeName, key: JSON.stringify(key) });
   const given = w.req.get('if-match');
   if (given && given.trim() !== '*') {
@@ -234,7 +215,7 @@ export async function handleWrite(w: WriteContext, resource: ResourcePath): Prom
   if (method === 'POST') {
     if (target.single) throw refuse(def, 'insert', method, allowedMethods(def, true));
     if (!def.writes?.insert) throw refuse(def, 'insert', method, allowedMethods(def, false));
-    if (target.parent && !(await readEntity(target.parent.def, valuesOf(target.parent.implied), w.ctx))) {
+    if (target.parent && !(await readEntity(target.parent.def, target.parent.implied, w.ctx))) {
       throw new ODataError('EntityNotFound', { type: target.parent.def.typeName, key: 'given in the URL' });
     }
     await create(w, def, implied);

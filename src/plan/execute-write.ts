@@ -4,13 +4,13 @@
  * upstream. Writes are never retried blindly: the client retries only calls marked idempotent.
  */
 import { bitbucketPath, UpstreamError } from '../bitbucket';
-import type { Expr, LiteralValue, Row } from '../odata/ast';
+import type { LiteralValue, Row } from '../odata/ast';
 import type { ActionDefinition, EntitySetDefinition, PropertyDefinition, WriteRoute } from '../entity-sets/model';
 import type { ExecutionContext } from './execution-context';
-import { executeQuery } from './execute-query';
+import { keyFilter } from './key-filter';
+import { readEntity } from './read-entity';
 import { rowFromItem } from './row-from-item';
 import { ODataError } from '../odata/errors';
-import { allOf } from './to-bbql';
 
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const segments = dotted.split('.');
@@ -58,22 +58,6 @@ export function routeValues(route: WriteRoute | { params: WriteRoute['params'] }
   );
 }
 
-export function keyFilter(def: EntitySetDefinition, key: Row): Expr | undefined {
-  return allOf(
-    def.key.map((name): Expr => {
-      const property = def.properties.find((p) => p.name === name);
-      const value = key[name];
-      return { kind: 'compare', op: 'eq', left: { kind: 'property', name }, right: { kind: 'literal', type: value === null ? 'null' : (property?.type ?? 'Edm.String'), value } };
-    }),
-  );
-}
-
-/** The entity as Bitbucket has it now, or undefined. */
-export async function readEntity(def: EntitySetDefinition, key: Row, ctx: ExecutionContext): Promise<Row | undefined> {
-  const result = await executeQuery(def, { filter: keyFilter(def, key), orderby: [], count: false, top: 1 }, ctx);
-  return result.rows[0];
-}
-
 function keyOf(def: EntitySetDefinition, row: Row): Row {
   return Object.fromEntries(def.key.map((name) => [name, row[name]]));
 }
@@ -94,7 +78,7 @@ export type ReadBack = { kind: 'read'; row: Row } | { kind: 'gone' } | { kind: '
 
 async function readBack(def: EntitySetDefinition, key: Row, ctx: ExecutionContext): Promise<ReadBack> {
   try {
-    const row = await readEntity(def, key, ctx);
+    const row = await readEntity(def, keyFilter(def, key), ctx);
     return row ? { kind: 'read', row } : { kind: 'gone' };
   } catch (error) {
     if (!(error instanceof UpstreamError)) throw error;

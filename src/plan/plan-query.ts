@@ -6,7 +6,8 @@ import type { Expr, ODataQuery, OrderByItem } from '../odata/ast';
 import type { EntitySetDefinition, PropertyDefinition, RouteParameter } from '../entity-sets/model';
 import { isRefused } from './pushdown-refusals';
 import { sourcePaths } from './row-from-item';
-import { conjuncts, toBbql, type BbqlTranslation } from './to-bbql';
+import { conjuncts } from '../odata/conjuncts';
+import { toBbql, type BbqlTranslation } from './to-bbql';
 
 export interface UpstreamSort {
   property: string;

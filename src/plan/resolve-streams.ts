@@ -9,7 +9,7 @@ import { findDefinition } from '../entity-sets/registry';
 import type { EntitySetDefinition, RouteParameter } from '../entity-sets/model';
 import type { ExecutionContext } from './execution-context';
 import { mapWithConcurrency } from './map-with-concurrency';
-import { allOf } from './to-bbql';
+import { allOf } from '../odata/conjuncts';
 import type { QueryPlan } from './plan-query';
 import { typedRouteValue } from './row-from-item';
 

@@ -17,6 +17,7 @@ import type { EntitySetDefinition, PropertyDefinition } from '../entity-sets/mod
 import { bbqlLiteral, bbqlString } from './bbql-literal';
 import { millisecondBounds } from './millisecond-bounds';
 import { isRefused } from './pushdown-refusals';
+import { conjuncts } from '../odata/conjuncts';
 
 export interface BbqlTranslation {
   /** BBQL text for `q=`, or undefined when nothing could be pushed. */
@@ -147,17 +148,6 @@ function translateWhole(def: EntitySetDefinition, expr: Expr): Piece | undefined
     default:
       return undefined;
   }
-}
-
-/** Split a filter into its top-level `and` conjuncts. */
-export function conjuncts(expr: Expr | undefined): Expr[] {
-  if (!expr) return [];
-  return expr.kind === 'and' ? [...conjuncts(expr.left), ...conjuncts(expr.right)] : [expr];
-}
-
-/** The inverse of `conjuncts`: join expressions with `and` (undefined ones are skipped; none gives undefined). */
-export function allOf(exprs: Array<Expr | undefined>): Expr | undefined {
-  return exprs.reduce<Expr | undefined>((acc, expr) => (acc && expr ? { kind: 'and', left: acc, right: expr } : (acc ?? expr)), undefined);
 }
 
 /**

@@ -11,7 +11,7 @@ import type { Row } from '../../../src/odata/ast';
 import { evaluateQuery } from '../../../src/odata/evaluate';
 import { parseQueryOptions } from '../../../src/odata/parse';
 import { ENTITY_SETS } from '../../../src/entity-sets/registry';
-import { edmOf } from '../../../src/plan/execute-query';
+import { edmOf } from '../../../src/entity-sets/to-edm-model';
 import type { EntitySetDefinition } from '../../../src/entity-sets/model';
 import { DEMO_BEARER, type Stack } from '../../helpers/stack';
 import { createPrng } from '../../helpers/prng';

@@ -1,0 +1,78 @@
+/**
+ * The read strategy as data: plan + `$skip`/`$top`/`$count` + what the caller knows → how Bitbucket is read. Each
+ * column names one decision (`src/plan/read-strategy.ts`); the HTTP specs (pushdown tables) assert the calls these
+ * decisions cost, this table states the decisions themselves.
+ */
+import { parseQueryOptions } from '../../src/odata/parse';
+import { findDefinition } from '../../src/entity-sets/registry';
+import { planQuery } from '../../src/plan/plan-query';
+import { pagelenFor, readStrategy, type ReadStrategy, type ReadStrategyOptions } from '../../src/plan/read-strategy';
+
+interface Case {
+  set: string;
+  query: string;
+  /** Options beyond the defaults: pushdown on, one stream, no cursor, no snapshot walk asked. */
+  given?: Partial<ReadStrategyOptions>;
+  orderFrom: ReadStrategy['orderFrom'];
+  stopEarly: boolean;
+  combine: ReadStrategy['combine'];
+  pagelen: number;
+  startPage: number;
+  checkOrder: boolean;
+  countFrom?: ReadStrategy['countFrom'];
+  snapshotWalk: boolean;
+}
+
+const ONE_REPO = "$filter=Workspace eq 'w' and RepositorySlug eq 'r'";
+const THREE = { streams: 3 };
+const WALK = { reportOrdered: true, wholeAnswer: true };
+
+// prettier-ignore
+const cases: Case[] = [
+  // set            query                                                         given                      orderFrom            stop   combine     pagelen page checkOrder countFrom  snapshotWalk
+  { set: 'PullRequests', query: `${ONE_REPO}&$top=10`,                                                         orderFrom: 'upstream-sort', stopEarly: true, combine: 'one', pagelen: 10, startPage: 1, checkOrder: true, snapshotWalk: false },
+  { set: 'PullRequests', query: `${ONE_REPO}&$top=10&$skip=20`,                                                orderFrom: 'upstream-sort', stopEarly: true, combine: 'one', pagelen: 30, startPage: 1, checkOrder: true, snapshotWalk: false },
+  { set: 'PullRequests', query: `${ONE_REPO}&$top=10&$skip=100`,                                               orderFrom: 'upstream-sort', stopEarly: true, combine: 'one', pagelen: 50, startPage: 3, checkOrder: true, snapshotWalk: false },
+  { set: 'PullRequests', query: '$top=10&$skip=100',                       given: THREE,                       orderFrom: 'upstream-sort', stopEarly: true, combine: 'in-turn', pagelen: 50, startPage: 1, checkOrder: true, snapshotWalk: false },
+  { set: 'PullRequests', query: '$orderby=CreatedOn desc&$top=5',          given: THREE,                       orderFrom: 'upstream-sort', stopEarly: true, combine: 'merged', pagelen: 6, startPage: 1, checkOrder: true, snapshotWalk: false },
+  { set: 'PullRequests', query: '$orderby=CreatedOn desc',                 given: { ...THREE, ...WALK },       orderFrom: 'upstream-sort', stopEarly: false, combine: 'drained', pagelen: 50, startPage: 1, checkOrder: false, snapshotWalk: true },
+  { set: 'PullRequests', query: '$orderby=CreatedOn desc',                 given: WALK,                        orderFrom: 'upstream-sort', stopEarly: false, combine: 'drained', pagelen: 50, startPage: 1, checkOrder: false, snapshotWalk: false },
+  { set: 'PullRequests', query: '$orderby=Title&$top=5',                                                       orderFrom: 'here', stopEarly: false, combine: 'drained', pagelen: 50, startPage: 1, checkOrder: false, snapshotWalk: false },
+  { set: 'PullRequests', query: `${ONE_REPO}&$top=5&$count=true`,                                              orderFrom: 'upstream-sort', stopEarly: true, combine: 'one', pagelen: 5, startPage: 1, checkOrder: true, countFrom: 'size', snapshotWalk: false },
+  { set: 'PullRequests', query: `${ONE_REPO}&$top=5&$count=true`,          given: { afterCursor: true },       orderFrom: 'upstream-sort', stopEarly: false, combine: 'drained', pagelen: 50, startPage: 1, checkOrder: false, countFrom: 'rows', snapshotWalk: false },
+  { set: 'PullRequests', query: "$filter=contains(Title,'Fix')&$top=5&$count=true",                           orderFrom: 'upstream-sort', stopEarly: false, combine: 'drained', pagelen: 50, startPage: 1, checkOrder: false, countFrom: 'rows', snapshotWalk: false },
+  { set: 'PullRequests', query: "$filter=contains(Title,'Fix')&$top=5",                                       orderFrom: 'upstream-sort', stopEarly: true, combine: 'one', pagelen: 50, startPage: 1, checkOrder: true, snapshotWalk: false },
+  { set: 'PullRequests', query: `${ONE_REPO}&$top=10`,                     given: { pushdown: false },         orderFrom: 'here', stopEarly: false, combine: 'drained', pagelen: 50, startPage: 1, checkOrder: false, snapshotWalk: false },
+  { set: 'Commits',      query: `${ONE_REPO}&$top=20`,                                                         orderFrom: 'upstream-position', stopEarly: true, combine: 'one', pagelen: 20, startPage: 1, checkOrder: false, snapshotWalk: false },
+  { set: 'Commits',      query: `${ONE_REPO}&$top=20&$skip=200`,                                               orderFrom: 'upstream-position', stopEarly: true, combine: 'one', pagelen: 100, startPage: 1, checkOrder: false, snapshotWalk: false },
+  { set: 'Commits',      query: '$top=20',                                 given: THREE,                       orderFrom: 'upstream-position', stopEarly: true, combine: 'in-turn', pagelen: 20, startPage: 1, checkOrder: false, snapshotWalk: false },
+  { set: 'Commits',      query: ONE_REPO,                                  given: WALK,                        orderFrom: 'upstream-position', stopEarly: false, combine: 'drained', pagelen: 100, startPage: 1, checkOrder: false, snapshotWalk: true },
+  { set: 'Commits',      query: '$orderby=Hash&$top=5',                                                        orderFrom: 'here', stopEarly: false, combine: 'drained', pagelen: 100, startPage: 1, checkOrder: false, snapshotWalk: false },
+];
+
+const defaults: ReadStrategyOptions = { pushdown: true, streams: 1, afterCursor: false, cursorInStream: false, reportOrdered: false, wholeAnswer: false };
+
+function strategyOf(set: string, query: string, given: Partial<ReadStrategyOptions> = {}): ReadStrategy {
+  const def = findDefinition(set);
+  if (!def) throw new Error(`no entity set ${set}`);
+  const options = { ...defaults, ...given };
+  const parsed = parseQueryOptions(query);
+  return readStrategy(planQuery(def, parsed, { pushdown: options.pushdown }), parsed, options);
+}
+
+describe('readStrategy: plan → how Bitbucket is read', () => {
+  it.each(cases)('$set?$query $given', ({ set, query, given, ...expected }) => {
+    const strategy = strategyOf(set, query, given);
+    const { orderFrom, stopEarly, combine, pagelen, startPage, checkOrder, countFrom, snapshotWalk } = strategy;
+    expect({ orderFrom, stopEarly, combine, pagelen, startPage, checkOrder, countFrom, snapshotWalk }).toEqual({ countFrom: undefined, ...expected });
+  });
+
+  it('the cursor’s own stream reads the rows it passes over on the same page as the rows it needs', () => {
+    const strategy = strategyOf('Commits', `${ONE_REPO}&$top=20`, { afterCursor: true, cursorInStream: true });
+    expect([strategy.pagelen, pagelenFor(strategy, 100, 30), pagelenFor(strategy, 100, 500)]).toEqual([20, 50, 100]);
+  });
+
+  it('a cursor in its stream never turns $skip into a later page (the rows before it would count as skipped)', () => {
+    expect(strategyOf('PullRequests', `${ONE_REPO}&$top=10&$skip=100`, { cursorInStream: true }).startPage).toBe(1);
+  });
+});

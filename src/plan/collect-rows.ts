@@ -1,0 +1,98 @@
+/**
+ * The ways a read's streams become its rows (`ReadStrategy.combine`): merged by the order's prefix until `need` rows
+ * and their ties are in hand (`collectSorted`), read one after another in the order of their constants
+ * (`collectInTurn`), or read whole (`drain`); and, after an early stop, whether every row was read after all
+ * (`everyRowRead`).
+ */
+import type { Row } from '../odata/ast';
+import type { EdmEntitySet } from '../odata/edm';
+import { compareRows } from '../odata/evaluate';
+import type { ListRoute } from '../entity-sets/model';
+import type { ExecutionContext } from './execution-context';
+import { mapWithConcurrency } from './map-with-concurrency';
+import type { QueryPlan } from './plan-query';
+import { leadingOrder } from './read-strategy';
+import { streamConstants } from './resolve-streams';
+import type { RowStream } from './row-stream';
+
+/**
+ * Read rows in prefix order (streams merged) until `need` rows are in hand and the next row starts a new prefix
+ * value (rows tied on the prefix may still reorder under the full order, so all of them are read).
+ */
+export async function collectSorted(streams: RowStream[], prefix: (a: Row, b: Row) => number, need: number, ctx: ExecutionContext, unique: boolean): Promise<Row[]> {
+  const collected: Row[] = [];
+  if (need <= 0) return collected;
+  const heads = await mapWithConcurrency(streams, ctx.limits.fanOutConcurrency, (stream) => stream.peek());
+  const live = streams.map((stream, index) => ({ stream, head: heads[index] })).filter((entry) => entry.head !== undefined);
+  while (live.length > 0) {
+    let best = 0;
+    for (let i = 1; i < live.length; i++) if (prefix(live[i].head as Row, live[best].head as Row) < 0) best = i;
+    const entry = live[best];
+    const row = entry.head as Row;
+    if (collected.length >= need && prefix(row, collected[collected.length - 1]) !== 0) break;
+    collected.push(row);
+    // With a prefix unique within a stream, no later row of THIS stream can tie with this one: once `need` rows are in
+    // hand, drop the stream without reading ahead (no extra page). The other streams' heads are already in hand and
+    // may tie with it (the same `Id` in another repository, ordered after it by a later order item): the loop goes on
+    // taking them until a head starts a new prefix value.
+    if (unique && collected.length >= need) {
+      live.splice(best, 1);
+      continue;
+    }
+    await entry.stream.next();
+    entry.head = await entry.stream.peek();
+    if (entry.head === undefined) live.splice(best, 1);
+  }
+  return collected;
+}
+
+/**
+ * When the order starts with every property that is constant within a stream (e.g. the default key order
+ * Workspace, RepositorySlug, Id), the streams themselves are ordered: read them one after another and stop as soon
+ * as enough rows are in hand, instead of opening every stream to merge them (`ReadStrategy.combine` `in-turn`).
+ */
+export async function collectInTurn(
+  plan: QueryPlan,
+  list: ListRoute,
+  streams: RowStream[],
+  prefix: (a: Row, b: Row) => number,
+  need: number,
+  ctx: ExecutionContext,
+  edm: EdmEntitySet,
+  unique: boolean,
+): Promise<Row[]> {
+  const byStream = compareRows(leadingOrder(plan), [], edm);
+  const constants = (stream: RowStream): Row => streamConstants(plan.def, list.params, stream.params);
+  const ordered = [...streams].sort((a, b) => byStream(constants(a), constants(b)));
+  const rows: Row[] = [];
+  for (const stream of ordered) {
+    if (rows.length >= need) break;
+    rows.push(...(await collectSorted([stream], prefix, need - rows.length, ctx, unique)));
+  }
+  return rows;
+}
+
+/**
+ * Every accepted row, when reading in order has in fact read every stream to its end (a merge over many small
+ * streams reads each one whole for the first page): the rows taken plus those still buffered. The row at a buffer's
+ * head may have been taken already (`collectSorted` takes it before moving on), hence the identity check.
+ * Undefined when some stream has pages not read.
+ */
+export function everyRowRead(taken: Row[], streams: RowStream[]): Row[] | undefined {
+  const remainders: (readonly Row[])[] = [];
+  for (const stream of streams) {
+    const remainder = stream.remainder();
+    if (!remainder) return undefined;
+    remainders.push(remainder);
+  }
+  const buffered = new Set(remainders.flat());
+  return [...taken.filter((row) => !buffered.has(row)), ...buffered];
+}
+
+/** Reads a stream whole into `into`; every row held counts against the request's row budget (`ctx.memory`). */
+export async function drain(stream: RowStream, into: Row[], memory?: ExecutionContext['memory']): Promise<void> {
+  for (let row = await stream.next(); row; row = await stream.next()) {
+    memory?.hold(1);
+    into.push(row);
+  }
+}

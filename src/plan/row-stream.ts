@@ -1,0 +1,302 @@
+/**
+ * One upstream stream (a list route with its route values: one repository's pull requests) as a lazy iterator of the
+ * rows that pass the query's predicate, page by page: from its start, from a later `page=N`, or from the upstream page
+ * a keyset cursor remembers (`ResumePoint`); ordered by upstream position, each row remembers its position in the
+ * stream (`upstream-position.ts`), and the cursor's own stream continues after the cursor's row wherever a push moved
+ * it (`CursorRow`). A 404 is "no rows" only where the client named a parent that does not exist (`listNotFound`).
+ */
+import { bitbucketPath, resumeTargetProblem, UpstreamError, type BitbucketPage, type LocatedPage, type UpstreamQuery } from '../bitbucket';
+import type { Row } from '../odata/ast';
+import { ODataError } from '../odata/errors';
+import type { EntitySetDefinition, ListRoute, RouteParameter } from '../entity-sets/model';
+import type { ExecutionContext } from './execution-context';
+import { listItems } from './list-items';
+import type { QueryPlan } from './plan-query';
+import { parentCheckNeeded, parentExists, parentParam, type ParentLister, type StreamParams } from './resolve-streams';
+import { differingRouteValues, rowFromItem, sourcePaths } from './row-from-item';
+import { recordUpstreamPage, recordUpstreamPosition, upstreamPageOf, upstreamPositionOf, type UpstreamPageLocation } from './upstream-position';
+
+/** One upstream stream: its parameters, a lazy iterator of accepted rows, and the `size` Bitbucket reported. */
+export interface RowStream {
+  params: StreamParams;
+  size?: number;
+  /** A page of the stream came without `size` (it is optional, evidence row 2): only reading the rows counts them. */
+  sizeOmitted?: boolean;
+  /** Rows the stream skipped upstream by starting at a later page. */
+  skippedUpstream: number;
+  /** The accepted rows read but not yet taken, once Bitbucket has no further page; undefined before that. */
+  remainder(): readonly Row[] | undefined;
+  next(): Promise<Row | undefined>;
+  peek(): Promise<Row | undefined>;
+  /**
+   * Bitbucket's `size` for the stream, read on its own (`pagelen=1`) without reading its rows; 0 when it lists none;
+   * undefined when Bitbucket did not say (never a guess: `countStream` then reads the rows).
+   */
+  upstreamSize(): Promise<number | undefined>;
+}
+
+/** `bound`: BBQL that narrows this one stream further (a keyset cursor's bound), ANDed with the plan's `q`. */
+function upstreamListQuery(list: ListRoute, plan: QueryPlan, pagelen: number, page?: number, bound?: string): UpstreamQuery {
+  const query: UpstreamQuery = { ...list.fixedQuery, pagelen };
+  const q = [plan.bbql.q, bound].filter((text): text is string => text !== undefined);
+  if (q.length > 0) query.q = q.join(' AND ');
+  if (plan.upstreamSort) query.sort = `${plan.upstreamSort.direction === 'desc' ? '-' : ''}${plan.upstreamSort.field}`;
+  if (plan.listFields) query.fields = plan.listFields;
+  if (page !== undefined && page > 1) query.page = String(page);
+  return query;
+}
+
+/**
+ * Where to open the cursor's own stream in Bitbucket's paging: the upstream page that held the cursor's row, and the
+ * position in the stream of that page's first item (so that positions still count from the stream's start).
+ */
+export interface ResumePoint {
+  target: string;
+  firstPosition: number;
+}
+
+/** A page of one stream, and whether it was reached through Bitbucket's `next` (its rows may then remember it). */
+type StreamPage = LocatedPage<unknown> & { reachedByNext: boolean };
+
+/**
+ * Pages of one stream, from its start or from a resume point. Ordered by upstream position (`located`), the rows of a
+ * page reached through `next` remember where it was read (`UpstreamPageLocation`), so a later page may open there; a
+ * row of the stream's first page is reached again from the start in one call and needs no location.
+ */
+async function* streamPages(ctx: ExecutionContext, path: string, query: UpstreamQuery, located: boolean, resume: ResumePoint | undefined): AsyncGenerator<StreamPage> {
+  let first = resume === undefined;
+  for await (const page of ctx.client.locatedPages<unknown>(resume ? { target: resume.target } : { path, query }, ctx.credential, ctx.signal)) {
+    yield { ...page, reachedByNext: located && !first };
+    first = false;
+  }
+}
+
+export function openStream(
+  def: EntitySetDefinition,
+  list: ListRoute,
+  plan: QueryPlan,
+  params: StreamParams,
+  accept: (row: Row) => boolean,
+  ctx: ExecutionContext,
+  paging: {
+    pagelen: number;
+    startPage: number;
+    bound?: string;
+    resume?: ResumePoint;
+    checkOrder?: (rows: readonly Row[]) => void;
+    cursor?: CursorRow;
+  },
+  parents: ParentLister,
+): RowStream {
+  const path = addressablePath(list.path, params);
+  const query = upstreamListQuery(list, plan, paging.pagelen, paging.startPage, paging.bound);
+  const pages = path ? streamPages(ctx, path, query, plan.byUpstreamPosition, paging.resume) : undefined;
+  let buffer: Row[] = [];
+  /** The position in the stream of the next item Bitbucket delivers (`upstream-position.ts`). */
+  let position = paging.resume ? paging.resume.firstPosition : (paging.startPage - 1) * paging.pagelen;
+  /** The cursor's row, not yet seen again in its stream; rows after the cursor's position seen meanwhile wait. */
+  let seeking = paging.cursor;
+  let waiting = 0;
+  /** Where the cursor's row now is against where it was: positions shift by it so that rows after it follow it. */
+  let shift = 0;
+  const toRow = (item: unknown, location: UpstreamPageLocation | undefined): Row => {
+    const row = rowFromItem(def, item, params);
+    if (plan.byUpstreamPosition) recordUpstreamPosition(row, position + shift);
+    if (location) recordUpstreamPage(row, location);
+    position += 1;
+    return row;
+  };
+  let done = pages === undefined;
+  /** The last page has been read (it had no `next`), or there is nothing to read. */
+  let lastPageRead = done;
+  /** The stream names no entity (its parent is missing, or Bitbucket spells its route values otherwise): no rows. */
+  const empty = () => {
+    done = true;
+    lastPageRead = true;
+    buffer = [];
+    stream.size = 0;
+  };
+  let parentConfirmed: Promise<boolean> | undefined;
+  /** Whether the rows may carry this stream's route values (see `parentCheckNeeded`): asked once, before any read. */
+  const parentOk = (): Promise<boolean> =>
+    (parentConfirmed ??= parentCheckNeeded(def, list.params, plan.fixedParams) ? parentExists(parentParam(list.params) as RouteParameter, params, ctx, parents) : Promise.resolve(true));
+  /**
+   * The rows of a page of the cursor's own stream that follow the cursor's row (`CursorRow`), once it is found; until
+   * then none. Rows after the cursor's position seen before it must be newer rows that pushed it down: passed over.
+   */
+  const afterCursorRow = (rows: Row[]): Row[] => {
+    const cursor = seeking as CursorRow;
+    const at = rows.findIndex((row) => Object.keys(cursor.key).every((name) => row[name] === cursor.key[name]));
+    if (at < 0) {
+      waiting += rows.filter((row) => (upstreamPositionOf(row) ?? 0) > cursor.position).length;
+      if (waiting > MAX_ROWS_BEFORE_CURSOR_ROW) throw cursorRowGone();
+      return [];
+    }
+    shift = cursor.position - (upstreamPositionOf(rows[at]) as number);
+    const after = rows.slice(at + 1);
+    for (const row of after) recordUpstreamPosition(row, (upstreamPositionOf(row) as number) + shift);
+    seeking = undefined;
+    return after.filter(accept);
+  };
+  const stream: RowStream = {
+    params,
+    skippedUpstream: (paging.startPage - 1) * paging.pagelen,
+    remainder: () => (lastPageRead || done ? buffer : undefined),
+    async peek() {
+      if (!done && !(await parentOk())) empty();
+      while (buffer.length === 0 && !done) {
+        let result: IteratorResult<StreamPage>;
+        try {
+          result = await (pages as AsyncGenerator<StreamPage>).next();
+        } catch (error) {
+          if (error instanceof UpstreamError && error.kind === 'not-found') {
+            await listNotFound(list, plan, params, error, ctx, parents);
+            empty();
+            break;
+          }
+          throw error;
+        }
+        if (result.done) {
+          if (seeking) throw cursorRowGone();
+          done = true;
+          break;
+        }
+        const page: BitbucketPage<unknown> = result.value.page;
+        // Only a page of this very list can be resumed (`resumePoint` refuses any other path), so a `next` link that
+        // names the list differently (another spelling or encoding) leaves its rows without a location: they re-read.
+        const located = result.value.reachedByNext ? result.value.target : undefined;
+        const target = located !== undefined && pathOfTarget(located) === path ? located : undefined;
+        if (typeof page.size === 'number') stream.size = page.size;
+        else stream.sizeOmitted = true;
+        if (page.next === undefined) lastPageRead = true;
+        const rows = listItems(list, page.values).map((item, index) => toRow(item, target === undefined ? undefined : { target, index }));
+        // Every item of a stream states the same route values; the first one shows a spelling Bitbucket resolved
+        // case-insensitively (`PLATFORM-API`): the stream stops here, one call, with no rows and a `size` of 0.
+        if (rows.length > 0 && differingRouteValues(def, list.params, rows[0], params).length > 0) {
+          empty();
+          break;
+        }
+        paging.checkOrder?.(rows);
+        buffer = seeking ? afterCursorRow(rows) : rows.filter(accept);
+      }
+      return buffer[0];
+    },
+    async upstreamSize() {
+      if (stream.size !== undefined) return stream.size;
+      if (!path || !(await parentOk())) return 0;
+      // The first item's key values come along, so that a spelling Bitbucket resolved case-insensitively counts 0.
+      const keyPaths = list.params.flatMap((param) => {
+        const property = def.properties.find((candidate) => candidate.name === param.property);
+        return property ? sourcePaths(property).map((source) => `values.${source}`) : [];
+      });
+      const query: UpstreamQuery = {
+        ...upstreamListQuery(list, plan, 1),
+        fields: ['size', ...keyPaths].join(','),
+      };
+      let page: BitbucketPage<unknown>;
+      try {
+        page = await ctx.client.get<BitbucketPage<unknown>>(path, query, ctx.credential, ctx.signal);
+      } catch (error) {
+        if (!(error instanceof UpstreamError && error.kind === 'not-found')) throw error;
+        await listNotFound(list, plan, params, error, ctx, parents);
+        return 0;
+      }
+      const first = Array.isArray(page.values) ? listItems(list, page.values)[0] : undefined;
+      if (first !== undefined && differingRouteValues(def, list.params, rowFromItem(def, first, params), params).length > 0) return 0;
+      return typeof page.size === 'number' ? page.size : undefined;
+    },
+    async next() {
+      const row = await stream.peek();
+      buffer.shift();
+      return row;
+    },
+  };
+  return stream;
+}
+
+/**
+ * The keyset cursor of an order by upstream position, in its own stream: its position and the key values of its row
+ * (`cursorKeyOf`). Positions alone repeat a row when a commit is pushed between two pages (everything moves one place
+ * down Bitbucket's newest-first list) or skip one when a commit goes away: the stream continues after the cursor's row
+ * wherever it is now, and later rows take positions counted from it, so that they compare after the cursor.
+ */
+export interface CursorRow {
+  position: number;
+  key: Row;
+}
+
+/**
+ * How many rows after the cursor's position may come before its row is found again: commits pushed between two pages
+ * of a walk. More, or none at all before the stream ends, and the row is taken to be gone from the history (a force
+ * push): no position can say where to continue, so the walk must start again rather than repeat or skip rows.
+ */
+const MAX_ROWS_BEFORE_CURSOR_ROW = 1000;
+
+function cursorRowGone(): ODataError {
+  return new ODataError('InvalidSkipToken', {
+    reason: "the row it continues after is no longer in the repository's list (history rewritten?); start the walk again",
+  });
+}
+
+/**
+ * A 404 on a list. Bitbucket answers 404 for a list under a workspace, repository or pull request that does not
+ * exist (or that the credential cannot see): "no rows" only when the client named that parent and a read of the
+ * parent by its key finds nothing (`parentExists`: a by-key GET, whose own 404 is checked the same way up to a list
+ * that must exist). A list with no parent (`/user/workspaces`), under a parent just listed by fan-out, or under one
+ * that exists should exist: its 404 says the gateway is not talking to Bitbucket's API (a `BITBUCKET_API_URL` without
+ * `/2.0`), which an empty answer would hide. Decided by status and the parent's read, never by message text.
+ */
+async function listNotFound(list: ListRoute, plan: QueryPlan, params: StreamParams, error: UpstreamError, ctx: ExecutionContext, parents: ParentLister): Promise<void> {
+  const parent = parentParam(list.params);
+  if (parent && plan.fixedParams[parent.name] !== undefined && !(await parentExists(parent, params, ctx, parents))) return;
+  throw shouldExist(error, 'a list');
+}
+
+export function shouldExist(error: UpstreamError, what: string): ODataError {
+  return new ODataError('UpstreamError', {
+    upstreamStatus: error.status ?? 404,
+    message: `${error.method} ${error.url} is ${what} that should exist; check BITBUCKET_API_URL (Bitbucket's API base, ending in /2.0)`,
+  });
+}
+
+/**
+ * The upstream path for these parameters, or undefined when a value cannot name a Bitbucket resource (empty, `.`,
+ * `..`): such a value matches no entity, so the stream is simply empty rather than an error.
+ */
+export function addressablePath(template: string, params: StreamParams): string | undefined {
+  try {
+    return bitbucketPath(template, params);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+/** The path of a request target, without its query. */
+function pathOfTarget(target: string): string {
+  const queryAt = target.indexOf('?');
+  return queryAt < 0 ? target : target.slice(0, queryAt);
+}
+
+/**
+ * Where the cursor's own stream opens, from the page location the cursor carries (`keyset-cursor.ts`); undefined to
+ * read it from its start (no location, or pushdown off: like every saving). The location comes back from a client's
+ * `$skiptoken`: signed, but checked all the same before any credential goes with it. Its path must be exactly this
+ * stream's own list path (so neither another repository nor another resource), its query free of a fragment.
+ */
+export function resumePoint(list: ListRoute, params: StreamParams, after: Row, cursorPosition: number, pushdown: boolean): ResumePoint | undefined {
+  const location = upstreamPageOf(after);
+  if (location === undefined) return undefined;
+  const path = addressablePath(list.path, params);
+  if (path === undefined || pathOfTarget(location.target) !== path || resumeTargetProblem(location.target) !== undefined) {
+    throw new ODataError('InvalidSkipToken', {
+      reason: "its upstream page is not on this repository's list",
+    });
+  }
+  return pushdown
+    ? {
+        target: location.target,
+        firstPosition: cursorPosition - location.index,
+      }
+    : undefined;
+}
