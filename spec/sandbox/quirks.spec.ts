@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunningSandbox } from '../../sandbox/app';
@@ -228,12 +228,22 @@ describe('choosing quirks', () => {
     expect(ALL_QUIRKS.filter((quirk) => !REALISTIC_QUIRKS.includes(quirk))).toEqual(['no-size-anywhere']);
   });
 
-  it('an unknown quirk or profile stops sandbox/main.ts with a message listing the valid names', () => {
-    const run = spawnSync('npx', ['tsx', 'sandbox/main.ts'], {
-      cwd: path.resolve(__dirname, '../..'),
-      env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_QUIRKS: 'pipelines-without-next,no-next', SANDBOX_PROFILE: 'pessimistic' },
-      encoding: 'utf8',
-      timeout: 60_000,
+  it('an unknown quirk or profile stops sandbox/main.ts with a message listing the valid names', async () => {
+    // Spawned without blocking: spawnSync would stall this process's own sandbox for as long as tsx takes to start,
+    // and the next request on a kept-alive socket would meet a connection the server has meanwhile closed.
+    const run = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      const child = spawn('npx', ['tsx', 'sandbox/main.ts'], {
+        cwd: path.resolve(__dirname, '../..'),
+        env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_QUIRKS: 'pipelines-without-next,no-next', SANDBOX_PROFILE: 'pessimistic' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const timer = setTimeout(() => child.kill(), 60_000);
+      child.on('close', (status) => {
+        clearTimeout(timer);
+        resolve({ status, stderr });
+      });
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('SANDBOX_PROFILE=pessimistic must be one of: ideal, realistic');
