@@ -64,7 +64,7 @@ export interface GatewayConfig {
   logProgressEvery: number;
   /** Push work to Bitbucket (`PUSHDOWN=off` only to measure what pushdown saves). */
   pushdown: boolean;
-  /** Paging snapshots (`src/http/page-snapshots.ts`): bounds of the ordered rows kept for later pages of a walk. */
+  /** Paging snapshots (`src/paging/page-snapshots.ts`): bounds of the ordered rows kept for later pages of a walk. */
   pagingSnapshots: PagingSnapshotLimits;
   /** Rows held in memory at once by whole-set reads and paging snapshots together (src/http/memory-budget.ts). */
   maxRowsInMemory: number;

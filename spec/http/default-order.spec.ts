@@ -9,8 +9,8 @@
 import { createHmac } from 'node:crypto';
 import axios from 'axios';
 import { commits } from '../../src/entity-sets/commits';
-import { cursorOf } from '../../src/plan/keyset-cursor';
-import { MAX_LOCATED_CURSOR_BYTES } from '../../src/http/skiptoken';
+import { cursorOf } from '../../src/paging/keyset-cursor';
+import { MAX_LOCATED_CURSOR_BYTES } from '../../src/paging/skiptoken';
 import { recordUpstreamPage, recordUpstreamPosition } from '../../src/plan/upstream-position';
 import { DEMO_BEARER, startStack, type Stack, type UpstreamCall } from '../helpers/stack';
 

@@ -6,7 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { DEMO_USER } from '../../sandbox/identities';
-import { issueSkiptoken, MAX_TOKEN_LENGTH, readSkiptoken } from '../../src/http/skiptoken';
+import { issueSkiptoken, MAX_TOKEN_LENGTH, readSkiptoken } from '../../src/paging/skiptoken';
 import { DEMO_BEARER, startStack, type Stack, type UpstreamCall } from '../helpers/stack';
 
 let stack: Stack;

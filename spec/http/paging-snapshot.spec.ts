@@ -7,7 +7,7 @@
  */
 import { OTHER_USER } from '../../sandbox/identities';
 import type { PagingSnapshotLimits } from '../../src/config';
-import { issueSkiptoken } from '../../src/http/skiptoken';
+import { issueSkiptoken } from '../../src/paging/skiptoken';
 import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
 
 const SECRET = 'spec-secret-spec-secret-spec-secret!';

@@ -18,42 +18,23 @@ import { findDefinition } from '../entity-sets/registry';
 import type { EntitySetDefinition } from '../entity-sets/model';
 import { edmOf } from '../entity-sets/to-edm-model';
 import { executeCount, executeQuery } from '../plan/execute-query';
-import { cursorOf, rowAtCursor } from '../plan/keyset-cursor';
 import type { ExecutionContext } from '../plan/execution-context';
 import { readEntity } from '../plan/read-entity';
 import { credentialFromRequest, credentialIdentity } from './credentials';
 import { expandRows, selectForExpansion } from './expand-rows';
 import { allOf } from '../odata/conjuncts';
-import { PageSnapshots } from './page-snapshots';
-import { pageWindow, preferredPageSize, restOfAnswer, type PageWindow } from './paging';
-import { CredentialLiveness } from './credential-liveness';
+import { CredentialLiveness } from '../paging/credential-liveness';
+import { PageSnapshots } from '../paging/page-snapshots';
+import { CHUNK_ROWS, SkipTokenHandler } from '../paging/skip-token-handler';
+import { queryBinding } from '../paging/skiptoken';
 import { RowBudget, type RowLease } from './memory-budget';
 import { writeWithBackpressure } from './write-with-backpressure';
-import { snapshotColumns } from './snapshot-columns';
 import { publicBaseOf } from './public-base';
 import { requestContext, requestSignal } from './request-context';
 import { resolveTarget, type ReadTarget } from './resolve-target';
 import { upstreamPlanRecorder } from './upstream-plan-header';
 import { etagOf } from '../entity-sets/etag-of';
 import { handleWrite } from './write-handlers';
-import { bindingHash, issueSkiptoken, readSkiptoken, MAX_LOCATED_CURSOR_BYTES, type PageContinuation } from './skiptoken';
-
-/**
- * Rows read, expanded and written at a time in a streamed answer (a page larger than this is streamed, issue #11.3):
- * a 100,000-row page holds one chunk of rows and of text, not the whole answer. At the default MAX_PAGE_SIZE (1000)
- * every page is one chunk, sent as one body with a Content-Length.
- */
-const CHUNK_ROWS = 1000;
-
-/** The rows of one page in chunks (`readCollection`); `count` and `snapshot` are known once the first chunk is read. */
-interface PageSource {
-  count?: number;
-  /** The snapshot the rest of the walk is served from (kept by this page, or the one it was read from). */
-  snapshot?: string;
-  /** No further chunk. */
-  done: boolean;
-  next(): Promise<Row[]>;
-}
 
 export interface ODataRouterDeps {
   config: GatewayConfig;
@@ -72,15 +53,6 @@ function serviceRootOf(req: Request, config: GatewayConfig): string {
 function rawQueryOf(req: Request): string {
   const index = req.originalUrl.indexOf('?');
   return index < 0 ? '' : req.originalUrl.slice(index + 1);
-}
-
-/** Every query option except `$skiptoken`, for binding the token to the query it continues. */
-function queryBinding(raw: string): string {
-  return raw
-    .split('&')
-    .filter((part) => part && !/^(%24|\$)skiptoken=/i.test(part))
-    .sort()
-    .join('&');
 }
 
 function sendJson(res: Response, body: unknown, format: JsonFormat): void {
@@ -119,6 +91,8 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
   const budget = new RowBudget(config.maxRowsInMemory);
   const snapshots = new PageSnapshots(config.pagingSnapshots, now, budget);
   const liveness = new CredentialLiveness(config.credentialRecheckSeconds, now);
+  // Server-driven paging: a page from its `$skiptoken`, the token of the next one (src/paging/).
+  const paging = new SkipTokenHandler({ secret: config.skiptokenSecret, maxPageSize: config.maxPageSize, snapshots, liveness, logger });
   /** Each read request's share of the budget, given back when its response is over (sent, or the client left). */
   const leases = new WeakMap<Request, RowLease>();
   function leaseOf(req: Request): RowLease {
@@ -197,45 +171,37 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
 
   async function readCollection(req: Request, res: Response, target: ReadTarget, query: ODataQuery, raw: string, format: JsonFormat, expansions: ResolvedExpansion[]) {
     const ctx = context(req);
-    // The parent's rows must hold what the expansions' constraints read, whatever `$select` says.
-    const fetched = { ...query, select: selectForExpansion(query.select, expansions) };
     const edm = edmOf(target.def);
-    const filter = allOf([target.implied, query.filter]);
-    const binding = { resource: req.path, query: queryBinding(raw), credential: credentialIdentity(ctx.credential) };
-    const continuation = query.skiptoken ? readSkiptoken(config.skiptokenSecret, query.skiptoken, binding) : undefined;
-    const after = continuation?.cursor ? rowAtCursor(target.def, query.orderby, continuation.cursor) : undefined;
-    if (continuation?.cursor && !after) throw new ODataError('InvalidSkipToken', { reason: 'it is malformed' });
-    const preferred = preferredPageSize(req.get('prefer'));
-    // A nextLink followed without the header keeps the page size its walk asked for (carried in the token).
-    const walkPageSize = preferred ?? continuation?.pageSize;
-    const pageSize = Math.min(walkPageSize ?? config.maxPageSize, config.maxPageSize);
-    if (preferred !== undefined) res.set('Preference-Applied', `odata.maxpagesize=${pageSize}`);
-    const window = pageWindow({ ...fetched, filter }, continuation, pageSize);
-    const snapshotKey = bindingHash(config.skiptokenSecret, binding);
-    const source = await pageSource(req, target, query, fetched, window, continuation, after, snapshotKey, ctx);
+    // The parent's rows must hold what the expansions' constraints read, whatever `$select` says.
+    const fetched = { ...query, select: selectForExpansion(query.select, expansions), filter: allOf([target.implied, query.filter]) };
+    const source = paging.servePage({
+      def: target.def,
+      query,
+      fetched,
+      binding: { resource: req.path, query: queryBinding(raw), credential: credentialIdentity(ctx.credential) },
+      prefer: req.get('prefer'),
+      reader: { execute: (chunk, options) => executeQuery(target.def, chunk, ctx, options), credential: ctx.credential, client, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+      lease: leaseOf(req),
+    });
+    if (source.preferenceApplied !== undefined) res.set('Preference-Applied', `odata.maxpagesize=${source.preferenceApplied}`);
     const serviceRoot = serviceRootOf(req, config);
     const etag = (row: Row) => etagOf(target.def, row);
     const nextLinkAfter = (last: Row): string => {
-      const served = window.served + window.pageSize;
-      const cursor = cursorOf(target.def, query.orderby, last, { maxLocatedBytes: MAX_LOCATED_CURSOR_BYTES });
-      const token = issueSkiptoken(config.skiptokenSecret, { served, cursor, count: source.count, ...(source.snapshot ? { snapshot: source.snapshot } : {}), ...(walkPageSize !== undefined ? { pageSize } : {}) }, binding);
       const options = raw.split('&').filter((part) => part && !/^(%24|\$)skiptoken=/i.test(part));
-      options.push(`$skiptoken=${encodeURIComponent(token)}`);
+      options.push(`$skiptoken=${encodeURIComponent(paging.nextToken(source, last))}`);
       return `${serviceRoot.replace(/\/$/, '')}${req.path}?${options.join('&')}`;
     };
     // The walk has reached its last page: free the snapshot's rows now rather than at expiry.
-    const lastPage = () => {
-      if (source.snapshot) snapshots.drop(source.snapshot, snapshotKey);
-    };
+    const lastPage = () => paging.endWalk(source);
     const first = await source.next();
-    if (target.parent && first.length === 0 && !continuation) await assertParentExists(target, ctx);
+    if (target.parent && first.length === 0 && !source.continued) await assertParentExists(target, ctx);
     // `$expand` runs on the rows being served, after the parent's own filter, order and paging.
-    const firstRows = first.slice(0, window.pageSize);
+    const firstRows = first.slice(0, source.pageSize);
     const firstExpand = await expandRows(target.def, firstRows, expansions, ctx, config);
     const text = collectionText({ set: edm, namespace: model.namespace, level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot, select: query.select, count: source.count, etag, expand: firstExpand });
-    if (window.pageSize <= CHUNK_ROWS) {
+    if (source.pageSize <= CHUNK_ROWS) {
       // A page of one chunk is one body, with a Content-Length (byte for byte what it always was).
-      const more = first.length > window.pageSize;
+      const more = first.length > source.pageSize;
       const nextLink = more ? nextLinkAfter(firstRows[firstRows.length - 1]) : undefined;
       if (!more) lastPage();
       res.setHeader('Content-Type', jsonContentType(format));
@@ -253,10 +219,10 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
     await writeWithBackpressure(res, text.head + text.entities(firstRows, firstExpand));
     let written = firstRows.length;
     let last = firstRows[firstRows.length - 1];
-    let more = first.length > window.pageSize;
+    let more = first.length > source.pageSize;
     while (!source.done && !more) {
       const chunk = await source.next();
-      const rows = chunk.slice(0, window.pageSize - written);
+      const rows = chunk.slice(0, source.pageSize - written);
       more = chunk.length > rows.length;
       if (rows.length === 0) continue;
       const expand = await expandRows(target.def, rows, expansions, ctx, config);
@@ -270,108 +236,9 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
     res.end(text.tail({ nextLink }));
   }
 
-  /**
-   * The rows of one page, and the look-ahead row that tells whether another page exists, in chunks of at most
-   * CHUNK_ROWS + 1 rows: from the walk's paging snapshot when it has one (after checking that the credential still
-   * works: nothing upstream sees this read), else executed. A page larger than a chunk is executed chunk after chunk,
-   * each continuing after the last row of the one before by its keyset cursor (as the next page would), so a streamed
-   * answer holds a chunk, not the page; a read that sorts the whole set here hands over its ordered rows at once
-   * (counted against the row budget) and keeps the rest of the answer as a snapshot.
-   */
-  async function pageSource(
-    req: Request,
-    target: ReadTarget,
-    query: ODataQuery,
-    fetched: ODataQuery,
-    window: PageWindow,
-    continuation: PageContinuation | undefined,
-    after: Row | undefined,
-    snapshotKey: string,
-    ctx: ExecutionContext,
-  ): Promise<PageSource> {
-    const want = window.query.top ?? Infinity;
-    const source: PageSource = { count: continuation?.count, done: false, next: async () => [] };
-    // A later page of an answer kept in memory is sliced from its snapshot, with no upstream call; on a miss (expired,
-    // evicted, another replica) the token's cursor continues on live data.
-    const id = continuation?.snapshot;
-    if (id !== undefined) {
-      const slice = (from: number) => Math.min(want - from, CHUNK_ROWS + 1);
-      const kept = snapshots.read(id, snapshotKey, window.served, slice(0));
-      logger?.debug('paging snapshot', { entitySet: target.def.name, event: kept ? 'hit' : 'miss', served: window.served });
-      if (kept) {
-        await liveness.assertLive(ctx.credential, client, ctx.signal);
-        source.snapshot = id;
-        let got = 0;
-        let pending: Row[] | undefined = kept;
-        source.next = async () => {
-          const asked = slice(got);
-          const rows = pending ?? snapshots.read(id, snapshotKey, window.served + got, asked) ?? [];
-          pending = undefined;
-          got += rows.length;
-          source.done = rows.length < asked || got >= want;
-          return rows;
-        };
-        return source;
-      }
-    }
-    const lease = leaseOf(req);
-    let got = 0;
-    let afterRow = after;
-    source.next = async () => {
-      const firstChunk = got === 0;
-      const rest = want - got;
-      // The last chunk carries the look-ahead row; a chunk before it needs none (the next chunk tells).
-      const ask = rest <= CHUNK_ROWS + 1 ? rest : CHUNK_ROWS;
-      const chunkQuery = firstChunk ? { ...window.query, top: ask } : { ...window.query, skip: undefined, count: false, top: ask };
-      const result = await executeQuery(target.def, chunkQuery, ctx, { after: afterRow, reportOrdered: firstChunk && snapshots.accepts(1), wholeAnswer: query.top === undefined });
-      if (firstChunk) source.count = result.count ?? continuation?.count;
-      if (firstChunk && result.ordered && ask < want) {
-        // The whole set is in hand: the rest of the page comes from it, chunk by chunk, with no further read.
-        const skip = window.query.skip ?? 0;
-        const page = result.ordered.slice(skip, want === Infinity ? undefined : skip + want);
-        keepRest(target, fetched, window, continuation, snapshotKey, ctx, lease, source, result.ordered, page.length);
-        let at = 0;
-        source.next = async () => {
-          const rows = page.slice(at, at + CHUNK_ROWS + 1);
-          at += rows.length;
-          source.done = at >= page.length;
-          return rows;
-        };
-        return source.next();
-      }
-      if (firstChunk && result.ordered) keepRest(target, fetched, window, continuation, snapshotKey, ctx, lease, source, result.ordered, result.rows.length);
-      got += result.rows.length;
-      source.done = result.ordered !== undefined || result.rows.length < ask || got >= want;
-      const last = result.rows[result.rows.length - 1];
-      if (!source.done && last) {
-        const cursor = cursorOf(target.def, query.orderby, last, { maxLocatedBytes: MAX_LOCATED_CURSOR_BYTES });
-        afterRow = cursor ? rowAtCursor(target.def, query.orderby, cursor) : undefined;
-        if (!afterRow) throw new ODataError('Internal', { reference: 'chunk cursor' });
-      }
-      return result.rows;
-    };
-    return source;
-  }
-
-  /**
-   * The executor read and sorted the whole set (the order cannot come from Bitbucket): keep the rest of the answer
-   * rather than read the set again for every later page. Where it stopped early the cursor is already cheap. The
-   * request's rows leave its budget share first: the snapshot holds its own share of what it keeps.
-   */
-  function keepRest(target: ReadTarget, fetched: ODataQuery, window: PageWindow, continuation: PageContinuation | undefined, snapshotKey: string, ctx: ExecutionContext, lease: RowLease, source: PageSource, ordered: Row[], pageRows: number): void {
-    if (pageRows <= window.pageSize) return;
-    const rest = restOfAnswer(window, ordered);
-    lease.release();
-    if (snapshots.accepts(rest.length)) source.snapshot = snapshots.keep(snapshotKey, window.served + window.pageSize, snapshotColumns(target.def, fetched), rest, { walked: continuation !== undefined });
-    // Bitbucket has just answered this credential: later pages from the snapshot need not ask it again for a while.
-    if (source.snapshot) liveness.confirm(ctx.credential);
-    logger?.debug('paging snapshot', { entitySet: target.def.name, event: source.snapshot ? 'kept' : 'not kept', rows: rest.length });
-  }
-
   async function assertParentExists(target: ReadTarget, ctx: ExecutionContext): Promise<void> {
     if (!target.parent) return;
-    const parent = await executeQuery(target.parent.def, { filter: target.parent.implied, orderby: [], count: false, top: 1 }, ctx);
-    if (parent.rows.length === 0) throw new ODataError('EntityNotFound', { type: target.parent.def.typeName, key: 'given in the URL' });
+    if (!(await readEntity(target.parent.def, target.parent.implied, ctx))) throw new ODataError('EntityNotFound', { type: target.parent.def.typeName, key: 'given in the URL' });
   }
 
   // Write bodies are JSON (OData JSON Format); anything else is refused before it is read.

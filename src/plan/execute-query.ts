@@ -14,12 +14,13 @@
  * (`answerOrder`): streams one after another in the key order of their route values, each as Bitbucket lists it
  * (every row remembers its position in its stream, `upstream-position.ts`), so `$top` stops reading early.
  *
- * A continuation page (`after`, a keyset cursor: see `keyset-cursor.ts`) answers the rows strictly after the cursor
- * in the total order: the executor checks that on every row, skips the streams that lie wholly before the cursor,
- * and pushes the bound it implies within each stream (`position-after-cursor.ts`). Positions cannot be pushed: the
- * cursor's own stream is opened at the upstream page that held the cursor's row when the cursor carries it (a row of
- * a later page, `keyset-cursor.ts`), else read again from its start; its rows up to the cursor's position are passed
- * over either way (positions still count from the stream's start, so every row compares as before).
+ * A continuation page (`after`, a keyset cursor: see `src/paging/keyset-cursor.ts`) answers the rows strictly after
+ * the cursor in the total order: the executor checks that on every row, skips the streams that lie wholly before the
+ * cursor, and pushes the bound it implies within each stream (`position-after-cursor.ts`). Positions cannot be
+ * pushed: the cursor's own stream is opened at the upstream page that held the cursor's row when the cursor carries
+ * it (a row of a later page, `src/paging/keyset-cursor.ts`), else read again from its start; its rows up to the
+ * cursor's position are passed over either way (positions still count from the stream's start, so every row compares
+ * as before).
  */
 import type { Expr, ODataQuery, Row } from '../odata/ast';
 import { ODataError } from '../odata/errors';
@@ -30,7 +31,7 @@ import { edmOf } from '../entity-sets/to-edm-model';
 import { collectInTurn, collectSorted, drain, everyRowRead } from './collect-rows';
 import { countStream } from './count-stream';
 import type { ExecutionContext } from './execution-context';
-import { cursorKeyOf } from './keyset-cursor';
+import { cursorKeyOf } from '../paging/keyset-cursor';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { comparators } from './order-comparators';
 import { planQuery } from './plan-query';
@@ -51,7 +52,8 @@ export interface QueryResult {
   /**
    * Every matching row (after `after`, when given) in the total order, before `$skip` and `$top`: present, when
    * `reportOrdered` asked for it, only if the executor read the whole set (it could not stop early), so that paging
-   * can keep the rest of the answer instead of reading the set again for the next page (`src/http/page-snapshots.ts`).
+   * can keep the rest of the answer instead of reading the set again for the next page
+   * (`src/paging/page-snapshots.ts`).
    */
   ordered?: Row[];
 }

@@ -1,7 +1,7 @@
 /**
- * Where an upstream stream's rows lie relative to a keyset cursor (`keyset-cursor.ts`), from the values that are
- * constant within the stream (its route parameters: Workspace, RepositorySlug…). Two uses, both only where exactly
- * implied by "row comes after the cursor in the total order" (which the executor still checks on every row):
+ * Where an upstream stream's rows lie relative to a keyset cursor (`src/paging/keyset-cursor.ts`), from the values
+ * that are constant within the stream (its route parameters: Workspace, RepositorySlug…). Two uses, both only where
+ * exactly implied by "row comes after the cursor in the total order" (which the executor still checks on every row):
  * - a stream whose constants sort before the cursor's holds no row after it: skip it without any upstream call;
  * - otherwise the first order item that varies within the stream gives a bound every row after the cursor meets
  *   (`Id gt 42` in the cursor's own repository under key order, `CreatedOn le …` under `CreatedOn desc`), which the

@@ -279,10 +279,11 @@ function pathOfTarget(target: string): string {
 }
 
 /**
- * Where the cursor's own stream opens, from the page location the cursor carries (`keyset-cursor.ts`); undefined to
- * read it from its start (no location, or pushdown off: like every saving). The location comes back from a client's
- * `$skiptoken`: signed, but checked all the same before any credential goes with it. Its path must be exactly this
- * stream's own list path (so neither another repository nor another resource), its query free of a fragment.
+ * Where the cursor's own stream opens, from the page location the cursor carries (`src/paging/keyset-cursor.ts`);
+ * undefined to read it from its start (no location, or pushdown off: like every saving). The location comes back from
+ * a client's `$skiptoken`: signed, but checked all the same before any credential goes with it. Its path must be
+ * exactly this stream's own list path (so neither another repository nor another resource), its query free of a
+ * fragment.
  */
 export function resumePoint(list: ListRoute, params: StreamParams, after: Row, cursorPosition: number, pushdown: boolean): ResumePoint | undefined {
   const location = upstreamPageOf(after);

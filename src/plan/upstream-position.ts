@@ -1,7 +1,7 @@
 /**
  * A row's position within its upstream stream: its index in the list as Bitbucket delivered it (0 for the first item
  * of the stream's first page). It orders the rows of a list read in Bitbucket's own order (`defaultOrder: 'upstream'`)
- * and is the last value of such an answer's keyset cursor (`keyset-cursor.ts`).
+ * and is the last value of such an answer's keyset cursor (`src/paging/keyset-cursor.ts`).
  *
  * Kept beside the row, never in it: a row's own keys are exactly its entity's properties, all of which the serializer
  * may write, and the position is not one of them. A copy of a row (a projection, a paging snapshot) has no position.
@@ -29,9 +29,9 @@ export function compareUpstreamPositions(a: Row, b: Row): number {
 /**
  * Where in Bitbucket's paging a row was delivered: the request target of its upstream page (path + query relative to
  * the configured base URL, exactly as Bitbucket's `next` link gave it) and its index among that page's `values`.
- * A continuation can open its stream again at that page instead of at the stream's start (`keyset-cursor.ts`).
- * Recorded only for rows of a page reached by following `next` (or of a page opened that way): a row of the stream's
- * first page is as cheap to reach again from the start, in one call.
+ * A continuation can open its stream again at that page instead of at the stream's start
+ * (`src/paging/keyset-cursor.ts`). Recorded only for rows of a page reached by following `next` (or of a page opened
+ * that way): a row of the stream's first page is as cheap to reach again from the start, in one call.
  */
 export interface UpstreamPageLocation {
   target: string;

@@ -15,7 +15,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { UpstreamError, type BitbucketClient, type UpstreamCredential } from '../bitbucket';
-import { unauthorized } from './credentials';
+import { unauthorized } from '../http/credentials';
 
 export class CredentialLiveness {
   /** Keyed hash of a credential → when Bitbucket last accepted it; oldest first (re-inserted on every update). */
@@ -38,7 +38,7 @@ export class CredentialLiveness {
   }
 
   /** Resolves when `credential` was confirmed within the recheck time or Bitbucket accepts it now; else 401. */
-  async assertLive(credential: UpstreamCredential, client: BitbucketClient, signal?: AbortSignal): Promise<void> {
+  async assertLive(credential: UpstreamCredential, client: Pick<BitbucketClient, 'get'>, signal?: AbortSignal): Promise<void> {
     const now = this.now();
     this.sweep(now);
     const at = this.confirmed.get(this.hashOf(credential));

@@ -14,17 +14,17 @@
  * A position alone does not name a row for long: a commit pushed between two pages moves every commit one place
  * down Bitbucket's newest-first list, and the next page would repeat the last row. So the cursor also carries the
  * row's remaining key values (a commit's `Hash`), last, and the executor continues after that row wherever it now is
- * (`execute-query.ts`, the cursor's own stream). Cursors without them (issued before) are still read, by position.
+ * (`src/plan/row-stream.ts`, the cursor's own stream). Cursors without them (issued before) are still read, by position.
  */
 import type { LiteralValue, OrderByItem, Row } from '../odata/ast';
 import type { EntitySetDefinition } from '../entity-sets/model';
-import { answerOrder } from './plan-query';
-import { recordUpstreamPage, recordUpstreamPosition, upstreamPageOf, upstreamPositionOf } from './upstream-position';
+import { answerOrder } from '../plan/plan-query';
+import { recordUpstreamPage, recordUpstreamPosition, upstreamPageOf, upstreamPositionOf } from '../plan/upstream-position';
 
 export interface CursorLimits {
   /**
    * Most bytes of JSON a cursor carrying a page location may take; longer, the location is left out (the cursor then
-   * re-reads the stream from its start). The token that carries the cursor decides it (`src/http/skiptoken.ts`).
+   * re-reads the stream from its start). The token that carries the cursor decides it (`skiptoken.ts`).
    */
   maxLocatedBytes?: number;
 }

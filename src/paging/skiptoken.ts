@@ -1,6 +1,6 @@
 /**
  * Server-driven paging tokens. A `$skiptoken` carries where the next page starts: the last served row's values of
- * the answer's total order (a keyset cursor, `src/plan/keyset-cursor.ts`), the number of rows served (for `$top`),
+ * the answer's total order (a keyset cursor, `keyset-cursor.ts`), the number of rows served (for `$top`),
  * the first page's `@odata.count` and, when the answer was kept in memory, the id of its paging snapshot
  * (`page-snapshots.ts`; the cursor stays in the token for when the snapshot is gone). It is signed with HMAC and
  * bound to the entity set, the rest of the query and a keyed hash of the caller's credential: a token replayed for
@@ -24,6 +24,18 @@ export interface SkiptokenBinding {
   query: string;
   /** Identity of the credential (e.g. `bearer:<token>`); hashed with the key, never stored. */
   credential: string;
+}
+
+/**
+ * Every query option except `$skiptoken`, in a canonical order (the router canonicalises OData 4.01 option names
+ * first, `canonicalQueryString`): a token continues the query it was issued for, however its options are ordered.
+ */
+export function queryBinding(raw: string): string {
+  return raw
+    .split('&')
+    .filter((part) => part && !/^(%24|\$)skiptoken=/i.test(part))
+    .sort()
+    .join('&');
 }
 
 /** Where a continuation page starts. */

@@ -4,7 +4,7 @@
  */
 import { loadConfig } from '../../src/config';
 import type { Row } from '../../src/odata/ast';
-import { PageSnapshots } from '../../src/http/page-snapshots';
+import { PageSnapshots } from '../../src/paging/page-snapshots';
 
 const rowsOf = (count: number, from = 0): Row[] => Array.from({ length: count }, (_, index) => ({ Id: from + index, Title: `t${from + index}`, Note: null }));
 const COLUMNS = ['Id', 'Title', 'Note'];

@@ -1,5 +1,5 @@
 /**
- * Server-driven paging (OData 4.01 Part 1 §11.2.6.7 and §8.2.8.5 `odata.maxpagesize`): a response holds at most
+ * The window of one page (OData 4.01 Part 1 §11.2.6.7 server-driven paging): a response holds at most
  * `pageSize` rows; the rest is reached through `@odata.nextLink`, whose `$skiptoken` says where the next page starts
  * (`skiptoken.ts`): after a keyset cursor, so a page does not re-read the rows before it where Bitbucket can start
  * after the cursor (key order over a fan-out: about one read of the set for the whole walk). Orders Bitbucket cannot
@@ -8,21 +8,7 @@
  * later pages are sliced from it, falling back to the cursor when the snapshot is gone.
  */
 import type { ODataQuery, Row } from '../odata/ast';
-import { ODataError } from '../odata/errors';
 import type { PageContinuation } from './skiptoken';
-
-/** `Prefer: odata.maxpagesize=N` (also `maxpagesize` from OData 4.01), or undefined. */
-export function preferredPageSize(prefer: string | undefined): number | undefined {
-  if (!prefer) return undefined;
-  for (const part of prefer.split(',')) {
-    const match = /^\s*(?:odata\.)?maxpagesize\s*=\s*"?([^";\s]*)"?\s*$/i.exec(part);
-    if (!match) continue;
-    const value = Number(match[1]);
-    if (!Number.isSafeInteger(value) || value < 1) throw new ODataError('InvalidPreference', { reason: 'odata.maxpagesize must be a positive whole number' });
-    return value;
-  }
-  return undefined;
-}
 
 export interface PageWindow {
   /**
