@@ -68,7 +68,7 @@ export interface GatewayConfig {
   pagingSnapshots: PagingSnapshotLimits;
   /** Rows held in memory at once by whole-set reads and paging snapshots together (src/http/memory-budget.ts). */
   maxRowsInMemory: number;
-  /** How long Bitbucket's acceptance of a credential is trusted for pages served from memory (credential-liveness.ts). */
+  /** How long Bitbucket's acceptance of a credential is trusted for pages served from memory (src/paging/credential-liveness.ts). */
   credentialRecheckSeconds: number;
   /** Reuse of Bitbucket GET answers per principal (src/bitbucket/response-cache.ts); `freshSeconds` 0 turns it off. */
   upstreamCache: { freshSeconds: number; immutableSeconds: number; maxBytes: number };

@@ -76,7 +76,7 @@ function fixParams(params: RouteParameter[], filter: Expr | undefined): { fixed:
 
 /**
  * The total order of an answer: `$orderby`, then the key properties it does not name, ascending (OData needs a stable
- * order across pages, Part 1 §11.2.6.3-4). Keyset continuation (`keyset-cursor.ts`) relies on it being total.
+ * order across pages, Part 1 §11.2.6.3-4). Keyset continuation (`src/paging/keyset-cursor.ts`) needs it total.
  */
 export function totalOrder(orderby: OrderByItem[], key: string[]): OrderByItem[] {
   const order = [...orderby];
