@@ -57,7 +57,9 @@ export function Explore({ sets, serviceRoot }: { sets: EntitySetInfo[]; serviceR
       const answer = await getJson<{ value?: Row[]; '@odata.count'?: number; '@odata.nextLink'?: string }>(built.url, { 'X-Explain': '1' });
       const rateLimit: Array<[string, string]> = [];
       answer.headers.forEach((value, name) => {
-        if (name.toLowerCase().startsWith('x-ratelimit-')) rateLimit.push([name, value]);
+        // Bitbucket's own budget headers when it sends them, and the gateway's count for this caller (X-Budget-*).
+        const lower = name.toLowerCase();
+        if (lower.startsWith('x-ratelimit-') || lower.startsWith('x-budget-')) rateLimit.push([name, value]);
       });
       setOutcome({
         url: built.url,
