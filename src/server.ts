@@ -23,6 +23,11 @@ export function listenErrorMessage(error: unknown, setting: string, port: number
  */
 export function listenOn(handler: RequestListener, port: number, setting: string): Promise<Server> {
   const server = http.createServer(handler);
+  // A client gets 20 s to send its headers and 30 s for its whole request (Node 20's defaults are 60 s and 300 s):
+  // a slow or endless request holds a connection no longer than that (slowloris). Answers may take longer
+  // (REQUEST_DEADLINE_SECONDS bounds those).
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 30_000;
   return new Promise<Server>((resolve, reject) => {
     const onError = (error: unknown) => reject(new ListenError(listenErrorMessage(error, setting, port)));
     server.once('error', onError);

@@ -29,6 +29,7 @@ import { CHUNK_ROWS, SkipTokenHandler } from '../paging/skip-token-handler';
 import { queryBinding } from '../paging/skiptoken';
 import { RowBudget, type RowLease } from './memory-budget';
 import { writeWithBackpressure } from './write-with-backpressure';
+import { refuseOversizedBody } from './body-limit';
 import { publicBaseOf } from './public-base';
 import { requestContext, requestSignal } from './request-context';
 import { resolveTarget, type ReadTarget } from './resolve-target';
@@ -84,6 +85,9 @@ function rejectCollectionOptions(query: ODataQuery): void {
     throw new ODataError('InvalidQueryOption', { option: given.join(', '), reason: 'it applies to collections, and this URL addresses a single entity' });
   }
 }
+
+/** Largest write body accepted: a pull request with a long description is a few kB. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export function createODataRouter({ config, client, model, logger, now }: ODataRouterDeps): Router {
   const router = Router();
@@ -250,7 +254,8 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
     }
     next();
   });
-  router.use(express.json({ limit: '1mb' }));
+  router.use(refuseOversizedBody(BODY_LIMIT_BYTES));
+  router.use(express.json({ limit: BODY_LIMIT_BYTES }));
   router.all('/{*path}', async (req, res) => {
     // OData-Version / OData-MaxVersion (src/odata/version.ts): the answer's version replaces the 4.0 the app sets for
     // every /odata response (one header, never two); a version the service cannot honour is a 400 that keeps 4.0.

@@ -56,6 +56,7 @@ export const ERROR_GUIDE: Record<ErrorCode, ErrorGuideEntry> = {
   Conflict: { when: 'Bitbucket refused a write because it conflicts with the current state (409)', action: 'read the entity again and retry with the current state in mind' },
   PreconditionFailed: { when: '`If-Match` does not match the entity\'s current `ETag`', action: 'read the entity again and retry with its new `ETag`' },
   UnsupportedMediaType: { when: 'a write body is not `application/json`', action: 'send `Content-Type: application/json`' },
+  BodyTooLarge: { when: 'a write body is over 1 MB (refused as soon as it is, and the connection closed)', action: 'send only the properties to write' },
   NotImplemented: { when: 'a valid OData feature this service does not offer (`$batch`, `$search` on a set without it, `$expand=*`)', action: 'use the alternative the message suggests' },
   UpstreamError: { when: 'Bitbucket answered with an unexpected status, or an answer that is not what its API documents', action: 'see Bitbucket\'s status and message in the error; retry later if it is transient' },
   UpstreamUnreachable: { when: 'Bitbucket could not be reached (DNS, connection refused or reset)', action: 'check `BITBUCKET_API_URL` and the network; retry later' },

@@ -75,6 +75,7 @@ export const ERROR_CATALOG = {
   Conflict: { status: 409, template: 'Bitbucket refused the change because it conflicts with the current state: {message}' },
   PreconditionFailed: { status: 412, template: 'The entity changed since you read it (If-Match {given} does not match {current}). Read it again and retry.' },
   UnsupportedMediaType: { status: 415, template: 'Send the request body as application/json.' },
+  BodyTooLarge: { status: 413, template: 'The request body is larger than {limit} bytes; no entity this service writes needs that much.' },
   // Unsupported features
   NotImplemented: { status: 501, template: '{feature} is not supported by this service. {hint}' },
   // Upstream
