@@ -18,6 +18,7 @@ import type { GatewayConfig } from '../config';
 import { buildEdmModel } from '../entity-sets/to-edm-model';
 import { createODataRouter } from '../http/odata-router';
 import { credentialFromRequest } from '../http/credentials';
+import { rawQueryOf, sendJson } from '../http/json-response';
 import { publicBaseOf } from '../http/public-base';
 import { requestContext, requestSignal } from '../http/request-context';
 import { keyFilter } from '../plan/key-filter';
@@ -56,16 +57,6 @@ export interface DataverseRouterDeps {
   reverseIndexEntries?: number;
 }
 
-function rawQueryOf(req: Request): string {
-  const index = req.originalUrl.indexOf('?');
-  return index < 0 ? '' : req.originalUrl.slice(index + 1);
-}
-
-function sendJson(res: Response, body: unknown, format: JsonFormat): void {
-  // As in odata-router.ts: a Buffer, so express keeps the media type parameters exactly as written.
-  res.setHeader('Content-Type', jsonContentType(format));
-  res.send(Buffer.from(JSON.stringify(body), 'utf8'));
-}
 
 /** CSDL XML unless the client asks for JSON alone (the rule of odata-router.ts: Power Platform reads XML). */
 function wantsCsdlJson(accept: string | undefined, format: string | undefined): boolean {

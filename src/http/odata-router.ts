@@ -21,6 +21,7 @@ import { executeCount, executeQuery } from '../plan/execute-query';
 import type { ExecutionContext } from '../plan/execution-context';
 import { readEntity } from '../plan/read-entity';
 import { credentialFromRequest, credentialIdentity } from './credentials';
+import { rawQueryOf, sendJson } from './json-response';
 import { expandRows, selectForExpansion } from './expand-rows';
 import { allOf } from '../odata/conjuncts';
 import { CredentialLiveness } from '../paging/credential-liveness';
@@ -51,17 +52,6 @@ function serviceRootOf(req: Request, config: GatewayConfig): string {
   return `${publicBaseOf(req, config)}${req.baseUrl}/`;
 }
 
-function rawQueryOf(req: Request): string {
-  const index = req.originalUrl.indexOf('?');
-  return index < 0 ? '' : req.originalUrl.slice(index + 1);
-}
-
-function sendJson(res: Response, body: unknown, format: JsonFormat): void {
-  // setHeader, not res.set: express would rewrite the media type parameters, and Power Query matches them exactly.
-  // A Buffer body, too: for strings express appends `; charset=utf-8` through the same rewriting.
-  res.setHeader('Content-Type', jsonContentType(format));
-  res.send(Buffer.from(JSON.stringify(body), 'utf8'));
-}
 
 /**
  * CSDL XML unless the client clearly wants JSON: `$format=json`, or an Accept that names JSON and no XML at all.
