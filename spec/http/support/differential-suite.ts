@@ -72,11 +72,16 @@ export async function readAll(stack: Stack, url: string, maxPageSize = 200): Pro
  * Registers the suite. `gateway` is the stack under test; `oracle` (default: the same stack) is read once, whole,
  * with no query options, for the full sets.
  */
-export function describeDifferential(title: string, stacks: { gateway: () => Promise<Stack>; oracle?: () => Promise<Stack> }): void {
+export function describeDifferential(
+  title: string,
+  stacks: { gateway: () => Promise<Stack>; oracle?: () => Promise<Stack> },
+  /** Generated queries per entity set; fewer where the suite repeats a run that already has the full number. */
+  queriesPerSet = QUERIES_PER_SET,
+): void {
   const cases: Array<[string, string]> = [];
   {
     const rnd = createPrng(4242);
-    for (const def of SETS) for (let i = 0; i < QUERIES_PER_SET; i++) cases.push([def.name, String(rnd.int(2 ** 31))]);
+    for (const def of SETS) for (let i = 0; i < queriesPerSet; i++) cases.push([def.name, String(rnd.int(2 ** 31))]);
   }
   let gateway: Stack;
   let oracle: Stack | undefined;
@@ -93,8 +98,8 @@ export function describeDifferential(title: string, stacks: { gateway: () => Pro
   });
 
   describe(title, () => {
-    test('there are at least 200 generated queries over every entity set', () => {
-      expect(cases.length).toBeGreaterThanOrEqual(200);
+    test('there are generated queries over every entity set', () => {
+      expect(cases.length).toBeGreaterThanOrEqual(SETS.length * Math.min(queriesPerSet, 10));
       for (const def of SETS) expect(fullSets.get(def.name)?.length).toBeGreaterThan(0);
     });
 
