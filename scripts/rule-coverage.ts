@@ -4,7 +4,7 @@
  * spec/, or a line in the README's list of rules not tested here, saying why.
  *
  *   npx tsx scripts/rule-coverage.ts                       print each id with its tests or README reason; exit 1 on a gap
- *   npx tsx scripts/rule-coverage.ts --source FILE.md      also compare the fixture's ids with the reference file
+ *   npx tsx scripts/rule-coverage.ts --source FILE.md      also compare the fixture's ids with a reference file (the copy beside the fixture is checked by the spec)
  *
  * Test titles are read with the TypeScript compiler's parser (not a regex over the source), so a title is a real
  * first argument of `test`/`it`/`describe`; a Jest test's name includes its describe blocks, so an id in a describe

@@ -4,7 +4,7 @@
  * The check itself is scripts/rule-coverage.ts (also runnable: `npx tsx scripts/rule-coverage.ts`).
  */
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import {
   README_BEGIN,
   README_END,
@@ -23,10 +23,16 @@ import {
 const rules = loadRules();
 
 describe('the rule list (spec/fixtures/client-rules/rule-ids.json)', () => {
-  test('names its source and lives in the repository (nothing is read from ../shared at run time)', () => {
+  test('names its source and lives in the repository (a fresh clone has nothing beside it)', () => {
     expect(relative(ROOT, RULES_FILE)).toBe('spec/fixtures/client-rules/rule-ids.json');
     const parsed = JSON.parse(readFileSync(RULES_FILE, 'utf8')) as { source: string };
-    expect(parsed.source).toMatch(/client-rules\.md/);
+    expect(parsed.source).toMatch(/^spec\/fixtures\/client-rules\/client-rules\.md /);
+  });
+
+  test('holds exactly the ids of the reference kept beside it (spec/fixtures/client-rules/client-rules.md)', () => {
+    const reference = idsOfReference(readFileSync(join(ROOT, 'spec', 'fixtures', 'client-rules', 'client-rules.md'), 'utf8'));
+    expect(reference.length).toBeGreaterThan(60);
+    expect(rules.map((rule) => rule.id)).toEqual(reference);
   });
 
   test('has every family, numbered without gaps or repeats, each id with a title', () => {
