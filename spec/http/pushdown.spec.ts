@@ -31,6 +31,8 @@ describe('pushdown: OData URL → upstream requests', () => {
       if (!matches(calls[i], e)) throw new Error(`call ${i}: expected ${JSON.stringify(e)}\n got ${JSON.stringify(calls[i])}`);
     });
     expect(response.headers['x-upstream-requests']).toBe(String(expected.length));
+    if (typeof c.answer === 'string') expect(response.text).toBe(c.answer);
+    else if (c.answer) expect(response.body).toMatchObject(c.answer);
   });
 
   test("contains(Title,'Fix') is re-checked here: only case-sensitive matches come back", async () => {

@@ -14,6 +14,8 @@ interface Row {
   sort?: string;
   exact: boolean;
   useGet?: boolean;
+  /** The filter is constant false: nothing is read (issue #15). */
+  noRows?: boolean;
 }
 
 const rows: Row[] = [
@@ -42,6 +44,13 @@ const rows: Row[] = [
   { set: 'Repositories', query: "$filter=Workspace eq 'w' and Slug eq 's'", fixed: { workspace: ['w'], repo_slug: ['s'] }, useGet: true, exact: false },
   { set: 'Branches', query: "$filter=Name eq 'feature/x'", q: 'name = "feature/x"', exact: true },
   { set: 'Workspaces', query: "$filter=Slug eq 'w'", exact: false },
+  // Constant predicates are folded (src/odata/fold-constants.ts, issue #15): false reads nothing, true leaves q exact.
+  { set: 'PullRequests', query: '$filter=1 eq 2', sort: 'id', exact: true, noRows: true },
+  { set: 'PullRequests', query: "$filter=State eq 'OPEN' and State eq 'MERGED'", sort: 'id', exact: true, noRows: true },
+  { set: 'PullRequests', query: "$filter=Workspace eq 'w' and RepositorySlug eq 'r' and Id eq 1 and Id eq 2", sort: 'id', exact: true, noRows: true },
+  { set: 'PullRequests', query: "$filter=State eq 'OPEN' and 1 eq 1", q: 'state = "OPEN"', sort: 'id', exact: true },
+  { set: 'PullRequests', query: "$filter=State eq 'OPEN' or 1 eq 1", sort: 'id', exact: true },
+  { set: 'PullRequests', query: "$filter=State eq 'OPEN' and not (1 eq 2)", q: 'state = "OPEN"', sort: 'id', exact: true },
 ];
 
 describe('planQuery', () => {
@@ -55,15 +64,20 @@ describe('planQuery', () => {
       sort: plan.upstreamSort ? `${plan.upstreamSort.direction === 'desc' ? '-' : ''}${plan.upstreamSort.field}` : undefined,
       exact: plan.exact,
       useGet: plan.useGet,
-    }).toEqual({ fixed: row.fixed ?? {}, q: row.q, sort: row.sort, exact: row.exact, useGet: row.useGet ?? false });
+      noRows: plan.noRows,
+    }).toEqual({ fixed: row.fixed ?? {}, q: row.q, sort: row.sort, exact: row.exact, useGet: row.useGet ?? false, noRows: row.noRows ?? false });
   });
 
-  test('with pushdown off nothing but the path goes up', () => {
+  test('with pushdown off nothing but the path and fields= goes up', () => {
     const def = findDefinition('PullRequests');
     if (!def) throw new Error('PullRequests');
-    const plan = planQuery(def, parseQueryOptions("$filter=Workspace eq 'w' and State eq 'OPEN'&$orderby=CreatedOn desc"), { pushdown: false });
+    const query = parseQueryOptions("$filter=Workspace eq 'w' and State eq 'OPEN'&$orderby=CreatedOn desc");
+    const plan = planQuery(def, query, { pushdown: false });
     expect(plan.fixedParams).toEqual({ workspace: ['w'] });
-    expect([plan.bbql.q, plan.upstreamSort, plan.listFields, plan.exact]).toEqual([undefined, undefined, undefined, false]);
+    expect([plan.bbql.q, plan.upstreamSort, plan.exact]).toEqual([undefined, undefined, false]);
+    // fields= says what a row carries, not which rows come: without it Bitbucket's list leaves out participants.
+    expect(plan.listFields).toBe(planQuery(def, query).listFields);
+    expect(plan.listFields).toContain('values.participants');
   });
 
   test('$select narrows fields= to the selected, key and filtered properties', () => {

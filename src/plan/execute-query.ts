@@ -28,17 +28,17 @@ import { compareRows, compileFilter, matchesSearch } from '../odata/evaluate';
 import type { EntitySetDefinition } from '../entity-sets/model';
 import { findDefinition } from '../entity-sets/registry';
 import { edmOf } from '../entity-sets/to-edm-model';
-import { collectInTurn, collectSorted, drain, everyRowRead } from './collect-rows';
+import { collectInTurn, collectSorted, drain, everyRowRead, feedInTurn, inTurnOrder, type RowFeed } from './collect-rows';
 import { countStream } from './count-stream';
 import type { ExecutionContext } from './execution-context';
-import { cursorKeyOf } from '../paging/keyset-cursor';
+import { cursorKeyOf, cursorOf, rowAtCursor } from '../paging/keyset-cursor';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { comparators } from './order-comparators';
 import { planQuery } from './plan-query';
 import { positionAfterCursor } from './position-after-cursor';
 import { pagelenFor, readStrategy } from './read-strategy';
 import { readSingle } from './read-single';
-import { guard, orderCheck, refusalHandler, withReplans } from './replan';
+import { guard, orderCheck, Replan, refusalHandler, withReplans } from './replan';
 import { resolveStreams, streamConstants, type StreamParams } from './resolve-streams';
 import { openStream, resumePoint, type CursorRow, type ResumePoint } from './row-stream';
 import { toBbql, type BbqlConjunct } from './to-bbql';
@@ -56,6 +56,11 @@ export interface QueryResult {
    * (`src/paging/page-snapshots.ts`).
    */
   ordered?: Row[];
+  /**
+   * The answer's rows as they are read, instead of `rows` (then empty), when `ExecuteOptions.stream` asked for them
+   * and the read needs no sort here.
+   */
+  feed?: RowFeed;
 }
 
 export interface ExecuteOptions {
@@ -73,6 +78,13 @@ export interface ExecuteOptions {
    * every stream again, on every page.
    */
   wholeAnswer?: boolean;
+  /**
+   * Hand the rows over as they are read (`QueryResult.feed`) when their order needs no sort here: one stream, or
+   * streams read in turn, each in Bitbucket's order (issue #11: the first byte of a large answer after one upstream
+   * page, not after the last). The feed then holds up to `top` rows (undefined: all), in place of the query's `$top`,
+   * which stays the size of the answer when it is collected instead (a merge, a sort here, a `$count`).
+   */
+  stream?: { top?: number };
 }
 
 function finish(rows: Row[], query: ODataQuery, full: (a: Row, b: Row) => number, skippedUpstream: number, count: number | undefined): QueryResult {
@@ -94,7 +106,55 @@ function rowMatcher(def: EntitySetDefinition, query: ODataQuery, ctx: ExecutionC
 }
 
 export async function executeQuery(def: EntitySetDefinition, query: ODataQuery, ctx: ExecutionContext, options: ExecuteOptions = {}): Promise<QueryResult> {
-  return withReplans(() => executeOnce(def, query, ctx, options));
+  const result = await withReplans(() => executeOnce(def, query, ctx, options));
+  return result.feed ? { ...result, feed: replannedFeed(def, query, ctx, options, result.feed) } : result;
+}
+
+/**
+ * A feed whose read is replanned (a refused `q`, an ignored `sort`: `replan.ts`) after it handed rows over cannot
+ * start again: it continues after the last row handed over, by its keyset cursor (as the next page would), under the
+ * new plan; a read the new plan must collect hands over the rest at once.
+ */
+function replannedFeed(def: EntitySetDefinition, query: ODataQuery, ctx: ExecutionContext, options: ExecuteOptions, feed: RowFeed): RowFeed {
+  const top = options.stream?.top;
+  let current = feed;
+  let handed = 0;
+  let last: Row | undefined;
+  return {
+    async next(max) {
+      for (let replans = 0; ; replans++) {
+        try {
+          const rows = await current.next(max);
+          handed += rows.length;
+          if (rows.length > 0) last = rows[rows.length - 1];
+          return rows;
+        } catch (error) {
+          if (!(error instanceof Replan) || replans >= MAX_FEED_REPLANS) throw error instanceof Replan ? error.problem : error;
+          const rest = top === undefined ? undefined : top - handed;
+          const cursor = last === undefined ? undefined : cursorOf(def, query.orderby, last);
+          const after = cursor === undefined ? undefined : rowAtCursor(def, query.orderby, cursor);
+          if (last !== undefined && after === undefined) throw error.problem;
+          const again = last === undefined ? { query, options } : { query: { ...query, skip: undefined, top: rest }, options: { ...options, after, stream: { top: rest } } };
+          const result = await withReplans(() => executeOnce(def, again.query, ctx, again.options));
+          current = result.feed ?? feedOf(result.rows);
+        }
+      }
+    },
+  };
+}
+
+/** Each replan withdraws a pushdown for good (`replan.ts`), so a feed meets few; this bound is only a backstop. */
+const MAX_FEED_REPLANS = 8;
+
+function feedOf(rows: Row[]): RowFeed {
+  let at = 0;
+  return {
+    async next(max) {
+      const taken = rows.slice(at, at + max);
+      at += taken.length;
+      return taken;
+    },
+  };
 }
 
 async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: ExecutionContext, options: ExecuteOptions): Promise<QueryResult> {
@@ -118,6 +178,8 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
   });
   ctx.onPlan?.(plan, query);
 
+  // A filter no row can pass (`1 eq 2`, `State eq 'OPEN' and State eq 'MERGED'`) is answered without a call.
+  if (plan.noRows) return finish([], query, full, 0, query.count ? 0 : undefined);
   if (plan.useGet || !def.list) {
     const rows = (await readSingle(def, plan, ctx, listParentValues)).filter(accept);
     return finish(rows, query, full, 0, undefined);
@@ -182,6 +244,14 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
       refusal,
     ),
   );
+  if (strategy.stopEarly && prefix && options.stream && !query.count && (strategy.combine === 'one' || strategy.combine === 'in-turn')) {
+    // Each stream comes in the answer's order and the streams one after another: the rows need no sort here.
+    const skippedUpstream = streams[0].skippedUpstream;
+    const skip = Math.max(0, (query.skip ?? 0) - skippedUpstream);
+    const top = options.stream.top;
+    const ordered = strategy.combine === 'in-turn' ? inTurnOrder(plan, list, streams, edm) : streams;
+    return { rows: [], feed: feedInTurn(ordered, prefix, full, { skip, ...(top !== undefined ? { top } : {}), need: top === undefined ? Infinity : skip + top }, strategy.uniquePrefix) };
+  }
   if (strategy.stopEarly && prefix) {
     const skippedUpstream = streams[0].skippedUpstream;
     const need = (strategy.need as number) - skippedUpstream;
@@ -220,6 +290,7 @@ export async function executeCount(def: EntitySetDefinition, query: ODataQuery, 
 
 async function countOnce(def: EntitySetDefinition, query: ODataQuery, ctx: ExecutionContext): Promise<number> {
   const plan = planQuery(def, query, { pushdown: ctx.pushdown !== false });
+  if (plan.noRows) return 0;
   const list = def.list;
   if (list && !plan.useGet && plan.exact && list.reportsSize) {
     const paramsList = await resolveStreams(plan, list.params, ctx, listParentValues);

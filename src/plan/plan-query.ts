@@ -8,6 +8,8 @@ import { isRefused } from './pushdown-refusals';
 import { sourcePaths } from './row-from-item';
 import { conjuncts } from '../odata/conjuncts';
 import { toBbql, type BbqlTranslation } from './to-bbql';
+import { foldConstants, isConstantFalse } from '../odata/fold-constants';
+import { edmOf } from '../entity-sets/to-edm-model';
 
 export interface UpstreamSort {
   property: string;
@@ -38,6 +40,8 @@ export interface QueryPlan {
   getFields?: string;
   /** True when the rows Bitbucket returns are exactly the answer's rows (before order/skip/top). */
   exact: boolean;
+  /** The filter is constant false (`foldConstants`): the answer is empty (count 0) without a call to Bitbucket. */
+  noRows: boolean;
 }
 
 /** Values a conjunct fixes for a property: `P eq 'v'`, `'v' eq P`, `P in ('a','b')`. */
@@ -157,14 +161,19 @@ export function planQuery(def: EntitySetDefinition, query: ODataQuery, options: 
   const list = def.list;
   const params = list?.params ?? def.get?.params ?? [];
   const allParams = [...params, ...(def.get?.params ?? []).filter((p) => !params.some((q) => q.name === p.name))];
-  const { fixed, consumed } = fixParams(allParams, query.filter);
+  // Constant parts of the filter are folded first (`1 eq 1` must not keep `q` from being exact); the residual still
+  // evaluates the client's filter as written, which selects the same rows.
+  const filter = foldConstants(query.filter, edmOf(def));
+  const { fixed, consumed } = fixParams(allParams, filter);
 
   const getParams = def.get?.params ?? [];
   const useGet = def.singleton === true || (def.get !== undefined && getParams.every((p) => fixed[p.name]?.length === 1));
 
   // Conjuncts that fix list route parameters are honoured by the path; the rest may go into `q`.
   const consumedByList = new Set([...consumed].filter((expr) => (list?.params ?? []).some((p) => fixedValues(expr, p.property))));
-  const bbql = list ? toBbql(def, query.filter, consumedByList) : { exact: true };
+  const noRows = isConstantFalse(filter);
+  // No row passes: nothing is read, and "none" is exactly the answer.
+  const bbql = list && !noRows ? toBbql(def, filter, consumedByList) : { exact: true };
   const streamConstant = (list?.params ?? []).map((p) => p.property);
 
   const { items: order, byUpstreamPosition } = answerOrder(def, query.orderby);
@@ -191,9 +200,16 @@ export function planQuery(def: EntitySetDefinition, query: ODataQuery, options: 
     listFields: list ? fieldsFor(def, needed, 'values.', ['next', 'size', 'page', 'pagelen']) : undefined,
     getFields: def.get ? fieldsFor(def, needed, '', []) : undefined,
     exact: bbql.exact && !query.search,
+    noRows,
   };
 }
 
+/**
+ * The baseline `PUSHDOWN=off` measures against: nothing that narrows or orders what Bitbucket sends (`q`, `sort`,
+ * page sizes, early stops). `fields=` stays: it says what each row carries, not which rows come, and Bitbucket's
+ * lists leave out some of what an answer needs unless `fields=` names it (a pull request's `participants` and
+ * `reviewers`), so dropping it would answer other rows, not measure a saving.
+ */
 function withoutPushdown(plan: QueryPlan): QueryPlan {
-  return { ...plan, bbql: { exact: false }, upstreamSort: undefined, listFields: undefined, getFields: undefined, exact: false };
+  return { ...plan, bbql: { exact: false }, upstreamSort: undefined, exact: false };
 }

@@ -15,6 +15,8 @@ export interface PushdownCase {
   url: () => string;
   /** The upstream calls, in order: path and the query parameters that matter (others may be present). */
   calls: () => Array<{ path: string; query?: Record<string, string | string[] | undefined> }>;
+  /** Parts of the JSON answer that must hold (`toMatchObject`), or the text of a `/$count` answer. */
+  answer?: Record<string, unknown> | string;
 }
 
 export const PUSHDOWN_CASES: PushdownCase[] = [
@@ -67,6 +69,30 @@ export const PUSHDOWN_CASES: PushdownCase[] = [
     name: "an apostrophe and a quote are escaped in q ('a''b\"c' → \"a'b\\\"c\")",
     url: () => `/odata/Repositories?$filter=Workspace eq '${site.ws}' and contains(Name,'a''b"c')`,
     calls: () => [{ path: `/2.0/repositories/${site.ws}`, query: { q: 'name ~ "a\'b\\"c"' } }],
+  },
+  // Constant predicates (issue #15, src/odata/fold-constants.ts): false costs nothing, true leaves q exact.
+  {
+    name: 'a constant false filter (1 eq 2) over every repository costs 0 calls: no rows, count 0',
+    url: () => '/odata/PullRequests?$filter=1 eq 2&$count=true',
+    calls: () => [],
+    answer: { value: [], '@odata.count': 0 },
+  },
+  {
+    name: "State eq 'OPEN' and State eq 'MERGED' costs 0 calls",
+    url: () => "/odata/PullRequests?$filter=State eq 'OPEN' and State eq 'MERGED'&$count=true",
+    calls: () => [],
+    answer: { value: [], '@odata.count': 0 },
+  },
+  {
+    name: '/$count of Id eq 1 and Id eq 2 in one repository costs 0 calls',
+    url: () => `/odata/PullRequests/$count?$filter=Workspace eq '${site.ws}' and RepositorySlug eq '${site.repo}' and Id eq 1 and Id eq 2`,
+    calls: () => [],
+    answer: '0',
+  },
+  {
+    name: "a constant true conjunct (1 eq 1) is dropped: State eq 'OPEN' stays exact (pagelen=5, count from size)",
+    url: () => `/odata/Repositories(Workspace='${site.ws}',Slug='${site.repo}')/PullRequests?$filter=State eq 'OPEN' and 1 eq 1&$top=5&$count=true`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo}/pullrequests`, query: { q: 'state = "OPEN"', pagelen: '5' } }],
   },
 ];
 
