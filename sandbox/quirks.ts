@@ -4,8 +4,11 @@
  * Each quirk cites the row of the evidence table it reproduces (sandbox/README.md, "Quirks").
  */
 export interface QuirkDescription {
-  /** The row of the evidence table (sandbox/README.md, "Quirks") this quirk reproduces. */
-  evidenceRow: number;
+  /**
+   * The row of the evidence table (sandbox/README.md, "Quirks") this quirk reproduces; `official` where Bitbucket's
+   * own description states the behaviour and the sandbox's default simplifies it.
+   */
+  evidenceRow: number | 'official';
   does: string;
 }
 
@@ -23,6 +26,12 @@ export const QUIRKS = {
   'forbidden-detail-object': { evidenceRow: 19, does: 'every 403 has an object-shaped error.detail, {"required": [...], "granted": [...]}' },
   // "milliseconds ... optional" (official filtering docs): precision beyond milliseconds is not promised.
   'bbql-millisecond-dates': { evidenceRow: 5, does: 'q datetime literals lose their sub-millisecond digits before comparing' },
+  // Official description of GET .../pullrequests/{id}/diffstat: "Redirects to the repository diffstat" (302); the
+  // target's shape is a pull request's links.diffstat in a recorded answer (Speakweb/dashboar test fixture).
+  'pull-request-diffstat-redirect': {
+    evidenceRow: 'official',
+    does: 'GET .../pullrequests/{id}/diffstat answers 302 to .../diffstat/{workspace}/{repo}:{source}%0D{destination}?from_pullrequest_id={id}, which serves the list',
+  },
 } as const satisfies Record<string, QuirkDescription>;
 
 export type Quirk = keyof typeof QUIRKS;

@@ -48,6 +48,8 @@ export interface ListDeviations {
   withoutNext?: true;
   /** `lists-without-size`: `size` may be absent here (evidence row 2: optional, moved or unverified). */
   sizeUnverified?: true;
+  /** `pull-request-diffstat-redirect`: the list answers 302 to this URL instead (official description). */
+  redirectsTo?: (ctx: RouteContext) => string;
 }
 
 /** A single-object endpoint. */

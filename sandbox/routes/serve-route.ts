@@ -114,6 +114,11 @@ export function serveRoute(route: AnyRoute, store: SandboxStore, publicUrl: stri
       url: `${origin}${req.originalUrl.split('?', 1)[0]}`,
     };
     resolveTarget(ctx, route.target);
+    const redirect = route.kind === 'collection' ? (route as unknown as CollectionRoute<unknown>).deviations?.redirectsTo : undefined;
+    if (redirect && quirks.has('pull-request-diffstat-redirect')) {
+      res.redirect(302, redirect(ctx));
+      return;
+    }
     const body = route.kind === 'collection'
       ? serveCollection(ctx, route as unknown as CollectionRoute<unknown>, quirks)
       : serveItem(ctx, route as unknown as ItemRoute<unknown>);

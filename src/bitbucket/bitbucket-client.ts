@@ -17,6 +17,7 @@ import { classifyProbeAnswer, type BitbucketProbeResult, type ProbeAnswer } from
 import { continuationPageProblem, continuationWithoutNext } from './page-continuation';
 import { pageParams, withPageNumber } from './page-number-target';
 import { redactUrl } from './redact-url';
+import { MAX_REDIRECTS, REDIRECT_STATUSES, redirectTarget } from './redirect-target';
 import type { CacheLookup } from './response-cache';
 import { relativeTarget, resumeTargetProblem } from './resume-target';
 import { decideAfterAttempt, type AttemptSummary, type RetryPolicy } from './retry-policy';
@@ -63,6 +64,8 @@ interface ReadResponse {
   body: Buffer;
   /** Attempts it took, for errors raised while reading the body. */
   attempts: number;
+  /** The request target that gave this response: the one sent, or where its redirects led (redirect-target.ts). */
+  requestTarget: string;
 }
 
 /**
@@ -138,8 +141,12 @@ export class BitbucketClient {
     let continuation: { page: number; previousValues: unknown[] } | undefined;
     for (;;) {
       visited.add(requestTarget);
-      const exchange = { method: 'GET', requestTarget, credential, idempotent: true, signal };
-      const response = await this.#exchange(exchange);
+      const sent = { method: 'GET', requestTarget, credential, idempotent: true, signal };
+      const response = await this.#exchange(sent);
+      // A redirected page is read, continued and remembered where it was answered.
+      requestTarget = response.requestTarget;
+      visited.add(requestTarget);
+      const exchange = { ...sent, requestTarget };
       const page = readBitbucketPage(await this.#readJson(exchange, response, 'required'));
       if (page === undefined) {
         throw this.#badResponse(exchange, response, 'the body is not a Bitbucket page (no "values" array, or a "next" that is not a string)');
@@ -279,14 +286,36 @@ export class BitbucketClient {
     return redactUrl(`${this.#upstream.origin}${requestTarget}`);
   }
 
-  /** Sends with retries per decideAfterAttempt and returns a 2xx response, or throws UpstreamError. */
+  /**
+   * Sends with retries per decideAfterAttempt and returns a 2xx response, or throws UpstreamError. A GET answered
+   * with a redirect is sent again where it leads, on the configured upstream only and at most MAX_REDIRECTS times
+   * (`redirect-target.ts`); each hop is a call like any other (reported, counted against the budget). A write is
+   * never redirected: its 3xx fails as before.
+   */
   async #exchange(exchange: Exchange): Promise<ReadResponse> {
+    let current = exchange;
+    const visited = new Set([exchange.requestTarget]);
+    for (let hops = 0; ; hops++) {
+      const response = await this.#exchangeOnce(current);
+      if (!REDIRECT_STATUSES.has(response.status)) return response;
+      if (hops >= MAX_REDIRECTS) throw this.#badResponse(current, response, `it redirected more than ${MAX_REDIRECTS} times in a row`);
+      const next = redirectTarget(response.headers.location, current.requestTarget, this.#upstream, this.#basePath);
+      if (!next.ok) throw this.#badResponse(current, response, next.problem);
+      if (visited.has(next.requestTarget)) throw this.#badResponse(current, response, 'its redirects lead back to a request already sent');
+      visited.add(next.requestTarget);
+      current = { ...current, requestTarget: next.requestTarget };
+    }
+  }
+
+  /** One request target: attempts with retries; a GET's redirect is returned to `#exchange`, which follows it. */
+  async #exchangeOnce(exchange: Exchange): Promise<ReadResponse> {
     const url = this.#displayUrl(exchange.requestTarget);
     const headers = this.#headers(exchange, url);
     // Reuse between requests (response-cache.ts): a fresh entry of this principal answers without a call; a stale one
     // with an ETag is revalidated, and Bitbucket's 304 keeps its body.
     const cached = await this.#cacheLookup(exchange);
-    if (cached?.entry?.fresh) return { status: cached.entry.status, headers: cached.entry.headers, body: cached.entry.body, attempts: 0 };
+    const requestTarget = exchange.requestTarget;
+    if (cached?.entry?.fresh) return { status: cached.entry.status, headers: cached.entry.headers, body: cached.entry.body, attempts: 0, requestTarget };
     if (cached?.entry?.etag !== undefined) headers['if-none-match'] = cached.entry.etag;
     let rateLimitWaitedMs = 0;
     for (let attempt = 1; ; attempt++) {
@@ -315,7 +344,10 @@ export class BitbucketClient {
       if (outcome.type === 'response') await this.#options.budget?.afterAnswer(exchange.credential, outcome.status, outcome.headers);
       if (cached?.entry !== undefined && outcome.type === 'response' && outcome.status === 304) {
         const revalidated = await this.#options.responseCache?.revalidated(cached);
-        if (revalidated !== undefined) return { ...revalidated, attempts: attempt };
+        if (revalidated !== undefined) return { ...revalidated, attempts: attempt, requestTarget };
+      }
+      if (exchange.method === 'GET' && outcome.type === 'response' && REDIRECT_STATUSES.has(outcome.status)) {
+        return { status: outcome.status, headers: outcome.headers, body: outcome.body, attempts: attempt, requestTarget };
       }
       const decision = decideAfterAttempt(summarize(outcome), {
         attempt,
@@ -337,7 +369,7 @@ export class BitbucketClient {
           this.#options.responseCache?.missed();
           await this.#options.responseCache?.store(cached, { status: outcome.status, headers: outcome.headers, body: outcome.body });
         }
-        return { status: outcome.status, headers: outcome.headers, body: outcome.body, attempts: attempt };
+        return { status: outcome.status, headers: outcome.headers, body: outcome.body, attempts: attempt, requestTarget };
       }
       const details: UpstreamErrorDetails = { kind: 'bad-response', method: exchange.method, url, attempts: attempt };
       if (decision.action === 'fail') {

@@ -5,6 +5,8 @@ import { diffstatOf, presentDiffstat, type DiffstatEntry } from '../present/pres
 import { presentCommitStatus } from '../present/present-ci';
 import { presentComment } from '../present/present-comment';
 import { presentPullRequest } from '../present/present-pull-request';
+import { fullName } from '../present/present-repository';
+import { notFound } from '../not-found';
 import { findPullRequest, repositoryOf, requestedStates, selectCommits } from '../repository-lookups';
 import { collection, item, MAX_PAGELEN, MAX_PAGELEN_PULL_REQUESTS, type AnyRoute } from '../route-declaration';
 
@@ -94,8 +96,9 @@ export const pullRequestRoutes: AnyRoute[] = [
     present: (ctx, c) => presentCommit(ctx.present, repositoryOf(ctx), c),
   }),
   // Bitbucket answers this path with a redirect to the repository diffstat of the pull request's revspec (official
-  // description); the sandbox serves that answer at this path. Pages of up to 500 (paginated_diffstats: "The default
-  // value is 500 with 5000 being the maximum allowed value"; the sandbox takes 500).
+  // description); by default the sandbox serves that answer at this path, with the quirk `pull-request-diffstat-redirect`
+  // it redirects like Bitbucket. Pages of up to 500 (paginated_diffstats: "The default value is 500 with 5000 being
+  // the maximum allowed value"; the sandbox takes 500).
   collection<DiffstatEntry & { pr: PullRequestRecord }>({
     path: '/repositories/:workspace/:repo/pullrequests/:id/diffstat',
     target: 'repository',
@@ -103,9 +106,34 @@ export const pullRequestRoutes: AnyRoute[] = [
     maxPagelen: 500,
     q: false,
     sort: false,
+    deviations: {
+      redirectsTo: (ctx) => {
+        const pr = findPullRequest(ctx);
+        const name = fullName(ctx.present, repositoryOf(ctx));
+        return `${ctx.url.replace(/\/pullrequests\/[^/]+\/diffstat$/, '')}/diffstat/${name}:${pr.sourceHash.slice(0, 12)}%0D${pr.destinationHash.slice(0, 12)}?from_pullrequest_id=${pr.id}`;
+      },
+    },
     list: (ctx) => {
       const pr = findPullRequest(ctx);
       return diffstatOf(repositoryOf(ctx), pr).map((entry) => ({ ...entry, pr }));
+    },
+    present: (ctx, entry) => presentDiffstat(ctx.present, repositoryOf(ctx), entry.pr, entry),
+  }),
+  // Where that redirect leads: `{workspace}/{repo}:{source}\r{destination}` names the two commits (the spec Bitbucket
+  // writes in a pull request's `links.diffstat`), `from_pullrequest_id` the pull request; the same list.
+  collection<DiffstatEntry & { pr: PullRequestRecord }>({
+    path: '/repositories/:workspace/:repo/diffstat/*spec',
+    target: 'repository',
+    paging: 'page',
+    maxPagelen: 500,
+    q: false,
+    sort: false,
+    list: (ctx) => {
+      const data = repositoryOf(ctx);
+      const [source, destination] = (ctx.params.spec.split(':').pop() ?? '').split('\r');
+      const pr = data.pullRequests.find((candidate) => String(candidate.id) === ctx.query.get('from_pullrequest_id') && candidate.sourceHash.startsWith(source) && candidate.destinationHash.startsWith(destination ?? ''));
+      if (!pr || !source || !destination) throw notFound.route('GET', ctx.url);
+      return diffstatOf(data, pr).map((entry) => ({ ...entry, pr }));
     },
     present: (ctx, entry) => presentDiffstat(ctx.present, repositoryOf(ctx), entry.pr, entry),
   }),
