@@ -35,13 +35,15 @@ async function walk(url: string, pageSize: number): Promise<unknown[]> {
 test.each([
   { name: "Bitbucket's order, $top: chunks continue by cursor", url: '/odata/Commits?$top=2500&$count=true&$select=Hash,Date,Workspace,RepositorySlug' },
   { name: 'an order sorted here: chunks of the sorted set', url: '/odata/Commits?$orderby=Hash&$top=2200&$count=true&$select=Hash,Message' },
+  // No count and no sort here: the rows are handed over as Bitbucket's pages come in (`ExecuteOptions.stream`).
+  { name: "Bitbucket's order, rows handed over as read, after a $skip", url: '/odata/Commits?$skip=130&$top=2400&$select=Hash,Workspace,RepositorySlug' },
 ])('$name: streamed, the rows of 1000-row pages, count first, nextLink last', async ({ url }) => {
   const response = await stack.request.get(url).set('Authorization', DEMO_BEARER).set('Prefer', 'odata.maxpagesize=2100');
   expect(response.status).toBe(200);
   expect(response.headers['transfer-encoding']).toBe('chunked');
   expect(response.headers['content-length']).toBeUndefined();
   const text = response.text;
-  expect(text.indexOf('"@odata.count"')).toBeLessThan(text.indexOf('"value"'));
+  if (url.includes('$count')) expect(text.indexOf('"@odata.count"')).toBeLessThan(text.indexOf('"value"'));
   expect(text.indexOf('"@odata.nextLink"')).toBeGreaterThan(text.lastIndexOf('"Hash"'));
   expect(response.body.value).toHaveLength(2100);
   const rest = await walk(response.body['@odata.nextLink'], 2100);
@@ -78,5 +80,86 @@ test('a failure after the first byte breaks the connection: never a short 200', 
   } finally {
     await axios.post(`${stack.sandboxUrl}/_sandbox/faults/reset`);
     server.close();
+  }
+});
+
+/** The gateway's own socket, for specs that watch a response's bytes as they arrive. */
+function listen(): { port: number; close(): void } {
+  const server = stack.app.listen(0);
+  return { port: (server.address() as AddressInfo).port, close: () => server.close() };
+}
+
+test('the first rows go out after one Bitbucket page of commits, while the rest is still being read', async () => {
+  const { port, close } = listen();
+  // Each Bitbucket page takes a while, so what was read by the first byte is visible in the sandbox's log.
+  await axios.put(`${stack.sandboxUrl}/_sandbox/faults`, { latencyMs: 50 });
+  await stack.clearUpstreamCalls();
+  const commitPages = async () => (await stack.upstreamCalls()).filter((call) => call.path.endsWith('/commits')).length;
+  try {
+    const outcome = await new Promise<{ atFirstRows: number; firstText: string; complete: boolean; body: string }>((resolve, reject) => {
+      http
+        .get({ port, path: '/odata/Commits?$top=2000&$select=Hash', headers: { Authorization: DEMO_BEARER, Prefer: 'odata.maxpagesize=2000' } }, (response) => {
+          let body = '';
+          let atFirstRows: Promise<number> | undefined;
+          let firstText = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => {
+            body += chunk;
+            if (!atFirstRows && body.includes('"Hash"')) {
+              firstText = body;
+              atFirstRows = commitPages();
+            }
+          });
+          response.on('end', () => void (atFirstRows ?? Promise.resolve(-1)).then((calls) => resolve({ atFirstRows: calls, firstText, complete: response.complete, body })));
+        })
+        .on('error', reject);
+    });
+    expect(outcome.complete).toBe(true);
+    expect(JSON.parse(outcome.body).value).toHaveLength(2000);
+    const total = await commitPages();
+    // Rows of the first repository's first page were on the wire after one or two commit pages (the log is read while
+    // the next one is on its way), not after the 1,000 rows of a chunk (10+ pages); the read went on to 20+ pages.
+    expect(outcome.firstText).toContain('"Hash"');
+    expect(outcome.atFirstRows).toBeGreaterThanOrEqual(1);
+    expect(outcome.atFirstRows).toBeLessThanOrEqual(3);
+    expect(total).toBeGreaterThan(20);
+  } finally {
+    await axios.post(`${stack.sandboxUrl}/_sandbox/faults/reset`);
+    close();
+  }
+});
+
+test('a failure after rows were handed over leaves the answer without its closing brace', async () => {
+  const { port, close } = listen();
+  await axios.put(`${stack.sandboxUrl}/_sandbox/faults`, { latencyMs: 40 });
+  try {
+    const outcome = await new Promise<{ status?: number; complete: boolean; body: string }>((resolve) => {
+      let body = '';
+      const request = http.get({ port, path: '/odata/Commits?$top=3000&$select=Hash', headers: { Authorization: DEMO_BEARER, Prefer: 'odata.maxpagesize=3000' } }, (response) => {
+        let faulted = false;
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          body += chunk;
+          if (!faulted && body.includes('"Hash"')) {
+            faulted = true;
+            void axios.put(`${stack.sandboxUrl}/_sandbox/faults`, { errorRate: 1 });
+          }
+        });
+        const done = () => resolve({ status: response.statusCode, complete: response.complete, body });
+        response.on('end', done);
+        response.on('error', done);
+        response.on('close', done);
+      });
+      request.on('error', () => resolve({ complete: false, body }));
+    });
+    expect(outcome.status).toBe(200);
+    expect(outcome.body).toContain('"Hash"');
+    expect(outcome.complete).toBe(false);
+    // Neither a closing `]}` nor an error object a client could take for the end of the answer.
+    expect(outcome.body).not.toMatch(/\]\s*\}\s*$/);
+    expect(() => JSON.parse(outcome.body)).toThrow();
+  } finally {
+    await axios.post(`${stack.sandboxUrl}/_sandbox/faults/reset`);
+    close();
   }
 });

@@ -174,7 +174,13 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
       fetched,
       binding: { resource: req.path, query: queryBinding(raw), credential: credentialIdentity(ctx.credential) },
       prefer: req.get('prefer'),
-      reader: { execute: (chunk, options) => executeQuery(target.def, chunk, ctx, options), credential: ctx.credential, client, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+      reader: {
+        // Rows handed over as read make small chunks; `$expand` reads per chunk, so it keeps chunks of CHUNK_ROWS.
+        execute: (chunk, { stream, ...options }) => executeQuery(target.def, chunk, ctx, expansions.length > 0 ? options : { ...options, ...(stream ? { stream } : {}) }),
+        credential: ctx.credential,
+        client,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      },
       lease: leaseOf(req),
     });
     if (source.preferenceApplied !== undefined) res.set('Preference-Applied', `odata.maxpagesize=${source.preferenceApplied}`);

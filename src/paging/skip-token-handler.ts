@@ -175,8 +175,21 @@ export class SkipTokenHandler {
       // The last chunk carries the look-ahead row; a chunk before it needs none (the next chunk tells).
       const ask = rest <= CHUNK_ROWS + 1 ? rest : CHUNK_ROWS;
       const chunkQuery = firstChunk ? { ...window.query, top: ask } : { ...window.query, skip: undefined, count: false, top: ask };
-      const result = await reader.execute(chunkQuery, { after: afterRow, reportOrdered: firstChunk && snapshots.accepts(1), wholeAnswer: query.top === undefined });
+      // A page streamed in several chunks takes rows as the executor reads them where their order needs no sort here
+      // (`ExecuteOptions.stream`): its first chunk after one Bitbucket page, not after CHUNK_ROWS rows (issue #11).
+      const stream = firstChunk && window.pageSize > CHUNK_ROWS ? { stream: want === Infinity ? {} : { top: want } } : {};
+      const result = await reader.execute(chunkQuery, { after: afterRow, reportOrdered: firstChunk && snapshots.accepts(1), wholeAnswer: query.top === undefined, ...stream });
       if (firstChunk) page.count = result.count ?? continuation?.count;
+      const feed = result.feed;
+      if (feed) {
+        page.next = async () => {
+          const rows = await feed.next(CHUNK_ROWS + 1);
+          got += rows.length;
+          page.done = rows.length === 0 || got >= want;
+          return rows;
+        };
+        return page.next();
+      }
       if (firstChunk && result.ordered && ask < want) {
         // The whole set is in hand: the rest of the page comes from it, chunk by chunk, with no further read.
         const skip = window.query.skip ?? 0;

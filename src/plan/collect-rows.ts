@@ -61,15 +61,97 @@ export async function collectInTurn(
   edm: EdmEntitySet,
   unique: boolean,
 ): Promise<Row[]> {
-  const byStream = compareRows(leadingOrder(plan), [], edm);
-  const constants = (stream: RowStream): Row => streamConstants(plan.def, list.params, stream.params);
-  const ordered = [...streams].sort((a, b) => byStream(constants(a), constants(b)));
   const rows: Row[] = [];
-  for (const stream of ordered) {
+  for (const stream of inTurnOrder(plan, list, streams, edm)) {
     if (rows.length >= need) break;
     rows.push(...(await collectSorted([stream], prefix, need - rows.length, ctx, unique)));
   }
   return rows;
+}
+
+/** The streams in the order of their constants (the order's leading items): the order `collectInTurn` reads them in. */
+export function inTurnOrder(plan: QueryPlan, list: ListRoute, streams: RowStream[], edm: EdmEntitySet): RowStream[] {
+  const byStream = compareRows(leadingOrder(plan), [], edm);
+  const constants = (stream: RowStream): Row => streamConstants(plan.def, list.params, stream.params);
+  return [...streams].sort((a, b) => byStream(constants(a), constants(b)));
+}
+
+/** An answer's rows handed over as they are read (`ExecuteOptions.stream`), so its first bytes need not wait for its last row. */
+export interface RowFeed {
+  /** The answer's next rows (at most `max`), as soon as some are read: about one Bitbucket page at a time; [] once there are no more. */
+  next(max: number): Promise<Row[]>;
+}
+
+/** Which of the rows read in order are the answer's: `skip` of them are passed over, then at most `top`; reading stops once `need` are taken (and their ties). */
+export interface FeedWindow {
+  skip: number;
+  top?: number;
+  need: number;
+}
+
+/**
+ * The rows of streams read one after another, each in prefix order (`combine` `one` or `in-turn`, ordered as
+ * `inTurnOrder` orders them), handed over as they are read: exactly the rows, in exactly the order, that
+ * `collectInTurn` followed by the executor's sort, `$skip` and `$top` answer, and reading stops at the same row
+ * (`collectSorted`'s rule). Nothing waits for the whole answer: no row is sorted against a row of a later page, except
+ * within a run of rows tied on the prefix (the full order may still reorder them), which is handed over once the next
+ * row starts a new prefix value; with a unique prefix (commits by upstream position) every row is handed over at once.
+ * Each `next` reads until some rows are ready and the stream has no more in hand (one upstream page at a time).
+ */
+export function feedInTurn(ordered: readonly RowStream[], prefix: (a: Row, b: Row) => number, full: (a: Row, b: Row) => number, window: FeedWindow, unique: boolean): RowFeed {
+  let index = 0;
+  /** Rows taken toward `need`, as `collectSorted` counts them. */
+  let taken = 0;
+  /** Rows of the answer's order released so far, `skip`ped ones included. */
+  let released = 0;
+  let group: Row[] = [];
+  let ready: Row[] = [];
+  let finished = window.need <= 0 || ordered.length === 0;
+  /** The last row taken from the current stream. */
+  let last: Row | undefined;
+  const release = () => {
+    group.sort(full);
+    for (const row of group) {
+      const at = released++;
+      if (at >= window.skip && (window.top === undefined || at < window.skip + window.top)) ready.push(row);
+    }
+    group = [];
+  };
+  const stop = () => {
+    release();
+    finished = true;
+  };
+  /** One head of the current stream: taken, or the end of the stream, or of the read. */
+  const step = async (): Promise<void> => {
+    const stream = ordered[index];
+    const head = await stream.peek();
+    if (head === undefined) {
+      release();
+      index += 1;
+      last = undefined;
+      if (index >= ordered.length || taken >= window.need) finished = true;
+      return;
+    }
+    if (taken >= window.need && last !== undefined && prefix(head, last) !== 0) return stop();
+    if (group.length > 0 && prefix(head, group[0]) !== 0) release();
+    group.push(head);
+    taken += 1;
+    last = head;
+    // As in `collectSorted`: with a unique prefix no later row of this stream can tie, so no page is read ahead.
+    if (unique && taken >= window.need) return stop();
+    await stream.next();
+  };
+  return {
+    async next(max) {
+      while (ready.length === 0 && !finished) {
+        do await step();
+        while (!finished && ordered[index].buffered() > 0);
+      }
+      const rows = ready.slice(0, max);
+      ready = ready.slice(rows.length);
+      return rows;
+    },
+  };
 }
 
 /**

@@ -26,6 +26,8 @@ export interface RowStream {
   skippedUpstream: number;
   /** The accepted rows read but not yet taken, once Bitbucket has no further page; undefined before that. */
   remainder(): readonly Row[] | undefined;
+  /** Accepted rows in hand: `next()` and `peek()` answer this many without calling Bitbucket. */
+  buffered(): number;
   next(): Promise<Row | undefined>;
   peek(): Promise<Row | undefined>;
   /**
@@ -142,6 +144,7 @@ export function openStream(
     params,
     skippedUpstream: (paging.startPage - 1) * paging.pagelen,
     remainder: () => (lastPageRead || done ? buffer : undefined),
+    buffered: () => buffer.length,
     async peek() {
       if (!done && !(await parentOk())) empty();
       while (buffer.length === 0 && !done) {
