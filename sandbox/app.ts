@@ -7,8 +7,9 @@ import { SandboxHttpError } from './bitbucket-error';
 import { createControlRouter } from './control/create-control-router';
 import { createFaults } from './faults';
 import { DEFAULT_SANDBOX_OPTIONS, type SandboxOptions } from './options';
-import { QuirkState, resolveQuirks } from './quirks';
+import { resolveQuirks, type QuirkState } from './quirks';
 import { RequestLog } from './request-log';
+import { createSandboxState, type SandboxState } from './sandbox-state';
 import { createApiRouter, READ_ROUTES } from './routes/create-api-router';
 import { SandboxStore } from './store/sandbox-store';
 import { createWriteRouter } from './write-routes';
@@ -18,8 +19,10 @@ export interface Sandbox {
   store: SandboxStore;
   log: RequestLog;
   options: SandboxOptions;
-  /** The quirks in force (start options, changed through `/_sandbox/quirks`). */
+  /** The quirks in force (start options, changed through `/_sandbox/quirks`); the same object as `state.quirks`. */
   quirks: QuirkState;
+  /** This instance's clock, tokens, rate limits, faults and quirks (sandbox-state.ts). */
+  state: SandboxState;
 }
 
 export interface RunningSandbox {
@@ -30,6 +33,7 @@ export interface RunningSandbox {
   store: SandboxStore;
   log: RequestLog;
   quirks: QuirkState;
+  state: SandboxState;
   close(): Promise<void>;
 }
 
@@ -65,22 +69,23 @@ const answerErrors = (quirks: QuirkState): ErrorRequestHandler => (error: unknow
  */
 export function createSandbox(options: Partial<SandboxOptions> = {}): Sandbox {
   const resolved = resolveOptions(options);
-  const store = new SandboxStore({ size: resolved.size, seed: resolved.seed });
+  const state = createSandboxState(resolved);
+  const store = new SandboxStore({ size: resolved.size, seed: resolved.seed }, state.clock);
   const log = new RequestLog();
-  const quirks = new QuirkState(resolved.quirks);
+  const { quirks } = state;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(log.middleware());
   const writes = createWriteRouter(store, resolved.publicUrl, READ_ROUTES, resolved.webhookRelayUrl);
-  app.use('/2.0', createAuthenticate(resolved), createRateLimit(resolved, quirks), createFaults(resolved), createScopeCheck(), createConditionalGet(), createApiRouter(store, resolved.publicUrl, [writes], quirks));
-  app.use('/site/oauth2', createAuthRouter(resolved));
-  app.use('/_sandbox', createControlRouter(store, log, quirks));
+  app.use('/2.0', createAuthenticate(state.tokens), createRateLimit(resolved, state.rateLimits, quirks), createFaults(state.faults), createScopeCheck(), createConditionalGet(), createApiRouter(store, resolved.publicUrl, [writes], quirks));
+  app.use('/site/oauth2', createAuthRouter(resolved, state.tokens));
+  app.use('/_sandbox', createControlRouter(store, log, state));
   app.use((req, res) => {
     res.status(404).json(new SandboxHttpError(404, `Resource not found: ${req.method} ${req.path} (the sandbox serves /2.0, /site/oauth2 and /_sandbox)`).toBody());
   });
   app.use(answerErrors(quirks));
-  return { app, store, log, options: resolved, quirks };
+  return { app, store, log, options: resolved, quirks, state };
 }
 
 /**
@@ -103,6 +108,7 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}, port =
     store: sandbox.store,
     log: sandbox.log,
     quirks: sandbox.quirks,
+    state: sandbox.state,
     close: () => new Promise<void>((resolve, reject) => {
       server.closeAllConnections();
       server.close((error) => (error ? reject(error) : resolve()));

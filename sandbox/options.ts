@@ -1,3 +1,4 @@
+import type { Clock } from './auth/clock';
 import type { Quirk } from './quirks';
 
 export { ALL_QUIRKS, REALISTIC_QUIRKS, QUIRKS, type Quirk } from './quirks';
@@ -32,6 +33,11 @@ export interface SandboxOptions {
    * does. Changeable at run time through `/_sandbox/quirks`; `/_sandbox/reset` restores these.
    */
   quirks: readonly Quirk[];
+  /**
+   * The instance's time for token expiry, rate-limit windows and write stamps; the system clock when unset. Tests pass
+   * a `ManualClock` to move time without waiting (`/_sandbox/auth/reset` brings this one back).
+   */
+  clock?: Clock;
 }
 
 export interface FaultOptions {

@@ -76,8 +76,8 @@ export function quirksFromEnv(env: Record<string, string | undefined>): Quirk[] 
 
 /**
  * The quirks in force on one sandbox instance: the start options, changed at run time through `/_sandbox/quirks`
- * and restored by `/_sandbox/reset`. Per instance (not module state like the faults) so that two sandboxes in one
- * test process, one ideal and one realistic, do not leak into each other.
+ * and restored by `/_sandbox/reset`. Per instance, like all of an instance's state (sandbox-state.ts), so that two
+ * sandboxes in one test process, one ideal and one realistic, do not leak into each other.
  */
 export class QuirkState {
   private active: Set<Quirk>;

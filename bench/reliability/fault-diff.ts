@@ -5,8 +5,8 @@
  * must be identical to the twin's or a clean upstream error (502/503/504 with an OData error body): never a different
  * 200, which would be a wrong answer that looks right. Prints identical / clean error / WRONG; exits 1 on a WRONG.
  *
- * The two stacks run one after the other, not side by side: the sandbox's fault settings are module state
- * (sandbox/faults/fault-state.ts), shared by every sandbox in one process.
+ * The two stacks run one after the other. Each sandbox owns its fault settings (sandbox/sandbox-state.ts), so the
+ * twin's sandbox never sees the faulted one's.
  *
  *   FAULT_DIFF_QUERIES=1500 SANDBOX_ERROR_RATE=0.1 SANDBOX_RESET_RATE=0.05 SANDBOX_TRUNCATE_RATE=0.05 SANDBOX_LATENCY_MS=0 npm run bench:fault-diff
  */

@@ -1,20 +1,22 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { expireToken, resetAuthState, revokeToken, type TokenKind } from './token-store';
+import type { SandboxClock } from './clock';
+import type { TokenKind, TokenStore } from './token-store';
 
 /**
  * Test and benchmark controls, mounted by the app at `/_sandbox/auth`:
  * - `POST /revoke {token}`: the token answers 401 "Token is invalid..." from now on;
  * - `POST /expire {token}`: the token answers 401 "Access token expired..." (no waiting for its lifetime);
- * - `POST /reset`: forgets all issued codes and tokens and clears revoked/expired marks.
+ * - `POST /reset`: forgets all issued codes and tokens, clears revoked/expired marks and restores the start clock.
  * Bodies may be JSON or form-encoded. Answers name the kind of token touched and never echo the token.
  */
-export function createAuthControlRouter(): Router {
+export function createAuthControlRouter(tokens: TokenStore, clock: SandboxClock): Router {
   const router = express.Router();
   router.use(express.json(), express.urlencoded({ extended: false }));
-  router.post('/revoke', (req, res) => applyToToken(req, res, revokeToken, 'revoked'));
-  router.post('/expire', (req, res) => applyToToken(req, res, expireToken, 'expired'));
+  router.post('/revoke', (req, res) => applyToToken(req, res, (token) => tokens.revokeToken(token), 'revoked'));
+  router.post('/expire', (req, res) => applyToToken(req, res, (token) => tokens.expireToken(token), 'expired'));
   router.post('/reset', (_req, res) => {
-    resetAuthState();
+    tokens.reset();
+    clock.reset();
     res.status(200).json({ reset: true });
   });
   return router;

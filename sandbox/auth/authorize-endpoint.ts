@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { DEMO_USER, IDENTITIES, type SandboxIdentity } from '../identities';
 import { findConsumer, isRedirectAllowed } from './oauth-consumers';
-import { issueAuthorizationCode } from './token-store';
+import type { TokenStore } from './token-store';
 
 /**
  * `GET /site/oauth2/authorize?client_id&response_type=code&state&redirect_uri?&scope?` (RFC 6749 §4.1.1).
@@ -15,7 +15,7 @@ import { issueAuthorizationCode } from './token-store';
  * vendor for assistance." (rbansal42/bitbucket-cli#50; Stack Overflow 31098096). Every other error is redirected to
  * the callback as `error` + `error_description` (§4.1.2.1).
  */
-export function createAuthorizeEndpoint(): RequestHandler {
+export function createAuthorizeEndpoint(tokens: TokenStore): RequestHandler {
   return (req, res) => {
     const consumer = findConsumer(queryValue(req, 'client_id'));
     if (!consumer) {
@@ -58,7 +58,7 @@ export function createAuthorizeEndpoint(): RequestHandler {
       return;
     }
     const scopes = requestedScopes.length > 0 ? requestedScopes : [...consumer.scopes];
-    const code = issueAuthorizationCode({ clientId: consumer.clientId, userUuid: user.uuid, scopes }, requestedRedirect);
+    const code = tokens.issueAuthorizationCode({ clientId: consumer.clientId, userUuid: user.uuid, scopes }, requestedRedirect);
     redirectWith({ code });
   };
 }

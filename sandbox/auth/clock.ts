@@ -26,13 +26,27 @@ export class ManualClock implements Clock {
   }
 }
 
-let currentClock: Clock = systemClock;
+/**
+ * One sandbox instance's clock: the clock it started with (`options.clock`, else the system clock), which a test may
+ * swap for a manual one at run time (`use`) and `/_sandbox/auth/reset` restores (`reset`). Per instance, so two
+ * sandboxes in one process keep their own time.
+ */
+export class SandboxClock implements Clock {
+  private source: Clock;
 
-/** Replace the clock used by auth and rate limiting; pass `systemClock` (or call `resetAuthState`) to restore. */
-export function setSandboxClock(clock: Clock): void {
-  currentClock = clock;
-}
+  constructor(private readonly initial: Clock = systemClock) {
+    this.source = initial;
+  }
 
-export function sandboxNow(): number {
-  return currentClock.now();
+  now(): number {
+    return this.source.now();
+  }
+
+  use(clock: Clock): void {
+    this.source = clock;
+  }
+
+  reset(): void {
+    this.source = this.initial;
+  }
 }

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { parseNumericSettings, type SettingsSchema } from '../faults/numeric-settings';
-import { getRateLimitBudget, resetRateLimits, setRateLimitBudget } from './rate-limit';
+import type { RateLimits } from './rate-limit';
 
 const MAX_BUDGET = 100_000_000;
 
@@ -15,11 +15,11 @@ const RATE_LIMIT_SETTINGS: SettingsSchema<'perHour' | 'anonymousPerHour'> = {
  * - `PUT /` `{perHour?, anonymousPerHour?}` → the new budget (400 with `errors` when out of range);
  * - `POST /reset` → forgets counted requests.
  */
-export function createRateLimitControlRouter(): Router {
+export function createRateLimitControlRouter(limits: RateLimits): Router {
   const router = express.Router();
   router.use(express.json());
   router.get('/', (_req, res) => {
-    res.json(getRateLimitBudget());
+    res.json(limits.getBudget());
   });
   router.put('/', (req, res) => {
     const parsed = parseNumericSettings(req.body, RATE_LIMIT_SETTINGS);
@@ -27,10 +27,10 @@ export function createRateLimitControlRouter(): Router {
       res.status(400).json({ errors: parsed.errors });
       return;
     }
-    res.json(setRateLimitBudget(parsed.values));
+    res.json(limits.setBudget(parsed.values));
   });
   router.post('/reset', (_req, res) => {
-    resetRateLimits();
+    limits.reset();
     res.json({ reset: true });
   });
   return router;

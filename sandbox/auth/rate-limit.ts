@@ -2,8 +2,8 @@ import type { RequestHandler } from 'express';
 import type { SandboxOptions } from '../options';
 import { NO_QUIRKS, type QuirkState } from '../quirks';
 import { isApiRequest, isScaledRateLimitRequest } from './api-path';
-import { sandboxNow } from './clock';
-import { principalOf } from './principal';
+import type { Clock } from './clock';
+import { principalOf, type Principal } from './principal';
 
 /**
  * Bitbucket's request limit (support.atlassian.com "API request limits"): a rolling one-hour window, capacity coming
@@ -70,27 +70,51 @@ class RollingWindow {
   }
 }
 
-const budget: RateLimitBudget = { perHour: 1000, anonymousPerHour: null };
-const windows = new Map<string, RollingWindow>();
+/**
+ * One sandbox instance's budget and counted requests (sandbox/sandbox-state.ts): two sandboxes in one process throttle
+ * independently. `clock` is the instance's clock, so tests move the window without waiting.
+ */
+export class RateLimits {
+  private readonly budget: RateLimitBudget;
+  private readonly windows = new Map<string, RollingWindow>();
 
-export function getRateLimitBudget(): RateLimitBudget {
-  return { ...budget };
+  constructor(readonly clock: Clock, perHour: number) {
+    this.budget = { perHour, anonymousPerHour: null };
+  }
+
+  getBudget(): RateLimitBudget {
+    return { ...this.budget };
+  }
+
+  setBudget(update: Partial<RateLimitBudget>): RateLimitBudget {
+    if (update.perHour !== undefined) this.budget.perHour = update.perHour;
+    if (update.anonymousPerHour !== undefined) this.budget.anonymousPerHour = update.anonymousPerHour;
+    return this.getBudget();
+  }
+
+  /** The budget of a caller: anonymous callers have their own when it is set. */
+  limitOf(principalKind: Principal['kind']): number {
+    return principalKind === 'anonymous' ? (this.budget.anonymousPerHour ?? this.budget.perHour) : this.budget.perHour;
+  }
+
+  /** The rolling window of one `rateKey`, created on first use. */
+  windowOf(rateKey: string): RollingWindow {
+    let window = this.windows.get(rateKey);
+    if (!window) {
+      window = new RollingWindow();
+      this.windows.set(rateKey, window);
+    }
+    return window;
+  }
+
+  /** Forgets every counted request (budgets stay as set). */
+  reset(): void {
+    this.windows.clear();
+  }
 }
 
-export function setRateLimitBudget(update: Partial<RateLimitBudget>): RateLimitBudget {
-  if (update.perHour !== undefined) budget.perHour = update.perHour;
-  if (update.anonymousPerHour !== undefined) budget.anonymousPerHour = update.anonymousPerHour;
-  return getRateLimitBudget();
-}
-
-/** Forgets every counted request (budgets stay as set). */
-export function resetRateLimits(): void {
-  windows.clear();
-}
-
-/** Must run after `createAuthenticate`. Sets the budget from `options.rateLimitPerHour` (changeable at runtime). */
-export function createRateLimit(options: SandboxOptions, quirks: Pick<QuirkState, 'has'> = NO_QUIRKS): RequestHandler {
-  setRateLimitBudget({ perHour: options.rateLimitPerHour, anonymousPerHour: null });
+/** Must run after `createAuthenticate`. Counts against the instance's `limits` (budget changeable at runtime). */
+export function createRateLimit(options: SandboxOptions, limits: RateLimits, quirks: Pick<QuirkState, 'has'> = NO_QUIRKS): RequestHandler {
   const notModifiedCounts = options.notModifiedCounts ?? true;
   return (req, res, next) => {
     if (!isApiRequest(req)) {
@@ -98,13 +122,9 @@ export function createRateLimit(options: SandboxOptions, quirks: Pick<QuirkState
       return;
     }
     const principal = principalOf(res.locals, req.ip ?? 'unknown');
-    const limit = principal.kind === 'anonymous' ? (budget.anonymousPerHour ?? budget.perHour) : budget.perHour;
-    const now = sandboxNow();
-    let window = windows.get(principal.rateKey);
-    if (!window) {
-      window = new RollingWindow();
-      windows.set(principal.rateKey, window);
-    }
+    const limit = limits.limitOf(principal.kind);
+    const now = limits.clock.now();
+    const window = limits.windowOf(principal.rateKey);
     const used = window.count(now);
     const allowed = used < limit;
     if (principal.kind === 'access-token' && isScaledRateLimitRequest(req)) {

@@ -2,7 +2,7 @@ import type { AuthFailure } from './auth-failures';
 import { apiTokenPrincipal, findApiTokenOwner, FIXED_BEARER_TOKENS, isRetiredAppPassword } from './fixed-credentials';
 import type { ParsedAuthorization } from './parse-authorization';
 import { anonymousPrincipal, type Principal } from './principal';
-import { fixedTokenStatus, lookupIssuedAccessToken } from './token-store';
+import type { TokenStore } from './token-store';
 
 export type Resolution = { principal: Principal } | { failure: AuthFailure };
 
@@ -10,7 +10,7 @@ export type Resolution = { principal: Principal } | { failure: AuthFailure };
  * Turns credentials into a principal. Missing credentials are anonymous (routes decide what public data that can
  * read); present but wrong credentials are a 401, never a silent downgrade to anonymous.
  */
-export function resolvePrincipal(authorization: ParsedAuthorization, ip: string): Resolution {
+export function resolvePrincipal(authorization: ParsedAuthorization, ip: string, tokens: TokenStore): Resolution {
   switch (authorization.scheme) {
     case 'none':
       return { principal: anonymousPrincipal(ip) };
@@ -19,7 +19,7 @@ export function resolvePrincipal(authorization: ParsedAuthorization, ip: string)
     case 'basic':
       return resolveBasic(authorization.username, authorization.password);
     case 'bearer':
-      return resolveBearer(authorization.token);
+      return resolveBearer(authorization.token, tokens);
   }
 }
 
@@ -30,15 +30,15 @@ function resolveBasic(username: string, password: string): Resolution {
   return { failure: 'bad-basic-credentials' };
 }
 
-function resolveBearer(token: string): Resolution {
+function resolveBearer(token: string, tokens: TokenStore): Resolution {
   const fixed = FIXED_BEARER_TOKENS.get(token);
   if (fixed) {
-    const status = fixedTokenStatus(token);
+    const status = tokens.fixedTokenStatus(token);
     // A copy: routes may not change the fixed table by touching res.locals.principal.
     if (status === 'active') return { principal: structuredClone(fixed) };
     return { failure: status === 'expired' ? 'expired-token' : 'invalid-token' };
   }
-  const issued = lookupIssuedAccessToken(token);
+  const issued = tokens.lookupIssuedAccessToken(token);
   switch (issued.status) {
     case 'active':
       return {

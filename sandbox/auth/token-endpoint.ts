@@ -4,7 +4,7 @@ import type { SandboxOptions } from '../options';
 import { findConsumer } from './oauth-consumers';
 import { OAuthError } from './oauth-error';
 import { parseAuthorization } from './parse-authorization';
-import { issueTokens, redeemAuthorizationCode, rotateRefreshToken, type IssuedTokens, type OAuthGrant } from './token-store';
+import type { IssuedTokens, OAuthGrant, TokenStore } from './token-store';
 
 /**
  * `POST /site/oauth2/access_token`, form-encoded (RFC 6749 §3.2). The client authenticates with HTTP Basic
@@ -18,6 +18,7 @@ interface GrantContext {
   consumer: SandboxOAuthConsumer;
   form: Record<string, string | undefined>;
   accessTokenTtlSeconds: number;
+  tokens: TokenStore;
 }
 
 type GrantHandler = (context: GrantContext) => IssuedTokens;
@@ -25,30 +26,30 @@ type GrantHandler = (context: GrantContext) => IssuedTokens;
 /** The grants Bitbucket supports, as data; anything else is `unsupported_grant_type`. */
 const GRANTS: Record<string, GrantHandler> = {
   // RFC 6749 §4.1.3.
-  authorization_code: ({ consumer, form, accessTokenTtlSeconds }) => {
+  authorization_code: ({ consumer, form, accessTokenTtlSeconds, tokens: store }) => {
     const code = form.code;
     if (!code) throw new OAuthError('code-missing');
-    const redemption = redeemAuthorizationCode(code, consumer.clientId, form.redirect_uri);
+    const redemption = store.redeemAuthorizationCode(code, consumer.clientId, form.redirect_uri);
     if (!redemption.ok) throw new OAuthError(redemption.reason === 'redirect-mismatch' ? 'redirect-uri-mismatch' : 'code-invalid');
-    const tokens = issueTokens(redemption.grant, accessTokenTtlSeconds);
+    const tokens = store.issueTokens(redemption.grant, accessTokenTtlSeconds);
     redemption.bindTokens(tokens);
     return tokens;
   },
   // RFC 6749 §6; Bitbucket rotates the refresh token on every use.
-  refresh_token: ({ consumer, form, accessTokenTtlSeconds }) => {
-    const tokens = form.refresh_token ? rotateRefreshToken(form.refresh_token, consumer.clientId, accessTokenTtlSeconds) : undefined;
+  refresh_token: ({ consumer, form, accessTokenTtlSeconds, tokens: store }) => {
+    const tokens = form.refresh_token ? store.rotateRefreshToken(form.refresh_token, consumer.clientId, accessTokenTtlSeconds) : undefined;
     if (!tokens) throw new OAuthError('refresh-token-invalid');
     return tokens;
   },
   // RFC 6749 §4.4: the token acts as the consumer's owner; private consumers only (Bitbucket "Use OAuth...").
-  client_credentials: ({ consumer, accessTokenTtlSeconds }) => {
+  client_credentials: ({ consumer, accessTokenTtlSeconds, tokens }) => {
     if (!consumer.isPrivate) throw new OAuthError('client-credentials-not-private');
     const grant: OAuthGrant = { clientId: consumer.clientId, userUuid: consumer.ownerUuid, scopes: [...consumer.scopes] };
-    return issueTokens(grant, accessTokenTtlSeconds);
+    return tokens.issueTokens(grant, accessTokenTtlSeconds);
   },
 };
 
-export function createTokenEndpoint(options: SandboxOptions): RequestHandler {
+export function createTokenEndpoint(options: SandboxOptions, store: TokenStore): RequestHandler {
   return (req, res) => {
     // RFC 6749 §5.1: token responses must not be cached.
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
@@ -59,7 +60,7 @@ export function createTokenEndpoint(options: SandboxOptions): RequestHandler {
       if (!grantType) throw new OAuthError('grant-type-missing');
       const grant = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
       if (!grant) throw new OAuthError('grant-type-unsupported', grantType);
-      const tokens = grant({ consumer, form, accessTokenTtlSeconds: options.accessTokenTtlSeconds });
+      const tokens = grant({ consumer, form, accessTokenTtlSeconds: options.accessTokenTtlSeconds, tokens: store });
       res.status(200).json({
         access_token: tokens.accessToken,
         scopes: tokens.scopes.join(' '),

@@ -1,8 +1,7 @@
 import type { RequestHandler } from 'express';
 import { SandboxHttpError } from '../bitbucket-error';
-import type { SandboxOptions } from '../options';
 import { isApiRequest } from '../auth/api-path';
-import { configureFaults, currentFaults, drawFaultNumber } from './fault-state';
+import type { FaultState } from './fault-state';
 import { delayResponse } from './delay-response';
 import { truncateJsonResponse } from './truncate-response';
 
@@ -21,22 +20,21 @@ const INJECTED_ERRORS: readonly SandboxHttpError[] = [
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Fault injection for /2.0 requests, driven by the live settings (see `/_sandbox/faults`):
+ * Fault injection for /2.0 requests, driven by the instance's live settings (see `/_sandbox/faults`):
  * latency first, then at most one of reset (socket destroyed, no answer), server error (500/502/503) or truncated
  * JSON body; `responseDelayMs` then holds back the answer the handler produces (the handler, and so any write, runs
  * at once). Every request draws the same four numbers in the same order whatever the rates, so a given seed and
  * request sequence always meets the same faults.
  */
-export function createFaults(options: SandboxOptions, dependencies: FaultDependencies = {}): RequestHandler {
-  configureFaults(options.faults, options.seed);
+export function createFaults(state: FaultState, dependencies: FaultDependencies = {}): RequestHandler {
   const sleep = dependencies.sleep ?? defaultSleep;
   return async (req, res, next) => {
     if (!isApiRequest(req)) {
       next();
       return;
     }
-    const faults = currentFaults();
-    const [resetDraw, errorDraw, truncateDraw, statusDraw] = [drawFaultNumber(), drawFaultNumber(), drawFaultNumber(), drawFaultNumber()];
+    const faults = state.current();
+    const [resetDraw, errorDraw, truncateDraw, statusDraw] = [state.draw(), state.draw(), state.draw(), state.draw()];
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
     if (resetDraw < faults.resetRate) {
       req.socket.destroy();

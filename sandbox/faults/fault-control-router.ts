@@ -1,6 +1,5 @@
 import express, { type Router } from 'express';
-import { currentFaults, currentFaultSeed, reseedFaults, resetFaults, updateFaults } from './fault-state';
-import type { LiveFaultSettings } from './fault-state';
+import type { FaultState, LiveFaultSettings } from './fault-state';
 import { parseNumericSettings, type SettingsSchema } from './numeric-settings';
 
 const FAULT_SETTINGS: SettingsSchema<keyof LiveFaultSettings | 'seed'> = {
@@ -20,11 +19,11 @@ const FAULT_SETTINGS: SettingsSchema<keyof LiveFaultSettings | 'seed'> = {
  * - `PUT /` with any of those → the new settings (400 with `errors` naming each bad field and its range);
  * - `POST /reset` → all faults off.
  */
-export function createFaultControlRouter(): Router {
+export function createFaultControlRouter(faults: FaultState): Router {
   const router = express.Router();
   router.use(express.json());
   router.get('/', (_req, res) => {
-    res.json({ ...currentFaults(), seed: currentFaultSeed() });
+    res.json({ ...faults.current(), seed: faults.currentSeed() });
   });
   router.put('/', (req, res) => {
     const parsed = parseNumericSettings(req.body, FAULT_SETTINGS);
@@ -32,13 +31,13 @@ export function createFaultControlRouter(): Router {
       res.status(400).json({ errors: parsed.errors });
       return;
     }
-    const { seed, ...faults } = parsed.values;
-    if (seed !== undefined) reseedFaults(seed);
-    res.json({ ...updateFaults(faults), seed: currentFaultSeed() });
+    const { seed, ...update } = parsed.values;
+    if (seed !== undefined) faults.reseed(seed);
+    res.json({ ...faults.update(update), seed: faults.currentSeed() });
   });
   router.post('/reset', (_req, res) => {
-    resetFaults();
-    res.json({ ...currentFaults(), seed: currentFaultSeed() });
+    faults.reset();
+    res.json({ ...faults.current(), seed: faults.currentSeed() });
   });
   return router;
 }

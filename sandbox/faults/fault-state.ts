@@ -2,10 +2,6 @@ import type { FaultOptions } from '../options';
 import { createPrng, type Random } from './prng';
 
 /**
- * The live fault settings and the PRNG that draws against them. Module state so that the control router
- * (`/_sandbox/faults`) and the middleware see the same values; `createFaults(options)` initialises it.
- */
-/**
  * The start-up options plus settings only the control endpoint sets: `responseDelayMs` holds a /2.0 answer back
  * *after* its handler ran (the write is applied, its answer arrives late), where `latencyMs` waits *before* handling.
  */
@@ -18,39 +14,46 @@ const NO_FAULTS: LiveFaultSettings = { latencyMs: 0, errorRate: 0, resetRate: 0,
 /** Kept apart from the data generator's stream so the same seed does not correlate data and faults. */
 const FAULT_STREAM_SALT = 0x5eed_fa17;
 
-let settings: LiveFaultSettings = { ...NO_FAULTS };
-let seed = 0;
-let random: Random = createPrng(seed ^ FAULT_STREAM_SALT);
+/**
+ * The live fault settings and the PRNG that draws against them, one per sandbox instance (sandbox/sandbox-state.ts):
+ * the control router (`/_sandbox/faults`) and the middleware of that instance share it, another sandbox in the same
+ * process has its own.
+ */
+export class FaultState {
+  private settings: LiveFaultSettings;
+  private seed = 0;
+  private random: Random = createPrng(0);
 
-export function configureFaults(initial: FaultOptions, initialSeed: number): void {
-  settings = { ...NO_FAULTS, ...initial };
-  reseedFaults(initialSeed);
-}
+  constructor(initial: FaultOptions, initialSeed: number) {
+    this.settings = { ...NO_FAULTS, ...initial };
+    this.reseed(initialSeed);
+  }
 
-export function currentFaults(): LiveFaultSettings {
-  return { ...settings };
-}
+  current(): LiveFaultSettings {
+    return { ...this.settings };
+  }
 
-export function updateFaults(update: Partial<LiveFaultSettings>): LiveFaultSettings {
-  settings = { ...settings, ...update };
-  return currentFaults();
-}
+  update(update: Partial<LiveFaultSettings>): LiveFaultSettings {
+    this.settings = { ...this.settings, ...update };
+    return this.current();
+  }
 
-/** Restarts the fault sequence: after reseeding with the same seed, the same requests meet the same faults. */
-export function reseedFaults(newSeed: number): void {
-  seed = newSeed;
-  random = createPrng(seed ^ FAULT_STREAM_SALT);
-}
+  /** Restarts the fault sequence: after reseeding with the same seed, the same requests meet the same faults. */
+  reseed(newSeed: number): void {
+    this.seed = newSeed;
+    this.random = createPrng(newSeed ^ FAULT_STREAM_SALT);
+  }
 
-export function currentFaultSeed(): number {
-  return seed;
-}
+  currentSeed(): number {
+    return this.seed;
+  }
 
-export function drawFaultNumber(): number {
-  return random();
-}
+  draw(): number {
+    return this.random();
+  }
 
-/** Turns all faults off (the seed and its sequence are kept). */
-export function resetFaults(): void {
-  settings = { ...NO_FAULTS };
+  /** Turns all faults off (the seed and its sequence are kept). */
+  reset(): void {
+    this.settings = { ...NO_FAULTS };
+  }
 }

@@ -1,4 +1,4 @@
-import { sandboxNow } from '../auth/clock';
+import { systemClock, type Clock } from '../auth/clock';
 import { buildSeed, type SeedOptions } from '../seed/build-seed';
 import { formatMicros, msToMicros, SEED_NOW_MS, type Micros } from '../seed/clock';
 import type {
@@ -20,7 +20,8 @@ export class SandboxStore {
   private workspaceHooks = new Map<string, WebhookRecord[]>();
   private lastWriteAt: Micros = 0;
 
-  constructor(readonly seedOptions: SeedOptions) {
+  /** `clock` is the instance's clock (sandbox-state.ts): writes are stamped with its time. */
+  constructor(readonly seedOptions: SeedOptions, private readonly clock: Clock = systemClock) {
     this.current = buildSeed(seedOptions);
   }
 
@@ -44,7 +45,7 @@ export class SandboxStore {
    * (clients use it as a version, e.g. the gateway's If-Match) and write order is visible in the data.
    */
   writeTimestamp(): { micros: Micros; formatted: string } {
-    const micros = Math.max(msToMicros(sandboxNow()), msToMicros(SEED_NOW_MS), this.lastWriteAt + 1);
+    const micros = Math.max(msToMicros(this.clock.now()), msToMicros(SEED_NOW_MS), this.lastWriteAt + 1);
     this.lastWriteAt = micros;
     return { micros, formatted: formatMicros(micros) };
   }

@@ -6,7 +6,7 @@
  */
 import axios from 'axios';
 import { DEMO_OAUTH_CONSUMER, DEMO_USER, NARROW_REPOSITORY_ACCESS_TOKEN } from '../../sandbox/identities';
-import { ManualClock, setSandboxClock, systemClock } from '../../sandbox/auth/clock';
+import { ManualClock } from '../../sandbox/auth/clock';
 import { startStack, type Stack } from '../helpers/stack';
 
 const NARROW_BEARER = `Bearer ${NARROW_REPOSITORY_ACCESS_TOKEN.token}`;
@@ -62,11 +62,9 @@ describe('an expired OAuth access token (ER-05)', () => {
   const clock = new ManualClock();
   let stack: Stack;
   beforeAll(async () => {
-    setSandboxClock(clock);
-    stack = await startStack({ sandbox: { accessTokenTtlSeconds: 60 } });
+    stack = await startStack({ sandbox: { accessTokenTtlSeconds: 60, clock } });
   });
   afterAll(async () => {
-    setSandboxClock(systemClock);
     await stack.close();
   });
 

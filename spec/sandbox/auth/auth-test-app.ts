@@ -7,10 +7,9 @@ import {
   createAuthRouter,
   createRateLimit,
   createRateLimitControlRouter,
-  resetAuthState,
-  resetRateLimits,
 } from '../../../sandbox/auth';
 import { DEFAULT_SANDBOX_OPTIONS, type SandboxOptions } from '../../../sandbox/options';
+import { createSandboxState, type SandboxState } from '../../../sandbox/sandbox-state';
 
 /**
  * A tiny app with the auth middleware in front of dummy /2.0 handlers that echo `res.locals.principal`, so these specs
@@ -19,18 +18,19 @@ import { DEFAULT_SANDBOX_OPTIONS, type SandboxOptions } from '../../../sandbox/o
 export interface AuthTestServer {
   server: Server;
   baseUrl: string;
+  /** This server's own clock, tokens and rate limits. */
+  state: SandboxState;
   close(): Promise<void>;
 }
 
 export async function startAuthTestServer(overrides: Partial<SandboxOptions> = {}): Promise<AuthTestServer> {
-  resetAuthState();
-  resetRateLimits();
   const options: SandboxOptions = { ...DEFAULT_SANDBOX_OPTIONS, ...overrides };
+  const state = createSandboxState(options);
   const app = express();
-  app.use('/site/oauth2', createAuthRouter(options));
-  app.use('/_sandbox/auth', createAuthControlRouter());
-  app.use('/_sandbox/rate-limit', createRateLimitControlRouter());
-  app.use(createAuthenticate(options), createRateLimit(options));
+  app.use('/site/oauth2', createAuthRouter(options, state.tokens));
+  app.use('/_sandbox/auth', createAuthControlRouter(state.tokens, state.clock));
+  app.use('/_sandbox/rate-limit', createRateLimitControlRouter(state.rateLimits));
+  app.use(createAuthenticate(state.tokens), createRateLimit(options, state.rateLimits));
   const echoPrincipal: express.RequestHandler = (_req, res) => {
     res.json(res.locals.principal);
   };
@@ -43,6 +43,7 @@ export async function startAuthTestServer(overrides: Partial<SandboxOptions> = {
   return {
     server,
     baseUrl: `http://127.0.0.1:${port}`,
+    state,
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
 }

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ManualClock, setSandboxClock } from '../../../sandbox/auth';
+import { ManualClock } from '../../../sandbox/auth';
 import { DEMO_OAUTH_CONSUMER, DEMO_USER, OTHER_USER, PUBLIC_OAUTH_CONSUMER } from '../../../sandbox/identities';
 import { bearer, startAuthTestServer, type AuthTestServer } from './auth-test-app';
 import { authorizationCode, authorize, tokenRequest } from './oauth-flow-helpers';
@@ -123,7 +123,7 @@ describe('authorization_code grant', () => {
 
   it('expires codes after 10 minutes', async () => {
     const clock = new ManualClock();
-    setSandboxClock(clock);
+    sandbox.state.clock.use(clock);
     const code = await authorizationCode(sandbox.server);
     clock.advance(10 * 60 * 1000 + 1);
     const response = await tokenRequest(sandbox.server, { grant_type: 'authorization_code', code });

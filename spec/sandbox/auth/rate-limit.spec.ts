@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ManualClock, RATE_LIMIT_EXCEEDED_TEXT, setSandboxClock } from '../../../sandbox/auth';
+import { ManualClock, RATE_LIMIT_EXCEEDED_TEXT } from '../../../sandbox/auth';
 import { DEMO_USER, OTHER_USER, REPOSITORY_ACCESS_TOKEN, WORKSPACE_ACCESS_TOKEN } from '../../../sandbox/identities';
 import { basic, bearer, startAuthTestServer, type AuthTestServer } from './auth-test-app';
 import { authorizationCode, tokenRequest } from './oauth-flow-helpers';
@@ -12,7 +12,7 @@ let clock: ManualClock;
 beforeEach(async () => {
   sandbox = await startAuthTestServer({ rateLimitPerHour: BUDGET });
   clock = new ManualClock();
-  setSandboxClock(clock);
+  sandbox.state.clock.use(clock);
 });
 afterEach(() => sandbox.close());
 

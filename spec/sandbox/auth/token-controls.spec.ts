@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { expireToken, ManualClock, resetAuthState, revokeToken, setSandboxClock } from '../../../sandbox/auth';
+import { ManualClock } from '../../../sandbox/auth';
 import { DEMO_USER, WORKSPACE_ACCESS_TOKEN } from '../../../sandbox/identities';
 import { bearer, startAuthTestServer, type AuthTestServer } from './auth-test-app';
 import { authorizationCode, tokenRequest } from './oauth-flow-helpers';
@@ -25,7 +25,7 @@ function whoAmI(token: string): request.Test {
 describe('access token expiry', () => {
   it('expires after accessTokenTtlSeconds on the injected clock', async () => {
     const clock = new ManualClock();
-    setSandboxClock(clock);
+    sandbox.state.clock.use(clock);
     const { access_token: token } = await issuedTokens();
     clock.advance(119_999);
     expect((await whoAmI(token)).status).toBe(200);
@@ -35,9 +35,9 @@ describe('access token expiry', () => {
     expect(response.body).toEqual({ type: 'error', error: { message: EXPIRED } });
   });
 
-  it('expireToken() makes a token expired at once, and a refresh still works', async () => {
+  it('tokens.expireToken() makes a token expired at once, and a refresh still works', async () => {
     const { access_token: token, refresh_token: refresh } = await issuedTokens();
-    expect(expireToken(token)).toBe('oauth-access-token');
+    expect(sandbox.state.tokens.expireToken(token)).toBe('oauth-access-token');
     expect((await whoAmI(token)).body.error.message).toBe(EXPIRED);
     const refreshed = await tokenRequest(sandbox.server, { grant_type: 'refresh_token', refresh_token: refresh });
     expect((await whoAmI(refreshed.body.access_token)).status).toBe(200);
@@ -61,17 +61,17 @@ describe('controls over HTTP at /_sandbox/auth', () => {
     expect(response.body.error.message).toBe(message);
   });
 
-  it.each(actions)('$path also works on fixed tokens (form body), until resetAuthState', async ({ path, message }) => {
+  it.each(actions)('$path also works on fixed tokens (form body), until tokens.reset()', async ({ path, message }) => {
     const control = await request(sandbox.server).post(path).type('form').send({ token: WORKSPACE_ACCESS_TOKEN.token });
     expect(control.body.kind).toBe('fixed-token');
     expect((await whoAmI(WORKSPACE_ACCESS_TOKEN.token)).body.error.message).toBe(message);
-    resetAuthState();
+    sandbox.state.tokens.reset();
     expect((await whoAmI(WORKSPACE_ACCESS_TOKEN.token)).status).toBe(200);
   });
 
   it('revoking a refresh token stops refreshes', async () => {
     const { refresh_token: refresh } = await issuedTokens();
-    expect(revokeToken(refresh)).toBe('oauth-refresh-token');
+    expect(sandbox.state.tokens.revokeToken(refresh)).toBe('oauth-refresh-token');
     const response = await tokenRequest(sandbox.server, { grant_type: 'refresh_token', refresh_token: refresh });
     expect(response.status).toBe(400);
   });

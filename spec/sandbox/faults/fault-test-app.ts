@@ -1,7 +1,7 @@
 import express from 'express';
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createFaultControlRouter, createFaults, resetFaults, type FaultDependencies } from '../../../sandbox/faults';
+import { createFaultControlRouter, createFaults, FaultState, type FaultDependencies } from '../../../sandbox/faults';
 import { DEFAULT_SANDBOX_OPTIONS, type FaultOptions } from '../../../sandbox/options';
 
 /** A listing big enough that half of it is clearly not valid JSON. */
@@ -15,12 +15,12 @@ export interface FaultTestServer {
 
 /** Faults in front of a dummy /2.0 listing, plus the control router; listens on 127.0.0.1, port 0. */
 export async function startFaultTestServer(faults: Partial<FaultOptions> = {}, seed = DEFAULT_SANDBOX_OPTIONS.seed): Promise<FaultTestServer> {
-  resetFaults();
+  const state = new FaultState({ ...DEFAULT_SANDBOX_OPTIONS.faults, ...faults }, seed);
   const sleeps: number[] = [];
   const dependencies: FaultDependencies = { sleep: async (ms) => void sleeps.push(ms) };
   const app = express();
-  app.use('/_sandbox/faults', createFaultControlRouter());
-  app.use(createFaults({ ...DEFAULT_SANDBOX_OPTIONS, seed, faults: { ...DEFAULT_SANDBOX_OPTIONS.faults, ...faults } }, dependencies));
+  app.use('/_sandbox/faults', createFaultControlRouter(state));
+  app.use(createFaults(state, dependencies));
   app.get('/2.0/repositories', (_req, res) => {
     res.json(LISTING);
   });
