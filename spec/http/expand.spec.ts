@@ -54,8 +54,25 @@ describe('single-valued: PullRequests?$expand=Repository', () => {
     }
   });
 
-  test('a page of 20 pull requests reads each distinct repository once, not once per row', async () => {
+  test('a page of 20 pull requests read by fan-out takes each repository from the fan-out: no by-key read (issue #15)', async () => {
     const url = `/odata/PullRequests?$filter=Workspace eq '${ws}'&$top=20&$select=Id,RepositorySlug&$expand=Repository($select=Name)`;
+    const plain = await get(url.replace(/&\$expand=.*$/, ''));
+    await stack.clearUpstreamCalls();
+    const response = await get(url);
+    expect(response.status).toBe(200);
+    const rows = response.body.value as Row[];
+    expect(rows).toHaveLength(20);
+    const calls = await stack.upstreamCalls();
+    expect(calls.filter((call) => /^\/2\.0\/repositories\/[^/]+\/[^/]+$/.test(call.path))).toEqual([]);
+    expect(response.headers['x-upstream-requests']).toBe(plain.headers['x-upstream-requests']);
+    for (const row of rows) expect(Object.keys(row.Repository as Row)).toEqual(['Name']);
+  });
+
+  test('a page of pull requests of named repositories (no fan-out) reads each distinct repository once, not once per row', async () => {
+    const first = (await get(`/odata/PullRequests?$filter=Workspace eq '${ws}'&$top=20&$select=Id,RepositorySlug`)).body.value as Row[];
+    const slugs = [...new Set(first.map((row) => row.RepositorySlug))];
+    expect(slugs.length).toBeGreaterThan(1);
+    const url = `/odata/PullRequests?$filter=Workspace eq '${ws}' and RepositorySlug in (${slugs.map((slug) => `'${slug}'`).join(',')})&$top=20&$select=Id,RepositorySlug&$expand=Repository($select=Name)`;
     const plain = await get(url.replace(/&\$expand=.*$/, ''));
     await stack.clearUpstreamCalls();
     const response = await get(url);

@@ -4,7 +4,8 @@
  * as any query so pushdown applies (OData 4.01 Part 2 §5.1.3; the constraints are the navigation's declaration).
  *
  * - Single-valued (PullRequest → Repository): one by-key read per distinct related key on the page, however many
- *   parents share it, with bounded concurrency (`fanOutConcurrency`).
+ *   parents share it, with bounded concurrency (`fanOutConcurrency`); none for an entity the request's fan-out
+ *   listed already (`src/plan/listed-rows.ts`: the repositories a fan-out over repositories read).
  * - Collection-valued (Repository → PullRequests): per parent, the target set filtered by the constraint values
  *   (`Workspace eq … and RepositorySlug eq …`) and the nested `$filter`, `$orderby`, `$skip`, `$top`, `$count`: the
  *   same rows in the same order as the navigation path `Repositories(…)/PullRequests` with those options. An
@@ -24,6 +25,7 @@ import { edmOf } from '../entity-sets/to-edm-model';
 import { executeQuery } from '../plan/execute-query';
 import type { ExecutionContext } from '../plan/execution-context';
 import { mapWithConcurrency } from '../plan/map-with-concurrency';
+import { listedRow } from '../plan/listed-rows';
 import { allOf } from '../odata/conjuncts';
 import { propertyEquals } from './resolve-target';
 import { etagOf } from '../entity-sets/etag-of';
@@ -76,10 +78,23 @@ function distinctTuples(expansion: ResolvedExpansion, parents: readonly Row[]): 
   return tuples;
 }
 
+/**
+ * A row listed whole, cut to what a by-key read with this `$select` holds (the key and the selected properties), so
+ * the expansion is written the same whichever way the row came (an ETag only where the read had its version).
+ */
+function narrowed(row: Row, target: EntitySetDefinition, select: string[] | undefined): Row {
+  if (select === undefined) return row;
+  const keep = new Set([...target.key, ...select]);
+  return Object.fromEntries(Object.entries(row).filter(([name]) => keep.has(name)));
+}
+
 async function expandSingle(expansion: ResolvedExpansion, parents: readonly Row[], ctx: ExecutionContext): Promise<(parent: Row) => ExpandedValue> {
   const target = targetOf(expansion);
   const tuples = [...distinctTuples(expansion, parents)];
   const found = await mapWithConcurrency(tuples, ctx.limits.fanOutConcurrency, async ([, values]) => {
+    // The fan-out that read the parents listed this entity already (a repository of the workspace): no call.
+    const listed = listedRow(ctx, target, values);
+    if (listed) return narrowed(listed, target, expansion.item.options.select);
     const query: ODataQuery = { filter: constraintFilter(target, values), orderby: [], count: false, top: 1, select: expansion.item.options.select };
     return (await executeQuery(target, query, ctx)).rows[0] ?? null;
   });

@@ -32,11 +32,12 @@ import { collectInTurn, collectSorted, drain, everyRowRead, feedInTurn, inTurnOr
 import { countStream } from './count-stream';
 import type { ExecutionContext } from './execution-context';
 import { cursorKeyOf, cursorOf, rowAtCursor } from '../paging/keyset-cursor';
+import { keepListedRows, keepsListedRows } from './listed-rows';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { comparators } from './order-comparators';
 import { planQuery } from './plan-query';
 import { positionAfterCursor } from './position-after-cursor';
-import { pagelenFor, readStrategy } from './read-strategy';
+import { pagelenFor, readStrategy, type LowerBoundStop } from './read-strategy';
 import { readSingle } from './read-single';
 import { guard, orderCheck, Replan, refusalHandler, withReplans } from './replan';
 import { resolveStreams, streamConstants, type StreamParams } from './resolve-streams';
@@ -209,7 +210,9 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
     cursorInStream: cursorPosition !== undefined,
     reportOrdered: options.reportOrdered === true,
     wholeAnswer: options.wholeAnswer === true,
+    trustNewestFirst: ctx.trustNewestFirst !== undefined,
   });
+  const lastNeeded = lowerBoundCheck(strategy.stopBelow, edm, ctx);
   const onConstants = compareRows(plan.order, [], edm);
   /** Rows the stream delivers before any it can answer (the cursor's own stream, re-read). */
   const passedOverIn = (params: StreamParams): number => (after && cursorPosition !== undefined && onConstants(streamConstants(def, list.params, params), after) === 0 ? cursorPosition + 1 : 0);
@@ -238,6 +241,7 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
           resume: resumeIn(params),
           checkOrder: checkOrder?.(),
           cursor: cursorIn(params),
+          ...(lastNeeded ? { lastNeeded } : {}),
         },
         listParentValues,
       ),
@@ -283,6 +287,17 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
   };
 }
 
+/**
+ * Rule `stopBelow` (`read-strategy.ts`): a page with a row that fails a lower bound is the last one a newest-first
+ * stream needs. A stop that relies on the client's trust is recorded for `Preference-Applied`.
+ */
+function lowerBoundCheck(stop: LowerBoundStop | undefined, edm: ReturnType<typeof edmOf>, ctx: ExecutionContext): ((rows: readonly Row[]) => boolean) | undefined {
+  if (!stop) return undefined;
+  if (stop.trust === 'preferred' && ctx.trustNewestFirst) ctx.trustNewestFirst.applied = true;
+  const holds = stop.bounds.map((bound) => compileFilter(bound, edm, { now: ctx.now }));
+  return (rows) => rows.some((row) => holds.some((bound) => !bound(row)));
+}
+
 /** `$count` alone (`/$count`): from Bitbucket's `size` when exact, else by reading every row. */
 export async function executeCount(def: EntitySetDefinition, query: ODataQuery, ctx: ExecutionContext): Promise<number> {
   return withReplans(() => countOnce(def, query, ctx));
@@ -309,6 +324,9 @@ async function countOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Execu
 async function listParentValues(entitySet: string, filter: Expr | undefined, property: string, ctx: ExecutionContext): Promise<string[]> {
   const parent = findDefinition(entitySet);
   if (!parent) throw new ODataError('Internal', { reference: `fan-out ${entitySet}` });
-  const result = await executeQuery(parent, { filter, orderby: [], select: [property], count: false }, ctx);
+  // A set `$expand` may read by key is listed whole and kept for the request (`listed-rows.ts`): same calls.
+  const keep = keepsListedRows(parent);
+  const result = await executeQuery(parent, { filter, orderby: [], ...(keep ? {} : { select: [property] }), count: false }, ctx);
+  if (keep) keepListedRows(ctx, parent, result.rows);
   return result.rows.map((row) => String(row[property]));
 }

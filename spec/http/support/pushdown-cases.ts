@@ -15,8 +15,10 @@ export interface PushdownCase {
   url: () => string;
   /** The upstream calls, in order: path and the query parameters that matter (others may be present). */
   calls: () => Array<{ path: string; query?: Record<string, string | string[] | undefined> }>;
+  /** The calls may come in any order (a fan-out lists several workspaces at once). */
+  anyOrder?: boolean;
   /** Parts of the JSON answer that must hold (`toMatchObject`), or the text of a `/$count` answer. */
-  answer?: Record<string, unknown> | string;
+  answer?: Record<string, unknown> | string | (() => Record<string, unknown>);
 }
 
 export const PUSHDOWN_CASES: PushdownCase[] = [
@@ -93,6 +95,18 @@ export const PUSHDOWN_CASES: PushdownCase[] = [
     name: "a constant true conjunct (1 eq 1) is dropped: State eq 'OPEN' stays exact (pagelen=5, count from size)",
     url: () => `/odata/Repositories(Workspace='${site.ws}',Slug='${site.repo}')/PullRequests?$filter=State eq 'OPEN' and 1 eq 1&$top=5&$count=true`,
     calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo}/pullrequests`, query: { q: 'state = "OPEN"', pagelen: '5' } }],
+  },
+  {
+    name: '$expand=Repository on a fan-out takes the repositories the fan-out listed: 4 calls, no by-key read (issue #15)',
+    url: () => '/odata/PullRequests?$top=3&$select=Id&$expand=Repository($select=Name)',
+    calls: () => [
+      { path: '/2.0/user/workspaces' },
+      { path: '/2.0/repositories/acme-dev' },
+      { path: '/2.0/repositories/blue-harbor' },
+      { path: `/2.0/repositories/acme-dev/${site.repo}/pullrequests`, query: { pagelen: '3' } },
+    ],
+    anyOrder: true,
+    answer: () => ({ value: [{ Id: 1, Repository: { Name: site.repo } }, { Id: 2 }, { Id: 3 }] }),
   },
 ];
 
