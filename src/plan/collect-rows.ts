@@ -137,8 +137,10 @@ export function feedInTurn(ordered: readonly RowStream[], prefix: (a: Row, b: Ro
     group.push(head);
     taken += 1;
     last = head;
-    // As in `collectSorted`: with a unique prefix no later row of this stream can tie, so no page is read ahead.
+    // As in `collectSorted`: with a unique prefix no later row of this stream can tie, so no page is read ahead,
+    // and each row is handed over as it comes.
     if (unique && taken >= window.need) return stop();
+    if (unique) release();
     await stream.next();
   };
   return {
