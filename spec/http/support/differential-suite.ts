@@ -26,12 +26,12 @@ const SETS = ENTITY_SETS.filter((def) => !def.singleton);
  * whose filter is ANDed to every generated query (and to the full read the oracle makes).
  */
 const SCOPE = "Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api'";
-function scopeOf(def: EntitySetDefinition): string | undefined {
+export function scopeOf(def: EntitySetDefinition): string | undefined {
   const perParent = (def.list?.params ?? []).some((param) => param.fanOut && !['Workspaces', 'Repositories'].includes(param.fanOut.entitySet));
   return perParent ? SCOPE : undefined;
 }
 /** `raw` (a query string) with `scope` ANDed to its `$filter`. */
-function scoped(raw: string, scope: string | undefined): string {
+export function scoped(raw: string, scope: string | undefined): string {
   if (!scope) return raw;
   const options = raw === '' ? [] : raw.split('&');
   const at = options.findIndex((option) => option.startsWith('$filter='));
