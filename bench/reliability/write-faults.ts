@@ -166,14 +166,15 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 1, timeout: 4_000 })
 
 /**
  * Sends one write through the gateway and counts what reached the sandbox. The proxy gives `fault` to the first
- * attempt only: a transient fault, so a retry of an idempotent write (approve, update) meets none.
+ * attempt only (a transient fault, so a retry of an idempotent write, approve or update, meets none), or with
+ * `everyAttempt` to each of them (a retried write that never gets a clear answer).
  */
-export async function sendWrite(stack: ReliabilityStack, kind: WriteKind, target: WriteTarget, fault: WriteFault | undefined, timeoutMs = 30_000): Promise<WriteRecord> {
+export async function sendWrite(stack: ReliabilityStack, kind: WriteKind, target: WriteTarget, fault: WriteFault | undefined, timeoutMs = 30_000, everyAttempt = false): Promise<WriteRecord> {
   let pending = fault;
   if (stack.proxy) {
     stack.proxy.faultFor = () => {
       const once = pending;
-      pending = undefined;
+      if (!everyAttempt) pending = undefined;
       return once;
     };
   }

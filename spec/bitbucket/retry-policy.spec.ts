@@ -78,3 +78,30 @@ describe('decideAfterAttempt', () => {
     expect(decision).toEqual({ action: 'retry', delayMs: 5000 });
   });
 });
+
+// An idempotent write (PATCH, approve, unapprove) is retried like a read; when every attempt meets a fault that may
+// have let it through, its last error says nothing of whether one of them took effect: outcome unknown, never a plain
+// failure (issue #11: a 502 for an approval that was applied).
+type WriteRow = [name: string, outcome: AttemptSummary, attempt: number, appliedBefore: boolean, expected: AttemptDecision];
+const IDEMPOTENT_WRITE_ROWS: WriteRow[] = [
+  ['reset is retried', { type: 'failed', failure: 'network', connected: true }, 1, false, { action: 'retry', delayMs: 100 }],
+  ['reset after maxRetries: outcome unknown', { type: 'failed', failure: 'network', connected: true }, 3, true, { action: 'fail', kind: 'network', outcomeUnknown: true }],
+  ['timeout after maxRetries: outcome unknown', { type: 'failed', failure: 'timeout', connected: true }, 3, true, { action: 'fail', kind: 'timeout', outcomeUnknown: true }],
+  ['truncated 200 after maxRetries: applied, outcome unknown', { type: 'failed', failure: 'truncated', connected: true, status: 200 }, 3, true, { action: 'fail', kind: 'bad-response', outcomeUnknown: true }],
+  ['500 after maxRetries: outcome unknown', { type: 'response', status: 500 }, 3, true, { action: 'fail', kind: 'server-error', outcomeUnknown: true }],
+  ['501 at once: outcome unknown (a 5xx may follow the change)', { type: 'response', status: 501 }, 1, false, { action: 'fail', kind: 'server-error', outcomeUnknown: true }],
+  ['refused connections after an attempt that may have applied it: outcome unknown', { type: 'failed', failure: 'network', connected: false }, 3, true, { action: 'fail', kind: 'network', outcomeUnknown: true }],
+  ['a 404 after an attempt that may have applied it: outcome unknown', { type: 'response', status: 404 }, 2, true, { action: 'fail', kind: 'not-found', outcomeUnknown: true }],
+  ['refused connections only: nothing was sent, a plain failure', { type: 'failed', failure: 'network', connected: false }, 3, false, { action: 'fail', kind: 'network' }],
+  ['a 409 at once: refused, a plain failure', { type: 'response', status: 409 }, 1, false, { action: 'fail', kind: 'conflict' }],
+];
+
+describe('decideAfterAttempt for an idempotent write', () => {
+  it.each(IDEMPOTENT_WRITE_ROWS)('%s', (...[, outcome, attempt, appliedBefore, expected]: WriteRow) => {
+    expect(decideAfterAttempt(outcome, { attempt, idempotent: true, write: true, appliedBefore, policy: POLICY, nowMs: NOW, random: () => 0.5 })).toEqual(expected);
+  });
+
+  it('a GET meeting the same faults stays a plain failure', () => {
+    expect(decideAfterAttempt({ type: 'failed', failure: 'network', connected: true }, { attempt: 3, idempotent: true, appliedBefore: true, policy: POLICY, nowMs: NOW, random: () => 0.5 })).toEqual({ action: 'fail', kind: 'network' });
+  });
+});

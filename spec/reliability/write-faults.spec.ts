@@ -14,7 +14,7 @@ let pullRequests: Array<{ repo: string; id: number }>;
 let mainHash: Map<string, string>;
 
 beforeAll(async () => {
-  stack = await startReliabilityStack({ writeFaults: true, holdMs: 800, env: { UPSTREAM_TIMEOUT_MS: '400' } });
+  stack = await startReliabilityStack({ writeFaults: true, holdMs: 800, env: { UPSTREAM_TIMEOUT_MS: '400', UPSTREAM_MAX_RETRIES: '1' } });
   ({ pullRequests, mainHash } = await openPullRequests(stack.sandbox));
 });
 afterAll(() => stack?.close());
@@ -29,8 +29,8 @@ function targetFor(kind: WriteKind): WriteTarget {
   return { repo: pullRequest.repo, pullRequestId: pullRequest.id, marker: `spec${(serial += 1)}`, mainHash: mainHash.get(pullRequest.repo) ?? '' };
 }
 
-async function expectTruthful(kind: WriteKind, fault: WriteFault): Promise<void> {
-  const record = await sendWrite(stack, kind, targetFor(kind), fault);
+async function expectTruthful(kind: WriteKind, fault: WriteFault, everyAttempt = false): Promise<void> {
+  const record = await sendWrite(stack, kind, targetFor(kind), fault, 30_000, everyAttempt);
   record.effects = await kind.effects(stack.sandbox, record.target);
   const summary = { kind: kind.name, fault, status: record.status, code: record.code, effects: record.effects, sent: record.sent };
   expect({ ...summary, verdict: judgeWrite(record) }).toEqual({ ...summary, verdict: expect.stringMatching(/^(confirmed|honest unknown|refused, not applied)$/) });
@@ -40,6 +40,13 @@ async function expectTruthful(kind: WriteKind, fault: WriteFault): Promise<void>
 describe('writes under a fault on the write itself', () => {
   for (const [name, fault, kind] of cases) {
     test(`${name} × ${fault}: truthful answer, no duplicate`, () => expectTruthful(kind, fault));
+  }
+});
+
+// An idempotent write is retried; when every attempt meets the fault, the last error must not read as "not applied".
+describe('idempotent writes under the same fault on every attempt', () => {
+  for (const [name, fault, kind] of cases.filter(([, , candidate]) => candidate.idempotent)) {
+    test(`${name} × ${fault} every time: truthful answer`, () => expectTruthful(kind, fault, true));
   }
 });
 

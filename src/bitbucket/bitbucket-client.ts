@@ -20,7 +20,7 @@ import { redactUrl } from './redact-url';
 import { MAX_REDIRECTS, REDIRECT_STATUSES, redirectTarget } from './redirect-target';
 import type { CacheLookup } from './response-cache';
 import { relativeTarget, resumeTargetProblem } from './resume-target';
-import { decideAfterAttempt, type AttemptSummary, type RetryPolicy } from './retry-policy';
+import { decideAfterAttempt, mayHaveBeenApplied, type AttemptSummary, type RetryPolicy } from './retry-policy';
 import { authorizationHeader, UnusableCredentialError, type UpstreamCredential } from './upstream-credential';
 import { UpstreamError, type UpstreamErrorDetails } from './upstream-error';
 import { encodeUpstreamQuery, type UpstreamQuery } from './upstream-query';
@@ -318,6 +318,8 @@ export class BitbucketClient {
     if (cached?.entry?.fresh) return { status: cached.entry.status, headers: cached.entry.headers, body: cached.entry.body, attempts: 0, requestTarget };
     if (cached?.entry?.etag !== undefined) headers['if-none-match'] = cached.entry.etag;
     let rateLimitWaitedMs = 0;
+    /** A write retried (idempotent) after an attempt that may have been applied: its outcome is unknown if it fails. */
+    let appliedBefore = false;
     for (let attempt = 1; ; attempt++) {
       exchange.signal?.throwIfAborted();
       // The budget per principal may refuse the call (src/budget): then nothing is sent.
@@ -349,14 +351,18 @@ export class BitbucketClient {
       if (exchange.method === 'GET' && outcome.type === 'response' && REDIRECT_STATUSES.has(outcome.status)) {
         return { status: outcome.status, headers: outcome.headers, body: outcome.body, attempts: attempt, requestTarget };
       }
-      const decision = decideAfterAttempt(summarize(outcome), {
+      const summary = summarize(outcome);
+      const decision = decideAfterAttempt(summary, {
         attempt,
         idempotent: exchange.idempotent,
         policy: this.#retryPolicy,
         nowMs: this.#options.now(),
         random: this.#options.random,
         rateLimitWaitedMs,
+        write: exchange.method !== 'GET',
+        appliedBefore,
       });
+      appliedBefore ||= mayHaveBeenApplied(summary);
       if (decision.action === 'retry') {
         if (outcome.type === 'response' && outcome.status === 429) rateLimitWaitedMs += decision.delayMs;
         this.#options.onRetryWait?.({ status: eventStatus(outcome), delayMs: decision.delayMs });

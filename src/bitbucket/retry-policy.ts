@@ -30,6 +30,10 @@ export interface AttemptContext {
   random: () => number;
   /** Milliseconds this call has already waited on 429s (default 0); their sum stays within maxRetryAfterSeconds. */
   rateLimitWaitedMs?: number;
+  /** The request changes something (any method but GET); default: a request not marked idempotent. */
+  write?: boolean;
+  /** An earlier attempt of this call may have been applied (`mayHaveBeenApplied`): a write's outcome stays unknown. */
+  appliedBefore?: boolean;
 }
 
 export type AttemptDecision =
@@ -62,9 +66,18 @@ const KIND_BY_FAILURE: Readonly<Record<AttemptFailure, UpstreamErrorKind>> = {
  *   Retry-After on a 5xx is honoured as a lower bound on the wait.
  * - A non-idempotent write is repeated only if the connection never opened (nothing was sent); otherwise it fails
  *   with outcomeUnknown when Bitbucket may have applied it (no status, or a 5xx) or did (a 2xx whose body was lost).
+ *   An idempotent write that runs out of retries fails the same way when any attempt may have been applied
+ *   (`appliedBefore`, or this one): its last error says nothing of whether an earlier attempt took effect.
  * Every retry counts against maxRetries, so there are at most maxRetries + 1 attempts.
  */
 export function decideAfterAttempt(outcome: AttemptSummary, context: AttemptContext): AttemptDecision {
+  const decision = decide(outcome, context);
+  // Whatever the last attempt met (a 404, a 429), a write an earlier attempt may have applied is of unknown outcome.
+  if (decision.action === 'fail' && (context.write ?? !context.idempotent) && context.appliedBefore === true) decision.outcomeUnknown = true;
+  return decision;
+}
+
+function decide(outcome: AttemptSummary, context: AttemptContext): AttemptDecision {
   const { attempt, idempotent, policy } = context;
   const retriesLeft = attempt <= policy.maxRetries;
   const backoff = (): number => backoffDelay(attempt, policy.backoffBaseMs, policy.maxBackoffMs, context.random);
@@ -98,7 +111,7 @@ export function decideAfterAttempt(outcome: AttemptSummary, context: AttemptCont
       }
       const failure: AttemptDecision = { action: 'fail', kind: kindForStatus(status) };
       if (retryAfterSeconds !== undefined) failure.retryAfterSeconds = retryAfterSeconds;
-      if (!idempotent) failure.outcomeUnknown = true;
+      if (context.write ?? !idempotent) failure.outcomeUnknown = true;
       return failure;
     }
     return { action: 'fail', kind: kindForStatus(status) };
@@ -110,8 +123,19 @@ export function decideAfterAttempt(outcome: AttemptSummary, context: AttemptCont
   // No status (reset, timeout after sending) or a 5xx: Bitbucket may have applied the write. A 2xx status whose body
   // did not arrive whole (cut off, too large): it did, and only the answer is lost. Either way the caller cannot know
   // what became of it, and must read before retrying (issue #11 item 1).
-  const status = outcome.status;
-  const mayHaveBeenApplied = outcome.connected && (status === undefined || status >= 500 || (status >= 200 && status < 300));
-  if (!idempotent && mayHaveBeenApplied) failure.outcomeUnknown = true;
+  // An idempotent write (PATCH, approve) retried into the same fault every time is no better known: it may have been
+  // applied by any attempt, so it is answered the same way, never as a plain 502 that says it failed.
+  if ((context.write ?? !idempotent) && mayHaveBeenApplied(outcome)) failure.outcomeUnknown = true;
   return failure;
+}
+
+/**
+ * Whether Bitbucket may have applied a write whose attempt came to this: no status after the request went out (a
+ * reset, a timeout), a 5xx (it may have failed after applying), or a 2xx whose body was lost (it did). A 4xx or 429
+ * refused it; a connection that never opened sent nothing.
+ */
+export function mayHaveBeenApplied(outcome: AttemptSummary): boolean {
+  if (outcome.type === 'response') return outcome.status >= 500;
+  const status = outcome.status;
+  return outcome.connected && (status === undefined || status >= 500 || (status >= 200 && status < 300));
 }
