@@ -98,6 +98,7 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
       maxRetries: config.upstreamMaxRetries,
       maxRetryAfterSeconds: config.maxRetryAfterSeconds,
       backoffBaseMs: 200,
+      maxSockets: config.upstreamMaxSockets,
       userAgent: 'bitbucket-odata/0.1',
       onItems: observability.upstreamItems,
       onRetryWait: observability.upstreamWait,

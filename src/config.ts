@@ -51,6 +51,11 @@ export interface GatewayConfig {
   maxTop: number;
   maxFanOut: number;
   fanOutConcurrency: number;
+  /**
+   * Keep-alive sockets to Bitbucket the gateway keeps open at most (`UPSTREAM_MAX_SOCKETS`), shared by every request.
+   * Never below `fanOutConcurrency`: a fan-out could not have more calls in flight than the pool has sockets.
+   */
+  upstreamMaxSockets: number;
   maxFilterLength: number;
   maxFilterDepth: number;
   /** Most related entities one collection-valued `$expand` may hold per parent (an expansion has no paging). */
@@ -175,6 +180,17 @@ function cookieKey(text: string): Buffer {
   return Buffer.from(hkdfSync('sha256', text, '', 'bitbucket-odata session cookie v1', 32));
 }
 
+/**
+ * The upstream socket pool: by default room for four queries fanning out at once (`4 × FAN_OUT_CONCURRENCY`, at least
+ * the 16 it always had). A pool smaller than one query's fan-out would queue its calls behind each other and make
+ * `FAN_OUT_CONCURRENCY` a promise it cannot keep, so that is refused.
+ */
+function upstreamMaxSockets(env: NodeJS.ProcessEnv, fanOutConcurrency: number): number {
+  const sockets = integer(env, 'UPSTREAM_MAX_SOCKETS', Math.max(16, 4 * fanOutConcurrency), 1, 1024);
+  if (sockets < fanOutConcurrency) throw new ConfigError(`UPSTREAM_MAX_SOCKETS=${sockets} is below FAN_OUT_CONCURRENCY=${fanOutConcurrency}: a fan-out would wait for sockets; give UPSTREAM_MAX_SOCKETS at least ${fanOutConcurrency}, or lower FAN_OUT_CONCURRENCY.`);
+  return sockets;
+}
+
 /** A plain query parameter name: never a system query option (`$…`), never one that needs percent-encoding. */
 function apiKeyParameter(env: NodeJS.ProcessEnv): string {
   const name = env.API_KEY_PARAMETER ?? 'api_key';
@@ -229,6 +245,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): GatewayConf
   const secret = env.SKIPTOKEN_SECRET;
   if (secret !== undefined && secret.length < 32) throw new ConfigError('SKIPTOKEN_SECRET must be at least 32 characters.');
   const publicUrl = env.PUBLIC_URL ? url(env, 'PUBLIC_URL', 'https://odata.example.com') : undefined;
+  const fanOutConcurrency = integer(env, 'FAN_OUT_CONCURRENCY', 4, 1, 64);
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     bitbucketApiUrl: url(env, 'BITBUCKET_API_URL', 'https://api.bitbucket.org/2.0'),
@@ -242,7 +259,8 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): GatewayConf
     maxPageSize: integer(env, 'MAX_PAGE_SIZE', 1000, 1, 100000),
     maxTop: integer(env, 'MAX_TOP', 100000, 1, 10000000),
     maxFanOut: integer(env, 'MAX_FAN_OUT', 1000, 1, 100000),
-    fanOutConcurrency: integer(env, 'FAN_OUT_CONCURRENCY', 4, 1, 64),
+    fanOutConcurrency,
+    upstreamMaxSockets: upstreamMaxSockets(env, fanOutConcurrency),
     maxFilterLength: integer(env, 'MAX_FILTER_LENGTH', 4000, 100, 100000),
     maxFilterDepth: integer(env, 'MAX_FILTER_DEPTH', 50, 5, 500),
     maxExpandRows: integer(env, 'MAX_EXPAND_ROWS', 1000, 1, 100000),

@@ -32,7 +32,7 @@ export interface BitbucketClientOptions {
    */
   rateLimitBackoffBaseMs?: number;
   userAgent?: string;
-  /** Sockets per upstream host in the keep-alive pool (default 16). */
+  /** Sockets per upstream host in the keep-alive pool (default 16; the gateway sets `UPSTREAM_MAX_SOCKETS`). */
   maxSockets?: number;
   /** Largest response body read, before and after decompression (default 32 MiB). */
   maxResponseBytes?: number;
