@@ -28,6 +28,17 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/bitbucket/' },
     },
     {
+      name: 'paging-and-plan-are-not-http-glue',
+      comment:
+        'README "Layout": src/http is "express glue" in front of the pipeline (http → odata → paging → plan → ' +
+        'bitbucket); src/paging and src/plan sit below it and are tested without express (issue #13: paging is one ' +
+        'component unit-tested with a fake executor), so they import nothing of src/http. What they share with it lives ' +
+        'outside it (src/memory, src/unauthorized.ts).',
+      severity: 'error',
+      from: { path: '^src/(paging|plan)/' },
+      to: { path: '^src/http/' },
+    },
+    {
       name: 'sandbox-never-imports-src',
       comment: 'README "Layout": "sandbox/ is the local Bitbucket Cloud and never imports src/".',
       severity: 'error',

@@ -71,7 +71,7 @@ export interface GatewayConfig {
   pushdown: boolean;
   /** Paging snapshots (`src/paging/page-snapshots.ts`): bounds of the ordered rows kept for later pages of a walk. */
   pagingSnapshots: PagingSnapshotLimits;
-  /** Rows held in memory at once by whole-set reads and paging snapshots together (src/http/memory-budget.ts). */
+  /** Rows held in memory at once by whole-set reads and paging snapshots together (src/memory/memory-budget.ts). */
   maxRowsInMemory: number;
   /** How long Bitbucket's acceptance of a credential is trusted for pages served from memory (src/paging/credential-liveness.ts). */
   credentialRecheckSeconds: number;

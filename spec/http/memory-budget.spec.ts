@@ -4,7 +4,7 @@
  * before anything is sent; one that alone needs more than the whole budget gets 400 naming what to narrow. Snapshots
  * not being walked are reclaimed for a request; a snapshot whose walk is under way is not.
  */
-import { RowBudget } from '../../src/http/memory-budget';
+import { RowBudget } from '../../src/memory/memory-budget';
 import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
 
 const local = (link: string) => link.replace(/^https?:\/\/[^/]+/, '');

@@ -13,7 +13,7 @@ import { parseQueryOptions } from '../../src/odata/parse';
 import { findDefinition } from '../../src/entity-sets/registry';
 import { edmOf } from '../../src/entity-sets/to-edm-model';
 import type { ExecuteOptions, QueryResult } from '../../src/plan/execute-query';
-import { RowBudget } from '../../src/http/memory-budget';
+import { RowBudget } from '../../src/memory/memory-budget';
 import { CredentialLiveness } from '../../src/paging/credential-liveness';
 import { PageSnapshots } from '../../src/paging/page-snapshots';
 import { CHUNK_ROWS, SkipTokenHandler, type Page, type PageReader } from '../../src/paging/skip-token-handler';

@@ -7,7 +7,8 @@
 import type { Request, RequestHandler } from 'express';
 import type { GatewayConfig } from '../config';
 import { ODataError } from '../odata/errors';
-import { attachCredential, unauthorized } from '../http/credentials';
+import { attachCredential } from '../http/credentials';
+import { unauthorized } from '../unauthorized';
 import { publicBaseOf } from '../http/public-base';
 import type { GatewayKeys } from './gateway-keys';
 import { takePresentedKey } from './presented-key';

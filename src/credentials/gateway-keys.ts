@@ -24,7 +24,7 @@ import { randomBytes } from 'node:crypto';
 import type { UpstreamCredential } from '../bitbucket';
 import type { GatewayConfig } from '../config';
 import type { Logger } from '../logger';
-import { unauthorized } from '../http/credentials';
+import { unauthorized } from '../unauthorized';
 import type { CookieSealer } from './cookie-sealer';
 import { SignedOutSessions } from './signed-out-sessions';
 import type { TokenEndpointClient } from './token-endpoint-client';

@@ -13,7 +13,7 @@ import type { BitbucketClient } from '../bitbucket';
 import type { GatewayConfig } from '../config';
 import type { Logger } from '../logger';
 import { ODataError } from '../odata/errors';
-import { unauthorized } from '../http/credentials';
+import { unauthorized } from '../unauthorized';
 import { publicBaseOf } from '../http/public-base';
 import type { CookieSealer } from './cookie-sealer';
 import { refuseCrossSiteWrite } from './credential-middleware';

@@ -11,13 +11,7 @@
 import type { Request } from 'express';
 import type { UpstreamCredential } from '../bitbucket';
 import type { GatewayConfig } from '../config';
-import { ODataError } from '../odata/errors';
-
-export const WWW_AUTHENTICATE = 'Basic realm="Bitbucket", Bearer';
-
-export function unauthorized(message: string): ODataError {
-  return new ODataError('Unauthorized', { message }, { headers: { 'WWW-Authenticate': WWW_AUTHENTICATE } });
-}
+import { unauthorized } from '../unauthorized';
 
 /** Credentials attached to a request by the session or service-mode middleware; gone with the request. */
 const attached = new WeakMap<Request, UpstreamCredential>();

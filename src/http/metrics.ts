@@ -12,7 +12,7 @@
  * loop) are added to it.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { rowsInMemory } from './memory-budget';
+import { rowsInMemory } from '../memory/memory-budget';
 
 export const METRICS_PREFIX = 'bitbucket_odata_';
 

@@ -28,7 +28,7 @@ import { CredentialLiveness } from '../paging/credential-liveness';
 import { PageSnapshots } from '../paging/page-snapshots';
 import { CHUNK_ROWS, SkipTokenHandler } from '../paging/skip-token-handler';
 import { queryBinding } from '../paging/skiptoken';
-import { RowBudget, type RowLease } from './memory-budget';
+import { RowBudget, type RowLease } from '../memory/memory-budget';
 import { writeWithBackpressure } from './write-with-backpressure';
 import { refuseOversizedBody } from './body-limit';
 import { publicBaseOf } from './public-base';

@@ -10,7 +10,7 @@
 import { UpstreamError, transportText } from '../bitbucket';
 import { TokenEndpointError } from '../credentials/token-endpoint-client';
 import { ODataError } from '../odata/errors';
-import { WWW_AUTHENTICATE } from './credentials';
+import { WWW_AUTHENTICATE } from '../unauthorized';
 
 /** When Bitbucket sends a 429 without saying when to come back, the client reports this (DEFAULT_RATE_LIMIT_…). */
 const DEFAULT_RETRY_AFTER_SECONDS = 60;

@@ -15,7 +15,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { UpstreamError, type BitbucketClient, type UpstreamCredential } from '../bitbucket';
-import { unauthorized } from '../http/credentials';
+import { unauthorized } from '../unauthorized';
 
 export class CredentialLiveness {
   /** Keyed hash of a credential → when Bitbucket last accepted it; oldest first (re-inserted on every update). */

@@ -27,7 +27,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PagingSnapshotLimits } from '../config';
 import type { LiteralValue, Row } from '../odata/ast';
-import type { RowBudget } from '../http/memory-budget';
+import type { RowBudget } from '../memory/memory-budget';
 
 interface Snapshot {
   /** The binding hash of the token that may read it. */

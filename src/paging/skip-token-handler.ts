@@ -25,7 +25,7 @@ import type { ExecuteOptions, QueryResult } from '../plan/execute-query';
 import type { BitbucketClient, UpstreamCredential } from '../bitbucket';
 import type { CredentialLiveness } from './credential-liveness';
 import { cursorOf, rowAtCursor } from './keyset-cursor';
-import type { RowLease } from '../http/memory-budget';
+import type { RowLease } from '../memory/memory-budget';
 import { pageWindow, restOfAnswer, type PageWindow } from './page-window';
 import { preferredPageSize } from './preferred-page-size';
 import type { PageSnapshots } from './page-snapshots';

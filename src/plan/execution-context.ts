@@ -25,7 +25,7 @@ export interface ExecutionContext {
   /** Told each plan as it is made (next to the debug log), e.g. for the `X-Upstream-Plan` header (src/http/upstream-plan-header.ts). */
   onPlan?: (plan: QueryPlan, query: ODataQuery) => void;
   /**
-   * The request's share of the process's row budget (src/http/memory-budget.ts): a read that holds a whole set to
+   * The request's share of the process's row budget (src/memory/memory-budget.ts): a read that holds a whole set to
    * sort it here calls `hold` for the rows it keeps; it throws the error that answers the request (503 MemoryBusy).
    */
   memory?: { hold(rows: number): void };
