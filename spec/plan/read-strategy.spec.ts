@@ -77,3 +77,34 @@ describe('readStrategy: plan → how Bitbucket is read', () => {
     expect(strategyOf('PullRequests', `${ONE_REPO}&$top=10&$skip=100`, { cursorInStream: true }).startPage).toBe(1);
   });
 });
+
+/**
+ * Rule `stopBelow` (issue #16, incremental refresh): a stream listed newest first by a property stops at its first row
+ * below the filter's lower bound, where the order may be relied on. Neither newest-first list Bitbucket has (commits,
+ * the pull request activity feed) has its order by date promised (`ListRoute.newestFirst.why`): only a client that
+ * trusts it (`Prefer: bitbucket.trust-newest-first`) gets the stop.
+ */
+describe('readStrategy rule stopBelow: a time window stops a newest-first stream at its lower bound', () => {
+  const WINDOW = 'Date ge 2026-10-31T00:00:00Z and Date lt 2026-11-01T00:00:00Z';
+  const TRUST = { trustNewestFirst: true };
+  // prettier-ignore
+  const rows: Array<{ set: string; filter: string; given?: Partial<ReadStrategyOptions>; stop?: { bounds: string[]; trust: 'documented' | 'preferred' } }> = [
+    { set: 'PullRequestActivity', filter: WINDOW,                                                              /* order not promised */ },
+    { set: 'PullRequestActivity', filter: WINDOW,                                given: TRUST,               stop: { bounds: ['Date ge 2026-10-31T00:00:00Z'], trust: 'preferred' } },
+    { set: 'PullRequestActivity', filter: `Kind eq 'APPROVAL' and 2026-10-31T00:00:00Z lt Date`, given: TRUST, stop: { bounds: ['2026-10-31T00:00:00Z lt Date'], trust: 'preferred' } },
+    { set: 'PullRequestActivity', filter: 'Date lt 2026-11-01T00:00:00Z',         given: TRUST,               /* no lower bound */ },
+    { set: 'PullRequestActivity', filter: `Date ge 2026-10-31T00:00:00Z or Kind eq 'UPDATE'`, given: TRUST,   /* not a conjunct */ },
+    { set: 'PullRequestActivity', filter: WINDOW,                                given: { ...TRUST, pushdown: false } },
+    { set: 'Commits',             filter: WINDOW,                                                              /* dates not monotonic */ },
+    { set: 'Commits',             filter: `${WINDOW} and Date gt 2026-10-30T00:00:00Z`, given: TRUST,      stop: { bounds: ['Date ge 2026-10-31T00:00:00Z', 'Date gt 2026-10-30T00:00:00Z'], trust: 'preferred' } },
+    { set: 'PullRequests',        filter: 'CreatedOn ge 2026-10-31T00:00:00Z',    given: TRUST,               /* not listed newest first: BBQL narrows */ },
+  ];
+  it.each(rows)('$set?$filter $given', ({ set, filter, given, stop }) => {
+    const strategy = strategyOf(set, `$filter=${filter}`, given);
+    const text = (expr: unknown) => JSON.stringify(expr);
+    const bounds = parseQueryOptions(`$filter=${stop?.bounds.join(' and ') ?? 'true'}`).filter;
+    expect(strategy.stopBelow === undefined ? undefined : { bounds: text(strategy.stopBelow.bounds), trust: strategy.stopBelow.trust }).toEqual(
+      stop === undefined ? undefined : { bounds: text(stop.bounds.length === 1 ? [bounds] : [(bounds as { left: unknown }).left, (bounds as { right: unknown }).right]), trust: stop.trust },
+    );
+  });
+});

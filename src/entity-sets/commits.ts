@@ -33,6 +33,12 @@ export const commits: EntitySetDefinition = {
     supportsPageNumber: false,
     reportsSize: false,
     defaultOrder: 'upstream',
+    newestFirst: {
+      property: 'Date',
+      documented: false,
+      why:
+        "Bitbucket lists commits \"in topological order (newest commit first)\" (description of GET /repositories/{workspace}/{repo_slug}/commits): children before their parents, not by date. The commit's date (`date`; its description does not say whether author or committer date) is not monotonic along that order: a rebased or cherry-picked commit keeps its older author date above newer parents, clocks are skewed, dates can be set at will (git's own `--since` stops on dates as a heuristic, with a slop of a few commits). No rule on dates or parents makes a stop safe, so a time window stops at its lower bound only for a client that accepts the heuristic.",
+    },
   },
   get: { path: '/repositories/{workspace}/{repo_slug}/commit/{commit}', params: [WORKSPACE_PARAM, REPOSITORY_PARAM, { name: 'commit', property: 'Hash' }] },
   searchable: ['Message', 'AuthorRaw'],

@@ -162,6 +162,12 @@ export interface RouteParameter {
      */
     uuidValues?: boolean;
   };
+  /**
+   * A value the client names that Bitbucket may not know (an author: `{selected_user}`), with no parent set to list:
+   * when the list answers 404, one GET of this path with the value tells whether it names nobody (a 404 again: no
+   * rows, as no row can hold it) or the 404 meant something else (an error, as for any list).
+   */
+  existsAt?: string;
 }
 
 export interface ListRoute {
@@ -188,6 +194,15 @@ export interface ListRoute {
    * (4.01 Part 1 §11.2.6.3 $top, §11.2.6.4 $skip). Absent: the key order.
    */
   defaultOrder?: 'upstream';
+  /**
+   * Bitbucket lists each stream newest first by this (non-nullable, date-time) property, as far as is known: a stream
+   * then holds no row of a `$filter` lower bound on it (`P ge T`, `P gt T`) after its first row below the bound, and
+   * reading may stop there (`lowerBoundStop` in `src/plan/read-strategy.ts`). `documented`: Bitbucket's own
+   * description promises the order, so the stop is always made; false: the order is observed, not promised, so the
+   * stop is made only for a client that asks for it (`Prefer: bitbucket.trust-newest-first`) and is told it was
+   * (`Preference-Applied`). `why` says which, with the source.
+   */
+  newestFirst?: { property: string; documented: boolean; why: string };
   /**
    * Each upstream item holds a list of this set's rows (a pull request's `participants`): one row per element of the
    * array at `path`, the element itself with its item under `parentAs` (so `pull_request.id` reads the item's `id`).
@@ -230,6 +245,14 @@ export interface EntitySetDefinition {
   navigation?: NavigationDefinition[];
   /** The collection route; absent only on singletons. */
   list?: ListRoute;
+  /**
+   * Narrower list routes over the same rows: each lists the rows whose properties hold the values of its parameters
+   * that do not fan out, across fewer streams than `list`. The planner takes the first whose such parameters the
+   * filter fixes, unless the filter fixes every parameter of `list` (one repository: as narrow). Bitbucket's
+   * `/workspaces/{workspace}/pullrequests/{selected_user}` lists one author's pull requests of a whole workspace: one
+   * stream per workspace instead of one per repository.
+   */
+  narrowerLists?: ListRoute[];
   /** Single-entity route; when absent, by-key reads use the list with the key pushed into `q`. A singleton's only route. */
   get?: GetRoute;
   /** Free-text `$search`: the properties searched (case-insensitive contains, evaluated here). */

@@ -49,5 +49,11 @@ export const pullRequestActivity: EntitySetDefinition = {
     supportsSort: false,
     supportsPageNumber: false,
     reportsSize: false,
+    newestFirst: {
+      property: 'Date',
+      documented: false,
+      why:
+        "The feed comes newest first in Bitbucket's answers and in the sandbox, but Bitbucket's description of GET /repositories/{workspace}/{repo_slug}/pullrequests/activity says nothing of its order (it takes no sort), and no evidence on record shows how entries of different kinds and pull requests interleave: a time window stops at its lower bound only for a client that trusts the order.",
+    },
   },
 };

@@ -18,6 +18,7 @@ import { findDefinition } from '../entity-sets/registry';
 import type { EntitySetDefinition } from '../entity-sets/model';
 import { edmOf } from '../entity-sets/to-edm-model';
 import { executeCount, executeQuery } from '../plan/execute-query';
+import { reportTrustNewestFirst, trustNewestFirstOf } from './trust-newest-first';
 import type { ExecutionContext } from '../plan/execution-context';
 import { readEntity } from '../plan/read-entity';
 import { credentialFromRequest, credentialIdentity } from './credentials';
@@ -123,7 +124,7 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
       pushdown: config.pushdown,
       logger,
       onPlan: upstreamPlanRecorder(req),
-      ...(kind === 'read' ? { signal: requestSignal(), memory: leaseOf(req) } : {}),
+      ...(kind === 'read' ? { signal: requestSignal(), memory: leaseOf(req), ...trustNewestFirstOf(req) } : {}),
     };
   }
 
@@ -194,6 +195,7 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
     // The walk has reached its last page: free the snapshot's rows now rather than at expiry.
     const lastPage = () => paging.endWalk(source);
     const first = await source.next();
+    reportTrustNewestFirst(res, ctx);
     if (target.parent && first.length === 0 && !source.continued) await assertParentExists(target, ctx);
     // `$expand` runs on the rows being served, after the parent's own filter, order and paging.
     const firstRows = first.slice(0, source.pageSize);
@@ -334,6 +336,7 @@ export function createODataRouter({ config, client, model, logger, now }: ODataR
       const count = await executeCount(target.def, { ...query, filter: allOf([target.implied, query.filter]) }, ctx);
       // As for a collection: a count above 0 shows the parent exists (its rows carry its exact key); 0 may not.
       if (count === 0) await assertParentExists(target, ctx);
+      reportTrustNewestFirst(res, ctx);
       res.type('text/plain; charset=utf-8').send(String(count));
       return;
     }

@@ -29,4 +29,10 @@ export interface ExecutionContext {
    * sort it here calls `hold` for the rows it keeps; it throws the error that answers the request (503 MemoryBusy).
    */
   memory?: { hold(rows: number): void };
+  /**
+   * `Prefer: bitbucket.trust-newest-first` (src/http/trust-newest-first.ts): the client accepts that a time window
+   * stops reading at its lower bound on lists whose newest-first order Bitbucket does not promise
+   * (`ListRoute.newestFirst`). `applied` is set when a read relied on it, for `Preference-Applied`.
+   */
+  trustNewestFirst?: { applied: boolean };
 }

@@ -18,12 +18,15 @@
  *   uniquely ordered stream makes the skipped rows certain).
  * - `checkOrder`: an early stop trusts the pushed `sort`, so every stream's rows are checked against it.
  * - `countFrom`: `size` (Bitbucket's, per stream) or `rows` (the rows read), when `$count` asks.
+ * - `stopBelow`: each stream ends at its first row below the `$filter`'s lower bound on a property Bitbucket lists it
+ *   newest first by, where that order may be relied on (`lowerBoundStop`).
  * - `snapshotWalk`: the client wants the whole answer and continuing it by cursor would be dear (an order by upstream
  *   position re-reads the cursor's stream from its start; a merge opens every stream again on every page), so the
  *   first page reads everything once for a paging snapshot (`src/paging/`).
  */
-import type { ODataQuery } from '../odata/ast';
+import type { Expr, ODataQuery } from '../odata/ast';
 import type { OrderByItem } from '../odata/ast';
+import { conjuncts } from '../odata/conjuncts';
 import type { QueryPlan } from './plan-query';
 
 export interface ReadStrategyOptions {
@@ -39,6 +42,8 @@ export interface ReadStrategyOptions {
   reportOrdered: boolean;
   /** The client asked for the whole answer (no `$top`) and will follow every nextLink. */
   wholeAnswer: boolean;
+  /** The client trusts Bitbucket's newest-first order where it is not documented (`Prefer: bitbucket.trust-newest-first`). */
+  trustNewestFirst?: boolean;
 }
 
 export interface ReadStrategy {
@@ -57,6 +62,45 @@ export interface ReadStrategy {
   checkOrder: boolean;
   countFrom?: 'size' | 'rows';
   snapshotWalk: boolean;
+  /** Each stream stops at its first row below the filter's lower bound (`lowerBoundStop`). */
+  stopBelow?: LowerBoundStop;
+}
+
+/** `lowerBoundStop`: the lower bounds a stream's rows stop at, and why the order is trusted. */
+export interface LowerBoundStop {
+  property: string;
+  /** Top-level conjuncts `P ge T` / `P gt T` (or mirrored): the first row that fails one ends its stream. */
+  bounds: Expr[];
+  /** `documented`: Bitbucket promises the order; `preferred`: the client asked to trust it (Preference-Applied). */
+  trust: 'documented' | 'preferred';
+}
+
+const LOWER: Readonly<Record<string, 'left' | 'right'>> = { ge: 'left', gt: 'left', le: 'right', lt: 'right' };
+
+/** `P ge T`, `P gt T`, `T le P`, `T lt P` with a non-null literal: a lower bound on P. */
+function isLowerBound(expr: Expr, property: string): boolean {
+  if (expr.kind !== 'compare') return false;
+  const side = LOWER[expr.op];
+  if (side === undefined) return false;
+  const [subject, bound] = side === 'left' ? [expr.left, expr.right] : [expr.right, expr.left];
+  return subject.kind === 'property' && subject.name === property && bound.kind === 'literal' && bound.value !== null;
+}
+
+/**
+ * Rule `stopBelow` (issue #16, incremental refresh): a stream Bitbucket lists newest first by a property
+ * (`ListRoute.newestFirst`) holds no row of a filter with a lower bound on it after its first row below the bound,
+ * so it stops there, whatever the answer's order and `$top` (the rows it leaves cannot pass the filter). Only where the
+ * order may be relied on: documented by Bitbucket, or trusted by the client; never with pushdown off. Without a
+ * lower bound (or on a nullable property, whose nulls fail every bound) nothing stops.
+ */
+export function lowerBoundStop(plan: QueryPlan, filter: Expr | undefined, options: Pick<ReadStrategyOptions, 'pushdown' | 'trustNewestFirst'>): LowerBoundStop | undefined {
+  const order = plan.def.list?.newestFirst;
+  if (!order || !options.pushdown) return undefined;
+  if (!order.documented && options.trustNewestFirst !== true) return undefined;
+  const property = plan.def.properties.find((candidate) => candidate.name === order.property);
+  if (!property || property.nullable) return undefined;
+  const bounds = conjuncts(filter).filter((conjunct) => isLowerBound(conjunct, order.property));
+  return bounds.length === 0 ? undefined : { property: order.property, bounds, trust: order.documented ? 'documented' : 'preferred' };
 }
 
 /** The order items before the one Bitbucket sorts by (before the upstream position: all of them). */
@@ -84,8 +128,8 @@ export function prefixIsUnique(plan: QueryPlan): boolean {
   return plan.def.key.every((property) => property === sorted || plan.streamConstant.includes(property));
 }
 
-export function readStrategy(plan: QueryPlan, query: Pick<ODataQuery, 'skip' | 'top' | 'count'>, options: ReadStrategyOptions): ReadStrategy {
-  const list = plan.def.list;
+export function readStrategy(plan: QueryPlan, query: Pick<ODataQuery, 'skip' | 'top' | 'count' | 'filter'>, options: ReadStrategyOptions): ReadStrategy {
+  const list = plan.list;
   const maxPagelen = list?.maxPagelen ?? 1;
   const orderFrom = plan.byUpstreamPosition ? 'upstream-position' : plan.upstreamSort ? 'upstream-sort' : 'here';
   const need = query.top === undefined ? undefined : (query.skip ?? 0) + query.top;
@@ -112,7 +156,12 @@ export function readStrategy(plan: QueryPlan, query: Pick<ODataQuery, 'skip' | '
     checkOrder: stopEarly && plan.upstreamSort !== undefined,
     ...(query.count ? { countFrom: stopEarly ? ('size' as const) : ('rows' as const) } : {}),
     snapshotWalk,
+    ...optional('stopBelow', lowerBoundStop(plan, query.filter, options)),
   };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 /**
