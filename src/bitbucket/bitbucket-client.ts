@@ -128,6 +128,22 @@ export class BitbucketClient {
     credential: UpstreamCredential,
     signal?: AbortSignal,
   ): AsyncGenerator<LocatedPage<T>> {
+    // A repository's commit list walked from its start reads only what is new since the last walk (list-memo.ts).
+    const lists = 'target' in start ? undefined : this.#options.responseCache?.lists;
+    const list = lists !== undefined && !('target' in start) ? lists.appendOnly(start.path, start.query) : undefined;
+    if (lists !== undefined && list !== undefined) {
+      const pages = (from: { path: string; query: UpstreamQuery }) => this.#locatedPages<unknown>(from, credential, signal);
+      yield* lists.walk(list, credential, pages) as AsyncGenerator<LocatedPage<T>>;
+      return;
+    }
+    yield* this.#locatedPages<T>(start, credential, signal);
+  }
+
+  async *#locatedPages<T>(
+    start: { path: string; query: UpstreamQuery } | { target: string },
+    credential: UpstreamCredential,
+    signal?: AbortSignal,
+  ): AsyncGenerator<LocatedPage<T>> {
     let requestTarget: string;
     if ('target' in start) {
       const problem = resumeTargetProblem(start.target);

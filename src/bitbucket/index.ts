@@ -16,4 +16,5 @@ export type { UpstreamCredential } from './upstream-credential';
 export { UpstreamError, kindForStatus, type RetryAfterSource, type UpstreamErrorKind } from './upstream-error';
 export { encodeUpstreamQuery, type UpstreamQuery } from './upstream-query';
 export { ResponseCache, cacheMetrics, type ResponseCacheOptions } from './response-cache';
+export { listMemoMetrics } from './list-memo';
 export type { UpstreamBudgetGate } from './upstream-budget-gate';

@@ -18,6 +18,7 @@
  * is byte for byte what Bitbucket sent.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { ListMemo } from './list-memo';
 import type { UpstreamCredential } from './upstream-credential';
 
 /** What the cache needs of a store (src/storage's SharedStore has it; this layer imports nothing else of src/). */
@@ -38,6 +39,8 @@ export interface ResponseCacheOptions {
   revalidateKeepSeconds?: number;
   /** Larger bodies are not kept (default 1 MiB). */
   maxEntryBytes?: number;
+  /** A repository's commit list read to its end is kept this long for incremental reads (list-memo.ts; default a day). */
+  listKeepSeconds?: number;
   now?: () => number;
 }
 
@@ -80,6 +83,8 @@ export const cacheMetrics = {
 
 const DEFAULT_REVALIDATE_KEEP_SECONDS = 3600;
 const DEFAULT_MAX_ENTRY_BYTES = 1024 * 1024;
+/** A daily scheduled refresh (Power BI's usual) still meets the lists the previous one read. */
+const DEFAULT_LIST_KEEP_SECONDS = 24 * 3600;
 /** A commit by full hash (40 hex digits): its content is fixed by the hash. developer.atlassian.com/cloud/bitbucket/rest/api-group-commits/, "Get a commit". */
 const COMMIT_BY_HASH = /^\/repositories\/[^/]+\/[^/]+\/commit\/[0-9a-f]{40}$/i;
 /** Not cached: the identity check credential-liveness relies on must always reach Bitbucket. */
@@ -89,10 +94,24 @@ const NO_GENERATION = '-';
 export class ResponseCache {
   readonly #options: ResponseCacheOptions;
   readonly #now: () => number;
+  /**
+   * Incremental reads of commit lists (issue #14 item 3), in the same store and bound to the same principal. Its
+   * answers are checked against the branch heads Bitbucket lists now, read through this cache, so they are never
+   * staler than a cached answer.
+   */
+  readonly lists: ListMemo;
 
   constructor(options: ResponseCacheOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.lists = new ListMemo({
+      store: options.store,
+      principalKey: options.principalKey,
+      keepSeconds: options.listKeepSeconds ?? DEFAULT_LIST_KEEP_SECONDS,
+      freshSeconds: options.freshSeconds,
+      generation: async (path) => (await options.store.get(scopeGenerationKey(path)))?.toString() ?? NO_GENERATION,
+      ...(options.now ? { now: options.now } : {}),
+    });
   }
 
   /** The entry for a GET of `path` (relative to the API base, with its query), or undefined when it is never cached. */

@@ -1,0 +1,198 @@
+/**
+ * Incremental reads (issue #14 item 3): a second walk of `Commits` reads only what moved since the first, and every
+ * answer equals a cold read. The checks behind it (src/bitbucket/append-only-history.ts) are table-tested; then, on a
+ * real sandbox, the upstream calls of repeated Power BI-style walks, and a slice of the differential suite run twice
+ * with writes made directly in the sandbox between (not through the gateway, which would mark its cache stale): the
+ * second run sees every write once the freshness window has passed and equals a cold gateway's answers.
+ */
+import supertest from 'supertest';
+import type { Row } from '../../src/odata/ast';
+import { evaluateQuery } from '../../src/odata/evaluate';
+import { parseQueryOptions } from '../../src/odata/parse';
+import { ENTITY_SETS } from '../../src/entity-sets/registry';
+import { edmOf } from '../../src/entity-sets/to-edm-model';
+import { createApp, upstreamReadinessOf } from '../../src/app';
+import { createLogger } from '../../src/logger';
+import { isWholeHistory, meetingPoint } from '../../src/bitbucket/append-only-history';
+import { listMemoMetrics } from '../../src/bitbucket';
+import { DEMO_USER } from '../../sandbox/identities';
+import { createPrng } from '../helpers/prng';
+import { randomQuery } from '../helpers/random-query';
+import { DEMO_BEARER, startStack, type Stack, type UpstreamCall } from '../helpers/stack';
+import { readAll } from '../http/support/differential-suite';
+
+/** A commit as Bitbucket lists it, reduced to what the checks read. */
+const c = (hash: string, ...parents: string[]) => ({ hash, parents: parents.map((parent) => ({ hash: parent })) });
+
+describe('append-only history checks', () => {
+  // main: a ← b ← d ; feature: a ← c ; listed newest first.
+  const known = [c('d', 'b'), c('c', 'a'), c('b', 'a'), c('a')];
+  test.each([
+    ['the same heads', known, ['d', 'c'], true],
+    ['a new branch at a known commit', known, ['d', 'c', 'b'], true],
+    ['a branch deleted (its tip is no head)', known, ['d'], false],
+    ['a force push (a head outside the list)', known, ['x', 'c'], false],
+    ['a push (a head outside the list)', known, ['e', 'c'], false],
+    ['new commits before the known ones', [c('e', 'd'), ...known], ['e', 'c'], true],
+    ['a new commit listed further down is a missing parent', [c('f', 'e'), ...known], ['f', 'c'], false],
+    ['an item without its parents', [{ hash: 'd' }, ...known.slice(1)], ['d', 'c'], false],
+  ])('isWholeHistory: %s', (_name, items, heads, expected) => {
+    expect(isWholeHistory(items, new Set(heads))).toBe(expected);
+  });
+
+  test.each([
+    ['at the start of a page', [c('d', 'b'), c('c', 'a')], 0],
+    ['after new commits', [c('f', 'e'), c('e', 'd'), c('d', 'b')], 2],
+    ['not on the page', [c('g', 'f'), c('f', 'e')], undefined],
+    ['a changed item after it', [c('d', 'b'), { hash: 'c', parents: [{ hash: 'a' }], message: 'rewritten' }], undefined],
+    ['more items after it than known (the list grew at its end)', [c('d', 'b'), c('c', 'a'), c('b', 'a'), c('a'), c('z')], undefined],
+  ])('meetingPoint: %s', (_name, page, expected) => {
+    expect(meetingPoint(page, known)).toBe(expected);
+  });
+});
+
+describe('incremental reads against the sandbox', () => {
+  let stack: Stack;
+  /** The same gateway with reuse off: what a cold read answers. */
+  let cold: ReturnType<typeof supertest>;
+  let clock = Date.parse('2026-09-01T10:00:00Z');
+  const WINDOW_SECONDS = 60;
+  const pastWindow = () => {
+    clock += (WINDOW_SECONDS + 1) * 1000;
+  };
+
+  beforeAll(async () => {
+    stack = await startStack({ env: { UPSTREAM_CACHE_SECONDS: String(WINDOW_SECONDS), LOG_LEVEL: 'error' }, now: () => clock });
+    const coldApp = createApp({ config: { ...stack.config, upstreamCache: { ...stack.config.upstreamCache, freshSeconds: 0 } }, logger: createLogger('error', () => undefined) });
+    await upstreamReadinessOf(coldApp).settled();
+    cold = supertest(coldApp);
+  });
+  afterAll(() => stack.close());
+
+  /** Every page of `set`, as Power BI reads it (no page size asked for): rows and the Bitbucket calls they cost. */
+  async function walk(set: string): Promise<{ rows: unknown[]; calls: UpstreamCall[] }> {
+    await stack.clearUpstreamCalls();
+    const rows: unknown[] = [];
+    let next: string | undefined = `/odata/${set}`;
+    while (next !== undefined) {
+      const response = await stack.request.get(next.replace(/^https?:\/\/[^/]+/, '')).set('Authorization', DEMO_BEARER);
+      expect(response.status).toBe(200);
+      rows.push(...(response.body.value as unknown[]));
+      next = response.body['@odata.nextLink'] as string | undefined;
+    }
+    return { rows, calls: await stack.upstreamCalls() };
+  }
+
+  test('a second walk of Commits reads no commit page when no branch moved: one refs/branches call per repository, a 304 once it has an ETag', async () => {
+    const first = await walk('Commits');
+    const repositories = new Set(first.calls.filter((call) => call.path.endsWith('/commits')).map((call) => call.path)).size;
+    expect(repositories).toBeGreaterThan(20);
+    // Within the freshness window: nothing at all.
+    const within = await walk('Commits');
+    expect(within.rows).toEqual(first.rows);
+    expect(within.calls).toHaveLength(0);
+    // Past it: the listing of workspaces and repositories, and each repository's branch heads; no commit page.
+    pastWindow();
+    const second = await walk('Commits');
+    expect(second.rows).toEqual(first.rows);
+    expect(second.calls.filter((call) => call.path.includes('/commits'))).toEqual([]);
+    expect(second.calls.filter((call) => call.path.endsWith('/refs/branches'))).toHaveLength(repositories);
+    pastWindow();
+    const third = await walk('Commits');
+    expect(third.rows).toEqual(first.rows);
+    const heads = third.calls.filter((call) => call.path.endsWith('/refs/branches'));
+    expect(heads.map((call) => call.status)).toEqual(heads.map(() => 304));
+    expect(third.calls.length).toBeLessThanOrEqual(repositories + 3);
+    expect(third.calls.length).toBeLessThan(first.calls.length * 0.7);
+  });
+
+  test('within the freshness window a second refresh of Commits and PullRequests costs nothing (at most 5 % of the first)', async () => {
+    pastWindow();
+    const first = (await walk('Commits')).calls.length + (await walk('PullRequests')).calls.length;
+    const second = (await walk('Commits')).calls.length + (await walk('PullRequests')).calls.length;
+    expect(first).toBeGreaterThan(0);
+    expect(second).toBeLessThanOrEqual(first * 0.05);
+  });
+
+  test('a slice of the differential suite, run twice with writes made directly in the sandbox between, equals a cold read both times', async () => {
+    // Sets listed per repository, over every repository of one workspace (half the seed: the spec stays short).
+    const sets = ['Commits', 'PullRequests', 'Branches'].map((name) => ENTITY_SETS.find((def) => def.name === name)!);
+    const scope = "Workspace eq 'acme-dev'";
+    const scoped = (raw: string) => {
+      const options = raw === '' ? [] : raw.split('&');
+      const at = options.findIndex((option) => option.startsWith('$filter='));
+      if (at < 0) return [`$filter=${encodeURIComponent(scope)}`, ...options].join('&');
+      options[at] = `$filter=${encodeURIComponent(`${scope} and (${decodeURIComponent(options[at].slice('$filter='.length))})`)}`;
+      return options.join('&');
+    };
+    const rnd = createPrng(1414);
+    const cases = sets.flatMap((def) => Array.from({ length: 3 }, () => ({ def, seed: rnd.int(2 ** 31) })));
+    const coldStack = { ...stack, request: cold } as Stack;
+
+    async function runSlice(): Promise<Map<string, Row[]>> {
+      const full = new Map<string, Row[]>();
+      for (const def of sets) full.set(def.name, (await readAll(coldStack, `/odata/${def.name}?${scoped('')}`, 1000)).rows);
+      for (const { def, seed } of cases) {
+        const raw = scoped(randomQuery(def, full.get(def.name)!, createPrng(seed)));
+        const query = parseQueryOptions(raw);
+        const expected = evaluateQuery(full.get(def.name)!, query, edmOf(def), { now: new Date(), inputOrderIsDefault: def.list?.defaultOrder === 'upstream' });
+        const actual = await readAll(stack, `/odata/${def.name}?${raw}`);
+        expect({ url: raw, rows: actual.rows }).toEqual({ url: raw, rows: expected.rows });
+        if (query.count) expect(actual.count).toBe(expected.count);
+      }
+      // The whole sets too, read through the gateway under test.
+      for (const def of sets.slice(0, 2)) expect({ set: def.name, rows: (await readAll(stack, `/odata/${def.name}?${scoped('')}`, 1000)).rows }).toEqual({ set: def.name, rows: full.get(def.name) });
+      return full;
+    }
+
+    pastWindow();
+    const before = await runSlice();
+
+    // Writes straight to the sandbox's Bitbucket API, as another tool or a person would make them.
+    const api = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${stack.apiUrl}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${DEMO_USER.bearerToken}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      expect([200, 201, 204]).toContain(response.status);
+      return response.status === 204 ? undefined : ((await response.json()) as Record<string, unknown>);
+    };
+    const open = (await api('GET', '/repositories/acme-dev/platform-api/pullrequests?state=OPEN&pagelen=50'))!.values as Array<{ id: number }>;
+    const merged = (await api('POST', `/repositories/acme-dev/platform-api/pullrequests/${open[0].id}/merge`, { merge_strategy: 'merge_commit' }))!;
+    // Bitbucket names the merge commit by a short hash there.
+    const mergeHash = (merged.merge_commit as { hash: string }).hash;
+    const hashes = (rows: Row[]) => rows.filter((row) => row.RepositorySlug === 'platform-api').map((row) => String(row.Hash));
+    await api('PUT', `/repositories/acme-dev/platform-api/pullrequests/${open[1].id}`, { title: 'Retitled directly in Bitbucket' });
+    const main = (await api('GET', '/repositories/acme-dev/web-frontend/refs/branches?pagelen=100'))!.values as Array<{ name: string; target: { hash: string } }>;
+    await api('POST', '/repositories/acme-dev/web-frontend/refs/branches', { name: 'incremental/new', target: { hash: main[0].target.hash } });
+    const created = (await api('POST', '/repositories/acme-dev/web-frontend/pullrequests', { title: 'Made directly in Bitbucket', source: { branch: { name: 'incremental/new' } } }))!;
+    // A branch whose head no other commit descends from: deleting it takes commits out of the branches' history.
+    const listed: Array<{ hash: string; parents: Array<{ hash: string }> }> = [];
+    for (let page: string | undefined = `${stack.apiUrl}/repositories/acme-dev/web-frontend/commits?pagelen=100`; page !== undefined; ) {
+      const body = (await api('GET', page.slice(stack.apiUrl.length)))!;
+      listed.push(...(body.values as typeof listed));
+      page = body.next as string | undefined;
+    }
+    const parents = new Set(listed.flatMap((commit) => commit.parents.map((parent) => parent.hash)));
+    const doomed = main.find((branch) => branch.name !== main[0].name && branch.name !== 'incremental/new' && !parents.has(branch.target.hash))!;
+    await api('DELETE', `/repositories/acme-dev/web-frontend/refs/branches/${encodeURIComponent(doomed.name)}`);
+
+    pastWindow();
+    const metricsBefore = { ...listMemoMetrics };
+    const after = await runSlice();
+    // platform-api's list grew by the merge commit (read up to the known list, the rest from the memo); web-frontend
+    // lost a branch, so its list was read again in full; the other repositories' lists did not move.
+    expect(listMemoMetrics.grown).toBeGreaterThan(metricsBefore.grown);
+    expect(listMemoMetrics.reread).toBeGreaterThan(metricsBefore.reread);
+    expect(listMemoMetrics.unchanged).toBeGreaterThan(metricsBefore.unchanged);
+    // The writes show: the merge commit, the retitled and the new pull request, the new branch, the deleted one gone.
+    expect(hashes(after.get('Commits')!).filter((hash) => hash.startsWith(mergeHash))).toHaveLength(1);
+    expect(hashes(before.get('Commits')!).filter((hash) => hash.startsWith(mergeHash))).toHaveLength(0);
+    expect(after.get('PullRequests')!.find((row) => row.Id === open[1].id && row.RepositorySlug === 'platform-api')?.Title).toBe('Retitled directly in Bitbucket');
+    expect(after.get('PullRequests')!.some((row) => row.Id === created.id && row.RepositorySlug === 'web-frontend')).toBe(true);
+    const frontendBranches = after.get('Branches')!.filter((row) => row.RepositorySlug === 'web-frontend').map((row) => row.Name);
+    expect(frontendBranches).toContain('incremental/new');
+    expect(frontendBranches).not.toContain(doomed.name);
+  }, 60_000);
+});

@@ -1,0 +1,265 @@
+/**
+ * Incremental reads of a repository's commit list (issue #14 item 3): a walk from the list's start that read it to
+ * its end leaves the list's items here, per principal and request target; the next walk of the same list
+ *
+ * 1. within the freshness window of the response cache (UPSTREAM_CACHE_SECONDS, and no write through the gateway to
+ *    its workspace since), serves the known list as the cache serves a fresh answer: no call;
+ * 2. otherwise reads the repository's branch heads (`refs/branches`, one call: through the response cache, a 304 to its ETag
+ *    when no branch moved, nothing at all within UPSTREAM_CACHE_SECONDS);
+ * 3. when the known list is still exactly what the heads reach (`isWholeHistory`), serves it without reading a
+ *    commit page;
+ * 4. otherwise reads Bitbucket's pages from the start until it meets the known list's first commit with the rest of
+ *    that page equal to the known list's beginning (`meetingPoint`), and serves the known rest when the new commits
+ *    and the known list together are what the heads reach; else it reads the list to its end, as a cold read does.
+ *
+ * So the answer is always the list a cold read gives (the checks are over the commits' own parent links and the heads
+ * Bitbucket lists now, append-only-history.ts); the memo only decides how much of it must travel again. A branch
+ * moved by a force push, or deleted, fails the check and the list is read again.
+ *
+ * Bound to the principal: the key is a keyed hash of whose credential read it (as the response cache's), so another
+ * user never meets it. Kept `keepSeconds`, compressed, in the shared store (Redis with REDIS_URL: replicas share it),
+ * which bounds it like every cached answer.
+ *
+ * Known limit: a commit item embeds its author's Bitbucket user (`author.user.display_name`); a user renamed since
+ * the memo was kept shows the old name on commits served from it until the memo is read again in full (at most
+ * `keepSeconds`), unless the first page Bitbucket sends (always read when a branch moved) shows the change.
+ */
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import { commitLinksOf, isWholeHistory, meetingPoint } from './append-only-history';
+import type { BitbucketPage } from './bitbucket-page';
+import type { UpstreamCredential } from './upstream-credential';
+import { UpstreamError } from './upstream-error';
+import { encodeUpstreamQuery, type UpstreamQuery } from './upstream-query';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** What the memo needs of a store (src/storage's SharedStore has it). */
+export interface MemoStore {
+  get(key: string): Promise<Buffer | undefined>;
+  set(key: string, value: Buffer, ttlSeconds: number): Promise<void>;
+}
+
+export interface ListMemoOptions {
+  store: MemoStore;
+  /** A keyed hash naming whose credential this is; never the credential itself. */
+  principalKey: (credential: UpstreamCredential) => string;
+  /** How long a list read to its end is kept for the next walk. */
+  keepSeconds: number;
+  /** A list kept (or checked against the heads) this recently is served without a call, as a fresh cached answer is. */
+  freshSeconds: number;
+  /** The response cache's generation of the path's scope: a write through the gateway changes it (response-cache.ts). */
+  generation: (path: string) => Promise<string>;
+  now?: () => number;
+}
+
+/** What is kept: the items, when they were read or last checked, and the scope's generation before that read. */
+interface MemoEntry {
+  savedAt: number;
+  generation: string;
+  items: unknown[];
+}
+
+/** A page as the client yields it: where it was read (undefined for a page served from the memo). */
+export interface MemoPage {
+  page: BitbucketPage<unknown>;
+  target?: string;
+}
+
+/** A list read from its start by the client's own paging (through the response cache and the budget). */
+export type PageSource = (start: { path: string; query: UpstreamQuery }) => AsyncIterable<MemoPage>;
+
+/** A commit list the memo may keep, and where its branch heads are listed. */
+export interface AppendOnlyList {
+  path: string;
+  query: UpstreamQuery;
+  headsPath: string;
+}
+
+export const listMemoMetrics = {
+  /** Walks served from the memo within the freshness window: no call. */
+  fresh: 0,
+  /** Walks served whole from the memo: no branch moved. */
+  unchanged: 0,
+  /** Walks that read only the new commits at the head and served the rest from the memo. */
+  grown: 0,
+  /** Walks that found a memo but had to read the list again in full (force push, deleted branch, changed items). */
+  reread: 0,
+};
+
+/** `/repositories/{workspace}/{repo_slug}/commits`: a revision in the path, include or exclude name another list. */
+const COMMIT_LIST = /^(\/repositories\/[^/]+\/[^/]+)\/commits$/;
+/** Query parameters that keep the list the whole history (`fields` must keep `hash` and `parents.hash`). */
+const PLAIN_LIST_PARAMETERS = new Set(['pagelen', 'fields']);
+const HEADS_QUERY: UpstreamQuery = { pagelen: 100, fields: 'next,values.target.hash' };
+/** Rows per page served from the memo when the query names no pagelen (Bitbucket's commits default). */
+const DEFAULT_PAGELEN = 30;
+
+export class ListMemo {
+  readonly #options: ListMemoOptions;
+  readonly #now: () => number;
+
+  constructor(options: ListMemoOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The list a walk of `path` + `query` from its start reads, when it may be remembered; undefined otherwise. */
+  appendOnly(path: string, query: UpstreamQuery): AppendOnlyList | undefined {
+    const match = COMMIT_LIST.exec(path);
+    if (!match) return undefined;
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined && !PLAIN_LIST_PARAMETERS.has(name)) return undefined;
+    }
+    const fields = query.fields;
+    if (fields !== undefined) {
+      const names = String(fields).split(',');
+      if (!names.includes('values.hash') || !names.includes('values.parents.hash')) return undefined;
+    }
+    return { path, query, headsPath: `${match[1]}/refs/branches` };
+  }
+
+  /** The pages of `list` from its start: the same items a cold read yields, reading as little of them as it can. */
+  async *walk(list: AppendOnlyList, credential: UpstreamCredential, pages: PageSource): AsyncGenerator<MemoPage> {
+    // Read before anything else, as the response cache does: a write racing this walk leaves its result stale.
+    const generation = await this.#options.generation(list.path);
+    const key = this.#key(credential, list);
+    const entry = credential.kind === 'none' ? undefined : await this.#load(key);
+    const save = (items: readonly unknown[]) => this.#save(key, generation, items);
+    if (entry !== undefined && entry.items.length > 0) {
+      const known = entry.items;
+      const age = this.#now() - entry.savedAt;
+      if (entry.generation === generation && age >= 0 && age < this.#options.freshSeconds * 1000) {
+        listMemoMetrics.fresh += 1;
+        yield* servedPages(known, pagelenOf(list.query));
+        return;
+      }
+      const heads = await this.#heads(list, credential, pages);
+      if (heads !== undefined) {
+        if (isWholeHistory(known, heads)) {
+          listMemoMetrics.unchanged += 1;
+          await save(known);
+          yield* servedPages(known, pagelenOf(list.query));
+          return;
+        }
+        yield* this.#grow(list, save, known, heads, pages);
+        return;
+      }
+    }
+    yield* this.#readRest(save, pages({ path: list.path, query: list.query })[Symbol.asyncIterator](), []);
+  }
+
+  /** Reads from the start until the known list's first commit; serves the known rest when the whole still checks. */
+  async *#grow(list: AppendOnlyList, save: (items: readonly unknown[]) => Promise<void>, known: unknown[], heads: ReadonlySet<string>, pages: PageSource): AsyncGenerator<MemoPage> {
+    const prefix: unknown[] = [];
+    const iterator = pages({ path: list.path, query: list.query })[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      const located = next.value;
+      const values = located.page.values;
+      const at = located.page.next === undefined ? undefined : meetingPoint(values, known);
+      if (at !== undefined) {
+        const merged = [...prefix, ...values.slice(0, at), ...known];
+        if (isWholeHistory(merged, heads)) {
+          listMemoMetrics.grown += 1;
+          await save(merged);
+          // Bitbucket's page ends the reading; the rest of the list comes from the memo (its `next` is not followed).
+          await iterator.return?.(undefined);
+          yield located;
+          yield* servedPages(known.slice(values.length - at), pagelenOf(list.query));
+          return;
+        }
+      }
+      prefix.push(...values);
+      if (located.page.next === undefined) {
+        listMemoMetrics.reread += 1;
+        await save(prefix);
+        yield located;
+        return;
+      }
+      // Not met yet (or met but the check failed: a force push, a deleted branch): the walk goes on as a cold read.
+      yield located;
+      if (at !== undefined) {
+        listMemoMetrics.reread += 1;
+        yield* this.#readRest(save, iterator, prefix);
+        return;
+      }
+    }
+  }
+
+  /** The rest of a read from Bitbucket, every page, kept for the next walk once the last one is read (a cold read). */
+  async *#readRest(save: (items: readonly unknown[]) => Promise<void>, iterator: AsyncIterator<MemoPage>, prefix: unknown[]): AsyncGenerator<MemoPage> {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      prefix.push(...next.value.page.values);
+      // Kept before the last page is handed on: a consumer that stops at the last page never asks for more.
+      if (next.value.page.next === undefined) await save(prefix);
+      yield next.value;
+    }
+  }
+
+  /**
+   * The hashes the repository's branches point at now, or undefined when they cannot be listed (a 403 or 404: the
+   * commit list itself then answers, or fails, as a cold read does).
+   */
+  async #heads(list: AppendOnlyList, credential: UpstreamCredential, pages: PageSource): Promise<Set<string> | undefined> {
+    const heads = new Set<string>();
+    try {
+      for await (const located of pages({ path: list.headsPath, query: HEADS_QUERY })) {
+        for (const branch of located.page.values) {
+          const hash = typeof branch === 'object' && branch !== null ? (branch as { target?: { hash?: unknown } }).target?.hash : undefined;
+          if (typeof hash !== 'string') return undefined;
+          heads.add(hash);
+        }
+      }
+    } catch (error) {
+      if (error instanceof UpstreamError && (error.kind === 'not-found' || error.kind === 'forbidden')) return undefined;
+      throw error;
+    }
+    return heads;
+  }
+
+  #key(credential: UpstreamCredential, list: AppendOnlyList): string {
+    const target = `${list.path}?${encodeUpstreamQuery(list.query)}`;
+    return `lm:${credential.kind === 'none' ? '-' : this.#options.principalKey(credential)}:${createHash('sha256').update(target).digest('base64url')}`;
+  }
+
+  async #load(key: string): Promise<MemoEntry | undefined> {
+    const stored = await this.#options.store.get(key);
+    if (stored === undefined) return undefined;
+    try {
+      const entry = JSON.parse((await gunzipAsync(stored)).toString('utf8')) as Partial<MemoEntry>;
+      const { savedAt, generation, items } = entry;
+      return typeof savedAt === 'number' && typeof generation === 'string' && Array.isArray(items) ? { savedAt, generation, items } : undefined;
+    } catch {
+      return undefined; // An entry that does not decode is no memo: the list is read as if it were not there.
+    }
+  }
+
+  /** Keeps a whole list whose items all carry their links (nothing else can be checked next time). */
+  async #save(key: string, generation: string, items: readonly unknown[]): Promise<void> {
+    if (items.length === 0 || !items.every((item) => commitLinksOf(item) !== undefined)) return;
+    const entry: MemoEntry = { savedAt: this.#now(), generation, items: [...items] };
+    await this.#options.store.set(key, await gzipAsync(Buffer.from(JSON.stringify(entry), 'utf8')), Math.max(1, this.#options.keepSeconds));
+  }
+}
+
+/** The known items as Bitbucket-shaped pages; every page but the last says more follow (no link: nothing to follow). */
+function* servedPages(items: readonly unknown[], pagelen: number): Generator<MemoPage> {
+  if (items.length === 0) return;
+  for (let start = 0; start < items.length; start += pagelen) {
+    const values = items.slice(start, start + pagelen);
+    const page: BitbucketPage<unknown> = { values, pagelen };
+    if (start + pagelen < items.length) page.next = 'memo:';
+    yield { page };
+  }
+}
+
+function pagelenOf(query: UpstreamQuery): number {
+  const pagelen = Number(query.pagelen);
+  return Number.isSafeInteger(pagelen) && pagelen > 0 ? pagelen : DEFAULT_PAGELEN;
+}
