@@ -1,8 +1,9 @@
 /**
  * Which connector operations an entity set gets, as data: a table of operation kinds, each with the capability that
  * switches it on. Reads exist for every set; create/update/delete follow the set's Capabilities
- * (Insertable/Updatable/Deletable) and there is one operation per bound action. When write support lands in the
- * entity-set declarations, the EdmModel carries it here and the operations appear without a change to this file.
+ * (Insertable/Updatable/Deletable) and there is one operation per bound action. Those capabilities come from the
+ * entity-set declarations' write routes through the EdmModel, so a set that gains a write gets its operation without
+ * a change to this file.
  */
 import type { EdmAction, EdmEntitySet, EdmModel } from '../odata/edm';
 import { collectionSchema, entityRef, inputRef, propertySchema } from './definitions-for';

@@ -1,6 +1,7 @@
 /**
- * The OData service: HTTP → parse URL → validate → plan + execute → serialize. This file only dispatches; each
- * stage lives in its own module.
+ * The OData service: HTTP → parse URL → validate → plan + execute → serialize. Each stage lives in its own module;
+ * this file wires them to express routes and writes the answer: an entity, or a collection page as one body or
+ * streamed chunk by chunk (paging itself is `src/paging`'s SkipTokenHandler).
  */
 import express, { Router, type Request, type Response } from 'express';
 import type { BitbucketClient } from '../bitbucket';

@@ -1,6 +1,6 @@
 /**
- * Our own small, typed OData expression tree. `parse-odata-url.ts` is the only file that imports a third-party
- * OData parser; it converts that library's tree into these shapes so nothing downstream depends on the library.
+ * Our own small, typed OData expression tree. The parsers in `parse/` (`parse-filter.ts` for expressions) build these
+ * shapes straight from the URL text; no third-party OData parser runs in the gateway (why: `parse-filter.ts`).
  * (OData 4.01 Part 2: URL Conventions, §5.1.1 Built-in Filter Operations and §5.1.1.4-11 functions.)
  */
 

@@ -2,7 +2,7 @@
  * What the gateway keeps between requests (the upstream response cache, the budget per upstream principal) and, with
  * Redis, shares between replicas. Small on purpose: byte values with a lifetime, and counters with a lifetime, which
  * both an in-process LRU (memory-store.ts) and Redis (redis-store.ts) do natively. Keys never hold a credential:
- * callers put keyed hashes in them (src/budget/principal-key.ts).
+ * callers put keyed hashes in them (src/budget/upstream-principal.ts).
  */
 export interface SharedStore {
   /** `memory` or `redis`, for logs and /health-style reports. */
