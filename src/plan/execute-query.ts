@@ -188,7 +188,7 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
   const list = def.list;
   const position = after ? positionAfterCursor(def, edm, plan.order, after, plan.byUpstreamPosition) : undefined;
   const positionOf = (params: StreamParams) => position?.(streamConstants(def, list.params, params));
-  const paramsList = await resolveStreams(plan, list.params, ctx, listParentValues, (partial) => positionOf(partial)?.kind !== 'before');
+  const paramsList = await resolveStreams(plan, list.params, ctx, listParentValues, position ? (partial) => positionOf(partial)?.kind !== 'before' : undefined);
   if (paramsList.length === 0) return finish([], query, full, 0, query.count ? 0 : undefined);
   /** The cursor's bound within one stream, as BBQL conjuncts, when Bitbucket can evaluate it (a superset, re-checked here). */
   const boundConjuncts = (params: StreamParams): BbqlConjunct[] => {
@@ -321,12 +321,12 @@ async function countOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Execu
 }
 
 /** Fan-out: the values of one property of a parent entity set, through the same executor. */
-async function listParentValues(entitySet: string, filter: Expr | undefined, property: string, ctx: ExecutionContext): Promise<string[]> {
+async function listParentValues(entitySet: string, filter: Expr | undefined, property: string, ctx: ExecutionContext, top?: number): Promise<string[]> {
   const parent = findDefinition(entitySet);
   if (!parent) throw new ODataError('Internal', { reference: `fan-out ${entitySet}` });
   // A set `$expand` may read by key is listed whole and kept for the request (`listed-rows.ts`): same calls.
   const keep = keepsListedRows(parent);
-  const result = await executeQuery(parent, { filter, orderby: [], ...(keep ? {} : { select: [property] }), count: false }, ctx);
+  const result = await executeQuery(parent, { filter, orderby: [], ...(keep ? {} : { select: [property] }), ...(top !== undefined ? { top } : {}), count: false }, ctx);
   if (keep) keepListedRows(ctx, parent, result.rows);
   return result.rows.map((row) => String(row[property]));
 }

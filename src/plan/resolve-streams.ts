@@ -15,8 +15,11 @@ import { typedRouteValue } from './row-from-item';
 
 export type StreamParams = Record<string, string>;
 
-/** Executes a query for a parent entity set; injected to avoid an import cycle with `execute-query.ts`. */
-export type ParentLister = (entitySet: string, filter: Expr | undefined, property: string, ctx: ExecutionContext) => Promise<string[]>;
+/**
+ * Executes a query for a parent entity set; injected to avoid an import cycle with `execute-query.ts`. `top`: at most
+ * that many values are wanted (the list may stop early).
+ */
+export type ParentLister = (entitySet: string, filter: Expr | undefined, property: string, ctx: ExecutionContext, top?: number) => Promise<string[]>;
 
 function eqFilter(pairs: Array<[string, string]>): Expr | undefined {
   return allOf(
@@ -32,7 +35,7 @@ export function usableValues(param: RouteParameter, values: string[]): string[] 
   return param.fanOut && !param.fanOut.uuidValues ? values.filter((value) => !value.startsWith('{')) : values;
 }
 
-async function valuesFor(param: RouteParameter, partial: StreamParams, plan: QueryPlan, ctx: ExecutionContext, listParent: ParentLister): Promise<string[]> {
+async function valuesFor(param: RouteParameter, partial: StreamParams, plan: QueryPlan, ctx: ExecutionContext, listParent: ParentLister, top?: number): Promise<string[]> {
   const fixed = plan.fixedParams[param.name];
   if (fixed) return usableValues(param, fixed);
   if (!param.fanOut) {
@@ -41,7 +44,7 @@ async function valuesFor(param: RouteParameter, partial: StreamParams, plan: Que
   const parent = findDefinition(param.fanOut.entitySet);
   if (!parent) throw new Error(`Fan-out target ${param.fanOut.entitySet} is not declared`);
   const pairs = Object.entries(param.fanOut.parentFilters ?? {}).map(([property, paramName]): [string, string] => [property, partial[paramName]]);
-  return listParent(param.fanOut.entitySet, eqFilter(pairs), param.fanOut.property, ctx);
+  return listParent(param.fanOut.entitySet, eqFilter(pairs), param.fanOut.property, ctx, top);
 }
 
 /**
@@ -67,22 +70,33 @@ export async function resolveStreams(
   params: RouteParameter[],
   ctx: ExecutionContext,
   listParent: ParentLister,
-  keep: (partial: StreamParams) => boolean = () => true,
+  keep?: (partial: StreamParams) => boolean,
 ): Promise<StreamParams[]> {
+  const limit = ctx.limits.maxFanOut;
+  const tooWide = (param: RouteParameter, count: number | string): ODataError =>
+    new ODataError('FanOutTooWide', {
+      count,
+      unit: param.fanOut?.entitySet.toLowerCase() ?? param.name,
+      limit,
+      properties: params.map((p) => p.property).join(' or '),
+    });
   let streams: StreamParams[] = [{}];
   for (const param of params) {
-    const expanded = await mapWithConcurrency(streams, ctx.limits.fanOutConcurrency, async (partial) =>
-      (await valuesFor(param, partial, plan, ctx, listParent)).map((value) => ({ ...partial, [param.name]: value })),
-    );
-    streams = expanded.flat().filter(keep);
-    if (streams.length > ctx.limits.maxFanOut) {
-      throw new ODataError('FanOutTooWide', {
-        count: streams.length,
-        unit: param.fanOut?.entitySet.toLowerCase() ?? param.name,
-        limit: ctx.limits.maxFanOut,
-        properties: params.map((p) => p.property).join(' or '),
-      });
-    }
+    // A fan-out is refused as soon as it is known to pass the limit: each parent list is asked for no more values
+    // than still fit, plus one to see the limit passed (CommitStatuses over every repository used to list every
+    // commit first). Not when `keep` drops some of the values afterwards: a cut list could then lose kept ones.
+    const bounded = keep === undefined && param.fanOut !== undefined && plan.fixedParams[param.name] === undefined;
+    let found = 0;
+    const expanded = await mapWithConcurrency(streams, ctx.limits.fanOutConcurrency, async (partial) => {
+      const room = limit + 1 - found;
+      if (bounded && room <= 0) throw tooWide(param, `more than ${limit}`);
+      const values = await valuesFor(param, partial, plan, ctx, listParent, bounded ? room : undefined);
+      found += values.length;
+      if (bounded && found > limit) throw tooWide(param, `more than ${limit}`);
+      return values.map((value) => ({ ...partial, [param.name]: value }));
+    });
+    streams = keep ? expanded.flat().filter(keep) : expanded.flat();
+    if (streams.length > limit) throw tooWide(param, streams.length);
   }
   return streams;
 }
