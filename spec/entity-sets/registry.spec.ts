@@ -181,6 +181,16 @@ describe.each(ENTITY_SETS.map((def) => [def.name, def] as const))('%s', (_name, 
     expect(def.singleton ? def.get : def.list).toBeDefined();
   });
 
+  test('narrower list routes (issue #15) are routes of Bitbucket\'s description over properties of the set', () => {
+    for (const route of def.narrowerLists ?? []) {
+      expect(Object.keys(spec.paths)).toContain(route.path);
+      for (const param of route.params) {
+        expect(def.properties.some((p) => p.name === param.property)).toBe(true);
+        if (param.existsAt) expect(Object.keys(spec.paths)).toContain(param.existsAt);
+      }
+    }
+  });
+
   test('pushdown is declared only where the route honours it, and sorts only on non-nullable properties', () => {
     for (const property of def.properties) {
       if (property.filter) expect(def.list?.supportsQuery).toBe(true);

@@ -16,6 +16,8 @@ interface Row {
   useGet?: boolean;
   /** The filter is constant false: nothing is read (issue #15). */
   noRows?: boolean;
+  /** The list route read, when not the set's own `list` (a narrower one, issue #15). */
+  route?: string;
 }
 
 const rows: Row[] = [
@@ -51,6 +53,12 @@ const rows: Row[] = [
   { set: 'PullRequests', query: "$filter=State eq 'OPEN' and 1 eq 1", q: 'state = "OPEN"', sort: 'id', exact: true },
   { set: 'PullRequests', query: "$filter=State eq 'OPEN' or 1 eq 1", sort: 'id', exact: true },
   { set: 'PullRequests', query: "$filter=State eq 'OPEN' and not (1 eq 2)", q: 'state = "OPEN"', sort: 'id', exact: true },
+  // A fixed author reads the workspace's pull requests by that author (issue #15): one stream per workspace.
+  { set: 'PullRequests', query: "$filter=AuthorUuid eq '{u}' and State eq 'OPEN'", fixed: { selected_user: ['{u}'] }, q: 'state = "OPEN"', exact: true, route: '/workspaces/{workspace}/pullrequests/{selected_user}' },
+  { set: 'PullRequests', query: "$filter=AuthorUuid in ('{u}','{v}')&$orderby=CreatedOn desc", fixed: { selected_user: ['{u}', '{v}'] }, sort: '-created_on', exact: true, route: '/workspaces/{workspace}/pullrequests/{selected_user}' },
+  { set: 'PullRequests', query: "$filter=Workspace eq 'w' and AuthorUuid eq '{u}'", fixed: { workspace: ['w'], selected_user: ['{u}'] }, exact: true, route: '/workspaces/{workspace}/pullrequests/{selected_user}' },
+  // One repository is as narrow: its own list, the author in q.
+  { set: 'PullRequests', query: "$filter=Workspace eq 'w' and RepositorySlug eq 'r' and AuthorUuid eq '{u}'", fixed: { workspace: ['w'], repo_slug: ['r'], selected_user: ['{u}'] }, q: 'author.uuid = "{u}"', sort: 'id', exact: true },
 ];
 
 describe('planQuery', () => {
@@ -65,7 +73,8 @@ describe('planQuery', () => {
       exact: plan.exact,
       useGet: plan.useGet,
       noRows: plan.noRows,
-    }).toEqual({ fixed: row.fixed ?? {}, q: row.q, sort: row.sort, exact: row.exact, useGet: row.useGet ?? false, noRows: row.noRows ?? false });
+      route: plan.list === def.list ? undefined : plan.list?.path,
+    }).toEqual({ fixed: row.fixed ?? {}, q: row.q, sort: row.sort, exact: row.exact, useGet: row.useGet ?? false, noRows: row.noRows ?? false, route: row.route });
   });
 
   test('with pushdown off nothing but the path and fields= goes up', () => {

@@ -62,6 +62,21 @@ export const pullRequests: EntitySetDefinition = {
     reportsSize: true,
     fixedQuery: { state: ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED'] },
   },
+  // "List workspace pull requests for a user" (Bitbucket's OpenAPI, /workspaces/{workspace}/pullrequests/{selected_user}):
+  // the author's pull requests of every repository of the workspace, in the states named (OPEN only by default), with
+  // q and sort like the repository's list. `selected_user` takes the braced UUID; a 404 says no such user exists.
+  narrowerLists: [
+    {
+      path: '/workspaces/{workspace}/pullrequests/{selected_user}',
+      params: [WORKSPACE_PARAM, { name: 'selected_user', property: 'AuthorUuid', existsAt: '/users/{selected_user}' }],
+      maxPagelen: 50,
+      supportsQuery: true,
+      supportsSort: true,
+      supportsPageNumber: true,
+      reportsSize: true,
+      fixedQuery: { state: ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED'] },
+    },
+  ],
   get: { path: PULL_REQUEST, params: PULL_REQUEST_PARAMS },
   searchable: ['Title', 'Description'],
   writes: {

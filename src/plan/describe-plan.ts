@@ -38,8 +38,8 @@ function fillPath(template: string, fixed: Record<string, string[]>): string {
 
 export function describePlan(plan: QueryPlan, query: ODataQuery): PlanDescription {
   const def = plan.def;
-  const route = plan.useGet || !def.list ? 'get' : 'list';
-  const routeDef = route === 'get' ? def.get : def.list;
+  const route = plan.useGet || !plan.list ? 'get' : 'list';
+  const routeDef = route === 'get' ? def.get : plan.list;
   const params = routeDef?.params ?? [];
   const here: string[] = [];
   if (query.filter !== undefined) {

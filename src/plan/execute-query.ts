@@ -169,7 +169,7 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
   const accept = after ? (row: Row) => matches(row) && full(row, after) > 0 : matches;
   ctx.logger?.debug('plan', {
     entitySet: def.name,
-    route: plan.useGet || !def.list ? 'get' : 'list',
+    route: plan.useGet || !plan.list ? 'get' : 'list',
     fixedParams: plan.fixedParams,
     q: plan.bbql.q,
     exact: plan.exact,
@@ -181,11 +181,11 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
 
   // A filter no row can pass (`1 eq 2`, `State eq 'OPEN' and State eq 'MERGED'`) is answered without a call.
   if (plan.noRows) return finish([], query, full, 0, query.count ? 0 : undefined);
-  if (plan.useGet || !def.list) {
+  if (plan.useGet || !plan.list) {
     const rows = (await readSingle(def, plan, ctx, listParentValues)).filter(accept);
     return finish(rows, query, full, 0, undefined);
   }
-  const list = def.list;
+  const list = plan.list;
   const position = after ? positionAfterCursor(def, edm, plan.order, after, plan.byUpstreamPosition) : undefined;
   const positionOf = (params: StreamParams) => position?.(streamConstants(def, list.params, params));
   const paramsList = await resolveStreams(plan, list.params, ctx, listParentValues, position ? (partial) => positionOf(partial)?.kind !== 'before' : undefined);
@@ -306,7 +306,7 @@ export async function executeCount(def: EntitySetDefinition, query: ODataQuery, 
 async function countOnce(def: EntitySetDefinition, query: ODataQuery, ctx: ExecutionContext): Promise<number> {
   const plan = planQuery(def, query, { pushdown: ctx.pushdown !== false });
   if (plan.noRows) return 0;
-  const list = def.list;
+  const list = plan.list;
   if (list && !plan.useGet && plan.exact && list.reportsSize) {
     const paramsList = await resolveStreams(plan, list.params, ctx, listParentValues);
     const accept = rowMatcher(def, query, ctx);

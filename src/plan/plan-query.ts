@@ -3,7 +3,7 @@
  * `pagelen`) and which are done here. Pure: no I/O, so planner tests state both halves as data.
  */
 import type { Expr, ODataQuery, OrderByItem } from '../odata/ast';
-import type { EntitySetDefinition, PropertyDefinition, RouteParameter } from '../entity-sets/model';
+import type { EntitySetDefinition, ListRoute, PropertyDefinition, RouteParameter } from '../entity-sets/model';
 import { isRefused } from './pushdown-refusals';
 import { sourcePaths } from './row-from-item';
 import { conjuncts } from '../odata/conjuncts';
@@ -19,6 +19,8 @@ export interface UpstreamSort {
 
 export interface QueryPlan {
   def: EntitySetDefinition;
+  /** The list route read: `def.list`, or one of `def.narrowerLists` the filter allows (`narrowerList`). */
+  list?: ListRoute;
   /** Route parameter name → the values the query allows (one stream per combination). Absent = fan out or required. */
   fixedParams: Record<string, string[]>;
   /** Use the single-entity route (all of its parameters fixed to one value each). */
@@ -101,8 +103,7 @@ export interface AnswerOrder {
  * route parameters, in key order), then each row's position in its stream, as Bitbucket lists it. Total too: route
  * values tell the streams apart and positions the rows of one stream.
  */
-export function answerOrder(def: EntitySetDefinition, orderby: OrderByItem[]): AnswerOrder {
-  const list = def.list;
+export function answerOrder(def: EntitySetDefinition, orderby: OrderByItem[], list: ListRoute | undefined = def.list): AnswerOrder {
   if (orderby.length > 0 || list?.defaultOrder !== 'upstream') return { items: totalOrder(orderby, def.key), byUpstreamPosition: false };
   const streamConstant = new Set(list.params.map((param) => param.property));
   return { items: def.key.filter((property) => streamConstant.has(property)).map((property) => ({ property, direction: 'asc' })), byUpstreamPosition: true };
@@ -156,15 +157,32 @@ export interface PlanOptions {
   pushdown: boolean;
 }
 
+/**
+ * The narrower list route to read instead of `def.list` (`EntitySetDefinition.narrowerLists`): the first whose
+ * parameters that do not fan out are all fixed by the filter, unless the filter fixes every parameter of `def.list`.
+ */
+export function narrowerList(def: EntitySetDefinition, fixed: Record<string, string[]>): ListRoute | undefined {
+  if ((def.list?.params ?? []).every((param) => fixed[param.name] !== undefined)) return undefined;
+  return def.narrowerLists?.find((route) => {
+    const own = route.params.filter((param) => !param.fanOut);
+    return own.length > 0 && own.every((param) => fixed[param.name] !== undefined);
+  });
+}
+
 export function planQuery(def: EntitySetDefinition, query: ODataQuery, options: PlanOptions = { pushdown: true }): QueryPlan {
-  if (!options.pushdown) return withoutPushdown(planQuery(def, query));
-  const list = def.list;
-  const params = list?.params ?? def.get?.params ?? [];
-  const allParams = [...params, ...(def.get?.params ?? []).filter((p) => !params.some((q) => q.name === p.name))];
+  // Pushdown off reads the set's own list: choosing a narrower route is a saving too.
+  return options.pushdown ? planWith(def, query, true) : withoutPushdown(planWith(def, query, false));
+}
+
+function planWith(def: EntitySetDefinition, query: ODataQuery, narrower: boolean): QueryPlan {
+  const params = def.list?.params ?? def.get?.params ?? [];
+  const narrowerParams = narrower ? (def.narrowerLists ?? []).flatMap((route) => route.params) : [];
+  const allParams = [...params, ...[...(def.get?.params ?? []), ...narrowerParams].filter((p, at, all) => !params.some((q) => q.name === p.name) && all.findIndex((q) => q.name === p.name) === at)];
   // Constant parts of the filter are folded first (`1 eq 1` must not keep `q` from being exact); the residual still
   // evaluates the client's filter as written, which selects the same rows.
   const filter = foldConstants(query.filter, edmOf(def));
   const { fixed, consumed } = fixParams(allParams, filter);
+  const list = (narrower ? narrowerList(def, fixed) : undefined) ?? def.list;
 
   const getParams = def.get?.params ?? [];
   const useGet = def.singleton === true || (def.get !== undefined && getParams.every((p) => fixed[p.name]?.length === 1));
@@ -176,7 +194,7 @@ export function planQuery(def: EntitySetDefinition, query: ODataQuery, options: 
   const bbql = list && !noRows ? toBbql(def, filter, consumedByList) : { exact: true };
   const streamConstant = (list?.params ?? []).map((p) => p.property);
 
-  const { items: order, byUpstreamPosition } = answerOrder(def, query.orderby);
+  const { items: order, byUpstreamPosition } = answerOrder(def, query.orderby, list);
   const firstVarying = order.find((item) => !streamConstant.includes(item.property));
   const sortProperty: PropertyDefinition | undefined = firstVarying && def.properties.find((p) => p.name === firstVarying.property);
   const upstreamSort =
@@ -190,6 +208,7 @@ export function planQuery(def: EntitySetDefinition, query: ODataQuery, options: 
 
   return {
     def,
+    ...(list ? { list } : {}),
     fixedParams: fixed,
     useGet,
     bbql,

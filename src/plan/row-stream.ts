@@ -252,8 +252,35 @@ function cursorRowGone(): ODataError {
 async function listNotFound(list: ListRoute, plan: QueryPlan, params: StreamParams, error: UpstreamError, ctx: ExecutionContext, parents: ParentLister): Promise<void> {
   const parent = parentParam(list.params);
   if (parent && plan.fixedParams[parent.name] !== undefined && !(await parentExists(parent, params, ctx, parents))) return;
+  for (const param of list.params) if (param.existsAt && !(await valueExists(param.existsAt, params, ctx))) return;
   throw shouldExist(error, 'a list');
 }
+
+/**
+ * Whether a route value with no parent set names something Bitbucket knows (`RouteParameter.existsAt`, e.g.
+ * `/users/{selected_user}`: "404 If no user exists for the specified UUID", Bitbucket's OpenAPI): one GET, asked once
+ * per value and request.
+ */
+function valueExists(template: string, params: StreamParams, ctx: ExecutionContext): Promise<boolean> {
+  const path = addressablePath(template, params);
+  if (path === undefined) return Promise.resolve(false);
+  let cache = existenceChecks.get(ctx);
+  if (!cache) existenceChecks.set(ctx, (cache = new Map()));
+  let answer = cache.get(path);
+  if (!answer) {
+    answer = ctx.client.get<unknown>(path, {}, ctx.credential, ctx.signal).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof UpstreamError && error.kind === 'not-found') return false;
+        throw error;
+      },
+    );
+    cache.set(path, answer);
+  }
+  return answer;
+}
+
+const existenceChecks = new WeakMap<ExecutionContext, Map<string, Promise<boolean>>>();
 
 export function shouldExist(error: UpstreamError, what: string): ODataError {
   return new ODataError('UpstreamError', {

@@ -1,6 +1,7 @@
 import { SandboxHttpError } from '../../bitbucket-error';
-import type { MembershipRecord } from '../../seed/records';
-import { presentBotUser, presentCurrentUser } from '../present/present-account';
+import type { MembershipRecord, UserRecord } from '../../seed/records';
+import { notFound } from '../not-found';
+import { presentBotUser, presentCurrentUser, presentUser as presentAccount } from '../present/present-account';
 import { presentWorkspaceAccess } from '../present/present-workspace';
 import type { RouteContext } from '../route-context';
 import { collection, item, MAX_PAGELEN, type AnyRoute } from '../route-declaration';
@@ -36,6 +37,18 @@ export const userRoutes: AnyRoute[] = [
       if (!body) throw new SandboxHttpError(404, `User ${uuid} not found`);
       return body;
     },
+  }),
+  // "Get a user" (developer.atlassian.com/cloud/bitbucket/rest/api-group-users/): by braced UUID or Atlassian account
+  // id; 404 "If no user exists for the specified UUID" (Bitbucket's OpenAPI, /users/{selected_user}).
+  item({
+    path: '/users/:selected_user',
+    target: 'none',
+    find: (ctx) => {
+      const user = ctx.store.findUser(ctx.params.selected_user);
+      if (!user) throw notFound.user(ctx.params.selected_user);
+      return user;
+    },
+    present: (ctx, user: UserRecord) => presentAccount(ctx.present, user),
   }),
   // CHANGE-3022: the replacement for GET /workspaces. "q/sort: only slug is supported"; plus `administrator`.
   collection<MembershipRecord>({

@@ -10,6 +10,9 @@ export const site = { ws: '', repo: '' };
 
 export const ALL_STATES = ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED'];
 
+/** An author of pull requests in both of the demo user's workspaces (the seed is deterministic). */
+export const AUTHOR = '{da2ce489-f650-483a-bf49-3c8d20f33dc3}';
+
 export interface PushdownCase {
   name: string;
   url: () => string;
@@ -107,6 +110,26 @@ export const PUSHDOWN_CASES: PushdownCase[] = [
     ],
     anyOrder: true,
     answer: () => ({ value: [{ Id: 1, Repository: { Name: site.repo } }, { Id: 2 }, { Id: 3 }] }),
+  },
+  {
+    name: "AuthorUuid eq … reads each workspace's pull requests by that author (/workspaces/{ws}/pullrequests/{selected_user}): 3 calls, not one per repository",
+    url: () => `/odata/PullRequests?$filter=AuthorUuid eq '${AUTHOR}' and State eq 'MERGED'&$count=true&$select=Id`,
+    calls: () => [
+      { path: '/2.0/user/workspaces' },
+      { path: `/2.0/workspaces/acme-dev/pullrequests/${encodeURIComponent(AUTHOR)}`, query: { q: 'state = "MERGED"', state: ALL_STATES, pagelen: '50' } },
+      { path: `/2.0/workspaces/blue-harbor/pullrequests/${encodeURIComponent(AUTHOR)}`, query: { q: 'state = "MERGED"', state: ALL_STATES, pagelen: '50' } },
+    ],
+    anyOrder: true,
+  },
+  {
+    name: 'an author Bitbucket does not know: the 404 is confirmed by the workspace and one GET /users/{selected_user}, then 0 rows',
+    url: () => `/odata/PullRequests?$filter=Workspace eq '${site.ws}' and AuthorUuid eq '{00000000-0000-0000-0000-000000000000}'&$count=true`,
+    calls: () => [
+      { path: `/2.0/workspaces/${site.ws}/pullrequests/%7B00000000-0000-0000-0000-000000000000%7D` },
+      { path: '/2.0/user/workspaces' },
+      { path: '/2.0/users/%7B00000000-0000-0000-0000-000000000000%7D' },
+    ],
+    answer: { value: [], '@odata.count': 0 },
   },
 ];
 
