@@ -24,6 +24,7 @@ export {
   type JsonCollection,
   type CollectionText,
 } from './serialize-entities';
+export { entityWriter, type EntityWriter, type EntityWriterOptions, type EntityShape } from './entity-writer';
 export type { ExpandedNavigation, ExpandedValue } from './expanded-navigation';
 export { parseMediaRanges, type MediaRange } from './media-range';
 // Errors are serialized by ODataError#toJSON() (src/odata/errors.ts); there is deliberately no second serializer.

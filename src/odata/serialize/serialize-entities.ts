@@ -22,6 +22,7 @@ import type { ExpandedNavigation } from './expanded-navigation';
 import { formatValue, needsTypeAnnotation, type JsonPrimitive } from './format-value';
 import type { MetadataLevel } from './json-format';
 import { entityId } from './key-predicate';
+import { entityWriter } from './entity-writer';
 
 export type JsonEntity = { [member: string]: JsonPrimitive | { title: string; target: string } | JsonEntity | JsonEntity[] };
 
@@ -93,12 +94,20 @@ export function collectionText(args: Omit<SerializeCollectionArgs, 'rows' | 'nex
   if (args.count !== undefined) control['@odata.count'] = args.ieee754Compatible === true ? String(args.count) : args.count;
   const controlJson = JSON.stringify(control);
   const head = `${controlJson.slice(0, -1)}${controlJson.length > 2 ? ',' : ''}"value":[`;
-  const projection = projectionFor(args);
+  // Rows are many here: each is written by the writer precompiled for this shape (entity-writer.ts), which writes
+  // what JSON.stringify(projectEntity(...)) would, without building the object.
+  let writer = entityWriter(args);
+  let writerExpand = args.expand;
   return {
     head,
     entities: (rows, expand = args.expand) => {
-      const options = expand === args.expand ? args : { ...args, expand };
-      return rows.map((row) => JSON.stringify(projectEntity(options, projection, row))).join(',');
+      if (expand !== writerExpand) {
+        writer = entityWriter({ ...args, expand });
+        writerExpand = expand;
+      }
+      let text = '';
+      for (let index = 0; index < rows.length; index++) text += index === 0 ? writer(rows[index]) : `,${writer(rows[index])}`;
+      return text;
     },
     tail: ({ nextLink, deltaLink }) => {
       const after: JsonCollection = {};
