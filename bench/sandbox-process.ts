@@ -5,9 +5,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-export async function startSandboxProcess(port: number): Promise<ChildProcess> {
+export async function startSandboxProcess(port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '../sandbox/main.ts')], {
-    env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_SIZE: 'large', SANDBOX_RATE_LIMIT: '100000000' },
+    // `env` overrides (bench:refresh picks the seed and SANDBOX_LATENCY_MS).
+    env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_SIZE: 'large', SANDBOX_RATE_LIMIT: '100000000', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {

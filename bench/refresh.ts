@@ -1,0 +1,254 @@
+/**
+ * `npm run bench:refresh`: what a Power BI refresh costs Bitbucket the first time and the next (issue #14 item 5).
+ * A refresh reads every entity set to its end, following each `@odata.nextLink` as Power BI does (no page size
+ * asked for). Per seed (default and large), it refreshes once, makes a handful of writes directly in the sandbox
+ * (not through the gateway, as a person or another tool would: a merge, a retitle, a branch, a pull request, a
+ * comment), waits past the freshness window, and refreshes again; then the same with two gateway replicas sharing one
+ * Redis (`REDIS_URL`), every set's pages taken from the replicas in turn. It prints, per set and in all, the calls of
+ * the first and the second refresh, the wall time of each with the sandbox answering every call after
+ * SANDBOX_LATENCY_MS (50 by default), and the gateway process's peak RSS. The sandbox runs in a child process, so
+ * neither its CPU nor its memory is the gateway's.
+ *
+ * Settings: REFRESH_SEEDS (`default,large`), SANDBOX_LATENCY_MS (50), REFRESH_CACHE_SECONDS (the gateway's
+ * UPSTREAM_CACHE_SECONDS for the run, 10: the second refresh starts after it has passed), REFRESH_REDIS (`on`; `off`
+ * skips the replicas; a local `redis-server` is started on a free port).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import supertest from 'supertest';
+import { DEMO_USER } from '../sandbox/identities';
+import { createApp, storeOf, upstreamReadinessOf } from '../src/app';
+import { listMemoMetrics } from '../src/bitbucket';
+import { loadConfig } from '../src/config';
+import { ENTITY_SETS } from '../src/entity-sets/registry';
+import { createLogger } from '../src/logger';
+import { startSandboxProcess, UNCAPPED } from './sandbox-process';
+
+const SANDBOX_PORT = Number(process.env.BENCH_SANDBOX_PORT ?? 7997);
+const SEEDS = (process.env.REFRESH_SEEDS ?? 'default,large').split(',').map((seed) => seed.trim()).filter(Boolean);
+const LATENCY_MS = process.env.SANDBOX_LATENCY_MS ?? '50';
+const CACHE_SECONDS = Number(process.env.REFRESH_CACHE_SECONDS ?? 10);
+const WITH_REDIS = process.env.REFRESH_REDIS !== 'off';
+const AUTH = `Bearer ${DEMO_USER.bearerToken}`;
+const SETS = ENTITY_SETS.filter((def) => !def.singleton).map((def) => def.name);
+
+type Request = ReturnType<typeof supertest>;
+
+interface SetWalk {
+  set: string;
+  /** 200, or the status of the page that ended the walk (a set too wide to read whole answers 400). */
+  status: number;
+  code?: string;
+  calls: number;
+  rows: number;
+  pages: number;
+}
+
+interface Refresh {
+  walks: SetWalk[];
+  calls: number;
+  ms: number;
+}
+
+/** Every set to its end; page n of a set from replica n mod replicas (one replica: always the same). */
+async function refresh(replicas: Request[]): Promise<Refresh> {
+  const started = performance.now();
+  const walks: SetWalk[] = [];
+  for (const set of SETS) {
+    const walk: SetWalk = { set, status: 200, calls: 0, rows: 0, pages: 0 };
+    let next: string | undefined = `/odata/${set}`;
+    while (next !== undefined) {
+      const response = await replicas[walk.pages % replicas.length].get(next.replace(/^https?:\/\/[^/]+/, '')).set('Authorization', AUTH);
+      walk.pages += 1;
+      walk.calls += Number(response.headers['x-upstream-requests'] ?? 0);
+      if (response.status !== 200) {
+        walk.status = response.status;
+        walk.code = (response.body as { error?: { code?: string } }).error?.code;
+        break;
+      }
+      walk.rows += (response.body.value as unknown[]).length;
+      next = response.body['@odata.nextLink'] as string | undefined;
+    }
+    walks.push(walk);
+  }
+  return { walks, calls: walks.reduce((sum, walk) => sum + walk.calls, 0), ms: performance.now() - started };
+}
+
+/** A handful of writes straight to the sandbox's Bitbucket API (never through a gateway, whose cache would know). */
+async function writeDirectly(apiUrl: string): Promise<number> {
+  const api = async (method: string, target: string, body?: unknown): Promise<Record<string, unknown>> => {
+    const response = await fetch(`${apiUrl}${target}`, {
+      method,
+      headers: { Authorization: AUTH, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status >= 300) throw new Error(`${method} ${target} → ${response.status} ${await response.text()}`);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  const open = (await api('GET', '/repositories/acme-dev/platform-api/pullrequests?state=OPEN&pagelen=50')).values as Array<{ id: number }>;
+  await api('POST', `/repositories/acme-dev/platform-api/pullrequests/${open[0].id}/merge`, { merge_strategy: 'merge_commit' });
+  await api('PUT', `/repositories/acme-dev/platform-api/pullrequests/${open[1].id}`, { title: `Retitled directly ${Date.now()}` });
+  const branches = (await api('GET', '/repositories/acme-dev/web-frontend/refs/branches?pagelen=1')).values as Array<{ target: { hash: string } }>;
+  const name = `refresh/${Date.now()}`;
+  await api('POST', '/repositories/acme-dev/web-frontend/refs/branches', { name, target: { hash: branches[0].target.hash } });
+  const created = await api('POST', '/repositories/acme-dev/web-frontend/pullrequests', { title: 'Made directly in Bitbucket', source: { branch: { name } } });
+  await api('POST', `/repositories/acme-dev/web-frontend/pullrequests/${String(created.id)}/comments`, { content: { raw: 'Written directly in Bitbucket' } });
+  return 5;
+}
+
+/** The gateway process's RSS, sampled every 50 ms while `run` runs. */
+async function withPeakRss<T>(run: () => Promise<T>): Promise<{ result: T; peakRss: number }> {
+  let peakRss = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 50);
+  try {
+    const result = await run();
+    return { result, peakRss: Math.max(peakRss, process.memoryUsage().rss) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function gateway(env: Record<string, string>): { request: Request; close(): Promise<void>; ready: Promise<void> } {
+  const config = loadConfig({
+    BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`,
+    LOG_LEVEL: 'error',
+    ...UNCAPPED,
+    // Reuse on (UNCAPPED turns it off for benchmarks of one query): this benchmark measures what reuse saves.
+    UPSTREAM_CACHE_SECONDS: String(CACHE_SECONDS),
+    SKIPTOKEN_SECRET: 'bench-refresh-secret-bench-refresh-secret',
+    ...env,
+  });
+  const app = createApp({ config, logger: createLogger('error') });
+  return {
+    request: supertest(app),
+    ready: upstreamReadinessOf(app).settled().then(() => undefined),
+    close: async () => {
+      upstreamReadinessOf(app).stop();
+      await storeOf(app).close();
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A throwaway redis-server (as scripts/with-test-services.sh starts one for npm test); stop() ends it by its pid. */
+async function startRedis(): Promise<{ url: string; stop(): void }> {
+  const port = await freePort();
+  const work = mkdtempSync(path.join(tmpdir(), 'bench-refresh-redis-'));
+  const started = spawnSync('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', work, '--daemonize', 'yes', '--pidfile', path.join(work, 'redis.pid'), '--logfile', path.join(work, 'redis.log')]);
+  if (started.error || started.status !== 0) throw new Error(`redis-server did not start (${started.error?.message ?? started.stderr.toString()}); install it or set REFRESH_REDIS=off`);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    if (spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().trim() === 'PONG') break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop() {
+      try {
+        process.kill(Number(readFileSync(path.join(work, 'redis.pid'), 'utf8').trim()));
+      } catch {
+        // Already gone.
+      }
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Scenario {
+  seed: string;
+  setup: string;
+  first: Refresh;
+  second: Refresh;
+  peakRss: number;
+  memo: typeof listMemoMetrics;
+}
+
+async function scenario(seed: string, setup: string, replicas: Request[]): Promise<Scenario> {
+  const memoBefore = { ...listMemoMetrics };
+  const { result, peakRss } = await withPeakRss(async () => {
+    const first = await refresh(replicas);
+    await writeDirectly(`http://127.0.0.1:${SANDBOX_PORT}/2.0`);
+    // Past the freshness window: the second refresh must find the writes, so nothing may be served as fresh.
+    await new Promise((resolve) => setTimeout(resolve, (CACHE_SECONDS + 1) * 1000));
+    const second = await refresh(replicas);
+    return { first, second };
+  });
+  const memo = Object.fromEntries(Object.entries(listMemoMetrics).map(([name, value]) => [name, value - memoBefore[name as keyof typeof listMemoMetrics]])) as typeof listMemoMetrics;
+  return { seed, setup, ...result, peakRss, memo };
+}
+
+const percent = (part: number, whole: number) => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)} %`);
+
+function print(result: Scenario): void {
+  console.log(`\n## ${result.seed} seed, ${result.setup} (SANDBOX_LATENCY_MS=${LATENCY_MS}, UPSTREAM_CACHE_SECONDS=${CACHE_SECONDS})`);
+  console.log('set'.padEnd(26), 'rows'.padStart(8), 'calls 1st'.padStart(10), 'calls 2nd'.padStart(10), '2nd/1st'.padStart(9), ' status');
+  result.first.walks.forEach((walk, index) => {
+    const again = result.second.walks[index];
+    const status = walk.status === 200 && again.status === 200 ? '' : ` ${walk.status} ${walk.code ?? ''} / ${again.status} ${again.code ?? ''}`;
+    console.log(walk.set.padEnd(26), String(again.rows).padStart(8), String(walk.calls).padStart(10), String(again.calls).padStart(10), percent(again.calls, walk.calls).padStart(9), status);
+  });
+  console.log(
+    'all sets'.padEnd(26),
+    String(result.second.walks.reduce((sum, walk) => sum + walk.rows, 0)).padStart(8),
+    String(result.first.calls).padStart(10),
+    String(result.second.calls).padStart(10),
+    percent(result.second.calls, result.first.calls).padStart(9),
+  );
+  console.log(`wall time: first ${(result.first.ms / 1000).toFixed(1)} s, second ${(result.second.ms / 1000).toFixed(1)} s; peak RSS of the gateway process ${(result.peakRss / 2 ** 20).toFixed(0)} MB`);
+  console.log(`commit lists: ${result.memo.unchanged} served after a branch-heads check, ${result.memo.grown} read only at the head, ${result.memo.reread} read again in full, ${result.memo.fresh} served within the window`);
+}
+
+async function main(): Promise<void> {
+  const results: Scenario[] = [];
+  for (const seed of SEEDS) {
+    // A fresh sandbox per scenario: the writes of one do not change the other's first refresh.
+    for (const setup of WITH_REDIS ? ['one replica', 'two replicas, Redis'] : ['one replica']) {
+      const sandbox = await startSandboxProcess(SANDBOX_PORT, { SANDBOX_SIZE: seed, SANDBOX_LATENCY_MS: LATENCY_MS });
+      const redis = setup.includes('Redis') ? await startRedis() : undefined;
+      const replicas = redis ? [gateway({ REDIS_URL: redis.url }), gateway({ REDIS_URL: redis.url })] : [gateway({})];
+      try {
+        await Promise.all(replicas.map((replica) => replica.ready));
+        const result = await scenario(seed, setup, replicas.map((replica) => replica.request));
+        print(result);
+        results.push(result);
+      } finally {
+        await Promise.all(replicas.map((replica) => replica.close()));
+        redis?.stop();
+        sandbox.kill();
+        await new Promise((resolve) => sandbox.once('exit', resolve));
+      }
+    }
+  }
+  console.log('\n## Summary: calls of a whole refresh, then of the next one after a handful of direct writes');
+  console.log('seed'.padEnd(9), 'setup'.padEnd(22), 'calls 1st'.padStart(10), 'calls 2nd'.padStart(10), '2nd/1st'.padStart(9), 'Commits 1st/2nd'.padStart(16), 'PRs 1st/2nd'.padStart(12), 'wall 1st/2nd s'.padStart(15), 'peak RSS MB'.padStart(12));
+  for (const result of results) {
+    const calls = (refreshed: Refresh, set: string) => refreshed.walks.find((walk) => walk.set === set)?.calls ?? 0;
+    console.log(
+      result.seed.padEnd(9),
+      result.setup.padEnd(22),
+      String(result.first.calls).padStart(10),
+      String(result.second.calls).padStart(10),
+      percent(result.second.calls, result.first.calls).padStart(9),
+      `${calls(result.first, 'Commits')}/${calls(result.second, 'Commits')}`.padStart(16),
+      `${calls(result.first, 'PullRequests')}/${calls(result.second, 'PullRequests')}`.padStart(12),
+      `${(result.first.ms / 1000).toFixed(0)}/${(result.second.ms / 1000).toFixed(0)}`.padStart(15),
+      (result.peakRss / 2 ** 20).toFixed(0).padStart(12),
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
