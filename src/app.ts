@@ -20,6 +20,7 @@ import { budgetHeaders, principalBudgetGate, reportBudget } from './http/princip
 import { upstreamPrincipalResolver } from './http/upstream-principal';
 import { createLogger, type Logger } from './logger';
 import { createObservability } from './http/observability';
+import { metricsAuth } from './http/metrics';
 import { createStore, type SharedStore } from './storage';
 import { ODataError } from './odata/errors';
 import { UpstreamReadiness, type UpstreamCheckTiming, type UpstreamProbeResult } from './upstream-readiness';
@@ -132,7 +133,8 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
     requestContext.run(context, next);
   });
   app.use(observability.middleware);
-  app.get('/metrics', observability.metricsHandler);
+  // With METRICS_TOKEN, only a scraper that sends it reads the metrics (src/http/metrics.ts).
+  app.get('/metrics', metricsAuth(config.metricsToken), observability.metricsHandler);
 
   // Longer URLs are refused before any parsing (Node itself answers 431 above its header limit, 16 KiB by default).
   app.use((req, _res, next) => {
@@ -164,7 +166,7 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
   const credentials = createCredentials({ config, client: upstream, logger, now });
   app.use('/auth', credentials.router);
   app.use('/odata', credentials.middleware);
-  app.use('/odata', createODataRouter({ config, client: upstream, model: buildEdmModel(), logger, now }));
+  app.use('/odata', createODataRouter({ config, client: upstream, model: buildEdmModel(), logger, now, store }));
   // Dataverse virtual tables (OData v4 Data Provider): the same sets with one Edm.Guid key each (src/dataverse/).
   app.use('/dataverse', createDataverseRouter({ config, client: upstream, logger, now, before: [upstreamGate(readiness), credentials.middleware] }));
   // The Power Platform custom connector for this gateway (apiDefinition.swagger.json, apiProperties.json).

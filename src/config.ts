@@ -79,8 +79,10 @@ export interface GatewayConfig {
   upstreamCache: { freshSeconds: number; immutableSeconds: number; maxBytes: number };
   /** The budget per upstream principal (src/budget/principal-budget.ts); `perHour` 0 turns it off. */
   upstreamBudget: { perHour: number; reserve: number; userSharePercent: number };
-  /** Redis or Valkey shared by replicas (budgets, cache); the bounded in-process store when unset. */
+  /** Redis or Valkey shared by replicas (budgets, cache, paging snapshots); the bounded in-process store when unset. */
   redisUrl?: string;
+  /** Bearer token `GET /metrics` asks for (`METRICS_TOKEN`); unset, /metrics is open, as before. */
+  metricsToken?: string;
 }
 
 function redisUrl(env: NodeJS.ProcessEnv): string | undefined {
@@ -96,6 +98,16 @@ function redisUrl(env: NodeJS.ProcessEnv): string | undefined {
   return raw;
 }
 
+/** A scraper's bearer token: long enough not to be guessed, and nothing a header could not carry. */
+function metricsToken(env: NodeJS.ProcessEnv): Pick<GatewayConfig, 'metricsToken'> {
+  const token = env.METRICS_TOKEN;
+  if (token === undefined || token === '') return {};
+  if (token.length < 16 || !/^[A-Za-z0-9._~+/=-]+$/.test(token)) {
+    throw new ConfigError('METRICS_TOKEN must be at least 16 characters of letters, digits and ._~+/=- (a bearer token, RFC 6750 §2.1); give a random one.');
+  }
+  return { metricsToken: token };
+}
+
 /** 0 in any of these turns paging snapshots off. */
 export interface PagingSnapshotLimits {
   /** A snapshot not read for this long is dropped. */
@@ -104,6 +116,8 @@ export interface PagingSnapshotLimits {
   maxRows: number;
   /** Rows of all snapshots together; the least recently read snapshots are dropped first. */
   maxTotalRows: number;
+  /** Bytes of all snapshots kept in Redis together (`REDIS_URL`; src/paging/redis-page-snapshots.ts). */
+  maxTotalBytes?: number;
 }
 
 export class ConfigError extends Error {}
@@ -132,7 +146,7 @@ function url(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
 }
 
 /** Secrets that may come from a file named by `<NAME>_FILE` (Docker and Kubernetes secrets). */
-export const SECRET_SETTINGS = ['OAUTH_CLIENT_SECRET', 'SESSION_KEYS', 'COOKIE_KEYS', 'SERVICE_ACCESS_TOKEN', 'SKIPTOKEN_SECRET'] as const;
+export const SECRET_SETTINGS = ['OAUTH_CLIENT_SECRET', 'SESSION_KEYS', 'COOKIE_KEYS', 'SERVICE_ACCESS_TOKEN', 'SKIPTOKEN_SECRET', 'METRICS_TOKEN'] as const;
 
 function readSettingFile(name: string, path: string): string {
   try {
@@ -275,6 +289,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): GatewayConf
       ttlSeconds: integer(env, 'PAGING_SNAPSHOT_TTL_SECONDS', 300, 0, 24 * 3600),
       maxRows: integer(env, 'PAGING_SNAPSHOT_MAX_ROWS', 200_000, 0, 100_000_000),
       maxTotalRows: integer(env, 'PAGING_SNAPSHOT_MAX_TOTAL_ROWS', 400_000, 0, 100_000_000),
+      maxTotalBytes: integer(env, 'PAGING_SNAPSHOT_MAX_TOTAL_BYTES', 256 * 1024 * 1024, 0, 64 * 1024 * 1024 * 1024),
     },
     // Sized for a 512 MB container: see the README's Configuration table and `npm run bench:memory`.
     maxRowsInMemory: integer(env, 'MAX_ROWS_IN_MEMORY', 250_000, 1, 100_000_000),
@@ -291,6 +306,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): GatewayConf
       userSharePercent: integer(env, 'UPSTREAM_BUDGET_USER_SHARE_PERCENT', 50, 1, 100),
     },
     redisUrl: redisUrl(env),
+    ...metricsToken(env),
     ...oauthSettings(env, publicUrl),
   };
 }

@@ -120,16 +120,16 @@ describe('PageSnapshots', () => {
 });
 
 describe('settings', () => {
-  test('defaults: 300 s idle, 200,000 rows a snapshot, 1,000,000 in all', () => {
-    expect(loadConfig({}).pagingSnapshots).toEqual({ ttlSeconds: 300, maxRows: 200_000, maxTotalRows: 400_000 });
+  test('defaults: 300 s idle, 200,000 rows a snapshot, 400,000 in all, 256 MiB in Redis', () => {
+    expect(loadConfig({}).pagingSnapshots).toEqual({ ttlSeconds: 300, maxRows: 200_000, maxTotalRows: 400_000, maxTotalBytes: 256 * 1024 * 1024 });
   });
 
   test('read from the environment; 0 is allowed (off)', () => {
-    const env = { PAGING_SNAPSHOT_TTL_SECONDS: '0', PAGING_SNAPSHOT_MAX_ROWS: '5000', PAGING_SNAPSHOT_MAX_TOTAL_ROWS: '20000' };
-    expect(loadConfig(env).pagingSnapshots).toEqual({ ttlSeconds: 0, maxRows: 5000, maxTotalRows: 20_000 });
+    const env = { PAGING_SNAPSHOT_TTL_SECONDS: '0', PAGING_SNAPSHOT_MAX_ROWS: '5000', PAGING_SNAPSHOT_MAX_TOTAL_ROWS: '20000', PAGING_SNAPSHOT_MAX_TOTAL_BYTES: '0' };
+    expect(loadConfig(env).pagingSnapshots).toEqual({ ttlSeconds: 0, maxRows: 5000, maxTotalRows: 20_000, maxTotalBytes: 0 });
   });
 
-  test.each(['PAGING_SNAPSHOT_TTL_SECONDS', 'PAGING_SNAPSHOT_MAX_ROWS', 'PAGING_SNAPSHOT_MAX_TOTAL_ROWS'])('%s must be a whole number', (name) => {
+  test.each(['PAGING_SNAPSHOT_TTL_SECONDS', 'PAGING_SNAPSHOT_MAX_ROWS', 'PAGING_SNAPSHOT_MAX_TOTAL_ROWS', 'PAGING_SNAPSHOT_MAX_TOTAL_BYTES'])('%s must be a whole number', (name) => {
     expect(() => loadConfig({ [name]: '-1' })).toThrow(`${name}="-1" is not valid: give a whole number from 0 to`);
     expect(() => loadConfig({ [name]: '1.5' })).toThrow(name);
   });

@@ -22,7 +22,7 @@
 import type { UpstreamBudgetGate, UpstreamCredential } from '../bitbucket';
 import type { SharedStore } from '../storage';
 import { BudgetRefusal, type BudgetRefusalReason } from './budget-refusal';
-import { budgetMetrics } from './budget-metrics';
+import { budgetMetrics, recordBudgetReport } from './budget-metrics';
 import type { UpstreamPrincipal } from './upstream-principal';
 
 export interface BudgetSettings {
@@ -114,11 +114,13 @@ export class PrincipalBudget implements UpstreamBudgetGate {
     budgetMetrics.spent += 1;
     const oldest = state.consumer.buckets.findIndex((count) => count > 0);
     const resetAtMinute = (oldest < 0 ? minute : state.consumer.firstMinute + oldest) + WINDOW_MINUTES;
-    this.#options.onReport?.({
+    const report: BudgetReport = {
       limit: state.limit,
       remaining: Math.max(0, Math.min(remaining, userRemaining) - 1),
       resetSeconds: Math.max(1, Math.ceil((resetAtMinute * MINUTE_MS - now) / 1000)),
-    });
+    };
+    recordBudgetReport(principal.userKey, report, now);
+    this.#options.onReport?.(report);
   }
 
   async afterAnswer(credential: UpstreamCredential, status: number, headers: Record<string, string>): Promise<void> {

@@ -11,7 +11,11 @@
  * One registry per app (specs build many apps in one process); the process's default metrics (CPU, heap, event
  * loop) are added to it.
  */
+import { timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { upstreamBudgetMetrics } from '../budget';
+import { ODataError } from '../odata/errors';
 import { rowsInMemory } from '../memory/memory-budget';
 
 export const METRICS_PREFIX = 'bitbucket_odata_';
@@ -167,6 +171,8 @@ export function createMetrics(options: { routeNames: ReadonlySet<string>; upstre
     },
   });
 
+  budgetAndCacheMetrics(registry);
+
   return {
     registry,
     request(route, method, status, seconds) {
@@ -184,5 +190,85 @@ export function createMetrics(options: { routeNames: ReadonlySet<string>; upstre
       waits.inc({ reason });
       waitSeconds.inc({ reason }, wait.delayMs / 1000);
     },
+  };
+}
+
+/**
+ * The budget per upstream principal and the response cache (issue #14, src/budget/budget-metrics.ts), read when
+ * scraped. Totals since the process started are counters (reset and re-counted in `collect`, prom-client's way for
+ * figures kept elsewhere); what the callers' hours look like is three gauges without labels (aggregates: no label
+ * per principal, so neither the series nor anything that tells callers apart grows with them). The gauges of the
+ * least remaining and the largest spent share are NaN while no caller spent a call in the last hour: never a 0 that
+ * would read as "someone has nothing left".
+ */
+function budgetAndCacheMetrics(registry: Registry): void {
+  const total = (name: string, help: string, value: () => number) =>
+    new Counter({
+      name: `${METRICS_PREFIX}${name}`,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(value());
+      },
+    });
+  total('upstream_budget_calls_spent_total', "Bitbucket calls counted against a principal's hour by the budget (every attempt, 304 revalidations included).", () => upstreamBudgetMetrics().spent);
+  new Counter({
+    name: `${METRICS_PREFIX}upstream_budget_refused_total`,
+    help: 'Calls the budget refused before sending them (answered 429 UpstreamBudget), by reason: reserve, exhausted, user-share, upstream-429.',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [reason, count] of Object.entries(upstreamBudgetMetrics().refused)) this.inc({ reason }, count);
+    },
+  });
+  total('upstream_cache_hits_total', 'Bitbucket GETs answered from the response cache without a call.', () => upstreamBudgetMetrics().cache.hits);
+  total('upstream_cache_revalidated_total', 'Stale cached answers Bitbucket confirmed with 304 Not Modified (one call each, no body).', () => upstreamBudgetMetrics().cache.revalidated);
+  total('upstream_cache_misses_total', 'Bitbucket GETs that found nothing usable in the cache and read Bitbucket.', () => upstreamBudgetMetrics().cache.misses);
+  total('upstream_cache_invalidations_total', 'Writes through the gateway that made cached answers of their workspace stale.', () => upstreamBudgetMetrics().cache.invalidations);
+  new Gauge({
+    name: `${METRICS_PREFIX}upstream_budget_callers`,
+    help: 'Callers (credentials, or users behind an OAuth consumer) that spent a Bitbucket call through this process in the last hour.',
+    registers: [registry],
+    collect() {
+      this.set(upstreamBudgetMetrics().callers.active);
+    },
+  });
+  new Gauge({
+    name: `${METRICS_PREFIX}upstream_budget_remaining_min`,
+    help: 'The fewest calls any of those callers had left of its hour after its last call (its X-Budget-Remaining); NaN when none.',
+    registers: [registry],
+    collect() {
+      this.set(upstreamBudgetMetrics().callers.remainingMin ?? Number.NaN);
+    },
+  });
+  new Gauge({
+    name: `${METRICS_PREFIX}upstream_budget_used_ratio_max`,
+    help: 'The largest share of its hour (0 to 1) any of those callers had spent after its last call; NaN when none.',
+    registers: [registry],
+    collect() {
+      this.set(upstreamBudgetMetrics().callers.usedRatioMax ?? Number.NaN);
+    },
+  });
+}
+
+/**
+ * `METRICS_TOKEN`: when set, `GET /metrics` asks for `Authorization: Bearer <token>` (RFC 6750 §2.1; Prometheus sends
+ * it with `authorization: { credentials: … }` in a scrape config) and answers 401 (an OData error, as every other
+ * refusal) with `WWW-Authenticate: Bearer` (RFC 6750 §3) otherwise; unset, /metrics is open as before. The comparison takes the same time whatever matches.
+ */
+export function metricsAuth(token: string | undefined): RequestHandler {
+  if (token === undefined || token === '') return (_req, _res, next) => next();
+  const expected = Buffer.from(token);
+  return (req, _res, next) => {
+    const given = /^Bearer +(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
+    const actual = Buffer.from(given ?? '');
+    if (given !== undefined && actual.length === expected.length && timingSafeEqual(actual, expected)) {
+      next();
+      return;
+    }
+    const message = given === undefined ? 'GET /metrics needs Authorization: Bearer with the token set in METRICS_TOKEN.' : 'The bearer token is not the one set in METRICS_TOKEN.';
+    next(new ODataError('Unauthorized', { message }, { headers: { 'WWW-Authenticate': 'Bearer realm="metrics"' } }));
   };
 }

@@ -26,8 +26,8 @@ import { credentialFromRequest, credentialIdentity } from './credentials';
 import { rawQueryOf, sendJson } from './json-response';
 import { expandRows, selectForExpansion } from './expand-rows';
 import { allOf } from '../odata/conjuncts';
-import { CredentialLiveness } from '../paging/credential-liveness';
-import { PageSnapshots } from '../paging/page-snapshots';
+import { createPageSnapshots } from '../paging/create-page-snapshots';
+import type { SharedStore } from '../storage';
 import { CHUNK_ROWS, SkipTokenHandler } from '../paging/skip-token-handler';
 import { queryBinding } from '../paging/skiptoken';
 import { RowBudget, type RowLease } from '../memory/memory-budget';
@@ -47,6 +47,8 @@ export interface ODataRouterDeps {
   logger?: Logger;
   /** Epoch milliseconds, for the idle expiry of paging snapshots; specs pass a clock they move. */
   now?: () => number;
+  /** The app's shared store: with Redis, paging snapshots live there so that replicas share them. */
+  store?: SharedStore;
 }
 
 
@@ -81,12 +83,12 @@ function rejectCollectionOptions(query: ODataQuery): void {
 /** Largest write body accepted: a pull request with a long description is a few kB. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
-export function createODataRouter({ config, client, model, logger, now }: ODataRouterDeps): Router {
+export function createODataRouter({ config, client, model, logger, now, store }: ODataRouterDeps): Router {
   const router = Router();
   // One row budget for the process: whole-set reads and paging snapshots hold rows against it (memory-budget.ts).
   const budget = new RowBudget(config.maxRowsInMemory);
-  const snapshots = new PageSnapshots(config.pagingSnapshots, now, budget);
-  const liveness = new CredentialLiveness(config.credentialRecheckSeconds, now);
+  // In the process, or in Redis with REDIS_URL so that a nextLink served by another replica continues from it.
+  const { snapshots, liveness } = createPageSnapshots({ config, store, budget, now });
   // Server-driven paging: a page from its `$skiptoken`, the token of the next one (src/paging/).
   const paging = new SkipTokenHandler({ secret: config.skiptokenSecret, maxPageSize: config.maxPageSize, snapshots, liveness, logger });
   /** Each read request's share of the budget, given back when its response is over (sent, or the client left). */

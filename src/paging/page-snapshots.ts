@@ -55,6 +55,18 @@ export interface PageSnapshotStats {
   rows: number;
 }
 
+/**
+ * What the paging handler asks of a snapshot store: this in-process one (the default), or the one replicas share in
+ * Redis (`redis-page-snapshots.ts`, with `REDIS_URL`), whose operations are network calls. The contract is the same:
+ * a read answers only the binding the snapshot was kept for, and a miss is never an error (the cursor continues).
+ */
+export interface PagingSnapshotStore {
+  accepts(rows: number): boolean;
+  keep(binding: string, base: number, columns: readonly string[], rows: readonly Row[], options?: { walked?: boolean }): string | undefined | Promise<string | undefined>;
+  read(id: string, binding: string, served: number, count: number): Row[] | undefined | Promise<Row[] | undefined>;
+  drop(id: string, binding: string): void | Promise<void>;
+}
+
 const CHUNK_ROWS = 4096;
 
 function pack(columns: readonly string[], rows: readonly Row[]): LiteralValue[][] {
@@ -84,7 +96,7 @@ function unpack(snapshot: Snapshot, from: number, to: number): Row[] {
   return rows;
 }
 
-export class PageSnapshots {
+export class PageSnapshots implements PagingSnapshotStore {
   /** Least recently read first: a Map iterates in insertion order, and every read re-inserts. */
   private readonly entries = new Map<string, Snapshot>();
   private heldRows = 0;

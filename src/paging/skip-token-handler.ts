@@ -23,12 +23,12 @@ import { ODataError } from '../odata/errors';
 import type { EntitySetDefinition } from '../entity-sets/model';
 import type { ExecuteOptions, QueryResult } from '../plan/execute-query';
 import type { BitbucketClient, UpstreamCredential } from '../bitbucket';
-import type { CredentialLiveness } from './credential-liveness';
+import type { CredentialCheck } from './shared-credential-liveness';
 import { cursorOf, rowAtCursor } from './keyset-cursor';
 import type { RowLease } from '../memory/memory-budget';
 import { pageWindow, restOfAnswer, type PageWindow } from './page-window';
 import { preferredPageSize } from './preferred-page-size';
-import type { PageSnapshots } from './page-snapshots';
+import type { PagingSnapshotStore } from './page-snapshots';
 import { snapshotColumns } from './snapshot-columns';
 import { bindingHash, issueSkiptoken, MAX_LOCATED_CURSOR_BYTES, readSkiptoken, type PageContinuation, type SkiptokenBinding } from './skiptoken';
 
@@ -44,8 +44,9 @@ export interface SkipTokenHandlerOptions {
   secret: Buffer;
   /** Most rows per page (`MAX_PAGE_SIZE`); `Prefer: odata.maxpagesize` may ask for fewer. */
   maxPageSize: number;
-  snapshots: PageSnapshots;
-  liveness: CredentialLiveness;
+  /** In process (`PageSnapshots`), or shared by replicas in Redis (`RedisPageSnapshots`). */
+  snapshots: PagingSnapshotStore;
+  liveness: CredentialCheck;
   logger?: Logger;
 }
 
@@ -149,7 +150,7 @@ export class SkipTokenHandler {
     const id = continuation?.snapshot;
     if (id !== undefined) {
       const slice = (from: number) => Math.min(want - from, CHUNK_ROWS + 1);
-      const kept = snapshots.read(id, snapshotKey, window.served, slice(0));
+      const kept = await snapshots.read(id, snapshotKey, window.served, slice(0));
       logger?.debug('paging snapshot', { entitySet: def.name, event: kept ? 'hit' : 'miss', served: window.served });
       if (kept) {
         await liveness.assertLive(reader.credential, reader.client, reader.signal);
@@ -158,7 +159,8 @@ export class SkipTokenHandler {
         let pending: Row[] | undefined = kept;
         page.next = async () => {
           const asked = slice(got);
-          const rows = pending ?? snapshots.read(id, snapshotKey, window.served + got, asked) ?? [];
+          // A snapshot gone between two chunks of one page (Redis evicted it) breaks the answer, never shortens it.
+          const rows = pending ?? (await snapshots.read(id, snapshotKey, window.served + got, asked)) ?? snapshotLost();
           pending = undefined;
           got += rows.length;
           page.done = rows.length < asked || got >= want;
@@ -194,7 +196,7 @@ export class SkipTokenHandler {
         // The whole set is in hand: the rest of the page comes from it, chunk by chunk, with no further read.
         const skip = window.query.skip ?? 0;
         const rows = result.ordered.slice(skip, want === Infinity ? undefined : skip + want);
-        this.keepRest(page, continuation, lease, result.ordered, rows.length);
+        await this.keepRest(page, continuation, lease, result.ordered, rows.length);
         let at = 0;
         page.next = async () => {
           const chunk = rows.slice(at, at + CHUNK_ROWS + 1);
@@ -204,7 +206,7 @@ export class SkipTokenHandler {
         };
         return page.next();
       }
-      if (firstChunk && result.ordered) this.keepRest(page, continuation, lease, result.ordered, result.rows.length);
+      if (firstChunk && result.ordered) await this.keepRest(page, continuation, lease, result.ordered, result.rows.length);
       got += result.rows.length;
       page.done = result.ordered !== undefined || result.rows.length < ask || got >= want;
       const last = result.rows[result.rows.length - 1];
@@ -236,7 +238,11 @@ export class SkipTokenHandler {
 
   /** The walk has reached its last page: free its snapshot's rows now rather than at expiry. */
   endWalk(page: Page): void {
-    if (page.snapshot) this.options.snapshots.drop(page.snapshot, (page as PageState).snapshotKey);
+    if (!page.snapshot) return;
+    // The answer is complete; a drop that fails (Redis away) only leaves the snapshot to its idle expiry.
+    Promise.resolve(this.options.snapshots.drop(page.snapshot, (page as PageState).snapshotKey)).catch((error: unknown) =>
+      this.options.logger?.warn('paging snapshot not dropped', { error: error instanceof Error ? error.message : String(error) }),
+    );
   }
 
   /**
@@ -244,16 +250,20 @@ export class SkipTokenHandler {
    * rather than read the set again for every later page. Where it stopped early the cursor is already cheap. The
    * request's rows leave its budget share first: the snapshot holds its own share of what it keeps.
    */
-  private keepRest(page: PageState, continuation: PageContinuation | undefined, lease: RowLease, ordered: Row[], pageRows: number): void {
+  private async keepRest(page: PageState, continuation: PageContinuation | undefined, lease: RowLease, ordered: Row[], pageRows: number): Promise<void> {
     const { snapshots, liveness, logger } = this.options;
     const { def, fetched, reader } = page.request;
     const window = page.window;
     if (pageRows <= window.pageSize) return;
     const rest = restOfAnswer(window, ordered);
     lease.release();
-    if (snapshots.accepts(rest.length)) page.snapshot = snapshots.keep(page.snapshotKey, window.served + window.pageSize, snapshotColumns(def, fetched), rest, { walked: continuation !== undefined });
+    if (snapshots.accepts(rest.length)) page.snapshot = await snapshots.keep(page.snapshotKey, window.served + window.pageSize, snapshotColumns(def, fetched), rest, { walked: continuation !== undefined });
     // Bitbucket has just answered this credential: later pages from the snapshot need not ask it again for a while.
-    if (page.snapshot) liveness.confirm(reader.credential);
+    if (page.snapshot) await liveness.confirm(reader.credential);
     logger?.debug('paging snapshot', { entitySet: def.name, event: page.snapshot ? 'kept' : 'not kept', rows: rest.length });
   }
+}
+
+function snapshotLost(): never {
+  throw new ODataError('Internal', { reference: 'paging snapshot lost mid-page' });
 }

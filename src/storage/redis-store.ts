@@ -30,6 +30,14 @@ export class RedisStore implements SharedStore {
     this.#redis.on('error', () => undefined);
   }
 
+  /**
+   * The connection and the key prefix, for stores built on Redis's own structures (sorted sets, scripts): the paging
+   * snapshots replicas share (src/paging/redis-page-snapshots.ts). Their keys start with `prefix` too.
+   */
+  get connection(): { redis: Redis; prefix: string } {
+    return { redis: this.#redis, prefix: this.#prefix };
+  }
+
   async get(key: string): Promise<Buffer | undefined> {
     const value = await this.#redis.getBuffer(this.#prefix + key);
     return value ?? undefined;
