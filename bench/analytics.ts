@@ -4,7 +4,9 @@
  * - loading the set whole (no filter: a fan-out over every repository, and over every pull request, pipeline or
  *   commit for the sets Bitbucket lists per parent; a set too wide answers 400 FanOutTooWide, shown as such), and
  * - an incremental refresh of one day: `<time column> ge D and <time column> lt D+1` (the window Power BI's
- *   incremental refresh sends for a one-day partition), on the set's time column.
+ *   incremental refresh sends for a one-day partition), on the set's time column; on the lists Bitbucket gives newest
+ *   first without promising it (commits, pull request activity) also with `Prefer: bitbucket.trust-newest-first`,
+ *   which stops each stream at the window's lower bound.
  * on the default seed (in process) and, unless `BENCH_SKIP_LARGE=1`, the large seed (in a child process, as
  * bench:paging). The gateway runs uncapped (bench/sandbox-process.ts, UNCAPPED), without the cache and the budget.
  */
@@ -15,6 +17,8 @@ import { DEMO_USER } from '../sandbox/identities';
 import { createApp, upstreamReadinessOf } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
+import { findDefinition } from '../src/entity-sets/registry';
+import { TRUST_NEWEST_FIRST } from '../src/http/trust-newest-first';
 import { startSandboxProcess, UNCAPPED } from './sandbox-process';
 
 const SANDBOX_PORT = Number(process.env.BENCH_SANDBOX_PORT ?? 7997);
@@ -27,6 +31,7 @@ const SETS: Array<{ set: string; time: string | null }> = [
   { set: 'PullRequests', time: 'UpdatedOn' },
   { set: 'PullRequestParticipants', time: 'ParticipatedOn' },
   { set: 'PullRequestActivity', time: 'Date' },
+  { set: 'Commits', time: 'Date' },
   { set: 'PullRequestCommits', time: 'Date' },
   { set: 'PullRequestDiffstat', time: null },
   { set: 'Pipelines', time: 'CreatedOn' },
@@ -49,13 +54,13 @@ interface Walk {
 }
 
 /** Every page of a query; the calls are the sum of X-Upstream-Requests. A non-200 stops the walk and is reported. */
-async function walk(request: Request, url: string): Promise<Walk> {
+async function walk(request: Request, url: string, prefer?: string): Promise<Walk> {
   const started = Date.now();
   let rows = 0;
   let calls = 0;
   let next: string | undefined = url;
   while (next) {
-    const response = await request.get(next).set('Authorization', `Bearer ${DEMO_USER.bearerToken}`);
+    const response = await request.get(next).set('Authorization', `Bearer ${DEMO_USER.bearerToken}`).set('Prefer', prefer ?? '');
     calls += Number(response.headers['x-upstream-requests'] ?? 0);
     if (response.status !== 200) {
       const error = (response.body as { error?: { code?: string } }).error?.code ?? response.text.slice(0, 80);
@@ -83,6 +88,9 @@ async function benchAgainst(label: string, apiUrl: string): Promise<void> {
     if (time) {
       const filter = encodeURIComponent(`${time} ge ${DAY_START} and ${time} lt ${DAY_END}`);
       day = `${describeWalk(await walk(request, `/odata/${set}?$filter=${filter}`))} (${time})`;
+      // Lists Bitbucket gives newest first without promising it (ListRoute.newestFirst): the window with the stop the
+      // client may opt into (src/http/trust-newest-first.ts).
+      if (findDefinition(set)?.list?.newestFirst) day += `; with Prefer: ${TRUST_NEWEST_FIRST}: ${describeWalk(await walk(request, `/odata/${set}?$filter=${filter}`, TRUST_NEWEST_FIRST))}`;
     }
     console.log(`${set} | ${describeWalk(whole)} (${whole.seconds.toFixed(1)} s) | ${day}`);
   }
