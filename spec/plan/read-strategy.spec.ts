@@ -108,3 +108,27 @@ describe('readStrategy rule stopBelow: a time window stops a newest-first stream
     );
   });
 });
+
+describe('rule stopAfterStream (issue #15): streams in turn, each whole, until $skip + $top rows are in hand', () => {
+  // prettier-ignore
+  const table: Array<[set: string, query: string, given: Partial<ReadStrategyOptions>, stopAfterStream: boolean]> = [
+    ['Branches',            '$top=50',                              THREE,                 true],
+    ['Tags',                '$top=5&$skip=10',                      THREE,                 true],
+    ['Pipelines',           '$top=50',                              THREE,                 true],
+    ['PullRequestComments', '$top=5',                               THREE,                 true],
+    ['Branches',            "$filter=Name eq 'main'&$top=5",        THREE,                 true],
+    ['Branches',            '$orderby=Workspace,RepositorySlug desc,Name&$top=5', THREE,   true],
+    // The order does not start with the stream constants: every stream may hold the first rows.
+    ['Branches',            '$orderby=Name&$top=5',                 THREE,                 false],
+    // $count needs every stream; no $top is the whole set; one stream has nothing to stop after.
+    ['Branches',            '$top=5&$count=true',                   THREE,                 false],
+    ['Branches',            '',                                     THREE,                 false],
+    ['Branches',            `${ONE_REPO}&$top=5`,                   {},                    false],
+    ['Branches',            '$top=5',                               { ...THREE, pushdown: false }, false],
+    // Bitbucket orders each stream: the early stop of `stopEarly` applies instead.
+    ['PullRequests',        '$top=5',                               THREE,                 false],
+  ];
+  it.each(table)('%s?%s %j → %s', (set, query, given, expected) => {
+    expect(strategyOf(set, query, given).stopAfterStream).toBe(expected);
+  });
+});

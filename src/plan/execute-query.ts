@@ -39,6 +39,7 @@ import { planQuery } from './plan-query';
 import { positionAfterCursor } from './position-after-cursor';
 import { pagelenFor, readStrategy, type LowerBoundStop } from './read-strategy';
 import { readSingle } from './read-single';
+import { readStreamsInTurn } from './read-streams-in-turn';
 import { guard, orderCheck, Replan, refusalHandler, withReplans } from './replan';
 import { resolveStreams, streamConstants, type StreamParams } from './resolve-streams';
 import { openStream, resumePoint, type CursorRow, type ResumePoint } from './row-stream';
@@ -254,7 +255,7 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
     const skip = Math.max(0, (query.skip ?? 0) - skippedUpstream);
     const top = options.stream.top;
     const ordered = strategy.combine === 'in-turn' ? inTurnOrder(plan, list, streams, edm) : streams;
-    return { rows: [], feed: feedInTurn(ordered, prefix, full, { skip, ...(top !== undefined ? { top } : {}), need: top === undefined ? Infinity : skip + top }, strategy.uniquePrefix) };
+    return { rows: [], feed: feedInTurn(ordered, prefix, full, { skip, ...(top !== undefined ? { top } : {}), need: top === undefined ? Infinity : skip + top }, strategy.uniquePrefix, ctx.limits.fanOutConcurrency) };
   }
   if (strategy.stopEarly && prefix) {
     const skippedUpstream = streams[0].skippedUpstream;
@@ -273,6 +274,12 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
       ...finish(rows, query, full, skippedUpstream, count),
       ...(ordered ? { ordered } : {}),
     };
+  }
+  if (strategy.stopAfterStream) {
+    // Streams in turn, each whole (nothing upstream orders within one), until `$skip` + `$top` rows are in hand.
+    const { rows, everyStreamRead } = await readStreamsInTurn(inTurnOrder(plan, list, streams, edm), strategy.need as number, ctx);
+    const result = finish(rows, query, full, 0, undefined);
+    return { ...result, ...(options.reportOrdered && everyStreamRead ? { ordered: rows } : {}) };
   }
   const perStream = await mapWithConcurrency(streams, ctx.limits.fanOutConcurrency, async (stream) => {
     const into: Row[] = [];

@@ -62,6 +62,8 @@ export interface ReadStrategy {
   checkOrder: boolean;
   countFrom?: 'size' | 'rows';
   snapshotWalk: boolean;
+  /** Rule `stopAfterStream` (issue #15): streams read in turn, each whole, until `need` rows are in hand. */
+  stopAfterStream: boolean;
   /** Each stream stops at its first row below the filter's lower bound (`lowerBoundStop`). */
   stopBelow?: LowerBoundStop;
 }
@@ -156,8 +158,23 @@ export function readStrategy(plan: QueryPlan, query: Pick<ODataQuery, 'skip' | '
     checkOrder: stopEarly && plan.upstreamSort !== undefined,
     ...(query.count ? { countFrom: stopEarly ? ('size' as const) : ('rows' as const) } : {}),
     snapshotWalk,
+    stopAfterStream: !stopEarly && !snapshotWalk && stopsAfterStream(plan, query, options),
     ...optional('stopBelow', lowerBoundStop(plan, query.filter, options)),
   };
+}
+
+/**
+ * Rule `stopAfterStream` (issue #15): where nothing upstream orders the rows of a stream (`orderFrom: 'here'`: refs
+ * sorted "naturally", not by code point; pipelines; comments) but the answer's order starts with every stream
+ * constant (the default key order `Workspace, RepositorySlug, …`), every row of a stream sorts before every row of the
+ * streams after it. So the streams are read in turn, each to its end and sorted here, and reading stops after the
+ * stream that brings the rows in hand to `need` (`$skip` + `$top`): `Branches?$top=50` reads the first repositories,
+ * not all of them. Not with `$count` (it needs every stream), without `$top`, or with pushdown off.
+ */
+export function stopsAfterStream(plan: QueryPlan, query: Pick<ODataQuery, 'top' | 'count'>, options: Pick<ReadStrategyOptions, 'pushdown' | 'streams'>): boolean {
+  if (!options.pushdown || query.top === undefined || query.count || options.streams < 2 || plan.byUpstreamPosition || plan.upstreamSort) return false;
+  const leading = plan.order.slice(0, plan.streamConstant.length);
+  return plan.streamConstant.every((property) => leading.some((item) => item.property === property));
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {

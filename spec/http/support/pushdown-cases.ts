@@ -131,6 +131,42 @@ export const PUSHDOWN_CASES: PushdownCase[] = [
     ],
     answer: { value: [], '@odata.count': 0 },
   },
+  // Rule stopAfterStream (issue #15): refs and pipelines in key order read the repositories in turn, each whole.
+  {
+    name: 'Branches?$top=5 in key order reads the first repository only (4 calls, not one per repository)',
+    url: () => '/odata/Branches?$top=5&$select=RepositorySlug,Name',
+    calls: () => [
+      { path: '/2.0/user/workspaces' },
+      { path: '/2.0/repositories/acme-dev' },
+      { path: '/2.0/repositories/blue-harbor' },
+      { path: `/2.0/repositories/acme-dev/${site.repo}/refs/branches`, query: { pagelen: '100', sort: undefined } },
+    ],
+    anyOrder: true,
+  },
+  {
+    name: 'Tags?$top=5 reads repositories in turn (one, then two at once) until 5 tags are in hand: 6 calls',
+    url: () => '/odata/Tags?$top=5&$select=RepositorySlug,Name',
+    calls: () => [
+      { path: '/2.0/user/workspaces' },
+      { path: '/2.0/repositories/acme-dev' },
+      { path: '/2.0/repositories/blue-harbor' },
+      { path: `/2.0/repositories/acme-dev/${site.repo}/refs/tags` },
+      { path: '/2.0/repositories/acme-dev/billing-service/refs/tags' },
+      { path: '/2.0/repositories/acme-dev/cafe-menu/refs/tags' },
+    ],
+    anyOrder: true,
+  },
+  {
+    name: 'Pipelines?$top=3 in key order reads the first repository only: 4 calls',
+    url: () => '/odata/Pipelines?$top=3&$select=RepositorySlug,BuildNumber',
+    calls: () => [
+      { path: '/2.0/user/workspaces' },
+      { path: '/2.0/repositories/acme-dev' },
+      { path: '/2.0/repositories/blue-harbor' },
+      { path: `/2.0/repositories/acme-dev/${site.repo}/pipelines` },
+    ],
+    anyOrder: true,
+  },
 ];
 
 export function matches(call: UpstreamCall, expected: { path: string; query?: Record<string, string | string[] | undefined> }): boolean {
