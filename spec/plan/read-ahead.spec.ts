@@ -1,0 +1,111 @@
+/**
+ * `readAhead` (src/plan/read-ahead.ts): streams read in turn get their first pages asked for ahead, at most
+ * `fanOutConcurrency` at a time, only as far as the read is expected to reach; a stream is never peeked twice at once,
+ * and a failed first page fails the read at its turn. Also `feedInTurn` over it: the same rows and the same pages as
+ * reading one stream after another.
+ */
+import type { Row } from '../../src/odata/ast';
+import { feedInTurn } from '../../src/plan/collect-rows';
+import { readAhead } from '../../src/plan/read-ahead';
+import type { RowStream } from '../../src/plan/row-stream';
+
+interface Probe {
+  /** Streams whose first page was asked for, in the order asked. */
+  asked: number[];
+  /** Most first pages in flight at once. */
+  peakInFlight: number;
+  /** A stream's peek ran while another peek of it was in flight. */
+  overlapping: boolean;
+}
+
+/** Streams of one page each, of `sizes` rows (Bitbucket's `size` known once the page is in); `fails` throw. */
+function fakeStreams(sizes: number[], fails: number[] = []): { streams: RowStream[]; probe: Probe } {
+  const probe: Probe = { asked: [], peakInFlight: 0, overlapping: false };
+  let inFlight = 0;
+  const streams = sizes.map((size, at) => {
+    let buffer: Row[] | undefined;
+    let peeking = false;
+    const stream: RowStream = {
+      params: {},
+      skippedUpstream: 0,
+      remainder: () => buffer,
+      buffered: () => buffer?.length ?? 0,
+      async peek() {
+        if (buffer === undefined) {
+          if (peeking) probe.overlapping = true;
+          peeking = true;
+          probe.asked.push(at);
+          inFlight += 1;
+          probe.peakInFlight = Math.max(probe.peakInFlight, inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          inFlight -= 1;
+          peeking = false;
+          if (fails.includes(at)) throw new Error(`stream ${at} failed`);
+          buffer = Array.from({ length: size }, (_, i) => ({ s: at, i }));
+          stream.size = size;
+        }
+        return buffer[0];
+      },
+      async next() {
+        const row = await stream.peek();
+        buffer?.shift();
+        return row;
+      },
+      upstreamSize: async () => size,
+    };
+    return stream;
+  });
+  return { streams, probe };
+}
+
+/** Reads as `collectInTurn` does: stream after stream until `need` rows are taken. */
+async function readInTurn(streams: RowStream[], need: number, concurrency: number): Promise<number> {
+  const firstPages = readAhead(streams, need, concurrency);
+  let taken = 0;
+  for (const [index, stream] of streams.entries()) {
+    if (taken >= need) break;
+    await firstPages(index, taken);
+    for (let row = await stream.peek(); row !== undefined && taken < need; row = await stream.peek()) {
+      await stream.next();
+      taken += 1;
+    }
+  }
+  return taken;
+}
+
+test.each([
+  { name: 'no need: every stream, at most 4 at once', sizes: [16, 16, 16, 16, 16, 16, 16, 16, 16, 16], need: Infinity, concurrency: 4, asked: 10, peak: 4 },
+  { name: 'no need, concurrency 1: one after another', sizes: [3, 3, 3], need: Infinity, concurrency: 1, asked: 3, peak: 1 },
+  { name: '$top=20 over 16-row streams: the first two, as in turn', sizes: [16, 16, 16, 16, 16], need: 20, concurrency: 16, asked: 2, peak: 1 },
+  { name: '$top=50 over 26, 18, 31 branches: the first three, as in turn', sizes: [26, 18, 31, 8, 15], need: 50, concurrency: 16, asked: 3, peak: 1 },
+  { name: '$top=100 over 16-row streams: the 7 it needs, several at once', sizes: Array.from({ length: 20 }, () => 16), need: 100, concurrency: 16, asked: 7, peak: 6 },
+  { name: 'a first stream that has every row: nothing ahead', sizes: [100, 16, 16], need: 10, concurrency: 16, asked: 1, peak: 1 },
+  // Streams seen empty make the estimate 0 rows: one stream more than reading in turn is asked for (within the concurrency).
+  { name: 'empty streams: the estimate reads one ahead', sizes: [0, 0, 0, 0, 5, 5], need: 5, concurrency: 4, asked: 6, peak: 4 },
+])('$name', async ({ sizes, need, concurrency, asked, peak }) => {
+  const { streams, probe } = fakeStreams(sizes);
+  const taken = await readInTurn(streams, need, concurrency);
+  expect(taken).toBe(Math.min(need, sizes.reduce((a, b) => a + b, 0)));
+  expect(new Set(probe.asked).size).toBe(asked);
+  expect(probe.peakInFlight).toBe(peak);
+  expect(probe.overlapping).toBe(false);
+});
+
+test('a first page that failed ahead fails the read at its turn, after the rows before it', async () => {
+  const { streams } = fakeStreams([2, 2, 2], [1]);
+  const firstPages = readAhead(streams, Infinity, 4);
+  await firstPages(0, 0);
+  expect(await streams[0].peek()).toEqual({ s: 0, i: 0 });
+  await expect(firstPages(1, 2)).rejects.toThrow('stream 1 failed');
+});
+
+test('feedInTurn with read-ahead hands over the same rows, in order, and asks each stream once', async () => {
+  const { streams, probe } = fakeStreams([3, 0, 2, 4]);
+  const feed = feedInTurn(streams, (a, b) => (a.s as number) - (b.s as number), (a, b) => (a.s as number) - (b.s as number) || (a.i as number) - (b.i as number), { skip: 1, need: Infinity }, false, 4);
+  const rows: Row[] = [];
+  for (let batch = await feed.next(100); batch.length > 0; batch = await feed.next(100)) rows.push(...batch);
+  expect(rows.map((row) => `${row.s}.${row.i}`)).toEqual(['0.1', '0.2', '2.0', '2.1', '3.0', '3.1', '3.2', '3.3']);
+  expect([...probe.asked].sort()).toEqual([0, 1, 2, 3]);
+  expect(probe.peakInFlight).toBe(4);
+  expect(probe.overlapping).toBe(false);
+});
