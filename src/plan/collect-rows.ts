@@ -11,6 +11,7 @@ import type { ListRoute } from '../entity-sets/model';
 import type { ExecutionContext } from './execution-context';
 import { mapWithConcurrency } from './map-with-concurrency';
 import type { QueryPlan } from './plan-query';
+import { readAhead } from './read-ahead';
 import { leadingOrder } from './read-strategy';
 import { streamConstants } from './resolve-streams';
 import type { RowStream } from './row-stream';
@@ -62,8 +63,11 @@ export async function collectInTurn(
   unique: boolean,
 ): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const stream of inTurnOrder(plan, list, streams, edm)) {
+  const ordered = inTurnOrder(plan, list, streams, edm);
+  const firstPages = readAhead(ordered, need, ctx.limits.fanOutConcurrency);
+  for (const [index, stream] of ordered.entries()) {
     if (rows.length >= need) break;
+    await firstPages(index, rows.length);
     rows.push(...(await collectSorted([stream], prefix, need - rows.length, ctx, unique)));
   }
   return rows;
@@ -98,8 +102,16 @@ export interface FeedWindow {
  * row starts a new prefix value; with a unique prefix (commits by upstream position) every row is handed over at once.
  * Each `next` reads until some rows are ready and the stream has no more in hand (one upstream page at a time).
  */
-export function feedInTurn(ordered: readonly RowStream[], prefix: (a: Row, b: Row) => number, full: (a: Row, b: Row) => number, window: FeedWindow, unique: boolean): RowFeed {
+export function feedInTurn(
+  ordered: readonly RowStream[],
+  prefix: (a: Row, b: Row) => number,
+  full: (a: Row, b: Row) => number,
+  window: FeedWindow,
+  unique: boolean,
+  fanOutConcurrency = 1,
+): RowFeed {
   let index = 0;
+  const firstPages = readAhead(ordered, window.need, fanOutConcurrency);
   /** Rows taken toward `need`, as `collectSorted` counts them. */
   let taken = 0;
   /** Rows of the answer's order released so far, `skip`ped ones included. */
@@ -124,6 +136,7 @@ export function feedInTurn(ordered: readonly RowStream[], prefix: (a: Row, b: Ro
   /** One head of the current stream: taken, or the end of the stream, or of the read. */
   const step = async (): Promise<void> => {
     const stream = ordered[index];
+    await firstPages(index, taken);
     const head = await stream.peek();
     if (head === undefined) {
       release();
