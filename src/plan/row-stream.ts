@@ -87,6 +87,8 @@ export function openStream(
     resume?: ResumePoint;
     checkOrder?: (rows: readonly Row[]) => void;
     cursor?: CursorRow;
+    /** True when no later page can hold a row the query wants (a lower bound passed, `read-strategy.ts` stopBelow). */
+    lastNeeded?: (rows: readonly Row[]) => boolean;
   },
   parents: ParentLister,
 ): RowStream {
@@ -181,6 +183,11 @@ export function openStream(
         }
         paging.checkOrder?.(rows);
         buffer = seeking ? afterCursorRow(rows) : rows.filter(accept);
+        // The rows after this page cannot pass the filter: the stream ends here, as if Bitbucket had no more.
+        if (paging.lastNeeded?.(rows)) {
+          done = true;
+          lastPageRead = true;
+        }
       }
       return buffer[0];
     },
