@@ -88,9 +88,15 @@ async function writeDirectly(apiUrl: string): Promise<number> {
     if (response.status >= 300) throw new Error(`${method} ${target} → ${response.status} ${await response.text()}`);
     return (await response.json()) as Record<string, unknown>;
   };
-  const open = (await api('GET', '/repositories/acme-dev/platform-api/pullrequests?state=OPEN&pagelen=50')).values as Array<{ id: number }>;
-  await api('POST', `/repositories/acme-dev/platform-api/pullrequests/${open[0].id}/merge`, { merge_strategy: 'merge_commit' });
-  await api('PUT', `/repositories/acme-dev/platform-api/pullrequests/${open[1].id}`, { title: `Retitled directly ${Date.now()}` });
+  // Two open pull requests of acme-dev, wherever they are (seeds differ in how many each repository has).
+  const open: Array<{ id: number; repository: string }> = [];
+  for (const repository of (await api('GET', '/repositories/acme-dev?pagelen=100&fields=values.full_name')).values as Array<{ full_name: string }>) {
+    const listed = (await api('GET', `/repositories/${repository.full_name}/pullrequests?state=OPEN&pagelen=50&fields=values.id`)).values as Array<{ id: number }>;
+    open.push(...listed.map((pr) => ({ id: pr.id, repository: repository.full_name })));
+    if (open.length >= 2) break;
+  }
+  await api('POST', `/repositories/${open[0].repository}/pullrequests/${open[0].id}/merge`, { merge_strategy: 'merge_commit' });
+  await api('PUT', `/repositories/${open[1].repository}/pullrequests/${open[1].id}`, { title: `Retitled directly ${Date.now()}` });
   const branches = (await api('GET', '/repositories/acme-dev/web-frontend/refs/branches?pagelen=1')).values as Array<{ target: { hash: string } }>;
   const name = `refresh/${Date.now()}`;
   await api('POST', '/repositories/acme-dev/web-frontend/refs/branches', { name, target: { hash: branches[0].target.hash } });
@@ -206,7 +212,7 @@ function print(result: Scenario): void {
     percent(result.second.calls, result.first.calls).padStart(9),
   );
   console.log(`wall time: first ${(result.first.ms / 1000).toFixed(1)} s, second ${(result.second.ms / 1000).toFixed(1)} s; peak RSS of the gateway process ${(result.peakRss / 2 ** 20).toFixed(0)} MB`);
-  console.log(`commit lists: ${result.memo.unchanged} served after a branch-heads check, ${result.memo.grown} read only at the head, ${result.memo.reread} read again in full, ${result.memo.fresh} served within the window`);
+  console.log(`lists kept (list-memo.ts): commits ${result.memo.unchanged} served after a branch-heads check, ${result.memo.grown} read only at the head; pull requests ${result.memo.updated} read by updated_on; ${result.memo.reread} read again in full; ${result.memo.fresh} served within the window`);
 }
 
 async function main(): Promise<void> {

@@ -11,9 +11,10 @@ import { evaluateQuery } from '../../src/odata/evaluate';
 import { parseQueryOptions } from '../../src/odata/parse';
 import { ENTITY_SETS } from '../../src/entity-sets/registry';
 import { edmOf } from '../../src/entity-sets/to-edm-model';
-import { createApp, upstreamReadinessOf } from '../../src/app';
+import { createApp, storeOf, upstreamReadinessOf } from '../../src/app';
 import { createLogger } from '../../src/logger';
 import { isWholeHistory, meetingPoint } from '../../src/bitbucket/append-only-history';
+import { mergeById, updatedSince } from '../../src/bitbucket/updated-on-merge';
 import { listMemoMetrics } from '../../src/bitbucket';
 import { DEMO_USER } from '../../sandbox/identities';
 import { createPrng } from '../helpers/prng';
@@ -51,10 +52,36 @@ describe('append-only history checks', () => {
   });
 });
 
+describe('pull requests merged by updated_on', () => {
+  const pr = (id: number, updatedOn: string, title = `#${id}`) => ({ id, updated_on: updatedOn, title });
+  const known = [pr(1, '2026-01-01T10:00:00.123456+00:00'), pr(2, '2026-01-02T10:00:00+00:00'), pr(3, '2026-01-01T12:00:00+00:00')];
+
+  test('the bound is the latest updated_on known, less the margin, as a BBQL datetime', () => {
+    expect(updatedSince(known, 5 * 60_000)).toBe('2026-01-02T09:55:00.000+00:00');
+    expect(updatedSince([], 0)).toBeUndefined();
+    expect(updatedSince([{ id: 1 }], 0)).toBeUndefined();
+  });
+
+  test.each([
+    ['nothing changed', [], [1, 2, 3], ['#1', '#2', '#3']],
+    ['one retitled', [pr(2, '2026-01-03T00:00:00+00:00', 'new title')], [1, 2, 3], ['#1', 'new title', '#3']],
+    ['one new, listed before an old one', [pr(4, '2026-01-03T00:00:00+00:00'), pr(1, '2026-01-03T00:00:01+00:00', 'merged')], [1, 2, 3, 4], ['merged', '#2', '#3', '#4']],
+  ])('mergeById: %s', (_name, changed, ids, titles) => {
+    const merged = mergeById(known, changed) as Array<{ id: number; title: string }>;
+    expect(merged.map((item) => item.id)).toEqual(ids);
+    expect(merged.map((item) => item.title)).toEqual(titles);
+  });
+
+  test('mergeById: an item without id or updated_on makes no merge (the list is read in full)', () => {
+    expect(mergeById(known, [{ id: 5 }])).toBeUndefined();
+  });
+});
+
 describe('incremental reads against the sandbox', () => {
   let stack: Stack;
   /** The same gateway with reuse off: what a cold read answers. */
   let cold: ReturnType<typeof supertest>;
+  let coldApp: ReturnType<typeof createApp>;
   let clock = Date.parse('2026-09-01T10:00:00Z');
   const WINDOW_SECONDS = 60;
   const pastWindow = () => {
@@ -63,11 +90,15 @@ describe('incremental reads against the sandbox', () => {
 
   beforeAll(async () => {
     stack = await startStack({ env: { UPSTREAM_CACHE_SECONDS: String(WINDOW_SECONDS), LOG_LEVEL: 'error' }, now: () => clock });
-    const coldApp = createApp({ config: { ...stack.config, upstreamCache: { ...stack.config.upstreamCache, freshSeconds: 0 } }, logger: createLogger('error', () => undefined) });
+    coldApp = createApp({ config: { ...stack.config, upstreamCache: { ...stack.config.upstreamCache, freshSeconds: 0 } }, logger: createLogger('error', () => undefined) });
     await upstreamReadinessOf(coldApp).settled();
     cold = supertest(coldApp);
   });
-  afterAll(() => stack.close());
+  afterAll(async () => {
+    upstreamReadinessOf(coldApp).stop();
+    await storeOf(coldApp).close();
+    await stack.close();
+  });
 
   /** Every page of `set`, as Power BI reads it (no page size asked for): rows and the Bitbucket calls they cost. */
   async function walk(set: string): Promise<{ rows: unknown[]; calls: UpstreamCall[] }> {
@@ -104,6 +135,17 @@ describe('incremental reads against the sandbox', () => {
     expect(heads.map((call) => call.status)).toEqual(heads.map(() => 304));
     expect(third.calls.length).toBeLessThanOrEqual(repositories + 3);
     expect(third.calls.length).toBeLessThan(first.calls.length * 0.7);
+  });
+
+  test('a second walk of PullRequests asks each repository only for what was updated since the first', async () => {
+    pastWindow();
+    const first = await walk('PullRequests');
+    pastWindow();
+    const second = await walk('PullRequests');
+    expect(second.rows).toEqual(first.rows);
+    const lists = second.calls.filter((call) => call.path.endsWith('/pullrequests'));
+    expect(lists.length).toBeGreaterThan(20);
+    for (const call of lists) expect(String(call.query.q)).toMatch(/^updated_on >= \d{4}-/);
   });
 
   test('within the freshness window a second refresh of Commits and PullRequests costs nothing (at most 5 % of the first)', async () => {
@@ -186,6 +228,7 @@ describe('incremental reads against the sandbox', () => {
     expect(listMemoMetrics.grown).toBeGreaterThan(metricsBefore.grown);
     expect(listMemoMetrics.reread).toBeGreaterThan(metricsBefore.reread);
     expect(listMemoMetrics.unchanged).toBeGreaterThan(metricsBefore.unchanged);
+    expect(listMemoMetrics.updated).toBeGreaterThan(metricsBefore.updated);
     // The writes show: the merge commit, the retitled and the new pull request, the new branch, the deleted one gone.
     expect(hashes(after.get('Commits')!).filter((hash) => hash.startsWith(mergeHash))).toHaveLength(1);
     expect(hashes(before.get('Commits')!).filter((hash) => hash.startsWith(mergeHash))).toHaveLength(0);

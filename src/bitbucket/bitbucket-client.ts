@@ -128,9 +128,9 @@ export class BitbucketClient {
     credential: UpstreamCredential,
     signal?: AbortSignal,
   ): AsyncGenerator<LocatedPage<T>> {
-    // A repository's commit list walked from its start reads only what is new since the last walk (list-memo.ts).
+    // A repository's commits or pull requests walked from the start read only what changed since the last walk (list-memo.ts).
     const lists = 'target' in start ? undefined : this.#options.responseCache?.lists;
-    const list = lists !== undefined && !('target' in start) ? lists.appendOnly(start.path, start.query) : undefined;
+    const list = lists !== undefined && !('target' in start) ? lists.listOf(start.path, start.query) : undefined;
     if (lists !== undefined && list !== undefined) {
       const pages = (from: { path: string; query: UpstreamQuery }) => this.#locatedPages<unknown>(from, credential, signal);
       yield* lists.walk(list, credential, pages) as AsyncGenerator<LocatedPage<T>>;

@@ -28,6 +28,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { commitLinksOf, isWholeHistory, meetingPoint } from './append-only-history';
+import { allVersioned, mergeById, updatedSince } from './updated-on-merge';
 import type { BitbucketPage } from './bitbucket-page';
 import type { UpstreamCredential } from './upstream-credential';
 import { UpstreamError } from './upstream-error';
@@ -73,10 +74,20 @@ export type PageSource = (start: { path: string; query: UpstreamQuery }) => Asyn
 
 /** A commit list the memo may keep, and where its branch heads are listed. */
 export interface AppendOnlyList {
+  kind: 'append-only';
   path: string;
   query: UpstreamQuery;
   headsPath: string;
 }
+
+/** A pull request list of every state in `id` order, refreshed by `updated_on` (updated-on-merge.ts). */
+export interface UpdatedOnList {
+  kind: 'updated-on';
+  path: string;
+  query: UpstreamQuery;
+}
+
+export type MemoList = AppendOnlyList | UpdatedOnList;
 
 export const listMemoMetrics = {
   /** Walks served from the memo within the freshness window: no call. */
@@ -87,6 +98,8 @@ export const listMemoMetrics = {
   grown: 0,
   /** Walks that found a memo but had to read the list again in full (force push, deleted branch, changed items). */
   reread: 0,
+  /** Pull request lists refreshed by reading only what was updated since the memo's latest `updated_on`. */
+  updated: 0,
 };
 
 /** `/repositories/{workspace}/{repo_slug}/commits`: a revision in the path, include or exclude name another list. */
@@ -96,6 +109,16 @@ const PLAIN_LIST_PARAMETERS = new Set(['pagelen', 'fields']);
 const HEADS_QUERY: UpstreamQuery = { pagelen: 100, fields: 'next,values.target.hash' };
 /** Rows per page served from the memo when the query names no pagelen (Bitbucket's commits default). */
 const DEFAULT_PAGELEN = 30;
+/** `/repositories/{workspace}/{repo_slug}/pullrequests`. */
+const PULL_REQUEST_LIST = /^\/repositories\/[^/]+\/[^/]+\/pullrequests$/;
+/** Every state Bitbucket has: with all of them, no pull request leaves the list by changing state. */
+const ALL_STATES = ['DECLINED', 'MERGED', 'OPEN', 'SUPERSEDED'];
+const PULL_REQUEST_LIST_PARAMETERS = new Set(['pagelen', 'fields', 'state', 'sort']);
+/**
+ * The next refresh asks for `updated_on` from this long before the latest one known: a write committed after the
+ * previous read may carry an earlier time than one that read saw. Re-reading those few is harmless (merged by id).
+ */
+const UPDATED_ON_MARGIN_MS = 5 * 60_000;
 
 export class ListMemo {
   readonly #options: ListMemoOptions;
@@ -107,7 +130,8 @@ export class ListMemo {
   }
 
   /** The list a walk of `path` + `query` from its start reads, when it may be remembered; undefined otherwise. */
-  appendOnly(path: string, query: UpstreamQuery): AppendOnlyList | undefined {
+  listOf(path: string, query: UpstreamQuery): MemoList | undefined {
+    if (PULL_REQUEST_LIST.test(path)) return updatedOnList(path, query);
     const match = COMMIT_LIST.exec(path);
     if (!match) return undefined;
     for (const [name, value] of Object.entries(query)) {
@@ -118,22 +142,26 @@ export class ListMemo {
       const names = String(fields).split(',');
       if (!names.includes('values.hash') || !names.includes('values.parents.hash')) return undefined;
     }
-    return { path, query, headsPath: `${match[1]}/refs/branches` };
+    return { kind: 'append-only', path, query, headsPath: `${match[1]}/refs/branches` };
   }
 
   /** The pages of `list` from its start: the same items a cold read yields, reading as little of them as it can. */
-  async *walk(list: AppendOnlyList, credential: UpstreamCredential, pages: PageSource): AsyncGenerator<MemoPage> {
+  async *walk(list: MemoList, credential: UpstreamCredential, pages: PageSource): AsyncGenerator<MemoPage> {
     // Read before anything else, as the response cache does: a write racing this walk leaves its result stale.
     const generation = await this.#options.generation(list.path);
     const key = this.#key(credential, list);
     const entry = credential.kind === 'none' ? undefined : await this.#load(key);
-    const save = (items: readonly unknown[]) => this.#save(key, generation, items);
+    const save = (items: readonly unknown[]) => (list.kind === 'append-only' ? commitsCheckable(items) : allVersioned(items)) ? this.#save(key, generation, items) : Promise.resolve();
     if (entry !== undefined && entry.items.length > 0) {
       const known = entry.items;
       const age = this.#now() - entry.savedAt;
       if (entry.generation === generation && age >= 0 && age < this.#options.freshSeconds * 1000) {
         listMemoMetrics.fresh += 1;
-        yield* servedPages(known, pagelenOf(list.query));
+        yield* servedPages(known, pagelenOf(list.query), list.kind === 'updated-on');
+        return;
+      }
+      if (list.kind === 'updated-on') {
+        yield* this.#refreshByUpdatedOn(list, save, known, pages);
         return;
       }
       const heads = await this.#heads(list, credential, pages);
@@ -149,6 +177,32 @@ export class ListMemo {
       }
     }
     yield* this.#readRest(save, pages({ path: list.path, query: list.query })[Symbol.asyncIterator](), []);
+  }
+
+  /**
+   * A pull request list: only what was updated since the latest `updated_on` known (less a margin) is read, merged
+   * into the known list by id. A list Bitbucket refuses to filter (400) is read in full.
+   */
+  async *#refreshByUpdatedOn(list: UpdatedOnList, save: (items: readonly unknown[]) => Promise<void>, known: unknown[], pages: PageSource): AsyncGenerator<MemoPage> {
+    const since = updatedSince(known, UPDATED_ON_MARGIN_MS);
+    let merged: unknown[] | undefined;
+    if (since !== undefined) {
+      const changed: unknown[] = [];
+      try {
+        for await (const located of pages({ path: list.path, query: { ...list.query, q: `updated_on >= ${since}` } })) changed.push(...located.page.values);
+        merged = mergeById(known, changed);
+      } catch (error) {
+        if (!(error instanceof UpstreamError && (error.kind === 'bad-request' || error.kind === 'server-error'))) throw error;
+      }
+    }
+    if (merged === undefined) {
+      listMemoMetrics.reread += 1;
+      yield* this.#readRest(save, pages({ path: list.path, query: list.query })[Symbol.asyncIterator](), []);
+      return;
+    }
+    listMemoMetrics.updated += 1;
+    await save(merged);
+    yield* servedPages(merged, pagelenOf(list.query), true);
   }
 
   /** Reads from the start until the known list's first commit; serves the known rest when the whole still checks. */
@@ -223,7 +277,7 @@ export class ListMemo {
     return heads;
   }
 
-  #key(credential: UpstreamCredential, list: AppendOnlyList): string {
+  #key(credential: UpstreamCredential, list: MemoList): string {
     const target = `${list.path}?${encodeUpstreamQuery(list.query)}`;
     return `lm:${credential.kind === 'none' ? '-' : this.#options.principalKey(credential)}:${createHash('sha256').update(target).digest('base64url')}`;
   }
@@ -240,23 +294,45 @@ export class ListMemo {
     }
   }
 
-  /** Keeps a whole list whose items all carry their links (nothing else can be checked next time). */
+  /** Keeps a whole list (the caller checked its items carry what the next walk checks). */
   async #save(key: string, generation: string, items: readonly unknown[]): Promise<void> {
-    if (items.length === 0 || !items.every((item) => commitLinksOf(item) !== undefined)) return;
+    if (items.length === 0) return;
     const entry: MemoEntry = { savedAt: this.#now(), generation, items: [...items] };
     await this.#options.store.set(key, await gzipAsync(Buffer.from(JSON.stringify(entry), 'utf8')), Math.max(1, this.#options.keepSeconds));
   }
 }
 
-/** The known items as Bitbucket-shaped pages; every page but the last says more follow (no link: nothing to follow). */
-function* servedPages(items: readonly unknown[], pagelen: number): Generator<MemoPage> {
+/**
+ * The known items as Bitbucket-shaped pages; every page but the last says more follow (no link: nothing to follow).
+ * `withSize`: the page carries `size` and `page`, as Bitbucket's page-numbered lists (pull requests) do.
+ */
+function* servedPages(items: readonly unknown[], pagelen: number, withSize = false): Generator<MemoPage> {
   if (items.length === 0) return;
   for (let start = 0; start < items.length; start += pagelen) {
     const values = items.slice(start, start + pagelen);
-    const page: BitbucketPage<unknown> = { values, pagelen };
+    const page: BitbucketPage<unknown> = { values, pagelen, ...(withSize ? { size: items.length, page: start / pagelen + 1 } : {}) };
     if (start + pagelen < items.length) page.next = 'memo:';
     yield { page };
   }
+}
+
+function commitsCheckable(items: readonly unknown[]): boolean {
+  return items.every((item) => commitLinksOf(item) !== undefined);
+}
+
+/** A pull request list of every state in `id` order whose items carry `id` and `updated_on`; undefined otherwise. */
+function updatedOnList(path: string, query: UpstreamQuery): UpdatedOnList | undefined {
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && !PULL_REQUEST_LIST_PARAMETERS.has(name)) return undefined;
+  }
+  if (query.sort !== 'id') return undefined;
+  const states = Array.isArray(query.state) ? [...query.state].sort() : [];
+  if (states.join(',') !== ALL_STATES.join(',')) return undefined;
+  if (query.fields !== undefined) {
+    const names = String(query.fields).split(',');
+    if (!names.includes('values.id') || !names.includes('values.updated_on')) return undefined;
+  }
+  return { kind: 'updated-on', path, query };
 }
 
 function pagelenOf(query: UpstreamQuery): number {
