@@ -14,7 +14,7 @@ import { listItems } from './list-items';
 import type { QueryPlan } from './plan-query';
 import { parentCheckNeeded, parentExists, parentParam, type ParentLister, type StreamParams } from './resolve-streams';
 import { differingRouteValues, rowFromItem, sourcePaths } from './row-from-item';
-import { recordUpstreamPage, recordUpstreamPosition, upstreamPageOf, upstreamPositionOf, type UpstreamPageLocation } from './upstream-position';
+import { recordUpstream, recordUpstreamPosition, upstreamPageOf, upstreamPositionOf, type UpstreamPageLocation } from './upstream-position';
 
 /** One upstream stream: its parameters, a lazy iterator of accepted rows, and the `size` Bitbucket reported. */
 export interface RowStream {
@@ -105,8 +105,7 @@ export function openStream(
   let shift = 0;
   const toRow = (item: unknown, location: UpstreamPageLocation | undefined): Row => {
     const row = rowFromItem(def, item, params);
-    if (plan.byUpstreamPosition) recordUpstreamPosition(row, position + shift);
-    if (location) recordUpstreamPage(row, location);
+    recordUpstream(row, plan.byUpstreamPosition ? position + shift : undefined, location);
     position += 1;
     return row;
   };

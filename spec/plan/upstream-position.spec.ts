@@ -1,0 +1,52 @@
+/**
+ * A row's upstream place (position in its stream, page location) is kept in one entry per row (issue #15.3: fewer
+ * WeakMap entries for the garbage collector on long reads); recording one part keeps the other, and a copy of a row
+ * has none.
+ */
+import type { Row } from '../../src/odata/ast';
+import { compareUpstreamPositions, recordUpstream, recordUpstreamPage, recordUpstreamPosition, upstreamPageOf, upstreamPositionOf } from '../../src/plan/upstream-position';
+
+describe('upstream place of a row', () => {
+  test('recordUpstream keeps the position and the page location together', () => {
+    const row: Row = { Hash: 'a' };
+    recordUpstream(row, 7, { target: '/repositories/w/r/commits?page=2', index: 3 });
+    expect(upstreamPositionOf(row)).toBe(7);
+    expect(upstreamPageOf(row)).toEqual({ target: '/repositories/w/r/commits?page=2', index: 3 });
+  });
+
+  test('either part may be absent', () => {
+    const positioned: Row = { Hash: 'a' };
+    const located: Row = { Hash: 'b' };
+    const neither: Row = { Hash: 'c' };
+    recordUpstream(positioned, 0, undefined);
+    recordUpstream(located, undefined, { target: 't', index: 0 });
+    recordUpstream(neither, undefined, undefined);
+    expect([upstreamPositionOf(positioned), upstreamPageOf(positioned)]).toEqual([0, undefined]);
+    expect([upstreamPositionOf(located), upstreamPageOf(located)]).toEqual([undefined, { target: 't', index: 0 }]);
+    expect([upstreamPositionOf(neither), upstreamPageOf(neither)]).toEqual([undefined, undefined]);
+  });
+
+  test('recording one part later keeps the other (a cursor row shifts positions of rows already located)', () => {
+    const row: Row = { Hash: 'a' };
+    recordUpstream(row, 4, { target: 't', index: 1 });
+    recordUpstreamPosition(row, 9);
+    expect([upstreamPositionOf(row), upstreamPageOf(row)]).toEqual([9, { target: 't', index: 1 }]);
+    const other: Row = { Hash: 'b' };
+    recordUpstreamPosition(other, 2);
+    recordUpstreamPage(other, { target: 'u', index: 0 });
+    expect([upstreamPositionOf(other), upstreamPageOf(other)]).toEqual([2, { target: 'u', index: 0 }]);
+  });
+
+  test('a copy has no place, and ordering by position refuses a row without one', () => {
+    const row: Row = { Hash: 'a' };
+    recordUpstream(row, 1, { target: 't', index: 1 });
+    const copy = { ...row };
+    expect([upstreamPositionOf(copy), upstreamPageOf(copy)]).toEqual([undefined, undefined]);
+    const located: Row = { Hash: 'b' };
+    recordUpstream(located, undefined, { target: 't', index: 2 });
+    expect(() => compareUpstreamPositions(row, located)).toThrow('has none');
+    const later: Row = { Hash: 'c' };
+    recordUpstream(later, 5, undefined);
+    expect(compareUpstreamPositions(row, later)).toBeLessThan(0);
+  });
+});
