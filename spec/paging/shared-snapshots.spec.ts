@@ -93,20 +93,20 @@ describeWithRedis('a nextLink walk served alternately by two replicas sharing Re
 
   test("another credential's token for the same query never reaches the snapshot: it reads for itself", async () => {
     const url = '/odata/PullRequests?$orderby=Title&$select=Workspace,RepositorySlug,Id,Title';
-    const first = await read('A', url, 25);
+    const first = await read('A', url, 40);
     expect(first.next).toBeDefined();
     // The demo user's nextLink with another user's credential is refused before anything is read.
-    const stolen = await read('B', first.next as string, 25, `Bearer ${OTHER_USER.bearerToken}`);
+    const stolen = await read('B', first.next as string, 40, `Bearer ${OTHER_USER.bearerToken}`);
     expect(stolen.status).toBe(400);
     expect(JSON.stringify(stolen.body)).toContain('another credential');
     expect(stolen.upstream).toBe(0);
     // The other user's own walk makes a snapshot of its own, served across replicas the same way.
     const otherBearer = `Bearer ${OTHER_USER.bearerToken}`;
-    const theirs = await walk(url, 25, alternate, otherBearer);
+    const theirs = await walk(url, 40, alternate, otherBearer);
     const whole = await read('A', url, undefined, otherBearer);
     expect(theirs.length).toBeGreaterThan(1);
     expect(rowsOf(theirs)).toEqual(whole.rows);
-    expect(rowsOf(theirs)).not.toEqual(rowsOf(await walk(url, 25, alternate)));
+    expect(whole.rows).not.toEqual((await read('B', url)).rows);
     for (const page of theirs.slice(1)) expect(page.upstream).toBe(0);
   });
 

@@ -88,7 +88,7 @@ export function createODataRouter({ config, client, model, logger, now, store }:
   // One row budget for the process: whole-set reads and paging snapshots hold rows against it (memory-budget.ts).
   const budget = new RowBudget(config.maxRowsInMemory);
   // In the process, or in Redis with REDIS_URL so that a nextLink served by another replica continues from it.
-  const { snapshots, liveness } = createPageSnapshots({ config, store, budget, now });
+  const { snapshots, liveness } = createPageSnapshots({ config, store, budget, now, logger });
   // Server-driven paging: a page from its `$skiptoken`, the token of the next one (src/paging/).
   const paging = new SkipTokenHandler({ secret: config.skiptokenSecret, maxPageSize: config.maxPageSize, snapshots, liveness, logger });
   /** Each read request's share of the budget, given back when its response is over (sent, or the client left). */

@@ -4,6 +4,7 @@
  * snapshot (issue #14 item 4). The choice follows the store, as the budget's and the cache's do.
  */
 import type { GatewayConfig } from '../config';
+import type { Logger } from '../logger';
 import { RedisStore, type SharedStore } from '../storage';
 import { CredentialLiveness } from './credential-liveness';
 import { PageSnapshots, type PagingSnapshotStore } from './page-snapshots';
@@ -22,12 +23,13 @@ export function createPageSnapshots(options: {
   /** The process's row budget: in-process snapshots hold their rows against it. */
   budget: ConstructorParameters<typeof PageSnapshots>[2];
   now?: () => number;
+  logger?: Logger;
 }): PagingStores {
-  const { config, store, budget, now } = options;
+  const { config, store, budget, now, logger } = options;
   if (store instanceof RedisStore) {
     return {
-      snapshots: new RedisPageSnapshots({ store, limits: config.pagingSnapshots, ...(now ? { now } : {}) }),
-      liveness: new SharedCredentialLiveness({ store, secret: config.skiptokenSecret, recheckSeconds: config.credentialRecheckSeconds, ...(now ? { now } : {}) }),
+      snapshots: new RedisPageSnapshots({ store, limits: config.pagingSnapshots, ...(now ? { now } : {}), ...(logger ? { logger } : {}) }),
+      liveness: new SharedCredentialLiveness({ store, secret: config.skiptokenSecret, recheckSeconds: config.credentialRecheckSeconds, ...(now ? { now } : {}), ...(logger ? { logger } : {}) }),
     };
   }
   return { snapshots: new PageSnapshots(config.pagingSnapshots, now, budget), liveness: new CredentialLiveness(config.credentialRecheckSeconds, now) };

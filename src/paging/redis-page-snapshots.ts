@@ -18,8 +18,10 @@
  *   `MAX_ROWS_IN_MEMORY`; a page decodes the one or two chunks it serves.
  *
  * A miss is never an error and never short: a snapshot evicted by Redis itself (`maxmemory`), a chunk missing or not
- * decoding, a binding that differs, all answer `undefined`, and the token's cursor continues on live data. A failing
- * Redis rejects, and the request fails loudly (as the budget and the cache do).
+ * decoding, a binding that differs, all answer `undefined`, and the token's cursor continues on live data. A Redis
+ * that fails or cannot be reached is logged (warn) and treated the same way: a snapshot only saves Bitbucket calls,
+ * so the answer stays right (the first page is served, later pages read by cursor), only dearer, and the log says
+ * why. (The budget, which must not under-count, fails the request instead.)
  *
  * Keys (after the store's prefix, `bbodata:`): `{psnap}:index` (sorted set: snapshot → last read, ms),
  * `{psnap}:info` (hash: snapshot → "rows bytes walked"), `{psnap}:s:<hash>` (hash: `binding`, `base`, `rows`,
@@ -28,6 +30,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { PagingSnapshotLimits } from '../config';
+import type { Logger } from '../logger';
 import type { Row } from '../odata/ast';
 import type { RedisStore } from '../storage';
 import { WALK_PROTECTION_MS, type PageSnapshotStats, type PagingSnapshotStore } from './page-snapshots';
@@ -138,6 +141,8 @@ export interface RedisPageSnapshotsOptions {
   store: RedisStore;
   limits: PagingSnapshotLimits;
   now?: () => number;
+  /** Where a failing Redis is reported (the snapshot is then not kept, or not found). */
+  logger?: Logger;
 }
 
 export class RedisPageSnapshots implements PagingSnapshotStore {
@@ -147,6 +152,7 @@ export class RedisPageSnapshots implements PagingSnapshotStore {
   readonly #ttlMs: number;
   readonly #largest: number;
   readonly #maxTotalBytes: number;
+  readonly #logger: Logger | undefined;
 
   constructor(options: RedisPageSnapshotsOptions) {
     this.#store = options.store;
@@ -155,6 +161,7 @@ export class RedisPageSnapshots implements PagingSnapshotStore {
     this.#ttlMs = options.limits.ttlSeconds * 1000;
     this.#largest = Math.min(options.limits.maxRows, options.limits.maxTotalRows);
     this.#maxTotalBytes = options.limits.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES;
+    this.#logger = options.logger;
   }
 
   accepts(rows: number): boolean {
@@ -163,6 +170,24 @@ export class RedisPageSnapshots implements PagingSnapshotStore {
 
   async keep(binding: string, base: number, columns: readonly string[], rows: readonly Row[], options: { walked?: boolean } = {}): Promise<string | undefined> {
     if (!this.accepts(rows.length)) return undefined;
+    return this.#failingAsMiss('keep', () => this.#keep(binding, base, columns, rows, options));
+  }
+
+  async read(id: string, binding: string, served: number, count: number): Promise<Row[] | undefined> {
+    return this.#failingAsMiss('read', () => this.#read(id, binding, served, count));
+  }
+
+  /** Redis failed: a snapshot not kept, or not found (the cursor continues), and a warning saying why. */
+  async #failingAsMiss<T>(operation: string, run: () => Promise<T | undefined>): Promise<T | undefined> {
+    try {
+      return await run();
+    } catch (error) {
+      this.#logger?.warn('paging snapshot store failed', { operation, error: error instanceof Error ? error.message : String(error) });
+      return undefined;
+    }
+  }
+
+  async #keep(binding: string, base: number, columns: readonly string[], rows: readonly Row[], options: { walked?: boolean }): Promise<string | undefined> {
     const id = randomBytes(16).toString('base64url');
     const key = dataKeyOf(binding, id);
     const fields: (string | Buffer)[] = ['binding', binding, 'columns', JSON.stringify(columns), 'base', String(base), 'rows', String(rows.length), 'chunkRows', String(SNAPSHOT_CHUNK_ROWS)];
@@ -183,7 +208,7 @@ export class RedisPageSnapshots implements PagingSnapshotStore {
     return Number(admitted) === 1 ? id : undefined;
   }
 
-  async read(id: string, binding: string, served: number, count: number): Promise<Row[] | undefined> {
+  async #read(id: string, binding: string, served: number, count: number): Promise<Row[] | undefined> {
     const { redis, prefix } = this.#store.connection;
     const key = dataKeyOf(binding, id);
     const wanted = Number.isFinite(count) ? Math.max(0, Math.floor(count)) : Number.MAX_SAFE_INTEGER;

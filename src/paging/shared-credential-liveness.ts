@@ -8,10 +8,11 @@
  * The record is a time under a keyed hash (HMAC-SHA256 with `SKIPTOKEN_SECRET`, which replicas share) of the
  * credential, living as long as it is trusted: Redis holds no credential. When the record is missing or stale, the
  * check is the in-process one's (one `GET /user`; Bitbucket's 401/403 refuses the page with 401), and its success is
- * recorded for every replica.
+ * recorded for every replica. A Redis that fails is logged and costs that `GET /user`, never an unchecked page.
  */
 import { createHmac } from 'node:crypto';
 import type { BitbucketClient, UpstreamCredential } from '../bitbucket';
+import type { Logger } from '../logger';
 import type { SharedStore } from '../storage';
 import { CredentialLiveness } from './credential-liveness';
 
@@ -29,6 +30,7 @@ export interface SharedCredentialLivenessOptions {
   secret: Buffer;
   recheckSeconds: number;
   now?: () => number;
+  logger?: Logger;
 }
 
 export class SharedCredentialLiveness implements CredentialCheck {
@@ -38,6 +40,7 @@ export class SharedCredentialLiveness implements CredentialCheck {
   readonly #now: () => number;
   /** The in-process check with no trust of its own (recheck 0): it asks Bitbucket and maps its refusal to 401. */
   readonly #ask: CredentialLiveness;
+  readonly #logger: Logger | undefined;
 
   constructor(options: SharedCredentialLivenessOptions) {
     this.#store = options.store;
@@ -45,20 +48,27 @@ export class SharedCredentialLiveness implements CredentialCheck {
     this.#recheckSeconds = options.recheckSeconds;
     this.#now = options.now ?? Date.now;
     this.#ask = new CredentialLiveness(0, this.#now);
+    this.#logger = options.logger;
   }
 
   async confirm(credential: UpstreamCredential): Promise<void> {
     if (this.#recheckSeconds <= 0) return;
-    await this.#store.set(this.#keyOf(credential), Buffer.from(String(this.#now())), this.#recheckSeconds);
+    // Unrecorded, the next snapshot page asks Bitbucket itself: dearer by one call, never less safe.
+    await this.#store.set(this.#keyOf(credential), Buffer.from(String(this.#now())), this.#recheckSeconds).catch((error: unknown) => this.#warn('confirm', error));
   }
 
   async assertLive(credential: UpstreamCredential, client: Pick<BitbucketClient, 'get'>, signal?: AbortSignal): Promise<void> {
-    const recorded = await this.#store.get(this.#keyOf(credential));
+    const recorded = await this.#store.get(this.#keyOf(credential)).catch((error: unknown) => this.#warn('check', error));
     const at = recorded === undefined ? Number.NaN : Number(recorded.toString());
     // The record's own time decides, not only its lifetime: a store that rounds lifetimes up never stretches trust.
     if (Number.isFinite(at) && this.#now() - at < this.#recheckSeconds * 1000) return;
     await this.#ask.assertLive(credential, client, signal);
     await this.confirm(credential);
+  }
+
+  #warn(operation: string, error: unknown): undefined {
+    this.#logger?.warn('credential liveness store failed', { operation, error: error instanceof Error ? error.message : String(error) });
+    return undefined;
   }
 
   #keyOf(credential: UpstreamCredential): string {
