@@ -1,11 +1,10 @@
 import { SandboxHttpError } from '../bitbucket-error';
 import type { CommitRecord, PipelineRecord, PullRequestRecord, RepositoryData } from '../seed/records';
 import { notFound } from './not-found';
-import type { RouteContext } from './route-context';
+import type { RepositoryRouteContext, RouteContext } from './route-context';
 
-/** The repository a repository-level route resolved; the interpreter sets it before `list`/`find` run. */
-export function repositoryOf(ctx: RouteContext): RepositoryData {
-  if (!ctx.repository) throw new Error('route declared without target "repository"');
+/** The repository a repository-level route resolved (the interpreter did, before `list`/`find` run). */
+export function repositoryOf(ctx: RepositoryRouteContext): RepositoryData {
   return ctx.repository;
 }
 
@@ -52,7 +51,7 @@ export function selectCommits(data: RepositoryData, includes: readonly string[],
   return data.commits.filter((c) => (!included || included.has(c.hash)) && !excluded.has(c.hash));
 }
 
-export function findPullRequest(ctx: RouteContext): PullRequestRecord {
+export function findPullRequest(ctx: RepositoryRouteContext): PullRequestRecord {
   const data = repositoryOf(ctx);
   const id = ctx.params.id;
   const pr = /^[0-9]+$/.test(id) ? data.pullRequests.find((p) => p.id === Number(id)) : undefined;
@@ -60,7 +59,7 @@ export function findPullRequest(ctx: RouteContext): PullRequestRecord {
   return pr;
 }
 
-export function findPipeline(ctx: RouteContext): PipelineRecord {
+export function findPipeline(ctx: RepositoryRouteContext): PipelineRecord {
   const data = repositoryOf(ctx);
   const wanted = ctx.params.pipeline.toLowerCase();
   // Bitbucket also accepts a pipeline's build number in place of its UUID.

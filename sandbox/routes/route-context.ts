@@ -4,6 +4,9 @@ import type { RepositoryData, WorkspaceRecord } from '../seed/records';
 import type { SandboxStore } from '../store/sandbox-store';
 import type { PresentContext } from './present/present-context';
 
+/** Which path parameters name a workspace (`:workspace`) and a repository (`:repo`) to resolve before the route runs. */
+export type RouteTarget = 'none' | 'workspace' | 'workspace-internals' | 'repository';
+
 /** What a declared route's functions receive: the data, who asks, and the request's parameters. */
 export interface RouteContext {
   store: SandboxStore;
@@ -14,11 +17,24 @@ export interface RouteContext {
   query: URLSearchParams;
   /** Absolute URL of this resource without its query string: the base of `next`/`previous`. */
   url: string;
-  /** Set when the route's path names a workspace (resolved and access-checked). */
-  workspace?: WorkspaceRecord;
-  /** Set when the route's path names a repository (resolved and access-checked). */
-  repository?: RepositoryData;
 }
+
+/** The context of a route whose path names a workspace: resolved and access-checked before the route runs. */
+export interface WorkspaceRouteContext extends RouteContext {
+  workspace: WorkspaceRecord;
+}
+
+/** The context of a route whose path names a repository: resolved and access-checked before the route runs. */
+export interface RepositoryRouteContext extends WorkspaceRouteContext {
+  repository: RepositoryData;
+}
+
+/**
+ * The context a route declared with `target` gets: a route states what it acts on and its functions are typed by
+ * it, so none of them checks (or asserts) that a workspace or repository is there; the interpreter resolves it.
+ */
+export type RouteContextFor<T extends RouteTarget> =
+  T extends 'repository' ? RepositoryRouteContext : T extends 'workspace' | 'workspace-internals' ? WorkspaceRouteContext : RouteContext;
 
 /** The query string exactly as sent, repeated keys kept (`state=OPEN&state=MERGED`). */
 export function rawQuery(req: Request): URLSearchParams {

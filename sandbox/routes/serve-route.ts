@@ -5,23 +5,25 @@ import { NO_QUIRKS, type QuirkState } from '../quirks';
 import type { SandboxStore } from '../store/sandbox-store';
 import { notFound, forbidden } from './not-found';
 import type { PresentContext } from './present/present-context';
-import { flattenParams, originOf, principalOf, rawQuery, type RouteContext } from './route-context';
+import { flattenParams, originOf, principalOf, rawQuery, type RepositoryRouteContext, type RouteContext, type WorkspaceRouteContext } from './route-context';
 import type { AnyRoute, CollectionRoute, ItemRoute, RouteTarget } from './route-declaration';
 import { canSeeRepository, canSeeWorkspaceInternals, isInTokenScope } from './visibility';
 
-/** Resolves `:workspace`/`:repo` (slug or braced UUID) and applies visibility; unknown and invisible look alike. */
-function resolveTarget(ctx: RouteContext, target: RouteTarget): void {
-  if (target === 'none') return;
+/**
+ * Resolves `:workspace`/`:repo` (slug or braced UUID) and applies visibility; unknown and invisible look alike. The
+ * context returned is the one `target` promises (`RouteContextFor`).
+ */
+function resolveTarget(ctx: RouteContext, target: RouteTarget): RouteContext | WorkspaceRouteContext | RepositoryRouteContext {
+  if (target === 'none') return ctx;
   const slug = ctx.params.workspace;
   const workspace = ctx.store.findWorkspace(slug);
   if (!workspace) throw notFound.workspace(slug);
   if (!isInTokenScope(ctx.principal, workspace)) throw notFound.workspace(slug);
-  ctx.workspace = workspace;
   if (target === 'workspace-internals' && !canSeeWorkspaceInternals(ctx.store, ctx.principal, workspace)) throw forbidden.workspaceMembersOnly(workspace.slug);
-  if (target !== 'repository') return;
+  if (target !== 'repository') return { ...ctx, workspace };
   const repository = ctx.store.findRepository(workspace.uuid, ctx.params.repo);
   if (!repository || !canSeeRepository(ctx.store, ctx.principal, workspace, repository)) throw notFound.repository();
-  ctx.repository = repository;
+  return { ...ctx, workspace, repository };
 }
 
 /**
@@ -105,15 +107,14 @@ export function serveRoute(route: AnyRoute, store: SandboxStore, publicUrl: stri
   return (req: Request, res: Response) => {
     const origin = originOf(req, publicUrl);
     const present: PresentContext = { store, origin };
-    const ctx: RouteContext = {
+    const ctx = resolveTarget({
       store,
       present,
       principal: principalOf(req, res),
       params: flattenParams(req.params as Record<string, string | string[]>),
       query: rawQuery(req),
       url: `${origin}${req.originalUrl.split('?', 1)[0]}`,
-    };
-    resolveTarget(ctx, route.target);
+    }, route.target);
     const redirect = route.kind === 'collection' ? (route as unknown as CollectionRoute<unknown>).deviations?.redirectsTo : undefined;
     if (redirect && quirks.has('pull-request-diffstat-redirect')) {
       res.redirect(302, redirect(ctx));

@@ -1,7 +1,7 @@
 import type { PullRequestRecord } from '../seed/records';
 import { isAncestor } from './git-refs';
 import { recordCommit } from './new-commit';
-import type { WriteContext } from './write-route';
+import type { RepositoryWriteContext } from './write-route';
 import { writeErrors } from './write-errors';
 
 /** Every strategy a branch offers (the `merge_strategies` the read side presents) and the description's enum. */
@@ -22,8 +22,8 @@ export const MAX_MERGE_MESSAGE_LENGTH = 128 * 1024;
  * Then the pull request is MERGED with `merge_commit`, `closed_by` and `updated_on`, and the source branch is deleted
  * when `close_source_branch` (from the body, else the pull request's own) says so and it is not the main branch.
  */
-export function mergePullRequest(ctx: WriteContext, pr: PullRequestRecord, options: { strategy: MergeStrategy; message?: string; closeSourceBranch?: boolean }): void {
-  const data = ctx.repository!;
+export function mergePullRequest(ctx: RepositoryWriteContext, pr: PullRequestRecord, options: { strategy: MergeStrategy; message?: string; closeSourceBranch?: boolean }): void {
+  const data = ctx.repository;
   const destination = data.branches.find((b) => b.name === pr.destinationBranch);
   const source = data.branches.find((b) => b.name === pr.sourceBranch);
   const sourceHash = source?.targetHash ?? pr.sourceHash;

@@ -1,12 +1,12 @@
 import type { ParticipantRecord, PullRequestRecord, UserRecord } from '../seed/records';
 import { findPullRequest } from '../routes/repository-lookups';
-import type { WriteContext } from './write-route';
+import type { RepositoryWriteContext } from './write-route';
 import { writeErrors } from './write-errors';
 
-export const pullRequestOf = (ctx: WriteContext): PullRequestRecord => findPullRequest(ctx);
+export const pullRequestOf = (ctx: RepositoryWriteContext): PullRequestRecord => findPullRequest(ctx);
 
 /** The pull request, refused with 400 unless it is OPEN ("Only open pull requests can be mutated"). */
-export function openPullRequest(ctx: WriteContext, verb: string): PullRequestRecord {
+export function openPullRequest(ctx: RepositoryWriteContext, verb: string): PullRequestRecord {
   const pr = pullRequestOf(ctx);
   if (pr.state !== 'OPEN') throw writeErrors.pullRequestNotOpen(pr.id, pr.state, verb);
   return pr;
@@ -29,6 +29,6 @@ export function participantFor(pr: PullRequestRecord, user: UserRecord): Partici
  * Bitbucket moves a pull request's `updated_on` on any activity (edits, approvals, comments, state changes); the
  * sandbox does too, so `updated_on` works as a version for If-Match.
  */
-export function touchPullRequest(ctx: WriteContext, pr: PullRequestRecord): void {
+export function touchPullRequest(ctx: RepositoryWriteContext, pr: PullRequestRecord): void {
   pr.updatedOn = ctx.now;
 }

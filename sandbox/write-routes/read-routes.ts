@@ -3,7 +3,7 @@ import { forbidden } from '../routes/not-found';
 import { presentComment } from '../routes/present/present-comment';
 import { presentWebhook } from '../routes/present/present-settings';
 import { findPullRequest, repositoryOf } from '../routes/repository-lookups';
-import type { RouteContext } from '../routes/route-context';
+import type { WorkspaceRouteContext } from '../routes/route-context';
 import { collection, item, MAX_PAGELEN, type AnyRoute } from '../routes/route-declaration';
 import { hasAccess } from './access-level';
 import { findWebhook } from './find-webhook';
@@ -11,8 +11,8 @@ import { presentWorkspaceWebhook } from './present-webhook';
 import { writeErrors } from './write-errors';
 
 /** Workspace webhooks are for owners: "403 If the authenticated user is not an owner on the specified workspace." */
-function workspaceHooks(ctx: RouteContext): WebhookRecord[] {
-  const workspace = ctx.workspace!;
+function workspaceHooks(ctx: WorkspaceRouteContext): WebhookRecord[] {
+  const { workspace } = ctx;
   if (!hasAccess(ctx.store, ctx.principal, workspace, 'owner')) throw forbidden.workspaceMembersOnly(workspace.slug);
   return ctx.store.workspaceWebhooksOf(workspace.uuid);
 }
@@ -49,12 +49,12 @@ export const writeSideReadRoutes: AnyRoute[] = [
     sort: false,
     deviations: { sizeUnverified: true },
     list: workspaceHooks,
-    present: (ctx, w) => presentWorkspaceWebhook(ctx.present, ctx.workspace!, w),
+    present: (ctx, w) => presentWorkspaceWebhook(ctx.present, ctx.workspace, w),
   }),
   item<WebhookRecord>({
     path: '/workspaces/:workspace/hooks/:uid',
     target: 'workspace',
     find: (ctx) => findWebhook(workspaceHooks(ctx), ctx.params.uid),
-    present: (ctx, w) => presentWorkspaceWebhook(ctx.present, ctx.workspace!, w),
+    present: (ctx, w) => presentWorkspaceWebhook(ctx.present, ctx.workspace, w),
   }),
 ];

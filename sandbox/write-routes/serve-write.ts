@@ -7,7 +7,7 @@ import { canSeeRepository, isInTokenScope } from '../routes/visibility';
 import { atLeast, grantedAccess } from './access-level';
 import { actorOf } from './actor';
 import { BodyReader } from './body-reader';
-import type { WriteContext, WriteRoute } from './write-route';
+import type { RepositoryWriteContext, WriteContext, WriteRoute } from './write-route';
 import { writeErrors } from './write-errors';
 import { deliverEvent } from './deliver-event';
 
@@ -28,6 +28,13 @@ function parseBody(req: Request): BodyReader {
   return new BodyReader(parsed as Record<string, unknown>);
 }
 
+/** A repository route's context: its repository was resolved above (404 otherwise); this states it to the type. */
+function repositoryContext(ctx: WriteContext): RepositoryWriteContext {
+  const { repository } = ctx;
+  if (!repository) throw notFound.repository();
+  return { ...ctx, repository };
+}
+
 /**
  * The one interpreter of write routes, in Bitbucket's order of refusals: no credentials → 401; unknown workspace,
  * repository outside a token's reach or private repository the caller cannot see → 404 (as reads answer, so a write
@@ -43,10 +50,10 @@ export function serveWrite(route: WriteRoute, store: SandboxStore, publicUrl: st
     if (!workspace || !isInTokenScope(principal, workspace)) throw notFound.workspace(params.workspace);
 
     let repository = undefined as WriteContext['repository'];
-    if (route.target === 'repository') {
+    if (route.target !== 'workspace') {
       repository = store.findRepository(workspace.uuid, params.repo);
       const visible = repository !== undefined && canSeeRepository(store, principal, workspace, repository);
-      if (!visible && !(route.repositoryMayBeMissing && repository === undefined)) throw notFound.repository();
+      if (!visible && !(route.target === 'repository-or-none' && repository === undefined)) throw notFound.repository();
     }
     const what = repository ? `${workspace.slug}/${repository.repository.slug}` : `workspace ${workspace.slug}`;
     const granted = grantedAccess(store, principal, workspace, repository);
@@ -67,7 +74,7 @@ export function serveWrite(route: WriteRoute, store: SandboxStore, publicUrl: st
       // Taken only once the request got this far: a refused request does not move the write clock.
       now: store.writeTimestamp().formatted,
     };
-    const result = route.handle(ctx);
+    const result = route.target === 'repository' ? route.handle(repositoryContext(ctx)) : route.handle(ctx);
     if (result.location) res.set('Location', apiLink(ctx.present, result.location).href);
     if (result.status === 204 || result.body === undefined) res.status(result.status).end();
     else res.status(result.status).json(result.body);

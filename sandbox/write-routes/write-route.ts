@@ -1,13 +1,12 @@
-import type { RepositoryData, WorkspaceRecord } from '../seed/records';
-import type { RouteContext } from '../routes/route-context';
+import type { RepositoryData } from '../seed/records';
+import type { WorkspaceRouteContext } from '../routes/route-context';
 import type { AccessLevel } from './access-level';
 import type { BodyReader } from './body-reader';
 import type { Actor } from './actor';
 
 /** What a write handler receives: the read routes' context, resolved and authorised, plus the body and the actor. */
-export interface WriteContext extends RouteContext {
-  workspace: WorkspaceRecord;
-  /** Set when the route's target is `repository`. */
+export interface WriteContext extends WorkspaceRouteContext {
+  /** Always set for target `repository` (see `RepositoryWriteContext`); for `repository-or-none`, when it exists. */
   repository?: RepositoryData;
   /** The parsed JSON body (`{}` when none was sent), read through a validator that collects field errors. */
   body: BodyReader;
@@ -30,22 +29,35 @@ export interface WriteResult {
   event?: { key: string; entities: Record<string, unknown> };
 }
 
+/** The context of a write whose target is `repository`: the repository is resolved, visible and authorised. */
+export interface RepositoryWriteContext extends WriteContext {
+  repository: RepositoryData;
+}
+
+/**
+ * What a write acts on. `workspace`: `:workspace` is resolved; `repository`: `:workspace` and `:repo` are (404 when
+ * either is unknown or invisible); `repository-or-none`: `:repo` may name no repository yet, as on `PUT` of a
+ * repository that does not exist, which creates it (Bitbucket: "this endpoint can be used to both update and to
+ * create"), and the handler decides.
+ */
+export type WriteTarget = 'workspace' | 'repository' | 'repository-or-none';
+
+/** The context a write route of `target` gets, so no handler asserts that a repository is there. */
+export type WriteContextFor<T extends WriteTarget> = T extends 'repository' ? RepositoryWriteContext : WriteContext;
+
 /**
  * One write endpoint as data: method, express path, what it acts on and the access it needs. The interpreter in
  * `serve-write.ts` authenticates, resolves the target (404 for unknown or invisible), checks the access (403), parses
- * the body (400 for invalid JSON) and then calls `handle`.
+ * the body (400 for invalid JSON) and then calls `handle` with the context its target promises.
  */
-export interface WriteRoute {
+export interface WriteRouteOf<T extends WriteTarget> {
   method: 'POST' | 'PUT' | 'DELETE';
   path: string;
-  /** `workspace`: `:workspace` is resolved; `repository`: `:workspace` and `:repo` are. */
-  target: 'workspace' | 'repository';
+  target: T;
   /** The least access the caller needs on the target (see access-level.ts). */
   access: AccessLevel;
-  /**
-   * `PUT` on a repository that does not exist creates it (Bitbucket: "this endpoint can be used to both update and
-   * to create"); such routes resolve only the workspace and let the handler decide.
-   */
-  repositoryMayBeMissing?: boolean;
-  handle: (ctx: WriteContext) => WriteResult;
+  handle: (ctx: WriteContextFor<T>) => WriteResult;
 }
+
+/** Route tables mix targets; `target` tells each route's context. */
+export type WriteRoute = WriteRouteOf<'workspace'> | WriteRouteOf<'repository'> | WriteRouteOf<'repository-or-none'>;

@@ -1,7 +1,7 @@
 import type { DeploymentRecord, EnvironmentRecord, PipelineRecord, PipelineStepRecord } from '../../seed/records';
 import { presentDeployment, presentEnvironment, presentPipeline, presentPipelineStep } from '../present/present-ci';
 import { findPipeline, repositoryOf } from '../repository-lookups';
-import type { RouteContext } from '../route-context';
+import type { RepositoryRouteContext } from '../route-context';
 import { collection, item, MAX_PAGELEN, type AnyRoute } from '../route-declaration';
 
 /** Pipelines' `status` filter values (spec enum) → the state/result they select. */
@@ -36,7 +36,7 @@ const PIPELINE_FILTERS: Record<string, (p: PipelineRecord, value: string) => boo
   status: (p, v) => (STATUS_MATCHERS[v.toUpperCase()] ?? (() => false))(p),
 };
 
-function filterPipelines(ctx: RouteContext): PipelineRecord[] {
+function filterPipelines(ctx: RepositoryRouteContext): PipelineRecord[] {
   return repositoryOf(ctx).pipelines.filter((p) => Object.entries(PIPELINE_FILTERS).every(([name, test]) => {
     const values = ctx.query.getAll(name);
     return values.length === 0 || values.some((v) => test(p, v));

@@ -5,7 +5,7 @@ import { presentCommit } from '../present/present-commit';
 import { presentBranch, presentTag } from '../present/present-ref';
 import { presentRepository } from '../present/present-repository';
 import { findCommitByHash, repositoryOf, selectCommits } from '../repository-lookups';
-import type { RouteContext } from '../route-context';
+import type { RepositoryRouteContext, RouteContext } from '../route-context';
 import { collection, item, MAX_PAGELEN, type AnyRoute } from '../route-declaration';
 import { canSeeRepository } from '../visibility';
 
@@ -26,7 +26,7 @@ function hasRole(ctx: RouteContext, workspaceUuid: string, role: string): boolea
   }
 }
 
-function findCommit(ctx: RouteContext): CommitRecord {
+function findCommit(ctx: RepositoryRouteContext): CommitRecord {
   const commit = findCommitByHash(repositoryOf(ctx), ctx.params.commit);
   if (!commit) throw notFound.commit(ctx.params.commit);
   return commit;
@@ -63,7 +63,7 @@ export const repositoryRoutes: AnyRoute[] = [
     q: { fields: true, unverified: ['full_name', 'created_on'] },
     sort: { fields: true },
     list: (ctx) => {
-      const workspace = ctx.workspace!;
+      const { workspace } = ctx;
       const role = ctx.query.get('role');
       return ctx.store.repositoriesOf(workspace.uuid).filter((data) => canSeeRepository(ctx.store, ctx.principal, workspace, data)
         && (role === null || hasRole(ctx, workspace.uuid, role)));

@@ -4,25 +4,20 @@ import { presentPullRequest } from '../present/present-pull-request';
 import { presentMembership, presentProject, presentWorkspace } from '../present/present-workspace';
 import { requestedStates } from '../repository-lookups';
 import { PULL_REQUEST_UNVERIFIED_Q } from './pull-request-routes';
-import type { RouteContext } from '../route-context';
+import type { WorkspaceRouteContext } from '../route-context';
 import { collection, item, MAX_PAGELEN, MAX_PAGELEN_PULL_REQUESTS, type AnyRoute } from '../route-declaration';
 import { canSeeRepository, canSeeWorkspaceInternals } from '../visibility';
 
-const workspaceOf = (ctx: RouteContext) => {
-  if (!ctx.workspace) throw new Error('route declared without a workspace target');
-  return ctx.workspace;
-};
-
 /** A member's email, shown only with `fields=+values.user.email` (and filterable with `q=user.email IN (...)`). */
-function presentMember(ctx: RouteContext, m: MembershipRecord): Record<string, unknown> {
-  const body = presentMembership(ctx.present, workspaceOf(ctx), m);
+function presentMember(ctx: WorkspaceRouteContext, m: MembershipRecord): Record<string, unknown> {
+  const body = presentMembership(ctx.present, ctx.workspace, m);
   const user = ctx.store.user(m.userUuid);
   return { ...body, user: { ...(body.user as object), email: `${user.nickname}@example.com` } };
 }
 
 /** Non-members see only public projects. */
-function visibleProjects(ctx: RouteContext): ProjectRecord[] {
-  const workspace = workspaceOf(ctx);
+function visibleProjects(ctx: WorkspaceRouteContext): ProjectRecord[] {
+  const { workspace } = ctx;
   const all = ctx.store.projectsOf(workspace.uuid);
   return canSeeWorkspaceInternals(ctx.store, ctx.principal, workspace) ? all : all.filter((p) => !p.isPrivate);
 }
@@ -30,7 +25,7 @@ function visibleProjects(ctx: RouteContext): ProjectRecord[] {
 interface AuthoredPullRequest { data: RepositoryData; pr: PullRequestRecord }
 
 export const workspaceRoutes: AnyRoute[] = [
-  item({ path: '/workspaces/:workspace', target: 'workspace', find: workspaceOf, present: (ctx, w) => presentWorkspace(ctx.present, w) }),
+  item({ path: '/workspaces/:workspace', target: 'workspace', find: (ctx) => ctx.workspace, present: (ctx, w) => presentWorkspace(ctx.present, w) }),
   collection<MembershipRecord>({
     path: '/workspaces/:workspace/members',
     target: 'workspace-internals',
@@ -41,7 +36,7 @@ export const workspaceRoutes: AnyRoute[] = [
     sort: false,
     deviations: { sizeUnverified: true },
     hiddenByDefault: ['values.user.email'],
-    list: (ctx) => ctx.store.membershipsOf(workspaceOf(ctx).uuid),
+    list: (ctx) => ctx.store.membershipsOf(ctx.workspace.uuid),
     present: presentMember,
   }),
   item<MembershipRecord>({
@@ -49,11 +44,11 @@ export const workspaceRoutes: AnyRoute[] = [
     target: 'workspace-internals',
     find: (ctx) => {
       const user = ctx.store.findUser(ctx.params.member);
-      const membership = user && ctx.store.findMembership(workspaceOf(ctx).uuid, user.uuid);
+      const membership = user && ctx.store.findMembership(ctx.workspace.uuid, user.uuid);
       if (!membership) throw notFound.member(ctx.params.member);
       return membership;
     },
-    present: (ctx, m) => presentMembership(ctx.present, workspaceOf(ctx), m),
+    present: (ctx, m) => presentMembership(ctx.present, ctx.workspace, m),
   }),
   // No q/sort documented on projects (developer.atlassian.com/cloud/bitbucket/rest/api-group-projects/): ignored.
   collection<ProjectRecord>({
@@ -86,7 +81,7 @@ export const workspaceRoutes: AnyRoute[] = [
     sort: { fields: true },
     hiddenByDefault: ['values.reviewers', 'values.participants'],
     list: (ctx) => {
-      const workspace = workspaceOf(ctx);
+      const workspace = ctx.workspace;
       const user = ctx.store.findUser(ctx.params.selected_user);
       if (!user) throw notFound.user(ctx.params.selected_user);
       const states = requestedStates(ctx);

@@ -4,7 +4,7 @@ import { presentPullRequest } from '../../routes/present/present-pull-request';
 import { fullName } from '../../routes/present/present-repository';
 import { grantedAccess, hasAccess } from '../access-level';
 import { participantFor, pullRequestOf, touchPullRequest } from '../pull-request-helpers';
-import type { WriteContext, WriteRoute } from '../write-route';
+import type { RepositoryWriteContext, WriteRoute } from '../write-route';
 import { writeErrors } from '../write-errors';
 
 const COMMENTS = '/repositories/:workspace/:repo/pullrequests/:id/comments';
@@ -13,22 +13,22 @@ const COMMENTS = '/repositories/:workspace/:repo/pullrequests/:id/comments';
  * A comment of this pull request that is not deleted. Deleted comments stay in the list (`deleted: true`, empty
  * content, as Bitbucket shows them) but can no longer be edited or deleted: 404.
  */
-export function findLiveComment(ctx: WriteContext, pr: PullRequestRecord): PullRequestCommentRecord {
+export function findLiveComment(ctx: RepositoryWriteContext, pr: PullRequestRecord): PullRequestCommentRecord {
   const id = ctx.params.comment_id;
-  const comment = /^[0-9]+$/.test(id) ? ctx.repository!.pullRequestComments.find((c) => c.pullRequestId === pr.id && c.id === Number(id)) : undefined;
+  const comment = /^[0-9]+$/.test(id) ? ctx.repository.pullRequestComments.find((c) => c.pullRequestId === pr.id && c.id === Number(id)) : undefined;
   if (!comment || comment.deleted) throw writeErrors.comment(id);
   return comment;
 }
 
 /** Comment ids are unique across Bitbucket, not per pull request: one more than the highest in the store. */
-function nextCommentId(ctx: WriteContext): number {
+function nextCommentId(ctx: RepositoryWriteContext): number {
   let max = 0;
   for (const data of ctx.store.repositories) for (const c of data.pullRequestComments) if (c.id > max) max = c.id;
   return max + 1;
 }
 
 /** `inline: {path, from?, to?}` anchors a comment to a file (and line); `from` is the old side, `to` the new. */
-function readInline(ctx: WriteContext): PullRequestCommentRecord['inline'] {
+function readInline(ctx: RepositoryWriteContext): PullRequestCommentRecord['inline'] {
   if (!ctx.body.has('inline') || ctx.body.raw('inline') === null) return null;
   const path = ctx.body.string('inline.path', { required: true });
   const from = ctx.body.integer('inline.from', { min: 1 });
@@ -36,7 +36,7 @@ function readInline(ctx: WriteContext): PullRequestCommentRecord['inline'] {
   return path === undefined ? null : { path, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
 }
 
-const commentPath = (ctx: WriteContext, prId: number, id: number) => `/repositories/${fullName(ctx.present, ctx.repository!)}/pullrequests/${prId}/comments/${id}`;
+const commentPath = (ctx: RepositoryWriteContext, prId: number, id: number) => `/repositories/${fullName(ctx.present, ctx.repository)}/pullrequests/${prId}/comments/${id}`;
 
 /**
  * Pull request comments need read access (anyone who can see the pull request may comment, on open and closed ones
@@ -50,7 +50,7 @@ export const commentWrites: WriteRoute[] = [
       const pr = pullRequestOf(ctx);
       const raw = ctx.body.string('content.raw', { required: true });
       const parentId = ctx.body.has('parent') && ctx.body.raw('parent') !== null ? ctx.body.integer('parent.id', { required: true }) : undefined;
-      const parent = parentId === undefined ? undefined : ctx.repository!.pullRequestComments.find((c) => c.pullRequestId === pr.id && c.id === parentId);
+      const parent = parentId === undefined ? undefined : ctx.repository.pullRequestComments.find((c) => c.pullRequestId === pr.id && c.id === parentId);
       if (parentId !== undefined && !parent) ctx.body.fail('parent.id', `Comment ${parentId} is not a comment of pull request ${pr.id}.`);
       const inline = readInline(ctx);
       ctx.body.finish();
@@ -58,15 +58,15 @@ export const commentWrites: WriteRoute[] = [
         id: nextCommentId(ctx), pullRequestId: pr.id, userUuid: ctx.actor.user.uuid, raw: raw!, createdOn: ctx.now, updatedOn: ctx.now,
         parentId: parent ? parent.id : null, inline: inline ?? (parent?.inline ? { ...parent.inline } : null), deleted: false, pending: false,
       };
-      ctx.repository!.pullRequestComments.push(comment);
+      ctx.repository.pullRequestComments.push(comment);
       // "For commenters and pull request reviewers who are not approvers, [participated_on] is the time they last commented."
       if (ctx.actor.user.uuid !== pr.authorUuid) {
         const participant = participantFor(pr, ctx.actor.user);
         if (!participant.approved) participant.participatedOn = ctx.now;
       }
       touchPullRequest(ctx, pr);
-      const body = presentComment(ctx.present, ctx.repository!, comment);
-      const event = { key: 'pullrequest:comment_created', entities: { comment: body, pullrequest: presentPullRequest(ctx.present, ctx.repository!, pr) } };
+      const body = presentComment(ctx.present, ctx.repository, comment);
+      const event = { key: 'pullrequest:comment_created', entities: { comment: body, pullrequest: presentPullRequest(ctx.present, ctx.repository, pr) } };
       return { status: 201, body, location: commentPath(ctx, pr.id, comment.id), event };
     },
   },
@@ -81,7 +81,7 @@ export const commentWrites: WriteRoute[] = [
       comment.raw = raw!;
       comment.updatedOn = ctx.now;
       touchPullRequest(ctx, pr);
-      return { status: 200, body: presentComment(ctx.present, ctx.repository!, comment) };
+      return { status: 200, body: presentComment(ctx.present, ctx.repository, comment) };
     },
   },
   {

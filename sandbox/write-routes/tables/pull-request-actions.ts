@@ -2,7 +2,7 @@ import type { ParticipantRecord } from '../../seed/records';
 import { presentParticipant, presentPullRequest } from '../../routes/present/present-pull-request';
 import { MAX_MERGE_MESSAGE_LENGTH, MERGE_STRATEGIES, mergePullRequest } from '../merge-pull-request';
 import { openPullRequest, participantFor, pullRequestOf, touchPullRequest } from '../pull-request-helpers';
-import type { WriteContext, WriteRoute, WriteResult } from '../write-route';
+import type { RepositoryWriteContext, WriteRoute, WriteResult } from '../write-route';
 
 const ACTION = '/repositories/:workspace/:repo/pullrequests/:id';
 
@@ -11,7 +11,7 @@ const ACTION = '/repositories/:workspace/:repo/pullrequests/:id';
  * are no longer open (official description: 400 "because the pull request has already been merged"). The two states
  * exclude each other: approving withdraws a change request and the other way round.
  */
-function review(ctx: WriteContext, state: ParticipantRecord['state'], verb: string): ParticipantRecord {
+function review(ctx: RepositoryWriteContext, state: ParticipantRecord['state'], verb: string): ParticipantRecord {
   const pr = openPullRequest(ctx, verb);
   const participant = participantFor(pr, ctx.actor.user);
   participant.state = state;
@@ -21,7 +21,7 @@ function review(ctx: WriteContext, state: ParticipantRecord['state'], verb: stri
   return participant;
 }
 
-const participantAnswer = (ctx: WriteContext, participant: ParticipantRecord): WriteResult => ({ status: 200, body: presentParticipant(ctx.present, participant) });
+const participantAnswer = (ctx: RepositoryWriteContext, participant: ParticipantRecord): WriteResult => ({ status: 200, body: presentParticipant(ctx.present, participant) });
 
 /** Pull request actions. Reviewing needs only read access (anyone who can see the repository may review); the rest write. */
 export const pullRequestActions: WriteRoute[] = [
@@ -29,7 +29,7 @@ export const pullRequestActions: WriteRoute[] = [
     method: 'POST', path: `${ACTION}/approve`, target: 'repository', access: 'read',
     handle: (ctx) => {
       const answer = participantAnswer(ctx, review(ctx, 'approved', 'approve'));
-      const pullrequest = presentPullRequest(ctx.present, ctx.repository!, pullRequestOf(ctx));
+      const pullrequest = presentPullRequest(ctx.present, ctx.repository, pullRequestOf(ctx));
       // The approval of the payload ("Event payloads"): when, and by whom.
       const approval = { date: ctx.now, user: answer.body?.user };
       return { ...answer, event: { key: 'pullrequest:approved', entities: { approval, pullrequest } } };
@@ -57,7 +57,7 @@ export const pullRequestActions: WriteRoute[] = [
       pr.state = 'DECLINED';
       pr.closedByUuid = ctx.actor.user.uuid;
       touchPullRequest(ctx, pr);
-      const body = presentPullRequest(ctx.present, ctx.repository!, pr);
+      const body = presentPullRequest(ctx.present, ctx.repository, pr);
       return { status: 200, body, event: { key: 'pullrequest:rejected', entities: { pullrequest: body } } };
     },
   },
@@ -72,7 +72,7 @@ export const pullRequestActions: WriteRoute[] = [
       const closeSourceBranch = ctx.body.boolean('close_source_branch');
       ctx.body.finish();
       mergePullRequest(ctx, pr, { strategy, message, closeSourceBranch });
-      const body = presentPullRequest(ctx.present, ctx.repository!, pr);
+      const body = presentPullRequest(ctx.present, ctx.repository, pr);
       return { status: 200, body, event: { key: 'pullrequest:fulfilled', entities: { pullrequest: body } } };
     },
   },

@@ -2,14 +2,14 @@ import type { ParticipantRecord, PullRequestRecord } from '../../seed/records';
 import { presentPullRequest } from '../../routes/present/present-pull-request';
 import { fullName } from '../../routes/present/present-repository';
 import { openPullRequest, touchPullRequest } from '../pull-request-helpers';
-import type { WriteContext, WriteRoute } from '../write-route';
+import type { RepositoryWriteContext, WriteRoute } from '../write-route';
 
 /**
  * `reviewers: [{uuid}]`: each a known account that belongs to the workspace, never the author. Bitbucket's wordings:
  * "Malformed reviewers list" (MistyKuu/bitbucket-for-visual-studio issue #110) and "... is the author and cannot be
  * included as a reviewer.".
  */
-function readReviewers(ctx: WriteContext, authorUuid: string): string[] | undefined {
+function readReviewers(ctx: RepositoryWriteContext, authorUuid: string): string[] | undefined {
   const list = ctx.body.array('reviewers');
   if (list === undefined) return undefined;
   const uuids: string[] = [];
@@ -28,23 +28,23 @@ function readReviewers(ctx: WriteContext, authorUuid: string): string[] | undefi
 }
 
 /** A branch named in `source`/`destination`; Bitbucket's wording "source: branch not found: X" (CodeStream issue #391). */
-function readBranch(ctx: WriteContext, field: 'source' | 'destination', required: boolean): { name: string; hash: string } | undefined {
+function readBranch(ctx: RepositoryWriteContext, field: 'source' | 'destination', required: boolean): { name: string; hash: string } | undefined {
   const name = ctx.body.string(`${field}.branch.name`, { required, nonEmpty: true });
   if (name === undefined) return undefined;
-  const branch = ctx.repository!.branches.find((b) => b.name === name);
+  const branch = ctx.repository.branches.find((b) => b.name === name);
   if (!branch) return ctx.body.fail(field, `branch not found: ${name}`);
   return { name, hash: branch.targetHash };
 }
 
-function readMainBranch(ctx: WriteContext): { name: string; hash: string } | undefined {
-  const name = ctx.repository!.repository.mainBranch;
-  const branch = ctx.repository!.branches.find((b) => b.name === name);
+function readMainBranch(ctx: RepositoryWriteContext): { name: string; hash: string } | undefined {
+  const name = ctx.repository.repository.mainBranch;
+  const branch = ctx.repository.branches.find((b) => b.name === name);
   if (!branch) return ctx.body.fail('destination', `branch not found: ${name}`);
   return { name, hash: branch.targetHash };
 }
 
 /** `description`, or `summary.raw` as the response shows it; `null` clears it. */
-function readDescription(ctx: WriteContext): string | undefined {
+function readDescription(ctx: RepositoryWriteContext): string | undefined {
   const description = ctx.body.string('description', { nullable: true });
   const summary = ctx.body.string('summary.raw', { nullable: true });
   if (ctx.body.has('description')) return description ?? '';
@@ -66,7 +66,7 @@ function setReviewers(pr: PullRequestRecord, reviewerUuids: string[]): void {
   pr.participants = kept;
 }
 
-const prPath = (ctx: WriteContext, id: number) => `/repositories/${fullName(ctx.present, ctx.repository!)}/pullrequests/${id}`;
+const prPath = (ctx: RepositoryWriteContext, id: number) => `/repositories/${fullName(ctx.present, ctx.repository)}/pullrequests/${id}`;
 
 export const pullRequestWrites: WriteRoute[] = [
   {
@@ -74,7 +74,7 @@ export const pullRequestWrites: WriteRoute[] = [
     // is not specified, it will default to the repository.mainbranch." (official description)
     method: 'POST', path: '/repositories/:workspace/:repo/pullrequests', target: 'repository', access: 'write',
     handle: (ctx) => {
-      const data = ctx.repository!;
+      const data = ctx.repository;
       const title = ctx.body.string('title', { required: true, maxLength: 255 });
       const source = readBranch(ctx, 'source', true);
       // Without `destination`, the main branch (which an empty repository does not have yet).
@@ -103,7 +103,7 @@ export const pullRequestWrites: WriteRoute[] = [
     // "Only open pull requests can be mutated"; a partial body: what it names changes.
     method: 'PUT', path: '/repositories/:workspace/:repo/pullrequests/:id', target: 'repository', access: 'write',
     handle: (ctx) => {
-      const data = ctx.repository!;
+      const data = ctx.repository;
       const pr = openPullRequest(ctx, 'update');
       const title = ctx.body.string('title', { nonEmpty: true, maxLength: 255 });
       const description = readDescription(ctx);

@@ -3,39 +3,39 @@ import { notFound } from '../../routes/not-found';
 import { presentBranch, presentTag } from '../../routes/present/present-ref';
 import { fullName } from '../../routes/present/present-repository';
 import { resolveTarget, refNameProblem } from '../git-refs';
-import type { WriteContext, WriteRoute } from '../write-route';
+import type { RepositoryWriteContext, WriteRoute } from '../write-route';
 import { writeErrors } from '../write-errors';
 
 /** `{name, target: {hash}}`, the body both ref creations take; the problems of both fields in one answer. */
-function readRef(ctx: WriteContext): { name: string; commit: CommitRecord } {
+function readRef(ctx: RepositoryWriteContext): { name: string; commit: CommitRecord } {
   const name = ctx.body.string('name', { required: true });
   const revision = ctx.body.string('target.hash', { required: true });
   if (name !== undefined) {
     const problem = refNameProblem(name);
     if (problem) ctx.body.fail('name', problem);
   }
-  const commit = revision !== undefined && revision.trim() !== '' ? resolveTarget(ctx.repository!, revision) : undefined;
+  const commit = revision !== undefined && revision.trim() !== '' ? resolveTarget(ctx.repository, revision) : undefined;
   // Official description (tags): 400 "if the target hash is missing, ambiguous, or invalid"; branches answer alike.
   if (revision !== undefined && revision.trim() !== '' && !commit) ctx.body.fail('target.hash', `"${revision}" is not a commit, branch or tag of this repository, or it is an ambiguous prefix.`);
   ctx.body.finish();
   return { name: name!, commit: commit! };
 }
 
-const refPath = (ctx: WriteContext, kind: 'branches' | 'tags', name: string) => `/repositories/${fullName(ctx.present, ctx.repository!)}/refs/${kind}/${name}`;
+const refPath = (ctx: RepositoryWriteContext, kind: 'branches' | 'tags', name: string) => `/repositories/${fullName(ctx.present, ctx.repository)}/refs/${kind}/${name}`;
 
 /** A ref moving counts as a push: the repository's `updated_on` follows. */
-const touchRepository = (ctx: WriteContext) => {
-  ctx.repository!.repository.updatedOn = ctx.now;
+const touchRepository = (ctx: RepositoryWriteContext) => {
+  ctx.repository.repository.updatedOn = ctx.now;
 };
 
-function findBranch(ctx: WriteContext): BranchRecord {
-  const branch = ctx.repository!.branches.find((b) => b.name === ctx.params.name);
+function findBranch(ctx: RepositoryWriteContext): BranchRecord {
+  const branch = ctx.repository.branches.find((b) => b.name === ctx.params.name);
   if (!branch) throw notFound.branch(ctx.params.name);
   return branch;
 }
 
-function findTag(ctx: WriteContext): TagRecord {
-  const tag = ctx.repository!.tags.find((t) => t.name === ctx.params.name);
+function findTag(ctx: RepositoryWriteContext): TagRecord {
+  const tag = ctx.repository.tags.find((t) => t.name === ctx.params.name);
   if (!tag) throw notFound.tag(ctx.params.name);
   return tag;
 }
@@ -46,19 +46,19 @@ export const refWrites: WriteRoute[] = [
     method: 'POST', path: '/repositories/:workspace/:repo/refs/branches', target: 'repository', access: 'write',
     handle: (ctx) => {
       const { name, commit } = readRef(ctx);
-      if (ctx.repository!.branches.some((b) => b.name === name)) throw writeErrors.branchExists(name);
+      if (ctx.repository.branches.some((b) => b.name === name)) throw writeErrors.branchExists(name);
       const branch: BranchRecord = { name, targetHash: commit.hash };
-      ctx.repository!.branches.push(branch);
+      ctx.repository.branches.push(branch);
       touchRepository(ctx);
-      return { status: 201, body: presentBranch(ctx.present, ctx.repository!, branch), location: refPath(ctx, 'branches', name) };
+      return { status: 201, body: presentBranch(ctx.present, ctx.repository, branch), location: refPath(ctx, 'branches', name) };
     },
   },
   {
     method: 'DELETE', path: '/repositories/:workspace/:repo/refs/branches/*name', target: 'repository', access: 'write',
     handle: (ctx) => {
       const branch = findBranch(ctx);
-      if (branch.name === ctx.repository!.repository.mainBranch) throw writeErrors.mainBranch(branch.name);
-      ctx.repository!.branches.splice(ctx.repository!.branches.indexOf(branch), 1);
+      if (branch.name === ctx.repository.repository.mainBranch) throw writeErrors.mainBranch(branch.name);
+      ctx.repository.branches.splice(ctx.repository.branches.indexOf(branch), 1);
       touchRepository(ctx);
       return { status: 204 };
     },
@@ -70,7 +70,7 @@ export const refWrites: WriteRoute[] = [
     handle: (ctx) => {
       const message = ctx.body.string('message', { nullable: true });
       const { name, commit } = readRef(ctx);
-      if (ctx.repository!.tags.some((t) => t.name === name)) throw writeErrors.tagExists(name);
+      if (ctx.repository.tags.some((t) => t.name === name)) throw writeErrors.tagExists(name);
       const tag: TagRecord = {
         name,
         targetHash: commit.hash,
@@ -78,16 +78,16 @@ export const refWrites: WriteRoute[] = [
         date: `${ctx.now.slice(0, 19)}+00:00`,
         tagger: ctx.actor.git,
       };
-      ctx.repository!.tags.push(tag);
+      ctx.repository.tags.push(tag);
       touchRepository(ctx);
-      return { status: 201, body: presentTag(ctx.present, ctx.repository!, tag), location: refPath(ctx, 'tags', name) };
+      return { status: 201, body: presentTag(ctx.present, ctx.repository, tag), location: refPath(ctx, 'tags', name) };
     },
   },
   {
     method: 'DELETE', path: '/repositories/:workspace/:repo/refs/tags/*name', target: 'repository', access: 'write',
     handle: (ctx) => {
       const tag = findTag(ctx);
-      ctx.repository!.tags.splice(ctx.repository!.tags.indexOf(tag), 1);
+      ctx.repository.tags.splice(ctx.repository.tags.indexOf(tag), 1);
       touchRepository(ctx);
       return { status: 204 };
     },

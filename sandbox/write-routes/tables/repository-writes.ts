@@ -108,13 +108,13 @@ function updateRepository(ctx: WriteContext, data: RepositoryData): WriteResult 
 
 export const repositoryWrites: WriteRoute[] = [
   // The official description answers 200 (not 201) to a create by POST.
-  { method: 'POST', path: '/repositories/:workspace/:repo', target: 'repository', access: 'write', repositoryMayBeMissing: true,
+  { method: 'POST', path: '/repositories/:workspace/:repo', target: 'repository-or-none', access: 'write',
     handle: (ctx) => {
       if (ctx.repository) throw fieldError('slug', SLUG_TAKEN);
       return createRepository(ctx, 200);
     } },
   // PUT updates (admin access) or, on a free slug, creates (201, like POST's access).
-  { method: 'PUT', path: '/repositories/:workspace/:repo', target: 'repository', access: 'write', repositoryMayBeMissing: true,
+  { method: 'PUT', path: '/repositories/:workspace/:repo', target: 'repository-or-none', access: 'write',
     handle: (ctx) => {
       if (!ctx.repository) return createRepository(ctx, 201);
       if (!hasAccess(ctx.store, ctx.principal, ctx.workspace, 'admin', ctx.repository)) throw writeErrors.forbidden('admin', `${ctx.workspace.slug}/${ctx.repository.repository.slug}`, grantedAccess(ctx.store, ctx.principal, ctx.workspace, ctx.repository));
@@ -122,7 +122,7 @@ export const repositoryWrites: WriteRoute[] = [
     } },
   { method: 'DELETE', path: '/repositories/:workspace/:repo', target: 'repository', access: 'admin',
     handle: (ctx) => {
-      ctx.store.repositories.splice(ctx.store.repositories.indexOf(ctx.repository!), 1);
+      ctx.store.repositories.splice(ctx.store.repositories.indexOf(ctx.repository), 1);
       return { status: 204 };
     } },
 ];

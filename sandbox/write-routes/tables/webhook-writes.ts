@@ -6,7 +6,7 @@ import { fullName } from '../../routes/present/present-repository';
 import { findWebhook } from '../find-webhook';
 import { presentWorkspaceWebhook } from '../present-webhook';
 import { RETIRED_WEBHOOK_EVENTS, WEBHOOK_EVENTS } from '../webhook-events';
-import type { WriteContext, WriteRoute, WriteResult } from '../write-route';
+import type { WriteContext, WriteContextFor, WriteRoute, WriteRouteOf, WriteResult } from '../write-route';
 
 /**
  * "the `url` must properly resolve and cannot be an internal, non-routed address" (official description): an absolute
@@ -78,37 +78,37 @@ function updateHook(ctx: WriteContext, hook: WebhookRecord): void {
 }
 
 /** The two places webhooks live, as data: where the list is, how a hook is presented, and its path. */
-interface HookSubject {
+interface HookSubject<T extends 'workspace' | 'repository'> {
   base: string;
-  target: 'workspace' | 'repository';
+  target: T;
   access: 'admin' | 'owner';
-  hooks: (ctx: WriteContext) => WebhookRecord[];
-  present: (ctx: WriteContext, hook: WebhookRecord) => Record<string, unknown>;
-  path: (ctx: WriteContext, hook: WebhookRecord) => string;
+  hooks: (ctx: WriteContextFor<T>) => WebhookRecord[];
+  present: (ctx: WriteContextFor<T>, hook: WebhookRecord) => Record<string, unknown>;
+  path: (ctx: WriteContextFor<T>, hook: WebhookRecord) => string;
 }
 
-const SUBJECTS: HookSubject[] = [
-  {
-    // Repository webhooks: repository admins.
-    base: '/repositories/:workspace/:repo/hooks',
-    target: 'repository',
-    access: 'admin',
-    hooks: (ctx) => ctx.repository!.webhooks,
-    present: (ctx, hook) => presentWebhook(ctx.present, ctx.repository!, hook),
-    path: (ctx, hook) => `/repositories/${fullName(ctx.present, ctx.repository!)}/hooks/${hook.uuid}`,
-  },
-  {
-    // "Only workspace owners can install webhooks on workspaces."
-    base: '/workspaces/:workspace/hooks',
-    target: 'workspace',
-    access: 'owner',
-    hooks: (ctx) => ctx.store.workspaceWebhooksOf(ctx.workspace.uuid),
-    present: (ctx, hook) => presentWorkspaceWebhook(ctx.present, ctx.workspace, hook),
-    path: (ctx, hook) => `/workspaces/${ctx.workspace.slug}/hooks/${hook.uuid}`,
-  },
-];
+const REPOSITORY_HOOKS: HookSubject<'repository'> = {
+  // Repository webhooks: repository admins.
+  base: '/repositories/:workspace/:repo/hooks',
+  target: 'repository',
+  access: 'admin',
+  hooks: (ctx) => ctx.repository.webhooks,
+  present: (ctx, hook) => presentWebhook(ctx.present, ctx.repository, hook),
+  path: (ctx, hook) => `/repositories/${fullName(ctx.present, ctx.repository)}/hooks/${hook.uuid}`,
+};
 
-export const webhookWrites: WriteRoute[] = SUBJECTS.flatMap((subject): WriteRoute[] => [
+const WORKSPACE_HOOKS: HookSubject<'workspace'> = {
+  // "Only workspace owners can install webhooks on workspaces."
+  base: '/workspaces/:workspace/hooks',
+  target: 'workspace',
+  access: 'owner',
+  hooks: (ctx) => ctx.store.workspaceWebhooksOf(ctx.workspace.uuid),
+  present: (ctx, hook) => presentWorkspaceWebhook(ctx.present, ctx.workspace, hook),
+  path: (ctx, hook) => `/workspaces/${ctx.workspace.slug}/hooks/${hook.uuid}`,
+};
+
+/** Create, update and delete of one subject's webhooks, each handler typed by the subject's target. */
+const hookWrites = <T extends 'workspace' | 'repository'>(subject: HookSubject<T>): Array<WriteRouteOf<T>> => [
   {
     method: 'POST', path: subject.base, target: subject.target, access: subject.access,
     handle: (ctx): WriteResult => {
@@ -132,4 +132,6 @@ export const webhookWrites: WriteRoute[] = SUBJECTS.flatMap((subject): WriteRout
       return { status: 204 };
     },
   },
-]);
+];
+
+export const webhookWrites: WriteRoute[] = [...hookWrites(REPOSITORY_HOOKS), ...hookWrites(WORKSPACE_HOOKS)];
