@@ -16,7 +16,7 @@ import { createLogger } from '../../src/logger';
 import { isWholeHistory, meetingPoint } from '../../src/bitbucket/append-only-history';
 import { mergeById, updatedSince } from '../../src/bitbucket/updated-on-merge';
 import { listMemoMetrics } from '../../src/bitbucket';
-import { DEMO_USER } from '../../sandbox/identities';
+import { DEMO_USER, OTHER_USER } from '../../sandbox/identities';
 import { createPrng } from '../helpers/prng';
 import { randomQuery } from '../helpers/random-query';
 import { DEMO_BEARER, startStack, type Stack, type UpstreamCall } from '../helpers/stack';
@@ -146,6 +146,19 @@ describe('incremental reads against the sandbox', () => {
     const lists = second.calls.filter((call) => call.path.endsWith('/pullrequests'));
     expect(lists.length).toBeGreaterThan(20);
     for (const call of lists) expect(String(call.query.q)).toMatch(/^updated_on >= \d{4}-/);
+  });
+
+  test("security: the lists kept for one user are never another's: her walk reads her own commit pages", async () => {
+    // The demo user's lists of every repository are kept (the tests above); Olga belongs to blue-harbor only.
+    await walk('Commits');
+    await stack.clearUpstreamCalls();
+    const basic = `Basic ${Buffer.from(`${OTHER_USER.email}:${OTHER_USER.apiToken}`).toString('base64')}`;
+    const response = await stack.request.get("/odata/Commits?$filter=Workspace eq 'blue-harbor'").set('Authorization', basic);
+    expect(response.status).toBe(200);
+    expect((response.body.value as Array<{ Workspace: string }>).every((row) => row.Workspace === 'blue-harbor')).toBe(true);
+    const calls = await stack.upstreamCalls();
+    expect(calls.filter((call) => call.path.endsWith('/commits')).length).toBeGreaterThan(5);
+    expect(calls.every((call) => !call.path.startsWith('/2.0/repositories/acme-dev'))).toBe(true);
   });
 
   test('within the freshness window a second refresh of Commits and PullRequests costs nothing (at most 5 % of the first)', async () => {
