@@ -39,10 +39,11 @@ import { planQuery } from './plan-query';
 import { positionAfterCursor } from './position-after-cursor';
 import { pagelenFor, readStrategy, type LowerBoundStop } from './read-strategy';
 import { readSingle } from './read-single';
-import { readStreamsInTurn } from './read-streams-in-turn';
+import { mapStreams, readStreamsInTurn } from './read-streams-in-turn';
+import { resolvesInKeyOrder, streamsInKeyOrder } from './streams-in-key-order';
 import { guard, orderCheck, Replan, refusalHandler, withReplans } from './replan';
 import { resolveStreams, streamConstants, type StreamParams } from './resolve-streams';
-import { openStream, resumePoint, type CursorRow, type ResumePoint } from './row-stream';
+import { openStream, resumePoint, type CursorRow, type ResumePoint, type RowStream } from './row-stream';
 import { toBbql, type BbqlConjunct } from './to-bbql';
 import { upstreamPositionOf } from './upstream-position';
 
@@ -189,8 +190,11 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
   const list = plan.list;
   const position = after ? positionAfterCursor(def, edm, plan.order, after, plan.byUpstreamPosition) : undefined;
   const positionOf = (params: StreamParams) => position?.(streamConstants(def, list.params, params));
-  const paramsList = await resolveStreams(plan, list.params, ctx, listParentValues, position ? (partial) => positionOf(partial)?.kind !== 'before' : undefined);
-  if (paramsList.length === 0) return finish([], query, full, 0, query.count ? 0 : undefined);
+  const keepStream = position ? (partial: StreamParams) => positionOf(partial)?.kind !== 'before' : undefined;
+  // Read in turn and resolved only as far as read (rule stopAfterStream, `streams-in-key-order.ts`), or all at once.
+  const inKeyOrder = resolvesInKeyOrder(plan, list.params, query, pushdown) ? streamsInKeyOrder(plan, list.params, edm, ctx, listParentValues, keepStream) : undefined;
+  const paramsList = inKeyOrder ? [] : await resolveStreams(plan, list.params, ctx, listParentValues, keepStream);
+  if (!inKeyOrder && paramsList.length === 0) return finish([], query, full, 0, query.count ? 0 : undefined);
   /** The cursor's bound within one stream, as BBQL conjuncts, when Bitbucket can evaluate it (a superset, re-checked here). */
   const boundConjuncts = (params: StreamParams): BbqlConjunct[] => {
     const streamPosition = positionOf(params);
@@ -206,7 +210,8 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
   const cursorPosition = after && plan.byUpstreamPosition ? upstreamPositionOf(after) : undefined;
   const strategy = readStrategy(plan, query, {
     pushdown,
-    streams: paramsList.length,
+    // In key order the count is unknown until read; more than one is what the rule is for.
+    streams: inKeyOrder ? 2 : paramsList.length,
     afterCursor: after !== undefined,
     cursorInStream: cursorPosition !== undefined,
     reportOrdered: options.reportOrdered === true,
@@ -226,7 +231,7 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
     cursorPosition !== undefined && passedOverIn(params) > 0 ? resumePoint(list, params, after as Row, cursorPosition, pushdown) : undefined;
   // An early stop (and a `page=N` jump) trusts the pushed sort: each stream's rows are checked against it.
   const checkOrder = strategy.checkOrder && prefix ? () => orderCheck(def, plan, prefix, startPage, ctx) : undefined;
-  const streams = paramsList.map((params) =>
+  const open = (params: StreamParams): RowStream =>
     guard(
       openStream(
         def,
@@ -247,8 +252,8 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
         listParentValues,
       ),
       refusal,
-    ),
-  );
+    );
+  const streams = paramsList.map(open);
   if (strategy.stopEarly && prefix && options.stream && !query.count && (strategy.combine === 'one' || strategy.combine === 'in-turn')) {
     // Each stream comes in the answer's order and the streams one after another: the rows need no sort here.
     const skippedUpstream = streams[0].skippedUpstream;
@@ -275,9 +280,11 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
       ...(ordered ? { ordered } : {}),
     };
   }
-  if (strategy.stopAfterStream) {
+  // Streams resolved in key order are read no other way (`resolvesInKeyOrder` implies the rule).
+  if (strategy.stopAfterStream || inKeyOrder) {
     // Streams in turn, each whole (nothing upstream orders within one), until `$skip` + `$top` rows are in hand.
-    const { rows, everyStreamRead } = await readStreamsInTurn(inTurnOrder(plan, list, streams, edm), strategy.need as number, ctx);
+    const ordered = inKeyOrder ? mapStreams(inKeyOrder, open) : inTurnOrder(plan, list, streams, edm);
+    const { rows, everyStreamRead } = await readStreamsInTurn(ordered, strategy.need as number, ctx);
     const result = finish(rows, query, full, 0, undefined);
     return { ...result, ...(options.reportOrdered && everyStreamRead ? { ordered: rows } : {}) };
   }

@@ -35,7 +35,7 @@ export function usableValues(param: RouteParameter, values: string[]): string[] 
   return param.fanOut && !param.fanOut.uuidValues ? values.filter((value) => !value.startsWith('{')) : values;
 }
 
-async function valuesFor(param: RouteParameter, partial: StreamParams, plan: QueryPlan, ctx: ExecutionContext, listParent: ParentLister, top?: number): Promise<string[]> {
+export async function valuesFor(param: RouteParameter, partial: StreamParams, plan: QueryPlan, ctx: ExecutionContext, listParent: ParentLister, top?: number): Promise<string[]> {
   const fixed = plan.fixedParams[param.name];
   if (fixed) return usableValues(param, fixed);
   if (!param.fanOut) {

@@ -131,25 +131,24 @@ export const PUSHDOWN_CASES: PushdownCase[] = [
     ],
     answer: { value: [], '@odata.count': 0 },
   },
-  // Rule stopAfterStream (issue #15): refs and pipelines in key order read the repositories in turn, each whole.
+  // Rule stopAfterStream (issue #15): refs, pipelines and comments in key order read the repositories (pull requests)
+  // in turn, each whole, and list parents only as far as they are read (workspaces, then the first one's repositories).
   {
-    name: 'Branches?$top=5 in key order reads the first repository only (4 calls, not one per repository)',
+    name: 'Branches?$top=5 in key order reads the first repository only (3 calls, not one per repository)',
     url: () => '/odata/Branches?$top=5&$select=RepositorySlug,Name',
     calls: () => [
       { path: '/2.0/user/workspaces' },
       { path: '/2.0/repositories/acme-dev' },
-      { path: '/2.0/repositories/blue-harbor' },
       { path: `/2.0/repositories/acme-dev/${site.repo}/refs/branches`, query: { pagelen: '100', sort: undefined } },
     ],
     anyOrder: true,
   },
   {
-    name: 'Tags?$top=5 reads repositories in turn (one, then two at once) until 5 tags are in hand: 6 calls',
+    name: 'Tags?$top=5 reads repositories in turn (one, then two at once) until 5 tags are in hand: 5 calls',
     url: () => '/odata/Tags?$top=5&$select=RepositorySlug,Name',
     calls: () => [
       { path: '/2.0/user/workspaces' },
       { path: '/2.0/repositories/acme-dev' },
-      { path: '/2.0/repositories/blue-harbor' },
       { path: `/2.0/repositories/acme-dev/${site.repo}/refs/tags` },
       { path: '/2.0/repositories/acme-dev/billing-service/refs/tags' },
       { path: '/2.0/repositories/acme-dev/cafe-menu/refs/tags' },
@@ -157,13 +156,25 @@ export const PUSHDOWN_CASES: PushdownCase[] = [
     anyOrder: true,
   },
   {
-    name: 'Pipelines?$top=3 in key order reads the first repository only: 4 calls',
+    name: 'Pipelines?$top=3 in key order reads the first repository only: 3 calls',
     url: () => '/odata/Pipelines?$top=3&$select=RepositorySlug,BuildNumber',
     calls: () => [
       { path: '/2.0/user/workspaces' },
       { path: '/2.0/repositories/acme-dev' },
-      { path: '/2.0/repositories/blue-harbor' },
       { path: `/2.0/repositories/acme-dev/${site.repo}/pipelines` },
+    ],
+    anyOrder: true,
+  },
+  {
+    name: 'PullRequestComments?$top=5 lists one repository\'s pull requests and reads the first ones\' comments: 6 calls (31 before)',
+    url: () => '/odata/PullRequestComments?$top=5&$select=Id',
+    calls: () => [
+      { path: '/2.0/user/workspaces' },
+      { path: '/2.0/repositories/acme-dev' },
+      { path: `/2.0/repositories/acme-dev/${site.repo}/pullrequests` },
+      { path: `/2.0/repositories/acme-dev/${site.repo}/pullrequests/1/comments` },
+      { path: `/2.0/repositories/acme-dev/${site.repo}/pullrequests/2/comments` },
+      { path: `/2.0/repositories/acme-dev/${site.repo}/pullrequests/3/comments` },
     ],
     anyOrder: true,
   },

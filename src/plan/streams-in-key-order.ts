@@ -1,0 +1,63 @@
+/**
+ * The streams of a read by rule `stopAfterStream` (`read-strategy.ts`), one at a time in the answer's order, resolved
+ * only as far as they are read (issue #15): the parents are listed depth first, each level sorted by its key property
+ * as the order asks, so `PullRequestComments?$top=5` lists the workspaces, the first workspace's repositories, the
+ * first repository's pull requests and reads the first pull request's comments (4 calls), instead of listing every
+ * repository's pull requests first. Only where the order starts with the route parameters' properties in the route's
+ * own order (`resolvesInKeyOrder`), so depth first is the answer's order.
+ */
+import type { ODataQuery } from '../odata/ast';
+import { compareRows } from '../odata/evaluate';
+import { ODataError } from '../odata/errors';
+import type { EdmEntitySet } from '../odata/edm';
+import type { RouteParameter } from '../entity-sets/model';
+import type { ExecutionContext } from './execution-context';
+import type { QueryPlan } from './plan-query';
+import { stopsAfterStream } from './read-strategy';
+import { streamConstants, usableValues, valuesFor, type ParentLister, type StreamParams } from './resolve-streams';
+
+/** Whether rule `stopAfterStream` applies and the order's leading items are the route parameters', in route order. */
+export function resolvesInKeyOrder(plan: QueryPlan, params: readonly RouteParameter[], query: Pick<ODataQuery, 'top' | 'count'>, pushdown: boolean): boolean {
+  if (!stopsAfterStream(plan, query, { pushdown, streams: 2 })) return false;
+  return params.every((param, index) => plan.order[index]?.property === param.property);
+}
+
+/**
+ * The stream parameters in the answer's order, each level listed only when reached; `keep` drops a partial stream
+ * (one wholly before a keyset cursor) before anything under it is listed. More than `maxFanOut` streams is refused as
+ * in `resolveStreams`.
+ */
+export async function* streamsInKeyOrder(
+  plan: QueryPlan,
+  params: readonly RouteParameter[],
+  edm: EdmEntitySet,
+  ctx: ExecutionContext,
+  listParent: ParentLister,
+  keep: (partial: StreamParams) => boolean = () => true,
+): AsyncGenerator<StreamParams> {
+  let yielded = 0;
+  async function* expand(partial: StreamParams, index: number): AsyncGenerator<StreamParams> {
+    if (index === params.length) {
+      if (++yielded > ctx.limits.maxFanOut) {
+        throw new ODataError('FanOutTooWide', {
+          count: yielded,
+          unit: params[params.length - 1]?.fanOut?.entitySet.toLowerCase() ?? 'stream',
+          limit: ctx.limits.maxFanOut,
+          properties: params.map((param) => param.property).join(' or '),
+        });
+      }
+      yield partial;
+      return;
+    }
+    const param = params[index];
+    const known = params.slice(0, index + 1);
+    const byOrder = compareRows([plan.order[index]], [], edm);
+    const values = usableValues(param, await valuesFor(param, partial, plan, ctx, listParent));
+    const children = [...new Set(values)]
+      .map((value) => ({ ...partial, [param.name]: value }))
+      .filter(keep)
+      .sort((a, b) => byOrder(streamConstants(plan.def, known, a), streamConstants(plan.def, known, b)));
+    for (const child of children) yield* expand(child, index + 1);
+  }
+  yield* expand({}, 0);
+}
