@@ -69,7 +69,7 @@ describe('two sandboxes in one process', () => {
       expect((await getJson(`${changed.apiUrl}${path}`)).body).not.toHaveProperty('size');
       expect((await getJson(`${untouched.apiUrl}${path}`)).body).toHaveProperty('size');
     } finally {
-      await control(changed, 'POST', '/reset', {});
+      await control(changed, 'PUT', '/quirks', { quirks: [] });
     }
   });
 
