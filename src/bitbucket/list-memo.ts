@@ -151,7 +151,9 @@ export class ListMemo {
     const generation = await this.#options.generation(list.path);
     const key = this.#key(credential, list);
     const entry = credential.kind === 'none' ? undefined : await this.#load(key);
-    const save = (items: readonly unknown[]) => (list.kind === 'append-only' ? commitsCheckable(items) : allVersioned(items)) ? this.#save(key, generation, items) : Promise.resolve();
+    // Anonymous reads are never kept (as the response cache keeps none); a list is kept only when the next walk can check it.
+    const keep = (items: readonly unknown[]) => credential.kind !== 'none' && (list.kind === 'append-only' ? commitsCheckable(items) : allVersioned(items));
+    const save = (items: readonly unknown[]) => (keep(items) ? this.#save(key, generation, items) : Promise.resolve());
     if (entry !== undefined && entry.items.length > 0) {
       const known = entry.items;
       const age = this.#now() - entry.savedAt;
