@@ -314,10 +314,15 @@ export class BitbucketClient {
     for (let hops = 0; ; hops++) {
       const response = await this.#exchangeOnce(current);
       if (!REDIRECT_STATUSES.has(response.status)) return response;
-      if (hops >= MAX_REDIRECTS) throw this.#badResponse(current, response, `it redirected more than ${MAX_REDIRECTS} times in a row`);
+      // A redirect not followed fails with what its answer says besides (Bitbucket's message, if its body has one).
+      const notFollowed = async (problem: string): Promise<UpstreamError> => {
+        const outcome: AttemptOutcome = { type: 'response', status: response.status, headers: response.headers, body: response.body };
+        return new UpstreamError({ kind: 'bad-response', method: current.method, url: this.#displayUrl(current.requestTarget), attempts: response.attempts, ...(await this.#failureDetails(outcome)), problem });
+      };
+      if (hops >= MAX_REDIRECTS) throw await notFollowed(`it redirected more than ${MAX_REDIRECTS} times in a row`);
       const next = redirectTarget(response.headers.location, current.requestTarget, this.#upstream, this.#basePath);
-      if (!next.ok) throw this.#badResponse(current, response, next.problem);
-      if (visited.has(next.requestTarget)) throw this.#badResponse(current, response, 'its redirects lead back to a request already sent');
+      if (!next.ok) throw await notFollowed(next.problem);
+      if (visited.has(next.requestTarget)) throw await notFollowed('its redirects lead back to a request already sent');
       visited.add(next.requestTarget);
       current = { ...current, requestTarget: next.requestTarget };
     }
