@@ -192,6 +192,21 @@ describeWithRedis('RedisPageSnapshots', () => {
     expect(await a.stats()).toEqual({ snapshots: 0, rows: 0 });
   });
 
+  test("a snapshot another version wrote with another chunk size is read by its own", async () => {
+    const { a, b, prefix } = replicas({ maxRows: 5000 });
+    const id = (await a.keep(B, 0, COLUMNS, rowsOf(2500))) as string;
+    const redis = new Redis(REDIS_URL!);
+    try {
+      const [data] = await redis.keys(`${prefix}{psnap}:s:*`);
+      await redis.hdel(data, 'c0', 'c1', 'c2');
+      for (let chunk = 0; chunk * 500 < 2500; chunk++) await redis.hset(data, `c${chunk}`, await encodeChunk(COLUMNS, rowsOf(500, chunk * 500)));
+      await redis.hset(data, 'chunkRows', '500');
+    } finally {
+      redis.disconnect();
+    }
+    expect(await b.read(id, B, 1990, 30)).toEqual(rowsOf(30, 1990));
+  });
+
   test('Redis holds neither the binding nor the id in a key; every key has a lifetime or is an index', async () => {
     const { a, prefix } = replicas();
     const id = (await a.keep(B, 0, COLUMNS, rowsOf(3))) as string;

@@ -90,7 +90,7 @@ return 1
 /**
  * A read (KEYS: index, info; ARGV: data prefix, key, now, ttl ms, served, count): the chunks holding rows `served` to
  * `served + count` of the answer, after marking the snapshot read (walked, last read now, lifetime renewed). Returns
- * false on a miss, else [binding, columns, start, stop, first chunk index, chunk, chunk, …].
+ * false on a miss, else [binding, columns, start, stop, first chunk index, rows per chunk, chunk, chunk, …].
  */
 const READ = `${REMOVE}
 local key, now, ttl = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -134,7 +134,7 @@ if info then
   redis.call('HSET', KEYS[2], key, walked)
 end
 redis.call('PEXPIRE', data, ttl)
-return { head[1], head[2], tostring(start), tostring(stop), tostring(first), unpack(chunks) }
+return { head[1], head[2], tostring(start), tostring(stop), tostring(first), head[5], unpack(chunks) }
 `;
 
 export interface RedisPageSnapshotsOptions {
@@ -195,7 +195,7 @@ export class RedisPageSnapshots implements PagingSnapshotStore {
     for (let first = 0, chunk = 0; first < rows.length; first += SNAPSHOT_CHUNK_ROWS, chunk++) {
       const encoded = await encodeChunk(columns, rows.slice(first, first + SNAPSHOT_CHUNK_ROWS));
       bytes += encoded.length;
-      // One chunk alone over the whole allowance: nothing to keep, before anything is sent.
+      // Over the whole allowance by itself: never kept, so nothing is sent.
       if (bytes > this.#maxTotalBytes) return undefined;
       fields.push(`c${chunk}`, encoded);
     }
@@ -214,11 +214,13 @@ export class RedisPageSnapshots implements PagingSnapshotStore {
     const wanted = Number.isFinite(count) ? Math.max(0, Math.floor(count)) : Number.MAX_SAFE_INTEGER;
     const reply = await redis.callBuffer('EVAL', [READ, 2, ...this.#keys(), `${prefix}${DATA}`, key, this.#now(), this.#ttlMs, served, wanted]);
     if (!Array.isArray(reply)) return undefined;
-    const [keptFor, columnsText, startText, stopText, firstText, ...chunks] = reply as Buffer[];
+    const [keptFor, columnsText, startText, stopText, firstText, chunkRowsText, ...chunks] = reply as Buffer[];
     if (keptFor.toString() !== binding) return undefined;
     const start = Number(startText.toString());
     const stop = Number(stopText.toString());
     const firstChunk = Number(firstText.toString());
+    // The snapshot's own chunk size (a replica of another version may have written it), never this one's constant.
+    const chunkRows = Number(chunkRowsText.toString());
     let columns: string[];
     const rows: Row[] = [];
     try {
@@ -227,7 +229,7 @@ export class RedisPageSnapshots implements PagingSnapshotStore {
     } catch {
       return undefined;
     }
-    const offset = start - firstChunk * SNAPSHOT_CHUNK_ROWS;
+    const offset = start - firstChunk * chunkRows;
     const slice = rows.slice(offset, offset + (stop - start));
     // Never a short answer: the chunks must hold every row asked for.
     return slice.length === stop - start ? slice : undefined;
