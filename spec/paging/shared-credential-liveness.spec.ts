@@ -91,13 +91,19 @@ describe('SharedCredentialLiveness', () => {
 describe('a Redis that cannot be reached', () => {
   const lines: string[] = [];
   const logger = createLogger('warn', (line) => lines.push(line));
-  // Nothing listens on port 1; ioredis gives up on a command after one reconnect attempt.
-  const store = new RedisStore({ url: 'redis://127.0.0.1:1' });
+  // Nothing listens on port 1; ioredis gives up on a command after one reconnect attempt. A store per test: its
+  // reconnect delays grow with the attempts.
+  const stores: RedisStore[] = [];
+  const unreachable = () => {
+    const store = new RedisStore({ url: 'redis://127.0.0.1:1' });
+    stores.push(store);
+    return store;
+  };
   // quit() would wait for a connection that never comes.
-  afterAll(() => store.connection.redis.disconnect());
+  afterAll(() => stores.forEach((store) => store.connection.redis.disconnect()));
 
   test('the snapshot is not kept and not found (the cursor continues), with a warning; never an error', async () => {
-    const snapshots = new RedisPageSnapshots({ store, limits: { ttlSeconds: 300, maxRows: 100, maxTotalRows: 100 }, logger });
+    const snapshots = new RedisPageSnapshots({ store: unreachable(), limits: { ttlSeconds: 300, maxRows: 100, maxTotalRows: 100 }, logger });
     expect(await snapshots.keep('B', 0, ['Id'], [{ Id: 1 }])).toBeUndefined();
     expect(await snapshots.read('AAAAAAAAAAAAAAAAAAAAAA', 'B', 0, 1)).toBeUndefined();
     expect(lines.filter((line) => line.includes('paging snapshot store failed'))).toHaveLength(2);
@@ -105,7 +111,7 @@ describe('a Redis that cannot be reached', () => {
 
   test('the credential check asks Bitbucket instead, with a warning', async () => {
     const upstream = bitbucket();
-    const liveness = new SharedCredentialLiveness({ store, secret: SECRET, recheckSeconds: 60, logger });
+    const liveness = new SharedCredentialLiveness({ store: unreachable(), secret: SECRET, recheckSeconds: 60, logger });
     await liveness.confirm(ALICE);
     await liveness.assertLive(ALICE, upstream.client);
     expect(upstream.calls).toEqual([ALICE]);
