@@ -77,8 +77,24 @@ describe('Bitbucket omits size: counts come from the rows', () => {
   });
 });
 
+describe('/$count without size costs exactly the pages of the stream', () => {
+  // Before: a `pagelen=1` probe that came back without `size`, then the stream read from its start (one call more).
+  test.each([
+    ['one repository', ONE_REPO],
+    ['one repository, exact filter', `${ONE_REPO} and State eq 'MERGED'`],
+  ])('PullRequests/$count of %s: ceil(rows / 50) calls, all pagelen=50, no probe', async (_name, filter) => {
+    const rows = await walk(`/odata/PullRequests?${filterOption(filter)}`);
+    await stack.clearUpstreamCalls();
+    const response = await stack.request.get(`/odata/PullRequests/$count?${filterOption(filter)}`).set('Authorization', DEMO_BEARER);
+    expect(response.status).toBe(200);
+    expect(Number(response.text)).toBe(rows.length);
+    const calls = await stack.upstreamCalls();
+    expect(calls.map((call) => call.query.pagelen)).toEqual(Array(Math.max(1, Math.ceil(rows.length / 50))).fill('50'));
+  });
+});
+
 describe('Bitbucket sends size: it is still the count (no extra reads)', () => {
-  test('/$count of one repository is one call with pagelen=1', async () => {
+  test('/$count of one repository is one call, whose page states size (nothing further read)', async () => {
     const ideal = await startStack();
     try {
       await ideal.clearUpstreamCalls();
@@ -87,7 +103,7 @@ describe('Bitbucket sends size: it is still the count (no extra reads)', () => {
       expect(Number(response.text)).toBeGreaterThan(0);
       const calls = await ideal.upstreamCalls();
       expect(calls).toHaveLength(1);
-      expect(calls[0].query).toMatchObject({ pagelen: '1' });
+      expect(calls[0].query).toMatchObject({ pagelen: '50' });
     } finally {
       await ideal.close();
     }

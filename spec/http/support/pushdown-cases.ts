@@ -51,9 +51,9 @@ export const PUSHDOWN_CASES: PushdownCase[] = [
     calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo}/pullrequests/1` }],
   },
   {
-    name: '/$count of an exact filter reads Bitbucket\'s size with pagelen=1',
+    name: '/$count of an exact filter reads Bitbucket\'s size from the first page of the stream (one call)',
     url: () => `/odata/PullRequests/$count?$filter=Workspace eq '${site.ws}' and RepositorySlug eq '${site.repo}' and State eq 'MERGED'`,
-    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo}/pullrequests`, query: { pagelen: '1', q: 'state = "MERGED"' } }],
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo}/pullrequests`, query: { pagelen: '50', q: 'state = "MERGED"' } }],
   },
   {
     name: '$orderby CreatedOn desc becomes sort=-created_on',
