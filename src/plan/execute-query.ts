@@ -326,7 +326,7 @@ async function countOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Execu
     const accept = rowMatcher(def, query, ctx);
     const refusal = refusalHandler(def, list, plan, () => [], ctx);
     const sizes = await mapWithConcurrency(paramsList, ctx.limits.fanOutConcurrency, (params) =>
-      countStream(def, list, plan, guard(openStream(def, list, plan, params, accept, ctx, { pagelen: 1, startPage: 1 }, listParentValues), refusal), accept, ctx, refusal, listParentValues),
+      countStream(def, list, plan, { params }, accept, ctx, refusal, listParentValues),
     );
     return sizes.reduce((a, b) => a + b, 0);
   }
