@@ -101,7 +101,9 @@ export function collectionText(args: Omit<SerializeCollectionArgs, 'rows' | 'nex
   return {
     head,
     entities: (rows, expand = args.expand) => {
-      if (expand !== writerExpand) {
+      // A streamed answer passes each chunk's expansions (a new, often empty, array each time): rebuild only when
+      // there is something else to write.
+      if (expand !== writerExpand && ((expand?.length ?? 0) > 0 || (writerExpand?.length ?? 0) > 0)) {
         writer = entityWriter({ ...args, expand });
         writerExpand = expand;
       }
