@@ -33,6 +33,7 @@ import { countStream } from './count-stream';
 import type { ExecutionContext } from './execution-context';
 import { cursorKeyOf, cursorOf, rowAtCursor } from '../paging/keyset-cursor';
 import { keepListedRows, keepsListedRows } from './listed-rows';
+import { rememberParentList, reusingParentLists } from './parent-list-memo';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { comparators } from './order-comparators';
 import { planQuery } from './plan-query';
@@ -192,8 +193,10 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
   const positionOf = (params: StreamParams) => position?.(streamConstants(def, list.params, params));
   const keepStream = position ? (partial: StreamParams) => positionOf(partial)?.kind !== 'before' : undefined;
   // Read in turn and resolved only as far as read (rule stopAfterStream, `streams-in-key-order.ts`), or all at once.
-  const inKeyOrder = resolvesInKeyOrder(plan, list.params, query, pushdown) ? streamsInKeyOrder(plan, list.params, edm, ctx, listParentValues, keepStream) : undefined;
-  const paramsList = inKeyOrder ? [] : await resolveStreams(plan, list.params, ctx, listParentValues, keepStream);
+  // A continuation page takes the parent lists the walk's earlier pages read (`parent-list-memo.ts`).
+  const parents = after ? reusingParentLists(listParentValues) : listParentValues;
+  const inKeyOrder = resolvesInKeyOrder(plan, list.params, query, pushdown) ? streamsInKeyOrder(plan, list.params, edm, ctx, parents, keepStream) : undefined;
+  const paramsList = inKeyOrder ? [] : await resolveStreams(plan, list.params, ctx, parents, keepStream);
   if (!inKeyOrder && paramsList.length === 0) return finish([], query, full, 0, query.count ? 0 : undefined);
   /** The cursor's bound within one stream, as BBQL conjuncts, when Bitbucket can evaluate it (a superset, re-checked here). */
   const boundConjuncts = (params: StreamParams): BbqlConjunct[] => {
@@ -342,5 +345,8 @@ async function listParentValues(entitySet: string, filter: Expr | undefined, pro
   const keep = keepsListedRows(parent);
   const result = await executeQuery(parent, { filter, orderby: [], ...(keep ? {} : { select: [property] }), ...(top !== undefined ? { top } : {}), count: false }, ctx);
   if (keep) keepListedRows(ctx, parent, result.rows);
-  return result.rows.map((row) => String(row[property]));
+  const values = result.rows.map((row) => String(row[property]));
+  // A list cut at `top` may be short of parents; one that ends before it is whole.
+  if (top === undefined || values.length < top) rememberParentList(ctx, entitySet, filter, property, values);
+  return values;
 }

@@ -11,6 +11,7 @@ import { ODataError } from '../odata/errors';
 import type { EntitySetDefinition, ListRoute, RouteParameter } from '../entity-sets/model';
 import type { ExecutionContext } from './execution-context';
 import { listItems } from './list-items';
+import { mayBeGone } from './parent-list-memo';
 import type { QueryPlan } from './plan-query';
 import { parentCheckNeeded, parentExists, parentParam, type ParentLister, type StreamParams } from './resolve-streams';
 import { differingRouteValues, rowFromItem, sourcePaths } from './row-from-item';
@@ -257,7 +258,8 @@ function cursorRowGone(): ODataError {
  */
 async function listNotFound(list: ListRoute, plan: QueryPlan, params: StreamParams, error: UpstreamError, ctx: ExecutionContext, parents: ParentLister): Promise<void> {
   const parent = parentParam(list.params);
-  if (parent && plan.fixedParams[parent.name] !== undefined && !(await parentExists(parent, params, ctx, parents))) return;
+  // A parent the client named, or one a kept list named that may have gone since (`parent-list-memo.ts`).
+  if (parent && (plan.fixedParams[parent.name] !== undefined || mayBeGone(ctx)) && !(await parentExists(parent, params, ctx, parents))) return;
   for (const param of list.params) if (param.existsAt && !(await valueExists(param.existsAt, params, ctx))) return;
   throw shouldExist(error, 'a list');
 }
