@@ -163,7 +163,7 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
   });
   app.use('/odata', upstreamGate(readiness));
   // Browser sign-in, and the credential of requests without an Authorization header (session cookie, service mode).
-  const credentials = createCredentials({ config, client: upstream, logger, now });
+  const credentials = createCredentials({ config, client: upstream, logger, now, store });
   app.use('/auth', credentials.router);
   app.use('/odata', credentials.middleware);
   app.use('/odata', createODataRouter({ config, client: upstream, model: buildEdmModel(), logger, now, store }));

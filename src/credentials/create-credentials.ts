@@ -15,6 +15,7 @@ import { oauthEndpoints } from './oauth-endpoints';
 import { AccessTokenSource, ClientCredentialsSource, type ServiceCredentialSource } from './service-credential-source';
 import { SessionManager } from './session-manager';
 import { TokenEndpointClient } from './token-endpoint-client';
+import type { SharedStore } from '../storage';
 
 export interface CredentialsDeps {
   config: GatewayConfig;
@@ -22,6 +23,8 @@ export interface CredentialsDeps {
   logger?: Logger;
   /** Epoch milliseconds; specs pass a clock they move. */
   now?: () => number;
+  /** The app's shared store: sign-outs kept there hold on every replica. */
+  store?: SharedStore;
 }
 
 export interface Credentials {
@@ -31,12 +34,12 @@ export interface Credentials {
   middleware: RequestHandler;
 }
 
-export function createCredentials({ config, client, logger, now = Date.now }: CredentialsDeps): Credentials {
+export function createCredentials({ config, client, logger, now = Date.now, store }: CredentialsDeps): Credentials {
   const sealer = new CookieSealer(config.cookieKeys);
   const tokens = config.oauthClient
     ? new TokenEndpointClient({ tokenUrl: oauthEndpoints(config.bitbucketOAuthUrl).tokenUrl, clientId: config.oauthClient.id, clientSecret: config.oauthClient.secret, timeoutMs: config.upstreamTimeoutMs, now })
     : undefined;
-  const sessions = tokens ? new SessionManager({ config, sealer, tokens, now, logger }) : undefined;
+  const sessions = tokens ? new SessionManager({ config, sealer, tokens, now, logger, ...(store ? { store } : {}) }) : undefined;
   // Keys are created through sign-in, so they exist only where sign-in does.
   const keys = tokens ? new GatewayKeys({ config, sealer, tokens, now, logger }) : undefined;
   let service: ServiceCredentialSource | undefined;

@@ -149,8 +149,8 @@ export function createLoginRouter({ config, sealer, sessions, keys, client, now,
     }
   });
 
-  const logout = (req: Request, res: Response) => {
-    sessions.end(req, res);
+  const logout = async (req: Request, res: Response) => {
+    await sessions.end(req, res);
     res.set('Cache-Control', 'no-store').type('text/plain; charset=utf-8').send('Signed out.\n');
   };
   router.get('/logout', logout);

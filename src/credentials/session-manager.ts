@@ -10,7 +10,8 @@ import type { Logger } from '../logger';
 import type { CookieSealer } from './cookie-sealer';
 import { clearCookie, readCookies, setCookie } from './cookies';
 import { newSession, SESSION_COOKIE, sessionFromPayload, type Session } from './session';
-import { SignedOutSessions } from './signed-out-sessions';
+import type { SharedStore } from '../storage';
+import { SharedSignedOutSessions } from './shared-signed-out-sessions';
 import type { TokenEndpointClient } from './token-endpoint-client';
 import { TokenRenewal } from './token-renewal';
 import type { TokenSet } from './token-set';
@@ -29,17 +30,19 @@ export interface SessionManagerOptions {
   tokens: Pick<TokenEndpointClient, 'refresh'> | undefined;
   now: () => number;
   logger?: Logger;
+  /** Where sign-outs are kept so that every replica honours them (the app's store: in-process, or Redis). */
+  store?: SharedStore;
 }
 
 export class SessionManager {
   readonly #options: SessionManagerOptions;
   readonly #renewal: TokenRenewal;
-  readonly #signedOut: SignedOutSessions;
+  readonly #signedOut: SharedSignedOutSessions;
 
   constructor(options: SessionManagerOptions) {
     this.#options = options;
     this.#renewal = new TokenRenewal({ tokens: options.tokens, now: options.now, logger: options.logger });
-    this.#signedOut = new SignedOutSessions(options.now);
+    this.#signedOut = new SharedSignedOutSessions(options.store, options.now);
   }
 
   /** Start a session after sign-in and send its cookie. */
@@ -50,9 +53,9 @@ export class SessionManager {
   }
 
   /** Sign out: the cookie is cleared and the session refused from now on, wherever a copy of its cookie turns up. */
-  end(req: Request, res: Response): void {
-    for (const session of this.#sessionsIn(req)) this.#signedOut.add(session.id, this.#endsAt(session));
+  async end(req: Request, res: Response): Promise<void> {
     this.#clear(req, res);
+    await Promise.all(this.#sessionsIn(req).map((session) => this.#signedOut.add(session.id, this.#endsAt(session))));
   }
 
   #clear(req: Request, res: Response): void {
@@ -77,7 +80,7 @@ export class SessionManager {
     const { config, sealer, now } = this.#options;
     const session = cookies.map((value) => sessionFromPayload(sealer.open('session', value))).find((found) => found !== undefined);
     if (!session) return this.#ended(req, res, 'the session cookie is not valid (it was altered, or sealed with a key this gateway no longer has)');
-    if (this.#signedOut.has(session.id)) return this.#ended(req, res, 'you signed out of this session');
+    if (await this.#signedOut.has(session.id)) return this.#ended(req, res, 'you signed out of this session');
     if (now() >= session.signedInAt + config.sessionTtlSeconds * 1000) return this.#ended(req, res, `the session is older than ${config.sessionTtlSeconds} seconds (SESSION_TTL_SECONDS)`);
     // Renewal (token-renewal.ts) is shared with gateway keys.
     const renewal = await this.#renewal.current(session.tokens, 'session', 'Sign in again at /auth/login.');

@@ -5,8 +5,8 @@
  * session would have ended anyway, and `SessionManager.resolve` refuses it (OWASP Session Management Cheat Sheet,
  * "Manual Session Expiration": the server side must invalidate the session, not only the cookie).
  *
- * Held in this process's memory: a replica that did not see the sign-out still accepts the cookie. Several replicas
- * need a shared store for this (the same one that will share rate budgets and paging snapshots).
+ * Held in this process's memory. Sessions keep their sign-outs in the app's shared store too
+ * (`shared-signed-out-sessions.ts`), so that every replica refuses them; gateway keys' revocations stay per process.
  */
 export class SignedOutSessions {
   /** Session id → epoch ms after which the session has ended by its age anyway (and the entry can go). */

@@ -1,0 +1,47 @@
+/**
+ * Sign-out holds on every replica (issue #11): two gateway apps sharing one Redis (`REDIS_URL`) and the same
+ * `SESSION_KEYS`; a session signed out through one is refused by the other when a copy of its cookie turns up there.
+ * Needs a real Redis server: TEST_REDIS_URL (`npm test` starts redis-server and sets it).
+ */
+import supertest from 'supertest';
+import { createApp, storeOf, upstreamReadinessOf } from '../../src/app';
+import { SESSION_COOKIE } from '../../src/credentials/session';
+import { createLogger } from '../../src/logger';
+import { startSignInStack, type SignInStack } from './sign-in-stack';
+
+const REDIS_URL = process.env.TEST_REDIS_URL;
+if (!REDIS_URL) {
+  console.warn('\n*** TEST_REDIS_URL is not set: spec/credentials/shared-sign-out.spec.ts is SKIPPED. npm test starts redis-server and sets it. ***\n');
+}
+const describeWithRedis = REDIS_URL ? describe : describe.skip;
+
+describeWithRedis('sign-out shared by replicas through Redis', () => {
+  let signIn: SignInStack;
+  let replicaB: ReturnType<typeof createApp>;
+
+  beforeAll(async () => {
+    signIn = await startSignInStack({ REDIS_URL: REDIS_URL! });
+    replicaB = createApp({ config: signIn.stack.config, logger: createLogger('error', () => undefined), now: signIn.clock.now });
+    await upstreamReadinessOf(replicaB).settled();
+    expect(storeOf(replicaB).kind).toBe('redis');
+  });
+  afterAll(async () => {
+    upstreamReadinessOf(replicaB).stop();
+    await storeOf(replicaB).close();
+    await signIn.close();
+  });
+
+  test('a session signed out on one replica is refused on the other', async () => {
+    const browser = signIn.browser();
+    expect((await browser.navigate(`${signIn.gatewayUrl}/auth/login`, { headers: { Accept: 'application/json' } })).status).toBe(200);
+    const copy = browser.cookie(signIn.gatewayUrl, SESSION_COOKIE) ?? '';
+    expect(copy).not.toBe('');
+    const onB = () => supertest(replicaB).get('/odata/Me').set('Cookie', `${SESSION_COOKIE}=${copy}`);
+    // The same SESSION_KEYS: the other replica opens the cookie.
+    expect((await onB()).status).toBe(200);
+    expect((await browser.navigate(`${signIn.gatewayUrl}/auth/logout`)).status).toBe(200);
+    const replayed = await onB();
+    expect(replayed.status).toBe(401);
+    expect(replayed.body.error.message).toContain('you signed out of this session');
+  });
+});
