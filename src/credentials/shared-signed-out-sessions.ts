@@ -4,8 +4,8 @@
  * session would have ended by age anyway. A replica that did not see the sign-out finds it there on the cookie's next
  * use. The store's key is a hash of the session id (src/storage keys never carry what a cookie carries).
  *
- * A store that cannot be read (Redis away) refuses the session rather than accept one that may have been signed out:
- * a sign-out that is not kept is worse than asking to sign in again.
+ * A store that cannot be read (Redis away) fails the request rather than accept a session that may have been signed
+ * out. This process's own sign-outs are also kept in its memory, so the memory store evicting them changes nothing.
  */
 import { createHash } from 'node:crypto';
 import type { SharedStore } from '../storage';
