@@ -14,7 +14,9 @@ export type UpstreamProbeResult =
   /** Something answered, but not as Bitbucket does; `problem` says what came back. */
   | { kind: 'not-bitbucket'; problem: string }
   /** Nothing answered (refused, reset, DNS, timeout); `problem` says which. */
-  | { kind: 'unreachable'; problem: string };
+  | { kind: 'unreachable'; problem: string }
+  /** Bitbucket answered, but with a server error (a 5xx): the URL is right and Bitbucket is failing; `problem` has its status and message. */
+  | { kind: 'failing'; status: number; problem: string };
 
 export type UpstreamState = { kind: 'checking' } | UpstreamProbeResult;
 
@@ -24,13 +26,18 @@ export interface UpstreamCheckTiming {
   /** Longest wait between two background re-checks. */
   retryMaxMs: number;
   /**
+   * Longest wait between two background re-checks while Bitbucket answers with a server error: the configuration is
+   * right and the failure is Bitbucket's, likely to pass soon, so the gateway should be ready soon after it does.
+   */
+  failingRetryMaxMs: number;
+  /**
    * A request that finds the upstream not ready re-checks at once if the last check is at least this old, so the
    * gateway is ready as soon as the upstream is, not only at the next background check.
    */
   recheckAfterMs: number;
 }
 
-export const DEFAULT_UPSTREAM_CHECK_TIMING: UpstreamCheckTiming = { retryBaseMs: 500, retryMaxMs: 30_000, recheckAfterMs: 1_000 };
+export const DEFAULT_UPSTREAM_CHECK_TIMING: UpstreamCheckTiming = { retryBaseMs: 500, retryMaxMs: 30_000, failingRetryMaxMs: 5_000, recheckAfterMs: 1_000 };
 
 export interface UpstreamReadinessOptions {
   /** The base URL checked, as messages name it (configuration never carries credentials). */
@@ -131,8 +138,11 @@ export class UpstreamReadiness {
       return;
     }
     this.#failures += 1;
-    const retryInMs = Math.min(this.#timing.retryMaxMs, this.#timing.retryBaseMs * 2 ** (this.#failures - 1));
-    if (state.kind === 'not-bitbucket') {
+    const maxMs = state.kind === 'failing' ? Math.min(this.#timing.failingRetryMaxMs, this.#timing.retryMaxMs) : this.#timing.retryMaxMs;
+    const retryInMs = Math.min(maxMs, this.#timing.retryBaseMs * 2 ** (this.#failures - 1));
+    if (state.kind === 'failing') {
+      this.#log('warn', `the upstream at ${this.url} answers like Bitbucket but is failing: not ready, retrying`, { problem: state.problem, status: state.status, retryInMs });
+    } else if (state.kind === 'not-bitbucket') {
       this.#log('error', `the upstream at ${this.url} does not answer like Bitbucket: not ready; check BITBUCKET_API_URL`, { problem: state.problem, retryInMs });
     } else {
       this.#log('warn', `the upstream at ${this.url} is not available: not ready, retrying`, { problem: state.problem, retryInMs });

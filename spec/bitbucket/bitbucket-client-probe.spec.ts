@@ -77,6 +77,10 @@ describe('BitbucketClient.probe against servers that are not Bitbucket (real HTT
     ['a redirect', (_req, res) => void res.redirect(301, 'https://bitbucket.org/account/signin/?next=/user'), { kind: 'not-bitbucket', status: 301, problem: expect.stringContaining('HTTP 301 redirecting to https://bitbucket.org/account/signin/?next=/user') }],
     ['an empty 404', (_req, res) => void res.status(404).end(), { kind: 'not-bitbucket', problem: expect.stringContaining('HTTP 404 with an empty body') }],
     ['503 from a proxy', (_req, res) => void res.status(503).type('html').send('<h1>Service Unavailable</h1>'), { kind: 'unreachable', status: 503, problem: expect.stringContaining('HTTP 503 with text/html: "Service Unavailable"') }],
+    // A server error is Bitbucket failing, not a wrong base URL: its status and Bitbucket's own message are kept.
+    ['500 with the envelope', (_req, res) => void res.status(500).json({ type: 'error', error: { message: 'Something went wrong' } }), { kind: 'failing', status: 500, problem: expect.stringMatching(/^GET http:\/\/127\.0\.0\.1:\d+\/2\.0\/user answered HTTP 500: Something went wrong$/) }],
+    ['500 HTML', (_req, res) => void res.status(500).type('html').send('<h1>Internal Server Error</h1>'), { kind: 'failing', status: 500, problem: expect.stringContaining('HTTP 500: HTTP 500 with text/html: "Internal Server Error"') }],
+    ['503 with the envelope', (_req, res) => void res.status(503).json({ type: 'error', error: { message: 'Maintenance' } }), { kind: 'failing', status: 503, problem: expect.stringContaining('HTTP 503: Maintenance') }],
     ['a reset connection', resetConnection, { kind: 'unreachable', problem: expect.stringMatching(/failed: (connection reset \(ECONNRESET\)|socket hang up)/) }],
     ['silence', silence, { kind: 'unreachable', problem: expect.stringContaining('did not answer within 300 ms (ETIMEDOUT)') }],
   ])('%s', async (_name, handler, expected) => {
@@ -109,6 +113,18 @@ describe('BitbucketClient.probe against servers that are not Bitbucket (real HTT
     expect(await probe()).toEqual({ kind: 'bitbucket', url: url(), status: 401 });
     expect(harness.events.map((event) => event.status)).toEqual(['timeout', 503, 401]);
     expect(harness.sleeps).toEqual([100, 200]);
+  });
+
+  it('tries a failing answer (a 500) again like a read, and finds Bitbucket once it answers', async () => {
+    harness = makeHarness(upstream.origin, { timeoutMs: 300, maxRetries: 2 });
+    let calls = 0;
+    upstream.on('GET /2.0/user', (_req, res) => {
+      calls += 1;
+      if (calls === 1) return void res.status(500).json({ type: 'error', error: { message: 'Something went wrong' } });
+      return void res.status(401).json({ type: 'error', error: { message: 'x' } });
+    });
+    expect(await probe()).toEqual({ kind: 'bitbucket', url: url(), status: 401 });
+    expect(harness.events.map((event) => event.status)).toEqual([500, 401]);
   });
 
   it('does not try a not-bitbucket answer again', async () => {

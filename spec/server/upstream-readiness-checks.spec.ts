@@ -3,15 +3,16 @@
  * re-checks with doubling waits until `bitbucket`, one probe shared by requests that arrive during a check, nothing checked
  * once ready, each problem logged once rather than at every retry, and no checks after stop().
  */
-import { UpstreamReadiness, type UpstreamProbeResult } from '../../src/upstream-readiness';
+import { UpstreamReadiness, type UpstreamCheckTiming, type UpstreamProbeResult } from '../../src/upstream-readiness';
 import { createLogger } from '../../src/logger';
 
 const URL = 'http://127.0.0.1:1/2.0';
 const REFUSED: UpstreamProbeResult = { kind: 'unreachable', problem: 'connection refused (ECONNREFUSED)' };
 const NOT_BITBUCKET: UpstreamProbeResult = { kind: 'not-bitbucket', problem: 'HTTP 404 with text/html' };
 const BITBUCKET: UpstreamProbeResult = { kind: 'bitbucket' };
+const FAILING: UpstreamProbeResult = { kind: 'failing', status: 500, problem: 'GET http://127.0.0.1:1/2.0/user answered HTTP 500: Something went wrong' };
 
-function scripted(outcomes: UpstreamProbeResult[], timing = { retryBaseMs: 10, retryMaxMs: 40, recheckAfterMs: 60_000 }) {
+function scripted(outcomes: UpstreamProbeResult[], timing: Partial<UpstreamCheckTiming> = { retryBaseMs: 10, retryMaxMs: 40, recheckAfterMs: 60_000 }) {
   const lines: Array<{ level: string; message: string; problem?: string; retryInMs?: number }> = [];
   let probes = 0;
   const readiness = new UpstreamReadiness({
@@ -83,4 +84,25 @@ test('after stop(), no background check runs', async () => {
   readiness.stop();
   await new Promise((resolve) => setTimeout(resolve, 100));
   expect(probes()).toBe(1);
+});
+
+test('Bitbucket failing (a 5xx) is its own state, logged as a warning, and re-checked sooner than an unreachable upstream', async () => {
+  const timing = { retryBaseMs: 10, retryMaxMs: 10_000, failingRetryMaxMs: 20, recheckAfterMs: 60_000 };
+  const failing = scripted([FAILING], timing);
+  failing.readiness.start();
+  expect(await failing.readiness.settled()).toEqual(FAILING);
+  await until(() => failing.probes() >= 6);
+  failing.readiness.stop();
+  expect(failing.lines).toHaveLength(1);
+  expect(failing.lines[0]).toMatchObject({ level: 'warn', problem: FAILING.kind === 'failing' ? FAILING.problem : '', retryInMs: 10 });
+  expect(failing.lines[0].message).toContain('is failing');
+  // The waits stop doubling at failingRetryMaxMs (10, 20, 20, …): six probes in well under the 10+20+40+80+160 ms
+  // that the doubling waits of an unreachable upstream take to reach the same number.
+  const refused = scripted([REFUSED], timing);
+  const started = Date.now();
+  refused.readiness.start();
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  refused.readiness.stop();
+  expect(refused.probes()).toBeLessThan(6);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(150);
 });

@@ -11,6 +11,7 @@ import { DEMO_USER } from '../../sandbox/identities';
 import { createApp, upstreamReadinessOf } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { LocalUpstream } from '../bitbucket/support/local-upstream';
 
 const BEARER = `Bearer ${DEMO_USER.bearerToken}`;
 // Short re-check intervals, so the closed-port case turns ready within the spec's patience.
@@ -120,5 +121,43 @@ test('a closed port is not ready (503, the gateway keeps checking), then ready o
   } finally {
     gateway.readiness.stop();
     await sandbox?.close();
+  }
+});
+
+test('Bitbucket answering 500 is "failing", not "not Bitbucket": 503 on /health and on requests, with the status and its message', async () => {
+  const upstream = await new LocalUpstream().start();
+  let failing = true;
+  upstream.on('GET /2.0/user', (_req, res) => {
+    if (failing) return void res.status(500).json({ type: 'error', error: { message: 'Something went wrong' } });
+    return void res.status(401).json({ type: 'error', error: { message: 'Login required' } });
+  });
+  const apiUrl = `${upstream.origin}/2.0`;
+  const gateway = gatewayOver(apiUrl);
+  try {
+    const health = await gateway.request.get('/health');
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ status: 'unavailable', ready: false, upstream: apiUrl });
+    expect(health.body.reason).toContain(`The upstream at ${apiUrl} is failing: GET ${apiUrl}/user answered HTTP 500: Something went wrong`);
+    expect(health.body.reason).not.toContain('does not answer like Bitbucket');
+    const refused = await gateway.request.get('/odata/Repositories').set('Authorization', BEARER);
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.code).toBe('UpstreamNotReady');
+    expect(refused.body.error.message).toContain('HTTP 500: Something went wrong');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // Logged as Bitbucket failing (a warning), never as a wrong BITBUCKET_API_URL (an error).
+    const lines = gateway.logLines.map((line) => JSON.parse(line) as { level: string; message: string });
+    expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+    expect(lines.some((line) => line.level === 'warn' && line.message.includes('is failing'))).toBe(true);
+    // Once Bitbucket recovers, the next check finds it.
+    failing = false;
+    let ready = await gateway.request.get('/health');
+    for (let attempt = 0; ready.status !== 200 && attempt < 50; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ready = await gateway.request.get('/health');
+    }
+    expect(ready.status).toBe(200);
+  } finally {
+    gateway.readiness.stop();
+    await upstream.stop();
   }
 });

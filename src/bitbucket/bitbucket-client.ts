@@ -196,8 +196,8 @@ export class BitbucketClient {
 
   /**
    * Whether the base URL answers like Bitbucket Cloud's REST 2.0 root: `GET {base}/user` WITHOUT credentials,
-   * classified by probe-answer.ts (`bitbucket`; `not-bitbucket` with what came back; `unreachable`). An `unreachable`
-   * answer (transport failure, timeout, 502/503/504) is tried again like any read (maxRetries, backoff with jitter),
+   * classified by probe-answer.ts (`bitbucket`; `not-bitbucket` with what came back; `unreachable`; `failing`). An
+   * `unreachable` answer (transport failure, timeout, 502/503/504) or a `failing` one (Bitbucket's 5xx) is tried again like any read (maxRetries, backoff with jitter),
    * so one slow first answer does not report a working upstream as down. Never throws for what the upstream does;
    * rejects only with the signal's reason when aborted. Each attempt is reported to onRequest like every call.
    */
@@ -221,7 +221,8 @@ export class BitbucketClient {
       });
       this.#options.onRequest?.({ method: 'GET', url, status: eventStatus(outcome), attempt, durationMs: Math.round(performance.now() - started) });
       const result = classifyProbeAnswer(url, await this.#probeAnswer(outcome));
-      if (result.kind !== 'unreachable' || attempt > this.#options.maxRetries) return result;
+      // Nothing usable now, or Bitbucket failing (a 5xx may be transient): tried again like a read.
+      if ((result.kind !== 'unreachable' && result.kind !== 'failing') || attempt > this.#options.maxRetries) return result;
       const delayMs = backoffDelay(attempt, this.#options.backoffBaseMs, this.#options.maxBackoffMs, this.#options.random);
       await sleepUnlessAborted(this.#options.sleep, delayMs, signal);
     }

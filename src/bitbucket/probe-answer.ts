@@ -13,13 +13,17 @@ import { transportText } from './transport-text';
  *   long as the anonymous budget stays spent.
  * - `unreachable`: no usable answer now (refused, reset, DNS, timeout, a truncated body, or a 502/503/504 from
  *   Bitbucket or a proxy in front of it): retry later, the configuration may be right.
+ * - `failing`: Bitbucket is there but failing: any other 5xx, or a 502/503/504 in Bitbucket's own JSON error envelope.
+ *   A server error says nothing against the base URL (a base URL that misses the API answers 404), so it is not
+ *   `not-bitbucket`; `problem` carries the status and Bitbucket's message, and it is checked again soon.
  * - `not-bitbucket`: an answer that is not Bitbucket's (404, a redirect, HTML, JSON of another shape): check the base
  *   URL. `problem` names the URL and what came back, never a credential (none is sent).
  */
 export type BitbucketProbeResult =
   | { kind: 'bitbucket'; url: string; status: number }
   | { kind: 'not-bitbucket'; url: string; status?: number; problem: string }
-  | { kind: 'unreachable'; url: string; status?: number; problem: string };
+  | { kind: 'unreachable'; url: string; status?: number; problem: string }
+  | { kind: 'failing'; url: string; status: number; problem: string };
 
 /** What the single probe attempt came to (a reduced AttemptOutcome, with the body already decoded). */
 export type ProbeAnswer =
@@ -51,9 +55,20 @@ export function classifyProbeAnswer(url: string, answer: ProbeAnswer): Bitbucket
   if (status === 200 && isRecord(json) && json.type === 'user') return { kind: 'bitbucket', url, status };
   if (status === 429) return { kind: 'bitbucket', url, status };
   const got = describeAnswer(answer, json);
+  const message = bitbucketMessage(json);
+  if (status >= 500 && status < 600 && (message !== undefined || !GATEWAY_STATUSES.has(status))) {
+    return { kind: 'failing', url, status, problem: `${request} answered HTTP ${status}: ${message ?? got}` };
+  }
   if (GATEWAY_STATUSES.has(status)) return { kind: 'unreachable', url, status, problem: `${request} answered ${got}` };
   const expected = 'Bitbucket answers 401 with its JSON error envelope {"type":"error","error":{…}}';
   return { kind: 'not-bitbucket', url, status, problem: `${request} answered ${got}, where ${expected}; ${HINT}` };
+}
+
+/** The message of Bitbucket's JSON error envelope `{"type":"error","error":{"message":…}}`, when the body is one. */
+function bitbucketMessage(json: unknown): string | undefined {
+  if (!isRecord(json) || json.type !== 'error' || !isRecord(json.error)) return undefined;
+  const message = json.error.message;
+  return typeof message === 'string' && message !== '' ? message.slice(0, SNIPPET_LENGTH) : 'Bitbucket\'s error envelope without a message';
 }
 
 /** "HTTP 404 with text/html: \"Not Found …\"", "HTTP 301 redirecting to …", "HTTP 200 with JSON that is not …". */

@@ -9,12 +9,14 @@ import type { UpstreamReadiness, UpstreamState } from '../upstream-readiness';
 
 /**
  * The error for a request served while the upstream is not ready: 502 when something answered that is not Bitbucket
- * (a bad gateway in the HTTP sense, RFC 9110 §15.6.3), 503 while nothing answers yet (the gateway keeps checking).
+ * (a bad gateway in the HTTP sense, RFC 9110 §15.6.3), 503 while nothing answers yet or Bitbucket answers with a
+ * server error (the gateway keeps checking; the message keeps the status and Bitbucket's own message).
  */
 export function notReadyError(readiness: UpstreamReadiness, state: Exclude<UpstreamState, { kind: 'bitbucket' }>): ODataError {
   if (state.kind === 'not-bitbucket') return new ODataError('UpstreamNotBitbucket', { url: readiness.url, problem: state.problem });
   const retryAfter = readiness.retryAfterSeconds;
-  const problem = state.kind === 'unreachable' ? `is not available: ${state.problem}` : 'has not been checked yet';
+  const problem =
+    state.kind === 'unreachable' ? `is not available: ${state.problem}` : state.kind === 'failing' ? `is failing: ${state.problem}` : 'has not been checked yet';
   return new ODataError('UpstreamNotReady', { url: readiness.url, problem, retryAfter }, { headers: { 'Retry-After': String(retryAfter) } });
 }
 
