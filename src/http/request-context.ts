@@ -13,6 +13,7 @@
  * (src/bitbucket/http-attempt.ts); the signal's reason is the error the request answers with.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setMaxListeners } from 'node:events';
 import { ODataError } from '../odata/errors';
 
 export interface RequestContext {
@@ -42,7 +43,11 @@ export class ClientGone extends Error {
 export const requestContext = new AsyncLocalStorage<RequestContext>();
 
 export function newRequestContext(maxUpstreamCalls: number): RequestContext {
-  return { upstreamRequests: 0, upstreamRows: 0, abort: new AbortController(), maxUpstreamCalls };
+  const abort = new AbortController();
+  // Every upstream call in flight listens on this signal and stops listening when it settles (http-attempt.ts): a
+  // fan-out has FAN_OUT_CONCURRENCY of them (up to 64), more than the 10 after which Node warns of a leak.
+  setMaxListeners(0, abort.signal);
+  return { upstreamRequests: 0, upstreamRows: 0, abort, maxUpstreamCalls };
 }
 
 /** Counts one upstream attempt of the current request; the one that reaches the cap stops any further call. */

@@ -67,9 +67,10 @@ export async function collectInTurn(
   const firstPages = readAhead(ordered, need, ctx.limits.fanOutConcurrency);
   for (const [index, stream] of ordered.entries()) {
     if (rows.length >= need) break;
-    await firstPages(index, rows.length);
+    await firstPages.first(index, rows.length);
     rows.push(...(await collectSorted([stream], prefix, need - rows.length, ctx, unique)));
   }
+  await firstPages.settled();
   return rows;
 }
 
@@ -136,7 +137,7 @@ export function feedInTurn(
   /** One head of the current stream: taken, or the end of the stream, or of the read. */
   const step = async (): Promise<void> => {
     const stream = ordered[index];
-    await firstPages(index, taken);
+    await firstPages.first(index, taken);
     const head = await stream.peek();
     if (head === undefined) {
       release();
@@ -162,6 +163,7 @@ export function feedInTurn(
         do await step();
         while (!finished && ordered[index].buffered() > 0);
       }
+      if (finished) await firstPages.settled();
       const rows = ready.slice(0, max);
       ready = ready.slice(rows.length);
       return rows;
