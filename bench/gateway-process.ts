@@ -1,0 +1,60 @@
+/**
+ * The gateway (`src/server.ts`) in a child process for `npm run bench`, so its CPU time and peak RSS are its own: not
+ * the sandbox's (another child) nor the bench client's, which parses every answer. Linux only: both are read from
+ * /proc/<pid>.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+export interface GatewayProcess {
+  port: number;
+  /** User + system CPU time the process has used so far, in ms (10 ms resolution). */
+  cpuMs(): number;
+  /** Peak resident set size so far (VmHWM), in MiB. */
+  peakRssMiB(): number;
+  stop(): Promise<void>;
+}
+
+export async function startGatewayProcess(port: number, env: Record<string, string>): Promise<GatewayProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, '../src/server.ts')], {
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const pid = child.pid as number;
+  for (let attempt = 0; ; attempt++) {
+    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
+    if (attempt >= 600) throw new Error('gateway not ready within 120 s');
+    const ready = await new Promise<boolean>((resolve) => {
+      http.get({ host: '127.0.0.1', port, path: '/health' }, (response) => {
+        response.resume();
+        resolve(response.statusCode === 200);
+      }).on('error', () => resolve(false));
+    });
+    if (ready) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    port,
+    cpuMs() {
+      // Fields after the command name (in parentheses, may hold spaces): utime is the 14th, stime the 15th.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    },
+    peakRssMiB() {
+      const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      return Number(kb) / 1024;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
