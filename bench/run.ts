@@ -1,86 +1,110 @@
 /**
- * `npm run bench`: a fixed query set against the large sandbox seed, with pushdown on and off. Prints, per query,
- * the upstream calls, rows, wall time, rows/s and the gateway's own CPU time per row. The sandbox runs in a child
- * process so its CPU is not counted as the gateway's.
+ * `npm run bench`: the fixed suite of bench/suite.ts on the large sandbox seed, as a table (issue #15):
+ * - per query, Bitbucket calls with pushdown on, with `PUSHDOWN=off`, and the minimum worked out by hand (the suite's
+ *   data), after checking that both answers are equal (rows and count): a baseline that answers other rows proves
+ *   nothing. Then the share of the suite at the minimum and what pushdown saves;
+ * - the gateway's own CPU per row (the gateway and the sandbox are child processes, so neither the sandbox's CPU nor
+ *   this client's parsing counts; read from /proc, 10 ms resolution, so shown for answers of 1,000 rows or more) and
+ *   its peak RSS;
+ * - the latency the gateway adds per upstream page: the same read asked of the sandbox directly and through the
+ *   gateway, one at a time (p50/p95 of each, and the difference);
+ * - fan-out wall time over all 225 repositories with the sandbox answering every call after 50 ms
+ *   (`SANDBOX_LATENCY_MS=50`), against its bound ⌈repositories / FAN_OUT_CONCURRENCY⌉ × 50 ms, at concurrency 4, 16
+ *   and 32 (`UPSTREAM_MAX_SOCKETS` follows, see the README).
+ * Exits 1 when an answer differs between pushdown on and off. Takes a few minutes.
  */
-import type { AddressInfo } from 'node:net';
-import supertest from 'supertest';
+import http from 'node:http';
 import { DEMO_USER } from '../sandbox/identities';
-import { createApp } from '../src/app';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
+import { startGatewayProcess, type GatewayProcess } from './gateway-process';
 import { startSandboxProcess, UNCAPPED } from './sandbox-process';
+import { BENCH_SUITE, type BenchQuery } from './suite';
 
 const SANDBOX_PORT = Number(process.env.BENCH_SANDBOX_PORT ?? 7999);
-
-interface BenchQuery {
-  name: string;
-  url: string;
-}
-
-const QUERIES: BenchQuery[] = [
-  { name: 'one repo, $top=10', url: "/odata/PullRequests?$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api'&$top=10" },
-  { name: 'one repo, OPEN only', url: "/odata/PullRequests?$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api' and State eq 'OPEN'" },
-  { name: 'one repo, /$count MERGED', url: "/odata/PullRequests/$count?$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api' and State eq 'MERGED'" },
-  { name: 'one repo, newest 5 by CreatedOn', url: "/odata/PullRequests?$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api'&$orderby=CreatedOn desc&$top=5" },
-  { name: 'workspace, contains(Title)', url: "/odata/PullRequests?$filter=Workspace eq 'acme-dev' and contains(Title,'Fix')&$select=RepositorySlug,Id,Title" },
-  { name: 'all PRs, first 20 (key order)', url: '/odata/PullRequests?$top=20&$select=Workspace,RepositorySlug,Id' },
-  { name: 'all PRs, newest 20', url: '/odata/PullRequests?$orderby=CreatedOn desc&$top=20&$select=Workspace,RepositorySlug,Id,CreatedOn' },
-  { name: 'private repositories', url: "/odata/Repositories?$filter=IsPrivate eq true&$select=Workspace,Slug" },
-  { name: 'one repo, 200 commits', url: "/odata/Commits?$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api'&$top=200&$select=Hash,Date" },
-  { name: 'one repo, failed pipelines', url: "/odata/Pipelines?$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api' and Result eq 'FAILED'" },
-];
-
-
-async function runSet(pushdown: boolean): Promise<Array<{ name: string; calls: number; rows: number; ms: number; cpuMsPerRow: number }>> {
-  const config = loadConfig({ BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`, PUSHDOWN: pushdown ? 'on' : 'off', MAX_PAGE_SIZE: '100000', LOG_LEVEL: 'error', ...UNCAPPED });
-  const request = supertest(createApp({ config, logger: createLogger('error') }));
-  const results = [];
-  for (const query of QUERIES) {
-    const cpu = process.cpuUsage();
-    const started = process.hrtime.bigint();
-    const response = await request.get(query.url).set('Authorization', `Bearer ${DEMO_USER.bearerToken}`);
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const used = process.cpuUsage(cpu);
-    if (response.status !== 200) throw new Error(`${query.url} → ${response.status} ${response.text}`);
-    const rows = Array.isArray(response.body?.value) ? response.body.value.length : Number(response.text);
-    results.push({ name: query.name, calls: Number(response.headers['x-upstream-requests']), rows, ms, cpuMsPerRow: (used.user + used.system) / 1000 / Math.max(1, rows) });
-  }
-  return results;
-}
+const GATEWAY_PORT = Number(process.env.BENCH_GATEWAY_PORT ?? 8099);
+const LATENCY_MS = 50;
+const REPOSITORIES = 225;
+const FAN_OUT_QUERY = "PullRequests?$filter=State eq 'OPEN'&$select=Workspace,RepositorySlug,Id";
 
 /**
- * Latency the gateway adds: the same Bitbucket read (one repository by key, one upstream call) asked directly of
- * the sandbox and through the gateway over a real socket, sequentially, after a warm-up. Both sides pay the
- * sandbox's time; the difference is parsing, planning, the upstream round trip's client side and serializing.
+ * What every bench gateway runs with: no per-request caps (they would stop the dearest queries), no budget or cache
+ * (UNCAPPED), one page per answer unless the query walks, and MAX_FAN_OUT lifted so the per-pull-request fan-outs
+ * are measured instead of refused.
  */
-async function latencyAdded(samples = 300): Promise<{ direct: number[]; gateway: number[] }> {
-  const config = loadConfig({ BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`, LOG_LEVEL: 'error', ...UNCAPPED });
-  const server = createApp({ config, logger: createLogger('error') }).listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const port = (server.address() as AddressInfo).port;
-  const headers = { Authorization: `Bearer ${DEMO_USER.bearerToken}` };
-  const time = async (url: string): Promise<number> => {
-    const started = process.hrtime.bigint();
-    const response = await fetch(url, { headers });
-    await response.arrayBuffer();
-    if (response.status !== 200) throw new Error(`${url} → ${response.status}`);
-    return Number(process.hrtime.bigint() - started) / 1e6;
-  };
-  const directUrl = `http://127.0.0.1:${SANDBOX_PORT}/2.0/repositories/acme-dev/platform-api`;
-  const gatewayUrl = `http://127.0.0.1:${port}/odata/Repositories(Workspace='acme-dev',Slug='platform-api')`;
-  const direct: number[] = [];
-  const gateway: number[] = [];
-  try {
-    for (let i = 0; i < 30; i++) await Promise.all([time(directUrl), time(gatewayUrl)]);
-    for (let i = 0; i < samples; i++) {
-      direct.push(await time(directUrl));
-      gateway.push(await time(gatewayUrl));
+const GATEWAY_ENV = { ...UNCAPPED, BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`, MAX_PAGE_SIZE: '100000', MAX_FAN_OUT: '100000' };
+
+interface Page {
+  status: number;
+  body: string;
+  calls: number;
+}
+
+function get(port: number, pathAndQuery: string, pageSize?: number): Promise<Page> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${DEMO_USER.bearerToken}` };
+  if (pageSize !== undefined) headers.Prefer = `odata.maxpagesize=${pageSize}`;
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: pathAndQuery, headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          // A streamed answer reports its calls in a trailer (the header holds those made before the first byte).
+          const calls = Number(response.trailers['x-upstream-requests'] ?? response.headers['x-upstream-requests'] ?? 0);
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), calls });
+        });
+        response.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+interface Answer {
+  /** The answer's rows and count as compared on/off (JSON), or the error it got. */
+  content: string;
+  ok: boolean;
+  rows: number;
+  calls: number;
+  pages: number;
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** The data of one page: rows without control information, and the count; a /$count answer as it is. */
+function pageContent(body: string): { rows: unknown[]; count?: unknown; next?: string } | string {
+  if (!body.startsWith('{')) return body;
+  const parsed = JSON.parse(body) as Record<string, unknown>;
+  const strip = (row: unknown) => (row && typeof row === 'object' ? Object.fromEntries(Object.entries(row).filter(([name]) => !name.startsWith('@'))) : row);
+  const rows = Array.isArray(parsed.value) ? parsed.value.map(strip) : [strip(parsed)];
+  return { rows, count: parsed['@odata.count'], next: parsed['@odata.nextLink'] as string | undefined };
+}
+
+/** The whole answer to `query`, following nextLinks when it walks. */
+async function ask(gateway: GatewayProcess, query: BenchQuery): Promise<Answer> {
+  const cpuBefore = gateway.cpuMs();
+  const started = performance.now();
+  let next: string | undefined = `/odata/${encodeURI(query.url)}`;
+  const rows: unknown[] = [];
+  let count: unknown;
+  let text: string | undefined;
+  let calls = 0;
+  let pages = 0;
+  while (next !== undefined) {
+    const page: Page = await get(gateway.port, next, query.walkPageSize);
+    calls += page.calls;
+    pages++;
+    if (page.status !== 200) {
+      return { content: `${page.status} ${page.body.slice(0, 200)}`, ok: false, rows: 0, calls, pages, wallMs: performance.now() - started, cpuMs: gateway.cpuMs() - cpuBefore };
     }
-  } finally {
-    server.close();
+    const content = pageContent(page.body);
+    if (typeof content === 'string') {
+      text = content;
+      break;
+    }
+    rows.push(...content.rows);
+    if (pages === 1) count = content.count;
+    next = content.next === undefined ? undefined : new URL(content.next).pathname + new URL(content.next).search;
   }
-  return { direct, gateway };
+  const wallMs = performance.now() - started;
+  return { content: text ?? JSON.stringify({ rows, count }), ok: true, rows: text === undefined ? rows.length : Number(text), calls, pages, wallMs, cpuMs: gateway.cpuMs() - cpuBefore };
 }
 
 function percentile(values: number[], p: number): number {
@@ -88,32 +112,147 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+async function timed(port: number, pathAndQuery: string): Promise<number> {
+  const started = performance.now();
+  const page = await get(port, pathAndQuery);
+  if (page.status !== 200) throw new Error(`${pathAndQuery} → ${page.status} ${page.body.slice(0, 200)}`);
+  return performance.now() - started;
+}
+
+/** The one Bitbucket request the gateway makes for `through`, as the sandbox recorded it (path and query). */
+async function upstreamRequestOf(gateway: GatewayProcess, through: string): Promise<string> {
+  const control = `http://127.0.0.1:${SANDBOX_PORT}/_sandbox/requests`;
+  await fetch(control, { method: 'DELETE' });
+  const page = await get(gateway.port, through);
+  if (page.status !== 200 || page.calls !== 1) throw new Error(`${through} → ${page.status}, ${page.calls} calls: the latency bench needs one call`);
+  const logged = (await (await fetch(control)).json()) as Array<{ path: string; query: Record<string, string | string[]> }>;
+  const call = logged.filter((entry) => entry.path.startsWith('/2.0/')).at(-1);
+  if (!call) throw new Error(`the sandbox recorded no call for ${through}`);
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(call.query)) for (const one of Array.isArray(value) ? value : [value]) query.append(name, one);
+  return `${call.path}?${query.toString()}`;
+}
+
+/**
+ * Latency added per upstream page: the Bitbucket request the gateway makes for `through` (the same path, `fields=`
+ * and all) asked of the sandbox directly, and `through` asked of the gateway, alternately and one at a time, after a
+ * warm-up. Both pay the sandbox's time for the same answer; the difference is the gateway's.
+ */
+async function latencyAdded(gateway: GatewayProcess, through: string, samples = 200): Promise<string> {
+  const direct = await upstreamRequestOf(gateway, through);
+  const directMs: number[] = [];
+  const gatewayMs: number[] = [];
+  for (let i = 0; i < 20; i++) await Promise.all([timed(SANDBOX_PORT, direct), timed(gateway.port, through)]);
+  for (let i = 0; i < samples; i++) {
+    directMs.push(await timed(SANDBOX_PORT, direct));
+    gatewayMs.push(await timed(gateway.port, through));
+  }
+  const at = (p: number) => `p${p} ${percentile(directMs, p).toFixed(2)} → ${percentile(gatewayMs, p).toFixed(2)} ms (+${(percentile(gatewayMs, p) - percentile(directMs, p)).toFixed(2)})`;
+  return `${at(50)}, ${at(95)}`;
+}
+
+async function setSandboxLatency(latencyMs: number): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${SANDBOX_PORT}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs }) });
+  if (!response.ok) throw new Error(`setting the sandbox latency: ${response.status} ${await response.text()}`);
+}
+
+const pad = (text: string | number, width: number) => String(text).padStart(width);
+
+async function runSuite(on: GatewayProcess, off: GatewayProcess): Promise<boolean> {
+  // Warm-up: JIT and the first fan-out of each gateway.
+  for (const gateway of [on, off]) for (const query of BENCH_SUITE.slice(0, 6)) await ask(gateway, query);
+  console.log(`${'#'.padStart(2)} ${'query'.padEnd(44)} ${'client'.padEnd(10)} ${pad('on', 6)} ${pad('off', 6)} ${pad('min', 6)} ${pad('rows', 7)} ${pad('CPU µs/row', 10)} ${pad('ms on', 7)}  answers`);
+  let atMinimum = 0;
+  let differ = 0;
+  let failed = 0;
+  let callsOn = 0;
+  let callsOff = 0;
+  let cpuMs = 0;
+  let allCallsOn = 0;
+  let rows = 0;
+  const above: string[] = [];
+  const aboveWhy: string[] = [];
+  for (const [index, query] of BENCH_SUITE.entries()) {
+    const withPushdown = await ask(on, query);
+    const without = await ask(off, query);
+    const equal = withPushdown.ok && without.ok && withPushdown.content === without.content;
+    const verdict = !withPushdown.ok ? `ERROR on: ${withPushdown.content}` : !without.ok ? `ERROR off: ${without.content}` : equal ? 'equal' : 'DIFFER';
+    if (!withPushdown.ok || !without.ok) failed++;
+    else if (!equal) differ++;
+    if (withPushdown.ok && withPushdown.calls <= query.minimum) atMinimum++;
+    else above.push(`${index + 1}`);
+    if (equal) {
+      callsOn += withPushdown.calls;
+      callsOff += without.calls;
+    }
+    cpuMs += withPushdown.cpuMs;
+    allCallsOn += withPushdown.calls;
+    rows += withPushdown.rows;
+    const perRow = withPushdown.rows >= 1000 ? ((withPushdown.cpuMs * 1000) / withPushdown.rows).toFixed(1) : '';
+    const mark = withPushdown.calls > query.minimum ? '*' : ' ';
+    console.log(
+      `${pad(index + 1, 2)} ${query.name.slice(0, 44).padEnd(44)} ${query.client.padEnd(10)} ${pad(withPushdown.calls, 5)}${mark} ${pad(without.calls, 6)} ${pad(query.minimum, 6)} ${pad(withPushdown.rows, 7)} ${pad(perRow, 10)} ${pad(withPushdown.wallMs.toFixed(0), 7)}  ${verdict}`,
+    );
+  }
+  for (const number of above) {
+    const query = BENCH_SUITE[Number(number) - 1];
+    aboveWhy.push(`  #${number} ${query.name}: ${query.minimum} (${query.why})`);
+  }
+  const share = (100 * atMinimum) / BENCH_SUITE.length;
+  console.log(`\n* above the minimum. At the minimum: ${atMinimum} of ${BENCH_SUITE.length} (${share.toFixed(0)} %); above: #${above.join(', #') || ' none'}`);
+  if (aboveWhy.length > 0) console.log(`the minimum of those, and how it is reached:\n${aboveWhy.join('\n')}`);
+  console.log(`answers equal with pushdown off: ${BENCH_SUITE.length - differ - failed} of ${BENCH_SUITE.length}${differ ? `, ${differ} DIFFER` : ''}${failed ? `, ${failed} failed` : ''}`);
+  console.log(`upstream calls over the equal answers: ${callsOn} with pushdown, ${callsOff} without (${(callsOff / Math.max(1, callsOn)).toFixed(2)}× fewer)`);
+  console.log(`gateway CPU over the suite with pushdown: ${(cpuMs / 1000).toFixed(1)} s for ${rows} rows and ${allCallsOn} upstream calls: ${((cpuMs * 1000) / Math.max(1, rows)).toFixed(1)} µs per row, ${(cpuMs / Math.max(1, allCallsOn)).toFixed(2)} ms per upstream call`);
+  return differ === 0 && failed === 0;
+}
+
+async function fanOut(): Promise<void> {
+  const concurrencies = [4, 16, 32];
+  const gateways: GatewayProcess[] = [];
+  try {
+    for (const [i, concurrency] of concurrencies.entries()) gateways.push(await startGatewayProcess(GATEWAY_PORT + 2 + i, { ...GATEWAY_ENV, FAN_OUT_CONCURRENCY: String(concurrency) }));
+    await setSandboxLatency(LATENCY_MS);
+    console.log(`\nfan-out over ${REPOSITORIES} repositories, sandbox latency ${LATENCY_MS} ms per call (${FAN_OUT_QUERY}; median of 3):`);
+    for (const [i, concurrency] of concurrencies.entries()) {
+      const runs: Answer[] = [];
+      for (let run = 0; run < 3; run++) runs.push(await ask(gateways[i], { name: 'fan-out', client: 'curl', url: FAN_OUT_QUERY, minimum: 0, why: '' }));
+      const wall = percentile(runs.map((run) => run.wallMs), 50);
+      const bound = Math.ceil(REPOSITORIES / concurrency) * LATENCY_MS;
+      console.log(`  FAN_OUT_CONCURRENCY=${pad(concurrency, 2)} (UPSTREAM_MAX_SOCKETS ${Math.max(16, 4 * concurrency)}): ${(wall / 1000).toFixed(2)} s for ${runs[0].calls} calls; bound ⌈${REPOSITORIES}/${concurrency}⌉ × ${LATENCY_MS} ms = ${(bound / 1000).toFixed(2)} s; ${(wall / bound).toFixed(2)}× the bound`);
+    }
+  } finally {
+    await setSandboxLatency(0);
+    for (const gateway of gateways) await gateway.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const sandbox = await startSandboxProcess(SANDBOX_PORT);
+  let equal = false;
   try {
-    const on = await runSet(true);
-    const off = await runSet(false);
-    const memory = process.memoryUsage();
-    console.log('query'.padEnd(34), 'calls on/off'.padStart(13), 'rows'.padStart(7), 'ms on/off'.padStart(16), 'rows/s on'.padStart(11), 'CPU µs/row on'.padStart(14));
-    on.forEach((result, i) => {
-      const without = off[i];
-      console.log(
-        result.name.padEnd(34),
-        `${result.calls}/${without.calls}`.padStart(13),
-        String(result.rows).padStart(7),
-        `${result.ms.toFixed(0)}/${without.ms.toFixed(0)}`.padStart(16),
-        (result.rows / (result.ms / 1000)).toFixed(0).padStart(11),
-        (result.cpuMsPerRow * 1000).toFixed(1).padStart(14),
-      );
-    });
-    const total = (set: typeof on) => set.reduce((sum, r) => sum + r.calls, 0);
-    console.log(`\nupstream calls, whole set: ${total(on)} with pushdown, ${total(off)} without`);
-    console.log(`gateway heap used: ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB, rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB`);
-    const { direct, gateway } = await latencyAdded();
-    const line = (p: number) => `p${p} ${percentile(direct, p).toFixed(2)} ms direct, ${percentile(gateway, p).toFixed(2)} ms through the gateway, +${(percentile(gateway, p) - percentile(direct, p)).toFixed(2)} ms`;
-    console.log(`\nlatency added (one repository by key, ${direct.length} sequential requests): ${line(50)}; ${line(95)}`);
+    const on = await startGatewayProcess(GATEWAY_PORT, GATEWAY_ENV);
+    const off = await startGatewayProcess(GATEWAY_PORT + 1, { ...GATEWAY_ENV, PUSHDOWN: 'off' });
+    try {
+      console.log(`bench suite (bench/suite.ts), large seed: Bitbucket calls with pushdown on, PUSHDOWN=off and the minimum\n`);
+      equal = await runSuite(on, off);
+      console.log(`gateway peak RSS over the suite: ${on.peakRssMiB().toFixed(0)} MiB with pushdown, ${off.peakRssMiB().toFixed(0)} MiB without`);
+      const byKey = await latencyAdded(on, `/odata/${encodeURI("Repositories(Workspace='acme-dev',Slug='platform-api')")}`);
+      const listPage = await latencyAdded(on, `/odata/${encodeURI("Commits?$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api'&$top=100")}`);
+      console.log(`\nlatency added per upstream page (sandbox directly → through the gateway, 200 sequential requests each):`);
+      console.log(`  one repository by key:  ${byKey}`);
+      console.log(`  one 100-commit page:    ${listPage}`);
+    } finally {
+      await on.stop();
+      await off.stop();
+    }
+    await fanOut();
   } finally {
     sandbox.kill();
+  }
+  if (!equal) {
+    console.error('\nSome answers differ between pushdown on and off, or failed: the call comparison above leaves them out.');
+    process.exitCode = 1;
   }
 }
 
