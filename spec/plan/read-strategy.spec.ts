@@ -127,6 +127,11 @@ describe('rule stopAfterStream (issue #15): streams in turn, each whole, until $
     ['Branches',            '$top=5',                               { ...THREE, pushdown: false }, false],
     // Bitbucket orders each stream: the early stop of `stopEarly` applies instead.
     ['PullRequests',        '$top=5',                               THREE,                 false],
+    // A walk of the whole answer (the $top is a page's chunk): every stream is read once for the paging snapshot;
+    // by cursor each page would read the cursor's stream again. Without a snapshot to keep, the rule applies.
+    ['PullRequestActivity', '$top=1001',                            { ...THREE, ...WALK }, false],
+    ['PullRequestComments', '$top=1001',                            { ...THREE, ...WALK }, false],
+    ['PullRequestActivity', '$top=1001',                            { ...THREE, wholeAnswer: true }, true],
   ];
   it.each(table)('%s?%s %j → %s', (set, query, given, expected) => {
     expect(strategyOf(set, query, given).stopAfterStream).toBe(expected);

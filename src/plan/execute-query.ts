@@ -195,7 +195,7 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
   // Read in turn and resolved only as far as read (rule stopAfterStream, `streams-in-key-order.ts`), or all at once.
   // A continuation page takes the parent lists the walk's earlier pages read (`parent-list-memo.ts`).
   const parents = after ? reusingParentLists(listParentValues) : listParentValues;
-  const inKeyOrder = resolvesInKeyOrder(plan, list.params, query, pushdown) ? streamsInKeyOrder(plan, list.params, edm, ctx, parents, keepStream) : undefined;
+  const inKeyOrder = resolvesInKeyOrder(plan, list.params, query, { pushdown, wholeAnswer: options.wholeAnswer, reportOrdered: options.reportOrdered }) ? streamsInKeyOrder(plan, list.params, edm, ctx, parents, keepStream) : undefined;
   const paramsList = inKeyOrder ? [] : await resolveStreams(plan, list.params, ctx, parents, keepStream);
   if (!inKeyOrder && paramsList.length === 0) return finish([], query, full, 0, query.count ? 0 : undefined);
   /** The cursor's bound within one stream, as BBQL conjuncts, when Bitbucket can evaluate it (a superset, re-checked here). */

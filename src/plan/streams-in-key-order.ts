@@ -13,12 +13,17 @@ import type { EdmEntitySet } from '../odata/edm';
 import type { RouteParameter } from '../entity-sets/model';
 import type { ExecutionContext } from './execution-context';
 import type { QueryPlan } from './plan-query';
-import { stopsAfterStream } from './read-strategy';
+import { stopsAfterStream, type ReadStrategyOptions } from './read-strategy';
 import { streamConstants, usableValues, valuesFor, type ParentLister, type StreamParams } from './resolve-streams';
 
 /** Whether rule `stopAfterStream` applies and the order's leading items are the route parameters', in route order. */
-export function resolvesInKeyOrder(plan: QueryPlan, params: readonly RouteParameter[], query: Pick<ODataQuery, 'top' | 'count'>, pushdown: boolean): boolean {
-  if (!stopsAfterStream(plan, query, { pushdown, streams: 2 })) return false;
+export function resolvesInKeyOrder(
+  plan: QueryPlan,
+  params: readonly RouteParameter[],
+  query: Pick<ODataQuery, 'top' | 'count'>,
+  options: Pick<ReadStrategyOptions, 'pushdown'> & Partial<Pick<ReadStrategyOptions, 'wholeAnswer' | 'reportOrdered'>>,
+): boolean {
+  if (!stopsAfterStream(plan, query, { ...options, streams: 2 })) return false;
   return params.every((param, index) => plan.order[index]?.property === param.property);
 }
 
