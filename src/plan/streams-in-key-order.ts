@@ -38,30 +38,36 @@ export async function* streamsInKeyOrder(
   edm: EdmEntitySet,
   ctx: ExecutionContext,
   listParent: ParentLister,
-  keep: (partial: StreamParams) => boolean = () => true,
+  keep?: (partial: StreamParams) => boolean,
 ): AsyncGenerator<StreamParams> {
+  const limit = ctx.limits.maxFanOut;
   let yielded = 0;
+  const tooWide = (count: number, param: RouteParameter) =>
+    new ODataError('FanOutTooWide', {
+      count,
+      unit: param.fanOut?.entitySet.toLowerCase() ?? param.name,
+      limit,
+      properties: params.map((each) => each.property).join(' or '),
+    });
   async function* expand(partial: StreamParams, index: number): AsyncGenerator<StreamParams> {
     if (index === params.length) {
-      if (++yielded > ctx.limits.maxFanOut) {
-        throw new ODataError('FanOutTooWide', {
-          count: yielded,
-          unit: params[params.length - 1]?.fanOut?.entitySet.toLowerCase() ?? 'stream',
-          limit: ctx.limits.maxFanOut,
-          properties: params.map((param) => param.property).join(' or '),
-        });
-      }
       yield partial;
       return;
     }
     const param = params[index];
     const known = params.slice(0, index + 1);
     const byOrder = compareRows([plan.order[index]], [], edm);
-    const values = usableValues(param, await valuesFor(param, partial, plan, ctx, listParent));
+    // MAX_FAN_OUT bounds the streams known so far, as `resolveStreams` bounds them all: a parent list is asked for no
+    // more values than still fit, plus one (not where a keyset cursor drops some of them afterwards), and more is
+    // refused before any stream under them is read.
+    const room = index === params.length - 1 ? limit - yielded : limit;
+    const values = usableValues(param, await valuesFor(param, partial, plan, ctx, listParent, keep ? undefined : room + 1));
     const children = [...new Set(values)]
       .map((value) => ({ ...partial, [param.name]: value }))
-      .filter(keep)
-      .sort((a, b) => byOrder(streamConstants(plan.def, known, a), streamConstants(plan.def, known, b)));
+      .filter(keep ?? (() => true));
+    if (children.length > room) throw tooWide(index === params.length - 1 ? yielded + children.length : children.length, param);
+    children.sort((a, b) => byOrder(streamConstants(plan.def, known, a), streamConstants(plan.def, known, b)));
+    if (index === params.length - 1) yielded += children.length;
     for (const child of children) yield* expand(child, index + 1);
   }
   yield* expand({}, 0);
