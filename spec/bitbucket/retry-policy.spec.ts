@@ -105,3 +105,21 @@ describe('decideAfterAttempt for an idempotent write', () => {
     expect(decideAfterAttempt({ type: 'failed', failure: 'network', connected: true }, { attempt: 3, idempotent: true, appliedBefore: true, policy: POLICY, nowMs: NOW, random: () => 0.5 })).toEqual({ action: 'fail', kind: 'network' });
   });
 });
+
+// A call may repeat a 500 fewer times than maxRetries (2 here): a 500 that is Bitbucket's answer to the request (an
+// unsupported `q` field, BCLOUD-22709) comes back on every retry. Other statuses and faults keep the policy's retries.
+type Cap500Row = [name: string, outcome: AttemptSummary, attempt: number, maxRetriesOf500: number, expected: AttemptDecision];
+const CAP_500_ROWS: Cap500Row[] = [
+  ['cap 1: the first 500 is retried', { type: 'response', status: 500 }, 1, 1, { action: 'retry', delayMs: 100 }],
+  ['cap 1: the second 500 fails', { type: 'response', status: 500 }, 2, 1, { action: 'fail', kind: 'server-error' }],
+  ['cap 0: a 500 fails at once', { type: 'response', status: 500 }, 1, 0, { action: 'fail', kind: 'server-error' }],
+  ['cap 0: a 503 is still retried', { type: 'response', status: 503 }, 1, 0, { action: 'retry', delayMs: 100 }],
+  ['cap 0: a reset is still retried', { type: 'failed', failure: 'network', connected: true }, 2, 0, { action: 'retry', delayMs: 200 }],
+  ['cap 5 above maxRetries: maxRetries still bounds', { type: 'response', status: 500 }, 3, 5, { action: 'fail', kind: 'server-error' }],
+];
+
+describe('decideAfterAttempt with maxRetriesOf500', () => {
+  it.each(CAP_500_ROWS)('%s', (...[, outcome, attempt, maxRetriesOf500, expected]: Cap500Row) => {
+    expect(decideAfterAttempt(outcome, { attempt, idempotent: true, policy: POLICY, nowMs: NOW, random: () => 0.5, maxRetriesOf500 })).toEqual(expected);
+  });
+});

@@ -31,8 +31,8 @@ describe('a q field Bitbucket refuses with 500', () => {
     expect(response.body.value).toEqual(expected.body.value);
     const calls = (await stack.upstreamCalls()).map((call) => ({ q: call.query.q, pagelen: call.query.pagelen, status: call.status }));
     expect(calls).toEqual([
-      // The whole q: 500, which the client retries (3 retries on a GET).
-      ...Array.from({ length: 4 }, () => ({ q: 'state = "MERGED" AND comment_count >= 0', pagelen: '3', status: 500 })),
+      // The whole q: 500, which the client retries once (a GET with q: one retry rides out a passing 500, not three).
+      ...Array.from({ length: 2 }, () => ({ q: 'state = "MERGED" AND comment_count >= 0', pagelen: '3', status: 500 })),
       // Is it q at all? The list without q is accepted.
       { q: undefined, pagelen: '1', status: 200 },
       // Bisection: the first half alone is accepted, so comment_count is the culprit (not asked again).
@@ -47,6 +47,28 @@ describe('a q field Bitbucket refuses with 500', () => {
     expect(again.status).toBe(200);
     expect(again.body.value).toEqual(expected.body.value);
     expect((await stack.upstreamCalls()).map((call) => call.query.q)).toEqual(['state = "MERGED"']);
+  });
+
+  test('a bisection question Bitbucket answers 500 is asked once: the 500 is its answer', async () => {
+    const filter = "Workspace eq 'acme-dev' and CreatedOn ge 2000-01-01T00:00:00Z and IsPrivate eq false";
+    const plain = await stack.request.get(`/odata/Repositories?$filter=Workspace eq 'acme-dev'`).set('Authorization', DEMO_BEARER);
+    await stack.clearUpstreamCalls();
+    const response = await stack.request.get(`/odata/Repositories?$filter=${filter}`).set('Authorization', DEMO_BEARER);
+    expect(response.status).toBe(200);
+    expect(response.body.value).toEqual(plain.body.value.filter((row: { IsPrivate: boolean }) => row.IsPrivate === false));
+    const calls = (await stack.upstreamCalls()).map((call) => ({ q: call.query.q, status: call.status }));
+    const both = calls[0].q as string;
+    expect(both).toContain('created_on >= ');
+    expect(both).toContain('is_private = false');
+    const createdOnAlone = both.split(' AND ').find((part) => part.startsWith('created_on'));
+    expect(calls).toEqual([
+      { q: both, status: 500 },
+      { q: both, status: 500 },
+      { q: undefined, status: 200 },
+      // The first half alone (created_on): 500, taken as the refusal at once, never retried.
+      { q: createdOnAlone, status: 500 },
+      { q: 'is_private = false', status: 200 },
+    ]);
   });
 
   test('/$count with a refused field counts the same rows as the walk', async () => {

@@ -20,6 +20,7 @@ import { redactUrl } from './redact-url';
 import { MAX_REDIRECTS, REDIRECT_STATUSES, redirectTarget } from './redirect-target';
 import type { CacheLookup } from './response-cache';
 import { relativeTarget, resumeTargetProblem } from './resume-target';
+import { retriesOf500For } from './retries-of-500';
 import { decideAfterAttempt, mayHaveBeenApplied, type AttemptSummary, type RetryPolicy } from './retry-policy';
 import { authorizationHeader, UnusableCredentialError, type UpstreamCredential } from './upstream-credential';
 import { UpstreamError, type UpstreamErrorDetails } from './upstream-error';
@@ -49,6 +50,12 @@ export interface SendResult<T> {
   headers: Record<string, string>;
 }
 
+/** Per-call choices of a read (`get`). */
+export interface ReadOptions {
+  /** Most retries of a 500 (default: as `retriesOf500For` says, else UPSTREAM_MAX_RETRIES); 0 when a 500 is the answer. */
+  retriesOf500?: number;
+}
+
 interface Exchange {
   method: string;
   requestTarget: string;
@@ -56,6 +63,7 @@ interface Exchange {
   idempotent: boolean;
   body?: Buffer;
   signal?: AbortSignal;
+  retriesOf500?: number;
 }
 
 interface ReadResponse {
@@ -99,8 +107,8 @@ export class BitbucketClient {
   }
 
   /** GET one JSON resource. `path` is relative to baseUrl and built with bitbucketPath(). */
-  async get<T>(path: string, query: UpstreamQuery, credential: UpstreamCredential, signal?: AbortSignal): Promise<T> {
-    const exchange = { method: 'GET', requestTarget: this.#requestTarget(path, query), credential, idempotent: true, signal };
+  async get<T>(path: string, query: UpstreamQuery, credential: UpstreamCredential, signal?: AbortSignal, options: ReadOptions = {}): Promise<T> {
+    const exchange: Exchange = { method: 'GET', requestTarget: this.#requestTarget(path, query), credential, idempotent: true, signal, retriesOf500: options.retriesOf500 };
     const response = await this.#exchange(exchange);
     return (await this.#readJson(exchange, response, 'required')) as T;
   }
@@ -340,6 +348,8 @@ export class BitbucketClient {
     if (cached?.entry?.fresh) return { status: cached.entry.status, headers: cached.entry.headers, body: cached.entry.body, attempts: 0, requestTarget };
     if (cached?.entry?.etag !== undefined) headers['if-none-match'] = cached.entry.etag;
     let rateLimitWaitedMs = 0;
+    // A GET with `q` repeats a 500 once (retries-of-500.ts, BCLOUD-22709), unless its caller chose.
+    const maxRetriesOf500 = exchange.retriesOf500 ?? (exchange.method === 'GET' ? retriesOf500For(exchange.requestTarget) : undefined);
     /** A write retried (idempotent) after an attempt that may have been applied: its outcome is unknown if it fails. */
     let appliedBefore = false;
     for (let attempt = 1; ; attempt++) {
@@ -383,6 +393,7 @@ export class BitbucketClient {
         rateLimitWaitedMs,
         write: exchange.method !== 'GET',
         appliedBefore,
+        ...(maxRetriesOf500 === undefined ? {} : { maxRetriesOf500 }),
       });
       appliedBefore ||= mayHaveBeenApplied(summary);
       if (decision.action === 'retry') {

@@ -1,5 +1,5 @@
 /** The Bitbucket Cloud REST 2.0 client: the gateway's only door to Bitbucket. Knows nothing of OData. */
-export { BitbucketClient, type LocatedPage, type SendOptions, type SendResult, type WriteMethod } from './bitbucket-client';
+export { BitbucketClient, type LocatedPage, type ReadOptions, type SendOptions, type SendResult, type WriteMethod } from './bitbucket-client';
 export {
   BITBUCKET_CLIENT_DEFAULTS,
   DEFAULT_RATE_LIMIT_RETRY_AFTER_SECONDS,

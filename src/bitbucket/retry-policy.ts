@@ -34,6 +34,11 @@ export interface AttemptContext {
   write?: boolean;
   /** An earlier attempt of this call may have been applied (`mayHaveBeenApplied`): a write's outcome stays unknown. */
   appliedBefore?: boolean;
+  /**
+   * Most retries of a 500 for this call, below policy.maxRetries (default: maxRetries). A 500 that answers what the
+   * request asks (an unsupported `q` field, BCLOUD-22709) comes back on every retry; `retries-of-500.ts` says when.
+   */
+  maxRetriesOf500?: number;
 }
 
 export type AttemptDecision =
@@ -63,7 +68,8 @@ const KIND_BY_FAILURE: Readonly<Record<AttemptFailure, UpstreamErrorKind>> = {
  *   capacity "comes back" as old calls age out, so a burst that just crossed it may pass seconds later, while a spent
  *   hour will not, and the bound keeps that case cheap. Then fail with the default (retryAfterSource 'default').
  * - 500/502/503/504, resets, timeouts, truncated bodies: repeat idempotent requests with backoff and jitter; a
- *   Retry-After on a 5xx is honoured as a lower bound on the wait.
+ *   Retry-After on a 5xx is honoured as a lower bound on the wait. A 500 is repeated at most maxRetriesOf500 times
+ *   when the call sets it (a 500 that is Bitbucket's answer to the request, not a passing fault, would come back).
  * - A non-idempotent write is repeated only if the connection never opened (nothing was sent); otherwise it fails
  *   with outcomeUnknown when Bitbucket may have applied it (no status, or a 5xx) or did (a 2xx whose body was lost).
  *   An idempotent write that runs out of retries fails the same way when any attempt may have been applied
@@ -106,7 +112,8 @@ function decide(outcome: AttemptSummary, context: AttemptContext): AttemptDecisi
     }
     if (status >= 500) {
       const waitIsAcceptable = retryAfterSeconds === undefined || retryAfterSeconds <= policy.maxRetryAfterSeconds;
-      if (idempotent && retriesLeft && waitIsAcceptable && RETRYABLE_SERVER_STATUSES.has(status)) {
+      const retriesOfStatusLeft = status !== 500 || context.maxRetriesOf500 === undefined || attempt <= context.maxRetriesOf500;
+      if (idempotent && retriesLeft && retriesOfStatusLeft && waitIsAcceptable && RETRYABLE_SERVER_STATUSES.has(status)) {
         return { action: 'retry', delayMs: Math.max(backoff(), (retryAfterSeconds ?? 0) * 1000) };
       }
       const failure: AttemptDecision = { action: 'fail', kind: kindForStatus(status) };

@@ -79,8 +79,9 @@ export function guard(
  * The query-wide handler of a refused `q`: is it the `q` (the same list without `q` is accepted: one call), and which
  * conjuncts (`findRefusedConjuncts`, one call per question, asked with `pagelen=1&fields=size`)? Those fields are
  * withdrawn and the query replanned; the same `q` is never sent again. A failure that is not about `q` goes on as it
- * was. The client has already retried a 500 (a GET is idempotent: evidence row 12 counts 4 calls); it gives no way to
- * ask for a single attempt, so each refused question costs that too.
+ * was. The client retries a 500 to a `q` once (`retries-of-500.ts`: one retry rides out a passing fault, where
+ * three cost three calls for the same refusal); each question here is asked once (`retriesOf500: 0`): a 500 to it is
+ * the answer, and a passing 500 taken for a refusal only withdraws a conjunct that the residual then decides.
  */
 export function refusalHandler(def: EntitySetDefinition, list: ListRoute, plan: QueryPlan, boundConjuncts: (params: StreamParams) => BbqlConjunct[], ctx: ExecutionContext) {
   let search: Promise<unknown> | undefined;
@@ -99,7 +100,8 @@ export function refusalHandler(def: EntitySetDefinition, list: ListRoute, plan: 
           };
           if (subset.length > 0) query.q = subset.map((conjunct) => conjunct.text).join(' AND ');
           try {
-            await ctx.client.get<unknown>(path, query, ctx.credential, ctx.signal);
+            // A 500 is an answer here, not a fault to ride out (BCLOUD-22709): asked once, never repeated.
+            await ctx.client.get<unknown>(path, query, ctx.credential, ctx.signal, { retriesOf500: 0 });
             return true;
           } catch (probeError) {
             if (refusesQuery(probeError)) return false;
