@@ -142,7 +142,7 @@ describe('entityWriter', () => {
         const write = entityWriter({ ...options, expand: expansionsFor(expand, rows) });
         expect(rows.map(write)).toEqual(generic.map((entity) => JSON.stringify(entity)));
       }),
-      { numRuns: 400 },
+      { numRuns: 300 },
     );
   });
 
@@ -154,7 +154,7 @@ describe('entityWriter', () => {
         const written = `${text.head}${text.entities(rows.slice(0, 1))}${rows.length > 1 ? `,${text.entities(rows.slice(1))}` : ''}${text.tail({})}`;
         expect(written).toBe(JSON.stringify(serializeCollection({ ...options, rows, count: rows.length })));
       }),
-      { numRuns: 100 },
+      { numRuns: 80 },
     );
   });
 
