@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/pushdown-off-diff.ts [queriesPerSet]`: the differential suite's generated queries
+ * `npm run bench:pushdown-off [-- queriesPerSet]`: the differential suite's generated queries
  * (spec/http/support/differential-suite.ts) sent to a gateway with PUSHDOWN=on and to one with PUSHDOWN=off; prints
  * every query whose answers differ. PUSHDOWN=off is the baseline the bench compares calls against, so it must answer
  * the same rows.
