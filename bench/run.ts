@@ -218,8 +218,9 @@ async function fanOut(): Promise<void> {
       const runs: Answer[] = [];
       for (let run = 0; run < 3; run++) runs.push(await ask(gateways[i], { name: 'fan-out', client: 'curl', url: FAN_OUT_QUERY, minimum: 0, why: '' }));
       const wall = percentile(runs.map((run) => run.wallMs), 50);
+      const cpu = percentile(runs.map((run) => run.cpuMs), 50);
       const bound = Math.ceil(REPOSITORIES / concurrency) * LATENCY_MS;
-      console.log(`  FAN_OUT_CONCURRENCY=${pad(concurrency, 2)} (UPSTREAM_MAX_SOCKETS ${Math.max(16, 4 * concurrency)}): ${(wall / 1000).toFixed(2)} s for ${runs[0].calls} calls; bound ⌈${REPOSITORIES}/${concurrency}⌉ × ${LATENCY_MS} ms = ${(bound / 1000).toFixed(2)} s; ${(wall / bound).toFixed(2)}× the bound`);
+      console.log(`  FAN_OUT_CONCURRENCY=${pad(concurrency, 2)} (UPSTREAM_MAX_SOCKETS ${Math.max(16, 4 * concurrency)}): ${(wall / 1000).toFixed(2)} s (gateway CPU ${(cpu / 1000).toFixed(2)} s) for ${runs[0].calls} calls; bound ⌈${REPOSITORIES}/${concurrency}⌉ × ${LATENCY_MS} ms = ${(bound / 1000).toFixed(2)} s; ${(wall / bound).toFixed(2)}× the bound`);
     }
   } finally {
     await setSandboxLatency(0);
