@@ -168,7 +168,7 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
   app.use('/odata', credentials.middleware);
   app.use('/odata', createODataRouter({ config, client: upstream, model: buildEdmModel(), logger, now, store }));
   // Dataverse virtual tables (OData v4 Data Provider): the same sets with one Edm.Guid key each (src/dataverse/).
-  app.use('/dataverse', createDataverseRouter({ config, client: upstream, logger, now, before: [upstreamGate(readiness), credentials.middleware] }));
+  app.use('/dataverse', createDataverseRouter({ config, client: upstream, logger, now, store, before: [upstreamGate(readiness), credentials.middleware] }));
   // The Power Platform custom connector for this gateway (apiDefinition.swagger.json, apiProperties.json).
   app.use('/connector', createConnectorRouter({ config, model: buildEdmModel(), triggers: webhookTriggers(), servicePath: '/odata' }));
   // The web console (console/): GET / and /console/* only; everything else still ends in the 404 below.

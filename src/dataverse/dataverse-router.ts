@@ -6,7 +6,8 @@
  * `/odata/` query (translate-query.ts) and served by the same router, so filtering, pushdown, paging (`$top`/`$skip`
  * and signed `$skiptoken` nextLinks), counts and every limit are the main root's; only the answer's shape is this
  * root's (the Guid key, the context URL, nextLinks that point here). A by-key read is resolved to the composite key
- * through the reverse index (reverse-index.ts) and read as `/odata/` reads one entity.
+ * through the reverse index (reverse-index.ts, shared by replicas through the app's store) and read as `/odata/`
+ * reads one entity.
  *
  * Bounded answers (DV-06): sets listed per repository must be narrowed to one (400 naming the filter to add), and
  * a read that still runs past `deadlineSeconds` stops its Bitbucket calls and answers 504 before the data source's
@@ -39,12 +40,15 @@ import { planQuery } from '../plan/plan-query';
 import { buildDataverseModel, compositeKeyOf, guidOf, type DataverseSet } from './dataverse-model';
 import { asGuid } from './name-based-uuid';
 import { ReverseIndex } from './reverse-index';
-import { mainSelect, queryPairs, queryString, toMainQuery, withoutInlineCount, type QueryPair } from './translate-query';
+import { mainSelect, mentionedGuids, queryPairs, queryString, toMainQuery, withoutInlineCount, type QueryPair } from './translate-query';
+import type { SharedStore } from '../storage';
 
 /** Under the OData v4 Data Provider's timeout (30 s in Microsoft's walkthrough), with room for the answer to travel. */
 export const DATAVERSE_DEADLINE_SECONDS = 25;
-/** Guid → composite key entries kept (about 200 bytes each). */
+/** Guid → composite key entries kept in this process (about 200 bytes each). */
 export const DATAVERSE_REVERSE_INDEX_ENTRIES = 200_000;
+/** How long the shared store keeps a Guid's way back after the row was last served (a week of a view's records). */
+export const DATAVERSE_REVERSE_INDEX_TTL_SECONDS = 7 * 24 * 3600;
 
 export interface DataverseRouterDeps {
   config: GatewayConfig;
@@ -55,6 +59,8 @@ export interface DataverseRouterDeps {
   before?: RequestHandler[];
   deadlineSeconds?: number;
   reverseIndexEntries?: number;
+  /** The app's shared store (src/storage): replicas sharing Redis resolve each other's Guids. */
+  store?: SharedStore;
 }
 
 
@@ -64,9 +70,9 @@ function wantsCsdlJson(accept: string | undefined, format: string | undefined): 
   return accept !== undefined && /json/i.test(accept) && !/xml|\*\/\*|application\/\*/i.test(accept);
 }
 
-export function createDataverseRouter({ config, client, logger, now, before = [], deadlineSeconds = DATAVERSE_DEADLINE_SECONDS, reverseIndexEntries = DATAVERSE_REVERSE_INDEX_ENTRIES }: DataverseRouterDeps): Router {
+export function createDataverseRouter({ config, client, logger, now, before = [], deadlineSeconds = DATAVERSE_DEADLINE_SECONDS, reverseIndexEntries = DATAVERSE_REVERSE_INDEX_ENTRIES, store }: DataverseRouterDeps): Router {
   const model = buildDataverseModel();
-  const index = new ReverseIndex(reverseIndexEntries);
+  const index = new ReverseIndex(store, { maxEntries: reverseIndexEntries, ttlSeconds: DATAVERSE_REVERSE_INDEX_TTL_SECONDS, ...(logger ? { logger } : {}), ...(now ? { now } : {}) });
   const main = createODataRouter({ config, client, model: buildEdmModel(), logger, now });
   const csdlXml = buildCsdlXml(model.edm, '4.0');
   const csdlJson = JSON.stringify(buildCsdlJson(model.edm, '4.0'));
@@ -87,12 +93,12 @@ export function createDataverseRouter({ config, client, logger, now, before = []
     };
   }
 
-  /** A served row: its Guid added and remembered, so a by-key read of it needs no search. */
-  function dataverseRow(set: DataverseSet, row: Row): Row {
+  /** A served row: its Guid added and remembered (`remembered`, awaited before the answer goes), so a by-key read of it needs no search. */
+  function dataverseRow(set: DataverseSet, row: Row, remembered: Array<Promise<void>>): Row {
     const guid = guidOf(set, row);
     // Bitbucket's UUID is declared non-nullable; a row without one cannot be keyed, and must not be served unkeyed.
     if (guid === undefined) throw new ODataError('UpstreamError', { upstreamStatus: 200, message: `a ${set.def.typeName} without a valid ${set.scheme.kind === 'native' ? set.scheme.property : 'key'}` });
-    index.remember(set.def.name, guid, compositeKeyOf(set, row));
+    remembered.push(index.remember(set.def.name, guid, compositeKeyOf(set, row)));
     return { [set.keyName]: guid, ...row };
   }
 
@@ -113,7 +119,7 @@ export function createDataverseRouter({ config, client, logger, now, before = []
   async function readByKey(req: Request, res: Response, set: DataverseSet, guid: string, query: ODataQuery, format: JsonFormat): Promise<void> {
     const ctx = context(req);
     const select = mainSelect(set, query.select);
-    let key = index.lookup(set.def.name, guid);
+    let key = await index.lookup(set.def.name, guid);
     let row: Row | undefined;
     if (key === undefined && set.scheme.kind === 'native' && set.requiredFilter.length === 0) {
       // Not served here yet, but Bitbucket's own UUID is searchable within a bounded read (the caller's workspaces).
@@ -124,7 +130,7 @@ export function createDataverseRouter({ config, client, logger, now, before = []
     } else {
       throw new ODataError('NotFound', {
         message:
-          `No ${set.def.typeName} with ${set.keyName} ${guid} among the rows this gateway has served since it started. ` +
+          `No ${set.def.typeName} with ${set.keyName} ${guid} among the rows this gateway has served lately. ` +
           `The key is ${set.scheme.kind === 'native' ? "Bitbucket's UUID" : `a name-based UUID of ${set.main.key.join(', ')}`}, which cannot be read back without a listing: list the set (narrowed as usual) first, or filter on ${set.main.key.join(', ')}.`,
       });
     }
@@ -132,7 +138,10 @@ export function createDataverseRouter({ config, client, logger, now, before = []
     key = compositeKeyOf(set, row);
     const etag = etagOf(set.def, row);
     if (etag) res.set('ETag', etag);
-    const entity = { set: set.edm, namespace: model.edm.namespace, row: dataverseRow(set, row), level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot: serviceRootOf(req), select: query.select, etag: () => etag };
+    const remembered: Array<Promise<void>> = [];
+    const served = dataverseRow(set, row, remembered);
+    await Promise.all(remembered);
+    const entity = { set: set.edm, namespace: model.edm.namespace, row: served, level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot: serviceRootOf(req), select: query.select, etag: () => etag };
     sendJson(res, serializeEntity(entity), format);
   }
 
@@ -144,9 +153,10 @@ export function createDataverseRouter({ config, client, logger, now, before = []
       if (res.statusCode !== 200 || !Buffer.isBuffer(body)) return send(body);
       const answer = JSON.parse(body.toString('utf8')) as { value: Row[]; '@odata.count'?: number | string; '@odata.nextLink'?: string };
       const etags = new Map<Row, string>();
+      const remembered: Array<Promise<void>> = [];
       const rows = answer.value.map((entity) => {
         const plain = Object.fromEntries(Object.entries(entity).filter(([name]) => !name.includes('@'))) as Row;
-        const row = dataverseRow(set, plain);
+        const row = dataverseRow(set, plain, remembered);
         const etag = (entity as Record<string, unknown>)['@odata.etag'];
         if (typeof etag === 'string') etags.set(row, etag);
         return row;
@@ -160,7 +170,11 @@ export function createDataverseRouter({ config, client, logger, now, before = []
       const count = answer['@odata.count'] === undefined ? undefined : Number(answer['@odata.count']);
       const collection = { set: set.edm, namespace: model.edm.namespace, rows, level: format.metadata, ieee754Compatible: format.ieee754Compatible, serviceRoot, select: query.select, count, nextLink, etag: (row: Row) => etags.get(row) };
       res.setHeader('Content-Type', jsonContentType(format));
-      return send(Buffer.from(JSON.stringify(serializeCollection(collection)), 'utf8'));
+      const reshaped = Buffer.from(JSON.stringify(serializeCollection(collection)), 'utf8');
+      // The answer goes once its Guids are in the shared store, so a by-key read on another replica finds them
+      // (`remember` logs a store failure and never rejects).
+      void Promise.all(remembered).then(() => send(reshaped));
+      return res;
     }) as typeof res.send;
     const raw = queryString(mainPairs);
     req.url = `/${set.def.name}${raw ? `?${raw}` : ''}`;
@@ -217,7 +231,10 @@ export function createDataverseRouter({ config, client, logger, now, before = []
       await readByKey(req, res, set, guid, query, format);
       return;
     }
-    const mainPairs = toMainQuery(set, pairs, query.select, index);
+    // The Guids the filter names, looked up first: the rewrite itself is a pure function of the query and these.
+    const filterText = pairs.find(([name]) => name.toLowerCase() === '$filter')?.[1];
+    const known = await index.lookupMany(set.def.name, filterText === undefined ? [] : mentionedGuids(filterText));
+    const mainPairs = toMainQuery(set, pairs, query.select, (_setName, guid) => known.get(guid.toLowerCase()));
     const mainQuery = parseQueryOptions(queryString(mainPairs), limits, version.request);
     assertBounded(set, mainQuery);
     if (resource.count) {

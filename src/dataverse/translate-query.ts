@@ -14,11 +14,22 @@
 import type { LiteralValue } from '../odata/ast';
 import { ODataError } from '../odata/errors';
 import type { DataverseSet } from './dataverse-model';
-import type { ReverseIndex } from './reverse-index';
+import type { KeyValues } from '../odata/ast';
 
 export type QueryPair = [name: string, value: string];
 
 const GUID = '[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}';
+
+/**
+ * The composite keys of the Guids a query names, already looked up (`ReverseIndex.lookupMany` over `mentionedGuids`):
+ * translating stays a pure function of the query and what is known.
+ */
+export type KnownKeys = (setName: string, guid: string) => KeyValues | undefined;
+
+/** Every Guid literal in a `$filter`, for looking their keys up before the filter is rewritten. */
+export function mentionedGuids(filter: string): string[] {
+  return filter.match(new RegExp(GUID, 'g')) ?? [];
+}
 /** Single-quoted OData string literals (`''` inside is a quote), which a rewrite must never touch. */
 const STRING_LITERAL = /'(?:[^']|'')*'/g;
 
@@ -68,22 +79,22 @@ function mentionsKey(set: DataverseSet, text: string): boolean {
 }
 
 /** `<Key> eq <guid>` in `/odata/` terms. */
-export function keyCondition(set: DataverseSet, guid: string, index: ReverseIndex): string {
+export function keyCondition(set: DataverseSet, guid: string, known: KnownKeys): string {
   if (set.scheme.kind === 'native') return `${set.scheme.property} eq '{${guid.toLowerCase()}}'`;
-  const key = index.lookup(set.def.name, guid.toLowerCase());
+  const key = known(set.def.name, guid.toLowerCase());
   if (!key) {
     throw new ODataError('BadRequest', {
       message:
-        `${set.keyName} ${guid} has not been served by this gateway since it started (it is a name-based UUID of ${set.main.key.join(', ')}, ` +
+        `${set.keyName} ${guid} has not been served by this gateway lately (it is a name-based UUID of ${set.main.key.join(', ')}, ` +
         `which cannot be read back from the UUID alone). Filter on ${set.main.key.join(', ')} instead, or list the rows first.`,
     });
   }
   return `(${set.main.key.map((name) => `${name} eq ${odataLiteral(key[name] ?? null)}`).join(' and ')})`;
 }
 
-export function rewriteFilter(set: DataverseSet, filter: string, index: ReverseIndex): string {
+export function rewriteFilter(set: DataverseSet, filter: string, known: KnownKeys): string {
   const comparison = new RegExp(`\\b${set.keyName}\\s+eq\\s+(${GUID})\\b`, 'g');
-  const rewritten = outsideLiterals(filter, (code) => code.replace(comparison, (_whole, guid: string) => keyCondition(set, guid, index)));
+  const rewritten = outsideLiterals(filter, (code) => code.replace(comparison, (_whole, guid: string) => keyCondition(set, guid, known)));
   if (mentionsKey(set, rewritten)) {
     throw new ODataError('InvalidFilter', { reason: `${set.keyName} can only be compared with eq and a Guid (${set.keyName} eq 00000000-0000-0000-0000-000000000000); filter on other columns for anything else` });
   }
@@ -127,7 +138,7 @@ export function withoutInlineCount(pairs: readonly QueryPair[]): QueryPair[] {
 }
 
 /** The client's (already `withoutInlineCount`) options in `/odata/` terms. */
-export function toMainQuery(set: DataverseSet, pairs: readonly QueryPair[], select: readonly string[] | undefined, index: ReverseIndex): QueryPair[] {
+export function toMainQuery(set: DataverseSet, pairs: readonly QueryPair[], select: readonly string[] | undefined, known: KnownKeys): QueryPair[] {
   const out: QueryPair[] = [];
   for (const [name, value] of pairs) {
     switch (name.toLowerCase()) {
@@ -137,7 +148,7 @@ export function toMainQuery(set: DataverseSet, pairs: readonly QueryPair[], sele
         break;
       }
       case '$filter':
-        out.push([name, rewriteFilter(set, value, index)]);
+        out.push([name, rewriteFilter(set, value, known)]);
         break;
       case '$orderby':
         out.push([name, rewriteOrderBy(set, value)]);
