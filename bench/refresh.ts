@@ -11,7 +11,7 @@
  *
  * Settings: REFRESH_SEEDS (`default,large`), SANDBOX_LATENCY_MS (50), REFRESH_CACHE_SECONDS (the gateway's
  * UPSTREAM_CACHE_SECONDS for the run, 10: the second refresh starts after it has passed), REFRESH_REDIS (`on`; `off`
- * skips the replicas; a local `redis-server` is started on a free port).
+ * skips the replicas, `only` runs them alone; a local `redis-server` is started on a free port).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -32,6 +32,8 @@ const SEEDS = (process.env.REFRESH_SEEDS ?? 'default,large').split(',').map((see
 const LATENCY_MS = process.env.SANDBOX_LATENCY_MS ?? '50';
 const CACHE_SECONDS = Number(process.env.REFRESH_CACHE_SECONDS ?? 10);
 const WITH_REDIS = process.env.REFRESH_REDIS !== 'off';
+/** `REFRESH_REDIS=only`: the two-replica runs alone. */
+const ONLY_REDIS = process.env.REFRESH_REDIS === 'only';
 const AUTH = `Bearer ${DEMO_USER.bearerToken}`;
 const SETS = ENTITY_SETS.filter((def) => !def.singleton).map((def) => def.name);
 
@@ -219,7 +221,8 @@ async function main(): Promise<void> {
   const results: Scenario[] = [];
   for (const seed of SEEDS) {
     // A fresh sandbox per scenario: the writes of one do not change the other's first refresh.
-    for (const setup of WITH_REDIS ? ['one replica', 'two replicas, Redis'] : ['one replica']) {
+    const setups = ONLY_REDIS ? ['two replicas, Redis'] : WITH_REDIS ? ['one replica', 'two replicas, Redis'] : ['one replica'];
+    for (const setup of setups) {
       const sandbox = await startSandboxProcess(SANDBOX_PORT, { SANDBOX_SIZE: seed, SANDBOX_LATENCY_MS: LATENCY_MS });
       const redis = setup.includes('Redis') ? await startRedis() : undefined;
       const replicas = redis ? [gateway({ REDIS_URL: redis.url }), gateway({ REDIS_URL: redis.url })] : [gateway({})];
