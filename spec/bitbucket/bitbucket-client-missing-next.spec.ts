@@ -7,8 +7,8 @@ import type { RequestHandler } from 'express';
 import { startSandbox } from '../../sandbox/app';
 import { DEMO_USER } from '../../sandbox/identities';
 import { BitbucketClient, UpstreamError, type BitbucketPage } from '../../src/bitbucket';
-import { BEARER, makeHarness, rejectionOf, type Harness } from './support/client-harness';
-import { json, LocalUpstream } from './support/local-upstream';
+import { BEARER, makeHarness, rejectionOf, useLocalUpstream } from './support/client-harness';
+import { json } from './support/local-upstream';
 
 const PIPELINES = '/2.0/repositories/acme/web/pipelines';
 
@@ -28,20 +28,12 @@ function listWithoutNext(rows: number[], envelope: { page?: boolean; size?: bool
 }
 
 describe('BitbucketClient.locatedPages on lists without "next" (real HTTP)', () => {
-  const upstream = new LocalUpstream();
-  let harness: Harness;
-
-  beforeAll(() => upstream.start());
-  afterAll(() => upstream.stop());
-  beforeEach(() => {
-    upstream.reset();
-    harness = makeHarness(upstream.origin);
-  });
-  afterEach(() => harness.client.close());
+  const local = useLocalUpstream();
+  const { upstream } = local;
 
   async function rowsOf(query: Record<string, string | number>): Promise<{ pages: Array<BitbucketPage<number>>; rows: number[] }> {
     const pages: Array<BitbucketPage<number>> = [];
-    for await (const { page } of harness.client.locatedPages<number>({ path: '/repositories/acme/web/pipelines', query }, BEARER)) pages.push(page);
+    for await (const { page } of local.harness.client.locatedPages<number>({ path: '/repositories/acme/web/pipelines', query }, BEARER)) pages.push(page);
     return { pages, rows: pages.flatMap((page) => page.values) };
   }
 
@@ -75,7 +67,7 @@ describe('BitbucketClient.locatedPages on lists without "next" (real HTTP)', () 
 
   it('reads the next page only when the consumer asks for it', async () => {
     upstream.on(`GET ${PIPELINES}`, listWithoutNext([1, 2, 3]));
-    for await (const { page } of harness.client.locatedPages<number>({ path: '/repositories/acme/web/pipelines', query: { pagelen: 2 } }, BEARER)) {
+    for await (const { page } of local.harness.client.locatedPages<number>({ path: '/repositories/acme/web/pipelines', query: { pagelen: 2 } }, BEARER)) {
       expect(page.values).toEqual([1, 2]);
       break;
     }
@@ -113,7 +105,7 @@ describe('BitbucketClient.locatedPages on lists without "next" (real HTTP)', () 
     const seen: number[] = [];
     const error = await rejectionOf(
       (async () => {
-        for await (const { page } of harness.client.locatedPages<number>({ path: '/repositories/acme/web/pipelines', query: { pagelen: 2 } }, BEARER)) seen.push(...page.values);
+        for await (const { page } of local.harness.client.locatedPages<number>({ path: '/repositories/acme/web/pipelines', query: { pagelen: 2 } }, BEARER)) seen.push(...page.values);
       })(),
     );
     expect(seen).toEqual([1, 2]);

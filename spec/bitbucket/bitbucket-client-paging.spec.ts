@@ -1,30 +1,16 @@
 import { bitbucketPath, UpstreamError, type BitbucketPage } from '../../src/bitbucket';
-import { BEARER, makeHarness, rejectionOf, TOKEN, type Harness } from './support/client-harness';
-import { json, LocalUpstream } from './support/local-upstream';
+import { BEARER, makeHarness, rejectionOf, TOKEN, useLocalUpstream } from './support/client-harness';
+import { json } from './support/local-upstream';
 
 interface Commit {
   hash: string;
 }
 
 describe('BitbucketClient.pages and encoding (real HTTP)', () => {
-  const upstream = new LocalUpstream();
-  const elsewhere = new LocalUpstream();
-  let harness: Harness;
-
-  beforeAll(async () => {
-    await upstream.start();
-    await elsewhere.start();
-  });
-  afterAll(async () => {
-    await upstream.stop();
-    await elsewhere.stop();
-  });
-  beforeEach(() => {
-    upstream.reset();
-    elsewhere.reset();
-    harness = makeHarness(upstream.origin);
-  });
-  afterEach(() => harness.client.close());
+  const local = useLocalUpstream();
+  const { upstream } = local;
+  // Another host, for links and redirects that leave Bitbucket's origin.
+  const { upstream: elsewhere } = useLocalUpstream(false);
 
   async function collect<T>(pages: AsyncGenerator<BitbucketPage<T>>): Promise<BitbucketPage<T>[]> {
     const all: BitbucketPage<T>[] = [];
@@ -42,7 +28,7 @@ describe('BitbucketClient.pages and encoding (real HTTP)', () => {
       else res.json({ values: [{ hash: 'c' }], pagelen: 2 });
     });
 
-    const pages = await collect(harness.client.pages<Commit>(path, { pagelen: 2, fields: '+values.hash' }, BEARER));
+    const pages = await collect(local.harness.client.pages<Commit>(path, { pagelen: 2, fields: '+values.hash' }, BEARER));
 
     expect(pages.map((page) => page.values.map((commit) => commit.hash))).toEqual([['a', 'b'], ['c']]);
     expect(upstream.requests.map((request) => request.rawUrl)).toEqual([
@@ -58,7 +44,7 @@ describe('BitbucketClient.pages and encoding (real HTTP)', () => {
       const page = Number(req.query.page ?? 1);
       res.json({ size: 3, page, pagelen: 2, values: page === 1 ? [1, 2] : [3], next: page === 1 ? `${upstream.origin}/2.0/repositories/acme?page=2&pagelen=2` : null });
     });
-    const pages = await collect(harness.client.pages<number>('/repositories/acme', { pagelen: 2 }, BEARER));
+    const pages = await collect(local.harness.client.pages<number>('/repositories/acme', { pagelen: 2 }, BEARER));
     expect(pages).toEqual([
       { size: 3, page: 1, pagelen: 2, values: [1, 2], next: `${upstream.origin}/2.0/repositories/acme?page=2&pagelen=2` },
       { size: 3, page: 2, pagelen: 2, values: [3] },
@@ -67,7 +53,7 @@ describe('BitbucketClient.pages and encoding (real HTTP)', () => {
 
   it('fetches the next page only when asked: stopping early sends no further request', async () => {
     upstream.on('GET /2.0/repositories/acme', json({ values: [1], next: `${upstream.origin}/2.0/repositories/acme?page=2` }));
-    for await (const page of harness.client.pages<number>('/repositories/acme', {}, BEARER)) {
+    for await (const page of local.harness.client.pages<number>('/repositories/acme', {}, BEARER)) {
       expect(page.values).toEqual([1]);
       break;
     }
@@ -86,7 +72,7 @@ describe('BitbucketClient.pages and encoding (real HTTP)', () => {
     const seen: number[][] = [];
     const error = await rejectionOf(
       (async () => {
-        for await (const page of harness.client.pages<number>('/repositories/acme', {}, BEARER)) seen.push(page.values);
+        for await (const page of local.harness.client.pages<number>('/repositories/acme', {}, BEARER)) seen.push(page.values);
       })(),
     );
 
@@ -100,7 +86,7 @@ describe('BitbucketClient.pages and encoding (real HTTP)', () => {
 
   it('refuses a next link that repeats an earlier page', async () => {
     upstream.on('GET /2.0/repositories/acme', json({ values: [1], next: `${upstream.origin}/2.0/repositories/acme?page=2` }));
-    const error = await rejectionOf(collect(harness.client.pages('/repositories/acme', {}, BEARER)));
+    const error = await rejectionOf(collect(local.harness.client.pages('/repositories/acme', {}, BEARER)));
     expect(error).toMatchObject({ kind: 'bad-response' });
     expect((error as Error).message).toMatch(/repeats an earlier page/);
     expect(upstream.requests).toHaveLength(2);
@@ -108,7 +94,7 @@ describe('BitbucketClient.pages and encoding (real HTTP)', () => {
 
   it('refuses a body that is not a page', async () => {
     upstream.on('GET /2.0/repositories/acme', json({ type: 'repository', slug: 'x' }));
-    const error = await rejectionOf(collect(harness.client.pages('/repositories/acme', {}, BEARER)));
+    const error = await rejectionOf(collect(local.harness.client.pages('/repositories/acme', {}, BEARER)));
     expect(error).toMatchObject({ kind: 'bad-response', status: 200 });
   });
 
@@ -118,7 +104,7 @@ describe('BitbucketClient.pages and encoding (real HTTP)', () => {
     const path = bitbucketPath('/repositories/{workspace}/{repo_slug}/pullrequests', { workspace: uuid, repo_slug: 'web app' });
     upstream.on('GET /2.0/repositories/{1f0c2e5a-0000-4000-8000-000000000001}/web app/pullrequests', json({ values: [] }));
 
-    await collect(harness.client.pages(path, { q, fields: '+values.reviewers', state: ['OPEN', 'MERGED'], pagelen: 50 }, BEARER));
+    await collect(local.harness.client.pages(path, { q, fields: '+values.reviewers', state: ['OPEN', 'MERGED'], pagelen: 50 }, BEARER));
 
     const [request] = upstream.requests;
     expect(request?.rawUrl).toBe(
@@ -131,7 +117,7 @@ describe('BitbucketClient.pages and encoding (real HTTP)', () => {
 
   it('get() returns the parsed JSON and sends Accept, User-Agent and Basic credentials', async () => {
     upstream.on('GET /2.0/user', json({ type: 'user', display_name: 'Ann' }));
-    const user = await harness.client.get<{ display_name: string }>('/user', {}, { kind: 'basic', username: 'ann@example.com', password: 'api-token' });
+    const user = await local.harness.client.get<{ display_name: string }>('/user', {}, { kind: 'basic', username: 'ann@example.com', password: 'api-token' });
     expect(user.display_name).toBe('Ann');
     expect(upstream.requests[0]?.headers).toMatchObject({
       accept: 'application/json',
@@ -142,13 +128,13 @@ describe('BitbucketClient.pages and encoding (real HTTP)', () => {
 
   it('sends no Authorization header for an anonymous call', async () => {
     upstream.on('GET /2.0/repositories/public', json({ values: [] }));
-    await harness.client.get('/repositories/public', {}, { kind: 'none' });
+    await local.harness.client.get('/repositories/public', {}, { kind: 'none' });
     expect(upstream.requests[0]?.headers.authorization).toBeUndefined();
   });
 
   it('refuses a path with a query or without a leading slash', async () => {
-    await expect(harness.client.get('/user?x=1', {}, BEARER)).rejects.toThrow(/build it with bitbucketPath\(\)/);
-    await expect(harness.client.get('user', {}, BEARER)).rejects.toThrow(/must start with "\/"/);
+    await expect(local.harness.client.get('/user?x=1', {}, BEARER)).rejects.toThrow(/build it with bitbucketPath\(\)/);
+    await expect(local.harness.client.get('user', {}, BEARER)).rejects.toThrow(/must start with "\/"/);
     expect(upstream.requests).toHaveLength(0);
   });
   it('locatedPages says where each page was read, and can start again at such a target', async () => {
@@ -159,7 +145,7 @@ describe('BitbucketClient.pages and encoding (real HTTP)', () => {
       else res.json({ values: [{ hash: 'c' }], pagelen: 2 });
     });
     const located: Array<{ hashes: string[]; target?: string }> = [];
-    for await (const { page, target } of harness.client.locatedPages<Commit>({ path, query: { pagelen: 2 } }, BEARER)) {
+    for await (const { page, target } of local.harness.client.locatedPages<Commit>({ path, query: { pagelen: 2 } }, BEARER)) {
       located.push({ hashes: page.values.map((commit) => commit.hash), target });
     }
     expect(located).toEqual([
@@ -169,7 +155,7 @@ describe('BitbucketClient.pages and encoding (real HTTP)', () => {
     upstream.reset();
     upstream.on('GET /2.0/repositories/acme/web/commits', (_req, res) => res.json({ values: [{ hash: 'c' }], pagelen: 2 }));
     const resumed: string[] = [];
-    for await (const { page } of harness.client.locatedPages<Commit>({ target: second }, BEARER)) resumed.push(...page.values.map((commit) => commit.hash));
+    for await (const { page } of local.harness.client.locatedPages<Commit>({ target: second }, BEARER)) resumed.push(...page.values.map((commit) => commit.hash));
     expect(resumed).toEqual(['c']);
     expect(upstream.requests.map((request) => request.rawUrl)).toEqual([`/2.0${second}`]);
   });
@@ -182,7 +168,7 @@ describe('BitbucketClient.pages and encoding (real HTTP)', () => {
     ['a fragment', '/repositories/acme/web/commits#x'],
     ['a control character', '/repositories/acme/web/commits\nHost: evil'],
   ])('locatedPages refuses a start target with %s before sending anything', async (_name, target) => {
-    const pages = harness.client.locatedPages({ target }, BEARER);
+    const pages = local.harness.client.locatedPages({ target }, BEARER);
     await expect(pages.next()).rejects.toBeInstanceOf(RangeError);
     expect(upstream.requests).toHaveLength(0);
   });

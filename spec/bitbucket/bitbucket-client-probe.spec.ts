@@ -6,7 +6,7 @@
 import zlib from 'node:zlib';
 import { startSandbox } from '../../sandbox/app';
 import { BitbucketClient, type BitbucketProbeResult } from '../../src/bitbucket';
-import { makeHarness, type Harness } from './support/client-harness';
+import { makeHarness, useLocalUpstream } from './support/client-harness';
 import { LocalUpstream, resetConnection, silence } from './support/local-upstream';
 
 describe('BitbucketClient.probe against the sandbox', () => {
@@ -39,17 +39,10 @@ describe('BitbucketClient.probe against the sandbox', () => {
 });
 
 describe('BitbucketClient.probe against servers that are not Bitbucket (real HTTP)', () => {
-  const upstream = new LocalUpstream();
-  let harness: Harness;
-  beforeAll(() => upstream.start());
-  afterAll(() => upstream.stop());
-  beforeEach(() => {
-    upstream.reset();
-    harness = makeHarness(upstream.origin, { timeoutMs: 300, maxRetries: 0 });
-  });
-  afterEach(() => harness.client.close());
+  const local = useLocalUpstream({ timeoutMs: 300, maxRetries: 0 });
+  const { upstream } = local;
 
-  const probe = (): Promise<BitbucketProbeResult> => harness.client.probe();
+  const probe = (): Promise<BitbucketProbeResult> => local.harness.client.probe();
   const url = (): string => `${upstream.origin}/2.0/user`;
 
   it('a 404 HTML page is not Bitbucket: the problem names the URL, the status, the type and the page text', async () => {
@@ -102,7 +95,7 @@ describe('BitbucketClient.probe against servers that are not Bitbucket (real HTT
   });
 
   it('tries an unreachable answer again like a read, and finds Bitbucket once it answers', async () => {
-    harness = makeHarness(upstream.origin, { timeoutMs: 300, maxRetries: 2 });
+    local.harness = makeHarness(upstream.origin, { timeoutMs: 300, maxRetries: 2 });
     let calls = 0;
     upstream.on('GET /2.0/user', (req, res, next) => {
       calls += 1;
@@ -111,12 +104,12 @@ describe('BitbucketClient.probe against servers that are not Bitbucket (real HTT
       return void res.status(401).json({ type: 'error', error: { message: 'x' } });
     });
     expect(await probe()).toEqual({ kind: 'bitbucket', url: url(), status: 401 });
-    expect(harness.events.map((event) => event.status)).toEqual(['timeout', 503, 401]);
-    expect(harness.sleeps).toEqual([100, 200]);
+    expect(local.harness.events.map((event) => event.status)).toEqual(['timeout', 503, 401]);
+    expect(local.harness.sleeps).toEqual([100, 200]);
   });
 
   it('tries a failing answer (a 500) again like a read, and finds Bitbucket once it answers', async () => {
-    harness = makeHarness(upstream.origin, { timeoutMs: 300, maxRetries: 2 });
+    local.harness = makeHarness(upstream.origin, { timeoutMs: 300, maxRetries: 2 });
     let calls = 0;
     upstream.on('GET /2.0/user', (_req, res) => {
       calls += 1;
@@ -124,11 +117,11 @@ describe('BitbucketClient.probe against servers that are not Bitbucket (real HTT
       return void res.status(401).json({ type: 'error', error: { message: 'x' } });
     });
     expect(await probe()).toEqual({ kind: 'bitbucket', url: url(), status: 401 });
-    expect(harness.events.map((event) => event.status)).toEqual([500, 401]);
+    expect(local.harness.events.map((event) => event.status)).toEqual([500, 401]);
   });
 
   it('does not try a not-bitbucket answer again', async () => {
-    harness = makeHarness(upstream.origin, { maxRetries: 2 });
+    local.harness = makeHarness(upstream.origin, { maxRetries: 2 });
     upstream.on('GET /2.0/user', (_req, res) => void res.status(404).type('html').send('<h1>Not Found</h1>'));
     expect(await probe()).toMatchObject({ kind: 'not-bitbucket' });
     expect(upstream.requests).toHaveLength(1);
@@ -137,6 +130,6 @@ describe('BitbucketClient.probe against servers that are not Bitbucket (real HTT
   it('reports the call to onRequest like any other', async () => {
     upstream.on('GET /2.0/user', (_req, res) => void res.status(401).json({ type: 'error', error: { message: 'x' } }));
     await probe();
-    expect(harness.events.map((event) => [event.method, event.url, event.status])).toEqual([['GET', url(), 401]]);
+    expect(local.harness.events.map((event) => [event.method, event.url, event.status])).toEqual([['GET', url(), 401]]);
   });
 });

@@ -6,8 +6,8 @@
  */
 import { UpstreamError, type BitbucketPage } from '../../src/bitbucket';
 import { MAX_REDIRECTS, redirectTarget } from '../../src/bitbucket/redirect-target';
-import { BEARER, makeHarness, rejectionOf, TOKEN, type Harness } from './support/client-harness';
-import { json, LocalUpstream } from './support/local-upstream';
+import { BEARER, makeHarness, rejectionOf, TOKEN, useLocalUpstream } from './support/client-harness';
+import { json } from './support/local-upstream';
 
 const UPSTREAM = new URL('https://api.bitbucket.org/2.0');
 const FROM = '/2.0/repositories/w/r/pullrequests/7/diffstat?pagelen=500&page=2&fields=%2Bvalues.status';
@@ -42,30 +42,17 @@ describe('redirectTarget: Location → the request target to send next', () => {
 });
 
 describe('BitbucketClient follows redirects of GETs on its own origin (real HTTP)', () => {
-  const upstream = new LocalUpstream();
-  const elsewhere = new LocalUpstream();
-  let harness: Harness;
-  beforeAll(async () => {
-    await upstream.start();
-    await elsewhere.start();
-  });
-  afterAll(async () => {
-    await upstream.stop();
-    await elsewhere.stop();
-  });
-  beforeEach(() => {
-    upstream.reset();
-    elsewhere.reset();
-    harness = makeHarness(upstream.origin);
-  });
-  afterEach(() => harness.client.close());
+  const local = useLocalUpstream();
+  const { upstream } = local;
+  // Another host, for links and redirects that leave Bitbucket's origin.
+  const { upstream: elsewhere } = useLocalUpstream(false);
 
   const PR_DIFFSTAT = '/2.0/repositories/w/r/pullrequests/7/diffstat';
   const DIFFSTAT = '/2.0/repositories/w/r/diffstat/w/r:abc\rdef';
 
   async function pagesOf(): Promise<BitbucketPage<unknown>[]> {
     const all: BitbucketPage<unknown>[] = [];
-    for await (const page of harness.client.pages('/repositories/w/r/pullrequests/7/diffstat', { pagelen: 1 }, BEARER)) all.push(page);
+    for await (const page of local.harness.client.pages('/repositories/w/r/pullrequests/7/diffstat', { pagelen: 1 }, BEARER)) all.push(page);
     return all;
   }
 
@@ -85,13 +72,13 @@ describe('BitbucketClient follows redirects of GETs on its own origin (real HTTP
       '/2.0/repositories/w/r/diffstat/w/r:abc%0Ddef?from_pullrequest_id=7&pagelen=1&page=2',
     ]);
     expect(upstream.requests.every((request) => request.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
-    expect(harness.events.map((event) => event.status)).toEqual([302, 200, 200]);
+    expect(local.harness.events.map((event) => event.status)).toEqual([302, 200, 200]);
   });
 
   it('get() follows a redirect too', async () => {
     upstream.on('GET /2.0/repositories/w/r/old', (_req, res) => res.redirect(301, '/2.0/repositories/w/r/new'));
     upstream.on('GET /2.0/repositories/w/r/new', json({ name: 'new' }));
-    await expect(harness.client.get('/repositories/w/r/old', {}, BEARER)).resolves.toEqual({ name: 'new' });
+    await expect(local.harness.client.get('/repositories/w/r/old', {}, BEARER)).resolves.toEqual({ name: 'new' });
   });
 
   it('a redirect to another host is an upstream failure naming that host; nothing is sent there', async () => {
@@ -107,20 +94,20 @@ describe('BitbucketClient follows redirects of GETs on its own origin (real HTTP
   it(`stops after ${MAX_REDIRECTS} hops, and on a loop at once`, async () => {
     let hop = 0;
     upstream.on('GET /2.0/chain', (_req, res) => res.redirect(302, `/2.0/chain?hop=${++hop}`));
-    const chain = await rejectionOf(harness.client.get('/chain', {}, BEARER));
+    const chain = await rejectionOf(local.harness.client.get('/chain', {}, BEARER));
     expect((chain as Error).message).toMatch(/redirected more than 5 times/);
     expect(upstream.requests).toHaveLength(MAX_REDIRECTS + 1);
     upstream.reset();
     upstream.on('GET /2.0/a', (_req, res) => res.redirect(302, '/2.0/b'));
     upstream.on('GET /2.0/b', (_req, res) => res.redirect(302, '/2.0/a'));
-    const loop = await rejectionOf(harness.client.get('/a', {}, BEARER));
+    const loop = await rejectionOf(local.harness.client.get('/a', {}, BEARER));
     expect((loop as Error).message).toMatch(/lead back to a request already sent/);
     expect(upstream.requests).toHaveLength(2);
   });
 
   it('a write is never redirected', async () => {
     upstream.on('POST /2.0/repositories/w/r/thing', (_req, res) => res.redirect(307, '/2.0/repositories/w/r/other'));
-    const error = await rejectionOf(harness.client.send('POST', '/repositories/w/r/thing', { a: 1 }, BEARER));
+    const error = await rejectionOf(local.harness.client.send('POST', '/repositories/w/r/thing', { a: 1 }, BEARER));
     expect(error).toBeInstanceOf(UpstreamError);
     expect(upstream.requests).toHaveLength(1);
   });

@@ -1,6 +1,6 @@
 import { BitbucketClient, type UpstreamCredential } from '../../src/bitbucket';
-import { BEARER, makeHarness, rejectionOf, TOKEN, type Harness } from './support/client-harness';
-import { bitbucketError, json, LocalUpstream, resetConnection, silence } from './support/local-upstream';
+import { BEARER, makeHarness, rejectionOf, TOKEN, useLocalUpstream } from './support/client-harness';
+import { bitbucketError, json, resetConnection, silence } from './support/local-upstream';
 
 const PASSWORD = 'api-token-PASSWORD-91b2';
 const BASIC: UpstreamCredential = { kind: 'basic', username: 'ann@example.com', password: PASSWORD };
@@ -13,23 +13,10 @@ function everythingIn(error: unknown): string {
 }
 
 describe('BitbucketClient keeps credentials out of events and errors (real HTTP)', () => {
-  const upstream = new LocalUpstream();
-  const elsewhere = new LocalUpstream();
-  let harness: Harness;
-
-  beforeAll(async () => {
-    await upstream.start();
-    await elsewhere.start();
-  });
-  afterAll(async () => {
-    await upstream.stop();
-    await elsewhere.stop();
-  });
-  beforeEach(() => {
-    upstream.reset();
-    harness = makeHarness(upstream.origin, { timeoutMs: 50, maxRetries: 1 });
-  });
-  afterEach(() => harness.client.close());
+  const local = useLocalUpstream({ timeoutMs: 50, maxRetries: 1 });
+  const { upstream } = local;
+  // Another host, for links and redirects that leave Bitbucket's origin.
+  const { upstream: elsewhere } = useLocalUpstream(false);
 
   it('no event or error of any kind contains the token, the password or the Basic value', async () => {
     upstream.on('GET /2.0/not-found', bitbucketError(404, { message: 'Repository not found' }));
@@ -49,11 +36,11 @@ describe('BitbucketClient keeps credentials out of events and errors (real HTTP)
     const errors: unknown[] = [];
     for (const credential of [BEARER, BASIC]) {
       for (const path of ['/not-found', '/unauthorized', '/reset', '/silent', '/limited', '/broken']) {
-        errors.push(await rejectionOf(harness.client.get(path, {}, credential)));
+        errors.push(await rejectionOf(local.harness.client.get(path, {}, credential)));
       }
-      errors.push(await rejectionOf((async () => { for await (const _page of harness.client.pages('/offsite', {}, credential)); })()));
-      for await (const _page of harness.client.pages('/echo', {}, credential));
-      errors.push(await rejectionOf(harness.client.send('POST', '/write', { secret: false }, credential)));
+      errors.push(await rejectionOf((async () => { for await (const _page of local.harness.client.pages('/offsite', {}, credential)); })()));
+      for await (const _page of local.harness.client.pages('/echo', {}, credential));
+      errors.push(await rejectionOf(local.harness.client.send('POST', '/write', { secret: false }, credential)));
     }
 
     // The credentials really were sent, so their absence below means something.
@@ -64,16 +51,16 @@ describe('BitbucketClient keeps credentials out of events and errors (real HTTP)
       new Set(['not-found', 'unauthorized', 'network', 'timeout', 'rate-limited', 'bad-response']),
     );
 
-    const exposed = [JSON.stringify(harness.events), ...errors.map(everythingIn)].join('\n');
+    const exposed = [JSON.stringify(local.harness.events), ...errors.map(everythingIn)].join('\n');
     for (const secret of SECRETS) expect(exposed).not.toContain(secret);
-    expect(harness.events.map((event) => event.url)).toContain(`${upstream.origin}/2.0/echo?page=2&access_token=REDACTED`);
+    expect(local.harness.events.map((event) => event.url)).toContain(`${upstream.origin}/2.0/echo?page=2&access_token=REDACTED`);
   });
 
   it('emits one event per attempt with method, redacted URL, status, attempt and duration', async () => {
-    harness = makeHarness(upstream.origin, { maxRetries: 1 });
+    local.harness = makeHarness(upstream.origin, { maxRetries: 1 });
     upstream.on('GET /2.0/user', resetConnection);
-    await rejectionOf(harness.client.get('/user', { q: 'a = "b"' }, BEARER));
-    expect(harness.events).toEqual([
+    await rejectionOf(local.harness.client.get('/user', { q: 'a = "b"' }, BEARER));
+    expect(local.harness.events).toEqual([
       { method: 'GET', url: `${upstream.origin}/2.0/user?q=a%20%3D%20%22b%22`, status: 'network-error', attempt: 1, durationMs: expect.any(Number) },
       { method: 'GET', url: `${upstream.origin}/2.0/user?q=a%20%3D%20%22b%22`, status: 'network-error', attempt: 2, durationMs: expect.any(Number) },
     ]);

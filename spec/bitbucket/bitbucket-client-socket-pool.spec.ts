@@ -2,14 +2,10 @@
  * The upstream socket pool (`UPSTREAM_MAX_SOCKETS`): as many calls in flight as the pool has sockets, never more,
  * over kept-alive connections. Measured as the calls a real server holds at once, not as milliseconds.
  */
-import { BEARER, makeHarness } from './support/client-harness';
-import { LocalUpstream } from './support/local-upstream';
+import { BEARER, makeHarness, useLocalUpstream } from './support/client-harness';
 
 describe('BitbucketClient socket pool (real HTTP)', () => {
-  const upstream = new LocalUpstream();
-  beforeAll(() => upstream.start());
-  afterAll(() => upstream.stop());
-  beforeEach(() => upstream.reset());
+  const { upstream } = useLocalUpstream(false);
 
   /** Sends `calls` GETs at once; the server holds each until `calls` have arrived or 300 ms pass. Returns the most held at once, and the sockets used. */
   async function peakInFlight(maxSockets: number, calls: number): Promise<{ peak: number; sockets: number }> {

@@ -1,25 +1,17 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { BEARER, makeHarness, rejectionOf, type Harness } from './support/client-harness';
-import { bitbucketError, inSequence, json, LocalUpstream, resetConnection, silence } from './support/local-upstream';
+import { BEARER, makeHarness, rejectionOf, useLocalUpstream } from './support/client-harness';
+import { bitbucketError, inSequence, json, resetConnection, silence } from './support/local-upstream';
 
 describe('BitbucketClient.send (real HTTP)', () => {
-  const upstream = new LocalUpstream();
-  let harness: Harness;
-
-  beforeAll(() => upstream.start());
-  afterAll(() => upstream.stop());
-  beforeEach(() => {
-    upstream.reset();
-    harness = makeHarness(upstream.origin);
-  });
-  afterEach(() => harness.client.close());
+  const local = useLocalUpstream();
+  const { upstream } = local;
 
   it('sends a JSON body and returns status, body and headers', async () => {
     upstream.on('POST /2.0/repositories/acme/web/pullrequests', (req, res) => {
       res.status(201).set('Location', '/2.0/repositories/acme/web/pullrequests/7').json({ id: 7, title: JSON.parse(String(req.body)).title });
     });
-    const result = await harness.client.send<{ id: number; title: string }>('POST', '/repositories/acme/web/pullrequests', { title: 'Zoë "quoted"' }, BEARER);
+    const result = await local.harness.client.send<{ id: number; title: string }>('POST', '/repositories/acme/web/pullrequests', { title: 'Zoë "quoted"' }, BEARER);
     expect(result).toMatchObject({ status: 201, body: { id: 7, title: 'Zoë "quoted"' }, headers: { location: '/2.0/repositories/acme/web/pullrequests/7' } });
     const [request] = upstream.requests;
     expect(request?.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -28,7 +20,7 @@ describe('BitbucketClient.send (real HTTP)', () => {
 
   it('sends Content-Length: 0 for a write without body and returns undefined for a 204', async () => {
     upstream.on('DELETE /2.0/repositories/acme/web/pullrequests/7/approve', (_req, res) => void res.status(204).end());
-    const result = await harness.client.send('DELETE', '/repositories/acme/web/pullrequests/7/approve', undefined, BEARER, { query: { note: 'a+b' } });
+    const result = await local.harness.client.send('DELETE', '/repositories/acme/web/pullrequests/7/approve', undefined, BEARER, { query: { note: 'a+b' } });
     expect(result).toEqual({ status: 204, body: undefined, headers: expect.any(Object) });
     expect(upstream.requests[0]?.headers['content-length']).toBe('0');
     expect(upstream.requests[0]?.rawUrl).toBe('/2.0/repositories/acme/web/pullrequests/7/approve?note=a%2Bb');
@@ -36,39 +28,39 @@ describe('BitbucketClient.send (real HTTP)', () => {
 
   it('never retries a POST whose connection was reset: outcome unknown, one request seen', async () => {
     upstream.on('POST /2.0/repositories/acme/web/pullrequests', resetConnection);
-    const error = await rejectionOf(harness.client.send('POST', '/repositories/acme/web/pullrequests', { title: 't' }, BEARER));
+    const error = await rejectionOf(local.harness.client.send('POST', '/repositories/acme/web/pullrequests', { title: 't' }, BEARER));
     expect(error).toMatchObject({ kind: 'network', outcomeUnknown: true, attempts: 1, method: 'POST' });
     expect((error as Error).message).toMatch(/may or may not have been applied/);
     expect(upstream.requests).toHaveLength(1);
   });
 
   it('never retries a POST that timed out', async () => {
-    harness = makeHarness(upstream.origin, { timeoutMs: 50 });
+    local.harness = makeHarness(upstream.origin, { timeoutMs: 50 });
     upstream.on('POST /2.0/x', silence);
-    await expect(harness.client.send('POST', '/x', {}, BEARER)).rejects.toMatchObject({ kind: 'timeout', outcomeUnknown: true, attempts: 1 });
+    await expect(local.harness.client.send('POST', '/x', {}, BEARER)).rejects.toMatchObject({ kind: 'timeout', outcomeUnknown: true, attempts: 1 });
     expect(upstream.requests).toHaveLength(1);
   });
 
   it('never retries a POST answered 503, and says the outcome is unknown', async () => {
     upstream.on('POST /2.0/x', bitbucketError(503, { message: 'down' }));
-    await expect(harness.client.send('POST', '/x', {}, BEARER)).rejects.toMatchObject({ kind: 'unavailable', outcomeUnknown: true, attempts: 1 });
+    await expect(local.harness.client.send('POST', '/x', {}, BEARER)).rejects.toMatchObject({ kind: 'unavailable', outcomeUnknown: true, attempts: 1 });
   });
 
   it('retries a write the caller marked idempotent', async () => {
     upstream.on('PUT /2.0/x', inSequence(resetConnection, json({ ok: true })));
-    await expect(harness.client.send('PUT', '/x', { a: 1 }, BEARER, { idempotent: true })).resolves.toMatchObject({ status: 200, body: { ok: true } });
+    await expect(local.harness.client.send('PUT', '/x', { a: 1 }, BEARER, { idempotent: true })).resolves.toMatchObject({ status: 200, body: { ok: true } });
     expect(upstream.requests.map((request) => request.body)).toEqual(['{"a":1}', '{"a":1}']);
   });
 
   it('does retry a POST after a 429 with a short Retry-After (refused, not processed)', async () => {
     upstream.on('POST /2.0/x', inSequence((_req, res) => void res.status(429).set('Retry-After', '1').type('text/plain').send('slow down'), json({ ok: true }, 201)));
-    await expect(harness.client.send('POST', '/x', {}, BEARER)).resolves.toMatchObject({ status: 201 });
+    await expect(local.harness.client.send('POST', '/x', {}, BEARER)).resolves.toMatchObject({ status: 201 });
     expect(upstream.requests).toHaveLength(2);
   });
 
   it('a 4xx write error carries Bitbucket\'s field messages and is not "outcome unknown"', async () => {
     upstream.on('POST /2.0/x', bitbucketError(400, { message: 'Bad request', fields: { source: ['This field is required.'] } }));
-    const error = await rejectionOf(harness.client.send('POST', '/x', {}, BEARER));
+    const error = await rejectionOf(local.harness.client.send('POST', '/x', {}, BEARER));
     expect(error).toMatchObject({ kind: 'bad-request', fields: { source: ['This field is required.'] } });
     expect((error as { outcomeUnknown?: boolean }).outcomeUnknown).toBeUndefined();
   });
@@ -79,8 +71,8 @@ describe('BitbucketClient.send (real HTTP)', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    harness = makeHarness(`http://127.0.0.1:${port}`);
-    const error = await rejectionOf(harness.client.send('POST', '/x', {}, BEARER));
+    local.harness = makeHarness(`http://127.0.0.1:${port}`);
+    const error = await rejectionOf(local.harness.client.send('POST', '/x', {}, BEARER));
     expect(error).toMatchObject({ kind: 'network', transportCode: 'ECONNREFUSED', attempts: 3 });
     expect((error as { outcomeUnknown?: boolean }).outcomeUnknown).toBeUndefined();
   });
