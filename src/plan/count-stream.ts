@@ -27,32 +27,20 @@ export async function countStream(
   refusal: Parameters<typeof guard>[1],
   parents: ParentLister,
 ): Promise<number> {
-  if (!('next' in from)) return countWhole(def, list, plan, from.params, accept, ctx, refusal, parents);
+  /** The stream read from its start at its largest page size: its `size` once a page states one, else its rows counted. */
+  const countWhole = async (params: StreamParams): Promise<number> => {
+    // A page that states `size` is the last one read (`lastNeeded`): the rows already in hand cost nothing more.
+    const paging = { pagelen: list.maxPagelen, startPage: 1, lastNeeded: () => reading.size !== undefined };
+    const reading: RowStream = guard(openStream(def, list, plan, params, accept, ctx, paging, parents), refusal);
+    let count = 0;
+    for (let row = await reading.next(); row; row = await reading.next()) count += 1;
+    return reading.size ?? count;
+  };
+  if (!('next' in from)) return countWhole(from.params);
   const stream = from;
   if (stream.size !== undefined) return stream.size;
   // A page already read without `size` settles it: no `pagelen=1` probe that would come back without one too.
   const size = stream.sizeOmitted ? undefined : await stream.upstreamSize();
   if (size !== undefined) return size;
-  return countWhole(def, list, plan, stream.params, accept, ctx, refusal, parents);
-}
-
-/** The stream read from its start at its largest page size: its `size` once a page states one, else its rows counted. */
-async function countWhole(
-  def: EntitySetDefinition,
-  list: ListRoute,
-  plan: QueryPlan,
-  params: StreamParams,
-  accept: (row: Row) => boolean,
-  ctx: ExecutionContext,
-  refusal: Parameters<typeof guard>[1],
-  parents: ParentLister,
-): Promise<number> {
-  // A page that states `size` is the last one read (`lastNeeded`): the rows already in hand cost nothing more.
-  const reading: RowStream = guard(
-    openStream(def, list, plan, params, accept, ctx, { pagelen: list.maxPagelen, startPage: 1, lastNeeded: () => reading.size !== undefined }, parents),
-    refusal,
-  );
-  let count = 0;
-  for (let row = await reading.next(); row; row = await reading.next()) count += 1;
-  return reading.size ?? count;
+  return countWhole(stream.params);
 }
