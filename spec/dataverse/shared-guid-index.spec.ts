@@ -6,8 +6,7 @@
  */
 import supertest from 'supertest';
 import type { Row } from '../../src/odata/ast';
-import { createApp, storeOf, upstreamReadinessOf } from '../../src/app';
-import { createLogger } from '../../src/logger';
+import { startSecondReplica, type SecondReplica } from '../helpers/second-replica';
 import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
 
 const REDIS_URL = process.env.TEST_REDIS_URL;
@@ -20,18 +19,16 @@ const REPO = "Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api'";
 
 describeWithRedis('Dataverse Guids across two replicas sharing Redis', () => {
   let stack: Stack;
-  let replicaB: ReturnType<typeof createApp>;
+  let b: SecondReplica;
+  const onB = () => supertest(b.app);
 
   beforeAll(async () => {
     const secret = `spec-shared-guid-${process.pid}-${Date.now()}-padding-padding`;
     stack = await startStack({ env: { REDIS_URL: REDIS_URL!, SKIPTOKEN_SECRET: secret } });
-    replicaB = createApp({ config: stack.config, logger: createLogger('error', () => undefined) });
-    await upstreamReadinessOf(replicaB).settled();
-    expect(storeOf(replicaB).kind).toBe('redis');
+    b = await startSecondReplica(stack.config);
   });
   afterAll(async () => {
-    upstreamReadinessOf(replicaB).stop();
-    await storeOf(replicaB).close();
+    await b.close();
     await stack.close();
   });
 
@@ -41,20 +38,20 @@ describeWithRedis('Dataverse Guids across two replicas sharing Redis', () => {
     const row = listed.body.value[0] as Row;
     const guid = row.BranchGuid as string;
 
-    const byGuid = await supertest(replicaB).get(`/dataverse/Branches(${guid})`).set('Authorization', DEMO_BEARER);
+    const byGuid = await onB().get(`/dataverse/Branches(${guid})`).set('Authorization', DEMO_BEARER);
     expect(byGuid.status).toBe(200);
     expect(byGuid.body).toMatchObject({ BranchGuid: guid, Name: 'feature/login-page', Workspace: 'acme-dev', RepositorySlug: 'platform-api' });
-    const byKey = await supertest(replicaB).get("/odata/Branches(Workspace='acme-dev',RepositorySlug='platform-api',Name='feature%2Flogin-page')").set('Authorization', DEMO_BEARER);
+    const byKey = await onB().get("/odata/Branches(Workspace='acme-dev',RepositorySlug='platform-api',Name='feature%2Flogin-page')").set('Authorization', DEMO_BEARER);
     expect(byKey.status).toBe(200);
     expect(byGuid.headers['x-upstream-requests']).toBe(byKey.headers['x-upstream-requests']);
 
-    const filtered = await supertest(replicaB).get(`/dataverse/Branches?$filter=${encodeURIComponent(`${REPO} and BranchGuid eq ${guid}`)}`).set('Authorization', DEMO_BEARER);
+    const filtered = await onB().get(`/dataverse/Branches?$filter=${encodeURIComponent(`${REPO} and BranchGuid eq ${guid}`)}`).set('Authorization', DEMO_BEARER);
     expect(filtered.status).toBe(200);
     expect(filtered.body.value.map((branch: Row) => branch.BranchGuid)).toEqual([guid]);
   });
 
   test('a Guid neither replica served is still a 404 that says how to find the row', async () => {
-    const response = await supertest(replicaB).get('/dataverse/Branches(00000000-0000-5000-8000-000000000000)').set('Authorization', DEMO_BEARER);
+    const response = await onB().get('/dataverse/Branches(00000000-0000-5000-8000-000000000000)').set('Authorization', DEMO_BEARER);
     expect(response.status).toBe(404);
     expect(response.body.error.message).toContain('list the set');
   });
