@@ -23,7 +23,7 @@ export interface CredentialsDeps {
   logger?: Logger;
   /** Epoch milliseconds; specs pass a clock they move. */
   now?: () => number;
-  /** The app's shared store: sign-outs kept there hold on every replica. */
+  /** The app's shared store: sign-outs and key revocations kept there hold on every replica. */
   store?: SharedStore;
 }
 
@@ -41,7 +41,7 @@ export function createCredentials({ config, client, logger, now = Date.now, stor
     : undefined;
   const sessions = tokens ? new SessionManager({ config, sealer, tokens, now, logger, ...(store ? { store } : {}) }) : undefined;
   // Keys are created through sign-in, so they exist only where sign-in does.
-  const keys = tokens ? new GatewayKeys({ config, sealer, tokens, now, logger }) : undefined;
+  const keys = tokens ? new GatewayKeys({ config, sealer, tokens, now, logger, ...(store ? { store } : {}) }) : undefined;
   let service: ServiceCredentialSource | undefined;
   if (config.serviceMode?.kind === 'access_token') service = new AccessTokenSource(config.serviceMode.token);
   // loadConfig refuses client_credentials without an OAuth client, so `tokens` is there.

@@ -15,18 +15,22 @@
  * creation), then answers 401 asking for a new key. Deployments with several replicas route keys to one (or use an
  * Atlassian API token as a Basic password instead: README, "Power BI Desktop and the Power BI service").
  *
- * Revocation of a stateless key: the key's id is refused until the key would have expired anyway (memory bounded by
- * expiry, like signed-out sessions), and the key's current refresh token is spent at Bitbucket, so no other replica
- * or later process can renew it: a revoked key stops everywhere within an hour of its creation at most, here at once.
- * The list of keys (ids, labels, dates; never a secret) is per process too.
+ * Revocation of a stateless key: the key's id is refused until the key would have expired anyway, in this process's
+ * memory and in the app's shared store (`shared-revoked-keys.ts`; Redis with REDIS_URL), so every replica sharing the
+ * store refuses it at its next use, as sign-out does (issues #11, #14). The key's current refresh token is spent at
+ * Bitbucket as well, so without a shared store (replicas each with their own memory) no other replica or later
+ * process can renew it, and it stops there when its sealed access token expires.
+ * The list of keys (ids, labels, dates; never a secret) is per process, so a key is revoked on the replica that
+ * created it (or that the load balancer pins the user to).
  */
 import { randomBytes } from 'node:crypto';
 import type { UpstreamCredential } from '../bitbucket';
 import type { GatewayConfig } from '../config';
 import type { Logger } from '../logger';
+import type { SharedStore } from '../storage';
 import { unauthorized } from '../unauthorized';
 import type { CookieSealer } from './cookie-sealer';
-import { SignedOutSessions } from './signed-out-sessions';
+import { SharedRevokedKeys } from './shared-revoked-keys';
 import type { TokenEndpointClient } from './token-endpoint-client';
 import { TokenRenewal } from './token-renewal';
 import type { TokenSet } from './token-set';
@@ -60,6 +64,8 @@ export interface GatewayKeysOptions {
   tokens: Pick<TokenEndpointClient, 'refresh'> | undefined;
   now: () => number;
   logger?: Logger;
+  /** The app's shared store: revocations kept there hold on every replica. */
+  store?: SharedStore;
 }
 
 export class GatewayKeys {
@@ -69,13 +75,13 @@ export class GatewayKeys {
   readonly #current = new Map<string, { tokens: TokenSet; expiresAt: number; renewedHere: boolean }>();
   /** Key id → what it lists as, with its owner. */
   readonly #listed = new Map<string, GatewayKeyInfo & { owner: string }>();
-  /** Revoked key ids until the keys would have expired anyway (the same bounded list sign-out uses). */
-  readonly #revoked: SignedOutSessions;
+  /** Revoked key ids until the keys would have expired anyway, here and in the shared store. */
+  readonly #revoked: SharedRevokedKeys;
 
   constructor(options: GatewayKeysOptions) {
     this.#options = options;
     this.#renewal = new TokenRenewal({ tokens: options.tokens, now: options.now, logger: options.logger });
-    this.#revoked = new SignedOutSessions(options.now);
+    this.#revoked = new SharedRevokedKeys(options.store, options.now);
   }
 
   /** A new key for `owner`, sealing `tokens` (a chain of its own); the secret is returned once and kept nowhere. */
@@ -100,7 +106,7 @@ export class GatewayKeys {
   async revoke(owner: string, id: string): Promise<boolean> {
     const entry = this.#listed.get(id);
     if (!entry || entry.owner !== owner) return false;
-    this.#revoked.add(id, entry.expiresAt);
+    await this.#revoked.add(id, entry.expiresAt);
     this.#listed.delete(id);
     const current = this.#current.get(id);
     this.#current.delete(id);
@@ -117,7 +123,7 @@ export class GatewayKeys {
     // Never repeat the key in an answer or a log line: it is the credential.
     if (!payload) throw unauthorized(`The gateway key is not valid: it was altered or cut short, or sealed with a key this gateway no longer has (SESSION_KEYS). ${NEW_KEY}`);
     const { id } = payload;
-    if (this.#revoked.has(id)) throw unauthorized(`This gateway key was revoked. ${NEW_KEY}`);
+    if (await this.#revoked.has(id)) throw unauthorized(`This gateway key was revoked. ${NEW_KEY}`);
     if (this.#options.now() >= payload.expiresAt) throw unauthorized(`This gateway key expired at ${new Date(payload.expiresAt).toISOString()} (GATEWAY_KEY_TTL_SECONDS). ${NEW_KEY}`);
     const held = this.#current.get(id);
     const renewal = await this.#renewal.current(held?.tokens ?? payload.tokens, 'gateway key', 'Refresh again later.');
@@ -129,7 +135,7 @@ export class GatewayKeys {
       const elsewhere = held?.renewedHere ? '' : ' The key was renewed by another gateway process, or before a restart (Bitbucket allows each refresh token one use), or its access was withdrawn at Bitbucket.';
       throw unauthorized(`This gateway key's Bitbucket authorization ended: ${renewal.reason}.${elsewhere} ${NEW_KEY}`);
     }
-    if (!this.#revoked.has(id)) this.#keep(id, renewal.tokens, payload.expiresAt, renewal.kind === 'renewed' || held?.renewedHere === true);
+    if (!(await this.#revoked.has(id))) this.#keep(id, renewal.tokens, payload.expiresAt, renewal.kind === 'renewed' || held?.renewedHere === true);
     return { id, credential: { kind: 'bearer', token: renewal.tokens.accessToken } };
   }
 
