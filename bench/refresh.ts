@@ -151,7 +151,7 @@ async function freePort(): Promise<number> {
 }
 
 /** A throwaway redis-server (as scripts/with-test-services.sh starts one for npm test); stop() ends it by its pid. */
-async function startRedis(): Promise<{ url: string; stop(): void }> {
+async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const work = mkdtempSync(path.join(tmpdir(), 'bench-refresh-redis-'));
   const started = spawnSync('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', work, '--daemonize', 'yes', '--pidfile', path.join(work, 'redis.pid'), '--logfile', path.join(work, 'redis.log')]);
@@ -162,13 +162,19 @@ async function startRedis(): Promise<{ url: string; stop(): void }> {
   }
   return {
     url: `redis://127.0.0.1:${port}`,
-    stop() {
+    async stop() {
       try {
-        process.kill(Number(readFileSync(path.join(work, 'redis.pid'), 'utf8').trim()));
+        const pid = Number(readFileSync(path.join(work, 'redis.pid'), 'utf8').trim());
+        process.kill(pid);
+        // Its files are still written while it shuts down: wait for it to be gone (at most 5 s) before removing them.
+        for (let waited = 0; waited < 5000; waited += 100) {
+          process.kill(pid, 0);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
       } catch {
-        // Already gone.
+        // Gone (or never started).
       }
-      rmSync(work, { recursive: true, force: true });
+      rmSync(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }
@@ -233,7 +239,7 @@ async function main(): Promise<void> {
         results.push(result);
       } finally {
         await Promise.all(replicas.map((replica) => replica.close()));
-        redis?.stop();
+        await redis?.stop();
         sandbox.kill();
         await new Promise((resolve) => sandbox.once('exit', resolve));
       }
