@@ -8,7 +8,8 @@ import type { EntitySetDefinition } from './model';
 export const commits: EntitySetDefinition = {
   name: 'Commits',
   typeName: 'Commit',
-  description: 'Commits of a repository, newest first as Bitbucket lists them.',
+  description:
+    "Commits of a repository, newest first as Bitbucket lists them. A time window on Date (Date ge A and Date lt B) reads each repository's whole list, since Bitbucket lists commits in topological order, not by date. With the request header 'Prefer: bitbucket.trust-newest-first' the read stops at the window's lower bound instead (far fewer Bitbucket calls; the answer then says Preference-Applied), and a commit Bitbucket lists below an older one (a rebased commit keeps its older date) is missed.",
   key: ['Workspace', 'RepositorySlug', 'Hash'],
   properties: [
     { name: 'Workspace', type: 'Edm.String', nullable: false, source: { path: 'repository.full_name', convert: 'full-name-owner' }, description: 'Workspace slug.' },

@@ -12,7 +12,7 @@ export const pullRequestActivity: EntitySetDefinition = {
   name: 'PullRequestActivity',
   typeName: 'PullRequestActivityEvent',
   description:
-    "Pull request events of a repository, one row per event: 'UPDATE' (the pull request was opened or changed; NewState is its state after the change, so the first UPDATE with NewState 'MERGED' is when it was merged), 'APPROVAL', 'CHANGES_REQUESTED' and 'COMMENT', with who and when. Read from the repository's activity feed: one Bitbucket call per 50 events, for all pull requests of the repository at once.",
+    "Pull request events of a repository, one row per event: 'UPDATE' (the pull request was opened or changed; NewState is its state after the change, so the first UPDATE with NewState 'MERGED' is when it was merged), 'APPROVAL', 'CHANGES_REQUESTED' and 'COMMENT', with who and when. Read from the repository's activity feed: one Bitbucket call per 50 events, for all pull requests of the repository at once. A time window on Date (Date ge A and Date lt B) reads the whole feed, since Bitbucket does not promise its order. With the request header 'Prefer: bitbucket.trust-newest-first' the read stops at the window's lower bound instead (far fewer Bitbucket calls; the answer then says Preference-Applied), and an event the feed lists below an older one is missed.",
   key: ['Workspace', 'RepositorySlug', 'PullRequestId', 'Date', 'Kind'],
   properties: [
     { name: 'Workspace', type: 'Edm.String', nullable: false, source: { routeParam: 'workspace' }, description: 'Workspace slug.' },
