@@ -64,6 +64,8 @@ interface Exchange {
   body?: Buffer;
   signal?: AbortSignal;
   retriesOf500?: number;
+  /** Neither answered from nor kept in the response cache (a list the list memo keeps whole: list-memo.ts). */
+  uncached?: boolean;
 }
 
 interface ReadResponse {
@@ -140,7 +142,8 @@ export class BitbucketClient {
     const lists = 'target' in start ? undefined : this.#options.responseCache?.lists;
     const list = lists !== undefined && !('target' in start) ? lists.listOf(start.path, start.query) : undefined;
     if (lists !== undefined && list !== undefined) {
-      const pages = (from: { path: string; query: UpstreamQuery }) => this.#locatedPages<unknown>(from, credential, signal);
+      const pages = (from: { path: string; query: UpstreamQuery }, options?: { cached?: boolean }) =>
+        this.#locatedPages<unknown>(from, credential, signal, options?.cached ?? true);
       yield* lists.walk(list, credential, pages) as AsyncGenerator<LocatedPage<T>>;
       return;
     }
@@ -151,6 +154,7 @@ export class BitbucketClient {
     start: { path: string; query: UpstreamQuery } | { target: string },
     credential: UpstreamCredential,
     signal?: AbortSignal,
+    cached = true,
   ): AsyncGenerator<LocatedPage<T>> {
     let requestTarget: string;
     if ('target' in start) {
@@ -165,7 +169,7 @@ export class BitbucketClient {
     let continuation: { page: number; previousValues: unknown[] } | undefined;
     for (;;) {
       visited.add(requestTarget);
-      const sent = { method: 'GET', requestTarget, credential, idempotent: true, signal };
+      const sent = { method: 'GET', requestTarget, credential, idempotent: true, signal, uncached: !cached };
       const response = await this.#exchange(sent);
       // A redirected page is read, continued and remembered where it was answered.
       requestTarget = response.requestTarget;
@@ -343,7 +347,7 @@ export class BitbucketClient {
     const headers = this.#headers(exchange, url);
     // Reuse between requests (response-cache.ts): a fresh entry of this principal answers without a call; a stale one
     // with an ETag is revalidated, and Bitbucket's 304 keeps its body.
-    const cached = await this.#cacheLookup(exchange);
+    const cached = exchange.uncached ? undefined : await this.#cacheLookup(exchange);
     const requestTarget = exchange.requestTarget;
     if (cached?.entry?.fresh) return { status: cached.entry.status, headers: cached.entry.headers, body: cached.entry.body, attempts: 0, requestTarget };
     if (cached?.entry?.etag !== undefined) headers['if-none-match'] = cached.entry.etag;

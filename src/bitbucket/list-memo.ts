@@ -69,8 +69,12 @@ export interface MemoPage {
   target?: string;
 }
 
-/** A list read from its start by the client's own paging (through the response cache and the budget). */
-export type PageSource = (start: { path: string; query: UpstreamQuery }) => AsyncIterable<MemoPage>;
+/**
+ * A list read from its start by the client's own paging (through the budget; through the response cache unless
+ * `cached` is false: the lists kept here are not kept there again, where their pages would crowd out the memo in a
+ * store bounded by bytes).
+ */
+export type PageSource = (start: { path: string; query: UpstreamQuery }, options?: { cached?: boolean }) => AsyncIterable<MemoPage>;
 
 /** A commit list the memo may keep, and where its branch heads are listed. */
 export interface AppendOnlyList {
@@ -107,6 +111,8 @@ const COMMIT_LIST = /^(\/repositories\/[^/]+\/[^/]+)\/commits$/;
 /** Query parameters that keep the list the whole history (`fields` must keep `hash` and `parents.hash`). */
 const PLAIN_LIST_PARAMETERS = new Set(['pagelen', 'fields']);
 const HEADS_QUERY: UpstreamQuery = { pagelen: 100, fields: 'next,values.target.hash' };
+/** The pages of a list kept here bypass the response cache (the heads do not: their ETag makes the check a 304). */
+const UNCACHED = { cached: false } as const;
 /** Rows per page served from the memo when the query names no pagelen (Bitbucket's commits default). */
 const DEFAULT_PAGELEN = 30;
 /** `/repositories/{workspace}/{repo_slug}/pullrequests`. */
@@ -178,7 +184,7 @@ export class ListMemo {
         return;
       }
     }
-    yield* this.#readRest(save, pages({ path: list.path, query: list.query })[Symbol.asyncIterator](), []);
+    yield* this.#readRest(save, pages({ path: list.path, query: list.query }, UNCACHED)[Symbol.asyncIterator](), []);
   }
 
   /**
@@ -191,7 +197,7 @@ export class ListMemo {
     if (since !== undefined) {
       const changed: unknown[] = [];
       try {
-        for await (const located of pages({ path: list.path, query: { ...list.query, q: `updated_on >= ${since}` } })) changed.push(...located.page.values);
+        for await (const located of pages({ path: list.path, query: { ...list.query, q: `updated_on >= ${since}` } }, UNCACHED)) changed.push(...located.page.values);
         merged = mergeById(known, changed);
       } catch (error) {
         if (!(error instanceof UpstreamError && (error.kind === 'bad-request' || error.kind === 'server-error'))) throw error;
@@ -199,7 +205,7 @@ export class ListMemo {
     }
     if (merged === undefined) {
       listMemoMetrics.reread += 1;
-      yield* this.#readRest(save, pages({ path: list.path, query: list.query })[Symbol.asyncIterator](), []);
+      yield* this.#readRest(save, pages({ path: list.path, query: list.query }, UNCACHED)[Symbol.asyncIterator](), []);
       return;
     }
     listMemoMetrics.updated += 1;
@@ -210,7 +216,7 @@ export class ListMemo {
   /** Reads from the start until the known list's first commit; serves the known rest when the whole still checks. */
   async *#grow(list: AppendOnlyList, save: (items: readonly unknown[]) => Promise<void>, known: unknown[], heads: ReadonlySet<string>, pages: PageSource): AsyncGenerator<MemoPage> {
     const prefix: unknown[] = [];
-    const iterator = pages({ path: list.path, query: list.query })[Symbol.asyncIterator]();
+    const iterator = pages({ path: list.path, query: list.query }, UNCACHED)[Symbol.asyncIterator]();
     for (;;) {
       const next = await iterator.next();
       if (next.done) return;
