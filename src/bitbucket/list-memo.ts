@@ -125,6 +125,14 @@ const PULL_REQUEST_LIST_PARAMETERS = new Set(['pagelen', 'fields', 'state', 'sor
  * previous read may carry an earlier time than one that read saw. Re-reading those few is harmless (merged by id).
  */
 const UPDATED_ON_MARGIN_MS = 5 * 60_000;
+/**
+ * Fields whose changes are not known to move a pull request's `updated_on`: an approval, a request for changes, a
+ * comment or a task is activity on the pull request, not an edit of it, and no public record (Bitbucket's API
+ * reference, the evidence in bitbucket-real-behaviour.md) says Bitbucket Cloud bumps `updated_on` for them. A list
+ * carrying any of them is read in full, never merged by `updated_on`: an approval count a day old that looks current
+ * would be a wrong number that looks right.
+ */
+const UNVERSIONED_PULL_REQUEST_FIELDS = ['values.participants', 'values.comment_count', 'values.task_count'];
 
 export class ListMemo {
   readonly #options: ListMemoOptions;
@@ -336,10 +344,11 @@ function updatedOnList(path: string, query: UpstreamQuery): UpdatedOnList | unde
   if (query.sort !== 'id') return undefined;
   const states = Array.isArray(query.state) ? [...query.state].sort() : [];
   if (states.join(',') !== ALL_STATES.join(',')) return undefined;
-  if (query.fields !== undefined) {
-    const names = String(query.fields).split(',');
-    if (!names.includes('values.id') || !names.includes('values.updated_on')) return undefined;
-  }
+  // Without `fields` the list carries comment_count and task_count (see below), so it is not kept.
+  if (query.fields === undefined) return undefined;
+  const names = String(query.fields).split(',');
+  if (!names.includes('values.id') || !names.includes('values.updated_on')) return undefined;
+  if (names.some((name) => UNVERSIONED_PULL_REQUEST_FIELDS.some((field) => name === field || name.startsWith(`${field}.`)))) return undefined;
   return { kind: 'updated-on', path, query };
 }
 

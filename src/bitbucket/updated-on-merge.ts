@@ -1,11 +1,12 @@
 /**
  * Pull request lists refreshed by `updated_on` (issue #14 item 3): pure helpers for ListMemo.
  *
- * Bitbucket moves a pull request's `updated_on` on any activity (edits, approvals, comments, state changes) and filters
- * on it in BBQL (`q=updated_on >= …`, developer.atlassian.com/cloud/bitbucket/rest/intro/, "Filtering and sorting";
+ * Bitbucket moves a pull request's `updated_on` when the pull request is edited or changes state (it is the version an
+ * `If-Match` compares), and filters on it in BBQL (`q=updated_on >= …`, developer.atlassian.com/cloud/bitbucket/rest/intro/, "Filtering and sorting";
  * Faros' and Airbyte's Bitbucket sources sync pull requests that way). A list of every state (`state=OPEN&…&SUPERSEDED`)
  * sorted by `id` loses no pull request (Bitbucket's API deletes none), so the list now is the list known, with the
- * pull requests updated since replacing or joining theirs, in `id` order.
+ * pull requests updated since replacing or joining theirs, in `id` order. Whether approvals, comments and tasks move
+ * `updated_on` is on no public record, so lists carrying what they change are not merged (list-memo.ts).
  */
 
 /** What the merge needs of a pull request as Bitbucket lists it. */
