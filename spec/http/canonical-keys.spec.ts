@@ -75,19 +75,20 @@ describe('a spelling Bitbucket resolves but does not use names nothing', () => {
     expect(byKey.response.status).toBe(404);
   });
 
-  test('comments under another spelling: none, and by key 404; the pull request is read once to know', async () => {
+  test('comments under another spelling: none, and by key 404; the list alone tells (its items link to platform-api)', async () => {
     const prs = await get(`/odata/PullRequests?$filter=${ONE_REPO} and CommentCount gt 0&$top=1&$select=Id`);
     const id: number = prs.response.body.value[0].Id;
     const canonical = await get(`/odata/PullRequestComments?$filter=${ONE_REPO} and PullRequestId eq ${id}&$select=RepositorySlug,Id`);
     expect(canonical.response.status).toBe(200);
     expect(canonical.response.body.value.length).toBeGreaterThan(0);
     expect(canonical.response.body.value[0].RepositorySlug).toBe('platform-api');
+    expect(canonical.calls.map((call) => call.path)).toEqual([`/2.0/repositories/acme-dev/platform-api/pullrequests/${id}/comments`]);
     const other = await get(`/odata/PullRequestComments?$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'PLATFORM-API' and PullRequestId eq ${id}&$count=true`);
     expect(other.response.status).toBe(200);
     expect(other.response.body.value).toEqual([]);
     expect(other.response.body['@odata.count']).toBe(0);
     expect(other.calls).toHaveLength(1);
-    expect(other.calls[0].path).toBe(`/2.0/repositories/acme-dev/PLATFORM-API/pullrequests/${id}`);
+    expect(other.calls[0].path).toBe(`/2.0/repositories/acme-dev/PLATFORM-API/pullrequests/${id}/comments`);
     const commentId: number = canonical.response.body.value[0].Id;
     const byKey = await get(`/odata/PullRequestComments(Workspace='acme-dev',RepositorySlug='PLATFORM-API',PullRequestId=${id},Id=${commentId})`);
     expect(byKey.response.status).toBe(404);

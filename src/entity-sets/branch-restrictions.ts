@@ -18,5 +18,8 @@ export const branchRestrictions: EntitySetDefinition = {
     { name: 'Value', type: 'Edm.Int32', nullable: true, source: 'value', description: 'The number a kind takes (approvals required, ...).' },
     { name: 'Users', type: 'Edm.String', nullable: false, source: { path: 'users', convert: 'join-display-names' }, description: 'Users exempted, comma-separated display names.', fields: ['users.display_name'] },
   ],
-  list: { path: '/repositories/{workspace}/{repo_slug}/branch-restrictions', params: [WORKSPACE_PARAM, REPOSITORY_PARAM], ...PAGED_LIST, supportsQuery: false, supportsSort: false },
+  list: { path: '/repositories/{workspace}/{repo_slug}/branch-restrictions', params: [WORKSPACE_PARAM, REPOSITORY_PARAM], ...PAGED_LIST, supportsQuery: false, supportsSort: false,
+    // Each restriction's `links.self` names the repository in Bitbucket's spelling.
+    spelledIn: [{ path: 'links.self.href', pattern: '*/repositories/{workspace}/{repo_slug}/branch-restrictions/*' }],
+  },
 };

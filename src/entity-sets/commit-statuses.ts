@@ -34,5 +34,8 @@ export const commitStatuses: EntitySetDefinition = {
   navigation: [
     { name: 'Commit', target: 'Commits', collection: false, constraints: { Workspace: 'Workspace', RepositorySlug: 'RepositorySlug', Hash: 'CommitHash' } },
   ],
-  list: { path: '/repositories/{workspace}/{repo_slug}/commit/{commit}/statuses', params: [WORKSPACE_PARAM, REPOSITORY_PARAM, COMMIT_PARAM], ...PAGED_LIST, supportsQuery: true, supportsSort: false },
+  list: { path: '/repositories/{workspace}/{repo_slug}/commit/{commit}/statuses', params: [WORKSPACE_PARAM, REPOSITORY_PARAM, COMMIT_PARAM], ...PAGED_LIST, supportsQuery: true, supportsSort: false,
+    // Each status states its repository (`full_name`) and its commit's full hash: a short hash names no row, as before.
+    spelledIn: [{ path: 'repository.full_name', pattern: '{workspace}/{repo_slug}' }, { path: 'commit.hash', pattern: '{commit}' }],
+  },
 };

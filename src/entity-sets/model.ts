@@ -210,6 +210,14 @@ export interface ListRoute {
    * `supportsPageNumber` false. Applied by `listItems` (`src/plan/list-items.ts`) wherever a page's `values` become rows.
    */
   rowsFrom?: { path: string; parentAs: string };
+  /**
+   * Where each item states, in Bitbucket's own spelling, route values it was listed under but which no property reads
+   * (`{ routeParam }`): a string at `path` of the item matched whole against `pattern`, whose `{name}` parts are route
+   * parameters (percent-decoded) and `*` any text. A list whose items state every such value is read at once under a
+   * parent the client named: its first item confirms the client's spelling or shows another (`PLATFORM-API`: no
+   * rows), where otherwise the parent is read by key first (`parentCheckNeeded`, `src/plan/spelled-route-values.ts`).
+   */
+  spelledIn?: Array<{ path: string; pattern: string }>;
 }
 
 export interface GetRoute {

@@ -35,6 +35,8 @@ export const pipelineSteps: EntitySetDefinition = {
   ],
   list: {
     path: '/repositories/{workspace}/{repo_slug}/pipelines/{pipeline_uuid}/steps',
+    // Each step states its repository (`full_name`) and its pipeline's UUID in Bitbucket's spelling.
+    spelledIn: [{ path: 'repository.full_name', pattern: '{workspace}/{repo_slug}' }, { path: 'pipeline.uuid', pattern: '{pipeline_uuid}' }],
     params: [WORKSPACE_PARAM, REPOSITORY_PARAM, PIPELINE_PARAM],
     ...PAGED_LIST,
     supportsQuery: false,

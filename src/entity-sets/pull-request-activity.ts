@@ -43,6 +43,8 @@ export const pullRequestActivity: EntitySetDefinition = {
   ],
   list: {
     path: '/repositories/{workspace}/{repo_slug}/pullrequests/activity',
+    // Each entry's `pull_request.links.self` names the repository in Bitbucket's spelling.
+    spelledIn: [{ path: 'pull_request.links.self.href', pattern: '*/repositories/{workspace}/{repo_slug}/pullrequests/*' }],
     params: [WORKSPACE_PARAM, REPOSITORY_PARAM],
     maxPagelen: 50,
     supportsQuery: false,

@@ -34,6 +34,8 @@ export const pullRequestComments: EntitySetDefinition = {
   ],
   list: {
     path: COMMENTS,
+    // Each comment's `links.self` names its pull request in Bitbucket's spelling (the `pullrequest_comment` schema).
+    spelledIn: [{ path: 'links.self.href', pattern: '*/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/comments/*' }],
     params: [WORKSPACE_PARAM, REPOSITORY_PARAM, PULL_REQUEST_PARAM],
     maxPagelen: 100,
     supportsQuery: false,

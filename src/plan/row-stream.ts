@@ -15,6 +15,7 @@ import { mayBeGone } from './parent-list-memo';
 import type { QueryPlan } from './plan-query';
 import { parentCheckNeeded, parentExists, parentParam, type ParentLister, type StreamParams } from './resolve-streams';
 import { differingRouteValues, rowFromItem, sourcePaths } from './row-from-item';
+import { itemsStateSpelling, spellingFields, spellingOf } from './spelled-route-values';
 import { recordUpstream, recordUpstreamPosition, upstreamPageOf, upstreamPositionOf, type UpstreamPageLocation } from './upstream-position';
 
 /** One upstream stream: its parameters, a lazy iterator of accepted rows, and the `size` Bitbucket reported. */
@@ -94,7 +95,13 @@ export function openStream(
   parents: ParentLister,
 ): RowStream {
   const path = addressablePath(list.path, params);
+  const checkNeeded = parentCheckNeeded(def, list.params, plan.fixedParams);
+  // Items that state the route values in Bitbucket's spelling settle it themselves: the list is read at once, and the
+  // parent only when its first item cannot tell (`spelled-route-values.ts`). An empty list needs nothing: no rows.
+  const spelledByItems = checkNeeded && itemsStateSpelling(def, list);
+  let spellingSettled = !spelledByItems;
   const query = upstreamListQuery(list, plan, paging.pagelen, paging.startPage, paging.bound);
+  if (spelledByItems && query.fields !== undefined) query.fields = [query.fields, ...spellingFields(list)].join(',');
   const pages = path ? streamPages(ctx, path, query, plan.byUpstreamPosition, paging.resume) : undefined;
   let buffer: Row[] = [];
   /** The position in the stream of the next item Bitbucket delivers (`upstream-position.ts`). */
@@ -123,7 +130,7 @@ export function openStream(
   let parentConfirmed: Promise<boolean> | undefined;
   /** Whether the rows may carry this stream's route values (see `parentCheckNeeded`): asked once, before any read. */
   const parentOk = (): Promise<boolean> =>
-    (parentConfirmed ??= parentCheckNeeded(def, list.params, plan.fixedParams) ? parentExists(parentParam(list.params) as RouteParameter, params, ctx, parents) : Promise.resolve(true));
+    (parentConfirmed ??= checkNeeded ? parentExists(parentParam(list.params) as RouteParameter, params, ctx, parents) : Promise.resolve(true));
   /**
    * The rows of a page of the cursor's own stream that follow the cursor's row (`CursorRow`), once it is found; until
    * then none. Rows after the cursor's position seen before it must be newer rows that pushed it down: passed over.
@@ -148,7 +155,7 @@ export function openStream(
     remainder: () => (lastPageRead || done ? buffer : undefined),
     buffered: () => buffer.length,
     async peek() {
-      if (!done && !(await parentOk())) empty();
+      if (!done && !spelledByItems && !(await parentOk())) empty();
       while (buffer.length === 0 && !done) {
         let result: IteratorResult<StreamPage>;
         try {
@@ -167,6 +174,14 @@ export function openStream(
           break;
         }
         const page: BitbucketPage<unknown> = result.value.page;
+        if (!spellingSettled && Array.isArray(page.values) && page.values.length > 0) {
+          spellingSettled = true;
+          const spelling = spellingOf(def, list, page.values[0], params);
+          if (spelling === 'differs' || (spelling === 'unknown' && !(await parentOk()))) {
+            empty();
+            break;
+          }
+        }
         // Only a page of this very list can be resumed (`resumePoint` refuses any other path), so a `next` link that
         // names the list differently (another spelling or encoding) leaves its rows without a location: they re-read.
         const located = result.value.reachedByNext ? result.value.target : undefined;
@@ -193,7 +208,7 @@ export function openStream(
     },
     async upstreamSize() {
       if (stream.size !== undefined) return stream.size;
-      if (!path || !(await parentOk())) return 0;
+      if (!path || (!spelledByItems && !(await parentOk()))) return 0;
       // The first item's key values come along, so that a spelling Bitbucket resolved case-insensitively counts 0.
       const keyPaths = list.params.flatMap((param) => {
         const property = def.properties.find((candidate) => candidate.name === param.property);
@@ -201,7 +216,7 @@ export function openStream(
       });
       const query: UpstreamQuery = {
         ...upstreamListQuery(list, plan, 1),
-        fields: ['size', ...keyPaths].join(','),
+        fields: ['size', ...keyPaths, ...(spelledByItems ? spellingFields(list) : [])].join(','),
       };
       let page: BitbucketPage<unknown>;
       try {
@@ -210,6 +225,10 @@ export function openStream(
         if (!(error instanceof UpstreamError && error.kind === 'not-found')) throw error;
         await listNotFound(list, plan, params, error, ctx, parents);
         return 0;
+      }
+      if (spelledByItems && Array.isArray(page.values) && page.values.length > 0) {
+        const spelling = spellingOf(def, list, page.values[0], params);
+        if (spelling === 'differs' || (spelling === 'unknown' && !(await parentOk()))) return 0;
       }
       const first = Array.isArray(page.values) ? listItems(list, page.values)[0] : undefined;
       if (first !== undefined && differingRouteValues(def, list.params, rowFromItem(def, first, params), params).length > 0) return 0;

@@ -178,6 +178,36 @@ export const PUSHDOWN_CASES: PushdownCase[] = [
     ],
     anyOrder: true,
   },
+  // Lists whose items state the parent's spelling (`ListRoute.spelledIn`) are read at once: the parent the client
+  // named is not read by key first (2 calls before), and another spelling of it still names nothing.
+  {
+    name: "one pull request's comments: the list alone, one call (2 before: the pull request was read first)",
+    url: () => `/odata/PullRequestComments?$filter=Workspace eq '${site.ws}' and RepositorySlug eq '${site.repo}' and PullRequestId eq 1&$count=true&$select=RepositorySlug,Id`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo}/pullrequests/1/comments` }],
+  },
+  {
+    name: "one pull request's comments under another spelling of the repository: one call, no rows, count 0",
+    url: () => `/odata/PullRequestComments?$filter=Workspace eq '${site.ws}' and RepositorySlug eq '${site.repo.toUpperCase()}' and PullRequestId eq 1&$count=true`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo.toUpperCase()}/pullrequests/1/comments` }],
+    answer: { value: [], '@odata.count': 0 },
+  },
+  {
+    name: '/$count of one pull request\'s comments under another spelling: one call, 0',
+    url: () => `/odata/PullRequestComments/$count?$filter=Workspace eq '${site.ws}' and RepositorySlug eq '${site.repo.toUpperCase()}' and PullRequestId eq 1`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo.toUpperCase()}/pullrequests/1/comments` }],
+    answer: '0',
+  },
+  {
+    name: "one repository's branch restrictions: the list alone, one call (2 before: the repository was read first)",
+    url: () => `/odata/BranchRestrictions?$filter=Workspace eq '${site.ws}' and RepositorySlug eq '${site.repo}'&$select=RepositorySlug,Id`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo}/branch-restrictions` }],
+  },
+  {
+    name: "one repository's branch restrictions under another spelling: one call, no rows",
+    url: () => `/odata/BranchRestrictions?$filter=Workspace eq '${site.ws}' and RepositorySlug eq '${site.repo.toUpperCase()}'&$count=true`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo.toUpperCase()}/branch-restrictions` }],
+    answer: { value: [], '@odata.count': 0 },
+  },
 ];
 
 export function matches(call: UpstreamCall, expected: { path: string; query?: Record<string, string | string[] | undefined> }): boolean {
