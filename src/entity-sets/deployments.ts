@@ -28,5 +28,13 @@ export const deployments: EntitySetDefinition = {
   navigation: [
     { name: 'Environment', target: 'Environments', collection: false, constraints: { Workspace: 'Workspace', RepositorySlug: 'RepositorySlug', Uuid: 'EnvironmentUuid' } },
   ],
-  list: { path: '/repositories/{workspace}/{repo_slug}/deployments', params: [WORKSPACE_PARAM, REPOSITORY_PARAM], ...PAGED_LIST, supportsQuery: false, supportsSort: false },
+  list: {
+    path: '/repositories/{workspace}/{repo_slug}/deployments',
+    params: [WORKSPACE_PARAM, REPOSITORY_PARAM],
+    ...PAGED_LIST,
+    supportsQuery: false,
+    supportsSort: false,
+    // Each deployment's released commit links into the repository in Bitbucket's spelling (a pipeline of its own).
+    spelledIn: [{ path: 'release.commit.links.self.href', pattern: '*/repositories/{workspace}/{repo_slug}/commit/*' }],
+  },
 };

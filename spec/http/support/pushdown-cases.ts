@@ -208,6 +208,17 @@ export const PUSHDOWN_CASES: PushdownCase[] = [
     calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo.toUpperCase()}/branch-restrictions` }],
     answer: { value: [], '@odata.count': 0 },
   },
+  {
+    name: "one repository's deployments: the list alone, one call (2 before)",
+    url: () => `/odata/Deployments?$filter=Workspace eq '${site.ws}' and RepositorySlug eq '${site.repo}'&$top=10&$select=RepositorySlug,Uuid`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo}/deployments` }],
+  },
+  {
+    name: "one repository's deployments under another spelling: one call, count 0",
+    url: () => `/odata/Deployments/$count?$filter=Workspace eq '${site.ws}' and RepositorySlug eq '${site.repo.toUpperCase()}'`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo.toUpperCase()}/deployments` }],
+    answer: '0',
+  },
 ];
 
 export function matches(call: UpstreamCall, expected: { path: string; query?: Record<string, string | string[] | undefined> }): boolean {
