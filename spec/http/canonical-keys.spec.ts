@@ -96,6 +96,26 @@ describe('a spelling Bitbucket resolves but does not use names nothing', () => {
     expect(navigation.response.status).toBe(404);
   });
 
+  test('pipeline steps and commit statuses: one call, their items state the spelling (full_name, pipeline UUID, full hash)', async () => {
+    const uuid: string = (await get(`/odata/Pipelines?$filter=${ONE_REPO}&$top=1&$select=Uuid`)).response.body.value[0].Uuid;
+    const hash: string = (await get(`/odata/Commits?$filter=${ONE_REPO}&$top=1&$select=Hash`)).response.body.value[0].Hash;
+    const OTHER = "Workspace eq 'acme-dev' and RepositorySlug eq 'PLATFORM-API'";
+    const cases: Array<[string, boolean]> = [
+      [`PipelineSteps?$filter=${ONE_REPO} and PipelineUuid eq '${uuid}'`, true],
+      [`PipelineSteps?$filter=${OTHER} and PipelineUuid eq '${uuid}'`, false],
+      [`PipelineSteps?$filter=${ONE_REPO} and PipelineUuid eq '${uuid.toUpperCase()}'`, false],
+      [`CommitStatuses?$filter=${ONE_REPO} and CommitHash eq '${hash}'`, true],
+      [`CommitStatuses?$filter=${OTHER} and CommitHash eq '${hash}'`, false],
+      [`CommitStatuses?$filter=${ONE_REPO} and CommitHash eq '${hash.slice(0, 12)}'`, false],
+    ];
+    for (const [url, some] of cases) {
+      const { response, calls } = await get(`/odata/${url}&$count=true`);
+      expect([url, response.status, calls.length]).toEqual([url, 200, 1]);
+      expect(response.body['@odata.count']).toBe(response.body.value.length);
+      expect([url, response.body.value.length > 0]).toEqual([url, some]);
+    }
+  });
+
   test('by key under another spelling: 404 (repository, pull request)', async () => {
     expect((await get("/odata/Repositories(Workspace='acme-dev',Slug='PLATFORM-API')")).response.status).toBe(404);
     expect((await get("/odata/PullRequests(Workspace='acme-dev',RepositorySlug='PLATFORM-API',Id=1)")).response.status).toBe(404);
