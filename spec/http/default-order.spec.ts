@@ -286,7 +286,10 @@ describe("continuing where Bitbucket's paging stood", () => {
     expect(located.length).toBeGreaterThan(0);
     for (const page of located) {
       const [, , position, target, index] = payloadOf(page.next as string)[2] as [string, string, number, string, number];
-      expect(target.startsWith('/repositories/acme-dev/platform-api/commits?')).toBe(true);
+      // Relative to the repository's own list, less the parts its own request repeats (issue #15: the whole target
+      // was often too long for the token); -1 names the page after the row's, which ended with it.
+      expect(target).toMatch(/^\?(.*&)?page=/);
+      expect(index).toBeGreaterThanOrEqual(-1);
       expect(index).toBeLessThanOrEqual(position);
     }
     const resumed = pages[pages.indexOf(located[0]) + 1];
@@ -329,7 +332,9 @@ describe("continuing where Bitbucket's paging stood", () => {
     { forgery: 'a target that is not text', target: () => 42 },
   ])('a correctly signed cursor whose page target is $forgery is InvalidSkipToken, and nothing else is called', async ({ target }) => {
     const { link, cursor } = await locatedLink();
-    const forged = resign(tokenOf(link), (payload) => [payload[0], payload[1], [...cursor.slice(0, 3), target(cursor[3] as string), ...cursor.slice(4)], ...payload.slice(3)]);
+    // A location relative to the list (`?…`) is checked whole, so forge the whole form.
+    const real = (cursor[3] as string).startsWith('?') ? `${commitsPath(repo).replace(/^\/2\.0/, '')}${cursor[3] as string}` : (cursor[3] as string);
+    const forged = resign(tokenOf(link), (payload) => [payload[0], payload[1], [...cursor.slice(0, 3), target(real), ...cursor.slice(4)], ...payload.slice(3)]);
     await stack.clearUpstreamCalls();
     const response = await followWith(link, forged);
     expect(response.status).toBe(400);
@@ -350,7 +355,7 @@ describe("continuing where Bitbucket's paging stood", () => {
 
   test.each([
     { change: 'an index past the position', index: (position: number) => position + 1 },
-    { change: 'a negative index', index: () => -1 },
+    { change: 'a negative index (other than -1: the next page)', index: () => -2 },
     { change: 'a fractional index', index: () => 0.5 },
   ])('a correctly signed cursor with $change is InvalidSkipToken', async ({ index }) => {
     const { link, cursor } = await locatedLink();

@@ -33,6 +33,8 @@ export interface LocatedPage<T> {
   page: BitbucketPage<T>;
   /** Its request target relative to baseUrl (path + query), to open it again; undefined outside the base path. */
   target?: string;
+  /** Its `next` link's request target relative to baseUrl, when it has one that may be requested (same form). */
+  nextTarget?: string;
 }
 
 export interface SendOptions {
@@ -183,7 +185,9 @@ export class BitbucketClient {
         const problem = continuationPageProblem(page, continuation.page, continuation.previousValues);
         if (problem !== undefined) throw this.#badResponse(exchange, response, problem);
       }
-      yield { page: page as BitbucketPage<T>, target: relativeTarget(requestTarget, this.#basePath) };
+      const nextLink = page.next === undefined ? undefined : nextLinkTarget(page.next, this.#upstream.origin);
+      const nextTarget = nextLink?.ok ? relativeTarget(nextLink.requestTarget, this.#basePath) : undefined;
+      yield { page: page as BitbucketPage<T>, target: relativeTarget(requestTarget, this.#basePath), nextTarget };
       if (page.next === undefined) {
         const decision = continuationWithoutNext(page, pageParams(requestTarget));
         if (decision.action === 'stop') return;

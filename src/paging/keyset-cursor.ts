@@ -96,7 +96,8 @@ export function rowAtCursor(def: EntitySetDefinition, orderby: OrderByItem[], cu
     if (cursor.length === length + 3 + extra) {
       const [target, index] = cursor.slice(length + 1);
       // The row's index in its page cannot exceed its position in the stream: the page would start before the stream.
-      if (typeof target !== 'string' || !isWholeNumber(index) || index > position) return undefined;
+      // -1: the target is the page after the row's, which ended with it (`row-stream.ts`).
+      if (typeof target !== 'string' || typeof index !== 'number' || !(index === -1 || isWholeNumber(index)) || index > position) return undefined;
       recordUpstreamPage(row, { target, index });
     }
   }

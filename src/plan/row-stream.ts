@@ -5,7 +5,7 @@
  * stream (`upstream-position.ts`), and the cursor's own stream continues after the cursor's row wherever a push moved
  * it (`CursorRow`). A 404 is "no rows" only where the client named a parent that does not exist (`listNotFound`).
  */
-import { bitbucketPath, resumeTargetProblem, UpstreamError, type BitbucketPage, type LocatedPage, type UpstreamQuery } from '../bitbucket';
+import { bitbucketPath, encodeUpstreamQuery, resumeTargetProblem, UpstreamError, type BitbucketPage, type LocatedPage, type UpstreamQuery } from '../bitbucket';
 import type { Row } from '../odata/ast';
 import { ODataError } from '../odata/errors';
 import type { EntitySetDefinition, ListRoute, RouteParameter } from '../entity-sets/model';
@@ -57,6 +57,11 @@ function upstreamListQuery(list: ListRoute, plan: QueryPlan, pagelen: number, pa
 export interface ResumePoint {
   target: string;
   firstPosition: number;
+  /**
+   * The target is the page after the one that held the cursor's row (the row was that page's last item): its rows
+   * follow the cursor's row, which the page holds only if Bitbucket's paging moved (see `openStream`).
+   */
+  afterCursor?: boolean;
 }
 
 /** A page of one stream, and whether it was reached through Bitbucket's `next` (its rows may then remember it). */
@@ -102,12 +107,19 @@ export function openStream(
   let spellingSettled = !spelledByItems;
   const query = upstreamListQuery(list, plan, paging.pagelen, paging.startPage, paging.bound);
   if (spelledByItems && query.fields !== undefined) query.fields = [query.fields, ...spellingFields(list)].join(',');
-  const pages = path ? streamPages(ctx, path, query, plan.byUpstreamPosition, paging.resume) : undefined;
+  /** What every page of this stream asks for besides its place (`pagelen`, `page`): a page location leaves it out. */
+  const ownParts = queryParts(encodeUpstreamQuery({ ...upstreamListQuery(list, plan, 1, undefined, paging.bound), pagelen: undefined }));
+  const resume = paging.resume && path ? { ...paging.resume, target: expandedTarget(paging.resume.target, path, ownParts) } : paging.resume;
+  if (resume && resumeTargetProblem(resume.target) !== undefined) throw new ODataError('InvalidSkipToken', { reason: "its upstream page is not on this repository's list" });
+  const compact = (target: string | undefined): string | undefined => (target === undefined || path === undefined ? target : compactTarget(target, path, ownParts));
+  const pages = path ? streamPages(ctx, path, query, plan.byUpstreamPosition, resume) : undefined;
   let buffer: Row[] = [];
   /** The position in the stream of the next item Bitbucket delivers (`upstream-position.ts`). */
   let position = paging.resume ? paging.resume.firstPosition : (paging.startPage - 1) * paging.pagelen;
   /** The cursor's row, not yet seen again in its stream; rows after the cursor's position seen meanwhile wait. */
   let seeking = paging.cursor;
+  /** Opened at the page after the cursor's row: the first page read follows that row unless it holds it. */
+  let cursorJustBefore = paging.resume?.afterCursor === true;
   let waiting = 0;
   /** Where the cursor's row now is against where it was: positions shift by it so that rows after it follow it. */
   let shift = 0;
@@ -138,6 +150,14 @@ export function openStream(
   const afterCursorRow = (rows: Row[]): Row[] => {
     const cursor = seeking as CursorRow;
     const at = rows.findIndex((row) => Object.keys(cursor.key).every((name) => row[name] === cursor.key[name]));
+    const justBefore = cursorJustBefore;
+    cursorJustBefore = false;
+    // The page Bitbucket's `next` named after the cursor's row: its rows follow that row. Should the page hold the row
+    // all the same (paging by offset, with commits pushed since), the rows after it follow, as below.
+    if (at < 0 && justBefore) {
+      seeking = undefined;
+      return rows.filter(accept);
+    }
     if (at < 0) {
       waiting += rows.filter((row) => (upstreamPositionOf(row) ?? 0) > cursor.position).length;
       if (waiting > MAX_ROWS_BEFORE_CURSOR_ROW) throw cursorRowGone();
@@ -185,11 +205,18 @@ export function openStream(
         // Only a page of this very list can be resumed (`resumePoint` refuses any other path), so a `next` link that
         // names the list differently (another spelling or encoding) leaves its rows without a location: they re-read.
         const located = result.value.reachedByNext ? result.value.target : undefined;
-        const target = located !== undefined && pathOfTarget(located) === path ? located : undefined;
+        const target = located !== undefined && pathOfTarget(located) === path ? compact(located) : undefined;
         if (typeof page.size === 'number') stream.size = page.size;
         else stream.sizeOmitted = true;
         if (page.next === undefined) lastPageRead = true;
-        const rows = listItems(list, page.values).map((item, index) => toRow(item, target === undefined ? undefined : { target, index }));
+        const items = listItems(list, page.values);
+        // The last item of a page with a `next` remembers that page instead (index -1: "just before its first item"),
+        // so that a page of the answer ending on it continues at the next Bitbucket page, not by reading its own again
+        // (issue #15: 100-row answers over 100-item Bitbucket pages read every page two or three times).
+        const nextTarget = plan.byUpstreamPosition && result.value.nextTarget !== undefined && pathOfTarget(result.value.nextTarget) === path ? compact(result.value.nextTarget) : undefined;
+        const rows = items.map((item, index) =>
+          toRow(item, nextTarget !== undefined && index === items.length - 1 ? { target: nextTarget, index: -1 } : target === undefined ? undefined : { target, index }),
+        );
         // Every item of a stream states the same route values; the first one shows a spelling Bitbucket resolved
         // case-insensitively (`PLATFORM-API`): the stream stops here, one call, with no rows and a `size` of 0.
         if (rows.length > 0 && differingRouteValues(def, list.params, rows[0], params).length > 0) {
@@ -329,6 +356,38 @@ export function addressablePath(template: string, params: StreamParams): string 
   }
 }
 
+/** The `name=value` parts of an encoded query, as sent (no decoding: a part compares by its exact text). */
+function queryParts(query: string): string[] {
+  return query === '' ? [] : query.split('&');
+}
+
+/**
+ * A page location as short as a `$skiptoken` can carry (`MAX_LOCATED_CURSOR_BYTES`, about 240 bytes): Bitbucket's
+ * `next` link repeats the stream's own query (its `fields` alone take about 100 bytes on commits), so the location
+ * keeps only `?` and the parts the stream's own request lacks (`pagelen`, `page`); `expandedTarget` puts the rest
+ * back. A full target over that size was left out of the cursor, so every continuation re-read its repository from
+ * the start (issue #15: 4,357 calls for 100,000 commits in 100-row pages). A link that drops one of the stream's own
+ * parts, or spells it otherwise, stays whole.
+ */
+function compactTarget(target: string, path: string, ownParts: readonly string[]): string {
+  const queryAt = target.indexOf('?');
+  if (queryAt < 0 || target.slice(0, queryAt) !== path) return target;
+  const rest = queryParts(target.slice(queryAt + 1));
+  for (const part of ownParts) {
+    const at = rest.indexOf(part);
+    if (at < 0) return target;
+    rest.splice(at, 1);
+  }
+  return `?${rest.join('&')}`;
+}
+
+/** The request target of a location `compactTarget` shortened (one starting with `?`); any other as it is. */
+function expandedTarget(location: string, path: string, ownParts: readonly string[]): string {
+  if (!location.startsWith('?')) return location;
+  const parts = [...ownParts, ...queryParts(location.slice(1))];
+  return parts.length === 0 ? path : `${path}?${parts.join('&')}`;
+}
+
 /** The path of a request target, without its query. */
 function pathOfTarget(target: string): string {
   const queryAt = target.indexOf('?');
@@ -346,7 +405,9 @@ export function resumePoint(list: ListRoute, params: StreamParams, after: Row, c
   const location = upstreamPageOf(after);
   if (location === undefined) return undefined;
   const path = addressablePath(list.path, params);
-  if (path === undefined || pathOfTarget(location.target) !== path || resumeTargetProblem(location.target) !== undefined) {
+  // A location starting with `?` is relative to this stream's own list (`compactTarget`): `openStream` checks it whole.
+  const relative = location.target.startsWith('?');
+  if (path === undefined || (!relative && (pathOfTarget(location.target) !== path || resumeTargetProblem(location.target) !== undefined))) {
     throw new ODataError('InvalidSkipToken', {
       reason: "its upstream page is not on this repository's list",
     });
@@ -355,6 +416,7 @@ export function resumePoint(list: ListRoute, params: StreamParams, after: Row, c
     ? {
         target: location.target,
         firstPosition: cursorPosition - location.index,
+        afterCursor: location.index < 0,
       }
     : undefined;
 }
