@@ -96,21 +96,24 @@ describe('a spelling Bitbucket resolves but does not use names nothing', () => {
     expect(navigation.response.status).toBe(404);
   });
 
-  test('pipeline steps and commit statuses: one call, their items state the spelling (full_name, pipeline UUID, full hash)', async () => {
+  test('pipeline steps, commit statuses, pull request commits: one call, their items state the spelling (full_name, pipeline UUID, full hash)', async () => {
     const uuid: string = (await get(`/odata/Pipelines?$filter=${ONE_REPO}&$top=1&$select=Uuid`)).response.body.value[0].Uuid;
     const hash: string = (await get(`/odata/Commits?$filter=${ONE_REPO}&$top=1&$select=Hash`)).response.body.value[0].Hash;
     const OTHER = "Workspace eq 'acme-dev' and RepositorySlug eq 'PLATFORM-API'";
-    const cases: Array<[string, boolean]> = [
-      [`PipelineSteps?$filter=${ONE_REPO} and PipelineUuid eq '${uuid}'`, true],
-      [`PipelineSteps?$filter=${OTHER} and PipelineUuid eq '${uuid}'`, false],
-      [`PipelineSteps?$filter=${ONE_REPO} and PipelineUuid eq '${uuid.toUpperCase()}'`, false],
-      [`CommitStatuses?$filter=${ONE_REPO} and CommitHash eq '${hash}'`, true],
-      [`CommitStatuses?$filter=${OTHER} and CommitHash eq '${hash}'`, false],
-      [`CommitStatuses?$filter=${ONE_REPO} and CommitHash eq '${hash.slice(0, 12)}'`, false],
+    // A short hash is no spelling of the full one the statuses state: the commit is read to tell (2 calls).
+    const cases: Array<[string, boolean, number]> = [
+      [`PipelineSteps?$filter=${ONE_REPO} and PipelineUuid eq '${uuid}'`, true, 1],
+      [`PipelineSteps?$filter=${OTHER} and PipelineUuid eq '${uuid}'`, false, 1],
+      [`PipelineSteps?$filter=${ONE_REPO} and PipelineUuid eq '${uuid.toUpperCase()}'`, false, 1],
+      [`CommitStatuses?$filter=${ONE_REPO} and CommitHash eq '${hash}'`, true, 1],
+      [`CommitStatuses?$filter=${OTHER} and CommitHash eq '${hash}'`, false, 1],
+      [`CommitStatuses?$filter=${ONE_REPO} and CommitHash eq '${hash.slice(0, 12)}'`, false, 2],
+      [`PullRequestCommits?$filter=${ONE_REPO} and PullRequestId eq 2`, true, 1],
+      [`PullRequestCommits?$filter=${OTHER} and PullRequestId eq 2`, false, 1],
     ];
-    for (const [url, some] of cases) {
+    for (const [url, some, cost] of cases) {
       const { response, calls } = await get(`/odata/${url}&$count=true`);
-      expect([url, response.status, calls.length]).toEqual([url, 200, 1]);
+      expect([url, response.status, calls.length]).toEqual([url, 200, cost]);
       expect(response.body['@odata.count']).toBe(response.body.value.length);
       expect([url, response.body.value.length > 0]).toEqual([url, some]);
     }

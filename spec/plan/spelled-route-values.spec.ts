@@ -21,6 +21,7 @@ test.each([
   ['another case of the slug', comment(`${BASE}/acme-dev/platform-api/pullrequests/1/comments/7`), { ...ROUTE, repo_slug: 'PLATFORM-API' }, 'differs'],
   ['another case of the workspace', comment(`${BASE}/acme-dev/platform-api/pullrequests/1/comments/7`), { ...ROUTE, workspace: 'Acme-Dev' }, 'differs'],
   ['percent-encoded segments are decoded', comment(`${BASE}/acme-dev/caf%C3%A9/pullrequests/1/comments/7`), { ...ROUTE, repo_slug: 'café' }, 'same'],
+  ['another repository altogether (not a spelling of this one)', comment(`${BASE}/acme-dev/billing-api/pullrequests/1/comments/7`), ROUTE, 'unknown'],
   ['no link (a fields= that left it out)', { id: 7 }, ROUTE, 'unknown'],
   ['a link of another shape', comment(`${BASE}/acme-dev/platform-api/comments/7`), ROUTE, 'unknown'],
   ['a link that is not a string', comment(42), ROUTE, 'unknown'],

@@ -29,6 +29,9 @@ export const pullRequestCommits: EntitySetDefinition = {
   ],
   list: {
     path: '/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/commits',
+    // Each commit states its repository in Bitbucket's spelling; a fork's commits name the fork, which says nothing
+    // about this spelling (`spellingOf`: then the pull request is read).
+    spelledIn: [{ path: 'repository.full_name', pattern: '{workspace}/{repo_slug}' }],
     params: [WORKSPACE_PARAM, REPOSITORY_PARAM, PULL_REQUEST_ID_PARAM],
     maxPagelen: 100,
     supportsQuery: false,

@@ -60,7 +60,9 @@ function compiled(pattern: string): { regex: RegExp; names: string[] } {
 /**
  * What `item` says about the client's route values (`routeValues`): every value a `spelledIn` source states is
  * compared exactly. A source missing from the item, or not matching its pattern, is no evidence (`unknown`), as is
- * a value the sources do not cover.
+ * a value the sources do not cover, and a stated value that differs by more than case: the item may name another
+ * repository (a fork's commits in a pull request) or Bitbucket may resolve the client's value otherwise (a short
+ * hash), which only the parent's read can settle.
  */
 export function spellingOf(def: EntitySetDefinition, list: ListRoute, item: unknown, routeValues: Record<string, string>): Spelling {
   const stated: Record<string, string> = {};
@@ -84,7 +86,9 @@ export function spellingOf(def: EntitySetDefinition, list: ListRoute, item: unkn
   for (const name of spellingParams(def, list)) {
     const client = routeValues[name];
     if (client === undefined || stated[name] === undefined) return 'unknown';
-    if (stated[name] !== client) answer = 'differs';
+    if (stated[name] === client) continue;
+    if (stated[name].toLowerCase() !== client.toLowerCase()) return 'unknown';
+    answer = 'differs';
   }
   return answer;
 }
