@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import supertest from 'supertest';
-import { createApp, storeOf, upstreamReadinessOf } from '../../src/app';
-import { createLogger } from '../../src/logger';
+import { storeOf } from '../../src/app';
+import { startSecondReplica, type SecondReplica } from '../helpers/second-replica';
 import { startSignInStack, type SignInStack } from './sign-in-stack';
 
 const REDIS_URL = process.env.TEST_REDIS_URL;
@@ -17,17 +17,16 @@ const describeWithRedis = REDIS_URL ? describe : describe.skip;
 
 describeWithRedis('gateway-key revocation shared by replicas through Redis', () => {
   let signIn: SignInStack;
-  let replicaB: ReturnType<typeof createApp>;
+  let second: SecondReplica;
+  let replicaB: SecondReplica['app'];
 
   beforeAll(async () => {
     signIn = await startSignInStack({ REDIS_URL: REDIS_URL! });
-    replicaB = createApp({ config: signIn.stack.config, logger: createLogger('error', () => undefined), now: signIn.clock.now });
-    await upstreamReadinessOf(replicaB).settled();
-    expect(storeOf(replicaB).kind).toBe('redis');
+    second = await startSecondReplica(signIn.stack.config, signIn.clock.now);
+    replicaB = second.app;
   });
   afterAll(async () => {
-    upstreamReadinessOf(replicaB).stop();
-    await storeOf(replicaB).close();
+    await second?.close();
     await signIn.close();
   });
 

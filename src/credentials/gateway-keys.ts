@@ -16,7 +16,7 @@
  * Atlassian API token as a Basic password instead: README, "Power BI Desktop and the Power BI service").
  *
  * Revocation of a stateless key: the key's id is refused until the key would have expired anyway, in this process's
- * memory and in the app's shared store (`shared-revoked-keys.ts`; Redis with REDIS_URL), so every replica sharing the
+ * memory and in the app's shared store (`shared-revocations.ts`; Redis with REDIS_URL), so every replica sharing the
  * store refuses it at its next use, as sign-out does (issues #11, #14). The key's current refresh token is spent at
  * Bitbucket as well, so without a shared store (replicas each with their own memory) no other replica or later
  * process can renew it, and it stops there when its sealed access token expires.
@@ -30,7 +30,7 @@ import type { Logger } from '../logger';
 import type { SharedStore } from '../storage';
 import { unauthorized } from '../unauthorized';
 import type { CookieSealer } from './cookie-sealer';
-import { SharedRevokedKeys } from './shared-revoked-keys';
+import { SharedRevocations } from './shared-revocations';
 import type { TokenEndpointClient } from './token-endpoint-client';
 import { TokenRenewal } from './token-renewal';
 import type { TokenSet } from './token-set';
@@ -76,12 +76,12 @@ export class GatewayKeys {
   /** Key id → what it lists as, with its owner. */
   readonly #listed = new Map<string, GatewayKeyInfo & { owner: string }>();
   /** Revoked key ids until the keys would have expired anyway, here and in the shared store. */
-  readonly #revoked: SharedRevokedKeys;
+  readonly #revoked: SharedRevocations;
 
   constructor(options: GatewayKeysOptions) {
     this.#options = options;
     this.#renewal = new TokenRenewal({ tokens: options.tokens, now: options.now, logger: options.logger });
-    this.#revoked = new SharedRevokedKeys(options.store, options.now);
+    this.#revoked = new SharedRevocations('revoked-key', options.store, options.now);
   }
 
   /** A new key for `owner`, sealing `tokens` (a chain of its own); the secret is returned once and kept nowhere. */

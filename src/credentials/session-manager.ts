@@ -11,7 +11,7 @@ import type { CookieSealer } from './cookie-sealer';
 import { clearCookie, readCookies, setCookie } from './cookies';
 import { newSession, SESSION_COOKIE, sessionFromPayload, type Session } from './session';
 import type { SharedStore } from '../storage';
-import { SharedSignedOutSessions } from './shared-signed-out-sessions';
+import { SharedRevocations } from './shared-revocations';
 import type { TokenEndpointClient } from './token-endpoint-client';
 import { TokenRenewal } from './token-renewal';
 import type { TokenSet } from './token-set';
@@ -37,12 +37,12 @@ export interface SessionManagerOptions {
 export class SessionManager {
   readonly #options: SessionManagerOptions;
   readonly #renewal: TokenRenewal;
-  readonly #signedOut: SharedSignedOutSessions;
+  readonly #signedOut: SharedRevocations;
 
   constructor(options: SessionManagerOptions) {
     this.#options = options;
     this.#renewal = new TokenRenewal({ tokens: options.tokens, now: options.now, logger: options.logger });
-    this.#signedOut = new SharedSignedOutSessions(options.store, options.now);
+    this.#signedOut = new SharedRevocations('signed-out', options.store, options.now);
   }
 
   /** Start a session after sign-in and send its cookie. */

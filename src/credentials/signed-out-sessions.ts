@@ -6,7 +6,7 @@
  * "Manual Session Expiration": the server side must invalidate the session, not only the cookie).
  *
  * Held in this process's memory. Sessions keep their sign-outs in the app's shared store too
- * (`shared-signed-out-sessions.ts`), so that every replica refuses them; gateway keys keep their revocations there too (`shared-revoked-keys.ts`).
+ * (`shared-revocations.ts`), so that every replica refuses them; gateway keys keep their revocations there too.
  */
 export class SignedOutSessions {
   /** Session id → epoch ms after which the session has ended by its age anyway (and the entry can go). */
