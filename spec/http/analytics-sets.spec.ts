@@ -71,6 +71,25 @@ describe('PullRequestActivity', () => {
     expect(one.body).toMatchObject({ PullRequestId: merged.id, Kind: 'UPDATE', NewState: 'MERGED' });
   });
 
+  test("one pull request's events come from its own log (one call per 50 events), the same rows as the repository feed gives", async () => {
+    const feed = await sandboxItems(`${BASE}/pullrequests/activity`);
+    const own = await sandboxItems(`${BASE}/pullrequests/2/activity`);
+    expect(own.length).toBe(feed.filter((entry) => (entry.pull_request as { id: number }).id === 2).length);
+    const { status, body, calls } = await odata(`/odata/PullRequestActivity?${filter(`${REPO} and PullRequestId eq 2`)}&$count=true`);
+    expect(status).toBe(200);
+    expect(body['@odata.count']).toBe(own.length);
+    expect(pathsOf(calls)).toEqual(Array.from({ length: Math.max(1, Math.ceil(own.length / 50)) }, () => `/2.0${BASE}/pullrequests/2/activity`));
+    // The same rows as filtering the repository's feed (two pull requests: the per-PR route is for one value only).
+    const viaFeed = await odata(`/odata/PullRequestActivity?${filter(`${REPO} and (PullRequestId eq 2 or PullRequestId eq 2)`)}`);
+    expect(pathsOf(viaFeed.calls).every((path) => path === `/2.0${BASE}/pullrequests/activity`)).toBe(true);
+    expect(body.value).toEqual(viaFeed.body.value);
+    // A pull request that does not exist: no rows, after Bitbucket's 404 and one read of the pull request by key.
+    const none = await odata(`/odata/PullRequestActivity?${filter(`${REPO} and PullRequestId eq 99999`)}&$count=true`);
+    expect(none.status).toBe(200);
+    expect(none.body['@odata.count']).toBe(0);
+    expect(none.body.value).toEqual([]);
+  });
+
   test('navigation: PullRequests(…)/Activity is the events of that pull request', async () => {
     const all = await odata(`/odata/PullRequestActivity?${filter(`${REPO} and PullRequestId eq 2`)}`);
     const nav = await odata(`/odata/PullRequests(Workspace='acme-dev',RepositorySlug='platform-api',Id=2)/Activity`);

@@ -59,6 +59,10 @@ const rows: Row[] = [
   { set: 'PullRequests', query: "$filter=Workspace eq 'w' and AuthorUuid eq '{u}'", fixed: { workspace: ['w'], selected_user: ['{u}'] }, exact: true, route: '/workspaces/{workspace}/pullrequests/{selected_user}' },
   // One repository is as narrow: its own list, the author in q.
   { set: 'PullRequests', query: "$filter=Workspace eq 'w' and RepositorySlug eq 'r' and AuthorUuid eq '{u}'", fixed: { workspace: ['w'], repo_slug: ['r'], selected_user: ['{u}'] }, q: 'author.uuid = "{u}"', sort: 'id', exact: true },
+  // One pull request's activity reads its own log, below the repository's feed; two pull requests, or no repository, read the feed(s).
+  { set: 'PullRequestActivity', query: "$filter=Workspace eq 'w' and RepositorySlug eq 'r' and PullRequestId eq 2", fixed: { workspace: ['w'], repo_slug: ['r'], pull_request_id: ['2'] }, exact: true, route: '/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/activity' },
+  { set: 'PullRequestActivity', query: "$filter=Workspace eq 'w' and RepositorySlug eq 'r' and PullRequestId in (2,3)", fixed: { workspace: ['w'], repo_slug: ['r'], pull_request_id: ['2', '3'] }, exact: false },
+  { set: 'PullRequestActivity', query: '$filter=PullRequestId eq 2', fixed: { pull_request_id: ['2'] }, exact: false },
 ];
 
 describe('planQuery', () => {

@@ -41,6 +41,21 @@ export const pullRequestActivity: EntitySetDefinition = {
   navigation: [
     { name: 'PullRequest', target: 'PullRequests', collection: false, constraints: { Workspace: 'Workspace', RepositorySlug: 'RepositorySlug', Id: 'PullRequestId' } },
   ],
+  // One pull request's activity (`PullRequestId eq N` with its repository) has its own log, one call per 50 events
+  // instead of the repository's whole feed: GET /repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/activity.
+  narrowerLists: [
+    {
+      path: '/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/activity',
+      spelledIn: [{ path: 'pull_request.links.self.href', pattern: '*/repositories/{workspace}/{repo_slug}/pullrequests/*' }],
+      // A 404 there is no rows when the pull request does not exist; anything else is an error.
+      params: [WORKSPACE_PARAM, REPOSITORY_PARAM, { name: 'pull_request_id', property: 'PullRequestId', existsAt: '/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}' }],
+      maxPagelen: 50,
+      supportsQuery: false,
+      supportsSort: false,
+      supportsPageNumber: false,
+      reportsSize: false,
+    },
+  ],
   list: {
     path: '/repositories/{workspace}/{repo_slug}/pullrequests/activity',
     // Each entry's `pull_request.links.self` names the repository in Bitbucket's spelling.

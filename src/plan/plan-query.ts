@@ -158,14 +158,26 @@ export interface PlanOptions {
 }
 
 /**
- * The narrower list route to read instead of `def.list` (`EntitySetDefinition.narrowerLists`): the first whose
- * parameters that do not fan out are all fixed by the filter, unless the filter fixes every parameter of `def.list`.
+ * The narrower list route to read instead of `def.list` (`EntitySetDefinition.narrowerLists`), the first that fits:
+ * - a route below the set's own list (it keeps every parameter of `def.list` and adds its own: one pull request's
+ *   activity under the repository's feed) when the filter fixes all its parameters, each added one to one value (one
+ *   call per value would cost more than the feed it narrows);
+ * - another route (the author's pull requests across a workspace) when the filter fixes its parameters that do not
+ *   fan out, unless the filter fixes every parameter of `def.list` (one repository's list is the narrower then).
  */
 export function narrowerList(def: EntitySetDefinition, fixed: Record<string, string[]>): ListRoute | undefined {
-  if ((def.list?.params ?? []).every((param) => fixed[param.name] !== undefined)) return undefined;
+  const listParams = def.list?.params ?? [];
+  const isFixed = (param: { name: string }) => fixed[param.name] !== undefined;
+  const listFixed = listParams.every(isFixed);
   return def.narrowerLists?.find((route) => {
+    const below = listParams.length > 0 && listParams.every((param) => route.params.some((own) => own.name === param.name));
+    if (below) {
+      const added = route.params.filter((param) => !listParams.some((listParam) => listParam.name === param.name));
+      return route.params.every(isFixed) && added.every((param) => fixed[param.name].length === 1);
+    }
+    if (listFixed) return false;
     const own = route.params.filter((param) => !param.fanOut);
-    return own.length > 0 && own.every((param) => fixed[param.name] !== undefined);
+    return own.length > 0 && own.every(isFixed);
   });
 }
 
