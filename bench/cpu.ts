@@ -14,11 +14,10 @@
  * `BENCH_CPU_PROF=<dir>` starts the gateway with `node --cpu-prof --cpu-prof-dir=<dir>`: the profile is written when
  * the gateway exits at the end (open it in Chrome DevTools or speedscope).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { DEMO_USER } from '../sandbox/identities';
+import { startGatewayProcess, type GatewayProcess } from './gateway-process';
 import { startSandboxProcess, UNCAPPED } from './sandbox-process';
 
 const SANDBOX_PORT = Number(process.env.BENCH_SANDBOX_PORT ?? 7996);
@@ -26,36 +25,6 @@ const GATEWAY_PORT = Number(process.env.BENCH_GATEWAY_PORT ?? 8096);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const PROFILE_DIR = process.env.BENCH_CPU_PROF;
-/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
-const TICKS_PER_SECOND = 100;
-
-function cpuMs(pid: number): number {
-  // Fields after the command name (which is in parentheses and may hold spaces): utime is the 14th, stime the 15th.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-}
-
-async function startGateway(): Promise<ChildProcess> {
-  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, '--require', require.resolve('tsx/cjs'), '--require', path.join(__dirname, 'exit-on-sigint.ts')] : [];
-  const child = spawn(process.execPath, [...profile, '--require', require.resolve('tsx/cjs'), path.join(__dirname, '../src/server.ts')], {
-    env: { ...process.env, ...UNCAPPED, PORT: String(GATEWAY_PORT), BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`, MAX_PAGE_SIZE: '100000', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
-    const ready = await new Promise<boolean>((resolve) => {
-      http.get({ port: GATEWAY_PORT, path: '/health' }, (response) => {
-        response.resume();
-        resolve(response.statusCode === 200);
-      }).on('error', () => resolve(false));
-    });
-    if (ready) return child;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('gateway not ready within 60 s');
-}
-
 interface Answer {
   rows: number;
   calls: number;
@@ -126,14 +95,13 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function measure(gateway: ChildProcess, run: Run): Promise<Figures> {
-  const pid = gateway.pid as number;
+async function measure(gateway: GatewayProcess, run: Run): Promise<Figures> {
   const samples: Figures[] = [];
   for (let index = 0; index < RUNS; index++) {
-    const cpuBefore = cpuMs(pid);
+    const cpuBefore = gateway.cpuMs();
     const started = performance.now();
     const answer = await walk(encodeURI(run.url), run.pageSize);
-    samples.push({ rows: answer.rows, calls: answer.calls, pages: answer.pages, wallMs: performance.now() - started, cpuMs: cpuMs(pid) - cpuBefore });
+    samples.push({ rows: answer.rows, calls: answer.calls, pages: answer.pages, wallMs: performance.now() - started, cpuMs: gateway.cpuMs() - cpuBefore });
   }
   const cpu = median(samples.map((sample) => sample.cpuMs));
   return { ...samples[0], wallMs: median(samples.map((sample) => sample.wallMs)), cpuMs: cpu };
@@ -141,9 +109,10 @@ async function measure(gateway: ChildProcess, run: Run): Promise<Figures> {
 
 async function main(): Promise<void> {
   const sandbox = await startSandboxProcess(SANDBOX_PORT);
-  let gateway: ChildProcess | undefined;
+  let gateway: GatewayProcess | undefined;
   try {
-    gateway = await startGateway();
+    const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, '--require', require.resolve('tsx/cjs'), '--require', path.join(__dirname, 'exit-on-sigint.ts')] : [];
+    gateway = await startGatewayProcess(GATEWAY_PORT, { ...UNCAPPED, BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`, MAX_PAGE_SIZE: '100000' }, profile);
     // Warm-up: JIT, the sandbox's own caches, the gateway's first fan-out.
     await walk(encodeURI(`/odata/Commits?$top=20000`));
     await walk(encodeURI(`/odata/Commits?$top=5000`), 100);
@@ -163,12 +132,8 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    if (gateway && gateway.exitCode === null) {
-      // SIGINT lets node write the CPU profile on its way out.
-      const exited = new Promise((resolve) => gateway?.once('exit', resolve));
-      gateway.kill('SIGINT');
-      await exited;
-    }
+    // SIGINT lets node write the CPU profile on its way out.
+    await gateway?.stop('SIGINT');
     sandbox.kill();
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The gateway (`src/server.ts`) in a child process for `npm run bench`, so its CPU time and peak RSS are its own: not
  * the sandbox's (another child) nor the bench client's, which parses every answer. Linux only: both are read from
- * /proc/<pid>.
+ * /proc/<pid>. `bench:cpu` and `bench:memory` start theirs here too, with node options of their own (a CPU profile, a
+ * small heap).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -13,15 +14,19 @@ const TICKS_PER_SECOND = 100;
 
 export interface GatewayProcess {
   port: number;
+  /** The process itself: whether it is still alive (`exitCode`, `signalCode`), its pid. */
+  child: ChildProcess;
   /** User + system CPU time the process has used so far, in ms (10 ms resolution). */
   cpuMs(): number;
   /** Peak resident set size so far (VmHWM), in MiB. */
   peakRssMiB(): number;
-  stop(): Promise<void>;
+  /** Ends the process (SIGINT lets node write a `--cpu-prof` profile on its way out) and waits for its exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startGatewayProcess(port: number, env: Record<string, string>): Promise<GatewayProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, '../src/server.ts')], {
+/** `nodeArgs` go to node before the gateway's own (`--max-old-space-size=256`, `--cpu-prof`…). */
+export async function startGatewayProcess(port: number, env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<GatewayProcess> {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--require', require.resolve('tsx/cjs'), path.join(__dirname, '../src/server.ts')], {
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -40,6 +45,7 @@ export async function startGatewayProcess(port: number, env: Record<string, stri
   }
   return {
     port,
+    child,
     cpuMs() {
       // Fields after the command name (in parentheses, may hold spaces): utime is the 14th, stime the 15th.
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -50,10 +56,11 @@ export async function startGatewayProcess(port: number, env: Record<string, stri
       const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
       return Number(kb) / 1024;
     },
-    async stop() {
-      if (child.exitCode !== null) return;
+    async stop(signal = 'SIGTERM') {
+      // A process ended by a signal has no exit code: waiting for its 'exit' then would never end.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
+      child.kill(signal);
       await exited;
     },
   };
