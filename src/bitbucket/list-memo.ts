@@ -28,6 +28,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { commitLinksOf, isWholeHistory, meetingPoint } from './append-only-history';
+import type { ByteStore } from './byte-store';
 import { allVersioned, mergeById, updatedSince } from './updated-on-merge';
 import type { BitbucketPage } from './bitbucket-page';
 import type { UpstreamCredential } from './upstream-credential';
@@ -37,14 +38,9 @@ import { encodeUpstreamQuery, type UpstreamQuery } from './upstream-query';
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
-/** What the memo needs of a store (src/storage's SharedStore has it). */
-export interface MemoStore {
-  get(key: string): Promise<Buffer | undefined>;
-  set(key: string, value: Buffer, ttlSeconds: number): Promise<void>;
-}
 
 export interface ListMemoOptions {
-  store: MemoStore;
+  store: ByteStore;
   /** A keyed hash naming whose credential this is; never the credential itself. */
   principalKey: (credential: UpstreamCredential) => string;
   /** How long a list read to its end is kept for the next walk. */

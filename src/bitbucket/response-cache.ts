@@ -18,17 +18,13 @@
  * is byte for byte what Bitbucket sent.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import type { ByteStore } from './byte-store';
 import { ListMemo } from './list-memo';
 import type { UpstreamCredential } from './upstream-credential';
 
-/** What the cache needs of a store (src/storage's SharedStore has it; this layer imports nothing else of src/). */
-export interface CacheStore {
-  get(key: string): Promise<Buffer | undefined>;
-  set(key: string, value: Buffer, ttlSeconds: number): Promise<void>;
-}
 
 export interface ResponseCacheOptions {
-  store: CacheStore;
+  store: ByteStore;
   /** A keyed hash naming whose credential this is (the caller's principal); never the credential itself. */
   principalKey: (credential: UpstreamCredential) => string;
   /** Answers younger than this are served without asking Bitbucket. */
