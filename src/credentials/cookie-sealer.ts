@@ -2,7 +2,8 @@
  * Sealed cookies: the payload is encrypted and authenticated with AES-256-GCM (NIST SP 800-38D), so a browser can
  * carry the session and no replica needs a store, while nobody can read or alter what it carries. The first key
  * seals, every key opens: rotating is prepending a new key and dropping the oldest later. The purpose (`session`,
- * `oauth-state`, `gateway-key`) is authenticated too, so a cookie sealed for one purpose does not open for another.
+ * `oauth-state`, `gateway-key`, `gateway-key-tokens`) is authenticated too, so a value sealed for one purpose does not
+ * open for another.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
@@ -10,7 +11,7 @@ const VERSION = 'v1';
 const IV_BYTES = 12; // the GCM nonce length SP 800-38D recommends
 const TAG_BYTES = 16;
 
-export type SealPurpose = 'session' | 'oauth-state' | 'gateway-key';
+export type SealPurpose = 'session' | 'oauth-state' | 'gateway-key' | 'gateway-key-tokens';
 
 export class CookieSealer {
   readonly #keys: readonly Buffer[];

@@ -23,8 +23,8 @@ export interface CredentialsDeps {
   logger?: Logger;
   /** Epoch milliseconds; specs pass a clock they move. */
   now?: () => number;
-  /** The app's shared store: sign-outs and key revocations kept there hold on every replica. */
-  store?: SharedStore;
+  /** The app's store: sign-outs, the gateway-key list, keys' renewed tokens and revocations kept there hold on every replica. */
+  store: SharedStore;
 }
 
 export interface Credentials {
@@ -39,9 +39,9 @@ export function createCredentials({ config, client, logger, now = Date.now, stor
   const tokens = config.oauthClient
     ? new TokenEndpointClient({ tokenUrl: oauthEndpoints(config.bitbucketOAuthUrl).tokenUrl, clientId: config.oauthClient.id, clientSecret: config.oauthClient.secret, timeoutMs: config.upstreamTimeoutMs, now })
     : undefined;
-  const sessions = tokens ? new SessionManager({ config, sealer, tokens, now, logger, ...(store ? { store } : {}) }) : undefined;
+  const sessions = tokens ? new SessionManager({ config, sealer, tokens, now, logger, store }) : undefined;
   // Keys are created through sign-in, so they exist only where sign-in does.
-  const keys = tokens ? new GatewayKeys({ config, sealer, tokens, now, logger, ...(store ? { store } : {}) }) : undefined;
+  const keys = tokens ? new GatewayKeys({ config, sealer, tokens, now, logger, store }) : undefined;
   let service: ServiceCredentialSource | undefined;
   if (config.serviceMode?.kind === 'access_token') service = new AccessTokenSource(config.serviceMode.token);
   // loadConfig refuses client_credentials without an OAuth client, so `tokens` is there.

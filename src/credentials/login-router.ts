@@ -121,7 +121,7 @@ export function createLoginRouter({ config, sealer, sessions, keys, client, now,
           const tokens = outcome.user as TokenSet;
           const user = await client.get<{ uuid?: string }>('/user', {}, { kind: 'bearer', token: tokens.accessToken });
           if (typeof user.uuid !== 'string') throw new ODataError('UpstreamError', { upstreamStatus: 200, message: 'Bitbucket\'s /user answered without a uuid; no key was created.' });
-          const created = keys.create(user.uuid, state.key.label, tokens);
+          const created = await keys.create(user.uuid, state.key.label, tokens);
           sendKeyPage(res, { ...created, serviceRoot: `${publicBaseOf(req, config)}/odata/`, apiKeyParameter: config.apiKeyParameter }, req.accepts(['html', 'json']) === 'json');
           return;
         }
@@ -174,7 +174,7 @@ export function createLoginRouter({ config, sealer, sessions, keys, client, now,
       serviceRoot: `${base}/odata/`,
       accessToken: session.tokens.accessToken,
       expiresAt: new Date(session.tokens.expiresAt),
-      keys: typeof user.uuid === 'string' ? keys.list(user.uuid) : [],
+      keys: typeof user.uuid === 'string' ? await keys.list(user.uuid) : [],
       apiKeyParameter: config.apiKeyParameter,
     }, req.accepts(['html', 'json']) === 'json');
   });
@@ -193,7 +193,7 @@ export function createLoginRouter({ config, sealer, sessions, keys, client, now,
 
   router.get('/keys', async (req, res) => {
     const user = await accountOf(await signedIn(req, res));
-    res.set('Cache-Control', 'no-store').json({ value: typeof user.uuid === 'string' ? keys.list(user.uuid).map(listedKey) : [] });
+    res.set('Cache-Control', 'no-store').json({ value: typeof user.uuid === 'string' ? (await keys.list(user.uuid)).map(listedKey) : [] });
   });
 
   const revoke = async (req: Request, res: Response): Promise<void> => {
@@ -202,7 +202,7 @@ export function createLoginRouter({ config, sealer, sessions, keys, client, now,
     const id = String(req.params.id);
     const user = await accountOf(session);
     if (typeof user.uuid !== 'string' || !(await keys.revoke(user.uuid, id))) {
-      throw new ODataError('NotFound', { message: `You have no gateway key ${id} on this gateway process (keys are listed per process: see GET /auth/keys).` });
+      throw new ODataError('NotFound', { message: `You have no gateway key ${id}: it was revoked, expired, or is not yours (see GET /auth/keys).` });
     }
   };
   router.delete('/keys/:id', async (req, res) => {

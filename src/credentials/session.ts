@@ -3,7 +3,7 @@
  * The id never changes across refreshes; it binds `$skiptoken`s so paging survives a token refresh.
  */
 import { randomBytes } from 'node:crypto';
-import type { TokenSet } from './token-set';
+import { tokenSetOf, type TokenSet } from './token-set';
 
 export interface Session {
   /** Random, 128 bits; readable only inside the sealed cookie. */
@@ -23,9 +23,7 @@ export function newSession(tokens: TokenSet, now: number): Session {
 export function sessionFromPayload(payload: unknown): Session | undefined {
   if (!payload || typeof payload !== 'object') return undefined;
   const { id, tokens, signedInAt } = payload as Record<string, unknown>;
-  if (typeof id !== 'string' || typeof signedInAt !== 'number' || !tokens || typeof tokens !== 'object') return undefined;
-  const { accessToken, refreshToken, expiresAt, renewAt } = tokens as Record<string, unknown>;
-  if (typeof accessToken !== 'string' || typeof expiresAt !== 'number' || typeof renewAt !== 'number') return undefined;
-  if (refreshToken !== undefined && typeof refreshToken !== 'string') return undefined;
-  return { id, signedInAt, tokens: { accessToken, expiresAt, renewAt, ...(refreshToken ? { refreshToken } : {}) } };
+  const tokenSet = tokenSetOf(tokens);
+  if (typeof id !== 'string' || typeof signedInAt !== 'number' || !tokenSet) return undefined;
+  return { id, signedInAt, tokens: tokenSet };
 }

@@ -12,7 +12,7 @@ export interface TokenPageContent {
   serviceRoot: string;
   accessToken: string;
   expiresAt: Date;
-  /** The user's gateway keys this process knows (ids, labels, dates; never a secret). */
+  /** The user's gateway keys, whichever replica created them (ids, labels, dates; never a secret). */
   keys: GatewayKeyInfo[];
   /** API_KEY_PARAMETER, Power Query's `ApiKeyName`. */
   apiKeyParameter: string;

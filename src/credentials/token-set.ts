@@ -39,3 +39,12 @@ export function tokenSetFromGrant(body: unknown, now: number): TokenSet {
     renewAt: now + lifetimeMs - Math.min(RENEW_BEFORE_EXPIRY_MS, lifetimeMs / 2),
   };
 }
+
+/** A token set read back from a sealed value (a session, a key, a key's renewed set), checked field by field. */
+export function tokenSetOf(value: unknown): TokenSet | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const { accessToken, refreshToken, expiresAt, renewAt } = value as Record<string, unknown>;
+  if (typeof accessToken !== 'string' || typeof expiresAt !== 'number' || typeof renewAt !== 'number') return undefined;
+  if (refreshToken !== undefined && typeof refreshToken !== 'string') return undefined;
+  return { accessToken, expiresAt, renewAt, ...(refreshToken ? { refreshToken } : {}) };
+}

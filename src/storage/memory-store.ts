@@ -1,7 +1,8 @@
 /**
  * The embedded default SharedStore: one process, bounded. Values live in an LRU bounded by bytes (lru-cache's
  * `maxSize` with `sizeCalculation`), so the response cache cannot grow past `maxBytes` whatever it is asked to keep;
- * counters (a few per principal and minute) live in an LRU bounded by entries. Both honour per-entry lifetimes.
+ * counters (a few per principal and minute) and records (a few per user: the gateway-key list) live in LRUs bounded by
+ * entries, so filling the cache never pushes a record out. All honour per-entry lifetimes.
  */
 import { LRUCache } from 'lru-cache';
 import type { SharedStore } from './shared-store';
@@ -11,6 +12,8 @@ export interface MemoryStoreOptions {
   maxBytes: number;
   /** Counters kept at once; the least recently used go first (a counter dropped early under-counts, see README). */
   maxCounters?: number;
+  /** Records (putField) kept at once, apart from the values' bytes; the least recently used go first beyond it. */
+  maxRecords?: number;
   /** Epoch milliseconds; specs pass a clock they move. */
   now?: () => number;
 }
@@ -23,6 +26,7 @@ export class MemoryStore implements SharedStore {
   readonly kind = 'memory' as const;
   readonly #values: LRUCache<string, Buffer>;
   readonly #counters: LRUCache<string, Counter>;
+  readonly #records: LRUCache<string, Map<string, Buffer>>;
 
   constructor(options: MemoryStoreOptions) {
     const perf = options.now ? { now: options.now } : undefined;
@@ -37,6 +41,7 @@ export class MemoryStore implements SharedStore {
       ...(perf ? { perf } : {}),
     });
     this.#counters = new LRUCache<string, Counter>({ max: options.maxCounters ?? 100_000, ttl: 60_000, ttlResolution: 0, ...(perf ? { perf } : {}) });
+    this.#records = new LRUCache<string, Map<string, Buffer>>({ max: options.maxRecords ?? 100_000, ttl: 60_000, ttlResolution: 0, ...(perf ? { perf } : {}) });
   }
 
   async get(key: string): Promise<Buffer | undefined> {
@@ -50,6 +55,7 @@ export class MemoryStore implements SharedStore {
   async delete(key: string): Promise<void> {
     this.#values.delete(key);
     this.#counters.delete(key);
+    this.#records.delete(key);
   }
 
   async increment(key: string, by: number, ttlSeconds: number): Promise<number> {
@@ -66,8 +72,25 @@ export class MemoryStore implements SharedStore {
     return keys.map((key) => this.#counters.get(key)?.value ?? 0);
   }
 
+  async putField(key: string, field: string, value: Buffer, ttlSeconds: number): Promise<void> {
+    const record = this.#records.get(key) ?? new Map<string, Buffer>();
+    record.set(field, value);
+    // As EXPIRE NX then GT on Redis: a new record gets the lifetime, an existing one only ever lengthens.
+    const remaining = this.#records.getRemainingTTL(key);
+    this.#records.set(key, record, { ttl: Math.max(ttlSeconds * 1000, Number.isFinite(remaining) ? remaining : 0) });
+  }
+
+  async fields(key: string): Promise<Map<string, Buffer>> {
+    return new Map(this.#records.get(key));
+  }
+
+  async deleteField(key: string, field: string): Promise<boolean> {
+    return this.#records.get(key)?.delete(field) ?? false;
+  }
+
   async close(): Promise<void> {
     this.#values.clear();
     this.#counters.clear();
+    this.#records.clear();
   }
 }

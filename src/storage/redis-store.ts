@@ -1,6 +1,6 @@
 /**
- * SharedStore on Redis or Valkey (`REDIS_URL`), so that several gateway replicas share the budget per principal and
- * the upstream response cache. Every key gets a lifetime (SET … EX, EXPIRE NX), so Redis never keeps anything the
+ * SharedStore on Redis or Valkey (`REDIS_URL`), so that several gateway replicas share the budget per principal,
+ * the upstream response cache and the gateway-key list (records are Redis hashes). Every key gets a lifetime (SET … EX, EXPIRE NX), so Redis never keeps anything the
  * gateway would not; give the server a `maxmemory` with an LRU policy (`allkeys-lru`) to bound it as the memory store
  * is bounded. Keys are prefixed (`bbodata:` by default) and hold keyed hashes, never a credential.
  *
@@ -64,6 +64,23 @@ export class RedisStore implements SharedStore {
     if (keys.length === 0) return [];
     const values = await this.#redis.mget(...keys.map((key) => this.#prefix + key));
     return values.map((value) => (value === null ? 0 : Number(value)));
+  }
+
+  async putField(key: string, field: string, value: Buffer, ttlSeconds: number): Promise<void> {
+    const full = this.#prefix + key;
+    const ttl = Math.max(1, Math.ceil(ttlSeconds));
+    // EXPIRE NX gives a new record its lifetime, EXPIRE GT lengthens an existing one and never shortens it (Redis 7.0).
+    const results = await this.#redis.multi().hset(full, field, value).expire(full, ttl, 'NX').expire(full, ttl, 'GT').exec();
+    const failed = results?.find(([error]) => error);
+    if (!results || failed) throw failed?.[0] ?? new Error('Redis did not answer HSET');
+  }
+
+  async fields(key: string): Promise<Map<string, Buffer>> {
+    return new Map(Object.entries(await this.#redis.hgetallBuffer(this.#prefix + key)));
+  }
+
+  async deleteField(key: string, field: string): Promise<boolean> {
+    return (await this.#redis.hdel(this.#prefix + key, field)) > 0;
   }
 
   async close(): Promise<void> {
