@@ -108,6 +108,8 @@ describe.each([
     expect(status).toBe(200);
     expect(body['@odata.count']).toBe(items.length);
     expect(pathsOf(calls).filter((path) => path.endsWith(`/pullrequests/2/${segment}`))).toHaveLength(1);
+    // The list alone: its items state the repository in Bitbucket's spelling (`spelledIn`), so it is not read first.
+    expect(calls).toHaveLength(1);
     if (set === 'PullRequestCommits') expect(body.value.map((row) => row.Hash).sort()).toEqual(items.map((item) => item.hash).sort());
     else {
       const path = (item: Item) => ((item.new ?? item.old) as Item).path;

@@ -40,9 +40,32 @@ test.each([
   expect(spellingOf(def, def.list!, item, { workspace: 'acme-dev', repo_slug: 'platform-api', pipeline_uuid: uuid })).toBe(expected);
 });
 
+// A diffstat entry's files link into the repository (`…/src/{hash}/{path}`, the `diffstat` example of Bitbucket's
+// description): the old side where there is one (the destination's commit), else the new one (an added file).
+const file = (href: unknown) => ({ path: 'x', links: { self: { href } } });
+const DIFF_ROUTE = { workspace: 'acme-dev', repo_slug: 'platform-api', pull_request_id: '1' };
+const SRC = `${BASE}/acme-dev/platform-api/src/0123456789abcdef0123456789abcdef01234567`;
+test.each([
+  ['a modified file: both sides link as the client spelled it', { old: file(`${SRC}/a.ts`), new: file(`${SRC}/a.ts`) }, DIFF_ROUTE, 'same'],
+  ['an added file: only the new side', { old: null, new: file(`${SRC}/a.ts`) }, DIFF_ROUTE, 'same'],
+  ['a removed file: only the old side', { old: file(`${SRC}/a.ts`), new: null }, { ...DIFF_ROUTE, repo_slug: 'Platform-API' }, 'differs'],
+  ['another case of the workspace', { old: file(`${SRC}/a.ts`), new: file(`${SRC}/a.ts`) }, { ...DIFF_ROUTE, workspace: 'ACME-DEV' }, 'differs'],
+  // The file's own path may hold anything: only the first `/repositories/` after the API's base names the repository.
+  ['a path that looks like another spelling is no evidence', { old: file(`${SRC}/docs/repositories/acme-dev/PLATFORM-API/src/x.md`), new: null }, DIFF_ROUTE, 'same'],
+  ['a path that looks like the client spelling does not confirm it', { old: file(`${SRC}/docs/repositories/ACME-DEV/PLATFORM-API/src/x.md`), new: null }, { ...DIFF_ROUTE, workspace: 'ACME-DEV', repo_slug: 'PLATFORM-API' }, 'differs'],
+  ['a fork\'s file (another repository altogether)', { old: null, new: file(`${BASE}/alice/platform-api/src/0123/a.ts`) }, DIFF_ROUTE, 'unknown'],
+  ['no links (a fields= that left them out)', { old: { path: 'a.ts' }, new: { path: 'a.ts' } }, DIFF_ROUTE, 'unknown'],
+  ['neither side', { old: null, new: null }, DIFF_ROUTE, 'unknown'],
+])('PullRequestDiffstat: %s', (_name, item, route, expected) => {
+  const def = set('PullRequestDiffstat');
+  expect(spellingOf(def, def.list!, item, route)).toBe(expected);
+});
+
 test('only lists whose items state every route-spelled value decide by item', () => {
   expect(itemsStateSpelling(set('PullRequestComments'), set('PullRequestComments').list!)).toBe(true);
   expect(itemsStateSpelling(set('CommitStatuses'), set('CommitStatuses').list!)).toBe(true);
+  expect(itemsStateSpelling(set('PullRequestDiffstat'), set('PullRequestDiffstat').list!)).toBe(true);
   expect(itemsStateSpelling(set('DefaultReviewers'), set('DefaultReviewers').list!)).toBe(false);
+  expect(itemsStateSpelling(set('Environments'), set('Environments').list!)).toBe(false);
   expect(itemsStateSpelling(set('PullRequests'), set('PullRequests').list!)).toBe(false);
 });

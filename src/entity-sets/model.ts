@@ -216,8 +216,9 @@ export interface ListRoute {
    * parameters (percent-decoded) and `*` any text. A list whose items state every such value is read at once under a
    * parent the client named: its first item confirms the client's spelling or shows another (`PLATFORM-API`: no
    * rows), where otherwise the parent is read by key first (`parentCheckNeeded`, `src/plan/spelled-route-values.ts`).
+   * A list of paths is alternatives: the first one the item holds (a diffstat entry's `old` or `new` file).
    */
-  spelledIn?: Array<{ path: string; pattern: string }>;
+  spelledIn?: Array<{ path: string | readonly string[]; pattern: string }>;
 }
 
 export interface GetRoute {

@@ -28,6 +28,11 @@ export const pullRequestDiffstat: EntitySetDefinition = {
   ],
   list: {
     path: '/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/diffstat',
+    // Each entry's files link into the repository in Bitbucket's spelling: `links.self` of a `commit_file` is
+    // …/repositories/{workspace}/{repo_slug}/src/{hash}/{path} (the example of GET …/diffstat/{spec}, where this list
+    // redirects). The old side first (the destination's commit); an added file has only the new one. A side naming
+    // another repository (a fork's, perhaps) is no evidence: then the pull request is read (`spellingOf`).
+    spelledIn: [{ path: ['old.links.self.href', 'new.links.self.href'], pattern: '*/repositories/{workspace}/{repo_slug}/src/*' }],
     params: [WORKSPACE_PARAM, REPOSITORY_PARAM, PULL_REQUEST_ID_PARAM],
     // paginated_diffstats: "The default value is 500 with 5000 being the maximum allowed value."
     maxPagelen: 500,

@@ -32,7 +32,17 @@ export function itemsStateSpelling(def: EntitySetDefinition, list: ListRoute): b
 
 /** The `fields=` paths (under `values.`) an item needs to state its spelling. */
 export function spellingFields(list: ListRoute): string[] {
-  return (list.spelledIn ?? []).map(({ path }) => `values.${path}`);
+  return (list.spelledIn ?? []).flatMap(({ path }) => (typeof path === 'string' ? [path] : path).map((one) => `values.${one}`));
+}
+
+/** The string at the first of `path`'s alternatives the item holds (a removed file has no `new` side). */
+function statedAt(item: unknown, path: string | readonly string[]): unknown {
+  if (typeof path === 'string') return readPath(item, path);
+  for (const one of path) {
+    const value = readPath(item, one);
+    if (value !== undefined && value !== null) return value;
+  }
+  return undefined;
 }
 
 const patterns = new Map<string, { regex: RegExp; names: string[] }>();
@@ -44,7 +54,9 @@ function compiled(pattern: string): { regex: RegExp; names: string[] } {
     const source = pattern
       .split(/(\{[^}]+\}|\*)/)
       .map((part) => {
-        if (part === '*') return '.*';
+        // Lazy: a link's own tail may hold anything (a diffstat file's path can read `…/repositories/x/y/src/…`), so
+        // `{name}` parts bind at the first place the pattern fits, right after the API's base.
+        if (part === '*') return '.*?';
         const name = /^\{([^}]+)\}$/.exec(part)?.[1];
         if (name === undefined) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
         names.push(name);
@@ -67,7 +79,7 @@ function compiled(pattern: string): { regex: RegExp; names: string[] } {
 export function spellingOf(def: EntitySetDefinition, list: ListRoute, item: unknown, routeValues: Record<string, string>): Spelling {
   const stated: Record<string, string> = {};
   for (const { path, pattern } of list.spelledIn ?? []) {
-    const value = readPath(item, path);
+    const value = statedAt(item, path);
     if (typeof value !== 'string') return 'unknown';
     const { regex, names } = compiled(pattern);
     const match = regex.exec(value);

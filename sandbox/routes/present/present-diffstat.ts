@@ -1,7 +1,8 @@
 import { Prng } from '../../seed/prng';
 import type { PullRequestRecord, RepositoryData } from '../../seed/records';
 import { presentCommitRef } from './present-commit';
-import type { PresentContext } from './present-context';
+import { apiLink, type PresentContext } from './present-context';
+import { fullName } from './present-repository';
 
 /** Paths a pull request's diffstat draws from; non-ASCII on purpose, like the seed's inline comments. */
 const FILES = ['src/index.ts', 'src/app.ts', 'src/config.ts', 'src/api/client.ts', 'src/api/routes.ts', 'lib/ünïcode.py', 'docs/日本語.md', 'README.md', 'package.json', 'test/app.spec.ts', 'scripts/build.sh', 'Dockerfile'];
@@ -40,9 +41,17 @@ export function diffstatOf(data: RepositoryData, pr: PullRequestRecord): Diffsta
   });
 }
 
-/** `GET .../pullrequests/{id}/diffstat` items: the `diffstat` schema (`old`/`new` are `commit_file`s, null when absent). */
+/**
+ * `GET .../pullrequests/{id}/diffstat` items: the `diffstat` schema (`old`/`new` are `commit_file`s, null when absent).
+ * Each file links to its content at its commit, `…/repositories/{workspace}/{repo_slug}/src/{hash}/{path}`, in the
+ * repository's own spelling (the example of `GET …/diffstat/{spec}` in Bitbucket's description).
+ */
 export function presentDiffstat(ctx: PresentContext, data: RepositoryData, pr: PullRequestRecord, entry: DiffstatEntry): Record<string, unknown> {
-  const side = (path: string | null, hash: string) => (path === null ? null : { type: 'commit_file', path, escaped_path: path, commit: presentCommitRef(ctx, data, hash) });
+  const name = fullName(ctx, data);
+  const side = (path: string | null, hash: string) =>
+    path === null
+      ? null
+      : { type: 'commit_file', path, escaped_path: path, commit: presentCommitRef(ctx, data, hash), links: { self: apiLink(ctx, `/repositories/${name}/src/${hash}/${path}`) } };
   return {
     type: 'diffstat',
     status: entry.status,

@@ -219,6 +219,29 @@ export const PUSHDOWN_CASES: PushdownCase[] = [
     calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo.toUpperCase()}/deployments` }],
     answer: '0',
   },
+  {
+    name: "one pull request's diffstat: the list alone, one call (2 before: its files link into the repository in Bitbucket's spelling)",
+    url: () => `/odata/PullRequestDiffstat?$filter=Workspace eq '${site.ws}' and RepositorySlug eq '${site.repo}' and PullRequestId eq 1&$count=true`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo}/pullrequests/1/diffstat` }],
+  },
+  {
+    name: "one pull request's diffstat under another spelling of the repository: one call, no rows, count 0",
+    url: () => `/odata/PullRequestDiffstat?$filter=Workspace eq '${site.ws}' and RepositorySlug eq '${site.repo.toUpperCase()}' and PullRequestId eq 1&$count=true`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo.toUpperCase()}/pullrequests/1/diffstat` }],
+    answer: { value: [], '@odata.count': 0 },
+  },
+  {
+    name: "/$count of one pull request's diffstat under another spelling: one call, 0",
+    url: () => `/odata/PullRequestDiffstat/$count?$filter=Workspace eq '${site.ws}' and RepositorySlug eq '${site.repo.toUpperCase()}' and PullRequestId eq 1`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo.toUpperCase()}/pullrequests/1/diffstat` }],
+    answer: '0',
+  },
+  {
+    name: "one pull request's activity under another spelling of the repository: its own log, one call, no rows",
+    url: () => `/odata/PullRequestActivity?$filter=Workspace eq '${site.ws}' and RepositorySlug eq '${site.repo.toUpperCase()}' and PullRequestId eq 1&$count=true`,
+    calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo.toUpperCase()}/pullrequests/1/activity` }],
+    answer: { value: [], '@odata.count': 0 },
+  },
 ];
 
 export function matches(call: UpstreamCall, expected: { path: string; query?: Record<string, string | string[] | undefined> }): boolean {
