@@ -8,12 +8,11 @@ import type { UpstreamCredential } from '../../src/bitbucket';
 import { BudgetRefusal, PrincipalBudget, type BudgetReport, type BudgetSettings, type UpstreamPrincipal } from '../../src/budget';
 import { MemoryStore, RedisStore, type SharedStore } from '../../src/storage';
 import { DEMO_BEARER, startStack } from '../helpers/stack';
+import { TEST_REDIS_URL, warnWithoutRedis } from '../helpers/with-redis';
 
-const REDIS_URL = process.env.TEST_REDIS_URL;
-if (!REDIS_URL) {
-  // Loud on purpose: .ci/run always sets it; a developer's run without Redis skips only the Redis rows.
-  console.warn('\n*** TEST_REDIS_URL is not set: the Redis rows of spec/budget are SKIPPED. .ci/run starts redis-server and sets it. ***\n');
-}
+const REDIS_URL = TEST_REDIS_URL;
+// Loud on purpose: .ci/run always sets it; a developer's run without Redis skips only the Redis rows.
+warnWithoutRedis('the Redis rows of spec/budget are');
 
 const ALICE: UpstreamCredential = { kind: 'bearer', token: 'alice' };
 const BOB: UpstreamCredential = { kind: 'bearer', token: 'bob' };

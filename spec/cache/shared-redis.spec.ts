@@ -9,12 +9,7 @@ import { DEMO_USER } from '../../sandbox/identities';
 import { createApp, storeOf, upstreamReadinessOf } from '../../src/app';
 import { createLogger } from '../../src/logger';
 import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
-
-const REDIS_URL = process.env.TEST_REDIS_URL;
-if (!REDIS_URL) {
-  console.warn('\n*** TEST_REDIS_URL is not set: spec/cache/shared-redis.spec.ts is SKIPPED. .ci/run starts redis-server and sets it. ***\n');
-}
-const describeWithRedis = REDIS_URL ? describe : describe.skip;
+import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/with-redis';
 
 describeWithRedis('two replicas sharing Redis', () => {
   let stack: Stack;

@@ -8,12 +8,7 @@ import supertest from 'supertest';
 import { storeOf } from '../../src/app';
 import { startSecondReplica, type SecondReplica } from '../helpers/second-replica';
 import { startSignInStack, type SignInStack } from './sign-in-stack';
-
-const REDIS_URL = process.env.TEST_REDIS_URL;
-if (!REDIS_URL) {
-  console.warn('\n*** TEST_REDIS_URL is not set: spec/credentials/shared-key-revocation.spec.ts is SKIPPED. npm test starts redis-server and sets it. ***\n');
-}
-const describeWithRedis = REDIS_URL ? describe : describe.skip;
+import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/with-redis';
 
 describeWithRedis('gateway-key revocation shared by replicas through Redis', () => {
   let signIn: SignInStack;

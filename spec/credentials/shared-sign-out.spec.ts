@@ -7,12 +7,7 @@ import supertest from 'supertest';
 import { SESSION_COOKIE } from '../../src/credentials/session';
 import { startSecondReplica, type SecondReplica } from '../helpers/second-replica';
 import { startSignInStack, type SignInStack } from './sign-in-stack';
-
-const REDIS_URL = process.env.TEST_REDIS_URL;
-if (!REDIS_URL) {
-  console.warn('\n*** TEST_REDIS_URL is not set: spec/credentials/shared-sign-out.spec.ts is SKIPPED. npm test starts redis-server and sets it. ***\n');
-}
-const describeWithRedis = REDIS_URL ? describe : describe.skip;
+import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/with-redis';
 
 describeWithRedis('sign-out shared by replicas through Redis', () => {
   let signIn: SignInStack;

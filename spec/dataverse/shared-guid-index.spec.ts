@@ -8,12 +8,7 @@ import supertest from 'supertest';
 import type { Row } from '../../src/odata/ast';
 import { startSecondReplica, type SecondReplica } from '../helpers/second-replica';
 import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
-
-const REDIS_URL = process.env.TEST_REDIS_URL;
-if (!REDIS_URL) {
-  console.warn('\n*** TEST_REDIS_URL is not set: spec/dataverse/shared-guid-index.spec.ts is SKIPPED. .ci/run starts redis-server and sets it. ***\n');
-}
-const describeWithRedis = REDIS_URL ? describe : describe.skip;
+import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/with-redis';
 
 const REPO = "Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api'";
 

@@ -12,12 +12,7 @@ import { RedisPageSnapshots } from '../../src/paging/redis-page-snapshots';
 import { WALK_PROTECTION_MS } from '../../src/paging/page-snapshots';
 import { decodeChunk, encodeChunk, SNAPSHOT_CHUNK_ROWS } from '../../src/paging/snapshot-codec';
 import { RedisStore } from '../../src/storage';
-
-const REDIS_URL = process.env.TEST_REDIS_URL;
-if (!REDIS_URL) {
-  console.warn('\n*** TEST_REDIS_URL is not set: spec/paging/redis-page-snapshots.spec.ts is SKIPPED. npm test starts redis-server and sets it. ***\n');
-}
-const describeWithRedis = REDIS_URL ? describe : describe.skip;
+import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/with-redis';
 
 const rowsOf = (count: number, from = 0): Row[] => Array.from({ length: count }, (_, index) => ({ Id: from + index, Title: `t${from + index}`, Note: null }));
 const COLUMNS = ['Id', 'Title', 'Note'];

@@ -12,12 +12,7 @@ import { DEMO_USER, OTHER_USER } from '../../sandbox/identities';
 import { createApp, storeOf, upstreamReadinessOf } from '../../src/app';
 import { createLogger } from '../../src/logger';
 import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
-
-const REDIS_URL = process.env.TEST_REDIS_URL;
-if (!REDIS_URL) {
-  console.warn('\n*** TEST_REDIS_URL is not set: spec/paging/shared-snapshots.spec.ts is SKIPPED. npm test starts redis-server and sets it. ***\n');
-}
-const describeWithRedis = REDIS_URL ? describe : describe.skip;
+import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/with-redis';
 
 type Item = Record<string, unknown>;
 interface Page {

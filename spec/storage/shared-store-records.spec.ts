@@ -11,7 +11,8 @@ warnWithoutRedis('the Redis rows of spec/storage/shared-store-records.spec.ts ar
 
 let namespace = 0;
 const stores: Array<[string, () => SharedStore]> = [['memory', () => new MemoryStore({ maxBytes: 1_000 })]];
-if (TEST_REDIS_URL) stores.push(['redis', () => new RedisStore({ url: TEST_REDIS_URL, prefix: `spec-records-${process.pid}-${Date.now()}-${namespace++}:` })]);
+const redisUrl = TEST_REDIS_URL;
+if (redisUrl) stores.push(['redis', () => new RedisStore({ url: redisUrl, prefix: `spec-records-${process.pid}-${Date.now()}-${namespace++}:` })]);
 
 const text = (fields: Map<string, Buffer>) => Object.fromEntries([...fields].map(([field, value]) => [field, value.toString()]));
 
