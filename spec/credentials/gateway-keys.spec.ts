@@ -180,7 +180,7 @@ describe('a Power BI refresh with a gateway key', () => {
 });
 
 describe('renewal', () => {
-  test('AU-02: past the access token\'s expiry the key still works: renewed on use, the rotated refresh token kept per process', async () => {
+  test('AU-02: past the access token\'s expiry the key still works: renewed on use, the rotated refresh token kept in the gateway's store', async () => {
     const key = await createKey(await signedIn());
     const sealed = sealedTokens(key.key);
     const me = () => getJson(withKey(`${signIn.gatewayUrl}/odata/Me`, key.key));
@@ -192,7 +192,7 @@ describe('renewal', () => {
     const renewed = await me();
     expect(renewed.status).toBe(200);
     expect(await tokenGrants()).toBe(grants + 1);
-    // Bitbucket rotated the refresh token: the sealed one is spent; the process holds the new one.
+    // Bitbucket rotated the refresh token: the sealed one is spent; the gateway holds the new one.
     expect((await connectorRefresh(signIn.stack.sandboxUrl, sealed.refreshToken)).status).toBe(400);
 
     signIn.clock.advance(3600);
@@ -205,7 +205,7 @@ describe('renewal', () => {
     expect(await tokenGrants()).toBe(grants + 3);
   });
 
-  test('a replica with the same SESSION_KEYS accepts the key (stateless); once this process renewed it, the replica answers 401 saying why after the sealed token expires', async () => {
+  test('a replica with the same SESSION_KEYS but no shared store accepts the key (stateless); once this process renewed it, the replica answers 401 saying why after the sealed token expires', async () => {
     const key = await createKey(await signedIn());
     const replica = supertest(createApp({ config: loadConfig({ ...SIGN_IN_ENV, BITBUCKET_API_URL: signIn.stack.apiUrl, BITBUCKET_OAUTH_URL: signIn.stack.sandboxUrl, LOG_LEVEL: 'error', UPSTREAM_BUDGET_PER_HOUR: '0', UPSTREAM_CACHE_SECONDS: '0' }), now: signIn.clock.now }));
     expect((await replica.get(withKey('/odata/Me', key.key))).status).toBe(200);
