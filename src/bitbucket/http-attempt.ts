@@ -103,8 +103,9 @@ export function sendAttempt(request: AttemptRequest): Promise<AttemptOutcome> {
         if (received > request.maxResponseBytes) fail('too-large', 'ERR_RESPONSE_TOO_LARGE');
         else chunks.push(chunk);
       });
+      // A body that came in one chunk (a small answer; a compressed page often) is used as it is, without a copy.
       incoming.on('end', () =>
-        settle(() => resolve({ type: 'response', status: status ?? 0, headers: headers ?? {}, body: Buffer.concat(chunks) })),
+        settle(() => resolve({ type: 'response', status: status ?? 0, headers: headers ?? {}, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) })),
       );
       // The connection closed before the body was complete (Content-Length or chunked framing not finished).
       incoming.on('error', () => fail('truncated', 'ERR_TRUNCATED_BODY'));
