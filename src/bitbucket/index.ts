@@ -17,4 +17,5 @@ export { UpstreamError, kindForStatus, type RetryAfterSource, type UpstreamError
 export { encodeUpstreamQuery, type UpstreamQuery } from './upstream-query';
 export { ResponseCache, cacheMetrics, type ResponseCacheOptions } from './response-cache';
 export { listMemoMetrics } from './list-memo';
+export type { PullRequestRevision } from './pull-request-revision';
 export type { UpstreamBudgetGate } from './upstream-budget-gate';

@@ -29,6 +29,7 @@ import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { commitLinksOf, isWholeHistory, meetingPoint } from './append-only-history';
 import type { ByteStore } from './byte-store';
+import { needsBranchTips, revisionSubListOf, revisionValidator, type PullRequestRevision, type RevisionSubList } from './pull-request-revision';
 import { allVersioned, mergeById, updatedSince } from './updated-on-merge';
 import type { BitbucketPage } from './bitbucket-page';
 import type { UpstreamCredential } from './upstream-credential';
@@ -87,7 +88,21 @@ export interface UpdatedOnList {
   query: UpstreamQuery;
 }
 
-export type MemoList = AppendOnlyList | UpdatedOnList;
+/**
+ * A pull request's commits or diffstat, kept per revision (pull-request-revision.ts): served again while the validator
+ * is the same, read in full (and kept under the new validator) otherwise.
+ */
+export interface RevisionList {
+  kind: 'revision';
+  path: string;
+  query: UpstreamQuery;
+  sub: RevisionSubList;
+  revision: PullRequestRevision;
+  /** Where the repository's branch tips are listed. */
+  headsPath: string;
+}
+
+export type MemoList = AppendOnlyList | UpdatedOnList | RevisionList;
 
 export const listMemoMetrics = {
   /** Walks served from the memo within the freshness window: no call. */
@@ -100,17 +115,24 @@ export const listMemoMetrics = {
   reread: 0,
   /** Pull request lists refreshed by reading only what was updated since the memo's latest `updated_on`. */
   updated: 0,
+  /** Pull request commits or diffstat served from the memo: the pull request's revision is unchanged. */
+  sameRevision: 0,
+  /** Pull request commits or diffstat read in full: no list kept for the revision, or no validator (a fork, no tips). */
+  newRevision: 0,
 };
 
 /** `/repositories/{workspace}/{repo_slug}/commits`: a revision in the path, include or exclude name another list. */
 const COMMIT_LIST = /^(\/repositories\/[^/]+\/[^/]+)\/commits$/;
 /** Query parameters that keep the list the whole history (`fields` must keep `hash` and `parents.hash`). */
 const PLAIN_LIST_PARAMETERS = new Set(['pagelen', 'fields']);
-const HEADS_QUERY: UpstreamQuery = { pagelen: 100, fields: 'next,values.target.hash' };
+/** Names too: the pull request sub-lists' validators read the same list (one cached answer per repository). */
+const HEADS_QUERY: UpstreamQuery = { pagelen: 100, fields: 'next,values.name,values.target.hash' };
 /** The pages of a list kept here bypass the response cache (the heads do not: their ETag makes the check a 304). */
 const UNCACHED = { cached: false } as const;
 /** Rows per page served from the memo when the query names no pagelen (Bitbucket's commits default). */
 const DEFAULT_PAGELEN = 30;
+/** A diffstat's default page ("The default value is 500", paginated_diffstats). */
+const DEFAULT_DIFFSTAT_PAGELEN = 500;
 /** `/repositories/{workspace}/{repo_slug}/pullrequests`. */
 const PULL_REQUEST_LIST = /^\/repositories\/[^/]+\/[^/]+\/pullrequests$/;
 /** Every state Bitbucket has: with all of them, no pull request leaves the list by changing state. */
@@ -126,22 +148,37 @@ const UPDATED_ON_MARGIN_MS = 5 * 60_000;
  * comment or a task is activity on the pull request, not an edit of it, and no public record (Bitbucket's API
  * reference, the evidence in bitbucket-real-behaviour.md) says Bitbucket Cloud bumps `updated_on` for them. A list
  * carrying any of them is read in full, never merged by `updated_on`: an approval count a day old that looks current
- * would be a wrong number that looks right.
+ * would be a wrong number that looks right. Nor does any record say a push to a branch moves `updated_on` of the pull
+ * requests on it, so lists carrying their commits (the revisions pull-request-revision.ts validates with) are read in
+ * full too.
  */
-const UNVERSIONED_PULL_REQUEST_FIELDS = ['values.participants', 'values.comment_count', 'values.task_count'];
+const UNVERSIONED_PULL_REQUEST_FIELDS = ['values.participants', 'values.comment_count', 'values.task_count', 'values.source.commit', 'values.destination.commit'];
 
 export class ListMemo {
   readonly #options: ListMemoOptions;
   readonly #now: () => number;
+  /** Branch lists being read now, by principal and repository (`#sharedTips`). */
+  readonly #tipsInFlight = new Map<string, Promise<Map<string, string> | undefined>>();
 
   constructor(options: ListMemoOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
   }
 
-  /** The list a walk of `path` + `query` from its start reads, when it may be remembered; undefined otherwise. */
-  listOf(path: string, query: UpstreamQuery): MemoList | undefined {
+  /**
+   * The list a walk of `path` + `query` from its start reads, when it may be remembered; undefined otherwise.
+   * `revision`: the pull request a commits or diffstat list belongs to, as the caller just listed it.
+   */
+  listOf(path: string, query: UpstreamQuery, revision?: PullRequestRevision): MemoList | undefined {
     if (PULL_REQUEST_LIST.test(path)) return updatedOnList(path, query);
+    const sub = revisionSubListOf(path);
+    if (sub !== undefined) {
+      if (revision === undefined) return undefined;
+      for (const [name, value] of Object.entries(query)) {
+        if (value !== undefined && !PLAIN_LIST_PARAMETERS.has(name)) return undefined;
+      }
+      return { kind: 'revision', path, query, sub: sub.sub, revision, headsPath: `${sub.repositoryPath}/refs/branches` };
+    }
     const match = COMMIT_LIST.exec(path);
     if (!match) return undefined;
     for (const [name, value] of Object.entries(query)) {
@@ -157,6 +194,10 @@ export class ListMemo {
 
   /** The pages of `list` from its start: the same items a cold read yields, reading as little of them as it can. */
   async *walk(list: MemoList, credential: UpstreamCredential, pages: PageSource): AsyncGenerator<MemoPage> {
+    if (list.kind === 'revision') {
+      yield* this.#walkRevision(list, credential, pages);
+      return;
+    }
     // Read before anything else, as the response cache does: a write racing this walk leaves its result stale.
     const generation = await this.#options.generation(list.path);
     const key = this.#key(credential, list);
@@ -217,6 +258,34 @@ export class ListMemo {
     yield* servedPages(merged, pagelenOf(list.query), true);
   }
 
+  /**
+   * A pull request's commits or diffstat: the list kept under the same validator (read now, before the list) is served
+   * without a call; otherwise the list is read in full and kept under it. Anonymous reads are never kept.
+   */
+  async *#walkRevision(list: RevisionList, credential: UpstreamCredential, pages: PageSource): AsyncGenerator<MemoPage> {
+    const read = () => pages({ path: list.path, query: list.query }, UNCACHED)[Symbol.asyncIterator]();
+    let validator: string | undefined;
+    if (credential.kind !== 'none') {
+      const tips = needsBranchTips(list.sub, list.revision) ? await this.#sharedTips(this.#options.principalKey(credential), list.headsPath, pages) : undefined;
+      validator = revisionValidator(list.sub, list.revision, tips);
+    }
+    if (validator === undefined) {
+      listMemoMetrics.newRevision += 1;
+      yield* this.#readRest(() => Promise.resolve(), read(), []);
+      return;
+    }
+    const key = this.#revisionKey(credential, list, validator);
+    const entry = await this.#load(key);
+    if (entry !== undefined) {
+      listMemoMetrics.sameRevision += 1;
+      yield* servedPages(entry.items, pagelenOf(list.query, list.sub === 'diffstat' ? DEFAULT_DIFFSTAT_PAGELEN : DEFAULT_PAGELEN), list.sub === 'diffstat');
+      return;
+    }
+    listMemoMetrics.newRevision += 1;
+    // An empty list is kept too (a pull request whose source branch is gone lists no commits): it is an answer.
+    yield* this.#readRest((items) => this.#save(key, '', items, true), read(), []);
+  }
+
   /** Reads from the start until the known list's first commit; serves the known rest when the whole still checks. */
   async *#grow(list: AppendOnlyList, save: (items: readonly unknown[]) => Promise<void>, known: unknown[], heads: ReadonlySet<string>, pages: PageSource): AsyncGenerator<MemoPage> {
     const prefix: unknown[] = [];
@@ -269,6 +338,42 @@ export class ListMemo {
   }
 
   /**
+   * `#tips`, one read per principal and repository at a time: the pull requests of a repository are read a few at a
+   * time (fan-out concurrency), and each would otherwise list the branches before the first answer is in the response
+   * cache. Once settled, the next ask reads again (through the response cache: fresh, or a 304).
+   */
+  #sharedTips(principal: string, headsPath: string, pages: PageSource): Promise<Map<string, string> | undefined> {
+    const key = `${principal}\n${headsPath}`;
+    let reading = this.#tipsInFlight.get(key);
+    if (reading === undefined) {
+      reading = this.#tips(headsPath, pages).finally(() => this.#tipsInFlight.delete(key));
+      this.#tipsInFlight.set(key, reading);
+    }
+    return reading;
+  }
+
+  /**
+   * Branch name → the commit it points at now, or undefined when the branches cannot be listed (a 403 or 404: the
+   * sub-list is then read in full). The same list (`HEADS_QUERY`, through the response cache) as `#heads`.
+   */
+  async #tips(headsPath: string, pages: PageSource): Promise<Map<string, string> | undefined> {
+    const tips = new Map<string, string>();
+    try {
+      for await (const located of pages({ path: headsPath, query: HEADS_QUERY })) {
+        for (const branch of located.page.values) {
+          const { name, target } = (typeof branch === 'object' && branch !== null ? branch : {}) as { name?: unknown; target?: { hash?: unknown } };
+          if (typeof name !== 'string' || typeof target?.hash !== 'string') return undefined;
+          tips.set(name, target.hash);
+        }
+      }
+    } catch (error) {
+      if (error instanceof UpstreamError && (error.kind === 'not-found' || error.kind === 'forbidden')) return undefined;
+      throw error;
+    }
+    return tips;
+  }
+
+  /**
    * The hashes the repository's branches point at now, or undefined when they cannot be listed (a 403 or 404: the
    * commit list itself then answers, or fails, as a cold read does).
    */
@@ -294,6 +399,12 @@ export class ListMemo {
     return `lm:${credential.kind === 'none' ? '-' : this.#options.principalKey(credential)}:${createHash('sha256').update(target).digest('base64url')}`;
   }
 
+  /** A sub-list's key: the principal, the request target and the validator (never the credential). */
+  #revisionKey(credential: UpstreamCredential, list: RevisionList, validator: string): string {
+    const target = `${list.path}?${encodeUpstreamQuery(list.query)}\n${validator}`;
+    return `lm:${this.#options.principalKey(credential)}:r:${createHash('sha256').update(target).digest('base64url')}`;
+  }
+
   async #load(key: string): Promise<MemoEntry | undefined> {
     const stored = await this.#options.store.get(key);
     if (stored === undefined) return undefined;
@@ -307,8 +418,8 @@ export class ListMemo {
   }
 
   /** Keeps a whole list (the caller checked its items carry what the next walk checks). */
-  async #save(key: string, generation: string, items: readonly unknown[]): Promise<void> {
-    if (items.length === 0) return;
+  async #save(key: string, generation: string, items: readonly unknown[], keepEmpty = false): Promise<void> {
+    if (items.length === 0 && !keepEmpty) return;
     const entry: MemoEntry = { savedAt: this.#now(), generation, items: [...items] };
     await this.#options.store.set(key, await gzipAsync(Buffer.from(JSON.stringify(entry), 'utf8')), Math.max(1, this.#options.keepSeconds));
   }
@@ -319,7 +430,8 @@ export class ListMemo {
  * `withSize`: the page carries `size` and `page`, as Bitbucket's page-numbered lists (pull requests) do.
  */
 function* servedPages(items: readonly unknown[], pagelen: number, withSize = false): Generator<MemoPage> {
-  if (items.length === 0) return;
+  // An empty list is one empty page, as Bitbucket answers it.
+  if (items.length === 0) yield { page: { values: [], pagelen, ...(withSize ? { size: 0, page: 1 } : {}) } };
   for (let start = 0; start < items.length; start += pagelen) {
     const values = items.slice(start, start + pagelen);
     const page: BitbucketPage<unknown> = { values, pagelen, ...(withSize ? { size: items.length, page: start / pagelen + 1 } : {}) };
@@ -348,7 +460,7 @@ function updatedOnList(path: string, query: UpstreamQuery): UpdatedOnList | unde
   return { kind: 'updated-on', path, query };
 }
 
-function pagelenOf(query: UpstreamQuery): number {
+function pagelenOf(query: UpstreamQuery, fallback = DEFAULT_PAGELEN): number {
   const pagelen = Number(query.pagelen);
-  return Number.isSafeInteger(pagelen) && pagelen > 0 ? pagelen : DEFAULT_PAGELEN;
+  return Number.isSafeInteger(pagelen) && pagelen > 0 ? pagelen : fallback;
 }

@@ -219,6 +219,13 @@ export interface ListRoute {
    * A list of paths is alternatives: the first one the item holds (a diffstat entry's `old` or `new` file).
    */
   spelledIn?: Array<{ path: string | readonly string[]; pattern: string }>;
+  /**
+   * The list is a function of its pull request's revision (a pull request's commits and diffstat: its source and
+   * destination commits, src/bitbucket/pull-request-revision.ts says what Bitbucket computes). Each value names a
+   * property of the fan-out's parent set (PullRequests): the fan-out reads them with the parent list (`fields=`, no call
+   * more), and a later read of the list reuses the one kept for the same revision instead of calling Bitbucket.
+   */
+  revisionFrom?: Readonly<Record<'state' | 'sourceRepository' | 'sourceBranch' | 'sourceHash' | 'destinationBranch' | 'destinationHash', string>>;
 }
 
 export interface GetRoute {

@@ -1,6 +1,6 @@
 import { REPOSITORY_PARAM, WORKSPACE_PARAM } from './common-params';
 import type { EntitySetDefinition } from './model';
-import { PULL_REQUEST_ID_PARAM } from './pull-request-params';
+import { PULL_REQUEST_ID_PARAM, PULL_REQUEST_REVISION } from './pull-request-params';
 
 /**
  * The commits of a pull request: those merged into the destination when it is accepted ("A paginated list of commits
@@ -36,6 +36,8 @@ export const pullRequestCommits: EntitySetDefinition = {
     maxPagelen: 100,
     supportsQuery: false,
     supportsSort: false,
+    // A later read reuses the list kept for the same source and destination commits (list-memo.ts).
+    revisionFrom: PULL_REQUEST_REVISION,
     supportsPageNumber: false,
     reportsSize: false,
   },

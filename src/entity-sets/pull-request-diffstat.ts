@@ -1,6 +1,6 @@
 import { REPOSITORY_PARAM, WORKSPACE_PARAM } from './common-params';
 import type { EntitySetDefinition } from './model';
-import { PULL_REQUEST_ID_PARAM } from './pull-request-params';
+import { PULL_REQUEST_ID_PARAM, PULL_REQUEST_REVISION } from './pull-request-params';
 
 /**
  * The files a pull request changes, with lines added and removed (Bitbucket's `diffstat`). Listed per pull request
@@ -40,5 +40,7 @@ export const pullRequestDiffstat: EntitySetDefinition = {
     reportsSize: true,
     supportsQuery: false,
     supportsSort: false,
+    // A later read reuses the list kept for the same source and destination commits (list-memo.ts).
+    revisionFrom: PULL_REQUEST_REVISION,
   },
 };

@@ -34,6 +34,7 @@ import type { ExecutionContext } from './execution-context';
 import { cursorKeyOf, cursorOf, rowAtCursor } from '../paging/keyset-cursor';
 import { keepListedRows, keepsListedRows } from './listed-rows';
 import { rememberParentList, reusingParentLists } from './parent-list-memo';
+import type { ParentColumns } from './pull-request-revisions';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { comparators } from './order-comparators';
 import { planQuery } from './plan-query';
@@ -338,15 +339,17 @@ async function countOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Execu
 }
 
 /** Fan-out: the values of one property of a parent entity set, through the same executor. */
-async function listParentValues(entitySet: string, filter: Expr | undefined, property: string, ctx: ExecutionContext, top?: number): Promise<string[]> {
+async function listParentValues(entitySet: string, filter: Expr | undefined, property: string, ctx: ExecutionContext, top?: number, also?: ParentColumns): Promise<string[]> {
   const parent = findDefinition(entitySet);
   if (!parent) throw new ODataError('Internal', { reference: `fan-out ${entitySet}` });
   // A set `$expand` may read by key is listed whole and kept for the request (`listed-rows.ts`): same calls.
   const keep = keepsListedRows(parent);
-  const result = await executeQuery(parent, { filter, orderby: [], ...(keep ? {} : { select: [property] }), ...(top !== undefined ? { top } : {}), count: false }, ctx);
+  const select = [...new Set([property, ...(also?.columns ?? [])])];
+  const result = await executeQuery(parent, { filter, orderby: [], ...(keep ? {} : { select }), ...(top !== undefined ? { top } : {}), count: false }, ctx);
   if (keep) keepListedRows(ctx, parent, result.rows);
+  also?.keep(result.rows);
   const values = result.rows.map((row) => String(row[property]));
   // A list cut at `top` may be short of parents; one that ends before it is whole.
-  if (top === undefined || values.length < top) rememberParentList(ctx, entitySet, filter, property, values);
+  if (top === undefined || values.length < top) rememberParentList(ctx, entitySet, filter, property, values, also ? { columns: also.columns, rows: result.rows } : undefined);
   return values;
 }

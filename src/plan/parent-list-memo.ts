@@ -12,7 +12,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { BitbucketClient, UpstreamCredential } from '../bitbucket';
-import type { Expr } from '../odata/ast';
+import type { Expr, Row } from '../odata/ast';
 import type { ExecutionContext } from './execution-context';
 import type { ParentLister } from './resolve-streams';
 
@@ -22,7 +22,13 @@ export const REUSE_MS = 60_000;
 const MAX_LISTS = 2_000;
 
 const secret = randomBytes(32);
-const kept = new WeakMap<BitbucketClient, Map<string, { values: string[]; at: number }>>();
+interface KeptList {
+  values: string[];
+  at: number;
+  also?: { columns: readonly string[]; rows: readonly Row[] };
+}
+
+const kept = new WeakMap<BitbucketClient, Map<string, KeptList>>();
 const reused = new WeakSet<ExecutionContext>();
 
 function keyOf(credential: UpstreamCredential, entitySet: string, filter: Expr | undefined, property: string): string {
@@ -30,30 +36,36 @@ function keyOf(credential: UpstreamCredential, entitySet: string, filter: Expr |
   return JSON.stringify([principal, entitySet, filter ?? null, property]);
 }
 
-function listsOf(ctx: ExecutionContext): Map<string, { values: string[]; at: number }> {
+function listsOf(ctx: ExecutionContext): Map<string, KeptList> {
   let lists = kept.get(ctx.client);
   if (!lists) kept.set(ctx.client, (lists = new Map()));
   return lists;
 }
 
-/** Keep a whole parent list just read (not one cut short by a `top`). */
-export function rememberParentList(ctx: ExecutionContext, entitySet: string, filter: Expr | undefined, property: string, values: string[]): void {
+/**
+ * Keep a whole parent list just read (not one cut short by a `top`). `also`: the columns read besides (a pull request's
+ * revision, pull-request-revisions.ts) and their rows, handed again to a continuation page that asks for them.
+ */
+export function rememberParentList(ctx: ExecutionContext, entitySet: string, filter: Expr | undefined, property: string, values: string[], also?: { columns: readonly string[]; rows: readonly Row[] }): void {
   const lists = listsOf(ctx);
   const key = keyOf(ctx.credential, entitySet, filter, property);
   lists.delete(key);
-  lists.set(key, { values, at: Date.now() });
+  lists.set(key, { values, at: Date.now(), ...(also ? { also } : {}) });
   while (lists.size > MAX_LISTS) lists.delete(lists.keys().next().value as string);
 }
 
 /** A lister for continuation pages: a kept list younger than `REUSE_MS`, else `list` (which keeps what it reads). */
 export function reusingParentLists(list: ParentLister): ParentLister {
-  return async (entitySet, filter, property, ctx, top) => {
+  return async (entitySet, filter, property, ctx, top, also) => {
     const found = top === undefined ? listsOf(ctx).get(keyOf(ctx.credential, entitySet, filter, property)) : undefined;
-    if (found && Date.now() - found.at < REUSE_MS) {
+    // A list kept without the columns this page asks for besides is read again (they travel with the same call).
+    const hasColumns = also === undefined || (found?.also !== undefined && also.columns.every((column) => found.also!.columns.includes(column)));
+    if (found && hasColumns && Date.now() - found.at < REUSE_MS) {
       reused.add(ctx);
+      if (also !== undefined && found.also !== undefined) also.keep(found.also.rows);
       return found.values;
     }
-    return list(entitySet, filter, property, ctx, top);
+    return list(entitySet, filter, property, ctx, top, also);
   };
 }
 

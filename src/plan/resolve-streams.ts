@@ -11,6 +11,7 @@ import type { ExecutionContext } from './execution-context';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { allOf } from '../odata/conjuncts';
 import type { QueryPlan } from './plan-query';
+import { parentRevisionColumns, type ParentColumns } from './pull-request-revisions';
 import { typedRouteValue } from './row-from-item';
 
 export type StreamParams = Record<string, string>;
@@ -19,7 +20,7 @@ export type StreamParams = Record<string, string>;
  * Executes a query for a parent entity set; injected to avoid an import cycle with `execute-query.ts`. `top`: at most
  * that many values are wanted (the list may stop early).
  */
-export type ParentLister = (entitySet: string, filter: Expr | undefined, property: string, ctx: ExecutionContext, top?: number) => Promise<string[]>;
+export type ParentLister = (entitySet: string, filter: Expr | undefined, property: string, ctx: ExecutionContext, top?: number, also?: ParentColumns) => Promise<string[]>;
 
 function eqFilter(pairs: Array<[string, string]>): Expr | undefined {
   return allOf(
@@ -44,7 +45,8 @@ export async function valuesFor(param: RouteParameter, partial: StreamParams, pl
   const parent = findDefinition(param.fanOut.entitySet);
   if (!parent) throw new Error(`Fan-out target ${param.fanOut.entitySet} is not declared`);
   const pairs = Object.entries(param.fanOut.parentFilters ?? {}).map(([property, paramName]): [string, string] => [property, partial[paramName]]);
-  return listParent(param.fanOut.entitySet, eqFilter(pairs), param.fanOut.property, ctx, top);
+  // A list that is a function of its pull request's revision has the fan-out read that too (pull-request-revisions.ts).
+  return listParent(param.fanOut.entitySet, eqFilter(pairs), param.fanOut.property, ctx, top, parentRevisionColumns(plan.list ?? plan.def.list, param, ctx));
 }
 
 /**

@@ -5,7 +5,7 @@
  * stream (`upstream-position.ts`), and the cursor's own stream continues after the cursor's row wherever a push moved
  * it (`CursorRow`). A 404 is "no rows" only where the client named a parent that does not exist (`listNotFound`).
  */
-import { bitbucketPath, encodeUpstreamQuery, resumeTargetProblem, UpstreamError, type BitbucketPage, type LocatedPage, type UpstreamQuery } from '../bitbucket';
+import { bitbucketPath, encodeUpstreamQuery, resumeTargetProblem, UpstreamError, type BitbucketPage, type LocatedPage, type PullRequestRevision, type UpstreamQuery } from '../bitbucket';
 import type { Row } from '../odata/ast';
 import { ODataError } from '../odata/errors';
 import type { EntitySetDefinition, ListRoute, RouteParameter } from '../entity-sets/model';
@@ -13,6 +13,7 @@ import type { ExecutionContext } from './execution-context';
 import { listItems } from './list-items';
 import { mayBeGone } from './parent-list-memo';
 import type { QueryPlan } from './plan-query';
+import { revisionFor } from './pull-request-revisions';
 import { parentCheckNeeded, parentExists, parentParam, type ParentLister, type StreamParams } from './resolve-streams';
 import { differingRouteValues, rowFromItem, sourcePaths } from './row-from-item';
 import { itemsStateSpelling, spellingFields, spellingOf } from './spelled-route-values';
@@ -72,9 +73,9 @@ type StreamPage = LocatedPage<unknown> & { reachedByNext: boolean };
  * page reached through `next` remember where it was read (`UpstreamPageLocation`), so a later page may open there; a
  * row of the stream's first page is reached again from the start in one call and needs no location.
  */
-async function* streamPages(ctx: ExecutionContext, path: string, query: UpstreamQuery, located: boolean, resume: ResumePoint | undefined): AsyncGenerator<StreamPage> {
+async function* streamPages(ctx: ExecutionContext, path: string, query: UpstreamQuery, located: boolean, resume: ResumePoint | undefined, revision?: PullRequestRevision): AsyncGenerator<StreamPage> {
   let first = resume === undefined;
-  for await (const page of ctx.client.locatedPages<unknown>(resume ? { target: resume.target } : { path, query }, ctx.credential, ctx.signal)) {
+  for await (const page of ctx.client.locatedPages<unknown>(resume ? { target: resume.target } : { path, query }, ctx.credential, ctx.signal, { revision })) {
     yield { ...page, reachedByNext: located && !first };
     first = false;
   }
@@ -112,7 +113,8 @@ export function openStream(
   const resume = paging.resume && path ? { ...paging.resume, target: expandedTarget(paging.resume.target, path, ownParts) } : paging.resume;
   if (resume && resumeTargetProblem(resume.target) !== undefined) throw new ODataError('InvalidSkipToken', { reason: "its upstream page is not on this repository's list" });
   const compact = (target: string | undefined): string | undefined => (target === undefined || path === undefined ? target : compactTarget(target, path, ownParts));
-  const pages = path ? streamPages(ctx, path, query, plan.byUpstreamPosition, resume) : undefined;
+  // A pull request's commits or diffstat: the revision the fan-out listed lets the client reuse a list kept for it.
+  const pages = path ? streamPages(ctx, path, query, plan.byUpstreamPosition, resume, revisionFor(ctx, list, params)) : undefined;
   let buffer: Row[] = [];
   /** The position in the stream of the next item Bitbucket delivers (`upstream-position.ts`). */
   let position = paging.resume ? paging.resume.firstPosition : (paging.startPage - 1) * paging.pagelen;

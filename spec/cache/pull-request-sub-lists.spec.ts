@@ -1,0 +1,183 @@
+/**
+ * A pull request's commits and diffstat are kept per revision (issue #14 item 3): a later refresh reads a pull
+ * request's list again only when its revision changed (src/bitbucket/pull-request-revision.ts says what Bitbucket
+ * computes them from). The validator is table-tested; then, on a real sandbox, the calls of a second walk past the
+ * freshness window, and answers after writes made directly in the sandbox (a source branch deleted, a destination
+ * moved, a comment added) that equal a cold gateway's.
+ */
+import supertest from 'supertest';
+import { createApp, storeOf, upstreamReadinessOf } from '../../src/app';
+import { createLogger } from '../../src/logger';
+import { revisionValidator, type PullRequestRevision } from '../../src/bitbucket/pull-request-revision';
+import { DEMO_USER, OTHER_USER } from '../../sandbox/identities';
+import { DEMO_BEARER, startStack, type Stack, type UpstreamCall } from '../helpers/stack';
+
+const SOURCE = 'a'.repeat(40);
+const DESTINATION = 'b'.repeat(40);
+const merged: PullRequestRevision = {
+  repository: 'acme-dev/widget',
+  state: 'MERGED',
+  sourceRepository: 'acme-dev/widget',
+  sourceBranch: 'feature/x',
+  sourceHash: SOURCE,
+  destinationBranch: 'main',
+  destinationHash: DESTINATION,
+};
+const open: PullRequestRevision = { ...merged, state: 'OPEN' };
+const tips = new Map([
+  ['feature/x', SOURCE],
+  ['main', DESTINATION],
+]);
+
+describe('revision validators', () => {
+  test.each([
+    ['a merged diffstat needs no branch tips', 'diffstat', merged, undefined, true],
+    ['an open diffstat needs them', 'diffstat', open, undefined, false],
+    ['commits always need them (the list is empty once the source branch is gone)', 'commits', merged, undefined, false],
+    ['a fork is never kept', 'diffstat', { ...merged, sourceRepository: 'someone/widget' }, tips, false],
+    ['a missing hash is no validator', 'diffstat', { ...merged, destinationHash: '' }, tips, false],
+  ] as const)('%s', (_name, sub, revision, known, defined) => {
+    expect(revisionValidator(sub, revision, known) !== undefined).toBe(defined);
+  });
+
+  const base = (sub: 'commits' | 'diffstat', revision: PullRequestRevision) => revisionValidator(sub, revision, tips);
+  test.each([
+    ['the source hash', 'diffstat', merged, { ...merged, sourceHash: 'c'.repeat(40) }],
+    ['the destination hash', 'diffstat', merged, { ...merged, destinationHash: 'c'.repeat(40) }],
+    ['the state (Bitbucket marks a pull request merged on its own)', 'diffstat', open, merged],
+    ['the destination hash of commits', 'commits', merged, { ...merged, destinationHash: 'c'.repeat(40) }],
+  ] as const)('a change of %s is a new validator', (_name, sub, before, after) => {
+    expect(base(sub, after)).not.toEqual(base(sub, before));
+  });
+
+  test('a deleted source branch is a new commits validator (the list is then empty), not a new merged diffstat one', () => {
+    const gone = new Map([['main', DESTINATION]]);
+    expect(revisionValidator('commits', merged, gone)).not.toEqual(revisionValidator('commits', merged, tips));
+    expect(revisionValidator('diffstat', merged, gone)).toEqual(revisionValidator('diffstat', merged, tips));
+  });
+
+  test('an open pull request whose destination branch moved has a new validator, whatever its listed hashes say', () => {
+    const moved = new Map([...tips, ['main', 'c'.repeat(40)]]);
+    expect(revisionValidator('diffstat', open, moved)).not.toEqual(revisionValidator('diffstat', open, tips));
+    expect(revisionValidator('commits', open, moved)).not.toEqual(revisionValidator('commits', open, tips));
+  });
+});
+
+describe('pull request commits and diffstat against the sandbox', () => {
+  let stack: Stack;
+  let cold: ReturnType<typeof supertest>;
+  let coldApp: ReturnType<typeof createApp>;
+  let clock = Date.parse('2026-09-01T10:00:00Z');
+  const WINDOW_SECONDS = 60;
+  const pastWindow = () => {
+    clock += (WINDOW_SECONDS + 1) * 1000;
+  };
+  // One repository (16 pull requests): merged ones whose source branch is still there, open ones with commits.
+  const SCOPE = "$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'widget'";
+
+  beforeAll(async () => {
+    stack = await startStack({ env: { UPSTREAM_CACHE_SECONDS: String(WINDOW_SECONDS), LOG_LEVEL: 'error' }, now: () => clock });
+    // The same gateway with reuse off (no response cache, so no list memo): what a cold read answers.
+    coldApp = createApp({ config: { ...stack.config, upstreamCache: { ...stack.config.upstreamCache, freshSeconds: 0 } }, logger: createLogger('error', () => undefined) });
+    await upstreamReadinessOf(coldApp).settled();
+    cold = supertest(coldApp);
+  });
+  afterAll(async () => {
+    upstreamReadinessOf(coldApp).stop();
+    await storeOf(coldApp).close();
+    await stack.close();
+  });
+
+  async function walk(request: ReturnType<typeof supertest>, set: string, authorization = DEMO_BEARER): Promise<{ rows: unknown[]; calls: UpstreamCall[] }> {
+    await stack.clearUpstreamCalls();
+    const rows: unknown[] = [];
+    let next: string | undefined = `/odata/${set}?${SCOPE}`;
+    while (next !== undefined) {
+      const response = await request.get(next.replace(/^https?:\/\/[^/]+/, '')).set('Authorization', authorization);
+      expect(response.status).toBe(200);
+      rows.push(...(response.body.value as unknown[]));
+      next = response.body['@odata.nextLink'] as string | undefined;
+    }
+    return { rows, calls: await stack.upstreamCalls() };
+  }
+
+  const api = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
+    const response = await fetch(`${stack.apiUrl}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${DEMO_USER.bearerToken}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status >= 300) throw new Error(`${method} ${path} → ${response.status} ${await response.text()}`);
+    return response.status === 204 ? {} : ((await response.json()) as Record<string, unknown>);
+  };
+  const subLists = (calls: UpstreamCall[]) => calls.filter((call) => /\/pullrequests\/\d+\/(commits|diffstat)$/.test(call.path));
+
+  test('past the freshness window, a second walk reads no pull request whose revision is unchanged', async () => {
+    for (const set of ['PullRequestCommits', 'PullRequestDiffstat']) {
+      const first = await walk(stack.request, set);
+      expect(subLists(first.calls)).toHaveLength(16);
+      pastWindow();
+      const second = await walk(stack.request, set);
+      expect(second.rows).toEqual(first.rows);
+      expect(subLists(second.calls)).toEqual([]);
+      // The pull request list (whose items carry each revision) and the branch tips the validators read; nothing else.
+      expect(second.calls.map((call) => call.path).sort()).toEqual(
+        ['/2.0/repositories/acme-dev/widget/pullrequests', ...(set === 'PullRequestCommits' || second.calls.some((call) => call.path.endsWith('/refs/branches')) ? ['/2.0/repositories/acme-dev/widget/refs/branches'] : [])].sort(),
+      );
+      expect((await walk(cold, set)).rows).toEqual(second.rows);
+    }
+  });
+
+  test('writes made directly in the sandbox show in the next walk past the window, equal to a cold read', async () => {
+    const prs = (await api('GET', '/repositories/acme-dev/widget/pullrequests?state=OPEN&state=MERGED&pagelen=50')).values as Array<{
+      id: number;
+      state: string;
+      source: { branch: { name: string }; commit: { hash: string } };
+    }>;
+    const branches = new Set(((await api('GET', '/repositories/acme-dev/widget/refs/branches?pagelen=100')).values as Array<{ name: string }>).map((branch) => branch.name));
+    const commitsOf = async (id: number) => ((await api('GET', `/repositories/acme-dev/widget/pullrequests/${id}/commits?pagelen=100`)).values as unknown[]).length;
+    const mergedWithBranch = prs.find((pr) => pr.state === 'MERGED' && branches.has(pr.source.branch.name))!;
+    const openOne = prs.find((pr) => pr.state === 'OPEN' && branches.has(pr.source.branch.name))!;
+    expect(await commitsOf(mergedWithBranch.id)).toBeGreaterThan(0);
+    expect(await commitsOf(openOne.id)).toBeGreaterThan(0);
+
+    pastWindow();
+    const before = await walk(stack.request, 'PullRequestCommits');
+    await walk(stack.request, 'PullRequestDiffstat');
+    await walk(stack.request, 'PullRequestComments');
+
+    // A merged pull request's source branch deleted ("This list will be empty if the source branch no longer exists").
+    await api('DELETE', `/repositories/acme-dev/widget/refs/branches/${encodeURIComponent(mergedWithBranch.source.branch.name)}`);
+    // An open pull request's destination moved onto its source's head: nothing is left to merge.
+    const landing = `landing/${openOne.id}`;
+    await api('POST', '/repositories/acme-dev/widget/refs/branches', { name: landing, target: { hash: openOne.source.commit.hash } });
+    await api('PUT', `/repositories/acme-dev/widget/pullrequests/${openOne.id}`, { destination: { branch: { name: landing } } });
+    // A comment added.
+    await api('POST', `/repositories/acme-dev/widget/pullrequests/${openOne.id}/comments`, { content: { raw: 'Written directly in Bitbucket' } });
+    expect(await commitsOf(mergedWithBranch.id)).toBe(0);
+    expect(await commitsOf(openOne.id)).toBe(0);
+
+    pastWindow();
+    for (const set of ['PullRequestCommits', 'PullRequestDiffstat', 'PullRequestComments']) {
+      const after = await walk(stack.request, set);
+      expect({ set, rows: after.rows }).toEqual({ set, rows: (await walk(cold, set)).rows });
+      if (set === 'PullRequestCommits') {
+        expect(after.rows.length).toBeLessThan(before.rows.length);
+        // Only the two pull requests whose revision changed are read again.
+        expect(subLists(after.calls).map((call) => call.path).sort()).toEqual([mergedWithBranch.id, openOne.id].map((id) => `/2.0/repositories/acme-dev/widget/pullrequests/${id}/commits`).sort());
+      }
+      if (set === 'PullRequestComments') expect(JSON.stringify(after.rows)).toContain('Written directly in Bitbucket');
+    }
+  });
+
+  test("security: the lists kept for one user are never another's", async () => {
+    await walk(stack.request, 'PullRequestCommits');
+    const basic = `Basic ${Buffer.from(`${OTHER_USER.email}:${OTHER_USER.apiToken}`).toString('base64')}`;
+    await stack.clearUpstreamCalls();
+    // Olga is no member of acme-dev: widget is public, so she may read it, but from Bitbucket, not from the demo user's memo.
+    const response = await stack.request.get(`/odata/PullRequestCommits?${SCOPE}`).set('Authorization', basic);
+    const calls = await stack.upstreamCalls();
+    if (response.status === 200) expect(subLists(calls).length).toBeGreaterThan(0);
+    else expect(subLists(calls)).toEqual([]);
+  });
+});
