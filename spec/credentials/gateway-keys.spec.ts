@@ -180,7 +180,7 @@ describe('a Power BI refresh with a gateway key', () => {
 });
 
 describe('renewal', () => {
-  test('AU-02: past the access token\'s expiry the key still works: renewed on use, the rotated refresh token kept in the gateway's store', async () => {
+  test('AU-02: past the access token\'s expiry the key still works: renewed on use, the rotated refresh token kept in the gateway\'s store', async () => {
     const key = await createKey(await signedIn());
     const sealed = sealedTokens(key.key);
     const me = () => getJson(withKey(`${signIn.gatewayUrl}/odata/Me`, key.key));

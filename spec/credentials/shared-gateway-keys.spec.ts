@@ -118,6 +118,18 @@ describeWithRedis('gateway keys shared by replicas through Redis', () => {
     expect(await tokenGrants()).toBe(grants + 2); // and A took B's
   });
 
+  test('two replicas renewing the same due key at once: Bitbucket grants one, the other takes that set from Redis', async () => {
+    const key = await createKey(await signedIn(), 'Renewed at once');
+    expect((await meWith('B', key.key)).status).toBe(200);
+    const grants = await tokenGrants();
+    signIn.clock.advance(3600 + 60); // past the sealed access token's expiry: neither replica can fall back on it
+    const answers = await Promise.all([meWith('A', key.key), meWith('B', key.key)]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    expect(await tokenGrants()).toBe(grants + 1);
+    expect((await Promise.all([meWith('A', key.key), meWith('B', key.key)])).map((answer) => answer.status)).toEqual([200, 200]);
+    expect(await tokenGrants()).toBe(grants + 1);
+  });
+
   test('Redis holds ids, labels and dates of keys, and sealed tokens: never a key, a token in clear or an account id', async () => {
     const owner = await signedIn();
     const key = await createKey(owner, 'Scanned');

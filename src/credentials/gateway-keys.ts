@@ -165,8 +165,22 @@ export class GatewayKeys {
       const elsewhere = known ? '' : ' The key was renewed by another gateway process that shares no store with this one (REDIS_URL), or before a restart (Bitbucket allows each refresh token one use), or its access was withdrawn at Bitbucket.';
       throw unauthorized(`This gateway key's Bitbucket authorization ended: ${renewal.reason}.${elsewhere} ${NEW_KEY}`);
     }
-    if (renewal.kind === 'renewed') await this.#shared.write(id, renewal.tokens, payload.expiresAt);
-    if (!(await this.#revoked.has(id))) this.#keep(id, renewal.tokens, payload.expiresAt, renewal.kind === 'renewed' || known);
+    if (renewal.kind === 'renewed') {
+      // Kept here before the store is written: the refresh token just spent is gone for good, so a store that fails
+      // now (the request then fails) must not take the only copy of its successor with it.
+      this.#keep(id, renewal.tokens, payload.expiresAt, true);
+      await this.#shared.write(id, renewal.tokens, payload.expiresAt);
+    }
+    if (await this.#revoked.has(id)) {
+      // Revoked while this renewal was under way (revoke() may have spent the chain before this link of it).
+      this.#current.delete(id);
+      if (renewal.kind === 'renewed') {
+        await this.#shared.forget(id);
+        if (renewal.tokens.refreshToken) await this.#renewal.spend(renewal.tokens.refreshToken);
+      }
+    } else {
+      this.#keep(id, renewal.tokens, payload.expiresAt, renewal.kind === 'renewed' || known);
+    }
     return { id, credential: { kind: 'bearer', token: renewal.tokens.accessToken } };
   }
 
