@@ -1,9 +1,10 @@
 /**
  * SharedStore on Redis or Valkey (`REDIS_URL`), so that several gateway replicas share the budget per principal,
- * the upstream response cache and the gateway-key list (records are Redis hashes). Every key gets a lifetime (SET … EX, EXPIRE NX), so Redis never keeps anything the
- * gateway would not; give the server a `maxmemory` with an LRU policy (`allkeys-lru`) to bound it as the memory store
- * is bounded. Keys are prefixed (`bbodata:` by default) and hold hashes, never a credential; the one credential a
- * value holds (a gateway key's renewed tokens, src/credentials/shared-key-tokens.ts) is sealed under SESSION_KEYS first.
+ * the upstream response cache and the gateway-key list (records are Redis hashes). Every key gets a lifetime
+ * (SET … EX, EXPIRE NX/GT), so Redis never keeps anything the gateway would not; give the server a `maxmemory` with an
+ * LRU policy (`allkeys-lru`) to bound it as the memory store is bounded. Keys are prefixed (`bbodata:` by default) and
+ * hold hashes, never a credential; the one credential a value holds (a gateway key's renewed tokens,
+ * src/credentials/shared-key-tokens.ts) is sealed under SESSION_KEYS first.
  *
  * Client: ioredis (github.com/redis/ioredis), which reconnects by itself; a command that fails rejects, and the callers
  * treat a failing store as a failing dependency (the request fails loudly), never as "no budget used".
