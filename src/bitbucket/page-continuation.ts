@@ -66,3 +66,32 @@ function requestedPageNumber(page: string | undefined): number | undefined {
 function positiveInteger(text: string | undefined): number | undefined {
   return text !== undefined && PAGE_NUMBER.test(text) ? Number(text) : undefined;
 }
+
+/**
+ * Whether a page read a moment ago may be served again in place of reading it, followed by pages read now (issue #15:
+ * a walk's next answer page continues in the Bitbucket page the previous one ended in). Only where the page's
+ * continuation names a fixed place in the list:
+ * - a `next` link whose `page` is an opaque cursor (commits: `page=<hash>`) continues after the same item whatever
+ *   was pushed meanwhile;
+ * - a `next` link by page number (`page=3`) continues at an offset: an item added or removed before it since would
+ *   make the page read now repeat the old page's last item, or skip one (offset paging "can duplicate/miss under
+ *   concurrent change", bitbucket-real-behaviour row 4), so such a page is read again instead, together with the
+ *   pages after it;
+ * - a page without `next` is replayable only when it ends its list (`continuationWithoutNext` says stop): a page
+ *   continued by page number (pipelines) is not.
+ * `target` is the page's own request target (its `page` and `pagelen` parameters, as sent).
+ */
+export function mayReplay(page: BitbucketPage<unknown>, target: string, nextTarget: string | undefined): boolean {
+  if (page.next === undefined) return continuationWithoutNext(page, pageParamsOf(target)).action === 'stop';
+  if (nextTarget === undefined) return false;
+  const next = pageParamsOf(nextTarget).page;
+  return next !== undefined && !PAGE_NUMBER.test(next);
+}
+
+function pageParamsOf(target: string): PageRequestParams {
+  const queryAt = target.indexOf('?');
+  const params = new URLSearchParams(queryAt < 0 ? '' : target.slice(queryAt + 1));
+  const page = params.get('page');
+  const pagelen = params.get('pagelen');
+  return { ...(page !== null ? { page } : {}), ...(pagelen !== null ? { pagelen } : {}) };
+}

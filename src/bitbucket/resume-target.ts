@@ -29,3 +29,19 @@ export function resumeTargetProblem(target: string): string | undefined {
   if (path.split('/').some((segment) => DOT_SEGMENT.test(segment))) return 'its path has a dot segment';
   return undefined;
 }
+
+/**
+ * A request target with its query's `name=value` parts in sorted order, as they were sent (no decoding), so that two
+ * spellings of one request compare equal: Bitbucket's `next` link orders its parts its own way, and a page location
+ * put back together from a `$skiptoken` puts the stream's own parts first. Parts are not decoded or merged: any
+ * other difference (encoding, a repeated part) keeps two targets apart, which costs a call, never a wrong page.
+ */
+export function canonicalTarget(target: string): string {
+  const queryAt = target.indexOf('?');
+  if (queryAt < 0) return target;
+  const parts = target
+    .slice(queryAt + 1)
+    .split('&')
+    .filter((part) => part !== '');
+  return parts.length === 0 ? target.slice(0, queryAt) : `${target.slice(0, queryAt)}?${parts.sort().join('&')}`;
+}

@@ -30,6 +30,8 @@ import { pageWindow, restOfAnswer, type PageWindow } from './page-window';
 import { preferredPageSize } from './preferred-page-size';
 import type { PagingSnapshotStore } from './page-snapshots';
 import { snapshotColumns } from './snapshot-columns';
+import { HELD_PAGE_COLUMNS, heldPageRows, heldPagesBinding, heldPagesFrom, pagesToHold } from './held-pages';
+import { holdPagesFor } from '../plan/upstream-position';
 import { bindingHash, issueSkiptoken, MAX_LOCATED_CURSOR_BYTES, readSkiptoken, type PageContinuation, type SkiptokenBinding } from './skiptoken';
 
 /**
@@ -98,6 +100,8 @@ interface PageState extends Page {
   /** The page size the walk asked for, carried in its tokens (undefined: the server's). */
   walkPageSize?: number;
   snapshotKey: string;
+  /** The Bitbucket pages this page's last rows came on, kept for the next page (`held-pages.ts`). */
+  held?: string;
 }
 
 export class SkipTokenHandler {
@@ -169,6 +173,8 @@ export class SkipTokenHandler {
         return;
       }
     }
+    // The Bitbucket pages the previous page held for this one: its reads start with them instead of asking again.
+    if (continuation?.held !== undefined && after) await this.takeHeldPages(page, continuation.held, after);
     let got = 0;
     let afterRow = after;
     page.next = async () => {
@@ -207,6 +213,9 @@ export class SkipTokenHandler {
         return page.next();
       }
       if (firstChunk && result.ordered) await this.keepRest(page, continuation, lease, result.ordered, result.rows.length);
+      // This chunk holds the page's last row and the look-ahead row: keep the Bitbucket pages they came on.
+      const lastAt = window.pageSize - 1 - got;
+      if (!page.snapshot && lastAt >= 0 && lastAt + 1 < result.rows.length) await this.holdPages(page, result.rows[lastAt], result.rows[lastAt + 1]);
       got += result.rows.length;
       page.done = result.ordered !== undefined || result.rows.length < ask || got >= want;
       const last = result.rows[result.rows.length - 1];
@@ -230,6 +239,7 @@ export class SkipTokenHandler {
       cursor,
       count: page.count,
       ...(page.snapshot ? { snapshot: page.snapshot } : {}),
+      ...(state.held !== undefined ? { held: state.held } : {}),
       // The page size the walk asked for travels with it, so a nextLink followed without the header keeps it.
       ...(state.walkPageSize !== undefined ? { pageSize: Math.min(state.walkPageSize, this.options.maxPageSize) } : {}),
     };
@@ -242,6 +252,40 @@ export class SkipTokenHandler {
     // The answer is complete; a drop that fails (Redis away) only leaves the snapshot to its idle expiry.
     Promise.resolve(this.options.snapshots.drop(page.snapshot, (page as PageState).snapshotKey)).catch((error: unknown) =>
       this.options.logger?.warn('paging snapshot not dropped', { error: error instanceof Error ? error.message : String(error) }),
+    );
+  }
+
+  /**
+   * Keep the Bitbucket pages that `last` (the page's last row) and `lookAhead` came on, for the next page of the walk
+   * (`held-pages.ts`). Only rows that know their page carry any (ordered by upstream position); not kept is no error.
+   */
+  private async holdPages(page: PageState, last: Row, lookAhead: Row): Promise<void> {
+    const { snapshots, liveness, logger } = this.options;
+    const rows = heldPageRows(pagesToHold(last, lookAhead));
+    if (!snapshots.accepts(rows.length)) return;
+    page.held = await snapshots.keep(heldPagesBinding(page.snapshotKey), 0, HELD_PAGE_COLUMNS, rows);
+    // Bitbucket has just answered this credential: the next page may serve what it holds without asking it again.
+    if (page.held) await liveness.confirm(page.request.reader.credential);
+    logger?.debug('held pages', { entitySet: page.request.def.name, event: page.held ? 'kept' : 'not kept', rows: rows.length });
+  }
+
+  /**
+   * The pages the previous page held (`holdPages`), handed to the executor with the cursor row they continue after.
+   * Served without a call, so the credential must be known to still work, as for a snapshot's rows. Read once: the
+   * pages are dropped at once (a repeated nextLink reads Bitbucket again). A miss reads Bitbucket, as before.
+   */
+  private async takeHeldPages(page: PageState, id: string, after: Row): Promise<void> {
+    const { snapshots, liveness, logger } = this.options;
+    const { def, reader } = page.request;
+    const binding = heldPagesBinding(page.snapshotKey);
+    const rows = await snapshots.read(id, binding, 0, Infinity);
+    const held = rows ? heldPagesFrom(rows) : undefined;
+    logger?.debug('held pages', { entitySet: def.name, event: held ? 'hit' : 'miss' });
+    if (!held) return;
+    await liveness.assertLive(reader.credential, reader.client, reader.signal);
+    holdPagesFor(after, held);
+    Promise.resolve(snapshots.drop(id, binding)).catch((error: unknown) =>
+      logger?.warn('held pages not dropped', { error: error instanceof Error ? error.message : String(error) }),
     );
   }
 

@@ -9,7 +9,9 @@
  * Tokens end up in URLs (Power Query's default MaxUriLength is 2048), so the payload is a compact JSON array
  * `[binding, served, cursor, count?]`, `[binding, served, cursor, count|null, snapshot]` with a snapshot, or
  * `[binding, served, cursor, count|null, snapshot|null, pageSize]` when the walk asked for smaller pages
- * (`Prefer: odata.maxpagesize`), so that following a nextLink without the header keeps the page size. A cursor
+ * (`Prefer: odata.maxpagesize`), so that following a nextLink without the header keeps the page size, and
+ * `[binding, served, cursor, count|null, null, pageSize|null, held]` when the page kept the Bitbucket pages its last
+ * rows came on for the next one (`held-pages.ts`; never beside a snapshot, which serves the rest without reading). A cursor
  * that would make the token longer than MAX_TOKEN_LENGTH (an order on a long text) is left out (`cursor` null): that
  * page continues by offset, correct but re-reading the rows before it.
  */
@@ -50,6 +52,8 @@ export interface PageContinuation {
   snapshot?: string;
   /** The page size the walk's first request preferred (`odata.maxpagesize`), for pages that do not say it again. */
   pageSize?: number;
+  /** Id of the Bitbucket pages the previous page held for this one (`held-pages.ts`); meaningful with a cursor only. */
+  held?: string;
 }
 
 /** Longest token issued with a cursor: a few hundred characters leave room for the rest of a 2048-character URL. */
@@ -91,13 +95,19 @@ const isCount = (value: unknown): value is number => typeof value === 'number' &
 const isSnapshotId = (value: unknown): value is string => typeof value === 'string' && /^[A-Za-z0-9_-]{22}$/.test(value);
 
 export function issueSkiptoken(secret: Buffer, continuation: PageContinuation, binding: SkiptokenBinding): string {
-  const { served, cursor, count, snapshot, pageSize } = continuation;
+  const { served, cursor, count, snapshot, pageSize, held } = continuation;
   const tail =
     pageSize !== undefined ? [count ?? null, snapshot ?? null, pageSize] : snapshot !== undefined ? [count ?? null, snapshot] : count === undefined ? [] : [count];
   const hash = bindingHash(secret, binding);
   if (cursor && cursor.every(isCursorValue)) {
-    const token = sign(secret, [hash, served, cursor, ...tail]);
+    // Held pages continue the cursor's stream, so they go only with a cursor (and never beside a snapshot).
+    const withHeld = held !== undefined && snapshot === undefined ? [count ?? null, null, pageSize ?? null, held] : tail;
+    const token = sign(secret, [hash, served, cursor, ...withHeld]);
     if (token.length <= MAX_TOKEN_LENGTH) return token;
+    if (withHeld !== tail) {
+      const without = sign(secret, [hash, served, cursor, ...tail]);
+      if (without.length <= MAX_TOKEN_LENGTH) return without;
+    }
   }
   return sign(secret, [hash, served, null, ...tail]);
 }
@@ -113,6 +123,7 @@ interface TokenFields {
   count: unknown;
   snapshot: unknown;
   pageSize?: unknown;
+  held?: unknown;
 }
 
 const isPageSize = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
@@ -120,8 +131,12 @@ const isPageSize = (value: unknown): value is number => typeof value === 'number
 /** Decoded payload fields, from the array form or the offset-only object form `{o, b}` of earlier versions. */
 function fieldsOf(decoded: unknown): TokenFields {
   if (Array.isArray(decoded)) {
-    if (decoded.length < 3 || decoded.length > 6) throw malformed();
-    const [hash, served, cursor, count, snapshot, pageSize] = decoded as unknown[];
+    if (decoded.length < 3 || decoded.length > 7) throw malformed();
+    const [hash, served, cursor, count, snapshot, pageSize, held] = decoded as unknown[];
+    if (decoded.length === 7) {
+      if (snapshot !== null || (pageSize !== null && !isPageSize(pageSize)) || !isSnapshotId(held) || cursor === null) throw malformed();
+      return { hash, served, cursor, count: count === null ? undefined : count, snapshot: undefined, ...(pageSize !== null ? { pageSize } : {}), held };
+    }
     if (decoded.length === 6) {
       if ((snapshot !== null && !isSnapshotId(snapshot)) || !isPageSize(pageSize)) throw malformed();
       return { hash, served, cursor, count: count === null ? undefined : count, snapshot: snapshot ?? undefined, pageSize };
@@ -153,7 +168,7 @@ export function readSkiptoken(secret: Buffer, token: string, binding: SkiptokenB
   } catch {
     throw malformed();
   }
-  const { hash, served, cursor, count, snapshot, pageSize } = fieldsOf(decoded);
+  const { hash, served, cursor, count, snapshot, pageSize, held } = fieldsOf(decoded);
   if (typeof hash !== 'string' || !isCount(served) || (count !== undefined && !isCount(count))) throw malformed();
   if (cursor !== null && !(Array.isArray(cursor) && cursor.length > 0 && cursor.length <= MAX_CURSOR_VALUES && cursor.every(isCursorValue))) throw malformed();
   if (hash !== bindingHash(secret, binding)) {
@@ -165,5 +180,6 @@ export function readSkiptoken(secret: Buffer, token: string, binding: SkiptokenB
     ...(count !== undefined ? { count } : {}),
     ...(typeof snapshot === 'string' ? { snapshot } : {}),
     ...(isPageSize(pageSize) ? { pageSize } : {}),
+    ...(typeof held === 'string' ? { held } : {}),
   };
 }

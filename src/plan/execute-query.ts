@@ -47,7 +47,7 @@ import { guard, orderCheck, Replan, refusalHandler, withReplans } from './replan
 import { resolveStreams, streamConstants, type StreamParams } from './resolve-streams';
 import { openStream, resumePoint, type CursorRow, type ResumePoint, type RowStream } from './row-stream';
 import { toBbql, type BbqlConjunct } from './to-bbql';
-import { upstreamPositionOf } from './upstream-position';
+import { heldPagesOf, upstreamPositionOf } from './upstream-position';
 
 export interface QueryResult {
   /** The answer's rows after filter, order, skip and top (not projected: the serializer applies `$select`). */
@@ -229,6 +229,8 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
   const startPage = strategy.startPage;
 
   const cursorKey = after ? cursorKeyOf(after) : undefined;
+  // Bitbucket pages the walk's previous answer page read and kept for this one (`src/paging/held-pages.ts`).
+  const held = after ? heldPagesOf(after) : undefined;
   const cursorIn = (params: StreamParams): CursorRow | undefined =>
     cursorPosition !== undefined && cursorKey !== undefined && passedOverIn(params) > 0 ? { position: cursorPosition, key: cursorKey } : undefined;
   const resumeIn = (params: StreamParams): ResumePoint | undefined =>
@@ -252,6 +254,7 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
           checkOrder: checkOrder?.(),
           cursor: cursorIn(params),
           ...(lastNeeded ? { lastNeeded } : {}),
+          ...(held ? { held } : {}),
         },
         listParentValues,
       ),

@@ -5,7 +5,7 @@
  * stream (`upstream-position.ts`), and the cursor's own stream continues after the cursor's row wherever a push moved
  * it (`CursorRow`). A 404 is "no rows" only where the client named a parent that does not exist (`listNotFound`).
  */
-import { bitbucketPath, encodeUpstreamQuery, resumeTargetProblem, UpstreamError, type BitbucketPage, type LocatedPage, type PullRequestRevision, type UpstreamQuery } from '../bitbucket';
+import { bitbucketPath, canonicalTarget, encodeUpstreamQuery, resumeTargetProblem, UpstreamError, type BitbucketPage, type LocatedPage, type PullRequestRevision, type UpstreamQuery } from '../bitbucket';
 import type { Row } from '../odata/ast';
 import { ODataError } from '../odata/errors';
 import type { EntitySetDefinition, ListRoute, RouteParameter } from '../entity-sets/model';
@@ -17,7 +17,7 @@ import { revisionFor } from './pull-request-revisions';
 import { parentCheckNeeded, parentExists, parentParam, type ParentLister, type StreamParams } from './resolve-streams';
 import { differingRouteValues, rowFromItem, sourcePaths } from './row-from-item';
 import { itemsStateSpelling, spellingFields, spellingOf } from './spelled-route-values';
-import { recordUpstream, recordUpstreamPosition, upstreamPageOf, upstreamPositionOf, type UpstreamPageLocation } from './upstream-position';
+import { recordUpstream, recordUpstreamPosition, upstreamPageOf, upstreamPositionOf, type HeldPages, PageSource, type ReadPage, type UpstreamPageLocation } from './upstream-position';
 
 /** One upstream stream: its parameters, a lazy iterator of accepted rows, and the `size` Bitbucket reported. */
 export interface RowStream {
@@ -73,12 +73,40 @@ type StreamPage = LocatedPage<unknown> & { reachedByNext: boolean };
  * page reached through `next` remember where it was read (`UpstreamPageLocation`), so a later page may open there; a
  * row of the stream's first page is reached again from the start in one call and needs no location.
  */
-async function* streamPages(ctx: ExecutionContext, path: string, query: UpstreamQuery, located: boolean, resume: ResumePoint | undefined, revision?: PullRequestRevision): AsyncGenerator<StreamPage> {
+async function* streamPages(
+  ctx: ExecutionContext,
+  path: string,
+  query: UpstreamQuery,
+  located: boolean,
+  resume: ResumePoint | undefined,
+  revision?: PullRequestRevision,
+  held: { replay?: ReadPage; pages?: HeldPages } = {},
+): AsyncGenerator<StreamPage> {
   let first = resume === undefined;
-  for await (const page of ctx.client.locatedPages<unknown>(resume ? { target: resume.target } : { path, query }, ctx.credential, ctx.signal, { revision })) {
+  let start: { path: string; query: UpstreamQuery } | { target: string } = resume ? { target: resume.target } : { path, query };
+  // Pages the walk's previous answer page read and held (`src/paging/held-pages.ts`, issue #15) are served as read,
+  // as long as they follow one another; the first page not held is read from Bitbucket.
+  const heldAt = (target: string) => held.pages?.byTarget.get(canonicalTarget(target));
+  let replay = held.replay ?? heldAt(resume ? resume.target : requestTargetOf(path, query));
+  while (replay) {
+    yield { page: replay.page, target: replay.target, nextTarget: replay.nextTarget, reachedByNext: located && !replay.first };
+    first = false;
+    if (replay.page.next === undefined) return;
+    // Held only with a `next` inside the base URL (`mayReplay`): never a list cut short here.
+    if (replay.nextTarget === undefined) throw new ODataError('Internal', { reference: 'held page without its next target' });
+    start = { target: replay.nextTarget };
+    replay = heldAt(replay.nextTarget);
+  }
+  for await (const page of ctx.client.locatedPages<unknown>(start, ctx.credential, ctx.signal, { revision })) {
     yield { ...page, reachedByNext: located && !first };
     first = false;
   }
+}
+
+/** The request target of a stream's first page, relative to the base URL (as `BitbucketClient` builds it). */
+function requestTargetOf(path: string, query: UpstreamQuery): string {
+  const encoded = encodeUpstreamQuery(query);
+  return encoded === '' ? path : `${path}?${encoded}`;
 }
 
 export function openStream(
@@ -97,6 +125,8 @@ export function openStream(
     cursor?: CursorRow;
     /** True when no later page can hold a row the query wants (a lower bound passed, `read-strategy.ts` stopBelow). */
     lastNeeded?: (rows: readonly Row[]) => boolean;
+    /** Pages the walk's previous answer page held for this one (`upstream-position.ts` HeldPages). */
+    held?: HeldPages;
   },
   parents: ParentLister,
 ): RowStream {
@@ -114,20 +144,27 @@ export function openStream(
   if (resume && resumeTargetProblem(resume.target) !== undefined) throw new ODataError('InvalidSkipToken', { reason: "its upstream page is not on this repository's list" });
   const compact = (target: string | undefined): string | undefined => (target === undefined || path === undefined ? target : compactTarget(target, path, ownParts));
   // A pull request's commits or diffstat: the revision the fan-out listed lets the client reuse a list kept for it.
-  const pages = path ? streamPages(ctx, path, query, plan.byUpstreamPosition, resume, revisionFor(ctx, list, params)) : undefined;
+  // The cursor's own stream opens at the held page that holds the cursor's row, when it is this list's (whatever its
+  // `pagelen`); positions then count from that page's first item, and the row is sought in it as in any page.
+  const cursorPage = paging.cursor ? paging.held?.cursorPage : undefined;
+  const replay = cursorPage && path !== undefined && pathOfTarget(cursorPage.target) === path ? cursorPage : undefined;
+  const held = { ...(replay ? { replay } : {}), ...(paging.held ? { pages: paging.held } : {}) };
+  const pages = path ? streamPages(ctx, path, query, plan.byUpstreamPosition, resume, revisionFor(ctx, list, params), held) : undefined;
   let buffer: Row[] = [];
   /** The position in the stream of the next item Bitbucket delivers (`upstream-position.ts`). */
-  let position = paging.resume ? paging.resume.firstPosition : (paging.startPage - 1) * paging.pagelen;
+  let position = replay ? replay.firstPosition : paging.resume ? paging.resume.firstPosition : (paging.startPage - 1) * paging.pagelen;
   /** The cursor's row, not yet seen again in its stream; rows after the cursor's position seen meanwhile wait. */
   let seeking = paging.cursor;
   /** Opened at the page after the cursor's row: the first page read follows that row unless it holds it. */
-  let cursorJustBefore = paging.resume?.afterCursor === true;
+  let cursorJustBefore = replay === undefined && paging.resume?.afterCursor === true;
   let waiting = 0;
   /** Where the cursor's row now is against where it was: positions shift by it so that rows after it follow it. */
   let shift = 0;
+  /** The page this stream's latest rows came on (`PageSource`), let go of when the next one is read. */
+  let source: PageSource | undefined;
   const toRow = (item: unknown, location: UpstreamPageLocation | undefined): Row => {
     const row = rowFromItem(def, item, params);
-    recordUpstream(row, plan.byUpstreamPosition ? position + shift : undefined, location);
+    recordUpstream(row, plan.byUpstreamPosition ? position + shift : undefined, location, source);
     position += 1;
     return row;
   };
@@ -216,6 +253,14 @@ export function openStream(
         // so that a page of the answer ending on it continues at the next Bitbucket page, not by reading its own again
         // (issue #15: 100-row answers over 100-item Bitbucket pages read every page two or three times).
         const nextTarget = plan.byUpstreamPosition && result.value.nextTarget !== undefined && pathOfTarget(result.value.nextTarget) === path ? compact(result.value.nextTarget) : undefined;
+        // Ordered by upstream position, every row knows the page it came on, so the paging handler can hold that page
+        // for the walk's next answer page (`src/paging/held-pages.ts`).
+        const read = result.value.target;
+        source?.release();
+        source =
+          plan.byUpstreamPosition && read !== undefined
+            ? new PageSource({ target: read, page, ...(result.value.nextTarget !== undefined ? { nextTarget: result.value.nextTarget } : {}), firstPosition: position + shift, first: !result.value.reachedByNext })
+            : undefined;
         const rows = items.map((item, index) =>
           toRow(item, nextTarget !== undefined && index === items.length - 1 ? { target: nextTarget, index: -1 } : target === undefined ? undefined : { target, index }),
         );

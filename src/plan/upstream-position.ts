@@ -6,6 +6,7 @@
  * Kept beside the row, never in it: a row's own keys are exactly its entity's properties, all of which the serializer
  * may write, and the position is not one of them. A copy of a row (a projection, a paging snapshot) has no position.
  */
+import type { BitbucketPage } from '../bitbucket';
 import type { Row } from '../odata/ast';
 
 /**
@@ -19,6 +20,7 @@ class UpstreamPlace {
     public position: number | undefined,
     public target: string | undefined,
     public index: number,
+    public source: PageSource | undefined = undefined,
   ) {}
 }
 
@@ -30,10 +32,13 @@ export function recordUpstreamPosition(row: Row, position: number): void {
   else places.set(row, new UpstreamPlace(position, undefined, 0));
 }
 
-/** A row as its stream delivers it: its position (when its order needs one) and its page location, in one entry. */
-export function recordUpstream(row: Row, position: number | undefined, location: UpstreamPageLocation | undefined): void {
+/**
+ * A row as its stream delivers it: its position (when its order needs one), its page location and the page it came
+ * on (shared by every row of that page), in one entry.
+ */
+export function recordUpstream(row: Row, position: number | undefined, location: UpstreamPageLocation | undefined, source?: PageSource): void {
   if (position === undefined && location === undefined) return;
-  places.set(row, new UpstreamPlace(position, location?.target, location?.index ?? 0));
+  places.set(row, new UpstreamPlace(position, location?.target, location?.index ?? 0, source));
 }
 
 export function upstreamPositionOf(row: Row): number | undefined {
@@ -71,4 +76,60 @@ export function recordUpstreamPage(row: Row, location: UpstreamPageLocation): vo
 export function upstreamPageOf(row: Row): UpstreamPageLocation | undefined {
   const place = places.get(row);
   return place?.target === undefined ? undefined : { target: place.target, index: place.index };
+}
+
+/**
+ * One Bitbucket page exactly as a stream read it, kept beside its rows so that the paging handler can hold it for the
+ * next page of the walk (`src/paging/held-pages.ts`, issue #15): an answer page that ends in the middle of a Bitbucket
+ * page would otherwise read that page again.
+ */
+export interface ReadPage {
+  /** Its request target relative to the base URL, as read (`LocatedPage.target`). */
+  target: string;
+  page: BitbucketPage<unknown>;
+  /** Where Bitbucket's `next` leads, relative to the base URL (`LocatedPage.nextTarget`). */
+  nextTarget?: string;
+  /** The stream position of its first item, as its rows were given them. */
+  firstPosition: number;
+  /** The stream's first page (its rows carry no page location). */
+  first: boolean;
+}
+
+/**
+ * What the rows of one page share: the page, until its stream reads the next one. A stream lets go of its previous
+ * page then (`release`), so a read holds at most one raw page per stream beside its rows, never a whole set's pages
+ * (rows are what `MAX_ROWS_IN_MEMORY` counts); the handler only ever holds the pages of an answer's last two rows.
+ */
+export class PageSource {
+  constructor(public read: ReadPage | undefined) {}
+
+  release(): void {
+    this.read = undefined;
+  }
+}
+
+/** The Bitbucket page a row came on, when its stream recorded it and is still on it (or ended with it). */
+export function readPageOf(row: Row): ReadPage | undefined {
+  return places.get(row)?.source?.read;
+}
+
+/**
+ * Pages a continuation may take instead of reading them again (the previous answer page read them, and its walk kept
+ * them): the page that held the cursor's row, for the cursor's own stream, and others by canonical request target
+ * (`canonicalTarget`).
+ */
+export interface HeldPages {
+  cursorPage?: ReadPage;
+  byTarget: ReadonlyMap<string, ReadPage>;
+}
+
+const heldPages = new WeakMap<Row, HeldPages>();
+
+/** Held pages travel with the cursor row they continue after (`ExecuteOptions.after`). */
+export function holdPagesFor(cursorRow: Row, pages: HeldPages): void {
+  heldPages.set(cursorRow, pages);
+}
+
+export function heldPagesOf(cursorRow: Row): HeldPages | undefined {
+  return heldPages.get(cursorRow);
 }
