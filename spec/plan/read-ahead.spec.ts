@@ -8,6 +8,7 @@ import type { Row } from '../../src/odata/ast';
 import { feedInTurn } from '../../src/plan/collect-rows';
 import { readAhead } from '../../src/plan/read-ahead';
 import type { RowStream } from '../../src/plan/row-stream';
+import { streamSource, type StreamSource } from '../../src/plan/stream-source';
 
 interface Probe {
   /** Streams whose first page was asked for, in the order asked. */
@@ -20,8 +21,8 @@ interface Probe {
   inFlight: () => number;
 }
 
-/** Streams of one page each, of `sizes` rows (Bitbucket's `size` known once the page is in); `fails` throw. */
-function fakeStreams(sizes: number[], fails: number[] = []): { streams: RowStream[]; probe: Probe } {
+/** Streams of one page each, of `sizes` rows (Bitbucket's `size` known once the page is in); `fails` throw; `delays` in ms (1 by default). */
+function fakeStreams(sizes: number[], fails: number[] = [], delays: number[] = []): { streams: RowStream[]; probe: Probe } {
   let inFlight = 0;
   const probe: Probe = { asked: [], peakInFlight: 0, overlapping: false, inFlight: () => inFlight };
   const streams = sizes.map((size, at) => {
@@ -39,7 +40,7 @@ function fakeStreams(sizes: number[], fails: number[] = []): { streams: RowStrea
           probe.asked.push(at);
           inFlight += 1;
           probe.peakInFlight = Math.max(probe.peakInFlight, inFlight);
-          await new Promise((resolve) => setTimeout(resolve, 1));
+          await new Promise((resolve) => setTimeout(resolve, delays[at] ?? 1));
           inFlight -= 1;
           peeking = false;
           if (fails.includes(at)) throw new Error(`stream ${at} failed`);
@@ -61,12 +62,12 @@ function fakeStreams(sizes: number[], fails: number[] = []): { streams: RowStrea
 }
 
 /** Reads as `collectInTurn` does: stream after stream until `need` rows are taken. */
-async function readInTurn(streams: RowStream[], need: number, concurrency: number): Promise<number> {
+async function readInTurn(streams: RowStream[] | StreamSource, need: number, concurrency: number): Promise<number> {
   const firstPages = readAhead(streams, need, concurrency);
   let taken = 0;
-  for (const [index, stream] of streams.entries()) {
-    if (taken >= need) break;
-    await firstPages.first(index, taken);
+  for (let index = 0; taken < need; index++) {
+    const stream = await firstPages.first(index, taken);
+    if (stream === undefined) break;
     for (let row = await stream.peek(); row !== undefined && taken < need; row = await stream.peek()) {
       await stream.next();
       taken += 1;
@@ -85,9 +86,14 @@ test.each([
   { name: 'a first stream that has every row: nothing ahead', sizes: [100, 16, 16], need: 10, concurrency: 16, asked: 1, peak: 1 },
   // Streams seen empty make the estimate 0 rows: one stream more than reading in turn is asked for (within the concurrency).
   { name: 'empty streams: the estimate reads one ahead', sizes: [0, 0, 0, 0, 5, 5], need: 5, concurrency: 4, asked: 6, peak: 4 },
-])('$name', async ({ sizes, need, concurrency, asked, peak }) => {
+  // The first stream read whole (a first page, no cursor): its size is a guess like any other's. Tags $top=50 over
+  // 21, 11, 21: guessing 11 for the third read a fourth ahead.
+  { name: '$top=50 over 21, 11, 21 tags, first stream whole: the first three', sizes: [21, 11, 21, 5], need: 50, concurrency: 16, asked: 3, peak: 2, firstWhole: true },
+  { name: '$top=50 over 21, 11, 21 tags, first stream from a cursor: its size is no guess', sizes: [21, 11, 21, 5], need: 50, concurrency: 16, asked: 4, peak: 2 },
+  { name: '$top=50 over 8 pipelines each, one repository without: the 8 it needs', sizes: [8, 8, 0, 8, 8, 8, 8, 8, 8, 8, 8, 8], need: 50, concurrency: 4, asked: 8, peak: 4, firstWhole: true },
+])('$name', async ({ sizes, need, concurrency, asked, peak, firstWhole }) => {
   const { streams, probe } = fakeStreams(sizes);
-  const taken = await readInTurn(streams, need, concurrency);
+  const taken = await readInTurn(firstWhole ? streamSource(streams, true) : streams, need, concurrency);
   expect(taken).toBe(Math.min(need, sizes.reduce((a, b) => a + b, 0)));
   expect(new Set(probe.asked).size).toBe(asked);
   expect(probe.peakInFlight).toBe(peak);
@@ -114,4 +120,62 @@ test('feedInTurn with read-ahead hands over the same rows, in order, and asks ea
   expect(probe.peakInFlight).toBe(4);
   expect(probe.overlapping).toBe(false);
   expect(probe.inFlight()).toBe(0);
+});
+
+/**
+ * Streams under two parents, the second parent listed (`listings`) only when its first stream is pulled, as
+ * `streamsInKeyOrder` lists the next workspace's repositories.
+ */
+function twoParents(streams: RowStream[], firstParent: number): { source: StreamSource; listings: () => number } {
+  let listings = 0;
+  async function* inKeyOrder(): AsyncGenerator<RowStream> {
+    for (const [at, stream] of streams.entries()) {
+      if (at === firstParent) {
+        listings += 1;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      yield stream;
+    }
+  }
+  return { source: streamSource(inKeyOrder(), true), listings: () => listings };
+}
+
+test.each([
+  { name: 'a $top the first parent fills: the second is never listed', need: 20, listings: 0, asked: 2 },
+  { name: 'a $top the first parent falls short of: the second is listed, once', need: 90, listings: 1, asked: 6 },
+  { name: 'no need: every stream, the second parent listed once', need: Infinity, listings: 1, asked: 8 },
+])('pulled streams, $name', async ({ need, listings, asked }) => {
+  const { streams, probe } = fakeStreams([16, 16, 16, 16, 16, 16, 16, 16]);
+  const parents = twoParents(streams, 5);
+  const taken = await readInTurn(parents.source, need, 4);
+  expect(taken).toBe(Math.min(need, 128));
+  expect(parents.listings()).toBe(listings);
+  expect(new Set(probe.asked).size).toBe(asked);
+  expect(probe.peakInFlight).toBeLessThanOrEqual(4);
+  expect(probe.overlapping).toBe(false);
+  expect(probe.inFlight()).toBe(0);
+});
+
+test('a slot freed while the reader waits on a slow stream is refilled at once', async () => {
+  // Stream 0 takes 300 ms, the others 1 ms: while the reader waits on stream 0 the streams after it are read two at a
+  // time as far as the look-ahead reaches (twice the concurrency), not only the one started with it.
+  const { streams, probe } = fakeStreams([3, 3, 3, 3, 3, 3, 3, 3], [], [300]);
+  const firstPages = readAhead(streams, Infinity, 2);
+  await firstPages.first(0, 0);
+  expect(new Set(probe.asked).size).toBe(5);
+  await firstPages.settled();
+  expect(probe.peakInFlight).toBe(2);
+  expect(probe.inFlight()).toBe(0);
+});
+
+test('a parent list that failed ahead fails the read at its turn', async () => {
+  const { streams } = fakeStreams([2, 2, 2]);
+  async function* failing(): AsyncGenerator<RowStream> {
+    yield streams[0];
+    throw new Error('listing the next workspace failed');
+  }
+  const firstPages = readAhead(streamSource(failing(), true), Infinity, 4);
+  expect(await firstPages.first(0, 0)).toBe(streams[0]);
+  await expect(firstPages.first(1, 2)).rejects.toThrow('listing the next workspace failed');
+  await firstPages.settled();
 });

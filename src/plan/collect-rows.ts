@@ -12,6 +12,7 @@ import type { ExecutionContext } from './execution-context';
 import { mapWithConcurrency } from './map-with-concurrency';
 import type { QueryPlan } from './plan-query';
 import { readAhead } from './read-ahead';
+import type { StreamSource } from './stream-source';
 import { leadingOrder } from './read-strategy';
 import { streamConstants } from './resolve-streams';
 import type { RowStream } from './row-stream';
@@ -55,7 +56,7 @@ export async function collectSorted(streams: RowStream[], prefix: (a: Row, b: Ro
 export async function collectInTurn(
   plan: QueryPlan,
   list: ListRoute,
-  streams: RowStream[],
+  streams: RowStream[] | StreamSource,
   prefix: (a: Row, b: Row) => number,
   need: number,
   ctx: ExecutionContext,
@@ -63,14 +64,18 @@ export async function collectInTurn(
   unique: boolean,
 ): Promise<Row[]> {
   const rows: Row[] = [];
-  const ordered = inTurnOrder(plan, list, streams, edm);
+  // Streams resolved as the read goes (`StreamSource`) already come in this order.
+  const ordered = Array.isArray(streams) ? inTurnOrder(plan, list, streams, edm) : streams;
   const firstPages = readAhead(ordered, need, ctx.limits.fanOutConcurrency);
-  for (const [index, stream] of ordered.entries()) {
-    if (rows.length >= need) break;
-    await firstPages.first(index, rows.length);
-    rows.push(...(await collectSorted([stream], prefix, need - rows.length, ctx, unique)));
+  try {
+    for (let index = 0; rows.length < need; index++) {
+      const stream = await firstPages.first(index, rows.length);
+      if (stream === undefined) break;
+      rows.push(...(await collectSorted([stream], prefix, need - rows.length, ctx, unique)));
+    }
+  } finally {
+    await firstPages.settled();
   }
-  await firstPages.settled();
   return rows;
 }
 
@@ -104,7 +109,7 @@ export interface FeedWindow {
  * Each `next` reads until some rows are ready and the stream has no more in hand (one upstream page at a time).
  */
 export function feedInTurn(
-  ordered: readonly RowStream[],
+  ordered: readonly RowStream[] | StreamSource,
   prefix: (a: Row, b: Row) => number,
   full: (a: Row, b: Row) => number,
   window: FeedWindow,
@@ -119,7 +124,7 @@ export function feedInTurn(
   let released = 0;
   let group: Row[] = [];
   let ready: Row[] = [];
-  let finished = window.need <= 0 || ordered.length === 0;
+  let finished = window.need <= 0;
   /** The last row taken from the current stream. */
   let last: Row | undefined;
   const release = () => {
@@ -134,16 +139,19 @@ export function feedInTurn(
     release();
     finished = true;
   };
+  /** The stream being read. */
+  let current: RowStream | undefined;
   /** One head of the current stream: taken, or the end of the stream, or of the read. */
   const step = async (): Promise<void> => {
-    const stream = ordered[index];
-    await firstPages.first(index, taken);
+    const stream = (current = await firstPages.first(index, taken));
+    if (stream === undefined) return stop();
     const head = await stream.peek();
     if (head === undefined) {
       release();
       index += 1;
       last = undefined;
-      if (index >= ordered.length || taken >= window.need) finished = true;
+      current = undefined;
+      if (taken >= window.need) finished = true;
       return;
     }
     if (taken >= window.need && last !== undefined && prefix(head, last) !== 0) return stop();
@@ -161,7 +169,7 @@ export function feedInTurn(
     async next(max) {
       while (ready.length === 0 && !finished) {
         do await step();
-        while (!finished && ordered[index].buffered() > 0);
+        while (!finished && (current?.buffered() ?? 0) > 0);
       }
       if (finished) await firstPages.settled();
       const rows = ready.slice(0, max);

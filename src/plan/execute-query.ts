@@ -43,6 +43,7 @@ import { pagelenFor, readStrategy, type LowerBoundStop } from './read-strategy';
 import { readSingle } from './read-single';
 import { mapStreams, readStreamsInTurn } from './read-streams-in-turn';
 import { resolvesInKeyOrder, streamsInKeyOrder } from './streams-in-key-order';
+import { streamSource } from './stream-source';
 import { guard, orderCheck, Replan, refusalHandler, withReplans } from './replan';
 import { resolveStreams, streamConstants, type StreamParams } from './resolve-streams';
 import { openStream, resumePoint, type CursorRow, type ResumePoint, type RowStream } from './row-stream';
@@ -196,7 +197,15 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
   // Read in turn and resolved only as far as read (rule stopAfterStream, `streams-in-key-order.ts`), or all at once.
   // A continuation page takes the parent lists the walk's earlier pages read (`parent-list-memo.ts`).
   const parents = after ? reusingParentLists(listParentValues) : listParentValues;
-  const inKeyOrder = resolvesInKeyOrder(plan, list.params, query, { pushdown, wholeAnswer: options.wholeAnswer, reportOrdered: options.reportOrdered }) ? streamsInKeyOrder(plan, list.params, edm, ctx, parents, keepStream) : undefined;
+  const inKeyOrder = resolvesInKeyOrder(plan, list.params, query, {
+    pushdown,
+    wholeAnswer: options.wholeAnswer,
+    reportOrdered: options.reportOrdered,
+    afterCursor: after !== undefined,
+    ...(ctx.trustNewestFirst !== undefined ? { trustNewestFirst: true } : {}),
+  })
+    ? streamsInKeyOrder(plan, list.params, edm, ctx, parents, keepStream)
+    : undefined;
   const paramsList = inKeyOrder ? [] : await resolveStreams(plan, list.params, ctx, parents, keepStream);
   if (!inKeyOrder && paramsList.length === 0) return finish([], query, full, 0, query.count ? 0 : undefined);
   /** The cursor's bound within one stream, as BBQL conjuncts, when Bitbucket can evaluate it (a superset, re-checked here). */
@@ -261,19 +270,23 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
       refusal,
     );
   const streams = paramsList.map(open);
+  // Streams resolved in key order as they are read (rule stopEarly, in turn: `resolvesInKeyOrder`).
+  const lazyInTurn = inKeyOrder && strategy.stopEarly && strategy.combine === 'in-turn' ? streamSource(mapStreams(inKeyOrder, open), true) : undefined;
   if (strategy.stopEarly && prefix && options.stream && !query.count && (strategy.combine === 'one' || strategy.combine === 'in-turn')) {
     // Each stream comes in the answer's order and the streams one after another: the rows need no sort here.
-    const skippedUpstream = streams[0].skippedUpstream;
+    const skippedUpstream = lazyInTurn ? 0 : streams[0].skippedUpstream;
     const skip = Math.max(0, (query.skip ?? 0) - skippedUpstream);
     const top = options.stream.top;
-    const ordered = strategy.combine === 'in-turn' ? inTurnOrder(plan, list, streams, edm) : streams;
+    const ordered = lazyInTurn ?? (strategy.combine === 'in-turn' ? inTurnOrder(plan, list, streams, edm) : streams);
     return { rows: [], feed: feedInTurn(ordered, prefix, full, { skip, ...(top !== undefined ? { top } : {}), need: top === undefined ? Infinity : skip + top }, strategy.uniquePrefix, ctx.limits.fanOutConcurrency) };
   }
   if (strategy.stopEarly && prefix) {
-    const skippedUpstream = streams[0].skippedUpstream;
+    const skippedUpstream = lazyInTurn ? 0 : streams[0].skippedUpstream;
     const need = (strategy.need as number) - skippedUpstream;
     const rows =
-      strategy.combine === 'in-turn' ? await collectInTurn(plan, list, streams, prefix, need, ctx, edm, strategy.uniquePrefix) : await collectSorted(streams, prefix, need, ctx, strategy.uniquePrefix);
+      strategy.combine === 'in-turn'
+        ? await collectInTurn(plan, list, lazyInTurn ?? streams, prefix, need, ctx, edm, strategy.uniquePrefix)
+        : await collectSorted(streams, prefix, need, ctx, strategy.uniquePrefix);
     const count =
       strategy.countFrom === 'size'
         ? (await mapWithConcurrency(streams, ctx.limits.fanOutConcurrency, (s) => countStream(def, list, plan, s, accept, ctx, refusal, listParentValues))).reduce((a, b) => a + b, 0)
@@ -291,7 +304,7 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
   if (strategy.stopAfterStream || inKeyOrder) {
     // Streams in turn, each whole (nothing upstream orders within one), until `$skip` + `$top` rows are in hand.
     const ordered = inKeyOrder ? mapStreams(inKeyOrder, open) : inTurnOrder(plan, list, streams, edm);
-    const { rows, everyStreamRead } = await readStreamsInTurn(ordered, strategy.need as number, ctx);
+    const { rows, everyStreamRead } = await readStreamsInTurn(ordered, strategy.need as number, ctx, after === undefined);
     const result = finish(rows, query, full, 0, undefined);
     return { ...result, ...(options.reportOrdered && everyStreamRead ? { ordered: rows } : {}) };
   }

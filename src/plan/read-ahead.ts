@@ -1,45 +1,67 @@
 /**
- * Streams read one after another (`combine` `in-turn`: the default key order over a fan-out) would cost one upstream
- * latency per stream, whatever `FAN_OUT_CONCURRENCY` says: 225 repositories at 50 ms took 11 s at any concurrency.
- * `readAhead` asks for the first pages of the next streams while one is read, at most `fanOutConcurrency` at a time,
- * but only for streams the read is expected to reach, so an early stop (`$top`) still costs what reading in turn
- * costs:
+ * Streams read one after another (`combine` `in-turn`, rule `stopAfterStream`: the default key order over a fan-out)
+ * would cost one upstream latency per stream, whatever `FAN_OUT_CONCURRENCY` says: 225 repositories at 50 ms took 11 s
+ * at any concurrency. `readAhead` asks for the first pages of the next streams while one is read, at most
+ * `fanOutConcurrency` at a time, but only for streams the read is expected to reach, so an early stop (`$top`) costs
+ * what reading in turn costs (issue #15: reading ahead costs calls only when it reads what is not needed):
  * - a stream is certainly reached when the rows taken so far plus the `size`s Bitbucket reported for the streams
  *   between (an upper bound of the rows they give: the residual filter can only drop rows) fall short of `need`;
- * - a stream whose first page is still on its way counts as the largest `size` known so far but the first stream's
- *   (so a guess errs towards fewer calls); with none known yet nothing is read ahead. With no `need` (`Infinity`) every stream is reached.
- * The read waits for every page it asked for before it answers, so each is counted in `X-Upstream-Requests` and none
- * outlives the request.
+ * - a stream whose first page is still on its way counts as the largest `size` known so far (not the first stream's
+ *   when that one is read from a keyset cursor on: `StreamSource.firstWhole`), and as at least one row (so a guess errs towards fewer calls: streams seen empty do not open the way to every
+ *   stream ahead); with none known yet nothing is read ahead. With no `need` (`Infinity`) every stream is reached.
+ * Streams resolved as the read goes (`StreamSource`: the next workspace's repositories are listed only when reached)
+ * are pulled by the same rule, up to twice the concurrency ahead of the reader, so a parent list is in hand before the
+ * streams under it are due, and never listed for a `$top` the streams before it are expected to fill.
+ * Slots are refilled as soon as a first page is in (not only when the reader moves on), so a fan-out keeps
+ * `fanOutConcurrency` calls in flight while the reader waits on a slow stream.
+ * The read waits for every page (and parent list) it asked for before it answers, so each is counted in
+ * `X-Upstream-Requests` and none outlives the request.
  * A stream's `peek` must never run twice at once (two pages would be read and the first lost), so the reader waits
- * for the stream's first page before it peeks itself. A first page that failed fails the read at its turn.
+ * for the stream's first page before it peeks itself. A first page (or a parent list) that failed fails the read at
+ * its turn.
  */
 import type { RowStream } from './row-stream';
+import { streamSource, type StreamSource } from './stream-source';
 
 export interface ReadAhead {
-  /** Before reading stream `index` with `taken` rows in hand: asks for the first pages ahead, waits for this one's. */
-  first(index: number, taken: number): Promise<void>;
-  /** Waits for every first page asked for, so none is still being read (nor uncounted) when the answer goes out. */
+  /**
+   * Before reading stream `index` with `taken` rows in hand: asks for the first pages ahead, waits for this one's, and
+   * gives the stream (undefined when the streams end before `index`).
+   */
+  first(index: number, taken: number): Promise<RowStream | undefined>;
+  /** Waits for every first page and parent list asked for, so none is still being read (nor uncounted) when the answer goes out. */
   settled(): Promise<void>;
 }
 
-export function readAhead(ordered: readonly RowStream[], need: number, concurrency: number): ReadAhead {
+export function readAhead(streams: readonly RowStream[] | StreamSource, need: number, concurrency: number): ReadAhead {
+  const source = Array.isArray(streams) ? streamSource(streams as readonly RowStream[]) : (streams as StreamSource);
+  const slots = Math.max(1, concurrency);
   const started: Array<Promise<void> | undefined> = [];
   let inFlight = 0;
-  /** The largest `size` of the first pages in hand; and whether anything changed since the last look. */
+  /** The largest `size` of the first pages in hand (but a partial first stream's); and whether anything changed since the last look. */
   let largest: number | undefined;
   let changed = true;
-  let lastIndex = -1;
+  /** Where the reader is: the stream it reads and the rows it has taken. */
+  let readerAt = -1;
+  let readerTaken = 0;
+  let lookedAt = -1;
+  let pulling = false;
+  /** The reader is done (`settled`): a first page coming in starts nothing more. */
+  let stopped = false;
+  const pulls: Array<Promise<unknown>> = [];
+  const given: Array<Promise<RowStream> | undefined> = [];
   const settle = (at: number): void => {
     inFlight -= 1;
     changed = true;
-    // Not the first stream's: on a continuation page it is read from the cursor on (`Id gt N`), and its small `size`
+    // Not the first stream's on a continuation page: it is read from the cursor on (`Id gt N`), and its small `size`
     // would make every stream ahead look small.
-    const size = ordered[at].size;
-    if (size !== undefined && at > 0) largest = Math.max(largest ?? 0, size);
+    const size = source.known[at].size;
+    if (size !== undefined && (at > 0 || source.firstWhole)) largest = Math.max(largest ?? 0, size);
+    look();
   };
-  const start = (at: number): void => {
+  const start = (at: number): Promise<void> => {
     inFlight += 1;
-    const first = ordered[at].peek().then(
+    const first = source.known[at].peek().then(
       () => settle(at),
       (error: unknown) => {
         settle(at);
@@ -49,29 +71,63 @@ export function readAhead(ordered: readonly RowStream[], need: number, concurren
     // Handled at its turn; a read that stops before then leaves it unread.
     first.catch(() => undefined);
     started[at] = first;
+    return first;
   };
-  return {
-    first(index, taken) {
-      if (started[index] === undefined) start(index);
-      // Called for every row: look again only when the stream being read or a first page in hand has changed.
-      if (!changed && index === lastIndex) return started[index] as Promise<void>;
-      changed = false;
-      lastIndex = index;
-      let expected = taken;
-      for (let at = index + 1; at < ordered.length && inFlight < Math.max(1, concurrency); at++) {
-        if (need !== Infinity) {
-          // A page still on its way counts as the largest seen: reading ahead errs on the side of fewer calls.
-          const before = ordered[at - 1].size ?? largest;
-          if (before === undefined) break;
-          expected += before;
-          if (expected >= need) break;
-        }
-        if (started[at] === undefined) start(at);
+  const pull = (): void => {
+    pulling = true;
+    const pulled = source.pull().then(
+      () => {
+        pulling = false;
+        changed = true;
+        look();
+      },
+      () => {
+        // Failed at its turn: the reader's own pull meets the same failure.
+        pulling = false;
+      },
+    );
+    pulls.push(pulled);
+  };
+  /** Starts the first pages (and pulls the streams) the read is expected to reach, as slots allow. */
+  const look = (): void => {
+    if (stopped || readerAt < 0 || (!changed && lookedAt === readerAt)) return;
+    changed = false;
+    lookedAt = readerAt;
+    let expected = readerTaken;
+    for (let at = readerAt + 1; at <= readerAt + 2 * slots; at++) {
+      if (need !== Infinity) {
+        // A page still on its way counts as the largest seen (at least a row): reading ahead errs on the side of fewer calls.
+        const before = source.known[at - 1]?.size ?? (largest === undefined ? undefined : Math.max(1, largest));
+        if (before === undefined) break;
+        expected += before;
+        if (expected >= need) break;
       }
-      return started[index] as Promise<void>;
+      if (at >= source.known.length) {
+        if (!source.ended && !pulling) pull();
+        break;
+      }
+      if (started[at] === undefined && inFlight < slots) start(at);
+    }
+  };
+  const api: ReadAhead = {
+    first(index, taken) {
+      if (index >= source.known.length) {
+        if (source.ended) return Promise.resolve(undefined);
+        // The reader's own pull: a parent list it needs now (a failed one fails the read here).
+        return source.pull().then(() => api.first(index, taken));
+      }
+      const first = started[index] ?? start(index);
+      if (index !== readerAt) changed = true;
+      readerAt = index;
+      readerTaken = taken;
+      look();
+      // One promise per stream, not per call: the feed asks before every row.
+      return (given[index] ??= first.then(() => source.known[index]));
     },
     async settled() {
-      await Promise.allSettled(started.filter((first) => first !== undefined));
+      stopped = true;
+      await Promise.allSettled([...started.filter((first) => first !== undefined), ...pulls, source.pending()]);
     },
   };
+  return api;
 }

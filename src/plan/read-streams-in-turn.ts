@@ -3,47 +3,45 @@
  * each read to its end, until `need` accepted rows are in hand. Every row of a stream sorts before every row of the
  * streams after it, so the answer's first `need` rows are among those read; the caller sorts them (`finish`).
  *
- * Streams are read a few at a time, in order: one, then two, doubling up to `fanOutConcurrency`, so a first stream
- * that has the rows costs no more calls than it must, and sparse streams (a filter few rows pass) are still read at
- * the fan-out's concurrency.
+ * The next streams' first pages are asked for ahead by `readAhead`'s rule (issue #15): only streams the `size`s
+ * Bitbucket reported say the read can still need, so a first stream that has the rows costs no more calls than it
+ * must (pipelines `$top=50` read the 8 repositories of 8 that hold the 50 rows, not 11: one, then two, then four at a
+ * time overshot), and sparse streams are still read at the fan-out's concurrency.
  */
 import type { Row } from '../odata/ast';
 import { drain } from './collect-rows';
 import type { ExecutionContext } from './execution-context';
-import { mapWithConcurrency } from './map-with-concurrency';
+import { readAhead } from './read-ahead';
 import type { StreamParams } from './resolve-streams';
 import type { RowStream } from './row-stream';
+import { streamSource } from './stream-source';
 
-export async function readStreamsInTurn(ordered: Iterable<RowStream> | AsyncIterable<RowStream>, need: number, ctx: ExecutionContext): Promise<{ rows: Row[]; everyStreamRead: boolean }> {
-  const streams = Symbol.asyncIterator in ordered ? ordered[Symbol.asyncIterator]() : toAsync(ordered[Symbol.iterator]());
+/** `firstWhole`: the first stream is read from its start (no keyset cursor), see `StreamSource.firstWhole`. */
+export async function readStreamsInTurn(
+  ordered: readonly RowStream[] | Iterable<RowStream> | AsyncIterable<RowStream>,
+  need: number,
+  ctx: ExecutionContext,
+  firstWhole = false,
+): Promise<{ rows: Row[]; everyStreamRead: boolean }> {
+  // Streams (and, resolved in key order, the parents they come from) are taken only as they are read.
+  const source = streamSource(ordered, firstWhole);
+  const firstPages = readAhead(source, need, ctx.limits.fanOutConcurrency);
   const rows: Row[] = [];
-  let window = 1;
   let exhausted = false;
-  while (!exhausted && rows.length < need) {
-    // Streams (and, resolved in key order, the parents they come from) are taken only as they are read.
-    const batch: RowStream[] = [];
-    while (batch.length < window) {
-      const next = await streams.next();
-      if (next.done) {
+  try {
+    for (let index = 0; rows.length < need; index++) {
+      const stream = await firstPages.first(index, rows.length);
+      if (stream === undefined) {
         exhausted = true;
         break;
       }
-      batch.push(next.value);
+      await drain(stream, rows, ctx.memory);
     }
-    const read = await mapWithConcurrency(batch, ctx.limits.fanOutConcurrency, async (stream) => {
-      const into: Row[] = [];
-      await drain(stream, into, ctx.memory);
-      return into;
-    });
-    for (const streamRows of read) rows.push(...streamRows);
-    window = Math.min(Math.max(1, ctx.limits.fanOutConcurrency), window * 2);
+  } finally {
+    await firstPages.settled();
   }
   // A stream left unasked may exist (asking would list its parents): only a source seen to end was read whole.
   return { rows, everyStreamRead: exhausted };
-}
-
-function toAsync<T>(iterator: Iterator<T>): AsyncIterator<T> {
-  return { next: async () => iterator.next() };
 }
 
 /** Streams opened as their parameters come (`streamsInKeyOrder`). */

@@ -13,18 +13,36 @@ import type { EdmEntitySet } from '../odata/edm';
 import type { RouteParameter } from '../entity-sets/model';
 import type { ExecutionContext } from './execution-context';
 import type { QueryPlan } from './plan-query';
-import { stopsAfterStream, type ReadStrategyOptions } from './read-strategy';
+import { readStrategy, stopsAfterStream, type ReadStrategyOptions } from './read-strategy';
 import { streamConstants, usableValues, valuesFor, type ParentLister, type StreamParams } from './resolve-streams';
 
-/** Whether rule `stopAfterStream` applies and the order's leading items are the route parameters', in route order. */
+/**
+ * Whether the streams are resolved in key order, as far as they are read: the order's leading items are the route
+ * parameters', in route order, and the streams are read one after another until `need` rows are in hand. That is rule
+ * `stopAfterStream`, and rule `stopEarly` with streams combined `in-turn` (pull requests, commits: Bitbucket orders
+ * each stream) on a first page with no `$count` (a count reads every stream's `size`) where some parameter fans out
+ * (else there is nothing to list lazily): `PullRequests?$top=20` lists the workspaces and the first workspace's
+ * repositories, not the second workspace's too.
+ */
 export function resolvesInKeyOrder(
   plan: QueryPlan,
   params: readonly RouteParameter[],
-  query: Pick<ODataQuery, 'top' | 'count'>,
-  options: Pick<ReadStrategyOptions, 'pushdown'> & Partial<Pick<ReadStrategyOptions, 'wholeAnswer' | 'reportOrdered'>>,
+  query: Pick<ODataQuery, 'top' | 'count' | 'skip' | 'filter'>,
+  options: Pick<ReadStrategyOptions, 'pushdown'> & Partial<Pick<ReadStrategyOptions, 'wholeAnswer' | 'reportOrdered' | 'afterCursor' | 'trustNewestFirst'>>,
 ): boolean {
-  if (!stopsAfterStream(plan, query, { ...options, streams: 2 })) return false;
-  return params.every((param, index) => plan.order[index]?.property === param.property);
+  if (!params.every((param, index) => plan.order[index]?.property === param.property)) return false;
+  if (stopsAfterStream(plan, query, { ...options, streams: 2 })) return true;
+  if (options.afterCursor === true || query.count || !params.some((param) => param.fanOut !== undefined && plan.fixedParams[param.name] === undefined)) return false;
+  const strategy = readStrategy(plan, query, {
+    pushdown: options.pushdown,
+    streams: 2,
+    afterCursor: false,
+    cursorInStream: false,
+    reportOrdered: options.reportOrdered === true,
+    wholeAnswer: options.wholeAnswer === true,
+    ...(options.trustNewestFirst !== undefined ? { trustNewestFirst: options.trustNewestFirst } : {}),
+  });
+  return strategy.stopEarly && strategy.combine === 'in-turn';
 }
 
 /**

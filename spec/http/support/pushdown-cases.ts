@@ -100,12 +100,11 @@ export const PUSHDOWN_CASES: PushdownCase[] = [
     calls: () => [{ path: `/2.0/repositories/${site.ws}/${site.repo}/pullrequests`, query: { q: 'state = "OPEN"', pagelen: '5' } }],
   },
   {
-    name: '$expand=Repository on a fan-out takes the repositories the fan-out listed: 4 calls, no by-key read (issue #15)',
+    name: "$expand=Repository on a fan-out takes the repositories the fan-out listed: 3 calls, no by-key read, the second workspace's repositories not listed (issue #15)",
     url: () => '/odata/PullRequests?$top=3&$select=Id&$expand=Repository($select=Name)',
     calls: () => [
       { path: '/2.0/user/workspaces' },
       { path: '/2.0/repositories/acme-dev' },
-      { path: '/2.0/repositories/blue-harbor' },
       { path: `/2.0/repositories/acme-dev/${site.repo}/pullrequests`, query: { pagelen: '3' } },
     ],
     anyOrder: true,
@@ -144,14 +143,13 @@ export const PUSHDOWN_CASES: PushdownCase[] = [
     anyOrder: true,
   },
   {
-    name: 'Tags?$top=5 reads repositories in turn (one, then two at once) until 5 tags are in hand: 5 calls',
+    name: 'Tags?$top=5 reads repositories in turn, ahead only as far as the sizes seen say 5 tags can still need: 4 calls (5 reading one, then two at once)',
     url: () => '/odata/Tags?$top=5&$select=RepositorySlug,Name',
     calls: () => [
       { path: '/2.0/user/workspaces' },
       { path: '/2.0/repositories/acme-dev' },
       { path: `/2.0/repositories/acme-dev/${site.repo}/refs/tags` },
       { path: '/2.0/repositories/acme-dev/billing-service/refs/tags' },
-      { path: '/2.0/repositories/acme-dev/cafe-menu/refs/tags' },
     ],
     anyOrder: true,
   },
@@ -166,7 +164,7 @@ export const PUSHDOWN_CASES: PushdownCase[] = [
     anyOrder: true,
   },
   {
-    name: 'PullRequestComments?$top=5 lists one repository\'s pull requests and reads the first ones\' comments: 6 calls (31 before)',
+    name: 'PullRequestComments?$top=5 lists one repository\'s pull requests and reads the first ones\' comments: 5 calls (31, then 6 before)',
     url: () => '/odata/PullRequestComments?$top=5&$select=Id',
     calls: () => [
       { path: '/2.0/user/workspaces' },
@@ -174,7 +172,6 @@ export const PUSHDOWN_CASES: PushdownCase[] = [
       { path: `/2.0/repositories/acme-dev/${site.repo}/pullrequests` },
       { path: `/2.0/repositories/acme-dev/${site.repo}/pullrequests/1/comments` },
       { path: `/2.0/repositories/acme-dev/${site.repo}/pullrequests/2/comments` },
-      { path: `/2.0/repositories/acme-dev/${site.repo}/pullrequests/3/comments` },
     ],
     anyOrder: true,
   },

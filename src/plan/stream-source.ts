@@ -1,0 +1,63 @@
+/**
+ * The streams of a read in turn, known one by one as they are resolved (issue #15): an array given whole, or streams
+ * whose parents are listed only as the read reaches them (`streamsInKeyOrder`). `readAhead` pulls the next streams
+ * from here as far as the read is expected to go, so a parent list (the next workspace's repositories) is asked for
+ * ahead of the reader but never further than the `$top` can still need.
+ */
+import type { RowStream } from './row-stream';
+
+export interface StreamSource {
+  /** The streams resolved so far, in the read's order. */
+  readonly known: readonly RowStream[];
+  /** No stream follows the known ones. */
+  readonly ended: boolean;
+  /**
+   * Resolves the next stream (which may list a parent: upstream calls); false when there is none. Pulls run one at a
+   * time, in order. A pull that failed fails every later one the same way.
+   */
+  pull(): Promise<boolean>;
+  /** The pull in progress, if any (its calls must be in before the answer goes out). */
+  pending(): Promise<unknown> | undefined;
+  /**
+   * The first stream is read whole (not from a keyset cursor on), so its `size` is as good a guess of the next
+   * streams' as any other's (`readAhead`).
+   */
+  readonly firstWhole: boolean;
+}
+
+export function streamSource(streams: readonly RowStream[] | Iterable<RowStream> | AsyncIterable<RowStream>, firstWhole = false): StreamSource {
+  if (Array.isArray(streams)) return { known: streams as readonly RowStream[], ended: true, pull: async () => false, pending: () => undefined, firstWhole };
+  const iterator: AsyncIterator<RowStream> | Iterator<RowStream> =
+    Symbol.asyncIterator in streams ? (streams as AsyncIterable<RowStream>)[Symbol.asyncIterator]() : (streams as Iterable<RowStream>)[Symbol.iterator]();
+  const known: RowStream[] = [];
+  let ended = false;
+  let current: Promise<boolean> | undefined;
+  let failure: { error: unknown } | undefined;
+  const source: StreamSource = {
+    known,
+    get ended() {
+      return ended;
+    },
+    pull() {
+      if (failure) return Promise.reject(failure.error);
+      if (ended) return Promise.resolve(false);
+      current ??= (async () => {
+        try {
+          const next = await iterator.next();
+          if (next.done) ended = true;
+          else known.push(next.value);
+          return !next.done;
+        } catch (error) {
+          failure = { error };
+          throw error;
+        } finally {
+          current = undefined;
+        }
+      })();
+      return current;
+    },
+    pending: () => current,
+    firstWhole,
+  };
+  return source;
+}
