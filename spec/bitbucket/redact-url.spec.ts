@@ -8,6 +8,8 @@ describe('redactUrl', () => {
     ['https://api.bitbucket.org/2.0/user?access_token=s3cret', 'https://api.bitbucket.org/2.0/user?access_token=REDACTED'],
     ['https://api.bitbucket.org/2.0/x?page=2&ACCESS_TOKEN=s3cret&fields=%2Bvalues.a#frag', 'https://api.bitbucket.org/2.0/x?page=2&ACCESS_TOKEN=REDACTED&fields=%2Bvalues.a#frag'],
     ['https://api.bitbucket.org/2.0/x?access%5Ftoken=s3cret', 'https://api.bitbucket.org/2.0/x?access%5Ftoken=REDACTED'],
+    ['https://api.bitbucket.org/2.0/x?a=1&%61ccess_TOKEN=s3cret&access_token', 'https://api.bitbucket.org/2.0/x?a=1&%61ccess_TOKEN=REDACTED&access_token=REDACTED'],
+    ['https://api.bitbucket.org/2.0/x?access+token=1&access_token_x=2', 'https://api.bitbucket.org/2.0/x?access+token=1&access_token_x=2'],
     ['https://api.bitbucket.org/2.0/x?q=%E0%A4%A', 'https://api.bitbucket.org/2.0/x?q=%E0%A4%A'],
     ['https://api.bitbucket.org/2.0/a@b?x=1', 'https://api.bitbucket.org/2.0/a@b?x=1'],
   ])('%s → %s', (input, expected) => {

@@ -5,6 +5,8 @@ const ROWS: Array<[target: string, expected: number | undefined]> = [
   ['/repositories/acme/api/pullrequests?q=comment_count+%3E%3D+0&pagelen=3', RETRIES_OF_500_WITH_Q],
   ['/repositories/acme/api/pullrequests?pagelen=50&q=', RETRIES_OF_500_WITH_Q],
   ['/repositories/acme/api/pullrequests?pagelen=50', undefined],
+  ['/repositories/acme/api/pullrequests?pagelen=50&%71=state+%3D+%22OPEN%22', RETRIES_OF_500_WITH_Q],
+  ['/repositories/acme/api/pullrequests?pagelen=50&Q=x', undefined],
   ['/repositories/acme/api/pullrequests?sort=-created_on&fields=values.q', undefined],
   ['/repositories/acme/api/pullrequests', undefined],
   ['/user', undefined],

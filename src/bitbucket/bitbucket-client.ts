@@ -203,7 +203,8 @@ export class BitbucketClient {
         continue;
       }
       continuation = undefined;
-      const next = nextLinkTarget(page.next, this.#upstream.origin);
+      // Checked once, above: nextLink is set whenever page.next is.
+      const next = nextLink ?? nextLinkTarget(page.next, this.#upstream.origin);
       if (!next.ok) throw this.#badResponse(exchange, response, next.problem);
       // A next link that repeats an earlier page would page forever.
       if (visited.has(next.requestTarget)) {

@@ -21,8 +21,11 @@ export function redactUrl(url: string): string {
     .slice(queryStart + 1, queryEnd)
     .split('&')
     .map((pair) => {
-      const rawName = pair.split('=', 1)[0] ?? '';
-      return SECRET_QUERY_PARAMETERS.has(decodeQueryName(rawName).toLowerCase()) ? `${rawName}=REDACTED` : pair;
+      const equals = pair.indexOf('=');
+      const rawName = equals < 0 ? pair : pair.slice(0, equals);
+      // Runs for every upstream call (its logged URL): only a name with an escape or a `+` needs decoding.
+      const name = rawName.includes('%') || rawName.includes('+') ? decodeQueryName(rawName) : rawName;
+      return SECRET_QUERY_PARAMETERS.has(name.toLowerCase()) ? `${rawName}=REDACTED` : pair;
     })
     .join('&');
   return `${withoutUserinfo.slice(0, queryStart)}?${query}${withoutUserinfo.slice(queryEnd)}`;

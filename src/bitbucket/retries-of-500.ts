@@ -13,5 +13,8 @@ export const RETRIES_OF_500_WITH_Q = 1;
 export function retriesOf500For(requestTarget: string): number | undefined {
   const search = requestTarget.indexOf('?');
   if (search < 0) return undefined;
-  return new URLSearchParams(requestTarget.slice(search + 1)).has('q') ? RETRIES_OF_500_WITH_Q : undefined;
+  const query = requestTarget.slice(search + 1);
+  // Asked for every GET: a query without the letter q or its escape (%71) names no `q`, so it is not parsed.
+  if (!query.includes('q') && !/%71/i.test(query)) return undefined;
+  return new URLSearchParams(query).has('q') ? RETRIES_OF_500_WITH_Q : undefined;
 }
