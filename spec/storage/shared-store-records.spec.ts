@@ -1,8 +1,9 @@
 /**
  * Records of the shared store (putField, fields, deleteField): what the gateway-key list lives in. The same table on
- * the in-memory store and, with TEST_REDIS_URL, on a real Redis: fields added one by one are all kept, a record's
- * lifetime only ever lengthens, a field is removed once, and the memory store never evicts a record to make room for
- * values (the response cache).
+ * the in-memory store and, with TEST_REDIS_URL, on a real Redis: fields added one by one are all kept, each field
+ * lives its own lifetime, a field is removed once, and the memory store never evicts a record to make room for
+ * values (the response cache). On Redis, records have no lifetime of their own (so `volatile-lru` never evicts them,
+ * spec/credentials/security-state-under-eviction.spec.ts) and expired fields are removed by later writes.
  */
 import { MemoryStore, RedisStore, type SharedStore } from '../../src/storage';
 import { TEST_REDIS_URL, warnWithoutRedis } from '../helpers/with-redis';
@@ -35,18 +36,47 @@ describe.each(stores)('records on the %s store', (_kind, make) => {
     expect(text(await store.fields('r'))).toEqual({});
   });
 
-  test('a record lives as long as its longest lifetime: a shorter one later never cuts it', async () => {
-    await store.putField('long', 'a', Buffer.from('1'), 3600);
-    await store.putField('long', 'b', Buffer.from('2'), 1);
-    await store.putField('short', 'a', Buffer.from('1'), 1);
+  test('each field lives its own lifetime, read alone or with the others; a later put sets it again', async () => {
+    await store.putField('r', 'long', Buffer.from('1'), 3600);
+    await store.putField('r', 'short', Buffer.from('2'), 1);
+    await store.putField('r', 'renewed', Buffer.from('3'), 1);
+    await store.putField('r', 'renewed', Buffer.from('4'), 3600);
+    expect(text(await store.fields('r'))).toEqual({ long: '1', short: '2', renewed: '4' });
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    expect(text(await store.fields('long'))).toEqual({ a: '1', b: '2' });
-    expect(text(await store.fields('short'))).toEqual({});
+    expect(text(await store.fields('r'))).toEqual({ long: '1', renewed: '4' });
+    expect((await store.field('r', 'long'))?.toString()).toBe('1');
+    expect(await store.field('r', 'short')).toBeUndefined();
+    expect(await store.field('r', 'missing')).toBeUndefined();
+    expect(await store.field('other', 'long')).toBeUndefined();
   });
 
   test('values filling the store evict values, never a record', async () => {
     await store.putField('kept', 'a', Buffer.from('1'), 60);
     for (let index = 0; index < 50; index += 1) await store.set(`value-${index}`, Buffer.alloc(100), 60);
     expect(text(await store.fields('kept'))).toEqual({ a: '1' });
+  });
+});
+
+describe('records on Redis', () => {
+  if (!redisUrl) return test.skip('needs TEST_REDIS_URL', () => undefined);
+  const prefix = `spec-records-redis-${process.pid}-${Date.now()}:`;
+  let store: RedisStore;
+  beforeEach(() => {
+    store = new RedisStore({ url: redisUrl, prefix });
+  });
+  afterEach(() => store.close());
+
+  test('a record key never has a lifetime (volatile-* eviction never takes it); expired fields go with later writes', async () => {
+    const { redis } = store.connection;
+    await store.putField('kept', 'a', Buffer.from('1'), 1);
+    await store.set('value', Buffer.from('1'), 60);
+    expect(await redis.ttl(`${prefix}{records}:kept`)).toBe(-1);
+    expect(await redis.ttl(`${prefix}value`)).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await store.putField('other', 'b', Buffer.from('2'), 60);
+    expect(await redis.exists(`${prefix}{records}:kept`)).toBe(0);
+    expect(await redis.zrange(`${prefix}{records}:deadlines`, 0, -1)).toEqual(['other\0b']);
+    await store.delete('other');
+    expect(await store.fields('other')).toEqual(new Map());
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The embedded default SharedStore: one process, bounded. Values live in an LRU bounded by bytes (lru-cache's
  * `maxSize` with `sizeCalculation`), so the response cache cannot grow past `maxBytes` whatever it is asked to keep;
- * counters (a few per principal and minute) and records (a few per user: the gateway-key list) live in LRUs bounded by
- * entries, so filling the cache never pushes a record out. All honour per-entry lifetimes.
+ * counters (a few per principal and minute) and records (the security state: revocations, gateway-key lists, renewed
+ * tokens) live in LRUs bounded by entries, so filling the cache never pushes a record out. All honour per-entry
+ * lifetimes; a record's fields each have their own.
  */
 import { LRUCache } from 'lru-cache';
 import type { SharedStore } from './shared-store';
@@ -22,13 +23,21 @@ interface Counter {
   value: number;
 }
 
+/** A record's field: its value and when it expires (epoch ms). */
+interface Field {
+  value: Buffer;
+  until: number;
+}
+
 export class MemoryStore implements SharedStore {
   readonly kind = 'memory' as const;
   readonly #values: LRUCache<string, Buffer>;
   readonly #counters: LRUCache<string, Counter>;
-  readonly #records: LRUCache<string, Map<string, Buffer>>;
+  readonly #records: LRUCache<string, Map<string, Field>>;
+  readonly #now: () => number;
 
   constructor(options: MemoryStoreOptions) {
+    this.#now = options.now ?? Date.now;
     const perf = options.now ? { now: options.now } : undefined;
     this.#values = new LRUCache<string, Buffer>({
       maxSize: Math.max(1, options.maxBytes),
@@ -41,7 +50,7 @@ export class MemoryStore implements SharedStore {
       ...(perf ? { perf } : {}),
     });
     this.#counters = new LRUCache<string, Counter>({ max: options.maxCounters ?? 100_000, ttl: 60_000, ttlResolution: 0, ...(perf ? { perf } : {}) });
-    this.#records = new LRUCache<string, Map<string, Buffer>>({ max: options.maxRecords ?? 100_000, ttl: 60_000, ttlResolution: 0, ...(perf ? { perf } : {}) });
+    this.#records = new LRUCache<string, Map<string, Field>>({ max: options.maxRecords ?? 100_000, ttl: 60_000, ttlResolution: 0, ...(perf ? { perf } : {}) });
   }
 
   async get(key: string): Promise<Buffer | undefined> {
@@ -73,15 +82,26 @@ export class MemoryStore implements SharedStore {
   }
 
   async putField(key: string, field: string, value: Buffer, ttlSeconds: number): Promise<void> {
-    const record = this.#records.get(key) ?? new Map<string, Buffer>();
-    record.set(field, value);
-    // As EXPIRE NX then GT on Redis: a new record gets the lifetime, an existing one only ever lengthens.
-    const remaining = this.#records.getRemainingTTL(key);
-    this.#records.set(key, record, { ttl: Math.max(ttlSeconds * 1000, Number.isFinite(remaining) ? remaining : 0) });
+    const now = this.#now();
+    const record = this.#records.get(key) ?? new Map<string, Field>();
+    // Expired fields go as the record changes, so a record holds what is live and little more.
+    for (const [name, { until }] of record) if (until <= now) record.delete(name);
+    record.set(field, { value, until: now + ttlSeconds * 1000 });
+    // The record lives as long as its longest-lived field.
+    const last = Math.max(...[...record.values()].map(({ until }) => until));
+    this.#records.set(key, record, { ttl: Math.max(1, last - now) });
+  }
+
+  async field(key: string, field: string): Promise<Buffer | undefined> {
+    const found = this.#records.get(key)?.get(field);
+    return found !== undefined && found.until > this.#now() ? found.value : undefined;
   }
 
   async fields(key: string): Promise<Map<string, Buffer>> {
-    return new Map(this.#records.get(key));
+    const now = this.#now();
+    const live = new Map<string, Buffer>();
+    for (const [name, { value, until }] of this.#records.get(key) ?? []) if (until > now) live.set(name, value);
+    return live;
   }
 
   async deleteField(key: string, field: string): Promise<boolean> {

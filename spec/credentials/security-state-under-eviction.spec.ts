@@ -1,0 +1,91 @@
+/**
+ * Security state survives cache pressure (issue #14 item 4): with `REDIS_URL`, Redis under `maxmemory` evicts to make
+ * room for the response cache, the list memo and paging snapshots. It must never evict a sign-out, a gateway-key
+ * revocation or a user's key list: a replica that did not see the sign-out or the DELETE would accept the credential
+ * again. Two gateway apps share a real Redis (TEST_REDIS_URL) set, for this file only, to a small `maxmemory` and the
+ * policy the README recommends (`volatile-lru`: only keys with a lifetime are evicted); the spec then fills Redis with
+ * cache-like entries (each with a lifetime, as the response cache writes them) until it evicts, and replays the
+ * revoked credentials on the replica that did not revoke them. The server's settings are restored afterwards.
+ */
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import supertest from 'supertest';
+import { storeOf } from '../../src/app';
+import { SESSION_COOKIE } from '../../src/credentials/session';
+import { startSecondReplica, type SecondReplica } from '../helpers/second-replica';
+import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/with-redis';
+import { startSignInStack, type SignInStack } from './sign-in-stack';
+
+/** Room for cache entries above what the server holds when the spec starts: small, so filling it takes ~100 writes. */
+const ROOM_BYTES = 2 * 1024 * 1024;
+const ENTRY_BYTES = 64 * 1024;
+
+describeWithRedis('security state in Redis under cache pressure', () => {
+  let signIn: SignInStack;
+  let second: SecondReplica;
+  let admin: Redis;
+  let saved: { maxmemory: string; policy: string };
+
+  beforeAll(async () => {
+    admin = new Redis(REDIS_URL!);
+    const [, maxmemory] = (await admin.config('GET', 'maxmemory')) as string[];
+    const [, policy] = (await admin.config('GET', 'maxmemory-policy')) as string[];
+    saved = { maxmemory, policy };
+    signIn = await startSignInStack({ REDIS_URL: REDIS_URL! });
+    second = await startSecondReplica(signIn.stack.config, signIn.clock.now);
+  });
+  afterAll(async () => {
+    if (saved) await admin.config('SET', 'maxmemory', saved.maxmemory, 'maxmemory-policy', saved.policy);
+    await admin?.quit();
+    await second?.close();
+    await signIn?.close();
+  });
+
+  const evicted = async () => Number(/evicted_keys:(\d+)/.exec(await admin.info('stats'))?.[1] ?? 0);
+
+  test('a revoked key, a signed-out session and a key list stay as they were after Redis evicts cache entries; cache writes keep succeeding', async () => {
+    const replicaB = second.app;
+    const browser = signIn.browser();
+    expect((await browser.navigate(`${signIn.gatewayUrl}/auth/login`, { headers: { Accept: 'application/json' } })).status).toBe(200);
+    const create = async (label: string) => {
+      const created = await browser.navigate(`${signIn.gatewayUrl}/auth/keys?label=${label}`, { method: 'POST', headers: { Accept: 'application/json' } });
+      expect(created.status).toBe(201);
+      return JSON.parse(created.body) as { id: string; key: string };
+    };
+    const revoked = await create('Revoked');
+    const kept = await create('Kept');
+    const keysCookie = browser.cookieHeader(`${signIn.gatewayUrl}/auth/keys`);
+    expect((await fetch(`${signIn.gatewayUrl}/auth/keys/${revoked.id}`, { method: 'DELETE', headers: { Cookie: keysCookie } })).status).toBe(204);
+
+    // A second session, signed out on replica A; a copy of its cookie turns up at replica B later.
+    const other = signIn.browser();
+    expect((await other.navigate(`${signIn.gatewayUrl}/auth/login`, { headers: { Accept: 'application/json' } })).status).toBe(200);
+    const copy = other.cookie(signIn.gatewayUrl, SESSION_COOKIE) ?? '';
+    expect(copy).not.toBe('');
+    expect((await other.navigate(`${signIn.gatewayUrl}/auth/logout`)).status).toBe(200);
+
+    const keyOnB = (key: string) => supertest(replicaB).get('/odata/Me').query({ api_key: key });
+    const sessionOnB = () => supertest(replicaB).get('/odata/Me').set('Cookie', `${SESSION_COOKIE}=${copy}`);
+    const listOnB = async () => ((await supertest(replicaB).get('/auth/keys').set('Cookie', keysCookie).expect(200)).body as { value: Array<{ id: string }> }).value.map(({ id }) => id);
+    expect((await keyOnB(revoked.key)).status).toBe(401);
+    expect((await sessionOnB()).status).toBe(401);
+    expect(await listOnB()).toEqual([kept.id]);
+
+    // Cache pressure: room for ~32 entries, ~128 written through replica B's store, as the response cache writes.
+    const used = Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1]);
+    await admin.config('SET', 'maxmemory', String(used + ROOM_BYTES), 'maxmemory-policy', 'volatile-lru');
+    const before = await evicted();
+    const store = storeOf(replicaB);
+    for (let index = 0; index < (4 * ROOM_BYTES) / ENTRY_BYTES; index += 1) await store.set(`spec-fill:${index}`, randomBytes(ENTRY_BYTES), 300);
+    expect(await evicted()).toBeGreaterThan(before + ROOM_BYTES / ENTRY_BYTES);
+
+    const replayedKey = await keyOnB(revoked.key);
+    expect(replayedKey.status).toBe(401);
+    expect(replayedKey.body.error.message).toContain('This gateway key was revoked');
+    const replayedSession = await sessionOnB();
+    expect(replayedSession.status).toBe(401);
+    expect(replayedSession.body.error.message).toContain('you signed out of this session');
+    expect(await listOnB()).toEqual([kept.id]);
+    expect((await keyOnB(kept.key)).status).toBe(200);
+  });
+});
