@@ -220,7 +220,7 @@ function print(result: Scenario): void {
     percent(result.second.calls, result.first.calls).padStart(9),
   );
   console.log(`wall time: first ${(result.first.ms / 1000).toFixed(1)} s, second ${(result.second.ms / 1000).toFixed(1)} s; peak RSS of the gateway process ${(result.peakRss / 2 ** 20).toFixed(0)} MB`);
-  console.log(`lists kept (list-memo.ts): commits ${result.memo.unchanged} served after a branch-heads check, ${result.memo.grown} read only at the head; pull requests ${result.memo.updated} read by updated_on; ${result.memo.reread} read again in full; ${result.memo.fresh} served within the window`);
+  console.log(`lists kept (list-memo.ts): commits ${result.memo.unchanged} served after a branch-heads check, ${result.memo.grown} read only at the head; pull requests ${result.memo.updated} read by updated_on; ${result.memo.reread} read again in full; ${result.memo.fresh} served within the window; pull request commits and diffstat ${result.memo.sameRevision} served for an unchanged revision, ${result.memo.newRevision} read`);
 }
 
 async function main(): Promise<void> {
