@@ -9,6 +9,7 @@ import supertest from 'supertest';
 import { createApp, storeOf, upstreamReadinessOf } from '../../src/app';
 import { createLogger } from '../../src/logger';
 import { revisionValidator, type PullRequestRevision } from '../../src/bitbucket/pull-request-revision';
+import { ListMemo, type MemoPage, type PageSource } from '../../src/bitbucket/list-memo';
 import { DEMO_USER, OTHER_USER } from '../../sandbox/identities';
 import { startSecondReplica, type SecondReplica } from '../helpers/second-replica';
 import { DEMO_BEARER, startStack, type Stack, type UpstreamCall } from '../helpers/stack';
@@ -62,6 +63,48 @@ describe('revision validators', () => {
     const moved = new Map([...tips, ['main', 'c'.repeat(40)]]);
     expect(revisionValidator('diffstat', open, moved)).not.toEqual(revisionValidator('diffstat', open, tips));
     expect(revisionValidator('commits', open, moved)).not.toEqual(revisionValidator('commits', open, tips));
+  });
+});
+
+describe('branch tips, read once per repository at a time', () => {
+  const items = new Map<string, Buffer>();
+  const memo = new ListMemo({
+    store: { get: async (key) => items.get(key), set: async (key, value) => void items.set(key, value) },
+    principalKey: () => 'principal',
+    keepSeconds: 60,
+    freshSeconds: 0,
+    generation: async () => 'g',
+  });
+  const credential = { kind: 'bearer', token: 't' } as const;
+  const HEADS = '/repositories/acme-dev/widget/refs/branches';
+  const page = (values: unknown[]): MemoPage => ({ page: { values, pagelen: 100 } });
+  /** Bitbucket as a page source: the heads answer after a turn of the event loop (or fail, for `failHeads`). */
+  const source = (reads: string[], failHeads = false): PageSource =>
+    async function* ({ path }) {
+      reads.push(path);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (path === HEADS && failHeads) throw new Error('aborted: the client went away');
+      yield path === HEADS ? page([{ name: 'feature/x', target: { hash: SOURCE } }, { name: 'main', target: { hash: DESTINATION } }]) : page([{ hash: SOURCE }]);
+    };
+  const walk = async (id: number, pages: PageSource) => {
+    const list = memo.listOf(`/repositories/acme-dev/widget/pullrequests/${id}/commits`, { pagelen: 100 }, merged)!;
+    const values: unknown[] = [];
+    for await (const located of memo.walk(list, credential, pages)) values.push(...located.page.values);
+    return values;
+  };
+
+  test('the commits of four pull requests of one repository read at once list its branches once', async () => {
+    const reads: string[] = [];
+    await Promise.all([1, 2, 3, 4].map((id) => walk(id, source(reads))));
+    expect(reads.filter((path) => path === HEADS)).toHaveLength(1);
+  });
+
+  test("a read another request started and lost (its client went away) is read again, not that request's error", async () => {
+    const reads: string[] = [];
+    const [lost, kept] = await Promise.allSettled([walk(5, source([], true)), walk(6, source(reads))]);
+    expect(lost.status).toBe('rejected');
+    expect(kept).toEqual({ status: 'fulfilled', value: [{ hash: SOURCE }] });
+    expect(reads).toEqual([HEADS, '/repositories/acme-dev/widget/pullrequests/6/commits']);
   });
 });
 

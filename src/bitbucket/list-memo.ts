@@ -343,11 +343,11 @@ export class ListMemo {
    */
   #sharedTips(principal: string, headsPath: string, pages: PageSource): Promise<Map<string, string> | undefined> {
     const key = `${principal}\n${headsPath}`;
-    let reading = this.#tipsInFlight.get(key);
-    if (reading === undefined) {
-      reading = this.#tips(headsPath, pages).finally(() => this.#tipsInFlight.delete(key));
-      this.#tipsInFlight.set(key, reading);
-    }
+    const shared = this.#tipsInFlight.get(key);
+    // Another request's read that failed (its client went away: its signal aborted it) is no answer for this one.
+    if (shared !== undefined) return shared.catch(() => this.#tips(headsPath, pages));
+    const reading = this.#tips(headsPath, pages).finally(() => this.#tipsInFlight.delete(key));
+    this.#tipsInFlight.set(key, reading);
     return reading;
   }
 
