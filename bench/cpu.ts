@@ -7,13 +7,29 @@
  * - the same 100,000 rows walked in 1000-row and in 100-row pages (`Prefer: odata.maxpagesize`, following every
  *   nextLink), which adds per page the token, the plan and the response's own overhead;
  * - `$select=Hash,Date` in one response, the narrow projection Power BI sends.
+ * - one answer asked 1000 times: one that calls nothing upstream (a constant-false filter), a repository by key and
+ *   one 100-commit page (the latency bench's two reads in bench/run.ts): what one answer page costs the gateway.
  * Each prints rows, upstream calls (`X-Upstream-Requests`, a trailer on a streamed answer), wall time, gateway CPU
- * in µs per row and in ms per upstream call (a Bitbucket commits page holds 100 rows). Every run is done
+ * in µs per row, in ms per upstream call (a Bitbucket commits page holds 100 rows) and in µs per answer page. Every run is done
  * BENCH_RUNS times (3) after a warm-up and the median is printed.
+ *
+ * `BENCH_CPU_ONLY=<name>` measures only the run of that name (`BENCH_CPU_ONLY='100-row pages'`), for a profile of one
+ * kind of read. The CPU is also shown split into user and system time: the system part is mostly the gateway's socket
+ * writes and reads (on loopback the kernel's work for both ends of a write is charged to the writer).
+ *
+ * The gateway runs as `npm start` runs it: compiled by tsc (tsconfig.build.json, into a folder under node_modules/.cache, removed at the end; ~20 s) and
+ * started with plain node. Through tsx (`BENCH_CPU_TSX=1`, how this bench ran before) every closure the gateway
+ * makes per row or per page also goes through tsx's `__name` helper (an `Object.defineProperty` each), which the
+ * shipped build does not do.
+ *
+ * `BENCH_CPU_THREADS=1` also prints each run's CPU by thread: a profile samples only the main thread, while V8's
+ * garbage collection workers and libuv's pool (zlib, crypto) are counted in the process's CPU too.
  *
  * `BENCH_CPU_PROF=<dir>` starts the gateway with `node --cpu-prof --cpu-prof-dir=<dir>`: the profile is written when
  * the gateway exits at the end (open it in Chrome DevTools or speedscope).
  */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { DEMO_USER } from '../sandbox/identities';
@@ -25,6 +41,16 @@ const GATEWAY_PORT = Number(process.env.BENCH_GATEWAY_PORT ?? 8096);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const PROFILE_DIR = process.env.BENCH_CPU_PROF;
+const ONLY = process.env.BENCH_CPU_ONLY;
+const THROUGH_TSX = process.env.BENCH_CPU_TSX === '1';
+const BY_THREAD = process.env.BENCH_CPU_THREADS === '1';
+
+/** The gateway compiled as `npm run build` compiles it, in a folder of its own: the path of its server.js. */
+function compileGateway(outDir: string): string {
+  const root = path.join(__dirname, '..');
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json'), '--outDir', outDir], { stdio: 'inherit' });
+  return path.join(outDir, 'src', 'server.js');
+}
 interface Answer {
   rows: number;
   calls: number;
@@ -42,10 +68,11 @@ function get(pathAndQuery: string, pageSize?: number): Promise<Answer> {
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
           if (response.statusCode !== 200) return reject(new Error(`${pathAndQuery} → ${response.statusCode} ${Buffer.concat(chunks).toString().slice(0, 300)}`));
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { value: unknown[]; '@odata.nextLink'?: string };
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { value?: unknown[]; '@odata.nextLink'?: string };
           // A streamed answer reports its calls in a trailer (the header holds those made before the first byte).
           const calls = Number(response.trailers['x-upstream-requests'] ?? response.headers['x-upstream-requests']);
-          resolve({ rows: body.value.length, calls, nextLink: body['@odata.nextLink'] });
+          // An entity read by key is one row, not a collection.
+          resolve({ rows: Array.isArray(body.value) ? body.value.length : 1, calls, nextLink: body['@odata.nextLink'] });
         });
         response.on('error', reject);
       })
@@ -73,6 +100,8 @@ interface Run {
   name: string;
   url: string;
   pageSize?: number;
+  /** Ask `url` this many times, one after the other (the CPU of one small answer is below /proc's 10 ms tick). */
+  times?: number;
 }
 
 const RUNS_TO_MEASURE: Run[] = [
@@ -80,6 +109,11 @@ const RUNS_TO_MEASURE: Run[] = [
   { name: '1000-row pages', url: `/odata/Commits?$top=${ROWS}`, pageSize: 1000 },
   { name: '100-row pages', url: `/odata/Commits?$top=${ROWS}`, pageSize: 100 },
   { name: 'one response, $select=Hash,Date', url: `/odata/Commits?$top=${ROWS}&$select=Hash,Date` },
+  // Per answer page (the latency bench's two reads in bench/run.ts, and one that calls nothing upstream): `pages`
+  // counts the requests, so CPU ms / pages is what one such answer costs the gateway.
+  { name: 'no upstream call, x1000', url: `/odata/Commits?$filter=1 eq 2`, times: 1000 },
+  { name: 'repository by key, x1000', url: `/odata/Repositories(Workspace='acme-dev',Slug='platform-api')`, times: 1000 },
+  { name: 'one 100-commit page, x1000', url: `/odata/Commits?$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api'&$top=100`, times: 1000 },
 ];
 
 interface Figures {
@@ -88,6 +122,30 @@ interface Figures {
   pages: number;
   wallMs: number;
   cpuMs: number;
+  systemMs: number;
+}
+
+/** User + system CPU per thread so far, in ms, summed by thread name (the main thread is named like the process). */
+function cpuByThread(gateway: GatewayProcess): Map<string, number> {
+  const byName = new Map<string, number>();
+  const dir = `/proc/${gateway.child.pid}/task`;
+  for (const tid of readdirSync(dir)) {
+    try {
+      const stat = readFileSync(`${dir}/${tid}/stat`, 'utf8');
+      const name = `${tid === String(gateway.child.pid) ? 'main: ' : ''}${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}`;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byName.set(name, (byName.get(name) ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+    } catch {
+      // A thread that ended meanwhile.
+    }
+  }
+  return byName;
+}
+
+/** The gateway's system CPU time so far, in ms (/proc/<pid>/stat's stime, the 15th field). */
+function systemMs(gateway: GatewayProcess): number {
+  const stat = readFileSync(`/proc/${gateway.child.pid}/stat`, 'utf8');
+  return (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[12]) * 1000) / 100;
 }
 
 function median(values: number[]): number {
@@ -99,27 +157,43 @@ async function measure(gateway: GatewayProcess, run: Run): Promise<Figures> {
   const samples: Figures[] = [];
   for (let index = 0; index < RUNS; index++) {
     const cpuBefore = gateway.cpuMs();
+    const systemBefore = systemMs(gateway);
     const started = performance.now();
-    const answer = await walk(encodeURI(run.url), run.pageSize);
-    samples.push({ rows: answer.rows, calls: answer.calls, pages: answer.pages, wallMs: performance.now() - started, cpuMs: gateway.cpuMs() - cpuBefore });
+    const answer = { rows: 0, calls: 0, pages: 0 };
+    for (let time = 0; time < (run.times ?? 1); time++) {
+      const one = await walk(encodeURI(run.url), run.pageSize);
+      answer.rows += one.rows;
+      answer.calls += one.calls;
+      answer.pages += one.pages;
+    }
+    samples.push({ rows: answer.rows, calls: answer.calls, pages: answer.pages, wallMs: performance.now() - started, cpuMs: gateway.cpuMs() - cpuBefore, systemMs: systemMs(gateway) - systemBefore });
   }
-  const cpu = median(samples.map((sample) => sample.cpuMs));
-  return { ...samples[0], wallMs: median(samples.map((sample) => sample.wallMs)), cpuMs: cpu };
+  const middle = [...samples].sort((a, b) => a.cpuMs - b.cpuMs)[Math.floor(samples.length / 2)];
+  return { ...samples[0], wallMs: median(samples.map((sample) => sample.wallMs)), cpuMs: middle.cpuMs, systemMs: middle.systemMs };
 }
 
 async function main(): Promise<void> {
+  // Under node_modules/.cache: the compiled gateway resolves its dependencies from the project's node_modules.
+  const cache = path.join(__dirname, '..', 'node_modules', '.cache');
+  if (!THROUGH_TSX) mkdirSync(cache, { recursive: true });
+  const outDir = THROUGH_TSX ? undefined : mkdtempSync(path.join(cache, 'bench-cpu-'));
+  const compiled = outDir === undefined ? undefined : compileGateway(outDir);
   const sandbox = await startSandboxProcess(SANDBOX_PORT);
   let gateway: GatewayProcess | undefined;
   try {
-    const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, '--require', require.resolve('tsx/cjs'), '--require', path.join(__dirname, 'exit-on-sigint.ts')] : [];
-    gateway = await startGatewayProcess(GATEWAY_PORT, { ...UNCAPPED, BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`, MAX_PAGE_SIZE: '100000' }, profile);
+    const exitOnSigint = THROUGH_TSX ? ['--require', require.resolve('tsx/cjs'), '--require', path.join(__dirname, 'exit-on-sigint.ts')] : ['--require', path.join(__dirname, 'exit-on-sigint.cjs')];
+    const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, ...exitOnSigint] : [];
+    gateway = await startGatewayProcess(GATEWAY_PORT, { ...UNCAPPED, BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`, MAX_PAGE_SIZE: '100000' }, profile, compiled);
+    console.log(`gateway: ${compiled ?? 'src/server.ts through tsx'}`);
     // Warm-up: JIT, the sandbox's own caches, the gateway's first fan-out.
     await walk(encodeURI(`/odata/Commits?$top=20000`));
     await walk(encodeURI(`/odata/Commits?$top=5000`), 100);
     console.log(`gateway CPU (user + system, from /proc) per run, median of ${RUNS}; large seed\n`);
-    console.log('run'.padEnd(34), 'rows'.padStart(7), 'pages'.padStart(6), 'calls'.padStart(6), 'wall ms'.padStart(8), 'CPU ms'.padStart(8), 'µs/row'.padStart(7), 'ms/upstream call'.padStart(17));
-    for (const run of RUNS_TO_MEASURE) {
+    console.log('run'.padEnd(34), 'rows'.padStart(7), 'pages'.padStart(6), 'calls'.padStart(6), 'wall ms'.padStart(8), 'CPU ms'.padStart(8), 'of it sys'.padStart(10), 'µs/row'.padStart(7), 'ms/upstream call'.padStart(17), 'µs/page'.padStart(8));
+    for (const run of RUNS_TO_MEASURE.filter((candidate) => ONLY === undefined || candidate.name === ONLY)) {
+      const threadsBefore = cpuByThread(gateway);
       const figures = await measure(gateway, run);
+      const threads = [...cpuByThread(gateway)].map(([name, ms]): [string, number] => [name, ms - (threadsBefore.get(name) ?? 0)]).filter(([, ms]) => ms > 0);
       console.log(
         run.name.padEnd(34),
         String(figures.rows).padStart(7),
@@ -127,14 +201,20 @@ async function main(): Promise<void> {
         String(figures.calls).padStart(6),
         figures.wallMs.toFixed(0).padStart(8),
         figures.cpuMs.toFixed(0).padStart(8),
+        figures.systemMs.toFixed(0).padStart(10),
         ((figures.cpuMs * 1000) / Math.max(1, figures.rows)).toFixed(1).padStart(7),
         (figures.cpuMs / Math.max(1, figures.calls)).toFixed(2).padStart(17),
+        ((figures.cpuMs * 1000) / Math.max(1, figures.pages)).toFixed(0).padStart(8),
       );
+      // Where the CPU went (all of this run's repetitions): the main thread runs the JavaScript; V8's workers do most of
+      // the garbage collection; libuv's pool runs zlib and crypto work handed to it.
+      if (BY_THREAD) console.log(`  by thread, ${RUNS} run(s): ${threads.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(', ')}`);
     }
   } finally {
     // SIGINT lets node write the CPU profile on its way out.
     await gateway?.stop('SIGINT');
     sandbox.kill();
+    if (outDir !== undefined) rmSync(outDir, { recursive: true, force: true });
   }
 }
 

@@ -24,9 +24,14 @@ export interface GatewayProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** `nodeArgs` go to node before the gateway's own (`--max-old-space-size=256`, `--cpu-prof`…). */
-export async function startGatewayProcess(port: number, env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<GatewayProcess> {
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--require', require.resolve('tsx/cjs'), path.join(__dirname, '../src/server.ts')], {
+/**
+ * `nodeArgs` go to node before the gateway's own (`--max-old-space-size=256`, `--cpu-prof`…). `compiledServer`: the
+ * gateway as `npm run build` ships it (a `server.js` tsc emitted, see `compileGateway` in cpu.ts) instead of
+ * src/server.ts through tsx, whose transform wraps every function made at run time in a naming helper (`__name`).
+ */
+export async function startGatewayProcess(port: number, env: Record<string, string>, nodeArgs: readonly string[] = [], compiledServer?: string): Promise<GatewayProcess> {
+  const entry = compiledServer !== undefined ? [compiledServer] : ['--require', require.resolve('tsx/cjs'), path.join(__dirname, '../src/server.ts')];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...entry], {
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

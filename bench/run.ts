@@ -12,7 +12,7 @@
  *   (`SANDBOX_LATENCY_MS=50`), against its bound ⌈repositories / FAN_OUT_CONCURRENCY⌉ × 50 ms, at concurrency 4, 16
  *   and 32 (`UPSTREAM_MAX_SOCKETS` follows, see the README).
  * Exits 1 when an answer differs between pushdown on and off. Takes a few minutes; `BENCH_ONLY=fanout` runs only the
- * fan-out measurement.
+ * fan-out measurement, `BENCH_ONLY=latency` only the latency one.
  */
 import http from 'node:http';
 import { DEMO_USER } from '../sandbox/identities';
@@ -235,6 +235,22 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'fanout') {
     try {
       await fanOut();
+    } finally {
+      sandbox.kill();
+    }
+    return;
+  }
+  // `BENCH_ONLY=latency`: the latency added per upstream page alone (one gateway, no suite), for work on its own CPU.
+  if (process.env.BENCH_ONLY === 'latency') {
+    try {
+      const on = await startGatewayProcess(GATEWAY_PORT, GATEWAY_ENV);
+      try {
+        console.log(`latency added per upstream page (sandbox directly → through the gateway, 200 sequential requests each):`);
+        console.log(`  one repository by key:  ${await latencyAdded(on, `/odata/${encodeURI("Repositories(Workspace='acme-dev',Slug='platform-api')")}`)}`);
+        console.log(`  one 100-commit page:    ${await latencyAdded(on, `/odata/${encodeURI("Commits?$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api'&$top=100")}`)}`);
+      } finally {
+        await on.stop();
+      }
     } finally {
       sandbox.kill();
     }
