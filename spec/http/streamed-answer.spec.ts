@@ -163,3 +163,18 @@ test('a failure after rows were handed over leaves the answer without its closin
     close();
   }
 });
+
+test.each([
+  { name: 'a 100-commit page', url: "/odata/Commits?$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api'&$top=100&$count=true" },
+  { name: 'a filter no row passes', url: '/odata/Commits?$filter=1 eq 2' },
+])('$name under a page size above a chunk, whose rows all come in the first chunk, is one body with its length', async ({ url }) => {
+  const large = await stack.request.get(encodeURI(url)).set('Authorization', DEMO_BEARER).set('Prefer', 'odata.maxpagesize=50000');
+  const small = await stack.request.get(encodeURI(url)).set('Authorization', DEMO_BEARER).set('Prefer', 'odata.maxpagesize=1000');
+  expect(large.status).toBe(200);
+  expect(large.headers['transfer-encoding']).toBeUndefined();
+  expect(large.headers['content-length']).toBe(String(Buffer.byteLength(large.text)));
+  expect(large.headers['x-upstream-requests']).toBe(small.headers['x-upstream-requests']);
+  // The same bytes but for the origin each supertest request listens on.
+  const origin = /http:\/\/127\.0\.0\.1:\d+/g;
+  expect(large.text.replace(origin, '')).toBe(small.text.replace(origin, ''));
+});
