@@ -16,8 +16,14 @@
  * answers are served gzip-compressed by a small server in another child process (its CPU is not counted either); `raw`
  * then inflates with zlib.gunzipSync. `BENCH_CLIENT_DIR=<dir>` loads the client from another copy of src/bitbucket
  * (a before/after comparison: `git archive <commit> src/bitbucket | tar -x -C /tmp/before`).
+ *
+ * `BENCH_FANOUT=16,32`: instead, the fan-out of `npm run bench` (OPEN pull requests of all 225 repositories) by the
+ * client alone, BENCH_FANOUT_RUNS (3) times at each concurrency, with the sandbox answering every call after 50 ms:
+ * wall time against its bound ⌈repositories / concurrency⌉ × 50 ms, with this process's and the sandbox's CPU. What
+ * the gateway's fan-out cannot beat on the same machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -29,6 +35,8 @@ import { startSandboxProcess } from './sandbox-process';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { BitbucketClient: Client, ResponseCache } = require(process.env.BENCH_CLIENT_DIR ? path.resolve(process.env.BENCH_CLIENT_DIR) : '../src/bitbucket') as typeof import('../src/bitbucket');
 const GZIP = process.env.BENCH_GZIP === '1';
+const FANOUT = (process.env.BENCH_FANOUT ?? '').split(',').filter(Boolean).map(Number);
+const FANOUT_RUNS = Number(process.env.BENCH_FANOUT_RUNS ?? 3);
 const GZIP_PORT = Number(process.env.BENCH_GZIP_PORT ?? 7994);
 
 const SANDBOX_PORT = Number(process.env.BENCH_SANDBOX_PORT ?? 7995);
@@ -179,8 +187,75 @@ async function startGzipServer(): Promise<ChildProcess> {
   return child;
 }
 
+/** User + system CPU of a process and its children (the sandbox runs under tsx's cli), ms; Linux /proc. */
+function treeCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean);
+  } catch {
+    children = [];
+  }
+  return (Number(fields[11]) + Number(fields[12])) * 10 + children.reduce((sum, child) => sum + treeCpuMs(Number(child)), 0);
+}
+
+async function fanOut(sandbox: ChildProcess, concurrencies: number[]): Promise<void> {
+  const latencyMs = 50;
+  const client = new Client({ baseUrl: BASE, userAgent: 'bench', maxSockets: Math.max(...concurrencies) });
+  const setLatency = async (ms: number) => {
+    const response = await fetch(`http://127.0.0.1:${SANDBOX_PORT}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: ms }) });
+    if (!response.ok) throw new Error(`setting the sandbox latency: ${response.status}`);
+  };
+  try {
+    const repositories: string[] = [];
+    for await (const page of client.pages<{ workspace: { slug: string } }>('/user/workspaces', { pagelen: 100 }, CREDENTIAL)) {
+      for (const { workspace } of page.values) {
+        for await (const repos of client.pages<{ full_name: string }>(`/repositories/${workspace.slug}`, { pagelen: 100, fields: 'next,values.full_name' }, CREDENTIAL)) {
+          repositories.push(...repos.values.map((repo) => repo.full_name));
+        }
+      }
+    }
+    await setLatency(latencyMs);
+    console.log(`fan-out over ${repositories.length} repositories by the client alone, sandbox latency ${latencyMs} ms (median of ${FANOUT_RUNS}):`);
+    for (const concurrency of concurrencies) {
+      const runs: Array<{ wallMs: number; cpuMs: number; sandboxCpuMs: number }> = [];
+      for (let run = 0; run < FANOUT_RUNS; run++) {
+        const queue = [...repositories];
+        const cpuBefore = process.cpuUsage();
+        const sandboxBefore = treeCpuMs(sandbox.pid as number);
+        const started = performance.now();
+        const worker = async () => {
+          for (let repository = queue.shift(); repository !== undefined; repository = queue.shift()) {
+            for await (const page of client.pages(`/repositories/${repository}/pullrequests`, { state: 'OPEN', pagelen: 50, fields: 'next,values.id' }, CREDENTIAL)) void page;
+          }
+        };
+        await Promise.all(Array.from({ length: concurrency }, worker));
+        const cpu = process.cpuUsage(cpuBefore);
+        runs.push({ wallMs: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000, sandboxCpuMs: treeCpuMs(sandbox.pid as number) - sandboxBefore });
+      }
+      const median = (pick: (r: (typeof runs)[number]) => number) => percentile(runs.map(pick), 50);
+      const bound = Math.ceil(repositories.length / concurrency) * latencyMs;
+      console.log(
+        `  concurrency ${String(concurrency).padStart(2)}: ${(median((r) => r.wallMs) / 1000).toFixed(2)} s, bound ${(bound / 1000).toFixed(2)} s (${(median((r) => r.wallMs) / bound).toFixed(2)}×); client CPU ${median((r) => r.cpuMs).toFixed(0)} ms, sandbox CPU ${median((r) => r.sandboxCpuMs).toFixed(0)} ms`,
+      );
+    }
+  } finally {
+    await setLatency(0);
+    client.close();
+  }
+}
+
 async function main(): Promise<void> {
   const sandbox = await startSandboxProcess(SANDBOX_PORT);
+  if (FANOUT.length > 0) {
+    try {
+      await fanOut(sandbox, FANOUT);
+    } finally {
+      sandbox.kill();
+    }
+    return;
+  }
   const gzipServer = GZIP ? await startGzipServer() : undefined;
   const all = modes();
   try {
