@@ -16,6 +16,7 @@ interface Service {
   image?: string;
   environment?: Record<string, string> | string[];
   volumes?: string[];
+  command?: string[] | string;
 }
 const compose = parse(readFileSync(path.join(DEPLOY, 'compose.yaml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
 const services = Object.entries(compose.services);
@@ -54,6 +55,16 @@ test('the replicas share SKIPTOKEN_SECRET, SESSION_KEYS, PUBLIC_URL and REDIS_UR
   expect(a.SESSION_KEYS).toMatch(/^\$\{SESSION_KEYS:\?/);
   const redisHost = new URL(a.REDIS_URL!).hostname;
   expect(compose.services[redisHost]?.image).toMatch(/^(valkey\/valkey|redis):/);
+});
+
+test('the compose Redis/Valkey has a maxmemory and evicts only keys with a lifetime (volatile-*): never a revocation', () => {
+  const host = new URL(environmentOf(replicas[0]![1]).REDIS_URL!).hostname;
+  const command = compose.services[host]?.command;
+  const words = Array.isArray(command) ? command : (command ?? '').split(/\s+/);
+  const setting = (name: string) => words[words.indexOf(`--${name}`) + 1];
+  expect(words).toContain('--maxmemory');
+  // The security records (src/storage/redis-store.ts) have no lifetime; allkeys-* would evict them with the cache.
+  expect(setting('maxmemory-policy')).toMatch(/^volatile-(lru|lfu|ttl)$/);
 });
 
 test('the load balancer\'s upstream (nginx.conf beside the compose file) names both replicas, and it proxies to it', () => {

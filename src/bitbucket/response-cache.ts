@@ -75,6 +75,8 @@ export const cacheMetrics = {
   misses: 0,
   /** Writes that marked a scope changed. */
   invalidations: 0,
+  /** Answers and lists the store refused to keep (Redis out of memory with nothing to evict, or away): served, not kept. */
+  unkept: 0,
 };
 
 const DEFAULT_REVALIDATE_KEEP_SECONDS = 3600;
@@ -101,7 +103,7 @@ export class ResponseCache {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.lists = new ListMemo({
-      store: options.store,
+      store: keepingIsBestEffort(options.store),
       principalKey: options.principalKey,
       keepSeconds: options.listKeepSeconds ?? DEFAULT_LIST_KEEP_SECONDS,
       freshSeconds: options.freshSeconds,
@@ -147,7 +149,7 @@ export class ResponseCache {
     if (etag !== undefined) meta.etag = etag;
     if (response.headers['content-type'] !== undefined) meta.contentType = response.headers['content-type'];
     if (response.headers['content-encoding'] !== undefined) meta.contentEncoding = response.headers['content-encoding'];
-    await this.#options.store.set(lookup.key, encodeEntry(meta, response.body), this.#keepSeconds(meta));
+    await keepingIsBestEffort(this.#options.store).set(lookup.key, encodeEntry(meta, response.body), this.#keepSeconds(meta));
   }
 
   /** Bitbucket answered 304 to the entry's ETag: it is fresh again from now. */
@@ -159,7 +161,7 @@ export class ResponseCache {
     if (entry.etag !== undefined) meta.etag = entry.etag;
     if (entry.headers['content-type'] !== undefined) meta.contentType = entry.headers['content-type'];
     if (entry.headers['content-encoding'] !== undefined) meta.contentEncoding = entry.headers['content-encoding'];
-    await this.#options.store.set(lookup.key, encodeEntry(meta, entry.body), this.#keepSeconds(meta));
+    await keepingIsBestEffort(this.#options.store).set(lookup.key, encodeEntry(meta, entry.body), this.#keepSeconds(meta));
     return { status: entry.status, headers: entry.headers, body: entry.body };
   }
 
@@ -185,6 +187,21 @@ export class ResponseCache {
     const fresh = Math.max(1, this.#options.freshSeconds);
     return meta.etag !== undefined ? Math.max(fresh, this.#options.revalidateKeepSeconds ?? DEFAULT_REVALIDATE_KEEP_SECONDS) : fresh;
   }
+}
+
+/**
+ * What the cache keeps only ever saves calls: a store that refuses a write (Redis at `maxmemory` with nothing it may
+ * evict answers OOM; Redis away) costs the next read its calls, never this answer, and is counted (`unkept`). Marks of
+ * a write (invalidate) are not written through this: one lost would serve answers the write changed, so it fails.
+ */
+function keepingIsBestEffort(store: ByteStore): ByteStore {
+  return {
+    get: (key) => store.get(key),
+    set: (key, value, ttlSeconds) =>
+      store.set(key, value, ttlSeconds).catch(() => {
+        cacheMetrics.unkept += 1;
+      }),
+  };
 }
 
 /** One generation per workspace (lower case: Bitbucket resolves slugs case-insensitively), one for the rest. */
