@@ -21,7 +21,7 @@ import { upstreamPrincipalResolver } from './http/upstream-principal';
 import { createLogger, type Logger } from './logger';
 import { createObservability } from './http/observability';
 import { metricsAuth } from './http/metrics';
-import { createStore, type SharedStore } from './storage';
+import { checkEvictionPolicy, createStore, type SharedStore } from './storage';
 import { ODataError } from './odata/errors';
 import { UpstreamReadiness, type UpstreamCheckTiming, type UpstreamProbeResult } from './upstream-readiness';
 
@@ -68,6 +68,8 @@ export function storeOf(app: Express): SharedStore {
 export function createApp({ config, logger = createLogger(config.logLevel), client, now, upstreamCheck, store: givenStore }: AppOptions): Express {
   // Issue #14: the budget per upstream principal and the reuse of GET answers, both kept in one store.
   const store = givenStore ?? createStore({ redisUrl: config.redisUrl, memoryMaxBytes: config.upstreamCache.maxBytes }, now);
+  // Advice only (it never throws): an allkeys-* Redis may evict revocations (src/storage/eviction-policy-check.ts).
+  void checkEvictionPolicy(store, logger);
   const principalOf = upstreamPrincipalResolver(config);
   const budget = new PrincipalBudget({
     store,

@@ -3,3 +3,4 @@ export type { SharedStore } from './shared-store';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store';
 export { RedisStore, type RedisStoreOptions } from './redis-store';
 export { createStore, type StoreSettings } from './create-store';
+export { checkEvictionPolicy, evictionPolicyProblem } from './eviction-policy-check';
