@@ -144,10 +144,11 @@ export function openStream(
   if (resume && resumeTargetProblem(resume.target) !== undefined) throw new ODataError('InvalidSkipToken', { reason: "its upstream page is not on this repository's list" });
   const compact = (target: string | undefined): string | undefined => (target === undefined || path === undefined ? target : compactTarget(target, path, ownParts));
   // A pull request's commits or diffstat: the revision the fan-out listed lets the client reuse a list kept for it.
-  // The cursor's own stream opens at the held page that holds the cursor's row, when it is this list's (whatever its
-  // `pagelen`); positions then count from that page's first item, and the row is sought in it as in any page.
+  // The cursor's own stream opens at the held page that holds the cursor's row, when it is this list's, read with every
+  // part of this stream's own query (`fields`, `q`, `sort`; any `pagelen`): positions then count from that page's first
+  // item, and the row is sought in it as in any page.
   const cursorPage = paging.cursor ? paging.held?.cursorPage : undefined;
-  const replay = cursorPage && path !== undefined && pathOfTarget(cursorPage.target) === path ? cursorPage : undefined;
+  const replay = cursorPage && path !== undefined && compactTarget(cursorPage.target, path, ownParts).startsWith('?') ? cursorPage : undefined;
   const held = { ...(replay ? { replay } : {}), ...(paging.held ? { pages: paging.held } : {}) };
   const pages = path ? streamPages(ctx, path, query, plan.byUpstreamPosition, resume, revisionFor(ctx, list, params), held) : undefined;
   let buffer: Row[] = [];
