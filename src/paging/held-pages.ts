@@ -7,12 +7,13 @@
  * in the paging snapshot store (`page-snapshots.ts`, Redis with `REDIS_URL` so that another replica continues too)
  * under an id the next token carries, and the next answer page serves them as read instead of asking Bitbucket again.
  *
- * Why not answer pages aligned to Bitbucket's instead (OData 4.01 Part 1 §11.2.6.7 lets a service return fewer rows
- * than `odata.maxpagesize`, and Power BI follows nextLinks whatever their size): a page ending on a Bitbucket page
- * still needs its look-ahead row to know whether a nextLink is due, and that row opens the next Bitbucket page, read
- * again by the next answer page; a filter that passes few rows, or several repositories in one answer page, put the
- * boundaries anywhere; and every page size the walks' clients see would change. Held pages change no answer: the
- * rows, the page sizes and the tokens' cursors are what they were, only fewer calls are made.
+ * Why not answer pages aligned to Bitbucket's instead? That would be legal (`odata.maxpagesize` asks for no more than
+ * that many items per page, OData 4.01 Part 1 §8.2.8.3, and the service decides its page size, §11.2.6.7; Power BI
+ * follows nextLinks whatever their size), but a page ending on a Bitbucket page still needs its look-ahead row to know
+ * whether a nextLink is due, and that row opens the next Bitbucket page, read again by the next answer page (or a
+ * nextLink would be sent that may lead to an empty page); a filter that passes few rows, or several repositories in
+ * one answer page, put the boundaries anywhere; and every page size the walks' clients see would change. Held pages
+ * change no answer: the rows, the page sizes and the tokens' cursors are what they were, only fewer calls are made.
  *
  * Sound because each held page is exactly what Bitbucket answered this walk's credential for this query moments
  * before (the snapshot is bound to the token's binding: resource, query and keyed credential hash, never the
