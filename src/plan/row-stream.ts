@@ -147,9 +147,11 @@ export function openStream(
   // The cursor's own stream opens at the held page that holds the cursor's row, when it is this list's, read with every
   // part of this stream's own query (`fields`, `q`, `sort`; any `pagelen`): positions then count from that page's first
   // item, and the row is sought in it as in any page.
-  const cursorPage = paging.cursor ? paging.held?.cursorPage : undefined;
+  // With pushdown off (the bench's baseline) held pages are not used, like page locations (`resumePoint`).
+  const heldPages = ctx.pushdown !== false ? paging.held : undefined;
+  const cursorPage = paging.cursor ? heldPages?.cursorPage : undefined;
   const replay = cursorPage && path !== undefined && compactTarget(cursorPage.target, path, ownParts).startsWith('?') ? cursorPage : undefined;
-  const held = { ...(replay ? { replay } : {}), ...(paging.held ? { pages: paging.held } : {}) };
+  const held = { ...(replay ? { replay } : {}), ...(heldPages ? { pages: heldPages } : {}) };
   const pages = path ? streamPages(ctx, path, query, plan.byUpstreamPosition, resume, revisionFor(ctx, list, params), held) : undefined;
   let buffer: Row[] = [];
   /** The position in the stream of the next item Bitbucket delivers (`upstream-position.ts`). */
