@@ -4,27 +4,23 @@
  * `volatile-lru` when only keys without a lifetime (the security records) are left (redis.conf: "with any of the above
  * policies, when there are no suitable keys for eviction, Redis will return an error on write operations"). The
  * response cache and the list memo then serve what Bitbucket answered without keeping it, and count it
- * (`unkept`). Needs a real Redis (TEST_REDIS_URL), set for this file to refuse every write; restored afterwards.
+ * (`unkept`). On a redis-server of this file's own (spec/helpers/private-redis.ts), set to refuse every write.
  */
-import Redis from 'ioredis';
 import { cacheMetrics } from '../../src/bitbucket';
 import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
-import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/with-redis';
+import { describeWithPrivateRedis, startPrivateRedis, type PrivateRedis } from '../helpers/private-redis';
 
-describeWithRedis('cache writes Redis refuses', () => {
+describeWithPrivateRedis('cache writes Redis refuses', () => {
   let stack: Stack;
-  let admin: Redis;
-  let saved: string[] = [];
+  let redis: PrivateRedis;
 
   beforeAll(async () => {
-    admin = new Redis(REDIS_URL!);
-    saved = [...((await admin.config('GET', 'maxmemory')) as string[]), ...((await admin.config('GET', 'maxmemory-policy')) as string[])];
-    stack = await startStack({ env: { REDIS_URL: REDIS_URL!, UPSTREAM_CACHE_SECONDS: '60' } });
+    redis = await startPrivateRedis();
+    stack = await startStack({ env: { REDIS_URL: redis.url, UPSTREAM_CACHE_SECONDS: '60' } });
   });
   afterAll(async () => {
-    if (saved.length === 4) await admin.config('SET', ...(saved as [string, string, string, string]));
-    await admin?.quit();
     await stack?.close();
+    await redis?.stop();
   });
 
   test('answers are served (and equal) while Redis refuses to keep them; each read then costs its calls again', async () => {
@@ -34,8 +30,8 @@ describeWithRedis('cache writes Redis refuses', () => {
       return { status: response.status, value: (response.body as { value?: unknown[] }).value, calls: (await stack.upstreamCalls()).length };
     };
     const urls = ['/odata/Repositories?$top=3', '/odata/Commits?$top=5'];
-    await admin.config('SET', 'maxmemory', '1', 'maxmemory-policy', 'noeviction');
-    await expect(admin.set('spec-probe', '1')).rejects.toThrow(/OOM/);
+    await redis.admin.config('SET', 'maxmemory', '1', 'maxmemory-policy', 'noeviction');
+    await expect(redis.admin.set('spec-probe', '1')).rejects.toThrow(/OOM/);
     const unkept = cacheMetrics.unkept;
     for (const url of urls) {
       const first = await read(url);

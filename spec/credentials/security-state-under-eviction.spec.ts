@@ -2,46 +2,40 @@
  * Security state survives cache pressure (issue #14 item 4): with `REDIS_URL`, Redis under `maxmemory` evicts to make
  * room for the response cache, the list memo and paging snapshots. It must never evict a sign-out, a gateway-key
  * revocation or a user's key list: a replica that did not see the sign-out or the DELETE would accept the credential
- * again. Two gateway apps share a real Redis (TEST_REDIS_URL) set, for this file only, to a small `maxmemory` and the
- * policy the README recommends (`volatile-lru`: only keys with a lifetime are evicted); the spec then fills Redis with
- * cache-like entries (each with a lifetime, as the response cache writes them) until it evicts, and replays the
- * revoked credentials on the replica that did not revoke them. The server's settings are restored afterwards.
+ * again. Two gateway apps share a real Redis (a redis-server of this file's own, spec/helpers/private-redis.ts) set to
+ * a small `maxmemory` and the policy the README recommends (`volatile-lru`: only keys with a lifetime are evicted); the
+ * spec then fills Redis with cache-like entries (each with a lifetime, as the response cache writes them) until it
+ * evicts, and replays the revoked credentials on the replica that did not revoke them.
  */
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
 import supertest from 'supertest';
 import { storeOf } from '../../src/app';
 import { SESSION_COOKIE } from '../../src/credentials/session';
 import { startSecondReplica, type SecondReplica } from '../helpers/second-replica';
-import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/with-redis';
+import { describeWithPrivateRedis, startPrivateRedis, type PrivateRedis } from '../helpers/private-redis';
 import { startSignInStack, type SignInStack } from './sign-in-stack';
 
 /** Room for cache entries above what the server holds when the spec starts: small, so filling it takes ~100 writes. */
 const ROOM_BYTES = 2 * 1024 * 1024;
 const ENTRY_BYTES = 64 * 1024;
 
-describeWithRedis('security state in Redis under cache pressure', () => {
+describeWithPrivateRedis('security state in Redis under cache pressure', () => {
   let signIn: SignInStack;
   let second: SecondReplica;
-  let admin: Redis;
-  let saved: { maxmemory: string; policy: string };
+  let redis: PrivateRedis;
 
   beforeAll(async () => {
-    admin = new Redis(REDIS_URL!);
-    const [, maxmemory] = (await admin.config('GET', 'maxmemory')) as string[];
-    const [, policy] = (await admin.config('GET', 'maxmemory-policy')) as string[];
-    saved = { maxmemory, policy };
-    signIn = await startSignInStack({ REDIS_URL: REDIS_URL! });
+    redis = await startPrivateRedis();
+    signIn = await startSignInStack({ REDIS_URL: redis.url });
     second = await startSecondReplica(signIn.stack.config, signIn.clock.now);
   });
   afterAll(async () => {
-    if (saved) await admin.config('SET', 'maxmemory', saved.maxmemory, 'maxmemory-policy', saved.policy);
-    await admin?.quit();
     await second?.close();
     await signIn?.close();
+    await redis?.stop();
   });
 
-  const evicted = async () => Number(/evicted_keys:(\d+)/.exec(await admin.info('stats'))?.[1] ?? 0);
+  const evicted = async () => Number(/evicted_keys:(\d+)/.exec(await redis.admin.info('stats'))?.[1] ?? 0);
 
   test('a revoked key, a signed-out session and a key list stay as they were after Redis evicts cache entries; cache writes keep succeeding', async () => {
     const replicaB = second.app;
@@ -72,8 +66,8 @@ describeWithRedis('security state in Redis under cache pressure', () => {
     expect(await listOnB()).toEqual([kept.id]);
 
     // Cache pressure: room for ~32 entries, ~128 written through replica B's store, as the response cache writes.
-    const used = Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1]);
-    await admin.config('SET', 'maxmemory', String(used + ROOM_BYTES), 'maxmemory-policy', 'volatile-lru');
+    const used = Number(/used_memory:(\d+)/.exec(await redis.admin.info('memory'))?.[1]);
+    await redis.admin.config('SET', 'maxmemory', String(used + ROOM_BYTES), 'maxmemory-policy', 'volatile-lru');
     const before = await evicted();
     const store = storeOf(replicaB);
     for (let index = 0; index < (4 * ROOM_BYTES) / ENTRY_BYTES; index += 1) await store.set(`spec-fill:${index}`, randomBytes(ENTRY_BYTES), 300);

@@ -1,12 +1,11 @@
 /**
  * The start-up advice on Redis's eviction policy (src/storage/eviction-policy-check.ts): `allkeys-*` may evict the
  * security records, `noeviction` refuses writes once full; `volatile-*` (the README's advice) and an unbounded Redis
- * are left alone. The table, then a real Redis (TEST_REDIS_URL) read through `INFO memory`, its settings restored.
+ * are left alone. The table, then a real Redis (a redis-server of this file's own) read through `INFO memory`.
  */
-import Redis from 'ioredis';
 import { createLogger } from '../../src/logger';
 import { checkEvictionPolicy, evictionPolicyProblem, MemoryStore, RedisStore } from '../../src/storage';
-import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/with-redis';
+import { describeWithPrivateRedis, startPrivateRedis, type PrivateRedis } from '../helpers/private-redis';
 
 test.each([
   ['allkeys-lru', 1, /evicts any key .*allkeys-lru.*volatile-lru/],
@@ -24,23 +23,18 @@ test.each([
   else expect(said).toMatch(problem);
 });
 
-describeWithRedis('the eviction policy of a real Redis', () => {
-  let admin: Redis;
-  let saved: string[] = [];
+describeWithPrivateRedis('the eviction policy of a real Redis', () => {
+  let redis: PrivateRedis;
   beforeAll(async () => {
-    admin = new Redis(REDIS_URL!);
-    saved = [...((await admin.config('GET', 'maxmemory')) as string[]), ...((await admin.config('GET', 'maxmemory-policy')) as string[])];
+    redis = await startPrivateRedis();
   });
-  afterAll(async () => {
-    if (saved.length === 4) await admin.config('SET', ...(saved as [string, string, string, string]));
-    await admin.quit();
-  });
+  afterAll(() => redis?.stop());
 
   test('allkeys-lru under maxmemory is a warning at start-up; volatile-lru and the memory store are not', async () => {
     const warnings = async (policy: string) => {
-      await admin.config('SET', 'maxmemory', String(512 * 1024 * 1024), 'maxmemory-policy', policy);
+      await redis.admin.config('SET', 'maxmemory', String(512 * 1024 * 1024), 'maxmemory-policy', policy);
       const lines: string[] = [];
-      const store = new RedisStore({ url: REDIS_URL! });
+      const store = new RedisStore({ url: redis.url });
       await checkEvictionPolicy(store, createLogger('warn', (line) => lines.push(line)));
       await store.close();
       return lines.map((line) => (JSON.parse(line) as { message: string }).message);
