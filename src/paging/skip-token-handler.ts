@@ -114,7 +114,9 @@ export class SkipTokenHandler {
   servePage(request: PageRequest): Page {
     const { secret, maxPageSize } = this.options;
     const { def, query, fetched, binding } = request;
-    const continuation = query.skiptoken ? readSkiptoken(secret, query.skiptoken, binding) : undefined;
+    // The binding's hash keys the page's snapshot and checks its token and the next one: computed once.
+    const snapshotKey = bindingHash(secret, binding);
+    const continuation = query.skiptoken ? readSkiptoken(secret, query.skiptoken, binding, snapshotKey) : undefined;
     const after = continuation?.cursor ? rowAtCursor(def, query.orderby, continuation.cursor) : undefined;
     if (continuation?.cursor && !after) throw new ODataError('InvalidSkipToken', { reason: 'it is malformed' });
     const preferred = preferredPageSize(request.prefer);
@@ -122,7 +124,6 @@ export class SkipTokenHandler {
     const walkPageSize = preferred ?? continuation?.pageSize;
     const pageSize = Math.min(walkPageSize ?? maxPageSize, maxPageSize);
     const window = pageWindow(fetched, continuation, pageSize);
-    const snapshotKey = bindingHash(secret, binding);
     const page: PageState = {
       pageSize: window.pageSize,
       ...(preferred !== undefined ? { preferenceApplied: pageSize } : {}),
@@ -243,7 +244,7 @@ export class SkipTokenHandler {
       // The page size the walk asked for travels with it, so a nextLink followed without the header keeps it.
       ...(state.walkPageSize !== undefined ? { pageSize: Math.min(state.walkPageSize, this.options.maxPageSize) } : {}),
     };
-    return issueSkiptoken(this.options.secret, continuation, binding);
+    return issueSkiptoken(this.options.secret, continuation, binding, state.snapshotKey);
   }
 
   /** The walk has reached its last page: free its snapshot's rows now rather than at expiry. */

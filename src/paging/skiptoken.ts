@@ -94,11 +94,14 @@ const isCount = (value: unknown): value is number => typeof value === 'number' &
 /** A snapshot id as `PageSnapshots` makes them: 16 random bytes in base64url. */
 const isSnapshotId = (value: unknown): value is string => typeof value === 'string' && /^[A-Za-z0-9_-]{22}$/.test(value);
 
-export function issueSkiptoken(secret: Buffer, continuation: PageContinuation, binding: SkiptokenBinding): string {
+/**
+ * `hash`: the binding's `bindingHash` when the caller has it already (a page checks its token, keys its snapshot and
+ * issues the next token under one binding; each computation is two HMACs).
+ */
+export function issueSkiptoken(secret: Buffer, continuation: PageContinuation, binding: SkiptokenBinding, hash = bindingHash(secret, binding)): string {
   const { served, cursor, count, snapshot, pageSize, held } = continuation;
   const tail =
     pageSize !== undefined ? [count ?? null, snapshot ?? null, pageSize] : snapshot !== undefined ? [count ?? null, snapshot] : count === undefined ? [] : [count];
-  const hash = bindingHash(secret, binding);
   if (cursor && cursor.every(isCursorValue)) {
     // Held pages continue the cursor's stream, so they go only with a cursor (and never beside a snapshot).
     const withHeld = held !== undefined && snapshot === undefined ? [count ?? null, null, pageSize ?? null, held] : tail;
@@ -154,7 +157,8 @@ function fieldsOf(decoded: unknown): TokenFields {
   throw malformed();
 }
 
-export function readSkiptoken(secret: Buffer, token: string, binding: SkiptokenBinding): PageContinuation {
+/** `hashOfBinding`: the binding's `bindingHash` when the caller has it already (see `issueSkiptoken`). */
+export function readSkiptoken(secret: Buffer, token: string, binding: SkiptokenBinding, hashOfBinding?: string): PageContinuation {
   const [payload, signature, extra] = token.split('.');
   if (!payload || !signature || extra !== undefined) throw malformed();
   const expected = Buffer.from(digest(secret, payload));
@@ -171,7 +175,7 @@ export function readSkiptoken(secret: Buffer, token: string, binding: SkiptokenB
   const { hash, served, cursor, count, snapshot, pageSize, held } = fieldsOf(decoded);
   if (typeof hash !== 'string' || !isCount(served) || (count !== undefined && !isCount(count))) throw malformed();
   if (cursor !== null && !(Array.isArray(cursor) && cursor.length > 0 && cursor.length <= MAX_CURSOR_VALUES && cursor.every(isCursorValue))) throw malformed();
-  if (hash !== bindingHash(secret, binding)) {
+  if (hash !== (hashOfBinding ?? bindingHash(secret, binding))) {
     throw new ODataError('InvalidSkipToken', { reason: 'it was issued for another query or another credential' });
   }
   return {
