@@ -155,37 +155,60 @@ export function entityWriter(options: EntityWriterOptions): EntityWriter {
   const ieee754Compatible = options.ieee754Compatible === true;
   const count = (value: number): string => (ieee754Compatible ? JSON.stringify(String(value)) : encode(value));
 
+  // Each member after the first is written with its leading comma (`sep`), so the row's text is never cut again: a
+  // `slice` of it would copy every row's text once more before the page's text is encoded (issue #15.3).
   return (row) => {
     let out = '{';
+    let sep = '';
     let id = '';
     if (full) {
       id = entityId(serviceRoot, set, row);
-      out += `${typeMember}"@odata.id":${JSON.stringify(id)},`;
+      out += `${typeMember}"@odata.id":${JSON.stringify(id)}`;
+      sep = ',';
     }
     const etag = etagOf?.(row);
-    if (etag !== undefined) out += `"@odata.etag":${JSON.stringify(etag)},`;
-    if (editLink) out += `"@odata.editLink":${JSON.stringify(id)},`;
+    if (etag !== undefined) {
+      out += `${sep}"@odata.etag":${JSON.stringify(etag)}`;
+      sep = ',';
+    }
+    if (editLink) {
+      out += `${sep}"@odata.editLink":${JSON.stringify(id)}`;
+      sep = ',';
+    }
     for (let index = 0; index < properties.length; index++) {
       const property = properties[index];
       const value = property.format(row[property.name]);
-      if (value !== null) out += property.typeAnnotation;
-      out += `${property.member}${encode(value)},`;
+      out += value === null ? `${sep}${property.member}null` : `${sep}${property.typeAnnotation}${property.member}${encode(value)}`;
+      sep = ',';
     }
-    for (const nav of navigation) out += `${nav.member}:${JSON.stringify(id + nav.suffix)},`;
-    for (const action of actions) out += `${action.member}${JSON.stringify(id + action.suffix)}},`;
+    for (const nav of navigation) {
+      out += `${sep}${nav.member}:${JSON.stringify(id + nav.suffix)}`;
+      sep = ',';
+    }
+    for (const action of actions) {
+      out += `${sep}${action.member}${JSON.stringify(id + action.suffix)}}`;
+      sep = ',';
+    }
     for (const { expansion, link, linkSuffix, countMember, member, write } of expansions) {
-      if (full) out += `${link}${JSON.stringify(id + linkSuffix)},`;
+      if (full) {
+        out += `${sep}${link}${JSON.stringify(id + linkSuffix)}`;
+        sep = ',';
+      }
       const value = expansion.valueOf(row);
       if (value.kind === 'entity') {
-        out += `${member}${value.row === null ? 'null' : write(value.row)},`;
+        out += `${sep}${member}${value.row === null ? 'null' : write(value.row)}`;
+        sep = ',';
         continue;
       }
-      if (value.count !== undefined) out += `${countMember}${count(value.count)},`;
-      out += `${member}[`;
+      if (value.count !== undefined) {
+        out += `${sep}${countMember}${count(value.count)}`;
+        sep = ',';
+      }
+      out += `${sep}${member}[`;
       for (let index = 0; index < value.rows.length; index++) out += `${index > 0 ? ',' : ''}${write(value.rows[index])}`;
-      out += '],';
+      out += ']';
+      sep = ',';
     }
-    // Every member above ends with a comma: the last one's becomes the closing brace.
-    return out.length > 1 ? `${out.slice(0, -1)}}` : '{}';
+    return `${out}}`;
   };
 }

@@ -63,6 +63,8 @@ function formatDouble(value: Exclude<LiteralValue, null>): JsonPrimitive {
 }
 
 const DATE_TIME_OFFSET = /^(\d{4,}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})$/i;
+/** `yyyy-mm-ddThh:mm:ss` and an offset of six characters: what DATE_TIME_OFFSET matches with seconds and no fraction. */
+const CANONICAL_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/;
 
 /**
  * `2024-01-02T03:04:05.123456789+00:00` → `2024-01-02T03:04:05.123456Z`; `2024-01-02T05:04:05+02:00` →
@@ -70,6 +72,9 @@ const DATE_TIME_OFFSET = /^(\d{4,}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(
  * rounded, so a value never moves past the next second. A string that is no DateTimeOffset is returned unchanged.
  */
 export function normalizeDateTimeOffset(text: string): string {
+  // Bitbucket's own form, `2024-01-02T03:04:05+00:00` (every commit's date): only the offset changes, so the regular
+  // expression and its captures are not needed (issue #15.3: one per row of a commit list). Anything else below.
+  if (text.length === 25 && text.endsWith('+00:00') && CANONICAL_SECONDS.test(text)) return `${text.slice(0, 19)}Z`;
   const match = DATE_TIME_OFFSET.exec(text);
   if (match === null) return text;
   const [, date, hours, minutes, seconds = '00', fraction = '', offset] = match;
