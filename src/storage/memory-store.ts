@@ -88,7 +88,8 @@ export class MemoryStore implements SharedStore {
     for (const [name, { until }] of record) if (until <= now) record.delete(name);
     record.set(field, { value, until: now + ttlSeconds * 1000 });
     // The record lives as long as its longest-lived field.
-    const last = Math.max(...[...record.values()].map(({ until }) => until));
+    let last = now;
+    for (const { until } of record.values()) last = Math.max(last, until);
     this.#records.set(key, record, { ttl: Math.max(1, last - now) });
   }
 

@@ -5,16 +5,18 @@
  * src/credentials/shared-key-tokens.ts) is sealed under SESSION_KEYS first.
  *
  * Two kinds of keys, for Redis's eviction (redis.io/docs/latest/develop/reference/eviction/):
- * - Values and counters (the response cache, the list memo, budgets) always get a lifetime (SET … EX, EXPIRE NX):
- *   losing one costs Bitbucket calls, nothing else, so Redis may evict them.
+ * - Values and counters (the response cache, the list memo, paging snapshots, budgets) always get a lifetime (SET …
+ *   EX, EXPIRE NX): losing one costs Bitbucket calls (a budget counter, an under-count: README), so Redis may evict
+ *   them.
  * - Records (the security state: sign-outs, revoked keys, key lists, sealed renewed tokens) never get one: a
  *   revocation Redis evicted would let a revoked key or a signed-out session in again on replicas that did not revoke
  *   it. Each field's expiry is a score in one sorted set (`{records}:deadlines`, on Redis's clock, as EXPIRE is), read
  *   with the field; each write removes up to PRUNE_PER_WRITE expired fields, so records stay bounded by what is live.
- * The policy that goes with it is `maxmemory-policy volatile-lru` (or `volatile-ttl`): "evicts ... keys with an
- * expire set", so records stay whatever the cache asks. With `allkeys-*` Redis may evict records too; with
- * `noeviction`, or a `volatile-*` policy when only records are left, a write is refused (OOM): the cache then serves
- * without keeping (a failed cache write is never a failed request) and a revocation fails loudly.
+ * The policy that goes with it is `maxmemory-policy volatile-lru` (or `volatile-ttl`), which evicts "only keys with
+ * an expire set" (redis.conf), so records stay however much room the cache wants. With `allkeys-*` Redis may evict
+ * records too (eviction-policy-check.ts warns); with `noeviction`, or a `volatile-*` policy when only records are
+ * left, a write is refused (OOM): the response cache then serves without keeping, while the budget and a revocation
+ * fail the request loudly.
  * All records and their index share the `{records}` hash tag, so their scripts also run on a Redis Cluster.
  *
  * Client: ioredis (github.com/redis/ioredis), which reconnects by itself; a command that fails rejects, and the callers
