@@ -26,12 +26,16 @@ const callsOf = async (url: string): Promise<{ rows: Rows; calls: UpstreamCall[]
 };
 const repositoryLists = (calls: UpstreamCall[]) => calls.filter((call) => /^\/2\.0\/repositories\/[^/]+$/.test(call.path)).map((call) => call.path);
 
+const FIRST = "Workspace eq 'acme-dev' and RepositorySlug eq 'auth-service'";
+
 test.each([
-  ['PullRequests', '$select=Workspace,RepositorySlug,Id', 5],
-  ['PullRequests', '$select=Workspace,RepositorySlug,Id&$expand=Repository($select=Name)', 30],
-  ['Commits', '$select=Workspace,RepositorySlug,Hash', 5],
-])("%s?%s&$top=%d lists only the first workspace's repositories, and answers the slice of the whole answer", async (set, options, top) => {
-  const whole = await get(`/odata/${set}?${options}&$top=${top}&$count=true`);
+  // The reference: the first repository's own rows (it holds 5 of each), or the whole answer's slice ($count=true
+  // reads every stream's size, so it lists every parent).
+  ['PullRequests', '$select=Workspace,RepositorySlug,Id', 5, `$filter=${FIRST}&$top=5`],
+  ['PullRequests', '$select=Workspace,RepositorySlug,Id&$expand=Repository($select=Name)', 30, '$top=30&$count=true'],
+  ['Commits', '$select=Workspace,RepositorySlug,Hash', 5, `$filter=${FIRST}&$top=5`],
+])("%s?%s&$top=%d lists only the first workspace's repositories, and answers what %s answers", async (set, options, top, reference) => {
+  const whole = await get(`/odata/${set}?${options}&${reference}`);
   const { rows, calls, counted } = await callsOf(`/odata/${set}?${options}&$top=${top}`);
   expect(rows).toEqual(whole.rows);
   expect(rows.length).toBe(top);

@@ -93,7 +93,7 @@ test.each([
   { name: '$top=50 over 8 pipelines each, one repository without: the 8 it needs', sizes: [8, 8, 0, 8, 8, 8, 8, 8, 8, 8, 8, 8], need: 50, concurrency: 4, asked: 8, peak: 4, firstWhole: true },
 ])('$name', async ({ sizes, need, concurrency, asked, peak, firstWhole }) => {
   const { streams, probe } = fakeStreams(sizes);
-  const taken = await readInTurn(firstWhole ? streamSource(streams, true) : streams, need, concurrency);
+  const taken = await readInTurn(firstWhole ? streamSource(streams, { firstWhole: true }) : streams, need, concurrency);
   expect(taken).toBe(Math.min(need, sizes.reduce((a, b) => a + b, 0)));
   expect(new Set(probe.asked).size).toBe(asked);
   expect(probe.peakInFlight).toBe(peak);
@@ -137,7 +137,7 @@ function twoParents(streams: RowStream[], firstParent: number): { source: Stream
       yield stream;
     }
   }
-  return { source: streamSource(inKeyOrder(), true), listings: () => listings };
+  return { source: streamSource(inKeyOrder(), { firstWhole: true }), listings: () => listings };
 }
 
 test.each([
@@ -153,6 +153,22 @@ test.each([
   expect(new Set(probe.asked).size).toBe(asked);
   expect(probe.peakInFlight).toBeLessThanOrEqual(4);
   expect(probe.overlapping).toBe(false);
+  expect(probe.inFlight()).toBe(0);
+});
+
+test.each([
+  // 100,000 rows at 50 a page: 2,000 pages, so reading 3 streams ahead blind risks under a tenth of them.
+  { name: 'a 100,000-row page of 50-row Bitbucket pages: the concurrency at once', need: 100_001, pagelen: 50, asked: 4 },
+  { name: 'a 1,000-row page: two ahead', need: 1001, pagelen: 50, asked: 3 },
+  { name: 'a 100-row page of 50-row pages (under ten pages): none ahead', need: 100, pagelen: 50, asked: 1 },
+  { name: 'a $top (no page size given: the read is bounded by the client): none ahead', need: 100_001, pagelen: undefined, asked: 1 },
+])('before any size is known, $name', async ({ need, pagelen, asked }) => {
+  const { streams, probe } = fakeStreams([3, 3, 3, 3, 3, 3, 3, 3]);
+  const firstPages = readAhead(streamSource(streams, { firstWhole: true, ...(pagelen !== undefined ? { pagelen } : {}) }), need, 4);
+  const first = firstPages.first(0, 0);
+  expect(new Set(probe.asked).size).toBe(asked);
+  await first;
+  await firstPages.settled();
   expect(probe.inFlight()).toBe(0);
 });
 
@@ -174,7 +190,7 @@ test('a parent list that failed ahead fails the read at its turn', async () => {
     yield streams[0];
     throw new Error('listing the next workspace failed');
   }
-  const firstPages = readAhead(streamSource(failing(), true), Infinity, 4);
+  const firstPages = readAhead(streamSource(failing(), { firstWhole: true }), Infinity, 4);
   expect(await firstPages.first(0, 0)).toBe(streams[0]);
   await expect(firstPages.first(1, 2)).rejects.toThrow('listing the next workspace failed');
   await firstPages.settled();

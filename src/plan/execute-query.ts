@@ -270,8 +270,11 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
       refusal,
     );
   const streams = paramsList.map(open);
+  // Without a `$top` (the need is the answer page's size), streams may be read ahead before any size is known
+  // (`StreamSource.pagelen`); a `$top` is read ahead only as far as the sizes seen say it can still need.
+  const unboundedPagelen = options.wholeAnswer === true ? { pagelen: strategy.pagelen } : {};
   // Streams resolved in key order as they are read (rule stopEarly, in turn: `resolvesInKeyOrder`).
-  const lazyInTurn = inKeyOrder && strategy.stopEarly && strategy.combine === 'in-turn' ? streamSource(mapStreams(inKeyOrder, open), true) : undefined;
+  const lazyInTurn = inKeyOrder && strategy.stopEarly && strategy.combine === 'in-turn' ? streamSource(mapStreams(inKeyOrder, open), { firstWhole: true, ...unboundedPagelen }) : undefined;
   if (strategy.stopEarly && prefix && options.stream && !query.count && (strategy.combine === 'one' || strategy.combine === 'in-turn')) {
     // Each stream comes in the answer's order and the streams one after another: the rows need no sort here.
     const skippedUpstream = lazyInTurn ? 0 : streams[0].skippedUpstream;
@@ -304,7 +307,7 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
   if (strategy.stopAfterStream || inKeyOrder) {
     // Streams in turn, each whole (nothing upstream orders within one), until `$skip` + `$top` rows are in hand.
     const ordered = inKeyOrder ? mapStreams(inKeyOrder, open) : inTurnOrder(plan, list, streams, edm);
-    const { rows, everyStreamRead } = await readStreamsInTurn(ordered, strategy.need as number, ctx, after === undefined);
+    const { rows, everyStreamRead } = await readStreamsInTurn(ordered, strategy.need as number, ctx, { firstWhole: after === undefined, ...unboundedPagelen });
     const result = finish(rows, query, full, 0, undefined);
     return { ...result, ...(options.reportOrdered && everyStreamRead ? { ordered: rows } : {}) };
   }

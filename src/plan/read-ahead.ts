@@ -7,8 +7,10 @@
  * - a stream is certainly reached when the rows taken so far plus the `size`s Bitbucket reported for the streams
  *   between (an upper bound of the rows they give: the residual filter can only drop rows) fall short of `need`;
  * - a stream whose first page is still on its way counts as the largest `size` known so far (not the first stream's
- *   when that one is read from a keyset cursor on: `StreamSource.firstWhole`), and as at least one row (so a guess errs towards fewer calls: streams seen empty do not open the way to every
- *   stream ahead); with none known yet nothing is read ahead. With no `need` (`Infinity`) every stream is reached.
+ *   when that one is read from a keyset cursor on: `StreamSource.firstWhole`), and as at least one row (so a guess
+ *   errs towards fewer calls: streams seen empty do not open the way to every stream ahead); with none known yet, one
+ *   stream ahead per ten pages the `need` takes where no `$top` bounds the read (none for a `$top`). With no `need`
+ *   (`Infinity`) every stream is reached.
  * Streams resolved as the read goes (`StreamSource`: the next workspace's repositories are listed only when reached)
  * are pulled by the same rule, up to twice the concurrency ahead of the reader, so a parent list is in hand before the
  * streams under it are due, and never listed for a `$top` the streams before it are expected to fill.
@@ -33,9 +35,20 @@ export interface ReadAhead {
   settled(): Promise<void>;
 }
 
+/** Pages of `need` per stream read ahead before any `size` is known (see `blind`). */
+const BLIND_PAGES = 10;
+
 export function readAhead(streams: readonly RowStream[] | StreamSource, need: number, concurrency: number): ReadAhead {
   const source = Array.isArray(streams) ? streamSource(streams as readonly RowStream[]) : (streams as StreamSource);
   const slots = Math.max(1, concurrency);
+  /**
+   * Streams read ahead before any `size` is known, where no `$top` bounds the read (`StreamSource.pagelen`): one per
+   * `BLIND_PAGES` pages the `need` (the answer page's size) alone takes at the streams' page size. They are wasted
+   * only if the streams before them hold `need` rows, which costs that many pages anyway, so the waste stays under a
+   * tenth of the read: two for a 1,000-row page of 50-row pages, the whole concurrency for a page of 100,000 rows
+   * (the fan-out no longer waits one latency on its first stream alone). A `$top` is never read ahead blind.
+   */
+  const blind = need === Infinity || source.pagelen === undefined ? 0 : Math.floor(Math.ceil(need / Math.max(1, source.pagelen)) / BLIND_PAGES);
   const started: Array<Promise<void> | undefined> = [];
   let inFlight = 0;
   /** The largest `size` of the first pages in hand (but a partial first stream's); and whether anything changed since the last look. */
@@ -98,9 +111,12 @@ export function readAhead(streams: readonly RowStream[] | StreamSource, need: nu
       if (need !== Infinity) {
         // A page still on its way counts as the largest seen (at least a row): reading ahead errs on the side of fewer calls.
         const before = source.known[at - 1]?.size ?? (largest === undefined ? undefined : Math.max(1, largest));
-        if (before === undefined) break;
-        expected += before;
-        if (expected >= need) break;
+        if (before === undefined) {
+          if (at - readerAt > blind) break;
+        } else {
+          expected += before;
+          if (expected >= need) break;
+        }
       }
       if (at >= source.known.length) {
         if (!source.ended && !pulling) pull();

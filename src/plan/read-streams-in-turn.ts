@@ -14,17 +14,17 @@ import type { ExecutionContext } from './execution-context';
 import { readAhead } from './read-ahead';
 import type { StreamParams } from './resolve-streams';
 import type { RowStream } from './row-stream';
-import { streamSource } from './stream-source';
+import { streamSource, type StreamSourceOptions } from './stream-source';
 
-/** `firstWhole`: the first stream is read from its start (no keyset cursor), see `StreamSource.firstWhole`. */
+/** `options`: whether the first stream is read from its start (no keyset cursor), the streams' page size (`StreamSource`). */
 export async function readStreamsInTurn(
   ordered: readonly RowStream[] | Iterable<RowStream> | AsyncIterable<RowStream>,
   need: number,
   ctx: ExecutionContext,
-  firstWhole = false,
+  options: StreamSourceOptions = {},
 ): Promise<{ rows: Row[]; everyStreamRead: boolean }> {
   // Streams (and, resolved in key order, the parents they come from) are taken only as they are read.
-  const source = streamSource(ordered, firstWhole);
+  const source = streamSource(ordered, options);
   const firstPages = readAhead(source, need, ctx.limits.fanOutConcurrency);
   const rows: Row[] = [];
   let exhausted = false;

@@ -23,10 +23,22 @@ export interface StreamSource {
    * streams' as any other's (`readAhead`).
    */
   readonly firstWhole: boolean;
+  /**
+   * Bitbucket's page size of the streams, given only for a read no `$top` bounds (its need is the answer page's
+   * size): `readAhead` then reads a few streams ahead before any `size` is known.
+   */
+  readonly pagelen?: number;
 }
 
-export function streamSource(streams: readonly RowStream[] | Iterable<RowStream> | AsyncIterable<RowStream>, firstWhole = false): StreamSource {
-  if (Array.isArray(streams)) return { known: streams as readonly RowStream[], ended: true, pull: async () => false, pending: () => undefined, firstWhole };
+export interface StreamSourceOptions {
+  firstWhole?: boolean;
+  pagelen?: number;
+}
+
+export function streamSource(streams: readonly RowStream[] | Iterable<RowStream> | AsyncIterable<RowStream>, options: StreamSourceOptions = {}): StreamSource {
+  const firstWhole = options.firstWhole === true;
+  const pagelen = options.pagelen !== undefined ? { pagelen: options.pagelen } : {};
+  if (Array.isArray(streams)) return { known: streams as readonly RowStream[], ended: true, pull: async () => false, pending: () => undefined, firstWhole, ...pagelen };
   const iterator: AsyncIterator<RowStream> | Iterator<RowStream> =
     Symbol.asyncIterator in streams ? (streams as AsyncIterable<RowStream>)[Symbol.asyncIterator]() : (streams as Iterable<RowStream>)[Symbol.iterator]();
   const known: RowStream[] = [];
@@ -58,6 +70,7 @@ export function streamSource(streams: readonly RowStream[] | Iterable<RowStream>
     },
     pending: () => current,
     firstWhole,
+    ...pagelen,
   };
   return source;
 }
