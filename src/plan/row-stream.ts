@@ -66,7 +66,7 @@ export interface ResumePoint {
 }
 
 /** A page of one stream, and whether it was reached through Bitbucket's `next` (its rows may then remember it). */
-type StreamPage = LocatedPage<unknown> & { reachedByNext: boolean };
+type StreamPage = LocatedPage<unknown> & { reachedByNext: boolean; held?: boolean };
 
 /**
  * Pages of one stream, from its start or from a resume point. Ordered by upstream position (`located`), the rows of a
@@ -89,7 +89,7 @@ async function* streamPages(
   const heldAt = (target: string) => held.pages?.byTarget.get(canonicalTarget(target));
   let replay = held.replay ?? heldAt(resume ? resume.target : requestTargetOf(path, query));
   while (replay) {
-    yield { page: replay.page, target: replay.target, nextTarget: replay.nextTarget, reachedByNext: located && !replay.first };
+    yield { page: replay.page, target: replay.target, nextTarget: replay.nextTarget, reachedByNext: located && !replay.first, held: true };
     first = false;
     if (replay.page.next === undefined) return;
     // Held only with a `next` inside the base URL (`mayReplay`): never a list cut short here.
@@ -163,6 +163,26 @@ export function openStream(
   let waiting = 0;
   /** Where the cursor's row now is against where it was: positions shift by it so that rows after it follow it. */
   let shift = 0;
+  /**
+   * The keys of the items of held pages replayed (`streamPages`), while the pages read live after them may repeat
+   * some: a held page is Bitbucket's answer of the previous answer page's time, and a `next` that encodes an offset
+   * (the sandbox's does; Bitbucket does not say what its cursor holds) starts one item early for each item pushed
+   * above it since. Such repeats lead the first live page; they are passed over, and the first new item ends the check.
+   */
+  let heldKeys: Set<string> | undefined;
+  const keyText = (row: Row) => JSON.stringify(def.key.map((name) => row[name] ?? null));
+  const withoutRepeats = (rows: Row[]): Row[] => {
+    const keys = heldKeys as Set<string>;
+    let repeats = 0;
+    while (repeats < rows.length && keys.has(keyText(rows[repeats]))) repeats++;
+    if (repeats < rows.length) heldKeys = undefined;
+    if (repeats === 0) return rows;
+    const kept = rows.slice(repeats);
+    // Positions continue from the held page's, as if the repeats had not come.
+    for (const row of kept) recordUpstreamPosition(row, (upstreamPositionOf(row) as number) - repeats);
+    position -= repeats;
+    return kept;
+  };
   /** The page this stream's latest rows came on (`PageSource`), let go of when the next one is read. */
   let source: PageSource | undefined;
   const toRow = (item: unknown, location: UpstreamPageLocation | undefined): Row => {
@@ -273,10 +293,12 @@ export function openStream(
           empty();
           break;
         }
-        paging.checkOrder?.(rows);
-        buffer = seeking ? afterCursorRow(rows) : rows.filter(accept);
+        if (result.value.held) for (const row of rows) (heldKeys ??= new Set()).add(keyText(row));
+        const fresh = !result.value.held && heldKeys !== undefined && plan.byUpstreamPosition ? withoutRepeats(rows) : rows;
+        paging.checkOrder?.(fresh);
+        buffer = seeking ? afterCursorRow(fresh) : fresh.filter(accept);
         // The rows after this page cannot pass the filter: the stream ends here, as if Bitbucket had no more.
-        if (paging.lastNeeded?.(rows)) {
+        if (paging.lastNeeded?.(fresh)) {
           done = true;
           lastPageRead = true;
         }
