@@ -69,16 +69,18 @@ function positiveInteger(text: string | undefined): number | undefined {
 
 /**
  * Whether a page read a moment ago may be served again in place of reading it, followed by pages read now (issue #15:
- * a walk's next answer page continues in the Bitbucket page the previous one ended in). Only where the page's
- * continuation names a fixed place in the list:
- * - a `next` link whose `page` is an opaque cursor (commits: `page=<hash>`) continues after the same item whatever
- *   was pushed meanwhile;
- * - a `next` link by page number (`page=3`) continues at an offset: an item added or removed before it since would
- *   make the page read now repeat the old page's last item, or skip one (offset paging "can duplicate/miss under
- *   concurrent change", bitbucket-real-behaviour row 4), so such a page is read again instead, together with the
- *   pages after it;
- * - a page without `next` is replayable only when it ends its list (`continuationWithoutNext` says stop): a page
- *   continued by page number (pipelines) is not.
+ * a walk's next answer page continues in the Bitbucket page the previous one ended in):
+ * - a `next` link whose `page` is an opaque cursor (commits: "an unpredictable hash instead of an explicit page
+ *   number"): yes. Bitbucket does not say what the cursor holds; if it encodes an offset (the sandbox's does), each
+ *   commit pushed above it since makes the page read now start one item early, and the reader passes those repeats
+ *   over (`src/plan/row-stream.ts`). A commit removed above it between the two reads (a force push) would make it
+ *   start one item late, as it does when an answer page ends on a Bitbucket page's last item and the next one opens
+ *   that page's `next`;
+ * - a `next` link by page number (`page=3`): no. Page-numbered lists (pull requests, pipelines) page by offset over
+ *   items that also move (a `sort=-updated_on` list), and offset paging "can duplicate/miss under concurrent change"
+ *   (bitbucket-real-behaviour row 4): such a page is read again, with the pages after it;
+ * - a page without `next`: only when it ends its list (`continuationWithoutNext` says stop); a page continued by page
+ *   number (pipelines) is not.
  * `target` is the page's own request target (its `page` and `pagelen` parameters, as sent).
  */
 export function mayReplay(page: BitbucketPage<unknown>, target: string, nextTarget: string | undefined): boolean {

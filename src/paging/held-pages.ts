@@ -17,9 +17,10 @@
  *
  * Sound because each held page is exactly what Bitbucket answered this walk's credential for this query moments
  * before (the snapshot is bound to the token's binding: resource, query and keyed credential hash, never the
- * credential), and a page is held only when what follows it can be read live without repeating or skipping an item
- * (`mayReplay`: a `next` by opaque cursor, or the list's end). A miss (expired, evicted, another replica without Redis,
- * a token of an earlier version) only costs the call: the cursor's page location re-reads the page, as before.
+ * credential), and a page is held only when the pages after it can be read live after it (`mayReplay`: a `next` by
+ * opaque cursor, or the list's end; items pushed since that the next page repeats are passed over, `row-stream.ts`).
+ * A miss (expired, evicted, another replica without Redis, a token of an earlier version) only costs the call: the
+ * cursor's page location re-reads the page, as before.
  *
  * Stored as rows of two text columns, so both stores bound them like any snapshot: one row per held page (`page`:
  * where it was read, its `next`, its first item's position, the page's fields but `values`) followed by one row per
