@@ -26,7 +26,8 @@ describeWithPrivateRedis('security state in Redis under cache pressure', () => {
 
   beforeAll(async () => {
     redis = await startPrivateRedis();
-    signIn = await startSignInStack({ REDIS_URL: redis.url });
+    // The response cache, the list memo and the budget on, as in production, so their keys are there to judge.
+    signIn = await startSignInStack({ REDIS_URL: redis.url, UPSTREAM_CACHE_SECONDS: '60', UPSTREAM_BUDGET_PER_HOUR: '1000' });
     second = await startSecondReplica(signIn.stack.config, signIn.clock.now);
   });
   afterAll(async () => {
@@ -36,6 +37,30 @@ describeWithPrivateRedis('security state in Redis under cache pressure', () => {
   });
 
   const evicted = async () => Number(/evicted_keys:(\d+)/.exec(await redis.admin.info('stats'))?.[1] ?? 0);
+
+  test('every key the gateway writes has a lifetime (volatile-lru may evict it), but the security records and the snapshot index', async () => {
+    const browser = signIn.browser();
+    expect((await browser.navigate(`${signIn.gatewayUrl}/auth/login`, { headers: { Accept: 'application/json' } })).status).toBe(200);
+    const created = await browser.navigate(`${signIn.gatewayUrl}/auth/keys?label=Lifetimes`, { method: 'POST', headers: { Accept: 'application/json' } });
+    const { id, key } = JSON.parse(created.body) as { id: string; key: string };
+    // Reused answers, list memos, budget counters, a paging snapshot (an in-process order, paged) and its walk.
+    for (const url of ['/odata/Repositories', '/odata/Commits?$top=5', '/odata/PullRequests?$orderby=Title&$select=Workspace,RepositorySlug,Id,Title']) {
+      const answer = await supertest(second.app).get(url).query({ api_key: key }).set('Prefer', 'odata.maxpagesize=2');
+      expect({ url, status: answer.status }).toEqual({ url, status: 200 });
+    }
+    const keysCookie = browser.cookieHeader(`${signIn.gatewayUrl}/auth/keys`);
+    expect((await fetch(`${signIn.gatewayUrl}/auth/keys/${id}`, { method: 'DELETE', headers: { Cookie: keysCookie } })).status).toBe(204);
+    expect((await browser.navigate(`${signIn.gatewayUrl}/auth/logout`)).status).toBe(200);
+    const names = await redis.admin.keys('*');
+    const lifetimes = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await redis.admin.pttl(name)] as const)));
+    const kept = (name: string) => /^bbodata:\{records\}:/.test(name) || /^bbodata:\{psnap\}:(index|info)$/.test(name);
+    expect(names.filter((name) => !kept(name) && lifetimes[name]! < 0)).toEqual([]);
+    expect(names.filter((name) => kept(name) && lifetimes[name]! >= 0)).toEqual([]);
+    // What the test wrote is there: reused answers, a snapshot, the records (the key list is gone with its one key).
+    for (const kind of [/^bbodata:rc:/, /^bbodata:\{psnap\}:s:/, /^bbodata:\{records\}:signed-out$/, /^bbodata:\{records\}:revoked-key$/, /^bbodata:\{records\}:deadlines$/]) {
+      expect(names.some((name) => kind.test(name))).toBe(true);
+    }
+  });
 
   test('a revoked key, a signed-out session and a key list stay as they were after Redis evicts cache entries; cache writes keep succeeding', async () => {
     const replicaB = second.app;
