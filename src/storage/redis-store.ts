@@ -40,12 +40,12 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
  */
 const PUT_FIELD = `${NOW}
 for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, ${PRUNE_PER_WRITE})) do
-  local cut = string.find(member, '\0', 1, true)
+  local cut = string.find(member, '\\0', 1, true)
   if cut then redis.call('HDEL', ARGV[1] .. string.sub(member, 1, cut - 1), string.sub(member, cut + 1)) end
   redis.call('ZREM', KEYS[2], member)
 end
 redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
-redis.call('ZADD', KEYS[2], now + tonumber(ARGV[5]), ARGV[2] .. '\0' .. ARGV[3])
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[5]), ARGV[2] .. '\\0' .. ARGV[3])
 return 1
 `;
 
@@ -54,7 +54,7 @@ const FIELDS = `${NOW}
 local all = redis.call('HGETALL', KEYS[1])
 local live = {}
 for i = 1, #all, 2 do
-  local deadline = redis.call('ZSCORE', KEYS[2], ARGV[1] .. '\0' .. all[i])
+  local deadline = redis.call('ZSCORE', KEYS[2], ARGV[1] .. '\\0' .. all[i])
   if deadline and tonumber(deadline) > now then
     live[#live + 1] = all[i]
     live[#live + 1] = all[i + 1]
@@ -65,7 +65,7 @@ return live
 
 /** field. KEYS: the record, the deadlines; ARGV: the record's name, the field. The value, or nil when expired. */
 const FIELD = `${NOW}
-local deadline = redis.call('ZSCORE', KEYS[2], ARGV[1] .. '\0' .. ARGV[2])
+local deadline = redis.call('ZSCORE', KEYS[2], ARGV[1] .. '\\0' .. ARGV[2])
 if not deadline or tonumber(deadline) <= now then return false end
 return redis.call('HGET', KEYS[1], ARGV[2])
 `;
