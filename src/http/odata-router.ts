@@ -213,7 +213,7 @@ export function createODataRouter({ config, client, model, logger, now, store }:
       const nextLink = more ? nextLinkAfter(firstRows[firstRows.length - 1]) : undefined;
       if (!more) lastPage();
       res.setHeader('Content-Type', jsonContentType(format));
-      res.send(Buffer.from(`${text.head}${text.entities(firstRows, firstExpand)}${text.tail({ nextLink })}`, 'utf8'));
+      res.send(Buffer.concat([Buffer.from(text.head, 'utf8'), ...text.encodedEntities(firstRows, firstExpand), Buffer.from(text.tail({ nextLink }), 'utf8')]));
       return;
     }
     // A larger page is streamed chunk by chunk: the first chunk was read before the headers, so most failures still
@@ -224,7 +224,7 @@ export function createODataRouter({ config, client, model, logger, now, store }:
     res.setHeader('Content-Type', jsonContentType(format));
     // The calls made after the headers went out are reported in a trailer of the same name (RFC 9110 §6.5).
     res.setHeader('Trailer', 'X-Upstream-Requests');
-    await writeWithBackpressure(res, text.head + text.entities(firstRows, firstExpand));
+    await writeWithBackpressure(res, Buffer.concat([Buffer.from(text.head, 'utf8'), ...text.encodedEntities(firstRows, firstExpand)]));
     let written = firstRows.length;
     let last = firstRows[firstRows.length - 1];
     let more = first.length > source.pageSize;
@@ -234,7 +234,7 @@ export function createODataRouter({ config, client, model, logger, now, store }:
       more = chunk.length > rows.length;
       if (rows.length === 0) continue;
       const expand = await expandRows(target.def, rows, expansions, ctx, config);
-      await writeWithBackpressure(res, `${written > 0 ? ',' : ''}${text.entities(rows, expand)}`);
+      await writeWithBackpressure(res, Buffer.concat([Buffer.from(written > 0 ? ',' : '', 'utf8'), ...text.encodedEntities(rows, expand)]));
       written += rows.length;
       last = rows[rows.length - 1];
     }

@@ -7,9 +7,9 @@
 import type { Response } from 'express';
 import { ClientGone } from './request-context';
 
-export async function writeWithBackpressure(res: Response, text: string): Promise<void> {
+export async function writeWithBackpressure(res: Response, piece: string | Buffer): Promise<void> {
   if (res.destroyed) throw new ClientGone();
-  if (res.write(text)) return;
+  if (res.write(piece)) return;
   await new Promise<void>((resolve, reject) => {
     const cleanup = () => {
       res.off('drain', onDrain);

@@ -5,6 +5,7 @@
  */
 import type { Row } from '../../../src/odata/ast';
 import { collectionText, serializeCollection, type SerializeOptions } from '../../../src/odata/serialize';
+import { ENCODED_PIECE_ROWS } from '../../../src/odata/serialize/serialize-entities';
 import { pullRequests, SERVICE_ROOT } from '../metadata/edm-model-fixture';
 
 const rowsOf = (count: number): Row[] =>
@@ -31,5 +32,13 @@ describe('collectionText', () => {
       const chunks = [rows.slice(0, 2), rows.slice(2, 3), rows.slice(3)].filter((chunk) => chunk.length > 0);
       expect(`${text.head}${chunks.map((chunk) => text.entities(chunk)).join(',')}${text.tail({ nextLink, deltaLink })}`).toBe(whole);
     }
+  });
+
+  test.each([0, 1, ENCODED_PIECE_ROWS - 1, ENCODED_PIECE_ROWS, ENCODED_PIECE_ROWS + 1, 1001])('%i rows: the encoded pieces are the UTF-8 of entities(), byte for byte', (count) => {
+    const text = collectionText({ set: pullRequests, namespace: 'Bitbucket', serviceRoot: SERVICE_ROOT, level: 'minimal', etag: (row) => `W/"${String(row.Id)}"` });
+    const rows = rowsOf(count);
+    const pieces = text.encodedEntities(rows);
+    expect(pieces).toHaveLength(Math.ceil(count / ENCODED_PIECE_ROWS));
+    expect(Buffer.concat(pieces).equals(Buffer.from(text.entities(rows), 'utf8'))).toBe(true);
   });
 });

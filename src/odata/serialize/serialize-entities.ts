@@ -84,9 +84,19 @@ export interface CollectionText {
   head: string;
   /** The rows as entities, comma-separated (no leading or trailing comma). */
   entities(rows: readonly Row[], expand?: readonly ExpandedNavigation[]): string;
+  /**
+   * The same text as `entities`, UTF-8 encoded in pieces of ENCODED_PIECE_ROWS rows: their `Buffer.concat` is byte
+   * for byte `Buffer.from(entities(rows))`. A page's text as one string is, past some 64 K characters (two bytes each
+   * as soon as one is not Latin-1), allocated among V8's large objects and copied again to be encoded: measured on
+   * 1000 commit rows, 5.4 µs per row as one string against 1.8 in pieces of 50 (issue #15.3).
+   */
+  encodedEntities(rows: readonly Row[], expand?: readonly ExpandedNavigation[]): Buffer[];
   /** `]` and the control information after `value`, then `}`. */
   tail(links: { nextLink?: string; deltaLink?: string }): string;
 }
+
+/** Rows per piece of `encodedEntities`: 50 commit rows are some 17 K characters, well below V8's large objects. */
+export const ENCODED_PIECE_ROWS = 50;
 
 export function collectionText(args: Omit<SerializeCollectionArgs, 'rows' | 'nextLink' | 'deltaLink'>): CollectionText {
   const control: JsonCollection = {};
@@ -98,18 +108,27 @@ export function collectionText(args: Omit<SerializeCollectionArgs, 'rows' | 'nex
   // what JSON.stringify(projectEntity(...)) would, without building the object.
   let writer = entityWriter(args);
   let writerExpand = args.expand;
+  const entities = (rows: readonly Row[], expand: readonly ExpandedNavigation[] | undefined = args.expand): string => {
+    // A streamed answer passes each chunk's expansions (a new, often empty, array each time): rebuild only when
+    // there is something else to write.
+    if (expand !== writerExpand && ((expand?.length ?? 0) > 0 || (writerExpand?.length ?? 0) > 0)) {
+      writer = entityWriter({ ...args, expand });
+      writerExpand = expand;
+    }
+    let text = '';
+    for (let index = 0; index < rows.length; index++) text += index === 0 ? writer(rows[index]) : `,${writer(rows[index])}`;
+    return text;
+  };
   return {
     head,
-    entities: (rows, expand = args.expand) => {
-      // A streamed answer passes each chunk's expansions (a new, often empty, array each time): rebuild only when
-      // there is something else to write.
-      if (expand !== writerExpand && ((expand?.length ?? 0) > 0 || (writerExpand?.length ?? 0) > 0)) {
-        writer = entityWriter({ ...args, expand });
-        writerExpand = expand;
+    entities,
+    encodedEntities: (rows, expand = args.expand) => {
+      const pieces: Buffer[] = [];
+      for (let at = 0; at < rows.length; at += ENCODED_PIECE_ROWS) {
+        const text = entities(rows.slice(at, at + ENCODED_PIECE_ROWS), expand);
+        pieces.push(Buffer.from(at === 0 ? text : `,${text}`, 'utf8'));
       }
-      let text = '';
-      for (let index = 0; index < rows.length; index++) text += index === 0 ? writer(rows[index]) : `,${writer(rows[index])}`;
-      return text;
+      return pieces;
     },
     tail: ({ nextLink, deltaLink }) => {
       const after: JsonCollection = {};
