@@ -13,14 +13,17 @@
  * in µs per row, in ms per upstream call (a Bitbucket commits page holds 100 rows) and in µs per answer page. Every run is done
  * BENCH_RUNS times (3) after a warm-up and the median is printed.
  *
- * `BENCH_CPU_ONLY=<name>` measures only the run of that name (`BENCH_CPU_ONLY='100-row pages'`), for a profile of one
- * kind of read. The CPU is also shown split into user and system time: the system part is mostly the gateway's socket
+ * `BENCH_CPU_ONLY=<name>|<name>…` measures only the runs of those names (`BENCH_CPU_ONLY='100-row pages'`), for a
+ * profile of one kind of read. The CPU is also shown split into user and system time: the system part is mostly the gateway's socket
  * writes and reads (on loopback the kernel's work for both ends of a write is charged to the writer).
  *
  * The gateway runs as `npm start` runs it: compiled by tsc (tsconfig.build.json, into a folder under node_modules/.cache, removed at the end; ~20 s) and
  * started with plain node. Through tsx (`BENCH_CPU_TSX=1`, how this bench ran before) every closure the gateway
  * makes per row or per page also goes through tsx's `__name` helper (an `Object.defineProperty` each), which the
  * shipped build does not do.
+ *
+ * `BENCH_CPU_SERVER=<path of a server.js>` runs a gateway compiled already instead (tsc's output for another commit,
+ * in a folder under this checkout so that it finds node_modules), for a before/after of a change.
  *
  * `BENCH_CPU_THREADS=1` also prints each run's CPU by thread: a profile samples only the main thread, while V8's
  * garbage collection workers and libuv's pool (zlib, crypto) are counted in the process's CPU too.
@@ -43,6 +46,8 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const PROFILE_DIR = process.env.BENCH_CPU_PROF;
 const ONLY = process.env.BENCH_CPU_ONLY;
 const THROUGH_TSX = process.env.BENCH_CPU_TSX === '1';
+/** A gateway built already (`BENCH_CPU_SERVER=<…/src/server.js>`, e.g. tsc's output for another commit), for a before/after. */
+const GIVEN_SERVER = process.env.BENCH_CPU_SERVER;
 const BY_THREAD = process.env.BENCH_CPU_THREADS === '1';
 
 /** The gateway compiled as `npm run build` compiles it, in a folder of its own: the path of its server.js. */
@@ -175,9 +180,10 @@ async function measure(gateway: GatewayProcess, run: Run): Promise<Figures> {
 async function main(): Promise<void> {
   // Under node_modules/.cache: the compiled gateway resolves its dependencies from the project's node_modules.
   const cache = path.join(__dirname, '..', 'node_modules', '.cache');
-  if (!THROUGH_TSX) mkdirSync(cache, { recursive: true });
-  const outDir = THROUGH_TSX ? undefined : mkdtempSync(path.join(cache, 'bench-cpu-'));
-  const compiled = outDir === undefined ? undefined : compileGateway(outDir);
+  const compiling = !THROUGH_TSX && GIVEN_SERVER === undefined;
+  if (compiling) mkdirSync(cache, { recursive: true });
+  const outDir = compiling ? mkdtempSync(path.join(cache, 'bench-cpu-')) : undefined;
+  const compiled = outDir === undefined ? GIVEN_SERVER : compileGateway(outDir);
   const sandbox = await startSandboxProcess(SANDBOX_PORT);
   let gateway: GatewayProcess | undefined;
   try {
@@ -190,7 +196,7 @@ async function main(): Promise<void> {
     await walk(encodeURI(`/odata/Commits?$top=5000`), 100);
     console.log(`gateway CPU (user + system, from /proc) per run, median of ${RUNS}; large seed\n`);
     console.log('run'.padEnd(34), 'rows'.padStart(7), 'pages'.padStart(6), 'calls'.padStart(6), 'wall ms'.padStart(8), 'CPU ms'.padStart(8), 'of it sys'.padStart(10), 'µs/row'.padStart(7), 'ms/upstream call'.padStart(17), 'µs/page'.padStart(8));
-    for (const run of RUNS_TO_MEASURE.filter((candidate) => ONLY === undefined || candidate.name === ONLY)) {
+    for (const run of RUNS_TO_MEASURE.filter((candidate) => ONLY === undefined || ONLY.split('|').includes(candidate.name))) {
       const threadsBefore = cpuByThread(gateway);
       const figures = await measure(gateway, run);
       const threads = [...cpuByThread(gateway)].map(([name, ms]): [string, number] => [name, ms - (threadsBefore.get(name) ?? 0)]).filter(([, ms]) => ms > 0);
