@@ -151,8 +151,15 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
   readiness.start();
   app.get('/health', (_req, res, next) => {
     readiness.current().then((state) => {
-      if (state.kind === 'bitbucket') {
+      // The shared store (REDIS_URL) unreachable: requests would answer 503 StoreUnavailable, so not ready either.
+      // Known without a round trip (the connection's state), so /health stays cheap.
+      const storeProblem = store.unavailable();
+      if (state.kind === 'bitbucket' && storeProblem === undefined) {
         res.json({ status: 'ok', ready: true, upstream: readiness.url });
+        return;
+      }
+      if (state.kind === 'bitbucket') {
+        res.status(503).set('Retry-After', '5').json({ status: 'unavailable', ready: false, upstream: readiness.url, reason: storeProblem });
         return;
       }
       const error = notReadyError(readiness, state);

@@ -9,6 +9,13 @@ import { ClientGone } from './request-context';
 import { ODataError } from '../odata/errors';
 import type { Logger } from '../logger';
 import { upstreamToODataError } from './upstream-to-odata-error';
+import { StoreUnavailable } from '../storage';
+
+/**
+ * Retry-After of a StoreUnavailable: a refused write (OOM) lasts until cache entries expire or an operator frees
+ * memory; a lost connection, until ioredis reconnects (it retries within 2 s).
+ */
+const STORE_RETRY_AFTER_SECONDS = { refused: 30, unreachable: 5, timeout: 5 } as const;
 
 /** Body-parser and express errors carry a 4xx `status`; they are the client's fault. */
 function isClientHttpError(error: unknown): error is { status: number; message: string } {
@@ -29,6 +36,10 @@ export function createErrorMiddleware(logger: Logger, upstreamTimeoutMs: number)
     } else if (error instanceof UpstreamError) {
       odata = upstreamToODataError(error, upstreamTimeoutMs);
       logger.warn('upstream failure', { kind: error.kind, status: error.status, upstreamUrl: error.url, path: req.path });
+    } else if (error instanceof StoreUnavailable) {
+      const retryAfter = STORE_RETRY_AFTER_SECONDS[error.kind];
+      odata = new ODataError('StoreUnavailable', { failure: error.message, retryAfter }, { headers: { 'Retry-After': String(retryAfter) } });
+      logger.warn('shared store failure', { store: error.store, kind: error.kind, operation: error.operation, problem: error.problem, path: req.path });
     } else if (isClientHttpError(error)) {
       odata = new ODataError('BadRequest', { message: error.message }, { status: error.status });
     } else {

@@ -67,6 +67,7 @@ export const ERROR_GUIDE: Record<ErrorCode, ErrorGuideEntry> = {
   UpstreamTimeout: { when: 'a Bitbucket call took longer than `UPSTREAM_TIMEOUT_MS`', action: 'retry later, or narrow the query' },
   UpstreamNotBitbucket: { when: 'the start-up check found something at `BITBUCKET_API_URL` that does not answer like Bitbucket', action: 'operator: fix `BITBUCKET_API_URL` (it ends in `/2.0`)' },
   UpstreamNotReady: { when: 'the start-up check of `BITBUCKET_API_URL` has not succeeded yet', action: 'retry after `Retry-After` seconds; operator: check `/health`' },
+  StoreUnavailable: { when: 'the shared store (`REDIS_URL`) refused a write (`OOM` under `maxmemory` with nothing it may evict), could not be reached or did not answer in time', action: 'retry after `Retry-After` seconds; operator: check `/health`, Redis\'s memory and `maxmemory-policy`' },
   WriteOutcomeUnknown: { when: 'a write was sent but Bitbucket\'s answer was lost (timeout, reset)', action: 'read the entity before retrying, so nothing is created twice' },
   Internal: { when: 'an unexpected failure in the gateway; the log has the reference', action: 'report it with the reference from the message' },
 };

@@ -100,6 +100,12 @@ export const ERROR_CATALOG = {
   // The start-up check of BITBUCKET_API_URL (src/upstream-readiness.ts): refused before anything is sent on.
   UpstreamNotBitbucket: { status: 502, template: 'The upstream at {url} does not answer like Bitbucket: {problem}. Check BITBUCKET_API_URL.' },
   UpstreamNotReady: { status: 503, template: 'The upstream at {url} {problem}. The gateway keeps checking; retry after {retryAfter} seconds.' },
+  // The store the budget, revocations and gateway keys live in (REDIS_URL) failed (src/storage/store-unavailable.ts):
+  // a dependency failure, not a bug, and never read as "nothing stored" (a revoked key would pass).
+  StoreUnavailable: {
+    status: 503,
+    template: 'The gateway cannot serve this request: {failure}. It keeps the Bitbucket call budget and the revocations there. Retry after {retryAfter} seconds; operator: check /health.',
+  },
   WriteOutcomeUnknown: { status: 504, template: 'Bitbucket did not confirm the {operation}: it may or may not have been applied. Read the entity before retrying, so nothing is created twice.' },
   Internal: { status: 500, template: 'An unexpected error occurred (reference {reference}).' },
 } as const;

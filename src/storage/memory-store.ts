@@ -109,6 +109,11 @@ export class MemoryStore implements SharedStore {
     return this.#records.get(key)?.delete(field) ?? false;
   }
 
+  /** In the process: always there. */
+  unavailable(): undefined {
+    return undefined;
+  }
+
   async close(): Promise<void> {
     this.#values.clear();
     this.#counters.clear();

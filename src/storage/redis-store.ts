@@ -16,14 +16,22 @@
  * an expire set" (redis.conf), so records stay however much room the cache wants. With `allkeys-*` Redis may evict
  * records too (eviction-policy-check.ts warns); with `noeviction`, or a `volatile-*` policy when only records are
  * left, a write is refused (OOM): the response cache then serves without keeping, while the budget and a revocation
- * fail the request loudly.
+ * fail the request loudly (StoreUnavailable, answered 503 with Retry-After).
  * All records and their index share the `{records}` hash tag, so their scripts also run on a Redis Cluster.
  *
  * Client: ioredis (github.com/redis/ioredis), which reconnects by itself; a command that fails rejects, and the callers
- * treat a failing store as a failing dependency (the request fails loudly), never as "no budget used".
+ * treat a failing store as a failing dependency (the request fails loudly), never as "no budget used". Every failure is
+ * a StoreUnavailable naming the server by host and port (never REDIS_URL's password) and what failed.
  */
-import Redis from 'ioredis';
+import Redis, { ReplyError } from 'ioredis';
 import type { SharedStore } from './shared-store';
+import { redisLocation, StoreUnavailable } from './store-unavailable';
+
+/**
+ * Longest wait for one command. A Redis that accepts the connection but does not answer (paused, swapping, a long
+ * script elsewhere) would otherwise hold every request that counts a call or checks a revocation until its deadline.
+ */
+const DEFAULT_COMMAND_TIMEOUT_MS = 5_000;
 
 /** Expired record fields one write removes (more than one, so a backlog shrinks faster than writes add to it). */
 const PRUNE_PER_WRITE = 64;
@@ -77,20 +85,46 @@ export interface RedisStoreOptions {
   url: string;
   /** Prefix of every key (several gateways may share one server). */
   prefix?: string;
+  /** Longest wait for one command before it fails as a timeout (DEFAULT_COMMAND_TIMEOUT_MS). */
+  commandTimeoutMs?: number;
 }
 
 export class RedisStore implements SharedStore {
   readonly kind = 'redis' as const;
   readonly #redis: Redis;
   readonly #prefix: string;
+  /** `Redis at host:port`: what messages name (REDIS_URL may hold a password). */
+  readonly #location: string;
+  readonly #commandTimeoutMs: number;
+  /** Why the connection is down (the last socket error), from its loss until it is ready again; /health says it. */
+  #connectionProblem: string | undefined;
 
   constructor(options: RedisStoreOptions) {
     this.#prefix = options.prefix ?? 'bbodata:';
+    this.#location = redisLocation(options.url);
+    this.#commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     // A command while disconnected fails after one reconnect attempt instead of queueing for ever: a request waits
     // seconds at most, then fails loudly.
-    this.#redis = new Redis(options.url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false });
+    // disconnectTimeout: ioredis ends the socket and destroys it after this wait unless it closes first; a socket that
+    // was already closed (Redis away) never closes again, so close() would leave that timer holding the process (2 s
+    // by default).
+    this.#redis = new Redis(options.url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false, disconnectTimeout: 200 });
     // ioredis emits 'error' on every failed reconnect; without a listener Node would print each one. Commands reject.
-    this.#redis.on('error', () => undefined);
+    // Its message (`connect ECONNREFUSED 127.0.0.1:6379`) is what a failing command and /health report.
+    this.#redis.on('error', (error: Error) => {
+      this.#connectionProblem = error.message;
+    });
+    this.#redis.on('close', () => {
+      this.#connectionProblem ??= 'the connection was closed';
+    });
+    this.#redis.on('ready', () => {
+      this.#connectionProblem = undefined;
+    });
+  }
+
+  unavailable(): string | undefined {
+    if (this.#connectionProblem === undefined || this.#redis.status === 'ready') return undefined;
+    return `the shared store (${this.#location}) could not be reached: ${this.#connectionProblem}`;
   }
 
   /**
@@ -102,47 +136,47 @@ export class RedisStore implements SharedStore {
   }
 
   async get(key: string): Promise<Buffer | undefined> {
-    const value = await this.#redis.getBuffer(this.#prefix + key);
+    const value = await this.#run('read', () => this.#redis.getBuffer(this.#prefix + key));
     return value ?? undefined;
   }
 
   async set(key: string, value: Buffer, ttlSeconds: number): Promise<void> {
-    await this.#redis.set(this.#prefix + key, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+    await this.#run('write', () => this.#redis.set(this.#prefix + key, value, 'EX', Math.max(1, Math.ceil(ttlSeconds))));
   }
 
   async delete(key: string): Promise<void> {
     // A record's deadlines stay behind and are pruned when they pass (removing a field that is gone does nothing).
     // Two commands, not one DEL of both: on a Redis Cluster they may be in different slots.
-    await Promise.all([this.#redis.del(this.#prefix + key), this.#redis.del(this.#record(key))]);
+    await this.#run('write', () => Promise.all([this.#redis.del(this.#prefix + key), this.#redis.del(this.#record(key))]));
   }
 
   async increment(key: string, by: number, ttlSeconds: number): Promise<number> {
     const full = this.#prefix + key;
     // INCRBY and EXPIRE NX in one transaction: the lifetime counts from the counter's creation, as in the memory store.
-    const results = await this.#redis.multi().incrby(full, by).expire(full, Math.max(1, Math.ceil(ttlSeconds)), 'NX').exec();
+    const results = await this.#run('write', () => this.#redis.multi().incrby(full, by).expire(full, Math.max(1, Math.ceil(ttlSeconds)), 'NX').exec());
     const first = results?.[0];
-    if (!first || first[0]) throw first?.[0] ?? new Error('Redis did not answer INCRBY');
+    if (!first || first[0]) throw this.#failure('write', first?.[0] ?? new Error('Redis did not answer INCRBY'));
     return Number(first[1]);
   }
 
   async counters(keys: readonly string[]): Promise<number[]> {
     if (keys.length === 0) return [];
-    const values = await this.#redis.mget(...keys.map((key) => this.#prefix + key));
+    const values = await this.#run('read', () => this.#redis.mget(...keys.map((key) => this.#prefix + key)));
     return values.map((value) => (value === null ? 0 : Number(value)));
   }
 
   async putField(key: string, field: string, value: Buffer, ttlSeconds: number): Promise<void> {
     const ttlMs = Math.max(1000, Math.ceil(ttlSeconds * 1000));
-    await this.#redis.eval(PUT_FIELD, 2, this.#record(key), this.#prefix + DEADLINES, this.#prefix + RECORDS, key, field, value, ttlMs);
+    await this.#run('write', () => this.#redis.eval(PUT_FIELD, 2, this.#record(key), this.#prefix + DEADLINES, this.#prefix + RECORDS, key, field, value, ttlMs));
   }
 
   async field(key: string, field: string): Promise<Buffer | undefined> {
-    const value: unknown = await this.#redis.callBuffer('EVAL', [FIELD, 2, this.#record(key), this.#prefix + DEADLINES, key, field]);
+    const value: unknown = await this.#run('read', () => this.#redis.callBuffer('EVAL', [FIELD, 2, this.#record(key), this.#prefix + DEADLINES, key, field]));
     return Buffer.isBuffer(value) ? value : undefined;
   }
 
   async fields(key: string): Promise<Map<string, Buffer>> {
-    const flat: unknown = await this.#redis.callBuffer('EVAL', [FIELDS, 2, this.#record(key), this.#prefix + DEADLINES, key]);
+    const flat: unknown = await this.#run('read', () => this.#redis.callBuffer('EVAL', [FIELDS, 2, this.#record(key), this.#prefix + DEADLINES, key]));
     const fields = new Map<string, Buffer>();
     if (!Array.isArray(flat)) return fields;
     for (let index = 0; index + 1 < flat.length; index += 2) fields.set(String(flat[index]), flat[index + 1] as Buffer);
@@ -150,10 +184,49 @@ export class RedisStore implements SharedStore {
   }
 
   async deleteField(key: string, field: string): Promise<boolean> {
-    const results = await this.#redis.multi().hdel(this.#record(key), field).zrem(this.#prefix + DEADLINES, `${key}\0${field}`).exec();
+    const results = await this.#run('write', () => this.#redis.multi().hdel(this.#record(key), field).zrem(this.#prefix + DEADLINES, `${key}\0${field}`).exec());
     const failed = results?.find(([error]) => error);
-    if (!results || failed) throw failed?.[0] ?? new Error('Redis did not answer HDEL');
+    if (!results || failed) throw this.#failure('write', failed?.[0] ?? new Error('Redis did not answer HDEL'));
     return Number(results[0][1]) > 0;
+  }
+
+  /**
+   * Runs one command, and turns its failure into StoreUnavailable (refused, unreachable, or no answer within the
+   * command timeout), so that callers and the http layer tell a failing dependency from a bug.
+   */
+  async #run<T>(operation: 'read' | 'write', command: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new StoreUnavailable(this.#location, 'timeout', operation, `no answer within ${this.#commandTimeoutMs} ms`)), this.#commandTimeoutMs);
+    });
+    const running = command();
+    // Its late failure, after the timeout answered, must not surface as an unhandled rejection.
+    running.catch(() => undefined);
+    try {
+      return await Promise.race([running, timeout]);
+    } catch (error) {
+      throw this.#failure(operation, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Classified by type, not text: an error reply (ReplyError) is Redis refusing the command, and its first word is the
+   * kind (`OOM`, `READONLY`, `NOAUTH`: redis.io/docs/latest/develop/reference/protocol-spec/#simple-errors); anything
+   * else (refused or reset socket, closed connection, ioredis giving up after maxRetriesPerRequest) means Redis could
+   * not be reached, described by the last socket error. A refused command inside MULTI aborts the transaction
+   * (EXECABORT); the command's own reply, in previousErrors, is the one worth showing.
+   */
+  #failure(operation: 'read' | 'write', error: unknown): StoreUnavailable {
+    if (error instanceof StoreUnavailable) return error;
+    if (error instanceof ReplyError) {
+      const previous = (error as { previousErrors?: unknown }).previousErrors;
+      const cause = Array.isArray(previous) && previous[0] instanceof Error ? previous[0] : (error as Error);
+      return new StoreUnavailable(this.#location, 'refused', operation, cause.message);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return new StoreUnavailable(this.#location, 'unreachable', operation, this.#connectionProblem ?? message);
   }
 
   /** Where record `key` lives: under the `{records}` hash tag, beside the deadlines. */

@@ -34,6 +34,11 @@ export interface SharedStore {
   fields(key: string): Promise<Map<string, Buffer>>;
   /** Removes one field; true when it was there (of two callers removing the same field at once, one gets true). */
   deleteField(key: string, field: string): Promise<boolean>;
+  /**
+   * Why the store cannot be used right now (Redis unreachable since its last socket error), or undefined when it can:
+   * cheap (no round trip), for /health. A command that fails rejects with StoreUnavailable (store-unavailable.ts).
+   */
+  unavailable(): string | undefined;
   /** Releases connections (Redis); the memory store just forgets. */
   close(): Promise<void>;
 }
