@@ -134,12 +134,16 @@ describeWithPrivateRedis('a shared store that fails', () => {
     const { request } = signIn.stack;
     expect((await request.get('/health')).status).toBe(200);
     expect((await answer(request.get('/odata/Repositories?$top=3').query({ api_key: apiKey }))).status).toBe(200);
+    const session = browser.cookieHeader(`${signIn.gatewayUrl}/odata/Repositories`);
+    expect((await answer(request.get('/odata/Repositories?$top=3').set('Cookie', session))).status).toBe(200);
     await redis.stop();
     redisStopped = true;
     for (const [who, get] of [
       ['bearer', () => request.get('/odata/Repositories?$top=3').set('Authorization', DEMO_BEARER)],
       // The key's revocation check reads Redis first: refused (503), never let through (200).
       ['gateway key', () => request.get('/odata/Repositories?$top=3').query({ api_key: apiKey })],
+      // So does a session's sign-out check.
+      ['session', () => request.get('/odata/Repositories?$top=3').set('Cookie', session)],
     ] as const) {
       const refused = await answer(get());
       expect({ who, status: refused.status, code: refused.code, retryAfter: refused.retryAfter, calls: refused.calls }).toEqual({ who, status: 503, code: 'StoreUnavailable', retryAfter: '5', calls: 0 });

@@ -108,7 +108,15 @@ export class RedisStore implements SharedStore {
     // disconnectTimeout: ioredis ends the socket and destroys it after this wait unless it closes first; a socket that
     // was already closed (Redis away) never closes again, so close() would leave that timer holding the process (2 s
     // by default).
-    this.#redis = new Redis(options.url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false, disconnectTimeout: 200 });
+    this.#redis = new Redis(options.url, {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: true,
+      lazyConnect: false,
+      disconnectTimeout: 200,
+      // A backstop for the commands sent on the connection itself (paging snapshots, redis-page-snapshots.ts, which
+      // treat a failure as a miss): none waits for ever on a Redis that does not answer. #run answers sooner.
+      commandTimeout: 2 * this.#commandTimeoutMs,
+    });
     // ioredis emits 'error' on every failed reconnect; without a listener Node would print each one. Commands reject.
     // Its message (`connect ECONNREFUSED 127.0.0.1:6379`) is what a failing command and /health report.
     this.#redis.on('error', (error: Error) => {
