@@ -26,7 +26,9 @@ export class StoreUnavailable extends Error {
 }
 
 /** `refused the write: OOM command not allowed…`, `could not be reached: connect ECONNREFUSED…`, `did not answer…`. */
-export function describeFailure(kind: StoreFailureKind, operation: 'read' | 'write', problem: string): string {
+export function describeFailure(kind: StoreFailureKind, operation: 'read' | 'write', given: string): string {
+  // Redis ends some replies with a period (`…> 'maxmemory'.`); the messages this goes into add their own.
+  const problem = given.replace(/\.\s*$/, '');
   switch (kind) {
     case 'refused':
       return `refused the ${operation}: ${problem}`;
