@@ -100,6 +100,23 @@ describeWithPrivateRedis('a shared store that fails', () => {
       expect(walked).toEqual((whole.body as { value: unknown[] }).value);
       expect(walked.length).toBeGreaterThan(3);
       upstreamReadinessOf(noBudget).stop();
+
+      // A write Bitbucket may have applied (its answer came too late) stays 504 WriteOutcomeUnknown ("read before
+      // retrying"), even though marking the cache stale failed too: a 503 "retry" would invite a duplicate.
+      const slowWrites = createApp({
+        config: { ...signIn.stack.config, upstreamTimeoutMs: 200, upstreamMaxRetries: 0, upstreamBudget: { ...signIn.stack.config.upstreamBudget, perHour: 0 } },
+        logger: createLogger('error', () => undefined),
+        store: storeOf(signIn.stack.app),
+      });
+      await upstreamReadinessOf(slowWrites).settled();
+      await fetch(`${signIn.stack.sandboxUrl}/_sandbox/faults`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ responseDelayMs: 400 }) });
+      try {
+        const write = await supertest(slowWrites).post('/odata/Projects').set('Authorization', DEMO_BEARER).send({ Workspace: 'acme-dev', Key: 'SLOWSTORE', Name: 'Slow while Redis refuses' });
+        expect({ status: write.status, code: (write.body as Partial<ODataErrorBody>).error?.code }).toEqual({ status: 504, code: 'WriteOutcomeUnknown' });
+      } finally {
+        await fetch(`${signIn.stack.sandboxUrl}/_sandbox/faults/reset`, { method: 'POST' });
+        upstreamReadinessOf(slowWrites).stop();
+      }
     } finally {
       await redis.admin.config('SET', 'maxmemory', '0');
     }

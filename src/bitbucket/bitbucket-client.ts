@@ -282,14 +282,21 @@ export class BitbucketClient {
       signal: options.signal,
     };
     if (body !== undefined) exchange.body = Buffer.from(JSON.stringify(body), 'utf8');
+    // Whatever its outcome, a write may have changed what cached reads hold: they are stale from now on.
+    const relative = this.#relativePath(exchange.requestTarget);
+    const invalidate = async () => {
+      if (relative !== undefined) await this.#options.responseCache?.invalidate(relative);
+    };
     let response: ReadResponse;
     try {
       response = await this.#exchange(exchange);
-    } finally {
-      // Whatever its outcome, a write may have changed what cached reads hold: they are stale from now on.
-      const relative = this.#relativePath(exchange.requestTarget);
-      if (relative !== undefined) await this.#options.responseCache?.invalidate(relative);
+    } catch (error) {
+      // The write's own failure (its outcome unknown, Bitbucket's refusal) is what the caller must hear: a store that
+      // fails the invalidation too must not turn it into a "retry" answer that invites the write a second time.
+      await invalidate().catch(() => undefined);
+      throw error;
     }
+    await invalidate();
     const parsed = await this.#readJson(exchange, response, 'optional');
     return { status: response.status, body: parsed as T | undefined, headers: response.headers };
   }
