@@ -11,7 +11,7 @@
 import supertest from 'supertest';
 import { createApp, storeOf, upstreamReadinessOf } from '../../src/app';
 import { createLogger } from '../../src/logger';
-import { RedisStore } from '../../src/storage';
+import { RedisStore, redisLocation } from '../../src/storage';
 import { DEMO_BEARER } from '../helpers/stack';
 import { describeWithPrivateRedis, startPrivateRedis, type PrivateRedis } from '../helpers/private-redis';
 import { startSignInStack, type SignInStack } from '../credentials/sign-in-stack';
@@ -21,6 +21,15 @@ const PASSWORD = 'store-failures-redis-password';
 interface ODataErrorBody {
   error: { code: string; message: string };
 }
+
+test.each([
+  ['redis://:s3cret@cache.internal:6380/2', 'Redis at cache.internal:6380'],
+  ['rediss://gateway:s3cret@redis.example.com', 'Redis at redis.example.com:6379 (TLS)'],
+  ['redis://[::1]:7000', 'Redis at [::1]:7000'],
+  ['not a url s3cret', 'Redis (REDIS_URL)'],
+])('redisLocation(%s) names host and port only: %s', (url, location) => {
+  expect(redisLocation(url)).toBe(location);
+});
 
 describeWithPrivateRedis('a shared store that fails', () => {
   let redis: PrivateRedis;
