@@ -110,21 +110,21 @@ describeWithPrivateRedis('a shared store that fails', () => {
       expect(walked.length).toBeGreaterThan(3);
       upstreamReadinessOf(noBudget).stop();
 
-      // A write Bitbucket may have applied (its answer came too late) stays 504 WriteOutcomeUnknown ("read before
-      // retrying"), even though marking the cache stale failed too: a 503 "retry" would invite a duplicate.
-      const slowWrites = createApp({
-        config: { ...signIn.stack.config, upstreamTimeoutMs: 200, upstreamMaxRetries: 0, upstreamBudget: { ...signIn.stack.config.upstreamBudget, perHour: 0 } },
+      // A write is refused before it is sent when the store cannot mark the cached reads it will make stale: 503,
+      // nothing sent to Bitbucket, so retrying cannot apply it twice (before, the write was sent, Bitbucket applied
+      // it, and the mark after it failed: a 503 "retry" for a write that had happened).
+      const noBudgetWrites = createApp({
+        config: { ...signIn.stack.config, upstreamBudget: { ...signIn.stack.config.upstreamBudget, perHour: 0 } },
         logger: createLogger('error', () => undefined),
         store: storeOf(signIn.stack.app),
       });
-      await upstreamReadinessOf(slowWrites).settled();
-      await fetch(`${signIn.stack.sandboxUrl}/_sandbox/faults`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ responseDelayMs: 400 }) });
+      await upstreamReadinessOf(noBudgetWrites).settled();
       try {
-        const write = await supertest(slowWrites).post('/odata/Projects').set('Authorization', DEMO_BEARER).send({ Workspace: 'acme-dev', Key: 'SLOWSTORE', Name: 'Slow while Redis refuses' });
-        expect({ status: write.status, code: (write.body as Partial<ODataErrorBody>).error?.code }).toEqual({ status: 504, code: 'WriteOutcomeUnknown' });
+        const write = await answer(supertest(noBudgetWrites).post('/odata/Projects').set('Authorization', DEMO_BEARER).send({ Workspace: 'acme-dev', Key: 'REFUSEDSTORE', Name: 'Sent while Redis refuses' }));
+        expect({ status: write.status, code: write.code, calls: write.calls }).toEqual({ status: 503, code: 'StoreUnavailable', calls: 0 });
+        expect(write.message).toContain(`the shared store (${location}) refused the write`);
       } finally {
-        await fetch(`${signIn.stack.sandboxUrl}/_sandbox/faults/reset`, { method: 'POST' });
-        upstreamReadinessOf(slowWrites).stop();
+        upstreamReadinessOf(noBudgetWrites).stop();
       }
     } finally {
       await redis.admin.config('SET', 'maxmemory', '0');

@@ -282,21 +282,26 @@ export class BitbucketClient {
       signal: options.signal,
     };
     if (body !== undefined) exchange.body = Buffer.from(JSON.stringify(body), 'utf8');
-    // Whatever its outcome, a write may have changed what cached reads hold: they are stale from now on.
+    // Whatever its outcome, a write may have changed what cached reads hold: they are stale from now on. The mark is
+    // written before the write is sent, so a store that cannot take it (Redis refusing writes, away) refuses the
+    // write while nothing has happened (503, safe to retry), and once more after it, for reads that were cached while
+    // the write was on its way. That second mark is best effort: the write has happened and the caller must hear its
+    // outcome, not a "retry" that invites it twice; what a lost second mark leaves is a read raced with the write,
+    // stale for at most the freshness window, as a change made outside the gateway is (counted: `invalidationsLost`).
     const relative = this.#relativePath(exchange.requestTarget);
     const invalidate = async () => {
       if (relative !== undefined) await this.#options.responseCache?.invalidate(relative);
     };
+    const invalidateAfter = () => invalidate().catch(() => this.#options.responseCache?.countLostInvalidation());
+    await invalidate();
     let response: ReadResponse;
     try {
       response = await this.#exchange(exchange);
     } catch (error) {
-      // The write's own failure (its outcome unknown, Bitbucket's refusal) is what the caller must hear: a store that
-      // fails the invalidation too must not turn it into a "retry" answer that invites the write a second time.
-      await invalidate().catch(() => undefined);
+      await invalidateAfter();
       throw error;
     }
-    await invalidate();
+    await invalidateAfter();
     const parsed = await this.#readJson(exchange, response, 'optional');
     return { status: response.status, body: parsed as T | undefined, headers: response.headers };
   }

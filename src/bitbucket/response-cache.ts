@@ -77,6 +77,8 @@ export const cacheMetrics = {
   invalidations: 0,
   /** Answers and lists the store refused to keep (Redis out of memory with nothing to evict, or away): served, not kept. */
   unkept: 0,
+  /** Marks a write could not leave after Bitbucket answered it (the one before it was written): see BitbucketClient.send. */
+  invalidationsLost: 0,
 };
 
 const DEFAULT_REVALIDATE_KEEP_SECONDS = 3600;
@@ -180,6 +182,11 @@ export class ResponseCache {
     const ttl = Math.max(this.#options.freshSeconds, this.#options.immutableSeconds) + 60;
     const keys = new Set([scopeGenerationKey(pathOnly), scopeGenerationKey('/')]);
     await Promise.all([...keys].map((key) => this.#options.store.set(key, Buffer.from(randomUUID()), ttl)));
+  }
+
+  /** A write's second mark was lost (see BitbucketClient.send): counted, never thrown. */
+  countLostInvalidation(): void {
+    cacheMetrics.invalidationsLost += 1;
   }
 
   #keepSeconds(meta: EntryMeta): number {

@@ -50,7 +50,7 @@ export interface UpstreamBudgetFigures {
   refused: Record<BudgetRefusalReason, number>;
   /** 429 answers Bitbucket gave. */
   upstream429: number;
-  cache: { hits: number; revalidated: number; misses: number; invalidations: number; unkept: number };
+  cache: { hits: number; revalidated: number; misses: number; invalidations: number; unkept: number; invalidationsLost: number };
   callers: {
     /** Callers that spent a call through this process in the last hour. */
     active: number;
@@ -81,7 +81,7 @@ export function upstreamBudgetMetrics(now: number = Date.now()): UpstreamBudgetF
     spent: budgetMetrics.spent,
     refused: { ...budgetMetrics.refused },
     upstream429: budgetMetrics.upstream429,
-    cache: { hits: cacheMetrics.hits, revalidated: cacheMetrics.revalidated, misses: cacheMetrics.misses, invalidations: cacheMetrics.invalidations, unkept: cacheMetrics.unkept },
+    cache: { hits: cacheMetrics.hits, revalidated: cacheMetrics.revalidated, misses: cacheMetrics.misses, invalidations: cacheMetrics.invalidations, unkept: cacheMetrics.unkept, invalidationsLost: cacheMetrics.invalidationsLost },
     callers: { active, ...(remainingMin !== undefined ? { remainingMin } : {}), ...(usedRatioMax !== undefined ? { usedRatioMax } : {}) },
   };
 }

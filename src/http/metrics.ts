@@ -247,6 +247,7 @@ function budgetAndCacheMetrics(registry: Registry): void {
   total('upstream_cache_misses_total', 'Bitbucket GETs that found nothing usable in the cache and read Bitbucket.', () => upstreamBudgetMetrics().cache.misses);
   total('upstream_cache_invalidations_total', 'Writes through the gateway that made cached answers of their workspace stale.', () => upstreamBudgetMetrics().cache.invalidations);
   total('upstream_cache_unkept_total', 'Answers and lists the store refused to keep (Redis out of memory with nothing to evict, or away): served, not kept.', () => upstreamBudgetMetrics().cache.unkept);
+  total('upstream_cache_invalidations_lost_total', 'Writes Bitbucket answered whose second mark of cached reads as stale the store refused (the first, before the write, was kept).', () => upstreamBudgetMetrics().cache.invalidationsLost);
   new Gauge({
     name: `${METRICS_PREFIX}upstream_budget_callers`,
     help: 'Callers (credentials, or users behind an OAuth consumer) that spent a Bitbucket call through this process in the last hour.',
