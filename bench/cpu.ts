@@ -208,8 +208,9 @@ async function main(): Promise<void> {
         figures.wallMs.toFixed(0).padStart(8),
         figures.cpuMs.toFixed(0).padStart(8),
         figures.systemMs.toFixed(0).padStart(10),
-        ((figures.cpuMs * 1000) / Math.max(1, figures.rows)).toFixed(1).padStart(7),
-        (figures.cpuMs / Math.max(1, figures.calls)).toFixed(2).padStart(17),
+        // No rows or no upstream call: nothing to divide by.
+        (figures.rows > 0 ? ((figures.cpuMs * 1000) / figures.rows).toFixed(1) : '').padStart(7),
+        (figures.calls > 0 ? (figures.cpuMs / figures.calls).toFixed(2) : '').padStart(17),
         ((figures.cpuMs * 1000) / Math.max(1, figures.pages)).toFixed(0).padStart(8),
       );
       // Where the CPU went (all of this run's repetitions): the main thread runs the JavaScript; V8's workers do most of
