@@ -31,12 +31,11 @@
  * `BENCH_CPU_PROF=<dir>` starts the gateway with `node --cpu-prof --cpu-prof-dir=<dir>`: the profile is written when
  * the gateway exits at the end (open it in Chrome DevTools or speedscope).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { DEMO_USER } from '../sandbox/identities';
-import { startGatewayProcess, type GatewayProcess } from './gateway-process';
+import { compileGateway, startGatewayProcess, type GatewayProcess } from './gateway-process';
 import { startSandboxProcess, UNCAPPED } from './sandbox-process';
 
 const SANDBOX_PORT = Number(process.env.BENCH_SANDBOX_PORT ?? 7996);
@@ -51,11 +50,6 @@ const GIVEN_SERVER = process.env.BENCH_CPU_SERVER;
 const BY_THREAD = process.env.BENCH_CPU_THREADS === '1';
 
 /** The gateway compiled as `npm run build` compiles it, in a folder of its own: the path of its server.js. */
-function compileGateway(outDir: string): string {
-  const root = path.join(__dirname, '..');
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json'), '--outDir', outDir], { stdio: 'inherit' });
-  return path.join(outDir, 'src', 'server.js');
-}
 interface Answer {
   rows: number;
   calls: number;
@@ -178,12 +172,9 @@ async function measure(gateway: GatewayProcess, run: Run): Promise<Figures> {
 }
 
 async function main(): Promise<void> {
-  // Under node_modules/.cache: the compiled gateway resolves its dependencies from the project's node_modules.
-  const cache = path.join(__dirname, '..', 'node_modules', '.cache');
-  const compiling = !THROUGH_TSX && GIVEN_SERVER === undefined;
-  if (compiling) mkdirSync(cache, { recursive: true });
-  const outDir = compiling ? mkdtempSync(path.join(cache, 'bench-cpu-')) : undefined;
-  const compiled = outDir === undefined ? GIVEN_SERVER : compileGateway(outDir);
+  const built = !THROUGH_TSX && GIVEN_SERVER === undefined ? compileGateway() : undefined;
+  const outDir = built?.outDir;
+  const compiled = built?.server ?? GIVEN_SERVER;
   const sandbox = await startSandboxProcess(SANDBOX_PORT);
   let gateway: GatewayProcess | undefined;
   try {

@@ -4,8 +4,8 @@
  * /proc/<pid>. `bench:cpu` and `bench:memory` start theirs here too, with node options of their own (a CPU profile, a
  * small heap).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 
@@ -69,4 +69,19 @@ export async function startGatewayProcess(port: number, env: Record<string, stri
       await exited;
     },
   };
+}
+
+/**
+ * The gateway as `npm run build` ships it: tsc's output of tsconfig.build.json in a fresh folder under
+ * node_modules/.cache (so the compiled gateway resolves its dependencies from the project's node_modules); returns
+ * its `server.js` and the folder, for the caller to remove. A bench measures this, not src/server.ts through tsx,
+ * whose transform wraps every function made at run time in a naming helper (`__name`) the shipped build has not.
+ */
+export function compileGateway(): { server: string; outDir: string } {
+  const root = path.join(__dirname, '..');
+  const cache = path.join(root, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const outDir = mkdtempSync(path.join(cache, 'bench-gateway-'));
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json'), '--outDir', outDir], { stdio: 'inherit' });
+  return { server: path.join(outDir, 'src', 'server.js'), outDir };
 }

@@ -12,11 +12,13 @@
  *   (`SANDBOX_LATENCY_MS=50`), against its bound ⌈repositories / FAN_OUT_CONCURRENCY⌉ × 50 ms, at concurrency 4, 16
  *   and 32 (`UPSTREAM_MAX_SOCKETS` follows, see the README).
  * Exits 1 when an answer differs between pushdown on and off. Takes a few minutes; `BENCH_ONLY=fanout` runs only the
- * fan-out measurement, `BENCH_ONLY=latency` only the latency one.
+ * fan-out measurement, `BENCH_ONLY=latency` only the latency one. The gateway runs compiled by tsc, as `npm start` ships it
+ * (`BENCH_TSX=1`: src/server.ts through tsx, whose transform adds a call per function made at run time).
  */
+import { rmSync } from 'node:fs';
 import http from 'node:http';
 import { DEMO_USER } from '../sandbox/identities';
-import { startGatewayProcess, type GatewayProcess } from './gateway-process';
+import { compileGateway, startGatewayProcess, type GatewayProcess } from './gateway-process';
 import { startSandboxProcess, UNCAPPED } from './sandbox-process';
 import { BENCH_SUITE, type BenchQuery } from './suite';
 
@@ -212,7 +214,7 @@ async function fanOut(): Promise<void> {
   const concurrencies = [4, 16, 32];
   const gateways: GatewayProcess[] = [];
   try {
-    for (const [i, concurrency] of concurrencies.entries()) gateways.push(await startGatewayProcess(GATEWAY_PORT + 2 + i, { ...GATEWAY_ENV, FAN_OUT_CONCURRENCY: String(concurrency) }));
+    for (const [i, concurrency] of concurrencies.entries()) gateways.push(await startGateway(GATEWAY_PORT + 2 + i, { ...GATEWAY_ENV, FAN_OUT_CONCURRENCY: String(concurrency) }));
     await setSandboxLatency(LATENCY_MS);
     console.log(`\nfan-out over ${REPOSITORIES} repositories, sandbox latency ${LATENCY_MS} ms per call (${FAN_OUT_QUERY}; median of 3):`);
     for (const [i, concurrency] of concurrencies.entries()) {
@@ -229,7 +231,24 @@ async function fanOut(): Promise<void> {
   }
 }
 
+/** The compiled gateway every bench gateway runs (`BENCH_TSX=1`: src/server.ts through tsx, as before). */
+let compiledServer: string | undefined;
+
+function startGateway(port: number, env: Record<string, string>): Promise<GatewayProcess> {
+  return startGatewayProcess(port, env, [], compiledServer);
+}
+
 async function main(): Promise<void> {
+  const built = process.env.BENCH_TSX === '1' ? undefined : compileGateway();
+  compiledServer = built?.server;
+  try {
+    await measureAll();
+  } finally {
+    if (built !== undefined) rmSync(built.outDir, { recursive: true, force: true });
+  }
+}
+
+async function measureAll(): Promise<void> {
   const sandbox = await startSandboxProcess(SANDBOX_PORT);
   // `BENCH_ONLY=fanout`: the fan-out wall times alone (a few seconds), for work on the fan-out's scheduling.
   if (process.env.BENCH_ONLY === 'fanout') {
@@ -243,7 +262,7 @@ async function main(): Promise<void> {
   // `BENCH_ONLY=latency`: the latency added per upstream page alone (one gateway, no suite), for work on its own CPU.
   if (process.env.BENCH_ONLY === 'latency') {
     try {
-      const on = await startGatewayProcess(GATEWAY_PORT, GATEWAY_ENV);
+      const on = await startGateway(GATEWAY_PORT, GATEWAY_ENV);
       try {
         console.log(`latency added per upstream page (sandbox directly → through the gateway, 200 sequential requests each):`);
         console.log(`  one repository by key:  ${await latencyAdded(on, `/odata/${encodeURI("Repositories(Workspace='acme-dev',Slug='platform-api')")}`)}`);
@@ -258,8 +277,8 @@ async function main(): Promise<void> {
   }
   let equal = false;
   try {
-    const on = await startGatewayProcess(GATEWAY_PORT, GATEWAY_ENV);
-    const off = await startGatewayProcess(GATEWAY_PORT + 1, { ...GATEWAY_ENV, PUSHDOWN: 'off' });
+    const on = await startGateway(GATEWAY_PORT, GATEWAY_ENV);
+    const off = await startGateway(GATEWAY_PORT + 1, { ...GATEWAY_ENV, PUSHDOWN: 'off' });
     try {
       console.log(`bench suite (bench/suite.ts), large seed: Bitbucket calls with pushdown on, PUSHDOWN=off and the minimum\n`);
       equal = await runSuite(on, off);
