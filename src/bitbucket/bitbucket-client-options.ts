@@ -4,7 +4,8 @@ export interface UpstreamRequestEvent {
   method: string;
   /** Credentials stripped (redactUrl). */
   url: string;
-  status: number | 'network-error' | 'timeout';
+  /** `aborted`: the caller's signal abandoned the attempt after it was sent (still a call Bitbucket may count). */
+  status: number | 'network-error' | 'timeout' | 'aborted';
   /** 1 for the first attempt of a call; retries count up. */
   attempt: number;
   durationMs: number;

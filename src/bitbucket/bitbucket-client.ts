@@ -381,6 +381,8 @@ export class BitbucketClient {
       // The budget per principal may refuse the call (src/budget): then nothing is sent.
       await this.#options.budget?.beforeAttempt(exchange.credential, attempt);
       const started = performance.now();
+      // Aborted already (while the budget was asked): sendAttempt sends nothing, so nothing is reported below.
+      const sent = exchange.signal?.aborted !== true;
       const outcome = await sendAttempt({
         upstream: this.#upstream,
         requestTarget: exchange.requestTarget,
@@ -391,6 +393,12 @@ export class BitbucketClient {
         agent: this.#agent,
         maxResponseBytes: this.#options.maxResponseBytes,
         signal: exchange.signal,
+      }).catch((reason: unknown) => {
+        // Abandoned by the caller's signal (the client left, a deadline, a cap, a read-ahead page the answer no longer
+        // needs): the call was sent and the budget took it, so it is reported like every other (issue #15: counts and
+        // rows agree), before the abort's reason goes on.
+        if (sent) this.#options.onRequest?.({ method: exchange.method, url, status: 'aborted', attempt, durationMs: Math.round(performance.now() - started) });
+        throw reason;
       });
       this.#options.onRequest?.({
         method: exchange.method,

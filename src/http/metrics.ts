@@ -27,7 +27,7 @@ const ENDPOINT_MEMO_SIZE = 1000;
 export interface UpstreamAttempt {
   method: string;
   url: string;
-  status: number | 'network-error' | 'timeout';
+  status: number | 'network-error' | 'timeout' | 'aborted';
   durationMs: number;
 }
 

@@ -111,7 +111,10 @@ export function observeRequests(options: ObservabilityOptions): RequestHandler {
       });
     };
     res.once('finish', () => finish('finish'));
-    res.once('close', () => finish(res.writableFinished ? 'finish' : 'close'));
+    // A client that left stops the request's work (stop-work.ts aborts its signal on the same 'close'): the calls it
+    // abandons are counted as their rejections settle, after this event, so the line waits one turn of the loop for
+    // them (issue #15: every call Bitbucket received is in `upstreamRequests`).
+    res.once('close', () => (res.writableFinished ? finish('finish') : setImmediate(() => finish('close'))));
     next();
   };
 }

@@ -1,0 +1,135 @@
+/**
+ * Every Bitbucket call a read makes is counted, read ahead or not (issue #15, `src/plan/read-ahead.ts`): the calls the
+ * sandbox received for a request equal its `X-Upstream-Requests` (the header; for a streamed answer the trailer,
+ * which carries them all), its request log line's `upstreamRequests`, and what the budget per principal took
+ * (`X-Budget-Remaining` falls by exactly the calls the sandbox saw). Each upstream page takes a while here, so a page
+ * read ahead would still be on its way when the answer's last row is in hand; the sandbox is asked again a while after
+ * each answer, so a call sent late would show.
+ * - A streamed page that ends at its size (more rows to come) and a fan-out `$top`: `readAhead.settled()` is awaited
+ *   before the count is written, and the size rule leaves nothing in flight there (the suspicion that such pages go
+ *   uncounted did not hold); these rows guard it.
+ * - A client that leaves mid-answer: the calls in flight are aborted (stop-work.ts). They were sent and the budget took
+ *   them, but an aborted attempt was never reported (sendAttempt rejects), and the log line was written on the same
+ *   'close' before any abort settled: 3 counted of 4 received before the fix.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import axios from 'axios';
+import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
+
+const BUDGET = 100_000;
+let stack: Stack;
+let server: http.Server;
+let port: number;
+beforeAll(async () => {
+  stack = await startStack({ config: { maxPageSize: 100_000 }, env: { UPSTREAM_BUDGET_PER_HOUR: String(BUDGET), UPSTREAM_MAX_RETRIES: '0' } });
+  server = stack.app.listen(0);
+  port = (server.address() as AddressInfo).port;
+  await axios.put(`${stack.sandboxUrl}/_sandbox/faults`, { latencyMs: 15 });
+  await stack.clearUpstreamCalls();
+});
+afterAll(async () => {
+  server.close();
+  await stack.close();
+});
+
+const LATE_MS = 150;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Answer {
+  status: number;
+  header: number;
+  trailer?: number;
+  remaining?: number;
+  rows: number;
+  complete: boolean;
+}
+
+/** One GET on a real socket, read to its end (trailers included), or dropped after its first bytes (`leaveEarly`). */
+function get(path: string, prefer?: string, leaveEarly = false): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { Authorization: DEMO_BEARER, ...(prefer ? { Prefer: prefer } : {}) };
+    const request = http.get({ port, path, headers }, (response) => {
+      let body = '';
+      const answer = (complete: boolean): Answer => ({
+        status: response.statusCode ?? 0,
+        header: Number(response.headers['x-upstream-requests']),
+        ...(response.trailers['x-upstream-requests'] !== undefined ? { trailer: Number(response.trailers['x-upstream-requests']) } : {}),
+        ...(response.headers['x-budget-remaining'] !== undefined ? { remaining: Number(response.headers['x-budget-remaining']) } : {}),
+        rows: complete ? (JSON.parse(body) as { value: unknown[] }).value.length : 0,
+        complete,
+      });
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+        if (leaveEarly) {
+          request.destroy();
+          resolve(answer(false));
+        }
+      });
+      response.on('end', () => resolve(answer(true)));
+    });
+    request.on('error', (error) => (leaveEarly ? undefined : reject(error)));
+  });
+}
+
+/** The calls the sandbox received since the last look, asked again `LATE_MS` later so late calls show too. */
+let seen = 0;
+async function callsSince(): Promise<{ atAnswer: number; later: number }> {
+  const atAnswer = (await stack.upstreamCalls()).length - seen;
+  await sleep(LATE_MS);
+  const all = (await stack.upstreamCalls()).length;
+  const later = all - seen;
+  seen = all;
+  return { atAnswer, later };
+}
+
+/** The request log line of the last request to `path`. */
+function loggedCalls(path: string): { status: number; upstreamRequests: number } {
+  const lines = stack.logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.message === 'request' && String(line.path) === path.split('?')[0]);
+  const last = lines[lines.length - 1];
+  return { status: Number(last.status), upstreamRequests: Number(last.upstreamRequests) };
+}
+
+/** What the budget took so far: a small request's `X-Budget-Remaining` after it is the budget less every call. */
+let spent = 0;
+async function budgetAgrees(): Promise<void> {
+  const probe = await get('/odata/Workspaces?$select=Slug');
+  const { later } = await callsSince();
+  spent += later;
+  expect(probe.remaining).toBe(BUDGET - spent);
+}
+
+test.each([
+  // A `$top` the first streams fill, collected (not streamed): read ahead by sizes, and over-read where they guess wrong.
+  { name: 'a fan-out $top collected (pipelines, read whole)', path: '/odata/Pipelines?$select=Workspace,RepositorySlug,Uuid&$top=7', prefer: undefined },
+  { name: 'a fan-out $top collected (pull requests in key order)', path: '/odata/PullRequests?$select=Workspace,RepositorySlug,Id&$top=12', prefer: undefined },
+  // Streamed (a page above 1000 rows): the page ends at its size with more rows to come (a nextLink), streams read ahead.
+  { name: 'a streamed page ending at its size (commits, no $top)', path: '/odata/Commits?$select=Hash', prefer: 'odata.maxpagesize=1100' },
+  { name: 'a streamed page ending at its size (commits, $top)', path: '/odata/Commits?$select=Hash&$top=3000', prefer: 'odata.maxpagesize=1100' },
+])('$name: the sandbox saw what the answer counts', async ({ path, prefer }) => {
+  const answer = await get(path, prefer);
+  expect(answer.status).toBe(200);
+  expect(answer.complete).toBe(true);
+  const { atAnswer, later } = await callsSince();
+  spent += later;
+  const counted = answer.trailer ?? answer.header;
+  expect({ counted, logged: loggedCalls(path).upstreamRequests, later }).toEqual({ counted: atAnswer, logged: atAnswer, later: atAnswer });
+  if (prefer) {
+    expect(answer.rows).toBe(1100);
+    expect(answer.trailer).toBeDefined();
+  }
+  await budgetAgrees();
+});
+
+test('a client that leaves mid-answer: what was sent is counted in its log line and the budget, and nothing runs after', async () => {
+  const path = '/odata/Commits?$select=Hash&$top=2900';
+  const answer = await get(path, 'odata.maxpagesize=5000', true);
+  expect(answer.complete).toBe(false);
+  const { later } = await callsSince();
+  spent += later;
+  const logged = loggedCalls(path);
+  expect(logged.status).toBe(499);
+  expect(logged.upstreamRequests).toBe(later);
+  await budgetAgrees();
+});
