@@ -14,7 +14,7 @@ import type { QueryPlan } from './plan-query';
 import { readAhead } from './read-ahead';
 import type { StreamSource } from './stream-source';
 import { leadingOrder } from './read-strategy';
-import { streamConstants } from './resolve-streams';
+import { streamConstants, type StreamParams } from './resolve-streams';
 import type { RowStream } from './row-stream';
 
 /**
@@ -84,6 +84,13 @@ export function inTurnOrder(plan: QueryPlan, list: ListRoute, streams: RowStream
   const byStream = compareRows(leadingOrder(plan), [], edm);
   const constants = (stream: RowStream): Row => streamConstants(plan.def, list.params, stream.params);
   return [...streams].sort((a, b) => byStream(constants(a), constants(b)));
+}
+
+/** The streams' parameters in `inTurnOrder`'s order, before any stream is opened (`streamsOpenedWhenReached`). */
+export function inTurnParamsOrder(plan: QueryPlan, list: ListRoute, paramsList: readonly StreamParams[], edm: EdmEntitySet): StreamParams[] {
+  const byStream = compareRows(leadingOrder(plan), [], edm);
+  const keyed = paramsList.map((params) => ({ params, constants: streamConstants(plan.def, list.params, params) }));
+  return keyed.sort((a, b) => byStream(a.constants, b.constants)).map((each) => each.params);
 }
 
 /** An answer's rows handed over as they are read (`ExecuteOptions.stream`), so its first bytes need not wait for its last row. */

@@ -28,7 +28,7 @@ import { compareRows, compileFilter, matchesSearch } from '../odata/evaluate';
 import type { EntitySetDefinition } from '../entity-sets/model';
 import { findDefinition } from '../entity-sets/registry';
 import { edmOf } from '../entity-sets/to-edm-model';
-import { collectInTurn, collectSorted, drain, everyRowRead, feedInTurn, inTurnOrder, type RowFeed } from './collect-rows';
+import { collectInTurn, collectSorted, drain, everyRowRead, feedInTurn, inTurnOrder, inTurnParamsOrder, type RowFeed } from './collect-rows';
 import { countStream } from './count-stream';
 import type { ExecutionContext } from './execution-context';
 import { cursorKeyOf, cursorOf, rowAtCursor } from '../paging/keyset-cursor';
@@ -43,7 +43,7 @@ import { pagelenFor, readStrategy, type LowerBoundStop } from './read-strategy';
 import { readSingle } from './read-single';
 import { mapStreams, readStreamsInTurn } from './read-streams-in-turn';
 import { resolvesInKeyOrder, streamsInKeyOrder } from './streams-in-key-order';
-import { streamSource } from './stream-source';
+import { streamSource, streamsOpenedWhenReached, type StreamSource } from './stream-source';
 import { guard, orderCheck, Replan, refusalHandler, withReplans } from './replan';
 import { resolveStreams, streamConstants, type StreamParams } from './resolve-streams';
 import { openStream, resumePoint, type CursorRow, type ResumePoint, type RowStream } from './row-stream';
@@ -269,7 +269,13 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
       ),
       refusal,
     );
-  const streams = paramsList.map(open);
+  // Streams read in turn that are all known already (a continuation page: `resolvesInKeyOrder` is for first pages)
+  // are opened only as the read reaches them (issue #15.3: a 100-row page of a walk over 171 repositories reads one
+  // or two, and opened all 171 on every page). The first is opened now: the cursor's own stream, whose resume point
+  // may refuse the token (`InvalidSkipToken`) before any row is answered.
+  const openedWhenReached =
+    !inKeyOrder && strategy.stopEarly && prefix && strategy.combine === 'in-turn' && !query.count ? openInTurnWhenReached(inTurnParamsOrder(plan, list, paramsList, edm), open) : undefined;
+  const streams = openedWhenReached ? [] : paramsList.map(open);
   // Without a `$top` (the need is the answer page's size), streams may be read ahead before any size is known
   // (`StreamSource.pagelen`); a `$top` is read ahead only as far as the sizes seen say it can still need.
   const unboundedPagelen = options.wholeAnswer === true ? { pagelen: strategy.pagelen } : {};
@@ -277,18 +283,19 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
   const lazyInTurn = inKeyOrder && strategy.stopEarly && strategy.combine === 'in-turn' ? streamSource(mapStreams(inKeyOrder, open), { firstWhole: true, ...unboundedPagelen }) : undefined;
   if (strategy.stopEarly && prefix && options.stream && !query.count && (strategy.combine === 'one' || strategy.combine === 'in-turn')) {
     // Each stream comes in the answer's order and the streams one after another: the rows need no sort here.
-    const skippedUpstream = lazyInTurn ? 0 : streams[0].skippedUpstream;
+    // In turn, every stream is read from its first page (`startPage` jumps only within one stream).
+    const skippedUpstream = lazyInTurn || openedWhenReached ? 0 : streams[0].skippedUpstream;
     const skip = Math.max(0, (query.skip ?? 0) - skippedUpstream);
     const top = options.stream.top;
-    const ordered = lazyInTurn ?? (strategy.combine === 'in-turn' ? inTurnOrder(plan, list, streams, edm) : streams);
+    const ordered = lazyInTurn ?? openedWhenReached ?? (strategy.combine === 'in-turn' ? inTurnOrder(plan, list, streams, edm) : streams);
     return { rows: [], feed: feedInTurn(ordered, prefix, full, { skip, ...(top !== undefined ? { top } : {}), need: top === undefined ? Infinity : skip + top }, strategy.uniquePrefix, ctx.limits.fanOutConcurrency) };
   }
   if (strategy.stopEarly && prefix) {
-    const skippedUpstream = lazyInTurn ? 0 : streams[0].skippedUpstream;
+    const skippedUpstream = lazyInTurn || openedWhenReached ? 0 : streams[0].skippedUpstream;
     const need = (strategy.need as number) - skippedUpstream;
     const rows =
       strategy.combine === 'in-turn'
-        ? await collectInTurn(plan, list, lazyInTurn ?? streams, prefix, need, ctx, edm, strategy.uniquePrefix)
+        ? await collectInTurn(plan, list, lazyInTurn ?? openedWhenReached ?? streams, prefix, need, ctx, edm, strategy.uniquePrefix)
         : await collectSorted(streams, prefix, need, ctx, strategy.uniquePrefix);
     const count =
       strategy.countFrom === 'size'
@@ -322,6 +329,15 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
     ...finish(rows, query, full, 0, undefined),
     ...(options.reportOrdered ? { ordered: rows } : {}),
   };
+}
+
+/**
+ * `ordered` streams (at least one) as `readAhead` reads an array of them, each opened when first looked at but the
+ * first, opened at once so that a stream that cannot open fails the query, not a feed already answering.
+ */
+function openInTurnWhenReached(ordered: readonly StreamParams[], open: (params: StreamParams) => RowStream): StreamSource {
+  const first = open(ordered[0]);
+  return streamsOpenedWhenReached(ordered.length, (index) => (index === 0 ? first : open(ordered[index])));
 }
 
 /**

@@ -74,3 +74,25 @@ export function streamSource(streams: readonly RowStream[] | Iterable<RowStream>
   };
   return source;
 }
+
+/**
+ * `count` streams known in the read's order but each opened (`open(index)`: constructed, no call yet) only when the
+ * read first looks at it (issue #15.3): a continuation page of a walk over 171 repositories read one or two of them,
+ * yet built all 171 streams (their upstream queries, bounds, held-page lookups) on every answer page. The list is
+ * whole from the start (`ended`), so `readAhead` reaches exactly the streams, in exactly the order, an array of opened
+ * streams gives it; `known[i]` opens stream `i` on first access, once.
+ */
+export function streamsOpenedWhenReached(count: number, open: (index: number) => RowStream, options: StreamSourceOptions = {}): StreamSource {
+  const opened: RowStream[] = [];
+  const known = new Proxy(opened, {
+    get(target, key, receiver) {
+      if (key === 'length') return count;
+      if (typeof key === 'string' && key !== '') {
+        const index = Number(key);
+        if (Number.isInteger(index) && index >= 0 && index < count) return (target[index] ??= open(index));
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  return streamSource(known, options);
+}
