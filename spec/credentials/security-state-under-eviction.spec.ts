@@ -11,15 +11,16 @@ import { randomBytes } from 'node:crypto';
 import supertest from 'supertest';
 import { storeOf } from '../../src/app';
 import { SESSION_COOKIE } from '../../src/credentials/session';
-import { startSecondReplica, type SecondReplica } from '../helpers/second-replica';
+import type { SecondReplica } from '../helpers/second-replica';
 import { describeWithPrivateRedis, startPrivateRedis, type PrivateRedis } from '../helpers/private-redis';
-import { startSignInStack, type SignInStack } from './sign-in-stack';
+import { startSignInReplicas, type SignInReplicas, type SignInStack } from './sign-in-stack';
 
 /** Room for cache entries above what the server holds when the spec starts: small, so filling it takes ~100 writes. */
 const ROOM_BYTES = 2 * 1024 * 1024;
 const ENTRY_BYTES = 64 * 1024;
 
 describeWithPrivateRedis('security state in Redis under cache pressure', () => {
+  let replicas: SignInReplicas;
   let signIn: SignInStack;
   let second: SecondReplica;
   let redis: PrivateRedis;
@@ -27,12 +28,11 @@ describeWithPrivateRedis('security state in Redis under cache pressure', () => {
   beforeAll(async () => {
     redis = await startPrivateRedis();
     // The response cache, the list memo and the budget on, as in production, so their keys are there to judge.
-    signIn = await startSignInStack({ REDIS_URL: redis.url, UPSTREAM_CACHE_SECONDS: '60', UPSTREAM_BUDGET_PER_HOUR: '1000' });
-    second = await startSecondReplica(signIn.stack.config, signIn.clock.now);
+    replicas = await startSignInReplicas({ REDIS_URL: redis.url, UPSTREAM_CACHE_SECONDS: '60', UPSTREAM_BUDGET_PER_HOUR: '1000' });
+    ({ signIn, second } = replicas);
   });
   afterAll(async () => {
-    await second?.close();
-    await signIn?.close();
+    await replicas?.close();
     await redis?.stop();
   });
 

@@ -13,9 +13,9 @@ import { leakedCredentials } from '../helpers/known-credentials';
 // A Redis of its own: the scan below must see only what this file's replicas wrote, not answers other spec files
 // cached on the shared test server (a cached pull request names its author's account id, as Bitbucket's data does).
 import { describeWithPrivateRedis, startPrivateRedis, type PrivateRedis } from '../helpers/private-redis';
-import { startSecondReplica, type SecondReplica } from '../helpers/second-replica';
+import type { SecondReplica } from '../helpers/second-replica';
 import { connectorRefresh, sandboxControl } from './sandbox-oauth';
-import { startSignInStack, type SignInStack } from './sign-in-stack';
+import { startSignInReplicas, type SignInReplicas, type SignInStack } from './sign-in-stack';
 import type { Browser } from './browser';
 
 interface CreatedKey {
@@ -26,20 +26,19 @@ interface CreatedKey {
 describeWithPrivateRedis('gateway keys shared by replicas through Redis', () => {
   let privateRedis: PrivateRedis;
   let REDIS_URL: string;
+  let replicas: SignInReplicas;
   let signIn: SignInStack;
-  let second: SecondReplica;
   let replicaB: SecondReplica['app'];
 
   beforeAll(async () => {
     privateRedis = await startPrivateRedis();
     REDIS_URL = privateRedis.url;
-    signIn = await startSignInStack({ REDIS_URL });
-    second = await startSecondReplica(signIn.stack.config, signIn.clock.now);
-    replicaB = second.app;
+    replicas = await startSignInReplicas({ REDIS_URL });
+    ({ signIn } = replicas);
+    replicaB = replicas.second.app;
   });
   afterAll(async () => {
-    await second?.close();
-    await signIn?.close();
+    await replicas?.close();
     await privateRedis?.stop();
   });
 

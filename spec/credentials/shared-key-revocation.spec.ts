@@ -6,24 +6,21 @@
 import { createHash } from 'node:crypto';
 import supertest from 'supertest';
 import { storeOf } from '../../src/app';
-import { startSecondReplica, type SecondReplica } from '../helpers/second-replica';
-import { startSignInStack, type SignInStack } from './sign-in-stack';
+import type { SecondReplica } from '../helpers/second-replica';
+import { startSignInReplicas, type SignInReplicas, type SignInStack } from './sign-in-stack';
 import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/with-redis';
 
 describeWithRedis('gateway-key revocation shared by replicas through Redis', () => {
+  let replicas: SignInReplicas;
   let signIn: SignInStack;
-  let second: SecondReplica;
   let replicaB: SecondReplica['app'];
 
   beforeAll(async () => {
-    signIn = await startSignInStack({ REDIS_URL: REDIS_URL! });
-    second = await startSecondReplica(signIn.stack.config, signIn.clock.now);
-    replicaB = second.app;
+    replicas = await startSignInReplicas({ REDIS_URL: REDIS_URL! });
+    ({ signIn } = replicas);
+    replicaB = replicas.second.app;
   });
-  afterAll(async () => {
-    await second?.close();
-    await signIn.close();
-  });
+  afterAll(() => replicas?.close());
 
   test('a key revoked on one replica is refused on the other, as a Web API key and as a Basic password; the store holds no key', async () => {
     const browser = signIn.browser();

@@ -5,24 +5,21 @@
  */
 import supertest from 'supertest';
 import { SESSION_COOKIE } from '../../src/credentials/session';
-import { startSecondReplica, type SecondReplica } from '../helpers/second-replica';
-import { startSignInStack, type SignInStack } from './sign-in-stack';
+import type { SecondReplica } from '../helpers/second-replica';
+import { startSignInReplicas, type SignInReplicas, type SignInStack } from './sign-in-stack';
 import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/with-redis';
 
 describeWithRedis('sign-out shared by replicas through Redis', () => {
+  let replicas: SignInReplicas;
   let signIn: SignInStack;
-  let second: SecondReplica;
   let replicaB: SecondReplica['app'];
 
   beforeAll(async () => {
-    signIn = await startSignInStack({ REDIS_URL: REDIS_URL! });
-    second = await startSecondReplica(signIn.stack.config, signIn.clock.now);
-    replicaB = second.app;
+    replicas = await startSignInReplicas({ REDIS_URL: REDIS_URL! });
+    ({ signIn } = replicas);
+    replicaB = replicas.second.app;
   });
-  afterAll(async () => {
-    await second?.close();
-    await signIn.close();
-  });
+  afterAll(() => replicas?.close());
 
   test('a session signed out on one replica is refused on the other', async () => {
     const browser = signIn.browser();

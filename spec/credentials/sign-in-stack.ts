@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEMO_OAUTH_CONSUMER } from '../../sandbox/identities';
 import { startStack, type Stack } from '../helpers/stack';
+import { startSecondReplica, type SecondReplica } from '../helpers/second-replica';
 import { Browser } from './browser';
 
 export const SESSION_KEYS = 'spec-session-key-0123456789abcdef-one,spec-session-key-0123456789abcdef-two';
@@ -60,4 +61,29 @@ export async function startSignInStack(env: Record<string, string> = {}): Promis
       await stack.close();
     },
   };
+}
+
+/** Replica A (a sign-in stack on `env`'s REDIS_URL) and replica B (its configuration and clock), for what they share. */
+export interface SignInReplicas {
+  signIn: SignInStack;
+  second: SecondReplica;
+  close(): Promise<void>;
+}
+
+export async function startSignInReplicas(env: Record<string, string>): Promise<SignInReplicas> {
+  const signIn = await startSignInStack(env);
+  try {
+    const second = await startSecondReplica(signIn.stack.config, signIn.clock.now);
+    return {
+      signIn,
+      second,
+      async close() {
+        await second.close();
+        await signIn.close();
+      },
+    };
+  } catch (error) {
+    await signIn.close();
+    throw error;
+  }
 }
