@@ -11,15 +11,14 @@ import { evaluateQuery } from '../../src/odata/evaluate';
 import { parseQueryOptions } from '../../src/odata/parse';
 import { ENTITY_SETS } from '../../src/entity-sets/registry';
 import { edmOf } from '../../src/entity-sets/to-edm-model';
-import { createApp, storeOf, upstreamReadinessOf } from '../../src/app';
-import { createLogger } from '../../src/logger';
 import { isWholeHistory, meetingPoint } from '../../src/bitbucket/append-only-history';
 import { mergeById, updatedSince } from '../../src/bitbucket/updated-on-merge';
 import { listMemoMetrics } from '../../src/bitbucket';
 import { DEMO_USER, OTHER_USER } from '../../sandbox/identities';
 import { createPrng } from '../helpers/prng';
 import { randomQuery } from '../helpers/random-query';
-import { DEMO_BEARER, startStack, type Stack, type UpstreamCall } from '../helpers/stack';
+import { DEMO_BEARER, type Stack } from '../helpers/stack';
+import { startWarmAndCold, walkPages, type WarmAndCold } from './warm-and-cold';
 import { readAll } from '../http/support/differential-suite';
 
 /** A commit as Bitbucket lists it, reduced to what the checks read. */
@@ -84,41 +83,20 @@ describe('incremental reads against the sandbox', () => {
   let stack: Stack;
   /** The same gateway with reuse off: what a cold read answers. */
   let cold: ReturnType<typeof supertest>;
-  let coldApp: ReturnType<typeof createApp>;
-  let clock = Date.parse('2026-09-01T10:00:00Z');
-  const WINDOW_SECONDS = 60;
-  const pastWindow = () => {
-    clock += (WINDOW_SECONDS + 1) * 1000;
-  };
+  let warm: WarmAndCold;
+  const pastWindow = () => warm.pastWindow();
 
   beforeAll(async () => {
-    stack = await startStack({ env: { UPSTREAM_CACHE_SECONDS: String(WINDOW_SECONDS), LOG_LEVEL: 'error' }, now: () => clock });
-    coldApp = createApp({ config: { ...stack.config, upstreamCache: { ...stack.config.upstreamCache, freshSeconds: 0 } }, logger: createLogger('error', () => undefined) });
-    await upstreamReadinessOf(coldApp).settled();
-    cold = supertest(coldApp);
+    warm = await startWarmAndCold();
+    ({ stack, cold } = warm);
   });
-  afterAll(async () => {
-    upstreamReadinessOf(coldApp).stop();
-    await storeOf(coldApp).close();
-    await stack.close();
-  });
+  afterAll(() => warm?.close());
 
   /**
    * Every page of `set` in one workspace (10 repositories: the spec stays short), as Power BI reads it (no page size
    * asked for): rows and the Bitbucket calls they cost.
    */
-  async function walk(set: string, options = ''): Promise<{ rows: unknown[]; calls: UpstreamCall[] }> {
-    await stack.clearUpstreamCalls();
-    const rows: unknown[] = [];
-    let next: string | undefined = `/odata/${set}?$filter=Workspace eq 'blue-harbor'${options}`;
-    while (next !== undefined) {
-      const response = await stack.request.get(next.replace(/^https?:\/\/[^/]+/, '')).set('Authorization', DEMO_BEARER);
-      expect(response.status).toBe(200);
-      rows.push(...(response.body.value as unknown[]));
-      next = response.body['@odata.nextLink'] as string | undefined;
-    }
-    return { rows, calls: await stack.upstreamCalls() };
-  }
+  const walk = (set: string, options = '') => walkPages(stack, stack.request, `/odata/${set}?$filter=Workspace eq 'blue-harbor'${options}`, DEMO_BEARER);
 
   test('a second walk of Commits reads no commit page when no branch moved: one refs/branches call per repository, a 304 once it has an ETag', async () => {
     const first = await walk('Commits');

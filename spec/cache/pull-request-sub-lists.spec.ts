@@ -6,13 +6,12 @@
  * moved, a comment added) that equal a cold gateway's.
  */
 import supertest from 'supertest';
-import { createApp, storeOf, upstreamReadinessOf } from '../../src/app';
-import { createLogger } from '../../src/logger';
 import { revisionValidator, type PullRequestRevision } from '../../src/bitbucket/pull-request-revision';
 import { ListMemo, type MemoPage, type PageSource } from '../../src/bitbucket/list-memo';
 import { DEMO_USER, OTHER_USER } from '../../sandbox/identities';
 import { startSecondReplica, type SecondReplica } from '../helpers/second-replica';
 import { DEMO_BEARER, startStack, type Stack, type UpstreamCall } from '../helpers/stack';
+import { startWarmAndCold, walkPages, type WarmAndCold } from './warm-and-cold';
 import { describeWithRedis, TEST_REDIS_URL } from '../helpers/with-redis';
 
 const SOURCE = 'a'.repeat(40);
@@ -111,40 +110,18 @@ describe('branch tips, read once per repository at a time', () => {
 describe('pull request commits and diffstat against the sandbox', () => {
   let stack: Stack;
   let cold: ReturnType<typeof supertest>;
-  let coldApp: ReturnType<typeof createApp>;
-  let clock = Date.parse('2026-09-01T10:00:00Z');
-  const WINDOW_SECONDS = 60;
-  const pastWindow = () => {
-    clock += (WINDOW_SECONDS + 1) * 1000;
-  };
+  let warm: WarmAndCold;
+  const pastWindow = () => warm.pastWindow();
   // One repository (16 pull requests): merged ones whose source branch is still there, open ones with commits.
   const SCOPE = "$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'widget'";
 
   beforeAll(async () => {
-    stack = await startStack({ env: { UPSTREAM_CACHE_SECONDS: String(WINDOW_SECONDS), LOG_LEVEL: 'error' }, now: () => clock });
-    // The same gateway with reuse off (no response cache, so no list memo): what a cold read answers.
-    coldApp = createApp({ config: { ...stack.config, upstreamCache: { ...stack.config.upstreamCache, freshSeconds: 0 } }, logger: createLogger('error', () => undefined) });
-    await upstreamReadinessOf(coldApp).settled();
-    cold = supertest(coldApp);
+    warm = await startWarmAndCold();
+    ({ stack, cold } = warm);
   });
-  afterAll(async () => {
-    upstreamReadinessOf(coldApp).stop();
-    await storeOf(coldApp).close();
-    await stack.close();
-  });
+  afterAll(() => warm?.close());
 
-  async function walk(request: ReturnType<typeof supertest>, set: string, authorization = DEMO_BEARER): Promise<{ rows: unknown[]; calls: UpstreamCall[] }> {
-    await stack.clearUpstreamCalls();
-    const rows: unknown[] = [];
-    let next: string | undefined = `/odata/${set}?${SCOPE}`;
-    while (next !== undefined) {
-      const response = await request.get(next.replace(/^https?:\/\/[^/]+/, '')).set('Authorization', authorization);
-      expect(response.status).toBe(200);
-      rows.push(...(response.body.value as unknown[]));
-      next = response.body['@odata.nextLink'] as string | undefined;
-    }
-    return { rows, calls: await stack.upstreamCalls() };
-  }
+  const walk = (request: ReturnType<typeof supertest>, set: string, authorization = DEMO_BEARER) => walkPages(stack, request, `/odata/${set}?${SCOPE}`, authorization);
 
   const api = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
     const response = await fetch(`${stack.apiUrl}${path}`, {
