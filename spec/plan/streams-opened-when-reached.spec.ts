@@ -6,65 +6,22 @@
  */
 import type { Row } from '../../src/odata/ast';
 import { feedInTurn } from '../../src/plan/collect-rows';
-import { readAhead } from '../../src/plan/read-ahead';
 import type { RowStream } from '../../src/plan/row-stream';
 import { streamsOpenedWhenReached, type StreamSource } from '../../src/plan/stream-source';
-
-/** Stream `at` of one page of `size` rows; `asked` records the first pages asked for, in order. */
-function fakeStream(at: number, size: number, asked: number[]): RowStream {
-  let buffer: Row[] | undefined;
-  const stream: RowStream = {
-    params: {},
-    skippedUpstream: 0,
-    remainder: () => buffer,
-    buffered: () => buffer?.length ?? 0,
-    async peek() {
-      if (buffer === undefined) {
-        asked.push(at);
-        await new Promise((resolve) => setTimeout(resolve, 1));
-        buffer = Array.from({ length: size }, (_, i) => ({ s: at, i }));
-        stream.size = size;
-      }
-      return buffer[0];
-    },
-    async next() {
-      const row = await stream.peek();
-      buffer?.shift();
-      return row;
-    },
-    upstreamSize: async () => size,
-  };
-  return stream;
-}
-
-/** Reads as `collectInTurn` does: stream after stream until `need` rows are taken; the rows taken. */
-async function readInTurn(streams: RowStream[] | StreamSource, need: number, concurrency: number): Promise<Row[]> {
-  const firstPages = readAhead(streams, need, concurrency);
-  const rows: Row[] = [];
-  for (let index = 0; rows.length < need; index++) {
-    const stream = await firstPages.first(index, rows.length);
-    if (stream === undefined) break;
-    for (let row = await stream.peek(); row !== undefined && rows.length < need; row = await stream.peek()) {
-      await stream.next();
-      rows.push(row);
-    }
-  }
-  await firstPages.settled();
-  return rows;
-}
+import { fakeStream, newProbe, readInTurn } from './support/fake-row-streams';
 
 /** The same streams opened at once and opened when reached: what each read asked for, and which streams were opened. */
 function both(sizes: number[]) {
-  const eager = { asked: [] as number[] };
-  const lazy = { asked: [] as number[], opened: [] as number[] };
+  const eager = newProbe();
+  const lazy = { ...newProbe(), opened: [] as number[] };
   return {
     eager,
     lazy,
-    streams: sizes.map((size, at) => fakeStream(at, size, eager.asked)),
+    streams: sizes.map((size, at) => fakeStream(at, size, eager)),
     source: () =>
       streamsOpenedWhenReached(sizes.length, (at) => {
         lazy.opened.push(at);
-        return fakeStream(at, sizes[at], lazy.asked);
+        return fakeStream(at, sizes[at], lazy);
       }),
   };
 }
