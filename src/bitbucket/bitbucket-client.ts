@@ -188,10 +188,11 @@ export class BitbucketClient {
         const problem = continuationPageProblem(page, continuation.page, continuation.previousValues);
         if (problem !== undefined) throw this.#badResponse(exchange, response, problem);
       }
-      const nextLink = page.next === undefined ? undefined : nextLinkTarget(page.next, this.#upstream.origin);
-      const nextTarget = nextLink?.ok ? relativeTarget(nextLink.requestTarget, this.#basePath) : undefined;
+      // The next link is checked once: its target travels with the page, and the walk follows it below.
+      const next = page.next === undefined ? undefined : nextLinkTarget(page.next, this.#upstream.origin);
+      const nextTarget = next?.ok ? relativeTarget(next.requestTarget, this.#basePath) : undefined;
       yield { page: page as BitbucketPage<T>, target: relativeTarget(requestTarget, this.#basePath), nextTarget };
-      if (page.next === undefined) {
+      if (next === undefined) {
         const decision = continuationWithoutNext(page, pageParams(requestTarget));
         if (decision.action === 'stop') return;
         const target = withPageNumber(requestTarget, decision.page);
@@ -203,8 +204,6 @@ export class BitbucketClient {
         continue;
       }
       continuation = undefined;
-      // Checked once, above: nextLink is set whenever page.next is.
-      const next = nextLink ?? nextLinkTarget(page.next, this.#upstream.origin);
       if (!next.ok) throw this.#badResponse(exchange, response, next.problem);
       // A next link that repeats an earlier page would page forever.
       if (visited.has(next.requestTarget)) {
