@@ -78,7 +78,7 @@ export interface GatewayConfig {
   /** Reuse of Bitbucket GET answers per principal (src/bitbucket/response-cache.ts); `freshSeconds` 0 turns it off. */
   upstreamCache: { freshSeconds: number; immutableSeconds: number; maxBytes: number };
   /** The budget per upstream principal (src/budget/principal-budget.ts); `perHour` 0 turns it off. */
-  upstreamBudget: { perHour: number; reserve: number; userSharePercent: number };
+  upstreamBudget: { perHour: number; reserve: number; userSharePercent: number; notModifiedCounts: boolean };
   /** Redis or Valkey shared by replicas (budgets, cache, paging snapshots); the bounded in-process store when unset. */
   redisUrl?: string;
   /** Bearer token `GET /metrics` asks for (`METRICS_TOKEN`); unset, /metrics is open, as before. */
@@ -130,6 +130,13 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name}=${JSON.stringify(raw)} is not valid: give a whole number from ${min} to ${max}.`);
   }
   return value;
+}
+
+function trueOrFalse(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new ConfigError(`${name}=${JSON.stringify(raw)} is not valid: give true or false.`);
 }
 
 function url(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
@@ -304,6 +311,8 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): GatewayConf
       perHour: integer(env, 'UPSTREAM_BUDGET_PER_HOUR', 1000, 0, 100_000_000),
       reserve: integer(env, 'UPSTREAM_BUDGET_RESERVE', 50, 0, 100_000_000),
       userSharePercent: integer(env, 'UPSTREAM_BUDGET_USER_SHARE_PERCENT', 50, 1, 100),
+      // Whether Bitbucket counts a 304 is undocumented and reported both ways: counted unless the operator knows better.
+      notModifiedCounts: trueOrFalse(env, 'UPSTREAM_NOT_MODIFIED_COUNTS', true),
     },
     redisUrl: redisUrl(env),
     ...metricsToken(env),

@@ -18,6 +18,8 @@ export const budgetMetrics = {
   refused: { reserve: 0, exhausted: 0, 'user-share': 0, 'upstream-429': 0 } satisfies Record<BudgetRefusalReason, number>,
   /** 429 answers Bitbucket gave. */
   upstream429: 0,
+  /** Of `spent`, 304 answers given back because they do not count (`UPSTREAM_NOT_MODIFIED_COUNTS=false`). */
+  notModifiedFree: 0,
 };
 
 /** Callers remembered for the aggregates at most (least recently reported dropped first): bounds the memory. */
@@ -50,6 +52,8 @@ export interface UpstreamBudgetFigures {
   refused: Record<BudgetRefusalReason, number>;
   /** 429 answers Bitbucket gave. */
   upstream429: number;
+  /** Of `spent`, 304 answers given back (`UPSTREAM_NOT_MODIFIED_COUNTS=false`): the hour holds `spent - notModifiedFree`. */
+  notModifiedFree: number;
   cache: { hits: number; revalidated: number; misses: number; invalidations: number; unkept: number; invalidationsLost: number };
   callers: {
     /** Callers that spent a call through this process in the last hour. */
@@ -81,6 +85,7 @@ export function upstreamBudgetMetrics(now: number = Date.now()): UpstreamBudgetF
     spent: budgetMetrics.spent,
     refused: { ...budgetMetrics.refused },
     upstream429: budgetMetrics.upstream429,
+    notModifiedFree: budgetMetrics.notModifiedFree,
     cache: { hits: cacheMetrics.hits, revalidated: cacheMetrics.revalidated, misses: cacheMetrics.misses, invalidations: cacheMetrics.invalidations, unkept: cacheMetrics.unkept, invalidationsLost: cacheMetrics.invalidationsLost },
     callers: { active, ...(remainingMin !== undefined ? { remainingMin } : {}), ...(usedRatioMax !== undefined ? { usedRatioMax } : {}) },
   };

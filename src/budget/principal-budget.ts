@@ -32,6 +32,14 @@ export interface BudgetSettings {
   reserve: number;
   /** Most of a shared consumer's hour one caller may spend, in percent (`UPSTREAM_BUDGET_USER_SHARE_PERCENT`). */
   userSharePercent: number;
+  /**
+   * Whether a `304 Not Modified` (a revalidation with `If-None-Match`) spends one of the hour
+   * (`UPSTREAM_NOT_MODIFIED_COUNTS`; absent = true). Bitbucket does not document it and public reports disagree
+   * (spec/fixtures/recorded-bitbucket/README.md, "ETags and 304s"), so counting is the default: false is for an
+   * operator who has seen Bitbucket not count them. Each attempt is still counted before it is sent (its answer is not
+   * known yet, and admission must not overspend); a 304 then gives its call back.
+   */
+  notModifiedCounts?: boolean;
 }
 
 /** The caller's budget after a call, for the `X-Budget-*` response headers. */
@@ -103,7 +111,7 @@ export class PrincipalBudget implements UpstreamBudgetGate {
     let userRemaining = Number.POSITIVE_INFINITY;
     let userLimit: number | undefined;
     if (principal.shared && state.user !== undefined) {
-      userLimit = Math.max(1, Math.floor((state.limit * settings.userSharePercent) / 100));
+      userLimit = userLimitOf(state.limit, settings);
       userRemaining = userLimit - state.user.used;
       if (userRemaining < 1) refuse('user-share', freesIn(state.user, userRemaining, 1, now), { userLimit });
     }
@@ -112,13 +120,11 @@ export class PrincipalBudget implements UpstreamBudgetGate {
     if (principal.shared) writes.push(this.#options.store.increment(bucketKey(`u:${principal.userKey}`, minute), 1, BUCKET_TTL_SECONDS));
     await Promise.all(writes);
     budgetMetrics.spent += 1;
-    const oldest = state.consumer.buckets.findIndex((count) => count > 0);
-    const resetAtMinute = (oldest < 0 ? minute : state.consumer.firstMinute + oldest) + WINDOW_MINUTES;
-    const report: BudgetReport = {
-      limit: state.limit,
-      remaining: Math.max(0, Math.min(remaining, userRemaining) - 1),
-      resetSeconds: Math.max(1, Math.ceil((resetAtMinute * MINUTE_MS - now) / 1000)),
-    };
+    // `state` was read before this call was counted: one less remains.
+    this.#report(principal, callerBudget(state, Math.min(remaining, userRemaining) - 1, now), now);
+  }
+
+  #report(principal: UpstreamPrincipal, report: BudgetReport, now: number): void {
     recordBudgetReport(principal.userKey, report, now);
     this.#options.onReport?.(report);
   }
@@ -128,6 +134,7 @@ export class PrincipalBudget implements UpstreamBudgetGate {
     const principal = this.#options.principalOf(credential);
     const { store } = this.#options;
     const now = this.#now();
+    if (status === 304 && this.#options.settings.notModifiedCounts === false) await this.#giveBack(principal, now);
     const limitHeader = headers['x-ratelimit-limit'];
     if (limitHeader !== undefined && /^\d+$/.test(limitHeader.trim()) && Number(limitHeader) > 0) {
       await store.set(limitKey(principal.budgetKey), Buffer.from(String(Number(limitHeader))), WINDOW_MINUTES * 60);
@@ -146,6 +153,19 @@ export class PrincipalBudget implements UpstreamBudgetGate {
         await store.increment(bucketKey(principal.budgetKey, Math.floor(now / MINUTE_MS)), floor - state.consumer.used, BUCKET_TTL_SECONDS);
       }
     }
+  }
+
+  /**
+   * Takes back the call a 304 was counted as (`notModifiedCounts: false`), from the principal's hour and, behind a
+   * shared consumer, the caller's share, and reports the budget again, so `X-Budget-Remaining` shows the call as free.
+   */
+  async #giveBack(principal: UpstreamPrincipal, now: number): Promise<void> {
+    const minute = Math.floor(now / MINUTE_MS);
+    await Promise.all([takeBackOne(this.#options.store, principal.budgetKey, minute), ...(principal.shared ? [takeBackOne(this.#options.store, `u:${principal.userKey}`, minute)] : [])]);
+    budgetMetrics.notModifiedFree += 1;
+    const state = await this.#state(principal, now);
+    const userRemaining = principal.shared && state.user !== undefined ? userLimitOf(state.limit, this.#options.settings) - state.user.used : Number.POSITIVE_INFINITY;
+    this.#report(principal, callerBudget(state, Math.min(state.limit - state.consumer.used, userRemaining), now), now);
   }
 
   /** The principal's counted hour as it stands (for reports and tests). */
@@ -174,6 +194,38 @@ export class PrincipalBudget implements UpstreamBudgetGate {
       ...(principal.shared ? { user: window(counts.slice(WINDOW_MINUTES)) } : {}),
       blockedUntilSeconds: blocked !== undefined ? Number(blocked.toString()) || 0 : 0,
     };
+  }
+}
+
+/** The most of a shared consumer's hour one caller may spend. */
+function userLimitOf(limit: number, settings: BudgetSettings): number {
+  return Math.max(1, Math.floor((limit * settings.userSharePercent) / 100));
+}
+
+/** The caller's budget for the `X-Budget-*` headers: `remaining` calls left, the hour's reset from the counted minutes. */
+function callerBudget(state: { limit: number; consumer: Window }, remaining: number, now: number): BudgetReport {
+  const oldest = state.consumer.buckets.findIndex((count) => count > 0);
+  const resetAtMinute = (oldest < 0 ? Math.floor(now / MINUTE_MS) : state.consumer.firstMinute + oldest) + WINDOW_MINUTES;
+  return { limit: state.limit, remaining: Math.max(0, remaining), resetSeconds: Math.max(1, Math.ceil((resetAtMinute * MINUTE_MS - now) / 1000)) };
+}
+
+/**
+ * Minutes back a 304's call is looked for: its attempt was counted in the minute it was sent, and its answer may come
+ * in a later one (an attempt lasts at most UPSTREAM_TIMEOUT_MS, 30 s by default).
+ */
+const GIVE_BACK_MINUTES = 5;
+
+/**
+ * One call less in the latest of the last few minutes that holds one. Never below zero in a minute: a negative minute
+ * that outlived the minute it offsets would under-count the hour. Decrement first and undo (rather than read, then
+ * decrement), so two 304s given back at once cannot both take the same minute's last call. Found nowhere (the
+ * counters were evicted or expired): nothing is taken, which over-counts, the safe side.
+ */
+async function takeBackOne(store: SharedStore, key: string, minute: number): Promise<void> {
+  for (let back = 0; back < GIVE_BACK_MINUTES; back++) {
+    const bucket = bucketKey(key, minute - back);
+    if ((await store.increment(bucket, -1, BUCKET_TTL_SECONDS)) >= 0) return;
+    await store.increment(bucket, 1, BUCKET_TTL_SECONDS);
   }
 }
 
