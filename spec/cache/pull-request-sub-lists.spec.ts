@@ -17,6 +17,7 @@ import { describeWithRedis, TEST_REDIS_URL } from '../helpers/with-redis';
 const SOURCE = 'a'.repeat(40);
 const DESTINATION = 'b'.repeat(40);
 const merged: PullRequestRevision = {
+  kind: 'pull-request',
   repository: 'acme-dev/widget',
   state: 'MERGED',
   sourceRepository: 'acme-dev/widget',

@@ -19,7 +19,7 @@ import { pageParams, withPageNumber } from './page-number-target';
 import { redactUrl } from './redact-url';
 import { MAX_REDIRECTS, REDIRECT_STATUSES, redirectTarget } from './redirect-target';
 import type { CacheLookup } from './response-cache';
-import type { PullRequestRevision } from './pull-request-revision';
+import type { ListRevision } from './list-revision';
 import { relativeTarget, resumeTargetProblem } from './resume-target';
 import { retriesOf500For } from './retries-of-500';
 import { decideAfterAttempt, mayHaveBeenApplied, type AttemptSummary, type RetryPolicy } from './retry-policy';
@@ -140,10 +140,10 @@ export class BitbucketClient {
     start: { path: string; query: UpstreamQuery } | { target: string },
     credential: UpstreamCredential,
     signal?: AbortSignal,
-    reuse: { revision?: PullRequestRevision } = {},
+    reuse: { revision?: ListRevision } = {},
   ): AsyncGenerator<LocatedPage<T>> {
     // A repository's commits or pull requests walked from the start read only what changed since the last walk; a pull
-    // request's commits or diffstat, given its revision, only when that changed (list-memo.ts).
+    // request's commits or diffstat, or a pipeline's steps, given its revision, only when that changed (list-memo.ts).
     const lists = 'target' in start ? undefined : this.#options.responseCache?.lists;
     const list = lists !== undefined && !('target' in start) ? lists.listOf(start.path, start.query, reuse.revision) : undefined;
     if (lists !== undefined && list !== undefined) {

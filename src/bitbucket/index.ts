@@ -19,4 +19,6 @@ export { encodeUpstreamQuery, type UpstreamQuery } from './upstream-query';
 export { ResponseCache, cacheMetrics, type ResponseCacheOptions } from './response-cache';
 export { listMemoMetrics } from './list-memo';
 export type { PullRequestRevision } from './pull-request-revision';
+export type { PipelineRevision } from './pipeline-revision';
+export type { ListRevision } from './list-revision';
 export type { UpstreamBudgetGate } from './upstream-budget-gate';

@@ -29,6 +29,8 @@ import { promisify } from 'node:util';
 import { gunzipSync, gzip } from 'node:zlib';
 import { commitLinksOf, isWholeHistory, meetingPoint } from './append-only-history';
 import type { ByteStore } from './byte-store';
+import type { ListRevision } from './list-revision';
+import { isPipelineStepList, pipelineStepsValidator, type PipelineRevision } from './pipeline-revision';
 import { needsBranchTips, revisionSubListOf, revisionValidator, type PullRequestRevision, type RevisionSubList } from './pull-request-revision';
 import { allVersioned, mergeById, updatedSince } from './updated-on-merge';
 import type { BitbucketPage } from './bitbucket-page';
@@ -101,7 +103,16 @@ export interface RevisionList {
   headsPath: string;
 }
 
-export type MemoList = AppendOnlyList | UpdatedOnList | RevisionList;
+/** A pipeline's steps, kept per revision (pipeline-revision.ts): a completed pipeline's list served while it holds. */
+export interface PipelineStepList {
+  kind: 'revision';
+  path: string;
+  query: UpstreamQuery;
+  sub: 'steps';
+  revision: PipelineRevision;
+}
+
+export type MemoList = AppendOnlyList | UpdatedOnList | RevisionList | PipelineStepList;
 
 export const listMemoMetrics = {
   /** Walks served from the memo within the freshness window: no call. */
@@ -114,9 +125,12 @@ export const listMemoMetrics = {
   reread: 0,
   /** Pull request lists refreshed by reading only what was updated since the memo's latest `updated_on`. */
   updated: 0,
-  /** Pull request commits or diffstat served from the memo: the pull request's revision is unchanged. */
+  /** Pull request commits or diffstat, or pipeline steps, served from the memo: the parent's revision is unchanged. */
   sameRevision: 0,
-  /** Pull request commits or diffstat read in full: no list kept for the revision, or no validator (a fork, no tips). */
+  /**
+   * Pull request commits or diffstat, or pipeline steps, read in full: no list kept for the revision, or no validator
+   * (a fork, no tips, a pipeline not completed).
+   */
   newRevision: 0,
 };
 
@@ -132,6 +146,8 @@ const UNCACHED = { cached: false } as const;
 const DEFAULT_PAGELEN = 30;
 /** A diffstat's default page ("The default value is 500", paginated_diffstats). */
 const DEFAULT_DIFFSTAT_PAGELEN = 500;
+/** Rows per page of steps served from the memo when the query names no pagelen (Bitbucket's default of 10). */
+const DEFAULT_STEPS_PAGELEN = 10;
 /** `/repositories/{workspace}/{repo_slug}/pullrequests`. */
 const PULL_REQUEST_LIST = /^\/repositories\/[^/]+\/[^/]+\/pullrequests$/;
 /** Every state Bitbucket has: with all of them, no pull request leaves the list by changing state. */
@@ -166,17 +182,20 @@ export class ListMemo {
 
   /**
    * The list a walk of `path` + `query` from its start reads, when it may be remembered; undefined otherwise.
-   * `revision`: the pull request a commits or diffstat list belongs to, as the caller just listed it.
+   * `revision`: the parent a sub-list belongs to (the pull request of a commits or diffstat list, the pipeline of a step
+   * list), as the caller just listed it.
    */
-  listOf(path: string, query: UpstreamQuery, revision?: PullRequestRevision): MemoList | undefined {
+  listOf(path: string, query: UpstreamQuery, revision?: ListRevision): MemoList | undefined {
     if (PULL_REQUEST_LIST.test(path)) return updatedOnList(path, query);
+    const plain = () => Object.entries(query).every(([name, value]) => value === undefined || PLAIN_LIST_PARAMETERS.has(name));
     const sub = revisionSubListOf(path);
     if (sub !== undefined) {
-      if (revision === undefined) return undefined;
-      for (const [name, value] of Object.entries(query)) {
-        if (value !== undefined && !PLAIN_LIST_PARAMETERS.has(name)) return undefined;
-      }
+      if (revision?.kind !== 'pull-request' || !plain()) return undefined;
       return { kind: 'revision', path, query, sub: sub.sub, revision, headsPath: `${sub.repositoryPath}/refs/branches` };
+    }
+    if (isPipelineStepList(path)) {
+      if (revision?.kind !== 'pipeline' || !plain()) return undefined;
+      return { kind: 'revision', path, query, sub: 'steps', revision };
     }
     const match = COMMIT_LIST.exec(path);
     if (!match) return undefined;
@@ -258,16 +277,13 @@ export class ListMemo {
   }
 
   /**
-   * A pull request's commits or diffstat: the list kept under the same validator (read now, before the list) is served
-   * without a call; otherwise the list is read in full and kept under it. Anonymous reads are never kept.
+   * A pull request's commits or diffstat, or a pipeline's steps: the list kept under the same validator (read now,
+   * before the list) is served without a call; otherwise the list is read in full and kept under it. Anonymous reads
+   * are never kept.
    */
-  async *#walkRevision(list: RevisionList, credential: UpstreamCredential, pages: PageSource): AsyncGenerator<MemoPage> {
+  async *#walkRevision(list: RevisionList | PipelineStepList, credential: UpstreamCredential, pages: PageSource): AsyncGenerator<MemoPage> {
     const read = () => pages({ path: list.path, query: list.query }, UNCACHED)[Symbol.asyncIterator]();
-    let validator: string | undefined;
-    if (credential.kind !== 'none') {
-      const tips = needsBranchTips(list.sub, list.revision) ? await this.#sharedTips(this.#options.principalKey(credential), list.headsPath, pages) : undefined;
-      validator = revisionValidator(list.sub, list.revision, tips);
-    }
+    const validator = credential.kind === 'none' ? undefined : await this.#validatorOf(list, credential, pages);
     if (validator === undefined) {
       listMemoMetrics.newRevision += 1;
       yield* this.#readRest(() => Promise.resolve(), read(), []);
@@ -277,12 +293,21 @@ export class ListMemo {
     const entry = await this.#load(key);
     if (entry !== undefined) {
       listMemoMetrics.sameRevision += 1;
-      yield* servedPages(entry.items, pagelenOf(list.query, list.sub === 'diffstat' ? DEFAULT_DIFFSTAT_PAGELEN : DEFAULT_PAGELEN), list.sub === 'diffstat');
+      // Page-numbered lists (diffstat, steps) carry `size` and `page`, as Bitbucket's own pages of them do.
+      const fallback = list.sub === 'diffstat' ? DEFAULT_DIFFSTAT_PAGELEN : list.sub === 'steps' ? DEFAULT_STEPS_PAGELEN : DEFAULT_PAGELEN;
+      yield* servedPages(entry.items, pagelenOf(list.query, fallback), list.sub !== 'commits');
       return;
     }
     listMemoMetrics.newRevision += 1;
     // An empty list is kept too (a pull request whose source branch is gone lists no commits): it is an answer.
     yield* this.#readRest((items) => this.#save(key, '', items, true), read(), []);
+  }
+
+  /** The validator of a sub-list's revision; a pull request's commits (and an open one's diffstat) read branch tips. */
+  async #validatorOf(list: RevisionList | PipelineStepList, credential: UpstreamCredential, pages: PageSource): Promise<string | undefined> {
+    if (list.sub === 'steps') return pipelineStepsValidator(list.revision);
+    const tips = needsBranchTips(list.sub, list.revision) ? await this.#sharedTips(this.#options.principalKey(credential), list.headsPath, pages) : undefined;
+    return revisionValidator(list.sub, list.revision, tips);
   }
 
   /** Reads from the start until the known list's first commit; serves the known rest when the whole still checks. */
@@ -399,7 +424,7 @@ export class ListMemo {
   }
 
   /** A sub-list's key: the principal, the request target and the validator (never the credential). */
-  #revisionKey(credential: UpstreamCredential, list: RevisionList, validator: string): string {
+  #revisionKey(credential: UpstreamCredential, list: RevisionList | PipelineStepList, validator: string): string {
     const target = `${list.path}?${encodeUpstreamQuery(list.query)}\n${validator}`;
     return `lm:${this.#options.principalKey(credential)}:r:${createHash('sha256').update(target).digest('base64url')}`;
   }

@@ -31,6 +31,7 @@
 
 /** A pull request as its list item states it: whose sub-lists (commits, diffstat) a later read may reuse. */
 export interface PullRequestRevision {
+  kind: 'pull-request';
   /** The repository the pull request belongs to, `workspace/slug` as Bitbucket spells it. */
   repository: string;
   state: string;

@@ -220,13 +220,19 @@ export interface ListRoute {
    */
   spelledIn?: Array<{ path: string | readonly string[]; pattern: string }>;
   /**
-   * The list is a function of its pull request's revision (a pull request's commits and diffstat: its source and
-   * destination commits, src/bitbucket/pull-request-revision.ts says what Bitbucket computes). Each value names a
-   * property of the fan-out's parent set (PullRequests): the fan-out reads them with the parent list (`fields=`, no call
+   * The list is a function of its parent's revision: a pull request's commits and diffstat of its source and
+   * destination commits (src/bitbucket/pull-request-revision.ts says what Bitbucket computes), a pipeline's steps of its
+   * state, completion time and build seconds (src/bitbucket/pipeline-revision.ts). Each column names a property of the
+   * fan-out's parent set (PullRequests, Pipelines): the fan-out reads them with the parent list (`fields=`, no call
    * more), and a later read of the list reuses the one kept for the same revision instead of calling Bitbucket.
    */
-  revisionFrom?: Readonly<Record<'state' | 'sourceRepository' | 'sourceBranch' | 'sourceHash' | 'destinationBranch' | 'destinationHash', string>>;
+  revisionFrom?: RevisionFrom;
 }
+
+/** What a list's parent revision is made of (`ListRoute.revisionFrom`): its kind, and the parent property of each part. */
+export type RevisionFrom =
+  | { kind: 'pull-request'; columns: Readonly<Record<'state' | 'sourceRepository' | 'sourceBranch' | 'sourceHash' | 'destinationBranch' | 'destinationHash', string>> }
+  | { kind: 'pipeline'; columns: Readonly<Record<'state' | 'result' | 'completedOn' | 'buildSecondsUsed', string>> };
 
 export interface GetRoute {
   path: string;

@@ -1,10 +1,20 @@
 import { PAGED_LIST, REPOSITORY_PARAM, WORKSPACE_PARAM } from './common-params';
-import type { EntitySetDefinition, RouteParameter } from './model';
+import type { EntitySetDefinition, RevisionFrom, RouteParameter } from './model';
 
 const PIPELINE_PARAM: RouteParameter = {
   name: 'pipeline_uuid',
   property: 'PipelineUuid',
   fanOut: { entitySet: 'Pipelines', property: 'Uuid', parentFilters: { Workspace: 'workspace', RepositorySlug: 'repo_slug' }, uuidValues: true },
+};
+
+/**
+ * The Pipelines properties a pipeline's steps are a function of (`ListRoute.revisionFrom`): only a COMPLETED pipeline's
+ * steps are kept, and a rerun of its failed steps (same pipeline) moves its state, completion time and build seconds
+ * (src/bitbucket/pipeline-revision.ts cites the evidence).
+ */
+const PIPELINE_REVISION: RevisionFrom = {
+  kind: 'pipeline',
+  columns: { state: 'State', result: 'Result', completedOn: 'CompletedOn', buildSecondsUsed: 'BuildSecondsUsed' },
 };
 
 /**
@@ -41,5 +51,7 @@ export const pipelineSteps: EntitySetDefinition = {
     ...PAGED_LIST,
     supportsQuery: false,
     supportsSort: false,
+    // A later read reuses the list kept for the same completed pipeline (list-memo.ts).
+    revisionFrom: PIPELINE_REVISION,
   },
 };

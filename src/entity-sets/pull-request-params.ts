@@ -13,10 +13,13 @@ export const PULL_REQUEST_ID_PARAM: RouteParameter = {
 
 /** The PullRequests properties a pull request's commits and diffstat are a function of (`ListRoute.revisionFrom`). */
 export const PULL_REQUEST_REVISION: NonNullable<ListRoute['revisionFrom']> = {
-  state: 'State',
-  sourceRepository: 'SourceRepositoryFullName',
-  sourceBranch: 'SourceBranch',
-  sourceHash: 'SourceCommitHash',
-  destinationBranch: 'DestinationBranch',
-  destinationHash: 'DestinationCommitHash',
+  kind: 'pull-request',
+  columns: {
+    state: 'State',
+    sourceRepository: 'SourceRepositoryFullName',
+    sourceBranch: 'SourceBranch',
+    sourceHash: 'SourceCommitHash',
+    destinationBranch: 'DestinationBranch',
+    destinationHash: 'DestinationCommitHash',
+  },
 };

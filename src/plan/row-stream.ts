@@ -5,7 +5,7 @@
  * stream (`upstream-position.ts`), and the cursor's own stream continues after the cursor's row wherever a push moved
  * it (`CursorRow`). A 404 is "no rows" only where the client named a parent that does not exist (`listNotFound`).
  */
-import { bitbucketPath, canonicalTarget, encodeUpstreamQuery, resumeTargetProblem, UpstreamError, type BitbucketPage, type LocatedPage, type PullRequestRevision, type UpstreamQuery } from '../bitbucket';
+import { bitbucketPath, canonicalTarget, encodeUpstreamQuery, resumeTargetProblem, UpstreamError, type BitbucketPage, type LocatedPage, type ListRevision, type UpstreamQuery } from '../bitbucket';
 import type { Row } from '../odata/ast';
 import { ODataError } from '../odata/errors';
 import type { EntitySetDefinition, ListRoute, RouteParameter } from '../entity-sets/model';
@@ -79,7 +79,7 @@ async function* streamPages(
   query: UpstreamQuery,
   located: boolean,
   resume: ResumePoint | undefined,
-  revision?: PullRequestRevision,
+  revision?: ListRevision,
   held: { replay?: ReadPage; pages?: HeldPages } = {},
 ): AsyncGenerator<StreamPage> {
   let first = resume === undefined;
@@ -143,7 +143,8 @@ export function openStream(
   const resume = paging.resume && path ? { ...paging.resume, target: expandedTarget(paging.resume.target, path, ownParts) } : paging.resume;
   if (resume && resumeTargetProblem(resume.target) !== undefined) throw new ODataError('InvalidSkipToken', { reason: "its upstream page is not on this repository's list" });
   const compact = (target: string | undefined): string | undefined => (target === undefined || path === undefined ? target : compactTarget(target, path, ownParts));
-  // A pull request's commits or diffstat: the revision the fan-out listed lets the client reuse a list kept for it.
+  // A pull request's commits or diffstat, a pipeline's steps: the revision the fan-out listed lets the client reuse a
+  // list kept for it.
   // The cursor's own stream opens at the held page that holds the cursor's row, when it is this list's, read with every
   // part of this stream's own query (`fields`, `q`, `sort`; any `pagelen`): positions then count from that page's first
   // item, and the row is sought in it as in any page.
