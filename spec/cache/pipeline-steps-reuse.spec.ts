@@ -6,7 +6,7 @@
  * cold gateway's.
  */
 import supertest from 'supertest';
-import { ListMemo } from '../../src/bitbucket/list-memo';
+import { ListMemo, listMemoMetrics } from '../../src/bitbucket/list-memo';
 import { pipelineStepsValidator, type PipelineRevision } from '../../src/bitbucket/pipeline-revision';
 import type { PullRequestRevision } from '../../src/bitbucket/pull-request-revision';
 import { DEMO_USER, OTHER_USER } from '../../sandbox/identities';
@@ -108,8 +108,11 @@ describe('pipeline steps against the sandbox', () => {
     const first = await walk(stack.request);
     expect(stepCalls(first.calls)).toHaveLength(all.length);
     warm.pastWindow();
+    const { sameRun, sameRevision } = listMemoMetrics;
     const second = await walk(stack.request);
     expect(second.rows).toEqual(first.rows);
+    // Counted as steps served (the bench reports it), not as pull request sub-lists.
+    expect([listMemoMetrics.sameRun - sameRun, listMemoMetrics.sameRevision - sameRevision]).toEqual([all.length - 1, 0]);
     // The pipeline list (whose items carry each revision) and the steps of the pipeline that has not completed.
     expect(stepCalls(second.calls)).toEqual(await notCompleted());
     expect(stepCalls(second.calls)).toHaveLength(1);

@@ -125,13 +125,14 @@ export const listMemoMetrics = {
   reread: 0,
   /** Pull request lists refreshed by reading only what was updated since the memo's latest `updated_on`. */
   updated: 0,
-  /** Pull request commits or diffstat, or pipeline steps, served from the memo: the parent's revision is unchanged. */
+  /** Pull request commits or diffstat served from the memo: the pull request's revision is unchanged. */
   sameRevision: 0,
-  /**
-   * Pull request commits or diffstat, or pipeline steps, read in full: no list kept for the revision, or no validator
-   * (a fork, no tips, a pipeline not completed).
-   */
+  /** Pull request commits or diffstat read in full: no list kept for the revision, or no validator (a fork, no tips). */
   newRevision: 0,
+  /** Pipeline steps served from the memo: the pipeline is completed and its revision unchanged. */
+  sameRun: 0,
+  /** Pipeline steps read in full: the pipeline has not completed, or no list is kept for its revision. */
+  newRun: 0,
 };
 
 /** `/repositories/{workspace}/{repo_slug}/commits`: a revision in the path, include or exclude name another list. */
@@ -285,20 +286,20 @@ export class ListMemo {
     const read = () => pages({ path: list.path, query: list.query }, UNCACHED)[Symbol.asyncIterator]();
     const validator = credential.kind === 'none' ? undefined : await this.#validatorOf(list, credential, pages);
     if (validator === undefined) {
-      listMemoMetrics.newRevision += 1;
+      count(list, 'new');
       yield* this.#readRest(() => Promise.resolve(), read(), []);
       return;
     }
     const key = this.#revisionKey(credential, list, validator);
     const entry = await this.#load(key);
     if (entry !== undefined) {
-      listMemoMetrics.sameRevision += 1;
+      count(list, 'same');
       // Page-numbered lists (diffstat, steps) carry `size` and `page`, as Bitbucket's own pages of them do.
       const fallback = list.sub === 'diffstat' ? DEFAULT_DIFFSTAT_PAGELEN : list.sub === 'steps' ? DEFAULT_STEPS_PAGELEN : DEFAULT_PAGELEN;
       yield* servedPages(entry.items, pagelenOf(list.query, fallback), list.sub !== 'commits');
       return;
     }
-    listMemoMetrics.newRevision += 1;
+    count(list, 'new');
     // An empty list is kept too (a pull request whose source branch is gone lists no commits): it is an answer.
     yield* this.#readRest((items) => this.#save(key, '', items, true), read(), []);
   }
@@ -464,6 +465,12 @@ function* servedPages(items: readonly unknown[], pagelen: number, withSize = fal
     if (start + pagelen < items.length) page.next = 'memo:';
     yield { page };
   }
+}
+
+/** A sub-list served from the memo ('same') or read ('new'), in the metric of its kind. */
+function count(list: RevisionList | PipelineStepList, outcome: 'same' | 'new'): void {
+  if (list.sub === 'steps') listMemoMetrics[outcome === 'same' ? 'sameRun' : 'newRun'] += 1;
+  else listMemoMetrics[outcome === 'same' ? 'sameRevision' : 'newRevision'] += 1;
 }
 
 function commitsCheckable(items: readonly unknown[]): boolean {
