@@ -11,6 +11,10 @@
  * - A client that leaves mid-answer: the calls in flight are aborted (stop-work.ts). They were sent and the budget took
  *   them, but an aborted attempt was never reported (sendAttempt rejects), and the log line was written on the same
  *   'close' before any abort settled: 3 counted of 4 received before the fix.
+ * - A streamed read that fails before its first byte (`feedInTurn`): it answered at the failure, while first pages read
+ *   ahead were still on their way (aborted when the answer closed, counted after its header and log line): 6 counted of
+ *   10 received before the fix. It now waits for them, as `collectInTurn` does. (A failure after the first byte breaks
+ *   the connection, which aborts what is in flight and counts it before the log line: that path agreed already.)
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -131,5 +135,26 @@ test('a client that leaves mid-answer: what was sent is counted in its log line 
   const logged = loggedCalls(path);
   expect(logged.status).toBe(499);
   expect(logged.upstreamRequests).toBe(later);
+  await budgetAgrees();
+});
+
+test('a streamed read that fails before its first byte, pages read ahead still on their way: its header, log line and budget count each', async () => {
+  // A `$skip` past every row keeps the whole read before the first byte, so a failure is the answer's own status. The
+  // sixth Bitbucket call fails, at once (faults seeded: calls 1-5 and 7-14 pass, each answered 120 ms late), while the
+  // first pages of the repositories after it, read ahead, are still on their way.
+  const path = '/odata/PullRequests?$skip=5000&$top=5000&$select=Workspace,RepositorySlug,Id,Title';
+  await axios.put(`${stack.sandboxUrl}/_sandbox/faults`, { latencyMs: 0, responseDelayMs: 120, errorRate: 0.2, seed: 246 });
+  const answer = await stack.request.get(path).set('Authorization', DEMO_BEARER).set('Prefer', 'odata.maxpagesize=5000');
+  await axios.put(`${stack.sandboxUrl}/_sandbox/faults`, { latencyMs: 15, responseDelayMs: 0, errorRate: 0 });
+  expect(answer.status).toBe(502);
+  const { atAnswer, later } = await callsSince();
+  spent += later;
+  const calls = (await stack.upstreamCalls()).slice(-later);
+  // One call failed, and repositories after it were asked for with it (read ahead). Before the fix the answer went
+  // out at the failure: 6 counted in its header and log line of the 10 the sandbox received (the rest aborted after).
+  const failedAt = calls.findIndex((call) => call.status >= 500);
+  expect(calls.filter((call) => call.status >= 500)).toHaveLength(1);
+  expect(calls.length - failedAt - 1).toBeGreaterThanOrEqual(2);
+  expect({ header: Number(answer.headers['x-upstream-requests']), logged: loggedCalls(path).upstreamRequests, atAnswer }).toEqual({ header: later, logged: later, atAnswer: later });
   await budgetAgrees();
 });

@@ -6,6 +6,7 @@
 import type { Row } from '../../src/odata/ast';
 import { feedInTurn, type FeedWindow } from '../../src/plan/collect-rows';
 import type { RowStream } from '../../src/plan/row-stream';
+import { fakeStreams } from './support/fake-row-streams';
 
 /** A stream over pages given in advance; `pagesRead` counts the "upstream calls". */
 function fakeStream(pages: Row[][]): RowStream & { pagesRead: number } {
@@ -95,4 +96,16 @@ test('a batch is handed over as soon as a page is in hand, before the next page 
   expect(stream.pagesRead).toBe(1);
   expect((await feed.next(10)).map((r) => r.k)).toEqual(['c']);
   expect(await feed.next(10)).toEqual([]);
+});
+
+test('a read that fails mid-way answers only once the pages read ahead are in: none is left running, every one counted', async () => {
+  // Stream 1's first page fails at once; streams 2-4, read ahead with it, take 60 ms. The failure reaches the caller
+  // at stream 1's turn, after stream 0's rows.
+  const { streams, probe } = fakeStreams([2, 1, 1, 1, 1], [1], [1, 1, 60, 60, 60]);
+  const byS = (a: Row, b: Row) => (a.s as number) - (b.s as number);
+  const feed = feedInTurn(streams, byS, (a, b) => byS(a, b) || (a.i as number) - (b.i as number), { skip: 0, need: Infinity }, false, 4);
+  expect((await feed.next(100)).map((r) => `${r.s}.${r.i}`)).toEqual(['0.0', '0.1']);
+  await expect(feed.next(100)).rejects.toThrow('stream 1 failed');
+  expect([...probe.asked].sort()).toEqual([0, 1, 2, 3, 4]);
+  expect(probe.inFlight).toBe(0);
 });

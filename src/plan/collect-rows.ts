@@ -174,9 +174,18 @@ export function feedInTurn(
   };
   return {
     async next(max) {
-      while (ready.length === 0 && !finished) {
-        do await step();
-        while (!finished && (current?.buffered() ?? 0) > 0);
+      try {
+        while (ready.length === 0 && !finished) {
+          do await step();
+          while (!finished && (current?.buffered() ?? 0) > 0);
+        }
+      } catch (error) {
+        // A read that fails mid-way (a page, a parent list, a replan) answers only once the first pages read ahead
+        // with it are in, as `collectInTurn` does: otherwise they would be counted after the answer's
+        // X-Upstream-Requests and log line were written, and run on after it (the caller reads no further).
+        finished = true;
+        await firstPages.settled();
+        throw error;
       }
       if (finished) await firstPages.settled();
       const rows = ready.slice(0, max);
