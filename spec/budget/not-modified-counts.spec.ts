@@ -154,6 +154,8 @@ describe('a revalidated read through the gateway, against the sandbox modelling 
       // The second read was two revalidations and nothing else.
       expect((await stack.upstreamCalls()).map((call) => call.status)).toEqual([304, 304]);
       expect(afterFirst - afterSecond).toBe(gatewayCost);
+      // Given back 304s are a family of their own on /metrics (the calls spent still count every attempt).
+      expect((await stack.request.get('/metrics')).text).toMatch(/^bitbucket_odata_upstream_budget_not_modified_free_total \d+$/m);
       // What the sandbox's own limit still admits for the same credential: the gateway's count when both agree.
       let admitted = 0;
       while ((await axios.get(`${stack.apiUrl}/user`, { headers: { Authorization: DEMO_BEARER }, validateStatus: () => true })).status === 200) admitted += 1;
