@@ -45,7 +45,7 @@ import { mapStreams, readStreamsInTurn } from './read-streams-in-turn';
 import { resolvesInKeyOrder, streamsInKeyOrder } from './streams-in-key-order';
 import { streamSource, streamsOpenedWhenReached, type StreamSource } from './stream-source';
 import { guard, orderCheck, Replan, refusalHandler, withReplans } from './replan';
-import { resolveStreams, streamConstants, type StreamParams } from './resolve-streams';
+import { ordersByStreamValues, resolveStreams, resolveStreamsAfter, streamConstants, type StreamParams } from './resolve-streams';
 import { openStream, resumePoint, type CursorRow, type ResumePoint, type RowStream } from './row-stream';
 import { toBbql, type BbqlConjunct } from './to-bbql';
 import { heldPagesOf, upstreamPositionOf } from './upstream-position';
@@ -206,7 +206,14 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
   })
     ? streamsInKeyOrder(plan, list.params, edm, ctx, parents, keepStream)
     : undefined;
-  const paramsList = inKeyOrder ? [] : await resolveStreams(plan, list.params, ctx, parents, keepStream);
+  // A continuation page whose streams are read in the order of their route values takes them in that order, from the
+  // cursor's stream on, without building and sorting the ones before it on every page (`resolveStreamsAfter`).
+  const fromCursor = !inKeyOrder && keepStream !== undefined && ordersByStreamValues(plan, list.params);
+  const paramsList = inKeyOrder
+    ? []
+    : fromCursor
+      ? await resolveStreamsAfter(plan, list.params, edm, ctx, parents, keepStream)
+      : await resolveStreams(plan, list.params, ctx, parents, keepStream);
   if (!inKeyOrder && paramsList.length === 0) return finish([], query, full, 0, query.count ? 0 : undefined);
   /** The cursor's bound within one stream, as BBQL conjuncts, when Bitbucket can evaluate it (a superset, re-checked here). */
   const boundConjuncts = (params: StreamParams): BbqlConjunct[] => {
@@ -274,7 +281,7 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
   // or two, and opened all 171 on every page). The first is opened now: the cursor's own stream, whose resume point
   // may refuse the token (`InvalidSkipToken`) before any row is answered.
   const openedWhenReached =
-    !inKeyOrder && strategy.stopEarly && prefix && strategy.combine === 'in-turn' && !query.count ? openInTurnWhenReached(inTurnParamsOrder(plan, list, paramsList, edm), open) : undefined;
+    !inKeyOrder && strategy.stopEarly && prefix && strategy.combine === 'in-turn' && !query.count ? openInTurnWhenReached(fromCursor ? paramsList : inTurnParamsOrder(plan, list, paramsList, edm), open) : undefined;
   const streams = openedWhenReached ? [] : paramsList.map(open);
   // Without a `$top` (the need is the answer page's size), streams may be read ahead before any size is known
   // (`StreamSource.pagelen`); a `$top` is read ahead only as far as the sizes seen say it can still need.

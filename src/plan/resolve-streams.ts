@@ -12,7 +12,10 @@ import { mapWithConcurrency } from './map-with-concurrency';
 import { allOf } from '../odata/conjuncts';
 import type { QueryPlan } from './plan-query';
 import { parentRevisionColumns, type ParentColumns } from './pull-request-revisions';
+import { leadingOrder } from './read-strategy';
 import { typedRouteValue } from './row-from-item';
+import type { EdmEntitySet } from '../odata/edm';
+import { compareRows } from '../odata/evaluate';
 
 export type StreamParams = Record<string, string>;
 
@@ -75,13 +78,7 @@ export async function resolveStreams(
   keep?: (partial: StreamParams) => boolean,
 ): Promise<StreamParams[]> {
   const limit = ctx.limits.maxFanOut;
-  const tooWide = (param: RouteParameter, count: number | string): ODataError =>
-    new ODataError('FanOutTooWide', {
-      count,
-      unit: param.fanOut?.entitySet.toLowerCase() ?? param.name,
-      limit,
-      properties: params.map((p) => p.property).join(' or '),
-    });
+  const tooWide = (param: RouteParameter, count: number | string): ODataError => fanOutTooWide(params, param, count, limit);
   let streams: StreamParams[] = [{}];
   for (const param of params) {
     // A fan-out is refused as soon as it is known to pass the limit: each parent list is asked for no more values
@@ -101,6 +98,101 @@ export async function resolveStreams(
     if (streams.length > limit) throw tooWide(param, streams.length);
   }
   return streams;
+}
+
+function fanOutTooWide(params: readonly RouteParameter[], param: RouteParameter, count: number | string, limit: number): ODataError {
+  return new ODataError('FanOutTooWide', {
+    count,
+    unit: param.fanOut?.entitySet.toLowerCase() ?? param.name,
+    limit,
+    properties: params.map((p) => p.property).join(' or '),
+  });
+}
+
+/**
+ * Whether the streams are read in the order of their own route values: the order they are read in turn by
+ * (`leadingOrder`) starts with the route parameters' properties, in route order (the default key order of commits,
+ * pull requests, pipelines over a fan-out). Then `resolveStreamsAfter` may give a continuation page its streams.
+ */
+export function ordersByStreamValues(plan: QueryPlan, params: readonly RouteParameter[]): boolean {
+  const leading = leadingOrder(plan);
+  return params.length > 0 && params.every((param, index) => leading[index]?.property === param.property);
+}
+
+/**
+ * The streams of a continuation page read in turn (`ordersByStreamValues`), in the order they are read, from the first
+ * one `keep` takes: what `resolveStreams` with `keep`, sorted as `inTurnParamsOrder` sorts (collect-rows.ts), gives,
+ * without building, testing and sorting every stream before the cursor on every page (issue #15.3: a walk of 100,000
+ * commits in 100-row pages listed, filtered and sorted all 225 repositories on each of its 1,000 pages to read one or
+ * two). The parent lists are still asked for (on a continuation page they come from `parent-list-memo.ts`, with their
+ * side effects), and the levels above the last are resolved by `resolveStreams` itself; the last level's streams under
+ * one parent list are built and sorted once per list (the kept list is the same array on every page that reuses it),
+ * and the place of the cursor among them is found by bisection:
+ * `keep` drops a stream wholly before the cursor (`positionAfterCursor`), that is one whose route values compare below
+ * the cursor's on the order's leading items (or, tied on all of them, one the rest of the order puts at or before it):
+ * in a list sorted by those same items with the same comparison, the dropped streams are a prefix. Streams under one
+ * parent tie on every item above the last, so each parent's streams sorted by the last item, parents sorted by theirs,
+ * is the order `inTurnParamsOrder` gives all of them (stable sorts: equal values stay in list order).
+ */
+export async function resolveStreamsAfter(
+  plan: QueryPlan,
+  params: readonly RouteParameter[],
+  edm: EdmEntitySet,
+  ctx: ExecutionContext,
+  listParent: ParentLister,
+  keep: (partial: StreamParams) => boolean,
+): Promise<StreamParams[]> {
+  if (!ordersByStreamValues(plan, params)) throw new Error('resolveStreamsAfter: the streams are not read in the order of their route values');
+  const last = params[params.length - 1];
+  const upper = params.slice(0, -1);
+  const parents = await resolveStreams(plan, [...upper], ctx, listParent, keep);
+  const byParent = compareRows(plan.order.slice(0, upper.length), [], edm);
+  const under = await mapWithConcurrency(parents, ctx.limits.fanOutConcurrency, async (partial) => {
+    const sorted = sortedUnder(plan, params, edm, partial, await valuesFor(last, partial, plan, ctx, listParent));
+    return { partial, streams: sorted.slice(firstKept(sorted, keep)) };
+  });
+  if (upper.length > 0) {
+    const constants = new Map(under.map((each) => [each, streamConstants(plan.def, upper, each.partial)]));
+    under.sort((a, b) => byParent(constants.get(a) as Row, constants.get(b) as Row));
+  }
+  const streams = under.flatMap((each) => each.streams);
+  if (streams.length > ctx.limits.maxFanOut) throw fanOutTooWide(params, last, streams.length, ctx.limits.maxFanOut);
+  return streams;
+}
+
+/** Per parent list (by identity) and parent: its streams sorted by the last route parameter's order item. */
+const sortedStreams = new WeakMap<readonly string[], Map<string, readonly StreamParams[]>>();
+
+function sortedUnder(plan: QueryPlan, params: readonly RouteParameter[], edm: EdmEntitySet, partial: StreamParams, values: readonly string[]): readonly StreamParams[] {
+  const last = params[params.length - 1];
+  const item = plan.order[params.length - 1];
+  const key = JSON.stringify([plan.def.name, last.name, item.property, item.direction, partial]);
+  let lists = sortedStreams.get(values);
+  if (!lists) sortedStreams.set(values, (lists = new Map()));
+  let sorted = lists.get(key);
+  if (!sorted) {
+    const byLast = compareRows([item], [], edm);
+    // Shared by every page that reuses the list: frozen, so that no reader can change another page's streams.
+    const keyed = values.map((value) => {
+      const stream = Object.freeze({ ...partial, [last.name]: value });
+      return { stream, constants: streamConstants(plan.def, [last], stream) };
+    });
+    sorted = Object.freeze(keyed.sort((a, b) => byLast(a.constants, b.constants)).map((each) => each.stream));
+    lists.set(key, sorted);
+  }
+  return sorted;
+}
+
+/** The index of the first stream `keep` takes in `sorted`, where the ones it drops are a prefix (`resolveStreamsAfter`). */
+export function firstKept(sorted: readonly StreamParams[], keep: (stream: StreamParams) => boolean): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (keep(sorted[middle])) high = middle;
+    else low = middle + 1;
+  }
+  return low;
 }
 
 /** The parameter naming the entity a list or an entity belongs to: the last one that fans out over a parent set. */
