@@ -4,7 +4,9 @@
  * more and say so in `X-RateLimit-Limit`), and everyone behind one OAuth consumer shares the consumer's hour. Bitbucket
  * sends no remaining count (only `X-RateLimit-Limit`/`-NearLimit` to access tokens, support.atlassian.com/bitbucket-cloud/docs/api-request-limits/), so the
  * gateway counts the calls it sends per principal, in one-minute buckets over the last 60 minutes (a rolling hour at
- * minute resolution), in the shared store, so that replicas sharing Redis share the count.
+ * minute resolution), in the shared store, so that replicas sharing Redis share the count. The buckets are a tally
+ * (a counter per minute, SharedStore.incrementField): Redis never evicts it to make room for the cache, since a count
+ * it lost would let the hour be spent twice.
  *
  * The rule, kept simple and honest because the cost of a request is not known before it lists what it fans out over:
  * - a request whose principal has less than `reserve` calls left is refused before its first call (nothing spent);
@@ -116,8 +118,8 @@ export class PrincipalBudget implements UpstreamBudgetGate {
       if (userRemaining < 1) refuse('user-share', freesIn(state.user, userRemaining, 1, now), { userLimit });
     }
     const minute = Math.floor(now / MINUTE_MS);
-    const writes = [this.#options.store.increment(bucketKey(principal.budgetKey, minute), 1, BUCKET_TTL_SECONDS)];
-    if (principal.shared) writes.push(this.#options.store.increment(bucketKey(`u:${principal.userKey}`, minute), 1, BUCKET_TTL_SECONDS));
+    const writes = [addToMinute(this.#options.store, principal.budgetKey, minute, 1)];
+    if (principal.shared) writes.push(addToMinute(this.#options.store, `u:${principal.userKey}`, minute, 1));
     await Promise.all(writes);
     budgetMetrics.spent += 1;
     // `state` was read before this call was counted: one less remains.
@@ -150,7 +152,7 @@ export class PrincipalBudget implements UpstreamBudgetGate {
       const state = await this.#state(principal, now);
       const floor = Math.ceil(state.limit * NEAR_LIMIT_USED_FRACTION);
       if (state.consumer.used < floor) {
-        await store.increment(bucketKey(principal.budgetKey, Math.floor(now / MINUTE_MS)), floor - state.consumer.used, BUCKET_TTL_SECONDS);
+        await addToMinute(store, principal.budgetKey, Math.floor(now / MINUTE_MS), floor - state.consumer.used);
       }
     }
   }
@@ -183,15 +185,21 @@ export class PrincipalBudget implements UpstreamBudgetGate {
     const lastMinute = Math.floor(now / MINUTE_MS);
     const firstMinute = lastMinute - WINDOW_MINUTES + 1;
     const minutes = Array.from({ length: WINDOW_MINUTES }, (_, index) => firstMinute + index);
-    const keys = minutes.map((minute) => bucketKey(principal.budgetKey, minute));
-    if (principal.shared) keys.push(...minutes.map((minute) => bucketKey(`u:${principal.userKey}`, minute)));
-    const [counts, learnedLimit, blocked] = await Promise.all([store.counters(keys), store.get(limitKey(principal.budgetKey)), store.get(blockKey(principal.budgetKey))]);
-    const window = (buckets: number[]): Window => ({ firstMinute, buckets, used: buckets.reduce((sum, count) => sum + count, 0) });
+    const [consumerCounts, userCounts, learnedLimit, blocked] = await Promise.all([
+      store.fieldCounts(tallyKey(principal.budgetKey)),
+      principal.shared ? store.fieldCounts(tallyKey(`u:${principal.userKey}`)) : undefined,
+      store.get(limitKey(principal.budgetKey)),
+      store.get(blockKey(principal.budgetKey)),
+    ]);
+    const window = (counts: Map<string, number>): Window => {
+      const buckets = minutes.map((minute) => counts.get(String(minute)) ?? 0);
+      return { firstMinute, buckets, used: buckets.reduce((sum, count) => sum + count, 0) };
+    };
     const limit = learnedLimit !== undefined ? Number(learnedLimit.toString()) || settings.perHour : settings.perHour;
     return {
       limit,
-      consumer: window(counts.slice(0, WINDOW_MINUTES)),
-      ...(principal.shared ? { user: window(counts.slice(WINDOW_MINUTES)) } : {}),
+      consumer: window(consumerCounts),
+      ...(userCounts !== undefined ? { user: window(userCounts) } : {}),
       blockedUntilSeconds: blocked !== undefined ? Number(blocked.toString()) || 0 : 0,
     };
   }
@@ -223,9 +231,8 @@ const GIVE_BACK_MINUTES = 5;
  */
 async function takeBackOne(store: SharedStore, key: string, minute: number): Promise<void> {
   for (let back = 0; back < GIVE_BACK_MINUTES; back++) {
-    const bucket = bucketKey(key, minute - back);
-    if ((await store.increment(bucket, -1, BUCKET_TTL_SECONDS)) >= 0) return;
-    await store.increment(bucket, 1, BUCKET_TTL_SECONDS);
+    if ((await addToMinute(store, key, minute - back, -1)) >= 0) return;
+    await addToMinute(store, key, minute - back, 1);
   }
 }
 
@@ -239,8 +246,13 @@ function freesIn(window: Window, remaining: number, needed: number, now: number)
   return WINDOW_MINUTES * 60;
 }
 
-function bucketKey(key: string, minute: number): string {
-  return `budget:${key}:${minute}`;
+/** Adds `by` to the calls counted in `minute` (its bucket is the tally's field named by the minute's index). */
+function addToMinute(store: SharedStore, key: string, minute: number, by: number): Promise<number> {
+  return store.incrementField(tallyKey(key), String(minute), by, BUCKET_TTL_SECONDS);
+}
+
+function tallyKey(key: string): string {
+  return `budget:${key}`;
 }
 
 function limitKey(key: string): string {

@@ -1,9 +1,10 @@
 /**
  * The embedded default SharedStore: one process, bounded. Values live in an LRU bounded by bytes (lru-cache's
  * `maxSize` with `sizeCalculation`), so the response cache cannot grow past `maxBytes` whatever it is asked to keep;
- * counters (a few per principal and minute) and records (the security state: revocations, gateway-key lists, renewed
- * tokens) live in LRUs bounded by entries, so filling the cache never pushes a record out. All honour per-entry
- * lifetimes; a record's fields each have their own.
+ * tallies (the budget's counter per principal and minute) live in an LRU bounded by counters, and records (the
+ * security state: revocations, gateway-key lists, renewed tokens) in one bounded by entries, so filling the cache never
+ * pushes a count or a record out, nor many principals' counts a record. All honour per-entry lifetimes; a record's
+ * fields and a tally's counters each have their own.
  */
 import { LRUCache } from 'lru-cache';
 import type { SharedStore } from './shared-store';
@@ -11,7 +12,7 @@ import type { SharedStore } from './shared-store';
 export interface MemoryStoreOptions {
   /** Bytes of all values together (keys count too); the least recently used go first. */
   maxBytes: number;
-  /** Counters kept at once; the least recently used go first (a counter dropped early under-counts, see README). */
+  /** Tally counters kept at once, all tallies together; the least recently used tallies go first beyond it (a count dropped early under-counts, see README). */
   maxCounters?: number;
   /** Records (putField) kept at once, apart from the values' bytes; the least recently used go first beyond it. */
   maxRecords?: number;
@@ -19,8 +20,10 @@ export interface MemoryStoreOptions {
   now?: () => number;
 }
 
-interface Counter {
+/** A tally's counter: its count and when it expires (epoch ms). */
+interface Count {
   value: number;
+  until: number;
 }
 
 /** A record's field: its value and when it expires (epoch ms). */
@@ -32,7 +35,7 @@ interface Field {
 export class MemoryStore implements SharedStore {
   readonly kind = 'memory' as const;
   readonly #values: LRUCache<string, Buffer>;
-  readonly #counters: LRUCache<string, Counter>;
+  readonly #tallies: LRUCache<string, Map<string, Count>>;
   readonly #records: LRUCache<string, Map<string, Field>>;
   readonly #now: () => number;
 
@@ -49,7 +52,9 @@ export class MemoryStore implements SharedStore {
       ttlResolution: 0,
       ...(perf ? { perf } : {}),
     });
-    this.#counters = new LRUCache<string, Counter>({ max: options.maxCounters ?? 100_000, ttl: 60_000, ttlResolution: 0, ...(perf ? { perf } : {}) });
+    // Sized by counters, not tallies: a tally is set again after each change, so its size follows its counters.
+    const maxCounters = Math.max(1, options.maxCounters ?? 100_000);
+    this.#tallies = new LRUCache<string, Map<string, Count>>({ maxSize: maxCounters, maxEntrySize: maxCounters, sizeCalculation: (tally) => Math.max(1, tally.size), ttl: 60_000, ttlResolution: 0, ...(perf ? { perf } : {}) });
     this.#records = new LRUCache<string, Map<string, Field>>({ max: options.maxRecords ?? 100_000, ttl: 60_000, ttlResolution: 0, ...(perf ? { perf } : {}) });
   }
 
@@ -63,22 +68,29 @@ export class MemoryStore implements SharedStore {
 
   async delete(key: string): Promise<void> {
     this.#values.delete(key);
-    this.#counters.delete(key);
+    this.#tallies.delete(key);
     this.#records.delete(key);
   }
 
-  async increment(key: string, by: number, ttlSeconds: number): Promise<number> {
-    const counter = this.#counters.get(key);
-    if (counter) {
-      counter.value += by;
-      return counter.value;
-    }
-    this.#counters.set(key, { value: by }, { ttl: ttlSeconds * 1000 });
-    return by;
+  async incrementField(key: string, field: string, by: number, ttlSeconds: number): Promise<number> {
+    const now = this.#now();
+    const tally = this.#tallies.get(key) ?? new Map<string, Count>();
+    // Expired counters go as the tally changes (a tally holds about an hour of minutes), as a record's fields do.
+    for (const [name, { until }] of tally) if (until <= now) tally.delete(name);
+    const count = tally.get(field) ?? { value: 0, until: now + ttlSeconds * 1000 };
+    count.value += by;
+    tally.set(field, count);
+    let last = now;
+    for (const { until } of tally.values()) last = Math.max(last, until);
+    this.#tallies.set(key, tally, { ttl: Math.max(1, last - now) });
+    return count.value;
   }
 
-  async counters(keys: readonly string[]): Promise<number[]> {
-    return keys.map((key) => this.#counters.get(key)?.value ?? 0);
+  async fieldCounts(key: string): Promise<Map<string, number>> {
+    const now = this.#now();
+    const live = new Map<string, number>();
+    for (const [name, { value, until }] of this.#tallies.get(key) ?? []) if (until > now) live.set(name, value);
+    return live;
   }
 
   async putField(key: string, field: string, value: Buffer, ttlSeconds: number): Promise<void> {
@@ -116,7 +128,7 @@ export class MemoryStore implements SharedStore {
 
   async close(): Promise<void> {
     this.#values.clear();
-    this.#counters.clear();
+    this.#tallies.clear();
     this.#records.clear();
   }
 }

@@ -5,13 +5,15 @@
  * src/credentials/shared-key-tokens.ts) is sealed under SESSION_KEYS first.
  *
  * Two kinds of keys, for Redis's eviction (redis.io/docs/latest/develop/reference/eviction/):
- * - Values and counters (the response cache, the list memo, paging snapshots, budgets) always get a lifetime (SET …
- *   EX, EXPIRE NX): losing one costs Bitbucket calls (a budget counter, an under-count: README), so Redis may evict
- *   them.
+ * - Values (the response cache, the list memo, paging snapshots) always get a lifetime (SET … EX): losing one costs
+ *   Bitbucket calls, so Redis may evict them.
  * - Records (the security state: sign-outs, revoked keys, key lists, sealed renewed tokens) never get one: a
  *   revocation Redis evicted would let a revoked key or a signed-out session in again on replicas that did not revoke
- *   it. Each field's expiry is a score in one sorted set (`{records}:deadlines`, on Redis's clock, as EXPIRE is), read
- *   with the field; each write removes up to PRUNE_PER_WRITE expired fields, so records stay bounded by what is live.
+ *   it. Nor do tallies (the budget's counter per principal and minute, HINCRBY on a hash like a record's): a count
+ *   Redis evicted would let the gateway spend calls of the hour it had already counted, with only Bitbucket's 429 left
+ *   to stop it. Each field's expiry is a score in one sorted set (`{records}:deadlines`, on Redis's clock, as EXPIRE
+ *   is), read with the field; each write removes up to PRUNE_PER_WRITE expired fields of any record or tally, so they
+ *   stay bounded by what is live (a budget counts a write per call, a new field per principal and minute).
  * The policy that goes with it is `maxmemory-policy volatile-lru` (or `volatile-ttl`), which evicts "only keys with
  * an expire set" (redis.conf), so records stay however much room the cache wants. With `allkeys-*` Redis may evict
  * records too (eviction-policy-check.ts warns); with `noeviction`, or a `volatile-*` policy when only records are
@@ -42,19 +44,40 @@ local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 `;
 
-/**
- * putField. KEYS: the record, the deadlines; ARGV: the record's prefix (to name pruned records), the record's name,
- * field, value, lifetime in ms. Prunes first (a field expired elsewhere), then sets the field and its deadline.
- */
-const PUT_FIELD = `${NOW}
+/** Removes up to PRUNE_PER_WRITE expired fields (KEYS[2]: the deadlines; ARGV[1]: the records' prefix), oldest first. */
+const PRUNE = `
 for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, ${PRUNE_PER_WRITE})) do
   local cut = string.find(member, '\\0', 1, true)
   if cut then redis.call('HDEL', ARGV[1] .. string.sub(member, 1, cut - 1), string.sub(member, cut + 1)) end
   redis.call('ZREM', KEYS[2], member)
 end
+`;
+
+/**
+ * putField. KEYS: the record, the deadlines; ARGV: the record's prefix (to name pruned records), the record's name,
+ * field, value, lifetime in ms. Prunes first (a field expired elsewhere), then sets the field and its deadline.
+ */
+const PUT_FIELD = `${NOW}${PRUNE}
 redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[5]), ARGV[2] .. '\\0' .. ARGV[3])
 return 1
+`;
+
+/**
+ * incrementField. KEYS: the tally, the deadlines; ARGV: the records' prefix, the tally's name, field, amount, lifetime
+ * in ms. Prunes first; a counter whose deadline has passed (not pruned yet) starts again at 0; the deadline is set
+ * when the counter is created, so it lives its lifetime from its creation (as EXPIRE NX did for a counter key).
+ */
+const INCREMENT_FIELD = `${NOW}${PRUNE}
+local member = ARGV[2] .. '\\0' .. ARGV[3]
+local deadline = redis.call('ZSCORE', KEYS[2], member)
+if deadline and tonumber(deadline) <= now then
+  redis.call('HDEL', KEYS[1], ARGV[3])
+  deadline = false
+end
+local value = redis.call('HINCRBY', KEYS[1], ARGV[3], ARGV[4])
+if not deadline then redis.call('ZADD', KEYS[2], now + tonumber(ARGV[5]), member) end
+return value
 `;
 
 /** fields. KEYS: the record, the deadlines; ARGV: the record's name. The live fields, flat (field, value, …). */
@@ -158,19 +181,17 @@ export class RedisStore implements SharedStore {
     await this.#run('write', () => Promise.all([this.#redis.del(this.#prefix + key), this.#redis.del(this.#record(key))]));
   }
 
-  async increment(key: string, by: number, ttlSeconds: number): Promise<number> {
-    const full = this.#prefix + key;
-    // INCRBY and EXPIRE NX in one transaction: the lifetime counts from the counter's creation, as in the memory store.
-    const results = await this.#run('write', () => this.#redis.multi().incrby(full, by).expire(full, Math.max(1, Math.ceil(ttlSeconds)), 'NX').exec());
-    const first = results?.[0];
-    if (!first || first[0]) throw this.#failure('write', first?.[0] ?? new Error('Redis did not answer INCRBY'));
-    return Number(first[1]);
+  async incrementField(key: string, field: string, by: number, ttlSeconds: number): Promise<number> {
+    const ttlMs = Math.max(1000, Math.ceil(ttlSeconds * 1000));
+    const value = await this.#run('write', () => this.#redis.eval(INCREMENT_FIELD, 2, this.#record(key), this.#prefix + DEADLINES, this.#prefix + RECORDS, key, field, Math.trunc(by), ttlMs));
+    return Number(value);
   }
 
-  async counters(keys: readonly string[]): Promise<number[]> {
-    if (keys.length === 0) return [];
-    const values = await this.#run('read', () => this.#redis.mget(...keys.map((key) => this.#prefix + key)));
-    return values.map((value) => (value === null ? 0 : Number(value)));
+  async fieldCounts(key: string): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    // A tally is a record whose values are HINCRBY's decimal integers.
+    for (const [field, value] of await this.fields(key)) counts.set(field, Number(value.toString()));
+    return counts;
   }
 
   async putField(key: string, field: string, value: Buffer, ttlSeconds: number): Promise<void> {
@@ -237,7 +258,7 @@ export class RedisStore implements SharedStore {
     return new StoreUnavailable(this.#location, 'unreachable', operation, this.#connectionProblem ?? message);
   }
 
-  /** Where record `key` lives: under the `{records}` hash tag, beside the deadlines. */
+  /** Where record (or tally) `key` lives: under the `{records}` hash tag, beside the deadlines. */
   #record(key: string): string {
     return this.#prefix + RECORDS + key;
   }

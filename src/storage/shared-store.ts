@@ -1,8 +1,9 @@
 /**
  * What the gateway keeps between requests (the upstream response cache, the budget per upstream principal, the
  * revocations and gateway keys) and, with Redis, shares between replicas. Small on purpose: byte values with a
- * lifetime and counters with a lifetime, which may be evicted (they only save calls), and records of fields with a
- * lifetime each, which never are (the security state): an in-process LRU (memory-store.ts) or Redis (redis-store.ts). Keys never hold a credential: callers put hashes in them
+ * lifetime, which may be evicted (they only save calls), records of fields with a lifetime each, which never are (the
+ * security state), and tallies (records of counters: the budget's rolling hour), which Redis never evicts either: an
+ * in-process LRU (memory-store.ts) or Redis (redis-store.ts). Keys never hold a credential: callers put hashes in them
  * (src/budget/upstream-principal.ts), and what must reach every replica of a credential is sealed first.
  */
 export interface SharedStore {
@@ -11,19 +12,28 @@ export interface SharedStore {
   get(key: string): Promise<Buffer | undefined>;
   /** Stores `value` for `ttlSeconds` (≥ 1). A value too large for the store is not kept (never an error). */
   set(key: string, value: Buffer, ttlSeconds: number): Promise<void>;
-  /** Removes the value, counter or record `key`. */
+  /** Removes the value, tally or record `key`. */
   delete(key: string): Promise<void>;
-  /** Adds `by` to the counter (created at 0) and returns the new value; the counter lives `ttlSeconds` from its creation. */
-  increment(key: string, by: number, ttlSeconds: number): Promise<number>;
-  /** Counters in the order asked, 0 for a missing one. */
-  counters(keys: readonly string[]): Promise<number[]>;
+  /**
+   * Adds `by` (an integer) to the counter `field` of the tally `key` (both created at 0) and returns the new value; the
+   * counter lives `ttlSeconds` from its creation (a later add does not extend it; one added after it expired starts
+   * again at 0). Concurrent adds, from several replicas too, all count.
+   *
+   * Tallies are the budget per principal's rolling hour (a counter per minute): a count lost under memory pressure
+   * would let the gateway spend calls it has already counted (issue #14), so, like records, Redis keeps them in keys
+   * without a lifetime (never evicted under `volatile-*` policies) and forgets expired counters itself. The memory
+   * store keeps them apart from the values' bytes and from the records, bounded by counters (`maxCounters`).
+   */
+  incrementField(key: string, field: string, by: number, ttlSeconds: number): Promise<number>;
+  /** Every counter of the tally `key` that has not expired (empty when there is none). */
+  fieldCounts(key: string): Promise<Map<string, number>>;
   /**
    * Sets one field of the record `key` (created empty); the field lives `ttlSeconds` from now (a later put of the same
    * field sets its lifetime again). Fields change one by one, so two replicas adding fields at once both keep theirs
    * (a whole value read, changed and written back would lose one).
    *
-   * Records are the security state (revocations, gateway-key lists, sealed renewed tokens): unlike values and counters
-   * (the response cache, the list memo, budgets: things whose loss costs calls), they are never evicted to make room.
+   * Records are the security state (revocations, gateway-key lists, sealed renewed tokens): unlike values (the
+   * response cache, the list memo: things whose loss costs calls), they are never evicted to make room.
    * The memory store keeps them apart from the values' bytes; Redis keeps them in keys without a lifetime, which its
    * `volatile-*` eviction policies never evict, and forgets expired fields itself (redis-store.ts).
    */
