@@ -1,7 +1,7 @@
 /**
  * The gateway as an express app without `listen()`: what supertest drives in the specs and `server.ts` serves.
  */
-import express, { type Express } from 'express';
+import express, { Router, type Express } from 'express';
 import { BitbucketClient, ResponseCache } from './bitbucket';
 import { PrincipalBudget } from './budget';
 import type { GatewayConfig } from './config';
@@ -120,7 +120,9 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
   app.set('query parser', 'simple');
   app.set('trust proxy', false);
 
-  // Count upstream calls per request and report them just before the headers go out.
+  // Count upstream calls per request and report them just before the headers go out; then the request's id, log line
+  // and metrics (observability.middleware). One layer, not two: every layer express passes a request through costs
+  // its matching and a closure or two, on every request (issue #15: latency added per upstream page).
   app.use((req, res, next) => {
     const context = newRequestContext(config.maxUpstreamCallsPerRequest);
     stopWorkWhenAnswerIsMoot(req, res, context, config.requestDeadlineSeconds, logger);
@@ -132,9 +134,8 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
       }
       return writeHead(...args);
     }) as typeof res.writeHead;
-    requestContext.run(context, next);
+    requestContext.run(context, () => observability.middleware(req, res, next));
   });
-  app.use(observability.middleware);
   // With METRICS_TOKEN, only a scraper that sends it reads the metrics (src/http/metrics.ts).
   app.get('/metrics', metricsAuth(config.metricsToken), observability.metricsHandler);
 
@@ -166,16 +167,20 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
       res.status(503).set(error.headers).json({ status: 'unavailable', ready: false, upstream: readiness.url, reason: error.message });
     }, next);
   });
-  app.use('/odata', (_req, res, next) => {
-    res.set('OData-Version', '4.0');
-    next();
-  });
-  app.use('/odata', upstreamGate(readiness));
   // Browser sign-in, and the credential of requests without an Authorization header (session cookie, service mode).
   const credentials = createCredentials({ config, client: upstream, logger, now, store });
   app.use('/auth', credentials.router);
-  app.use('/odata', credentials.middleware);
-  app.use('/odata', createODataRouter({ config, client: upstream, model: buildEdmModel(), logger, now, store }));
+  // The OData service: its version header, the upstream gate, the credential, then the router. One mount of `/odata`
+  // in front of them, not one per step: each `/odata` layer matched the path and cut and restored `req.url` again.
+  const odata = Router();
+  const gate = upstreamGate(readiness);
+  odata.use((req, res, next) => {
+    res.setHeader('OData-Version', '4.0');
+    gate(req, res, next);
+  });
+  odata.use(credentials.middleware);
+  odata.use(createODataRouter({ config, client: upstream, model: buildEdmModel(), logger, now, store }));
+  app.use('/odata', odata);
   // Dataverse virtual tables (OData v4 Data Provider): the same sets with one Edm.Guid key each (src/dataverse/).
   app.use('/dataverse', createDataverseRouter({ config, client: upstream, logger, now, store, before: [upstreamGate(readiness), credentials.middleware] }));
   // The Power Platform custom connector for this gateway (apiDefinition.swagger.json, apiProperties.json).

@@ -18,6 +18,11 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /**
+   * Whether a line at `level` would be written: a caller whose fields cost work to build (the request's line, on
+   * every request) builds them only then. Optional: a logger without it is taken to write every level.
+   */
+  enabled?(level: LogLevel): boolean;
 }
 
 /** Where lines go instead of stderr (specs collect them); each call gets one line without its newline. */
@@ -56,5 +61,5 @@ export function createLogger(level: LogLevel, sink?: LogSink): Logger {
     destination,
   );
   const emit = (at: LogLevel) => (message: string, fields: Record<string, unknown> = {}) => log[at](fields, message);
-  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error'), enabled: (at) => log.isLevelEnabled(at) };
 }

@@ -26,3 +26,9 @@ test('fields named like a credential are written as [redacted], nested and in he
   for (const secret of ['dXNlcjpzZWNyZXQ=', 'Bearer abc', 'session=xyz', 'tok"', 's3cret', 'r1"']) expect(text).not.toContain(secret);
   expect(JSON.parse(text)).toMatchObject({ headers: { accept: 'application/json', authorization: '[redacted]' }, oauth: { clientSecret: '[redacted]' } });
 });
+
+test('enabled(level) says whether a line at that level is written, so costly fields are built only then', () => {
+  const logger = createLogger('warn', () => undefined);
+  expect(['debug', 'info', 'warn', 'error'].map((level) => logger.enabled?.(level as 'debug' | 'info' | 'warn' | 'error'))).toEqual([false, false, true, true]);
+  expect(createLogger('debug', () => undefined).enabled?.('debug')).toBe(true);
+});

@@ -25,6 +25,8 @@ import { createMetrics, routeLabel, type GatewayMetrics, type UpstreamAttempt, t
 import { countUpstreamRows, requestContext } from './request-context';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
+/** Request paths whose route label is kept (`createObservability`). */
+const ROUTE_MEMO_SIZE = 1000;
 const ACCEPTED_ID = /^[\w.:-]{1,128}$/;
 const SECRET_PARAMETER = /^(access_token|api_key|apikey|token|password|secret|client_secret|code|key)$/i;
 
@@ -77,11 +79,10 @@ export function observeRequests(options: ObservabilityOptions): RequestHandler {
     if (context) {
       context.requestId = requestId;
       if (options.progressEvery > 0) {
-        const entitySet = resourceOf(path);
         context.onUpstreamRequest = (current) => {
           if (current.upstreamRequests % options.progressEvery === 0) {
             const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-            logger.info('progress', { entitySet, upstreamRequests: current.upstreamRequests, rows: current.upstreamRows, seconds: Math.round(seconds * 10) / 10 });
+            logger.info('progress', { entitySet: resourceOf(path), upstreamRequests: current.upstreamRequests, rows: current.upstreamRows, seconds: Math.round(seconds * 10) / 10 });
           }
         };
       }
@@ -97,6 +98,8 @@ export function observeRequests(options: ObservabilityOptions): RequestHandler {
       metrics.request(route, req.method, status, seconds);
       // Health checks and scrapes come every few seconds: their lines would drown the requests', so they are debug.
       const level = route === '/health' || route === '/metrics' ? 'debug' : 'info';
+      // The line's fields (the query rewritten without credentials, the plans) are built only when it is written.
+      if (logger.enabled?.(level) === false) return;
       logger[level]('request', {
         requestId,
         method: req.method,
@@ -161,6 +164,7 @@ export function createObservability(options: { logger: Logger; bitbucketApiUrl: 
     // The configuration checks the URL; a label of 'other' is all a bad one costs here.
   }
   const metrics = createMetrics({ routeNames, upstreamBasePath, upstreamRoutes: upstreamRoutesOf(ENTITY_SETS) });
+  const routeByPath = new Map<string, string>();
   return {
     metrics,
     middleware: observeRequests({
@@ -168,7 +172,16 @@ export function createObservability(options: { logger: Logger; bitbucketApiUrl: 
       metrics,
       progressEvery: options.progressEvery,
       apiKeyParameter: options.apiKeyParameter,
-      routeLabel: (path) => routeLabel(path, routeNames),
+      routeLabel: (path) => {
+        // Every request's label, from a path a client repeats page after page: kept per path (emptied when full, as
+        // paths hold keys and are unbounded), instead of splitting and decoding the path again each time.
+        let label = routeByPath.get(path);
+        if (label === undefined) {
+          if (routeByPath.size >= ROUTE_MEMO_SIZE) routeByPath.clear();
+          routeByPath.set(path, (label = routeLabel(path, routeNames)));
+        }
+        return label;
+      },
     }),
     metricsHandler: (_req, res, next) => {
       metrics.registry

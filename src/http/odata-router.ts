@@ -126,7 +126,8 @@ export function createODataRouter({ config, client, model, logger, now, store }:
       now: new Date(),
       pushdown: config.pushdown,
       logger,
-      onPlan: upstreamPlanRecorder(req),
+      // The request's log line (an info line, src/http/observability.ts) carries its plans, when it is written.
+      onPlan: upstreamPlanRecorder(req, logger?.enabled?.('info') !== false),
       ...(kind === 'read' ? { signal: requestSignal(), memory: leaseOf(req), ...trustNewestFirstOf(req) } : {}),
     };
   }
@@ -250,7 +251,8 @@ export function createODataRouter({ config, client, model, logger, now, store }:
   }
 
   // Write bodies are JSON (OData JSON Format); anything else is refused before it is read.
-  router.use((req, _res, next) => {
+  const body = Router();
+  body.use((req, _res, next) => {
     const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
     if (['POST', 'PATCH', 'PUT', 'MERGE'].includes(req.method) && hasBody && !req.is('application/json')) {
       next(new ODataError('UnsupportedMediaType'));
@@ -258,8 +260,14 @@ export function createODataRouter({ config, client, model, logger, now, store }:
     }
     next();
   });
-  router.use(refuseOversizedBody(BODY_LIMIT_BYTES));
-  router.use(express.json({ limit: BODY_LIMIT_BYTES }));
+  body.use(refuseOversizedBody(BODY_LIMIT_BYTES));
+  body.use(express.json({ limit: BODY_LIMIT_BYTES }));
+  // A request that declares no body (neither Content-Length nor Transfer-Encoding: every read) passes all three
+  // without effect, so it skips them: three layers fewer on every read (issue #15: latency added per upstream page).
+  router.use((req, res, next) => {
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) next();
+    else body(req, res, next);
+  });
   router.all('/{*path}', async (req, res) => {
     // OData-Version / OData-MaxVersion (src/odata/version.ts): the answer's version replaces the 4.0 the app sets for
     // every /odata response (one header, never two); a version the service cannot honour is a 400 that keeps 4.0.

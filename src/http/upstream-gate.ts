@@ -23,6 +23,12 @@ export function notReadyError(readiness: UpstreamReadiness, state: Exclude<Upstr
 /** Waits for a check under way (the first one at start), then lets the request through or answers why not. */
 export function upstreamGate(readiness: UpstreamReadiness): RequestHandler {
   return (_req, _res, next) => {
+    // Ready is for good (a ready upstream is never checked again, UpstreamReadiness.current): then the request goes on
+    // in this same turn, without a promise and a microtask hop on every request (issue #15: latency added).
+    if (readiness.state.kind === 'bitbucket') {
+      next();
+      return;
+    }
     readiness.current().then(
       (state) => (state.kind === 'bitbucket' ? next() : next(notReadyError(readiness, state))),
       next,

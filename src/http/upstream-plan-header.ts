@@ -33,14 +33,16 @@ function planLine(plan: PlanDescription): string {
 
 /**
  * The `onPlan` of a request's ExecutionContext: each plan goes to the request's log line, and to the header when the
- * request asked for it.
+ * request asked for it. `logged`: whether the request's log line is written (LOG_LEVEL info or debug); when it is not
+ * and the request did not ask for the header, nobody reads a plan, so none is described (issue #15: CPU per answer).
  */
-export function upstreamPlanRecorder(req: Request): PlanRecorder | undefined {
+export function upstreamPlanRecorder(req: Request, logged = true): PlanRecorder | undefined {
   const res = req.res;
   if (!res) return undefined;
   const known = recorders.get(req);
   if (known) return known;
   const explain = req.get(EXPLAIN_REQUEST_HEADER) === '1';
+  if (!explain && !logged) return undefined;
   const plans: PlanDescription[] = [];
   const recorder: PlanRecorder = (plan, query) => {
     const described = describePlan(plan, query);

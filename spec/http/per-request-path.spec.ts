@@ -1,0 +1,73 @@
+/**
+ * What every request pays before and after its own work (issue #15: ≤ 1 ms added per upstream page): the upstream
+ * gate lets a request through in the same turn once Bitbucket has answered like Bitbucket, the abort reason of an
+ * answered request is made without a stack, and the allowed-host decision is the same when it is asked again.
+ */
+import { ClientGone } from '../../src/http/request-context';
+import { isAllowedHost } from '../../src/http/public-base';
+import { upstreamGate } from '../../src/http/upstream-gate';
+import { createLogger } from '../../src/logger';
+import { UpstreamReadiness } from '../../src/upstream-readiness';
+import type { Request, Response } from 'express';
+
+const quiet = createLogger('error', () => undefined);
+
+test('a ready upstream lets the request through in the same turn: no promise, no microtask hop', async () => {
+  const readiness = new UpstreamReadiness({ url: 'http://bitbucket.invalid/2.0', probe: async () => ({ kind: 'bitbucket' }), logger: quiet });
+  readiness.start();
+  expect((await readiness.settled()).kind).toBe('bitbucket');
+  const calls: unknown[][] = [];
+  upstreamGate(readiness)({} as Request, {} as Response, (...args: unknown[]) => calls.push(args));
+  expect(calls).toEqual([[]]);
+});
+
+test('an upstream not checked yet still holds the request until the check says why not', async () => {
+  let answer: (state: { kind: 'unreachable'; problem: string }) => void = () => undefined;
+  const readiness = new UpstreamReadiness({ url: 'http://bitbucket.invalid/2.0', probe: () => new Promise((resolve) => (answer = resolve)), logger: quiet });
+  readiness.start();
+  const calls: unknown[][] = [];
+  upstreamGate(readiness)({} as Request, {} as Response, (...args: unknown[]) => calls.push(args));
+  expect(calls).toEqual([]);
+  answer({ kind: 'unreachable', problem: 'connection refused' });
+  await readiness.settled();
+  await new Promise((resolve) => setImmediate(resolve));
+  readiness.stop();
+  expect(calls).toHaveLength(1);
+  expect(String(calls[0][0])).toContain('connection refused');
+});
+
+test('ClientGone, made for every answered request, captures no stack and leaves Error.stackTraceLimit as it was', () => {
+  const limit = Error.stackTraceLimit;
+  const gone = new ClientGone();
+  expect(gone).toBeInstanceOf(ClientGone);
+  expect(gone).toBeInstanceOf(Error);
+  expect(gone.name).toBe('ClientGone');
+  expect(gone.message).toBe('the client closed the connection before the answer was ready');
+  expect(gone.stack).not.toContain('\n    at ');
+  expect(Error.stackTraceLimit).toBe(limit);
+  expect(new Error('another').stack).toContain('\n    at ');
+});
+
+test.each([
+  ['localhost:8080', [], true],
+  ['LOCALHOST', [], true],
+  ['127.0.0.1:3000', [], true],
+  ['[::1]:8080', [], true],
+  ['gateway.example.com', [], false],
+  ['gateway.example.com', ['Gateway.Example.com'], true],
+  ['gateway.example.com:8443', ['gateway.example.com:8443'], true],
+  ['evil.example.com', ['gateway.example.com'], false],
+  ['', [], false],
+  ['local host', [], false],
+])('isAllowedHost(%j, %j) is %j, asked once or again', (host, allowed, expected) => {
+  expect(isAllowedHost(host, allowed)).toBe(expected);
+  expect(isAllowedHost(host, allowed)).toBe(expected);
+});
+
+test('isAllowedHost keeps its answers right past its memo of 100 hosts (forged hosts cannot grow or poison it)', () => {
+  const allowed = ['gateway.example.com'];
+  for (let index = 0; index < 250; index++) expect(isAllowedHost(`forged-${index}.example.com`, allowed)).toBe(false);
+  expect(isAllowedHost('gateway.example.com', allowed)).toBe(true);
+  expect(isAllowedHost('localhost', allowed)).toBe(true);
+  expect(isAllowedHost('forged-3.example.com', allowed)).toBe(false);
+});
