@@ -166,4 +166,12 @@ describe('entityWriter', () => {
     expect(first).toBe('{"Hash":"abc","Date":"2024-01-02T03:04:05Z"}');
     expect(again).toBe(first);
   });
+
+  test('a string holding any one UTF-16 code unit, or a surrogate pair, is written as JSON.stringify writes it', () => {
+    const set = setNamed('Commits');
+    const write = entityWriter({ set, namespace: NAMESPACE, serviceRoot: SERVICE_ROOT, level: 'none', select: ['Message'] });
+    const messages = [...Array.from({ length: 0x10000 }, (_, unit) => `a${String.fromCharCode(unit)}b`), 'x\ud83d\ude00y', '\ude00\ud83d', '', 'plain'];
+    const wrong = messages.filter((message) => write({ Message: message }) !== JSON.stringify({ Message: message }));
+    expect(wrong).toEqual([]);
+  });
 });
