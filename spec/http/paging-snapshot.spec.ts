@@ -51,6 +51,21 @@ async function read(on: Stack, url: string, pageSize?: number, options: { bearer
   return { rows: response.body.value, next: response.body['@odata.nextLink'], count: response.body['@odata.count'], calls: Number(response.headers['x-upstream-requests']), upstream };
 }
 
+/**
+ * The unpaged answer of `url` (one response, no page size), read once per URL on `stack` and shared by the tests that
+ * compare a walk with it: both gateways serve the same seeded, unchanging sandbox data, and an unpaged read keeps no
+ * snapshot, so the rows and count are the same whichever test or gateway reads them first (each read is a whole fan-out).
+ */
+const unpagedAnswers = new Map<string, Promise<Page>>();
+function unpaged(url: string): Promise<Page> {
+  let answer = unpagedAnswers.get(url);
+  if (answer === undefined) {
+    answer = read(stack, url);
+    unpagedAnswers.set(url, answer);
+  }
+  return answer;
+}
+
 /** Every page, the way Power Query reads a feed; `between` runs before each page after the first. */
 async function walk(on: Stack, url: string, pageSize: number, options: { accept?: string; between?: (page: number) => void } = {}): Promise<Page[]> {
   const pages: Page[] = [];
@@ -94,7 +109,7 @@ const cases = [
 
 describe('a walk served from a snapshot', () => {
   test.each(cases)('$name: exactly the unpaged rows, and no upstream call after the first page', async ({ url, pageSize, byPosition }) => {
-    const whole = await read(stack, url);
+    const whole = await unpaged(url);
     expect(whole.next).toBeUndefined();
     const pages = await walk(stack, url, pageSize);
     expect(pages.length).toBe(Math.ceil(whole.rows.length / pageSize));
@@ -110,7 +125,7 @@ describe('a walk served from a snapshot', () => {
   });
 
   test.each(cases)('$name: snapshots off, the cursor gives the same rows', async ({ url, pageSize }) => {
-    const whole = await read(cursorOnly, url);
+    const whole = await unpaged(url);
     const pages = await walk(cursorOnly, url, pageSize);
     expect(rowsOf(pages)).toEqual(whole.rows);
     for (const page of pages) expect(page.count).toBe(whole.count);
@@ -131,7 +146,7 @@ describe('a walk served from a snapshot', () => {
 
   test('a page size changed along the walk is honoured', async () => {
     const url = '/odata/PullRequests?$orderby=Title&$select=Id,Title';
-    const whole = await read(stack, url);
+    const whole = await unpaged(url);
     const sizes = [30, 7, 100, 1, 400];
     const pages: Page[] = [];
     let next: string | undefined = url;
@@ -172,14 +187,14 @@ describe('after the snapshot is gone', () => {
   const url = '/odata/PullRequests?$orderby=Title&$select=Workspace,RepositorySlug,Id,Title';
 
   test('expiry is idle time: pages read within the TTL of each other stay free', async () => {
-    const whole = await read(stack, url);
+    const whole = await unpaged(url);
     const pages = await walk(stack, url, 50, { between: () => (clock.now += 299_000) });
     expect(rowsOf(pages)).toEqual(whole.rows);
     for (const page of laterPages(pages)) expect(page.upstream).toBe(0);
   });
 
   test('a page read after the TTL continues by cursor, and keeps a new snapshot for the rest', async () => {
-    const whole = await read(stack, url);
+    const whole = await unpaged(url);
     const pages = await walk(stack, url, 50, { between: (page) => (clock.now += page === 2 ? 300_000 : 1_000) });
     expect(rowsOf(pages)).toEqual(whole.rows);
     expect(pages.map((page) => page.upstream > 0)).toEqual([true, false, true, ...pages.slice(3).map(() => false)]);
@@ -187,7 +202,7 @@ describe('after the snapshot is gone', () => {
   });
 
   test('a snapshot missing on this replica (a restart, another gateway) continues by cursor', async () => {
-    const whole = await read(stack, url);
+    const whole = await unpaged(url);
     const first = await read(stack, url, 50);
     // The other gateway shares the signing key, as replicas must, but not the memory.
     const rest = await walk(cursorOnly, first.next as string, 50);
@@ -238,7 +253,7 @@ describe('memory limits', () => {
 
   /** Room for two snapshots of those walks (their rows after the first page), unless `limits` say otherwise. */
   async function limitedStack(limits: Partial<PagingSnapshotLimits> = {}): Promise<Stack> {
-    const kept = (await read(stack, urls.a)).rows.length - PAGE;
+    const kept = (await unpaged(urls.a)).rows.length - PAGE;
     return startStack({ env: { SKIPTOKEN_SECRET: SECRET }, config: { maxPageSize: 100_000, pagingSnapshots: { ttlSeconds: 300, maxRows: 2 * kept, maxTotalRows: 2 * kept, ...limits } } });
   }
 
