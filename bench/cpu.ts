@@ -9,6 +9,9 @@
  * - `$select=Hash,Date` in one response, the narrow projection Power BI sends.
  * - one answer asked 1000 times: one that calls nothing upstream (a constant-false filter), a repository by key and
  *   one 100-commit page (the latency bench's two reads in bench/run.ts): what one answer page costs the gateway.
+ * - every pull request (`/odata/PullRequests`, ~229 upstream calls of 50 items) asked 5 times: what one upstream call
+ *   costs the gateway (`BENCH_CPU_ONLY='all pull requests, x5'`), and the same with `$select=Id`, whose rows are next
+ *   to nothing: the per-call cost alone.
  * Each prints rows, upstream calls (`X-Upstream-Requests`, a trailer on a streamed answer), wall time, gateway CPU
  * in µs per row, in ms per upstream call (a Bitbucket commits page holds 100 rows) and in µs per answer page. Every run is done
  * BENCH_RUNS times (3) after a warm-up and the median is printed.
@@ -113,6 +116,12 @@ const RUNS_TO_MEASURE: Run[] = [
   { name: 'no upstream call, x1000', url: `/odata/Commits?$filter=1 eq 2`, times: 1000 },
   { name: 'repository by key, x1000', url: `/odata/Repositories(Workspace='acme-dev',Slug='platform-api')`, times: 1000 },
   { name: 'one 100-commit page, x1000', url: `/odata/Commits?$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api'&$top=100`, times: 1000 },
+  // Per upstream call (issue #15: ~2.7 ms of gateway CPU per call over the suite): every pull request of the large seed,
+  // one 50-item Bitbucket page per call over the fan-out (~229 calls an answer), so ms/upstream call is dominated by
+  // what the gateway spends on each call rather than on each row.
+  { name: 'all pull requests, x5', url: `/odata/PullRequests`, times: 5 },
+  // The same calls with next to nothing to pass on (one small property per row): the per-call cost alone.
+  { name: 'all pull requests, $select=Id, x5', url: `/odata/PullRequests?$select=Id`, times: 5 },
 ];
 
 interface Figures {

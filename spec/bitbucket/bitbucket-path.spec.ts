@@ -25,4 +25,13 @@ describe('bitbucketPath', () => {
   ])('%s with %j throws', (template, params, message) => {
     expect(() => bitbucketPath(template, params)).toThrow(message);
   });
+
+  it('a template filled again (checked and split once) gives the same paths, and the same errors', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(bitbucketPath('/repositories/{workspace}/{repo_slug}', { workspace: 'acme', repo_slug: `r${round}` })).toBe(`/repositories/acme/r${round}`);
+      expect(bitbucketPath('/x/{a}{b}', { a: 'p', b: 'q q' })).toBe('/x/pq%20q');
+      expect(() => bitbucketPath('/repositories/{workspace}/{repo_slug}', { workspace: 'acme' })).toThrow(/needs a value for \{repo_slug\}/);
+      expect(() => bitbucketPath('/repositories/{repo-slug}', { 'repo-slug': 'r' })).toThrow(/stray brace/);
+    }
+  });
 });

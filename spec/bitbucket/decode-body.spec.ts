@@ -20,12 +20,12 @@ describe('decodeBody', () => {
     ['gzip', 'gzip', zlib.gzipSync(BYTES)],
     ['x-gzip, any case and spacing', ' X-GZIP ', zlib.gzipSync(BYTES)],
     ['deflate', 'deflate', zlib.deflateSync(BYTES)],
-  ])('%s → the JSON as sent', async (_name, encoding, body) => {
-    expect((await decodeBody(encoding, body, 1_000_000)).toString('utf8')).toBe(JSON_TEXT);
+  ])('%s → the JSON as sent', (_name, encoding, body) => {
+    expect(decodeBody(encoding, body, 1_000_000).toString('utf8')).toBe(JSON_TEXT);
   });
 
-  it('an empty body stays empty, whatever the encoding says', async () => {
-    expect(await decodeBody('gzip', Buffer.alloc(0), 100)).toHaveLength(0);
+  it('an empty body stays empty, whatever the encoding says', () => {
+    expect(decodeBody('gzip', Buffer.alloc(0), 100)).toHaveLength(0);
   });
 
   it.each<[string, string, Buffer, number, RegExp]>([
@@ -33,8 +33,8 @@ describe('decodeBody', () => {
     ['a gzip bomb past the bound', 'gzip', zlib.gzipSync(Buffer.alloc(100_000, 'x')), 1000, /buffer|length|size/i],
     ['a deflate bomb past the bound', 'deflate', zlib.deflateSync(Buffer.alloc(100_000, 'x')), 1000, /buffer|length|size/i],
     ['an unknown encoding', 'zstd', BYTES, 1_000_000, /unsupported Content-Encoding "zstd"/],
-  ])('%s → rejects', async (_name, encoding, body, maxBytes, message) => {
-    await expect(decodeBody(encoding, body, maxBytes)).rejects.toThrow(message);
+  ])('%s → throws', (_name, encoding, body, maxBytes, message) => {
+    expect(() => decodeBody(encoding, body, maxBytes)).toThrow(message);
   });
 
   it('decodes while every libuv threadpool thread is taken', async () => {
@@ -45,7 +45,7 @@ describe('decodeBody', () => {
     for (const fifo of fifos) execFileSync('mkfifo', [fifo]);
     const readers = fifos.map((fifo) => fs.open(fifo, 'r'));
     try {
-      const decoded = decodeBody('gzip', zlib.gzipSync(BYTES), 1_000_000).then((body) => body.toString('utf8'));
+      const decoded = Promise.resolve().then(() => decodeBody('gzip', zlib.gzipSync(BYTES), 1_000_000).toString('utf8'));
       const waited = new Promise<string>((resolve) => setTimeout(() => resolve('still waiting for the threadpool'), 1000).unref());
       expect(await Promise.race([decoded, waited])).toBe(JSON_TEXT);
     } finally {

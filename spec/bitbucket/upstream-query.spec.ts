@@ -24,4 +24,16 @@ describe('encodeUpstreamQuery', () => {
   ])('refuses %s', (_name, query, message) => {
     expect(() => encodeUpstreamQuery(query)).toThrow(message);
   });
+
+  it('long values (remembered once encoded) come out the same every time, past the bound of those remembered', () => {
+    const fields = (n: number) => `next,values.id,values.title,values.reviewers.display_name,values.n${n}+Zoë`;
+    const expected = (n: number) => `fields=next%2Cvalues.id%2Cvalues.title%2Cvalues.reviewers.display_name%2Cvalues.n${n}%2BZo%C3%AB`;
+    for (let round = 0; round < 2; round++) {
+      for (let n = 0; n < 300; n++) expect(encodeUpstreamQuery({ fields: fields(n) })).toBe(expected(n));
+    }
+    // The same text under another name is the same encoding; a long value that cannot be encoded fails every time.
+    expect(encodeUpstreamQuery({ q: fields(1) })).toBe(expected(1).replace('fields=', 'q='));
+    const unencodable = `${'x'.repeat(40)}\udc00`;
+    for (let round = 0; round < 2; round++) expect(() => encodeUpstreamQuery({ q: unencodable })).toThrow(/"q" contains a lone UTF-16 surrogate/);
+  });
 });

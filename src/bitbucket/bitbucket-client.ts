@@ -91,6 +91,8 @@ export class BitbucketClient {
   readonly #upstream: URL;
   /** Base path without a trailing slash, e.g. "/2.0". */
   readonly #basePath: string;
+  /** The upstream's origin, computed once: URL's getter builds the string again on every read (each call's URL). */
+  readonly #origin: string;
   readonly #agent: http.Agent;
   readonly #retryPolicy: RetryPolicy;
 
@@ -98,6 +100,7 @@ export class BitbucketClient {
     this.#options = resolveClientOptions(options);
     this.#upstream = parseBaseUrl(options.baseUrl);
     this.#basePath = this.#upstream.pathname.replace(/\/+$/, '');
+    this.#origin = this.#upstream.origin;
     // Keep-alive saves a TCP+TLS handshake per call; maxSockets bounds how hard one gateway can hit Bitbucket.
     const agentOptions = { keepAlive: true, maxSockets: this.#options.maxSockets };
     this.#agent = this.#upstream.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
@@ -115,7 +118,7 @@ export class BitbucketClient {
   async get<T>(path: string, query: UpstreamQuery, credential: UpstreamCredential, signal?: AbortSignal, options: ReadOptions = {}): Promise<T> {
     const exchange: Exchange = { method: 'GET', requestTarget: this.#requestTarget(path, query), credential, idempotent: true, signal, retriesOf500: options.retriesOf500 };
     const response = await this.#exchange(exchange);
-    return (await this.#readJson(exchange, response, 'required')) as T;
+    return this.#readJson(exchange, response, 'required') as T;
   }
 
   /**
@@ -136,12 +139,15 @@ export class BitbucketClient {
    * is always requested under the configured origin and base path, never rebuilt; one that could leave the base path
    * (`resumeTargetProblem`) is a RangeError.
    */
-  async *locatedPages<T>(
+  locatedPages<T>(
     start: { path: string; query: UpstreamQuery } | { target: string },
     credential: UpstreamCredential,
     signal?: AbortSignal,
     reuse: { revision?: ListRevision } = {},
   ): AsyncGenerator<LocatedPage<T>> {
+    // The walk itself is returned, not delegated to from a generator of its own: a `yield*` between async generators
+    // costs every page (every upstream call) a few more promises and microtask turns. Nothing here is read before
+    // the walk starts but the start and the memo's rule (`listOf`, which reads nothing and throws nothing).
     // A repository's commits or pull requests walked from the start read only what changed since the last walk; a pull
     // request's commits or diffstat, or a pipeline's steps, given its revision, only when that changed (list-memo.ts).
     const lists = 'target' in start ? undefined : this.#options.responseCache?.lists;
@@ -149,10 +155,9 @@ export class BitbucketClient {
     if (lists !== undefined && list !== undefined) {
       const pages = (from: { path: string; query: UpstreamQuery }, options?: { cached?: boolean }) =>
         this.#locatedPages<unknown>(from, credential, signal, options?.cached ?? true);
-      yield* lists.walk(list, credential, pages) as AsyncGenerator<LocatedPage<T>>;
-      return;
+      return lists.walk(list, credential, pages) as AsyncGenerator<LocatedPage<T>>;
     }
-    yield* this.#locatedPages<T>(start, credential, signal);
+    return this.#locatedPages<T>(start, credential, signal);
   }
 
   async *#locatedPages<T>(
@@ -180,7 +185,7 @@ export class BitbucketClient {
       requestTarget = response.requestTarget;
       visited.add(requestTarget);
       const exchange = { ...sent, requestTarget };
-      const page = readBitbucketPage(await this.#readJson(exchange, response, 'required'));
+      const page = readBitbucketPage(this.#readJson(exchange, response, 'required'));
       if (page === undefined) {
         throw this.#badResponse(exchange, response, 'the body is not a Bitbucket page (no "values" array, or a "next" that is not a string)');
       }
@@ -189,11 +194,13 @@ export class BitbucketClient {
         if (problem !== undefined) throw this.#badResponse(exchange, response, problem);
       }
       // The next link is checked once: its target travels with the page, and the walk follows it below.
-      const next = page.next === undefined ? undefined : nextLinkTarget(page.next, this.#upstream.origin);
+      const next = page.next === undefined ? undefined : nextLinkTarget(page.next, this.#origin);
       const nextTarget = next?.ok ? relativeTarget(next.requestTarget, this.#basePath) : undefined;
       yield { page: page as BitbucketPage<T>, target: relativeTarget(requestTarget, this.#basePath), nextTarget };
       if (next === undefined) {
-        const decision = continuationWithoutNext(page, pageParams(requestTarget));
+        // The request's own page and pagelen are read only when the page does not state them (continuationWithoutNext
+        // prefers the page's): parsing the query decodes every parameter (a long `fields=`), on nearly every last page.
+        const decision = continuationWithoutNext(page, page.values.length === 0 || (page.page !== undefined && page.pagelen !== undefined) ? {} : pageParams(requestTarget));
         if (decision.action === 'stop') return;
         const target = withPageNumber(requestTarget, decision.page);
         if (!target.ok) throw this.#badResponse(exchange, response, target.problem);
@@ -255,7 +262,7 @@ export class BitbucketClient {
     }
     let body: Buffer | undefined;
     try {
-      body = await decodeBody(outcome.headers['content-encoding'], outcome.body, this.#options.maxResponseBytes);
+      body = decodeBody(outcome.headers['content-encoding'], outcome.body, this.#options.maxResponseBytes);
     } catch {
       body = undefined; // An undecodable body is no Bitbucket answer; the status and type still say what came back.
     }
@@ -301,7 +308,7 @@ export class BitbucketClient {
       throw error;
     }
     await invalidateAfter();
-    const parsed = await this.#readJson(exchange, response, 'optional');
+    const parsed = this.#readJson(exchange, response, 'optional');
     return { status: response.status, body: parsed as T | undefined, headers: response.headers };
   }
 
@@ -331,7 +338,7 @@ export class BitbucketClient {
   }
 
   #displayUrl(requestTarget: string): string {
-    return redactUrl(`${this.#upstream.origin}${requestTarget}`);
+    return redactUrl(`${this.#origin}${requestTarget}`);
   }
 
   /**
@@ -366,7 +373,9 @@ export class BitbucketClient {
     const headers = this.#headers(exchange, url);
     // Reuse between requests (response-cache.ts): a fresh entry of this principal answers without a call; a stale one
     // with an ETag is revalidated, and Bitbucket's 304 keeps its body.
-    const cached = exchange.uncached ? undefined : await this.#cacheLookup(exchange);
+    // Without a response cache (UPSTREAM_CACHE_SECONDS=0) or a budget (UPSTREAM_BUDGET_PER_HOUR=0) nothing is awaited
+    // for them: an await of undefined still costs each upstream call a microtask turn (and a promise hook).
+    const cached = exchange.uncached || this.#options.responseCache === undefined ? undefined : await this.#cacheLookup(exchange);
     const requestTarget = exchange.requestTarget;
     if (cached?.entry?.fresh) return { status: cached.entry.status, headers: cached.entry.headers, body: cached.entry.body, attempts: 0, requestTarget };
     if (cached?.entry?.etag !== undefined) headers['if-none-match'] = cached.entry.etag;
@@ -378,7 +387,7 @@ export class BitbucketClient {
     for (let attempt = 1; ; attempt++) {
       exchange.signal?.throwIfAborted();
       // The budget per principal may refuse the call (src/budget): then nothing is sent.
-      await this.#options.budget?.beforeAttempt(exchange.credential, attempt);
+      if (this.#options.budget !== undefined) await this.#options.budget.beforeAttempt(exchange.credential, attempt);
       const started = performance.now();
       // Aborted already (while the budget was asked): sendAttempt sends nothing, so nothing is reported below.
       const sent = exchange.signal?.aborted !== true;
@@ -406,7 +415,7 @@ export class BitbucketClient {
         attempt,
         durationMs: Math.round(performance.now() - started),
       });
-      if (outcome.type === 'response') await this.#options.budget?.afterAnswer(exchange.credential, outcome.status, outcome.headers);
+      if (outcome.type === 'response' && this.#options.budget !== undefined) await this.#options.budget.afterAnswer(exchange.credential, outcome.status, outcome.headers);
       if (cached?.entry !== undefined && outcome.type === 'response' && outcome.status === 304) {
         const revalidated = await this.#options.responseCache?.revalidated(cached);
         if (revalidated !== undefined) return { ...revalidated, attempts: attempt, requestTarget };
@@ -491,7 +500,7 @@ export class BitbucketClient {
     if (challenge !== undefined) details.wwwAuthenticate = challenge;
     let body: Buffer | undefined;
     try {
-      body = await decodeBody(outcome.headers['content-encoding'], outcome.body, this.#options.maxResponseBytes);
+      body = decodeBody(outcome.headers['content-encoding'], outcome.body, this.#options.maxResponseBytes);
     } catch {
       body = undefined; // An unreadable error body still leaves the status to classify by.
     }
@@ -499,10 +508,11 @@ export class BitbucketClient {
     return details;
   }
 
-  async #readJson(exchange: Exchange, response: ReadResponse, presence: 'required' | 'optional'): Promise<unknown> {
+  /** Synchronous, like all it does (decode-body.ts): an await per upstream call here only cost a microtask turn. */
+  #readJson(exchange: Exchange, response: ReadResponse, presence: 'required' | 'optional'): unknown {
     let body: Buffer;
     try {
-      body = await decodeBody(response.headers['content-encoding'], response.body, this.#options.maxResponseBytes);
+      body = decodeBody(response.headers['content-encoding'], response.body, this.#options.maxResponseBytes);
     } catch (error) {
       throw this.#badResponse(exchange, response, `the body could not be decompressed (${error instanceof Error ? error.message : 'unknown error'})`);
     }

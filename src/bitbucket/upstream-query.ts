@@ -28,11 +28,30 @@ function formatQueryValue(name: string, value: string | number | boolean): strin
   return String(value);
 }
 
+/**
+ * Long values encoded lately: the same `fields=` (a few hundred characters) is encoded for every repository of a
+ * fan-out, several times per upstream call (its target, the plan's positions). Bounded: emptied when full.
+ */
+const encodedLongValues = new Map<string, string>();
+const LONG_VALUE = 32;
+const MAX_ENCODED_LONG_VALUES = 256;
+
 function encodeStrictly(name: string, text: string): string {
+  const long = text.length >= LONG_VALUE;
+  if (long) {
+    const known = encodedLongValues.get(text);
+    if (known !== undefined) return known;
+  }
+  let encoded: string;
   try {
-    return encodeURIComponent(text);
+    encoded = encodeURIComponent(text);
   } catch {
     // encodeURIComponent throws URIError on a lone UTF-16 surrogate, which has no UTF-8 encoding.
     throw new RangeError(`Query parameter "${name}" contains a lone UTF-16 surrogate and cannot be encoded as UTF-8.`);
   }
+  if (long) {
+    if (encodedLongValues.size >= MAX_ENCODED_LONG_VALUES) encodedLongValues.clear();
+    encodedLongValues.set(text, encoded);
+  }
+  return encoded;
 }
