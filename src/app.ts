@@ -150,6 +150,21 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
   const readiness = new UpstreamReadiness({ url: config.bitbucketApiUrl, probe: () => probeUpstream(upstream), logger, timing: upstreamCheck });
   readinessByApp.set(app, readiness);
   readiness.start();
+  // Browser sign-in, and the credential of requests without an Authorization header (session cookie, service mode).
+  const credentials = createCredentials({ config, client: upstream, logger, now, store });
+  // The OData service: its version header, the upstream gate, the credential, then the router. One mount of `/odata`
+  // in front of them, not one per step: each `/odata` layer matched the path and cut and restored `req.url` again.
+  const odata = Router();
+  const gate = upstreamGate(readiness);
+  odata.use((req, res, next) => {
+    res.setHeader('OData-Version', '4.0');
+    gate(req, res, next);
+  });
+  odata.use(credentials.middleware);
+  odata.use(createODataRouter({ config, client: upstream, model: buildEdmModel(), logger, now, store }));
+  app.use('/odata', odata);
+  // Mounted after /odata (their paths are disjoint, so the order changes no answer): an OData request, the one that
+  // comes by the thousand, is not matched against them first.
   app.get('/health', (_req, res, next) => {
     readiness.current().then((state) => {
       // The shared store (REDIS_URL) unreachable: requests would answer 503 StoreUnavailable, so not ready either.
@@ -167,20 +182,7 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
       res.status(503).set(error.headers).json({ status: 'unavailable', ready: false, upstream: readiness.url, reason: error.message });
     }, next);
   });
-  // Browser sign-in, and the credential of requests without an Authorization header (session cookie, service mode).
-  const credentials = createCredentials({ config, client: upstream, logger, now, store });
   app.use('/auth', credentials.router);
-  // The OData service: its version header, the upstream gate, the credential, then the router. One mount of `/odata`
-  // in front of them, not one per step: each `/odata` layer matched the path and cut and restored `req.url` again.
-  const odata = Router();
-  const gate = upstreamGate(readiness);
-  odata.use((req, res, next) => {
-    res.setHeader('OData-Version', '4.0');
-    gate(req, res, next);
-  });
-  odata.use(credentials.middleware);
-  odata.use(createODataRouter({ config, client: upstream, model: buildEdmModel(), logger, now, store }));
-  app.use('/odata', odata);
   // Dataverse virtual tables (OData v4 Data Provider): the same sets with one Edm.Guid key each (src/dataverse/).
   app.use('/dataverse', createDataverseRouter({ config, client: upstream, logger, now, store, before: [upstreamGate(readiness), credentials.middleware] }));
   // The Power Platform custom connector for this gateway (apiDefinition.swagger.json, apiProperties.json).
