@@ -141,15 +141,14 @@ describeWithPrivateRedis('a shared store that fails', () => {
     try {
       await upstreamReadinessOf(app).settled();
       expect((await supertest(app).get('/odata/Repositories?$top=1').set('Authorization', DEMO_BEARER)).status).toBe(200);
-      // Writes wait while clients are paused, and so do scripts (EVAL may write): the budget's tally, read by one
-      // (redis-store.ts), is the first to wait. The admin's own commands are not writes.
+      // Writes (the budget's counters) wait while clients are paused; the admin's own commands are not writes.
       await redis.admin.call('CLIENT', 'PAUSE', '2000', 'WRITE');
       const started = Date.now();
       const timedOut = await answer(supertest(app).get('/odata/Repositories?$top=1').set('Authorization', DEMO_BEARER));
       const waited = Date.now() - started;
       await redis.admin.call('CLIENT', 'UNPAUSE');
       expect({ status: timedOut.status, code: timedOut.code, retryAfter: timedOut.retryAfter, calls: timedOut.calls }).toEqual({ status: 503, code: 'StoreUnavailable', retryAfter: '5', calls: 0 });
-      expect(timedOut.message).toContain(`the shared store (${location}) did not answer a read in time: no answer within 200 ms`);
+      expect(timedOut.message).toContain(`the shared store (${location}) did not answer a write in time: no answer within 200 ms`);
       expect(waited).toBeLessThan(1500);
     } finally {
       await redis.admin.call('CLIENT', 'UNPAUSE');

@@ -185,16 +185,14 @@ export class PrincipalBudget implements UpstreamBudgetGate {
     const lastMinute = Math.floor(now / MINUTE_MS);
     const firstMinute = lastMinute - WINDOW_MINUTES + 1;
     const minutes = Array.from({ length: WINDOW_MINUTES }, (_, index) => firstMinute + index);
+    const fields = minutes.map(String);
     const [consumerCounts, userCounts, learnedLimit, blocked] = await Promise.all([
-      store.fieldCounts(tallyKey(principal.budgetKey)),
-      principal.shared ? store.fieldCounts(tallyKey(`u:${principal.userKey}`)) : undefined,
+      store.fieldCounts(tallyKey(principal.budgetKey), fields),
+      principal.shared ? store.fieldCounts(tallyKey(`u:${principal.userKey}`), fields) : undefined,
       store.get(limitKey(principal.budgetKey)),
       store.get(blockKey(principal.budgetKey)),
     ]);
-    const window = (counts: Map<string, number>): Window => {
-      const buckets = minutes.map((minute) => counts.get(String(minute)) ?? 0);
-      return { firstMinute, buckets, used: buckets.reduce((sum, count) => sum + count, 0) };
-    };
+    const window = (buckets: number[]): Window => ({ firstMinute, buckets, used: buckets.reduce((sum, count) => sum + count, 0) });
     const limit = learnedLimit !== undefined ? Number(learnedLimit.toString()) || settings.perHour : settings.perHour;
     return {
       limit,

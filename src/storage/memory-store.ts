@@ -86,11 +86,13 @@ export class MemoryStore implements SharedStore {
     return count.value;
   }
 
-  async fieldCounts(key: string): Promise<Map<string, number>> {
+  async fieldCounts(key: string, fields: readonly string[]): Promise<number[]> {
     const now = this.#now();
-    const live = new Map<string, number>();
-    for (const [name, { value, until }] of this.#tallies.get(key) ?? []) if (until > now) live.set(name, value);
-    return live;
+    const tally = this.#tallies.get(key);
+    return fields.map((field) => {
+      const count = tally?.get(field);
+      return count !== undefined && count.until > now ? count.value : 0;
+    });
   }
 
   async putField(key: string, field: string, value: Buffer, ttlSeconds: number): Promise<void> {

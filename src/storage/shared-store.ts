@@ -25,8 +25,8 @@ export interface SharedStore {
    * store keeps them apart from the values' bytes and from the records, bounded by counters (`maxCounters`).
    */
   incrementField(key: string, field: string, by: number, ttlSeconds: number): Promise<number>;
-  /** Every counter of the tally `key` that has not expired (empty when there is none). */
-  fieldCounts(key: string): Promise<Map<string, number>>;
+  /** The counters `fields` of the tally `key`, in the order asked: 0 for one missing or expired. */
+  fieldCounts(key: string, fields: readonly string[]): Promise<number[]>;
   /**
    * Sets one field of the record `key` (created empty); the field lives `ttlSeconds` from now (a later put of the same
    * field sets its lifetime again). Fields change one by one, so two replicas adding fields at once both keep theirs
