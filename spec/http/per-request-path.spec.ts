@@ -1,11 +1,13 @@
 /**
  * What every request pays before and after its own work (issue #15: ≤ 1 ms added per upstream page): the upstream
  * gate lets a request through in the same turn once Bitbucket has answered like Bitbucket, the abort reason of an
- * answered request is made without a stack, and the allowed-host decision is the same when it is asked again.
+ * answered request is made without a stack, the allowed-host decision is the same when it is asked again, and plans
+ * are described only for a log line that is written or a caller that asked for them.
  */
 import { ClientGone } from '../../src/http/request-context';
 import { isAllowedHost } from '../../src/http/public-base';
 import { upstreamGate } from '../../src/http/upstream-gate';
+import { EXPLAIN_REQUEST_HEADER, upstreamPlanRecorder } from '../../src/http/upstream-plan-header';
 import { createLogger } from '../../src/logger';
 import { UpstreamReadiness } from '../../src/upstream-readiness';
 import type { Request, Response } from 'express';
@@ -70,4 +72,14 @@ test('isAllowedHost keeps its answers right past its memo of 100 hosts (forged h
   expect(isAllowedHost('gateway.example.com', allowed)).toBe(true);
   expect(isAllowedHost('localhost', allowed)).toBe(true);
   expect(isAllowedHost('forged-3.example.com', allowed)).toBe(false);
+});
+
+test.each([
+  ['the request line is written', true, undefined, true],
+  ['the request line is written and X-Explain asks', true, '1', true],
+  ['the request line is not written (LOG_LEVEL=warn) and X-Explain asks', false, '1', true],
+  ['the request line is not written and nobody asks', false, undefined, false],
+])('plans are recorded when %s: %j, %j → %j', (_case, logged, explain, recorded) => {
+  const req = { res: { headersSent: false }, get: (name: string) => (name === EXPLAIN_REQUEST_HEADER ? explain : undefined) } as unknown as Request;
+  expect(upstreamPlanRecorder(req, logged) !== undefined).toBe(recorded);
 });
