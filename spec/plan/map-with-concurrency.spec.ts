@@ -29,3 +29,21 @@ test('after the first failure no worker starts another item (each would be upstr
   // Items 0..2 were in flight together; at most the two others finishing may have started one more each.
   expect(started.length).toBeLessThanOrEqual(5);
 });
+
+test('a failure answers only once the items in flight with it have settled (their upstream calls counted), with the first failure', async () => {
+  const settled: number[] = [];
+  let rejectedWhile: number[] | undefined;
+  const map = mapWithConcurrency([0, 1, 2, 3, 4, 5], 3, async (n) => {
+    await new Promise((resolve) => setTimeout(resolve, n === 1 ? 1 : 20 + n));
+    settled.push(n);
+    if (n === 1) throw new Error('stream 1 failed');
+    if (n === 2) throw new Error('stream 2 failed too');
+    return n;
+  });
+  await map.catch((error: unknown) => {
+    rejectedWhile = [...settled];
+    expect(error).toEqual(new Error('stream 1 failed'));
+  });
+  // Items 0 and 2 were in flight when item 1 failed: the map waited for them, and started nothing after.
+  expect(rejectedWhile?.sort()).toEqual([0, 1, 2]);
+});

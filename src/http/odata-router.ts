@@ -34,7 +34,7 @@ import { RowBudget, type RowLease } from '../memory/memory-budget';
 import { writeWithBackpressure } from './write-with-backpressure';
 import { refuseOversizedBody } from './body-limit';
 import { publicBaseOf } from './public-base';
-import { requestContext, requestSignal } from './request-context';
+import { abandonUpstreamWork, requestContext, requestSignal } from './request-context';
 import { resolveTarget, type ReadTarget } from './resolve-target';
 import { upstreamPlanRecorder } from './upstream-plan-header';
 import { etagOf } from '../entity-sets/etag-of';
@@ -128,7 +128,7 @@ export function createODataRouter({ config, client, model, logger, now, store }:
       logger,
       // The request's log line (an info line, src/http/observability.ts) carries its plans, when it is written.
       onPlan: upstreamPlanRecorder(req, logger?.enabled?.('info') !== false),
-      ...(kind === 'read' ? { signal: requestSignal(), memory: leaseOf(req), ...trustNewestFirstOf(req) } : {}),
+      ...(kind === 'read' ? { signal: requestSignal(), abandon: abandonUpstreamWork, memory: leaseOf(req), ...trustNewestFirstOf(req) } : {}),
     };
   }
 

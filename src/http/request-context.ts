@@ -72,6 +72,16 @@ export function countUpstreamRows(rows: number): void {
   if (context) context.upstreamRows += rows;
 }
 
+/**
+ * Stops the current request's upstream work because `reason` is its answer already (a `400 FanOutTooWide` found while
+ * other parent lists were still being read): the calls in flight are abandoned, settle at once and are counted (they
+ * were sent), and no more are sent. A no-op once the work was stopped for another reason, which then stands.
+ */
+export function abandonUpstreamWork(reason: unknown): void {
+  const context = requestContext.getStore();
+  if (context && !context.abort.signal.aborted) context.abort.abort(reason);
+}
+
 /** The signal that stops the current request's upstream work (undefined outside a request). */
 export function requestSignal(): AbortSignal | undefined {
   return requestContext.getStore()?.abort.signal;

@@ -18,6 +18,12 @@ export interface ExecutionContext {
   /** `now()` for the whole request (OData: one value per request). */
   now: Date;
   signal?: AbortSignal;
+  /**
+   * Stops the request's upstream work (fires `signal`) when an error found mid-read is the answer whatever the reads
+   * in flight bring, so that they send nothing more (a `400 FanOutTooWide`, resolve-streams.ts); not for an error that
+   * may still be recovered from (a `Replan`). What was in flight is still awaited before the answer (counts agree).
+   */
+  abandon?: (reason: unknown) => void;
   /** Push filters, order, fields and page sizes to Bitbucket (default true; false only for benchmarks). */
   pushdown?: boolean;
   /** Where the plan of each query is logged at debug level. */

@@ -78,7 +78,13 @@ export async function resolveStreams(
   keep?: (partial: StreamParams) => boolean,
 ): Promise<StreamParams[]> {
   const limit = ctx.limits.maxFanOut;
-  const tooWide = (param: RouteParameter, count: number | string): ODataError => fanOutTooWide(params, param, count, limit);
+  // The refusal is the answer whatever the parent lists still in flight bring: their calls are abandoned (and awaited,
+  // map-with-concurrency.ts, so that the answer counts them) instead of reading on to fill their room.
+  const tooWide = (param: RouteParameter, count: number | string): ODataError => {
+    const refusal = fanOutTooWide(params, param, count, limit);
+    ctx.abandon?.(refusal);
+    return refusal;
+  };
   let streams: StreamParams[] = [{}];
   for (const param of params) {
     // A fan-out is refused as soon as it is known to pass the limit: each parent list is asked for no more values
