@@ -46,11 +46,16 @@ describeWithPrivateRedis('the budget per principal in Redis under cache pressure
     let requestCalls = 0;
     // Alice's share is the whole hour, so the consumer's hour is what refuses her; Bob's own share stops him first.
     const budget = new PrincipalBudget({ store, settings: { perHour: PER_HOUR, reserve: 1, userSharePercent: 100 }, principalOf, requestCalls: () => requestCalls });
+    // Each call answered 200: Bitbucket accepted the credential, so its calls are in the tally (a refused one's are not).
     for (let call = 0; call < PER_HOUR - 2; call++) {
       await budget.beforeAttempt(ALICE, 1);
+      await budget.afterAnswer(ALICE, 200, {});
       requestCalls += 1;
     }
-    for (let call = 0; call < 2; call++) await budget.beforeAttempt(BOB, 1);
+    for (let call = 0; call < 2; call++) {
+      await budget.beforeAttempt(BOB, 1);
+      await budget.afterAnswer(BOB, 200, {});
+    }
     expect(await reasonOf(budget.beforeAttempt(ALICE, 1))).toBe('exhausted');
     requestCalls = 0; // a new request
     expect(await reasonOf(budget.beforeAttempt(BOB, 1))).toBe('reserve');

@@ -8,6 +8,16 @@
  * (a counter per minute, SharedStore.incrementField): Redis never evicts it to make room for the cache, since a count
  * it lost would let the hour be spent twice.
  *
+ * Only a credential Bitbucket has accepted gets a tally. Anyone can make up credentials (a random Bearer token, random
+ * Basic credentials), and a tally per made-up principal would be state Redis may not evict, for up to an hour each: a
+ * flood of them would fill Redis until every write, and so every request, failed (503 StoreUnavailable). So a caller's
+ * calls are counted in a count Redis may evict (SharedStore.addToCount) until Bitbucket answers one of them 2xx or 304;
+ * that answer moves them into the caller's tally, where its later calls are counted (a tally holding calls of the hour,
+ * or this process having seen the caller accepted lately, says it was accepted). Reads add both up. What eviction can
+ * lose is the calls of a credential not yet accepted: Bitbucket's 401s are its own, and count against nobody's hour.
+ * A shared OAuth consumer's own tally (one per gateway) is kept from the first call: its callers (sessions, gateway
+ * keys) are the gateway's own, checked before any call.
+ *
  * The rule, kept simple and honest because the cost of a request is not known before it lists what it fans out over:
  * - a request whose principal has less than `reserve` calls left is refused before its first call (nothing spent);
  * - a request that finds the hour spent mid-way stops there (the calls made so far are spent; the answer is 429);
@@ -21,6 +31,7 @@
  * Not atomic: concurrent calls of one principal may each see the last free call, so the count may pass the limit by
  * the concurrency in flight (FAN_OUT_CONCURRENCY per request). Bitbucket's own 429 remains the final word.
  */
+import { LRUCache } from 'lru-cache';
 import type { UpstreamBudgetGate, UpstreamCredential } from '../bitbucket';
 import type { SharedStore } from '../storage';
 import { BudgetRefusal, type BudgetRefusalReason } from './budget-refusal';
@@ -71,21 +82,39 @@ const BUCKET_TTL_SECONDS = 3700;
 /** Bitbucket's usual 429 says nothing of when to come back; a minute is the shortest wait likely to help. */
 const DEFAULT_BLOCK_SECONDS = 60;
 const NEAR_LIMIT_USED_FRACTION = 0.8;
+/**
+ * How long this process takes a caller Bitbucket accepted as accepted without asking its tally, and how many it
+ * remembers: each accepted answer of a caller it does not remember moves the caller's evictable count into its tally
+ * (one more Redis command, so about once per caller per minute and replica).
+ */
+const ACCEPTED_MEMO_MS = 60_000;
+const ACCEPTED_MEMO_MAX = 10_000;
 
 interface Window {
   /** Minute index of buckets[0] (the oldest). */
   firstMinute: number;
   buckets: number[];
   used: number;
+  /** Calls of it counted in its tally (not in the evictable count): Bitbucket has accepted the caller. */
+  tallied: number;
+}
+
+/** Where a principal's calls are counted: its tally, and (for a caller not accepted yet) its evictable count. */
+interface Counted {
+  tally: string;
+  pending?: string;
 }
 
 export class PrincipalBudget implements UpstreamBudgetGate {
   readonly #options: PrincipalBudgetOptions;
   readonly #now: () => number;
+  /** Callers (userKey) Bitbucket accepted lately, as this process saw it. */
+  readonly #accepted: LRUCache<string, true>;
 
   constructor(options: PrincipalBudgetOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#accepted = new LRUCache<string, true>({ max: ACCEPTED_MEMO_MAX, ttl: ACCEPTED_MEMO_MS, ttlAutopurge: false, ...(options.now ? { perf: { now: options.now } } : {}) });
   }
 
   get enabled(): boolean {
@@ -118,8 +147,9 @@ export class PrincipalBudget implements UpstreamBudgetGate {
       if (userRemaining < 1) refuse('user-share', freesIn(state.user, userRemaining, 1, now), { userLimit });
     }
     const minute = Math.floor(now / MINUTE_MS);
-    const writes = [addToMinute(this.#options.store, principal.budgetKey, minute, 1)];
-    if (principal.shared) writes.push(addToMinute(this.#options.store, `u:${principal.userKey}`, minute, 1));
+    const accepted = this.#accepted.has(principal.userKey) || (principal.shared ? state.user?.tallied ?? 0 : state.consumer.tallied) > 0;
+    const writes = [addToMinute(this.#options.store, consumerCounted(principal), minute, 1, accepted)];
+    if (principal.shared) writes.push(addToMinute(this.#options.store, userCounted(principal), minute, 1, accepted));
     await Promise.all(writes);
     budgetMetrics.spent += 1;
     // `state` was read before this call was counted: one less remains.
@@ -136,6 +166,7 @@ export class PrincipalBudget implements UpstreamBudgetGate {
     const principal = this.#options.principalOf(credential);
     const { store } = this.#options;
     const now = this.#now();
+    if ((status >= 200 && status < 300) || status === 304) await this.#accept(principal, now);
     if (status === 304 && this.#options.settings.notModifiedCounts === false) await this.#giveBack(principal, now);
     const limitHeader = headers['x-ratelimit-limit'];
     if (limitHeader !== undefined && /^\d+$/.test(limitHeader.trim()) && Number(limitHeader) > 0) {
@@ -152,9 +183,32 @@ export class PrincipalBudget implements UpstreamBudgetGate {
       const state = await this.#state(principal, now);
       const floor = Math.ceil(state.limit * NEAR_LIMIT_USED_FRACTION);
       if (state.consumer.used < floor) {
-        await addToMinute(store, principal.budgetKey, Math.floor(now / MINUTE_MS), floor - state.consumer.used);
+        const accepted = this.#accepted.has(principal.userKey) || state.consumer.tallied > 0;
+        await addToMinute(store, consumerCounted(principal), Math.floor(now / MINUTE_MS), floor - state.consumer.used, accepted);
       }
     }
+  }
+
+  /**
+   * Bitbucket accepted the caller's credential: the calls counted in its evictable count move into its tally (the same
+   * minutes, each ending when it would have), unless this process moved them lately. Taking the count removes it in the
+   * same step, so two replicas accepting the caller at once move each call once.
+   */
+  async #accept(principal: UpstreamPrincipal, now: number): Promise<void> {
+    if (this.#accepted.has(principal.userKey)) return;
+    const { store } = this.#options;
+    const counted = principal.shared ? userCounted(principal) : consumerCounted(principal);
+    if (counted.pending === undefined) return;
+    const taken = await store.takeCount(counted.pending);
+    const firstMinute = Math.floor(now / MINUTE_MS) - WINDOW_MINUTES + 1;
+    const moves: Array<Promise<number>> = [];
+    for (const [field, count] of taken) {
+      const minute = Number(field);
+      const left = BUCKET_TTL_SECONDS - Math.floor((now - minute * MINUTE_MS) / 1000);
+      if (Number.isInteger(minute) && minute >= firstMinute && count > 0 && left > 0) moves.push(store.incrementField(counted.tally, field, count, left));
+    }
+    await Promise.all(moves);
+    this.#accepted.set(principal.userKey, true);
   }
 
   /**
@@ -163,7 +217,7 @@ export class PrincipalBudget implements UpstreamBudgetGate {
    */
   async #giveBack(principal: UpstreamPrincipal, now: number): Promise<void> {
     const minute = Math.floor(now / MINUTE_MS);
-    await Promise.all([takeBackOne(this.#options.store, principal.budgetKey, minute), ...(principal.shared ? [takeBackOne(this.#options.store, `u:${principal.userKey}`, minute)] : [])]);
+    await Promise.all([takeBackOne(this.#options.store, consumerCounted(principal).tally, minute), ...(principal.shared ? [takeBackOne(this.#options.store, userCounted(principal).tally, minute)] : [])]);
     budgetMetrics.notModifiedFree += 1;
     const state = await this.#state(principal, now);
     const userRemaining = principal.shared && state.user !== undefined ? userLimitOf(state.limit, this.#options.settings) - state.user.used : Number.POSITIVE_INFINITY;
@@ -186,13 +240,18 @@ export class PrincipalBudget implements UpstreamBudgetGate {
     const firstMinute = lastMinute - WINDOW_MINUTES + 1;
     const minutes = Array.from({ length: WINDOW_MINUTES }, (_, index) => firstMinute + index);
     const fields = minutes.map(String);
+    const read = (counted: Counted): Promise<[number[], number[] | undefined]> =>
+      Promise.all([store.fieldCounts(counted.tally, fields), counted.pending !== undefined ? store.countsOf(counted.pending, fields) : undefined]);
     const [consumerCounts, userCounts, learnedLimit, blocked] = await Promise.all([
-      store.fieldCounts(tallyKey(principal.budgetKey), fields),
-      principal.shared ? store.fieldCounts(tallyKey(`u:${principal.userKey}`), fields) : undefined,
+      read(consumerCounted(principal)),
+      principal.shared ? read(userCounted(principal)) : undefined,
       store.get(limitKey(principal.budgetKey)),
       store.get(blockKey(principal.budgetKey)),
     ]);
-    const window = (buckets: number[]): Window => ({ firstMinute, buckets, used: buckets.reduce((sum, count) => sum + count, 0) });
+    const window = ([tallied, pending]: [number[], number[] | undefined]): Window => {
+      const buckets = pending === undefined ? tallied : tallied.map((count, index) => count + pending[index]);
+      return { firstMinute, buckets, used: buckets.reduce((sum, count) => sum + count, 0), tallied: tallied.reduce((sum, count) => sum + count, 0) };
+    };
     const limit = learnedLimit !== undefined ? Number(learnedLimit.toString()) || settings.perHour : settings.perHour;
     return {
       limit,
@@ -227,10 +286,10 @@ const GIVE_BACK_MINUTES = 5;
  * decrement), so two 304s given back at once cannot both take the same minute's last call. Found nowhere (the
  * counters were evicted or expired): nothing is taken, which over-counts, the safe side.
  */
-async function takeBackOne(store: SharedStore, key: string, minute: number): Promise<void> {
+async function takeBackOne(store: SharedStore, tally: string, minute: number): Promise<void> {
   for (let back = 0; back < GIVE_BACK_MINUTES; back++) {
-    if ((await addToMinute(store, key, minute - back, -1)) >= 0) return;
-    await addToMinute(store, key, minute - back, 1);
+    if ((await store.incrementField(tally, String(minute - back), -1, BUCKET_TTL_SECONDS)) >= 0) return;
+    await store.incrementField(tally, String(minute - back), 1, BUCKET_TTL_SECONDS);
   }
 }
 
@@ -244,13 +303,23 @@ function freesIn(window: Window, remaining: number, needed: number, now: number)
   return WINDOW_MINUTES * 60;
 }
 
-/** Adds `by` to the calls counted in `minute` (its bucket is the tally's field named by the minute's index). */
-function addToMinute(store: SharedStore, key: string, minute: number, by: number): Promise<number> {
-  return store.incrementField(tallyKey(key), String(minute), by, BUCKET_TTL_SECONDS);
+/**
+ * Adds `by` to the calls counted in `minute` (its bucket is the field named by the minute's index): in the tally once
+ * Bitbucket has `accepted` the caller (or where there is no evictable count: a shared consumer's), else in the count.
+ */
+function addToMinute(store: SharedStore, counted: Counted, minute: number, by: number, accepted: boolean): Promise<number> {
+  if (accepted || counted.pending === undefined) return store.incrementField(counted.tally, String(minute), by, BUCKET_TTL_SECONDS);
+  return store.addToCount(counted.pending, String(minute), by, BUCKET_TTL_SECONDS);
 }
 
-function tallyKey(key: string): string {
-  return `budget:${key}`;
+/** The principal's own hour: a shared consumer's is kept in its tally alone (one per gateway, never made up). */
+function consumerCounted(principal: UpstreamPrincipal): Counted {
+  return principal.shared ? { tally: `budget:${principal.budgetKey}` } : { tally: `budget:${principal.budgetKey}`, pending: `budget-pending:${principal.budgetKey}` };
+}
+
+/** A caller's share of a shared consumer's hour. */
+function userCounted(principal: UpstreamPrincipal): Counted {
+  return { tally: `budget:u:${principal.userKey}`, pending: `budget-pending:u:${principal.userKey}` };
 }
 
 function limitKey(key: string): string {

@@ -95,6 +95,34 @@ export class MemoryStore implements SharedStore {
     });
   }
 
+  async addToCount(key: string, field: string, by: number, ttlSeconds: number): Promise<number> {
+    // A value among the cache's (bounded by bytes, evicted with it), as Redis keeps it: its counters as JSON.
+    const counters = this.#countOf(key);
+    const remaining = this.#values.has(key) ? this.#values.getRemainingTTL(key) : ttlSeconds * 1000;
+    const value = (counters[field] ?? 0) + Math.trunc(by);
+    counters[field] = value;
+    if (remaining > 0) this.#values.set(key, Buffer.from(JSON.stringify(counters)), { ttl: remaining });
+    return value;
+  }
+
+  async countsOf(key: string, fields: readonly string[]): Promise<number[]> {
+    const counters = this.#countOf(key);
+    return fields.map((field) => counters[field] ?? 0);
+  }
+
+  async takeCount(key: string): Promise<Map<string, number>> {
+    const counters = this.#countOf(key);
+    this.#values.delete(key);
+    return new Map(Object.entries(counters));
+  }
+
+  #countOf(key: string): Record<string, number> {
+    const stored = this.#values.get(key);
+    if (stored === undefined) return {};
+    const parsed: unknown = JSON.parse(stored.toString());
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, number>) : {};
+  }
+
   async putField(key: string, field: string, value: Buffer, ttlSeconds: number): Promise<void> {
     const now = this.#now();
     const record = this.#records.get(key) ?? new Map<string, Field>();

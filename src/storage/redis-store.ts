@@ -225,6 +225,37 @@ export class RedisStore implements SharedStore {
     });
   }
 
+  async addToCount(key: string, field: string, by: number, ttlSeconds: number): Promise<number> {
+    // A hash with a lifetime (EXPIRE NX: from its creation), so `volatile-*` policies may evict it like the cache.
+    const results = await this.#run('write', () =>
+      this.#redis
+        .multi()
+        .hincrby(this.#prefix + key, field, Math.trunc(by))
+        .expire(this.#prefix + key, Math.max(1, Math.ceil(ttlSeconds)), 'NX')
+        .exec(),
+    );
+    const failed = results?.find(([error]) => error);
+    if (!results || failed) throw this.#failure('write', failed?.[0] ?? new Error('Redis did not answer HINCRBY'));
+    return Number(results[0][1]);
+  }
+
+  async countsOf(key: string, fields: readonly string[]): Promise<number[]> {
+    if (fields.length === 0) return [];
+    const flat = await this.#run('read', () => this.#redis.call('HGETALL', this.#prefix + key));
+    const count = new Map<string, string>();
+    if (Array.isArray(flat)) for (let index = 0; index + 1 < flat.length; index += 2) count.set(String(flat[index]), String(flat[index + 1]));
+    return fields.map((field) => Number(count.get(field) ?? 0) || 0);
+  }
+
+  async takeCount(key: string): Promise<Map<string, number>> {
+    const results = await this.#run('write', () => this.#redis.multi().hgetall(this.#prefix + key).del(this.#prefix + key).exec());
+    const failed = results?.find(([error]) => error);
+    if (!results || failed) throw this.#failure('write', failed?.[0] ?? new Error('Redis did not answer HGETALL'));
+    const taken = new Map<string, number>();
+    for (const [field, value] of Object.entries((results[0][1] ?? {}) as Record<string, string>)) taken.set(field, Number(value) || 0);
+    return taken;
+  }
+
   async putField(key: string, field: string, value: Buffer, ttlSeconds: number): Promise<void> {
     const ttlMs = Math.max(1000, Math.ceil(ttlSeconds * 1000));
     await this.#run('write', () => this.#redis.eval(PUT_FIELD, 2, this.#record(key), this.#prefix + DEADLINES, this.#prefix + RECORDS, key, field, value, ttlMs));

@@ -28,6 +28,17 @@ export interface SharedStore {
   /** The counters `fields` of the tally `key`, in the order asked: 0 for one missing or expired. */
   fieldCounts(key: string, fields: readonly string[]): Promise<number[]>;
   /**
+   * Adds `by` to the counter `field` of the count `key` (both created at 0) and returns the new value. Unlike a tally, a
+   * count is a value: it lives `ttlSeconds` from its creation as a whole and may be evicted like the cache. The budget
+   * counts in one the calls of a credential Bitbucket has not accepted yet: anyone can make up credentials, and what
+   * they leave must be state Redis may drop (src/budget/principal-budget.ts).
+   */
+  addToCount(key: string, field: string, by: number, ttlSeconds: number): Promise<number>;
+  /** The counters `fields` of the count `key`, in the order asked: 0 for one missing (or the count evicted). */
+  countsOf(key: string, fields: readonly string[]): Promise<number[]>;
+  /** Every counter of the count `key`, which is removed in the same step (of two callers taking it at once, one gets it). */
+  takeCount(key: string): Promise<Map<string, number>>;
+  /**
    * Sets one field of the record `key` (created empty); the field lives `ttlSeconds` from now (a later put of the same
    * field sets its lifetime again). Fields change one by one, so two replicas adding fields at once both keep theirs
    * (a whole value read, changed and written back would lose one).

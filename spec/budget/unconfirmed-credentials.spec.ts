@@ -1,0 +1,76 @@
+/**
+ * Bad input never hurts us: the budget's rolling hour is a tally Redis never evicts (5ceb6b6), one per principal, and
+ * anyone can make up principals (a random Bearer token, random Basic credentials). Were every distinct credential's
+ * first call counted in a tally, a flood of them would fill a Redis under `maxmemory` (`volatile-lru`, as the README
+ * recommends) with state it may not evict, for up to an hour each, until every write is refused (OOM) and every
+ * request, a valid user's too, answers 503 StoreUnavailable.
+ *
+ * So a credential's calls enter the never-evicted tally only once Bitbucket has accepted it (a 2xx or 304); before
+ * that they are counted in a form Redis may evict (under-counting a credential Bitbucket refuses costs nobody's hour:
+ * its 401s are Bitbucket's own). A valid caller's first calls are moved into its tally when it is accepted.
+ *
+ * Real HTTP against the sandbox, on a Redis of this file's own (spec/helpers/private-redis.ts: it sets `maxmemory`),
+ * with a tiny room so that a few hundred bad credentials are enough.
+ */
+import { randomBytes } from 'node:crypto';
+import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
+import { describeWithPrivateRedis, startPrivateRedis, type PrivateRedis } from '../helpers/private-redis';
+
+/** Room above what Redis holds once the valid user has been served: a few hundred small keys. */
+const ROOM_BYTES = 64 * 1024;
+const BAD_CREDENTIALS = 300;
+const BATCH = 10;
+
+describeWithPrivateRedis('credentials Bitbucket refuses leave nothing Redis cannot evict', () => {
+  let redis: PrivateRedis;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    stack = await startStack({ env: { REDIS_URL: redis.url, UPSTREAM_BUDGET_PER_HOUR: '1000', UPSTREAM_BUDGET_RESERVE: '1' } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await redis?.stop();
+  });
+
+  const info = async (section: string, field: string) => Number(new RegExp(`${field}:(\\d+)`).exec(await redis.admin.info(section))?.[1] ?? 0);
+  /** Keys Redis never evicts under volatile-lru: those without a lifetime. */
+  const lasting = async () => {
+    const names = await redis.admin.keys('*');
+    const ttls = await Promise.all(names.map((name) => redis.admin.pttl(name)));
+    return names.filter((_name, index) => ttls[index] === -1).sort();
+  };
+  const me = (authorization: string) => stack.request.get('/odata/Me').set('Authorization', authorization);
+
+  test('a flood of distinct bad credentials: each costs one 401 call, none adds a lasting key, and a valid user is still served', async () => {
+    expect((await me(DEMO_BEARER)).status).toBe(200);
+    const lastingBefore = await lasting();
+    // The valid user's hour is in the tally (and the tallies' deadlines): lasting, as 5ceb6b6 wants.
+    expect(lastingBefore.length).toBeGreaterThan(0);
+
+    const used = await info('memory', 'used_memory');
+    await redis.admin.config('SET', 'maxmemory', String(used + ROOM_BYTES), 'maxmemory-policy', 'volatile-lru');
+    await stack.clearUpstreamCalls();
+    const statuses = new Map<number, number>();
+    for (let sent = 0; sent < BAD_CREDENTIALS; sent += BATCH) {
+      const batch = await Promise.all(
+        Array.from({ length: BATCH }, (_, index) =>
+          me(sent + index < BAD_CREDENTIALS / 2 ? `Bearer ${randomBytes(12).toString('base64url')}` : `Basic ${Buffer.from(`x${sent + index}@example.com:${randomBytes(9).toString('base64url')}`).toString('base64')}`),
+        ),
+      );
+      for (const { status } of batch) statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+    const calls = await stack.upstreamCalls();
+    // The valid user is served and counted, in its tally as before (before the fix: 503, Redis refusing the write).
+    const again = await me(DEMO_BEARER);
+    expect(again.status).toBe(200);
+    expect(Number(again.headers['x-budget-remaining'])).toBe(1000 - 2);
+    // What they left Redis may evict: nothing lasting was added (before the fix: a tally per bad credential).
+    expect(await lasting()).toEqual(lastingBefore);
+    // Each bad credential is Bitbucket's 401, and cost one call (nothing remembers a refused credential: see report).
+    expect(Object.fromEntries(statuses)).toEqual({ 401: BAD_CREDENTIALS });
+    expect(calls.length).toBe(BAD_CREDENTIALS);
+    expect(calls.every((call) => call.status === 401)).toBe(true);
+  });
+});
