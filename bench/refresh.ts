@@ -248,9 +248,9 @@ function print(result: Scenario): void {
   });
   row('all sets', result.second.walks.reduce((total, walk) => total + walk.rows, 0), result.first, result.second, '');
   // The sandbox injects no faults (no retries), so every attempt the budget counted was a call sent. A set refused as
-  // too wide answers its 400 before the calls it had in flight settle, and that answer's X-Upstream-Requests misses
-  // them (measured on CommitStatuses, default seed: header 22, budget 24, sandbox 24): the budget's count is the one
-  // Bitbucket saw.
+  // too wide used to answer its 400 before the calls it had in flight settled, and that answer's X-Upstream-Requests
+  // missed them (CommitStatuses, default seed: header 22, budget 24, sandbox 24); it now abandons and awaits them
+  // (map-with-concurrency.ts, spec/http/error-answer-counted.spec.ts: 22, 22, 22). The note stays as a guard.
   for (const [which, refreshed] of [['first', result.first], ['next', result.second]] as const) {
     if (refreshed.counted !== refreshed.calls) console.log(`note: the ${which} refresh's X-Upstream-Requests add up to ${refreshed.calls}, the budget counted ${refreshed.counted} attempts sent`);
   }
