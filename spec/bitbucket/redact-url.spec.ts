@@ -12,7 +12,7 @@ describe('redactUrl', () => {
     ['https://api.bitbucket.org/2.0/x?access+token=1&access_token_x=2', 'https://api.bitbucket.org/2.0/x?access+token=1&access_token_x=2'],
     ['https://api.bitbucket.org/2.0/x?q=%E0%A4%A', 'https://api.bitbucket.org/2.0/x?q=%E0%A4%A'],
     ['https://api.bitbucket.org/2.0/a@b?x=1', 'https://api.bitbucket.org/2.0/a@b?x=1'],
-    // Queries that name no secret are kept whole, escapes in values and all; one name with an escape is looked into.
+    // A long query naming no secret is kept whole, escapes in values and all; a name with an escape is decoded to check.
     ['https://api.bitbucket.org/2.0/x?pagelen=50&fields=next%2Cvalues.id%2Bx&state=OPEN', 'https://api.bitbucket.org/2.0/x?pagelen=50&fields=next%2Cvalues.id%2Bx&state=OPEN'],
     ['https://api.bitbucket.org/2.0/x?pagelen=50&%61ccess%5Ftoken=s3cret&fields=a%2Cb', 'https://api.bitbucket.org/2.0/x?pagelen=50&%61ccess%5Ftoken=REDACTED&fields=a%2Cb'],
     ['https://api.bitbucket.org/2.0/x?fields=a%2Cb&%61ccess_token', 'https://api.bitbucket.org/2.0/x?fields=a%2Cb&%61ccess_token=REDACTED'],

@@ -5,10 +5,6 @@
 const SECRET_QUERY_PARAMETERS: ReadonlySet<string> = new Set(['access_token']);
 
 const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
-/** Any spelling of a secret parameter's name (as SECRET_QUERY_PARAMETERS, any case), anywhere in a query. */
-const SECRET_NAME_SPELLED = /access_token/i;
-/** A parameter name (from the query's start or an `&` to the next `=` or `&`) holding `%` or `+`. */
-const NAME_WITH_ESCAPE = /(?:^|&)[^=&]*[%+]/;
 
 /**
  * A URL safe for logs, events and error messages: userinfo (`user:password@`) removed and the value of every
@@ -21,11 +17,8 @@ export function redactUrl(url: string): string {
   if (queryStart < 0) return withoutUserinfo;
   const fragmentStart = withoutUserinfo.indexOf('#', queryStart);
   const queryEnd = fragmentStart < 0 ? withoutUserinfo.length : fragmentStart;
-  const rawQuery = withoutUserinfo.slice(queryStart + 1, queryEnd);
-  // Runs for every upstream call (its logged URL), whose query (a long `fields=`) names no credential: a name can only
-  // be one when the query spells it, or when a name holds an escape or a `+` that decoding could turn into it.
-  if (!SECRET_NAME_SPELLED.test(rawQuery) && !NAME_WITH_ESCAPE.test(rawQuery)) return withoutUserinfo;
-  const query = rawQuery
+  const query = withoutUserinfo
+    .slice(queryStart + 1, queryEnd)
     .split('&')
     .map((pair) => {
       const equals = pair.indexOf('=');
