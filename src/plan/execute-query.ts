@@ -43,9 +43,9 @@ import { pagelenFor, readStrategy, type LowerBoundStop } from './read-strategy';
 import { readSingle } from './read-single';
 import { mapStreams, readStreamsInTurn } from './read-streams-in-turn';
 import { resolvesInKeyOrder, streamsInKeyOrder } from './streams-in-key-order';
-import { streamSource, streamsOpenedWhenReached, type StreamSource } from './stream-source';
+import { streamSource, streamsOpenedEarly, streamsOpenedWhenReached, type StreamSource } from './stream-source';
 import { guard, orderCheck, Replan, refusalHandler, withReplans } from './replan';
-import { ordersByStreamValues, resolveStreams, resolveStreamsAfter, streamConstants, type StreamParams } from './resolve-streams';
+import { ordersByStreamValues, resolveStreams, resolveStreamsAfter, streamConstants, type StreamParams, type ValuesRead } from './resolve-streams';
 import { openStream, resumePoint, type CursorRow, type ResumePoint, type RowStream } from './row-stream';
 import { toBbql, type BbqlConjunct } from './to-bbql';
 import { heldPagesOf, upstreamPositionOf } from './upstream-position';
@@ -91,6 +91,11 @@ export interface ExecuteOptions {
    * which stays the size of the answer when it is collected instead (a merge, a sort here, a `$count`).
    */
   stream?: { top?: number };
+  /**
+   * Told the rows read (the new ones) after each upstream page, where streams are read whole in turn (a parent list of
+   * a fan-out: `streamsInKeyOrder` starts reading under them before the list ends); not on the other reads.
+   */
+  onRowsRead?: (rows: readonly Row[]) => void;
 }
 
 function finish(rows: Row[], query: ODataQuery, full: (a: Row, b: Row) => number, skippedUpstream: number, count: number | undefined): QueryResult {
@@ -287,7 +292,13 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
   // (`StreamSource.pagelen`); a `$top` is read ahead only as far as the sizes seen say it can still need.
   const unboundedPagelen = options.wholeAnswer === true ? { pagelen: strategy.pagelen } : {};
   // Streams resolved in key order as they are read (rule stopEarly, in turn: `resolvesInKeyOrder`).
-  const lazyInTurn = inKeyOrder && strategy.stopEarly && strategy.combine === 'in-turn' ? streamSource(mapStreams(inKeyOrder, open), { firstWhole: true, ...unboundedPagelen }) : undefined;
+  // Without a `$top`, a stream named by a parent list's first page is read while the list's next page is (`early`).
+  const lazyInTurn =
+    inKeyOrder && strategy.stopEarly && strategy.combine === 'in-turn'
+      ? options.wholeAnswer === true
+        ? streamsOpenedEarly((early) => streamsInKeyOrder(plan, list.params, edm, ctx, parents, keepStream, early), open, { firstWhole: true, ...unboundedPagelen })
+        : streamSource(mapStreams(inKeyOrder, open), { firstWhole: true, ...unboundedPagelen })
+      : undefined;
   if (strategy.stopEarly && prefix && options.stream && !query.count && (strategy.combine === 'one' || strategy.combine === 'in-turn')) {
     // Each stream comes in the answer's order and the streams one after another: the rows need no sort here.
     // In turn, every stream is read from its first page (`startPage` jumps only within one stream).
@@ -321,7 +332,8 @@ async function executeOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Exe
   if (strategy.stopAfterStream || inKeyOrder) {
     // Streams in turn, each whole (nothing upstream orders within one), until `$skip` + `$top` rows are in hand.
     const ordered = inKeyOrder ? mapStreams(inKeyOrder, open) : inTurnOrder(plan, list, streams, edm);
-    const { rows, everyStreamRead } = await readStreamsInTurn(ordered, strategy.need as number, ctx, { firstWhole: after === undefined, ...unboundedPagelen });
+    const told = options.onRowsRead ? { onRowsRead: options.onRowsRead } : {};
+    const { rows, everyStreamRead } = await readStreamsInTurn(ordered, strategy.need as number, ctx, { firstWhole: after === undefined, ...unboundedPagelen, ...told });
     const result = finish(rows, query, full, 0, undefined);
     return { ...result, ...(options.reportOrdered && everyStreamRead ? { ordered: rows } : {}) };
   }
@@ -381,13 +393,14 @@ async function countOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Execu
 }
 
 /** Fan-out: the values of one property of a parent entity set, through the same executor. */
-async function listParentValues(entitySet: string, filter: Expr | undefined, property: string, ctx: ExecutionContext, top?: number, also?: ParentColumns): Promise<string[]> {
+async function listParentValues(entitySet: string, filter: Expr | undefined, property: string, ctx: ExecutionContext, top?: number, also?: ParentColumns, onPage?: ValuesRead): Promise<string[]> {
   const parent = findDefinition(entitySet);
   if (!parent) throw new ODataError('Internal', { reference: `fan-out ${entitySet}` });
   // A set `$expand` may read by key is listed whole and kept for the request (`listed-rows.ts`): same calls.
   const keep = keepsListedRows(parent);
   const select = [...new Set([property, ...(also?.columns ?? [])])];
-  const result = await executeQuery(parent, { filter, orderby: [], ...(keep ? {} : { select }), ...(top !== undefined ? { top } : {}), count: false }, ctx);
+  const onRowsRead = onPage ? (rows: readonly Row[]) => onPage(rows.map((row) => String(row[property]))) : undefined;
+  const result = await executeQuery(parent, { filter, orderby: [], ...(keep ? {} : { select }), ...(top !== undefined ? { top } : {}), count: false }, ctx, onRowsRead ? { onRowsRead } : {});
   if (keep) keepListedRows(ctx, parent, result.rows);
   also?.keep(result.rows);
   const values = result.rows.map((row) => String(row[property]));

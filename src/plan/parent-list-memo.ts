@@ -56,7 +56,7 @@ export function rememberParentList(ctx: ExecutionContext, entitySet: string, fil
 
 /** A lister for continuation pages: a kept list younger than `REUSE_MS`, else `list` (which keeps what it reads). */
 export function reusingParentLists(list: ParentLister): ParentLister {
-  return async (entitySet, filter, property, ctx, top, also) => {
+  return async (entitySet, filter, property, ctx, top, also, onPage) => {
     const found = top === undefined ? listsOf(ctx).get(keyOf(ctx.credential, entitySet, filter, property)) : undefined;
     // A list kept without the columns this page asks for besides is read again (they travel with the same call).
     const hasColumns = also === undefined || (found?.also !== undefined && also.columns.every((column) => found.also!.columns.includes(column)));
@@ -65,7 +65,7 @@ export function reusingParentLists(list: ParentLister): ParentLister {
       if (also !== undefined && found.also !== undefined) also.keep(found.also.rows);
       return found.values;
     }
-    return list(entitySet, filter, property, ctx, top, also);
+    return list(entitySet, filter, property, ctx, top, also, onPage);
   };
 }
 

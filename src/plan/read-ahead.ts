@@ -50,6 +50,13 @@ export function readAhead(streams: readonly RowStream[] | StreamSource, need: nu
    */
   const blind = need === Infinity || source.pagelen === undefined ? 0 : Math.floor(Math.ceil(need / Math.max(1, source.pagelen)) / BLIND_PAGES);
   const started: Array<Promise<void> | undefined> = [];
+  /** First pages asked for, by stream: a stream read early (`StreamSource.early`) has no index yet. */
+  const startedOf = new Map<RowStream, Promise<void>>();
+  /**
+   * Streams that may still be read early: all of them when every stream is needed, else `blind` in all (an early
+   * stream's place is unknown, so it is wasted only where a blind one would be: the streams before it held `need`).
+   */
+  let earlyLeft = need === Infinity ? Infinity : blind;
   let inFlight = 0;
   /** The largest `size` of the first pages in hand (but a partial first stream's); and whether anything changed since the last look. */
   let largest: number | undefined;
@@ -63,29 +70,54 @@ export function readAhead(streams: readonly RowStream[] | StreamSource, need: nu
   let stopped = false;
   const pulls: Array<Promise<unknown>> = [];
   const given: Array<Promise<RowStream> | undefined> = [];
-  const settle = (at: number): void => {
+  /** `whole`: the stream is read from its start (not the first stream on a continuation page), so its `size` counts. */
+  const settle = (stream: RowStream, whole: boolean): void => {
     inFlight -= 1;
     changed = true;
     // Not the first stream's on a continuation page: it is read from the cursor on (`Id gt N`), and its small `size`
     // would make every stream ahead look small.
-    const size = source.known[at].size;
-    if (size !== undefined && (at > 0 || source.firstWhole)) largest = Math.max(largest ?? 0, size);
+    const size = stream.size;
+    if (size !== undefined && whole) largest = Math.max(largest ?? 0, size);
     look();
+    startEarly();
   };
-  const start = (at: number): Promise<void> => {
+  const startStream = (stream: RowStream, whole: boolean): Promise<void> => {
     inFlight += 1;
-    const first = source.known[at].peek().then(
-      () => settle(at),
+    const first = stream.peek().then(
+      () => settle(stream, whole),
       (error: unknown) => {
-        settle(at);
+        settle(stream, whole);
         throw error;
       },
     );
     // Handled at its turn; a read that stops before then leaves it unread.
     first.catch(() => undefined);
+    startedOf.set(stream, first);
+    return first;
+  };
+  const start = (at: number): Promise<void> => {
+    const stream = source.known[at];
+    const first = startedOf.get(stream) ?? startStream(stream, at > 0 || source.firstWhole);
     started[at] = first;
     return first;
   };
+  /**
+   * The streams a parent list's pages named before their place is known (`StreamSource.early`: the list's next page is
+   * still being read) are read in the free slots but one: the read needs them (every stream, or no more than `blind`
+   * of them), and their place follows every known stream's. Which of them the reader takes first is not known yet,
+   * and it starts that one whatever is in flight: the slot kept free keeps the first pages within the concurrency.
+   */
+  const startEarly = (): void => {
+    const early = source.early;
+    if (stopped || early === undefined) return;
+    for (const stream of early.streams) {
+      if (inFlight >= slots - 1 || earlyLeft <= 0) return;
+      if (startedOf.has(stream)) continue;
+      earlyLeft -= 1;
+      startStream(stream, true);
+    }
+  };
+  source.early?.onAdded(startEarly);
   const pull = (): void => {
     pulling = true;
     const pulled = source.pull().then(
@@ -124,6 +156,7 @@ export function readAhead(streams: readonly RowStream[] | StreamSource, need: nu
       }
       if (started[at] === undefined && inFlight < slots) start(at);
     }
+    startEarly();
   };
   const api: ReadAhead = {
     first(index, taken) {
@@ -142,7 +175,7 @@ export function readAhead(streams: readonly RowStream[] | StreamSource, need: nu
     },
     async settled() {
       stopped = true;
-      await Promise.allSettled([...started.filter((first) => first !== undefined), ...pulls, source.pending()]);
+      await Promise.allSettled([...startedOf.values(), ...pulls, source.pending()]);
     },
   };
   return api;

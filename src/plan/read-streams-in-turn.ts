@@ -16,12 +16,16 @@ import type { StreamParams } from './resolve-streams';
 import type { RowStream } from './row-stream';
 import { streamSource, type StreamSourceOptions } from './stream-source';
 
-/** `options`: whether the first stream is read from its start (no keyset cursor), the streams' page size (`StreamSource`). */
+/**
+ * `options`: whether the first stream is read from its start (no keyset cursor), the streams' page size (`StreamSource`),
+ * and `onRowsRead`, told the rows of each upstream page once its last row is taken, before the next page is asked
+ * for (a parent list's values: `streamsInKeyOrder` starts reading under them while the list's next page is read).
+ */
 export async function readStreamsInTurn(
   ordered: readonly RowStream[] | Iterable<RowStream> | AsyncIterable<RowStream>,
   need: number,
   ctx: ExecutionContext,
-  options: StreamSourceOptions = {},
+  options: StreamSourceOptions & { onRowsRead?: (rows: readonly Row[]) => void } = {},
 ): Promise<{ rows: Row[]; everyStreamRead: boolean }> {
   // Streams (and, resolved in key order, the parents they come from) are taken only as they are read.
   const source = streamSource(ordered, options);
@@ -35,7 +39,8 @@ export async function readStreamsInTurn(
         exhausted = true;
         break;
       }
-      await drain(stream, rows, ctx.memory);
+      if (options.onRowsRead) await drainTelling(stream, rows, ctx, options.onRowsRead);
+      else await drain(stream, rows, ctx.memory);
     }
   } finally {
     await firstPages.settled();
@@ -47,4 +52,18 @@ export async function readStreamsInTurn(
 /** Streams opened as their parameters come (`streamsInKeyOrder`). */
 export async function* mapStreams(params: AsyncIterable<StreamParams>, open: (params: StreamParams) => RowStream): AsyncGenerator<RowStream> {
   for await (const each of params) yield open(each);
+}
+
+/** `drain`, telling `onRowsRead` the rows of each upstream page once its last row is taken (before the next page is asked for). */
+async function drainTelling(stream: RowStream, into: Row[], ctx: ExecutionContext, onRowsRead: (rows: readonly Row[]) => void): Promise<void> {
+  let told = into.length;
+  for (let row = await stream.next(); row; row = await stream.next()) {
+    ctx.memory?.hold(1);
+    into.push(row);
+    if (stream.buffered() === 0) {
+      onRowsRead(into.slice(told));
+      told = into.length;
+    }
+  }
+  if (told < into.length) onRowsRead(into.slice(told));
 }

@@ -23,7 +23,22 @@ export type StreamParams = Record<string, string>;
  * Executes a query for a parent entity set; injected to avoid an import cycle with `execute-query.ts`. `top`: at most
  * that many values are wanted (the list may stop early).
  */
-export type ParentLister = (entitySet: string, filter: Expr | undefined, property: string, ctx: ExecutionContext, top?: number, also?: ParentColumns) => Promise<string[]>;
+export type ParentLister = (
+  entitySet: string,
+  filter: Expr | undefined,
+  property: string,
+  ctx: ExecutionContext,
+  top?: number,
+  also?: ParentColumns,
+  onPage?: ValuesRead,
+) => Promise<string[]>;
+
+/**
+ * Told the values of a parent list read so far, after each upstream page of it (the new ones only), before the next
+ * page is asked for; never for a list handed whole (a kept list, values the query fixed). The whole list is still the
+ * answer: these are a head start, in no particular order.
+ */
+export type ValuesRead = (values: readonly string[]) => void;
 
 function eqFilter(pairs: Array<[string, string]>): Expr | undefined {
   return allOf(
@@ -39,7 +54,7 @@ export function usableValues(param: RouteParameter, values: string[]): string[] 
   return param.fanOut && !param.fanOut.uuidValues ? values.filter((value) => !value.startsWith('{')) : values;
 }
 
-export async function valuesFor(param: RouteParameter, partial: StreamParams, plan: QueryPlan, ctx: ExecutionContext, listParent: ParentLister, top?: number): Promise<string[]> {
+export async function valuesFor(param: RouteParameter, partial: StreamParams, plan: QueryPlan, ctx: ExecutionContext, listParent: ParentLister, top?: number, onPage?: ValuesRead): Promise<string[]> {
   const fixed = plan.fixedParams[param.name];
   if (fixed) return usableValues(param, fixed);
   if (!param.fanOut) {
@@ -49,7 +64,7 @@ export async function valuesFor(param: RouteParameter, partial: StreamParams, pl
   if (!parent) throw new Error(`Fan-out target ${param.fanOut.entitySet} is not declared`);
   const pairs = Object.entries(param.fanOut.parentFilters ?? {}).map(([property, paramName]): [string, string] => [property, partial[paramName]]);
   // A list that is a function of its pull request's revision has the fan-out read that too (pull-request-revisions.ts).
-  return listParent(param.fanOut.entitySet, eqFilter(pairs), param.fanOut.property, ctx, top, parentRevisionColumns(plan.list ?? plan.def.list, param, ctx));
+  return listParent(param.fanOut.entitySet, eqFilter(pairs), param.fanOut.property, ctx, top, parentRevisionColumns(plan.list ?? plan.def.list, param, ctx), onPage);
 }
 
 /**

@@ -4,6 +4,7 @@
  * from here as far as the read is expected to go, so a parent list (the next workspace's repositories) is asked for
  * ahead of the reader but never further than the `$top` can still need.
  */
+import type { StreamParams } from './resolve-streams';
 import type { RowStream } from './row-stream';
 
 export interface StreamSource {
@@ -28,6 +29,19 @@ export interface StreamSource {
    * size): `readAhead` then reads a few streams ahead before any `size` is known.
    */
   readonly pagelen?: number;
+  /**
+   * Streams opened before their place in the read is known (`streamsOpenedEarly`: named by an upstream page of a
+   * parent list still being read), in the order they were named; each is the very object `known` holds once its place
+   * is. `readAhead` may read their first pages while the pull that lists them is under way.
+   */
+  readonly early?: EarlyStreams;
+}
+
+export interface EarlyStreams {
+  /** Named and not yet placed, in the order named (a stream leaves once the source yields it). */
+  readonly streams: ReadonlySet<RowStream>;
+  /** `listener` is called after streams were added (one listener: the source's reader). */
+  onAdded(listener: () => void): void;
 }
 
 export interface StreamSourceOptions {
@@ -95,4 +109,48 @@ export function streamsOpenedWhenReached(count: number, open: (index: number) =>
     },
   });
   return streamSource(known, options);
+}
+
+/**
+ * Streams resolved as the read goes (`resolve`, e.g. `streamsInKeyOrder`), where `resolve` may name a stream before its
+ * place is known (`early`): it is opened then, once (`open`; the same object is yielded at its place), and offered
+ * to the reader as `StreamSource.early` (issue #15.5: the repositories of a workspace's first repository page are read
+ * while its second page is fetched).
+ */
+export function streamsOpenedEarly(
+  resolve: (early: (params: StreamParams) => void) => AsyncIterable<StreamParams>,
+  open: (params: StreamParams) => RowStream,
+  options: StreamSourceOptions = {},
+): StreamSource {
+  const opened = new Map<string, RowStream>();
+  const openOnce = (params: StreamParams): RowStream => {
+    const key = JSON.stringify(params);
+    let stream = opened.get(key);
+    if (!stream) opened.set(key, (stream = open(params)));
+    return stream;
+  };
+  const streams = new Set<RowStream>();
+  const placed = new WeakSet<RowStream>();
+  let listener: (() => void) | undefined;
+  const resolved = resolve((params) => {
+    const stream = openOnce(params);
+    if (placed.has(stream) || streams.has(stream)) return;
+    streams.add(stream);
+    listener?.();
+  });
+  async function* inOrder(): AsyncGenerator<RowStream> {
+    for await (const params of resolved) {
+      const stream = openOnce(params);
+      placed.add(stream);
+      streams.delete(stream);
+      yield stream;
+    }
+  }
+  const early: EarlyStreams = {
+    streams,
+    onAdded(added) {
+      listener = added;
+    },
+  };
+  return Object.assign(streamSource(inOrder(), options), { early });
 }

@@ -49,6 +49,13 @@ export function resolvesInKeyOrder(
  * The stream parameters in the answer's order, each level listed only when reached; `keep` drops a partial stream
  * (one wholly before a keyset cursor) before anything under it is listed. More than `maxFanOut` streams is refused as
  * in `resolveStreams`.
+ *
+ * `early` (optional) is told each stream of the last level as soon as an upstream page of its parent list names it,
+ * before the list's next page is read (issue #15.5: acme-dev's two repository pages cost two latencies before the
+ * first pull request was asked for): a read that needs every stream anyway may start reading it (`readAhead`), while
+ * the streams are still yielded here in the answer's order once the list is whole. Not past the fan-out limit: a
+ * list that passes it is refused (the streams told before its last page are then read for nothing, as when a read
+ * fails midway).
  */
 export async function* streamsInKeyOrder(
   plan: QueryPlan,
@@ -57,6 +64,7 @@ export async function* streamsInKeyOrder(
   ctx: ExecutionContext,
   listParent: ParentLister,
   keep?: (partial: StreamParams) => boolean,
+  early?: (stream: StreamParams) => void,
 ): AsyncGenerator<StreamParams> {
   const limit = ctx.limits.maxFanOut;
   let yielded = 0;
@@ -79,7 +87,21 @@ export async function* streamsInKeyOrder(
     // more values than still fit, plus one (not where a keyset cursor drops some of them afterwards), and more is
     // refused before any stream under them is read.
     const room = index === params.length - 1 ? limit - yielded : limit;
-    const values = usableValues(param, await valuesFor(param, partial, plan, ctx, listParent, keep ? undefined : room + 1));
+    const told = new Set<string>();
+    const onPage =
+      early && index === params.length - 1
+        ? (page: readonly string[]) => {
+            for (const value of usableValues(param, [...page])) {
+              if (told.has(value)) continue;
+              told.add(value);
+              // Within the limit so far; a list that passes it is refused before any stream under it is read.
+              if (told.size > room) return;
+              const child = { ...partial, [param.name]: value };
+              if (keep === undefined || keep(child)) early(child);
+            }
+          }
+        : undefined;
+    const values = usableValues(param, await valuesFor(param, partial, plan, ctx, listParent, keep ? undefined : room + 1, onPage));
     const children = [...new Set(values)]
       .map((value) => ({ ...partial, [param.name]: value }))
       .filter(keep ?? (() => true));
