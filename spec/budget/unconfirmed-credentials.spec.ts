@@ -13,6 +13,9 @@
  * with a tiny room so that a few hundred bad credentials are enough.
  */
 import { randomBytes } from 'node:crypto';
+import type { UpstreamCredential } from '../../src/bitbucket';
+import { PrincipalBudget, type UpstreamPrincipal } from '../../src/budget';
+import { MemoryStore, RedisStore, type SharedStore } from '../../src/storage';
 import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
 import { describeWithPrivateRedis, startPrivateRedis, type PrivateRedis } from '../helpers/private-redis';
 
@@ -72,5 +75,66 @@ describeWithPrivateRedis('credentials Bitbucket refuses leave nothing Redis cann
     expect(Object.fromEntries(statuses)).toEqual({ 401: BAD_CREDENTIALS });
     expect(calls.length).toBe(BAD_CREDENTIALS);
     expect(calls.every((call) => call.status === 401)).toBe(true);
+  });
+});
+
+describeWithPrivateRedis('calls before Bitbucket accepts a credential are counted, and moved into its tally when it does', () => {
+  let redis: PrivateRedis;
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  const principalOf = (credential: UpstreamCredential): UpstreamPrincipal => {
+    const who = credential.kind === 'bearer' ? credential.token : 'other';
+    return who.startsWith('session-') ? { budgetKey: 'consumer', userKey: who, shared: true } : { budgetKey: who, userKey: who, shared: false };
+  };
+  const stores: Array<[string, () => SharedStore]> = [
+    ['memory', () => new MemoryStore({ maxBytes: 1 << 20 })],
+    ['redis', () => new RedisStore({ url: redis.url, prefix: `spec-${Math.random().toString(36).slice(2)}:` })],
+  ];
+
+  test.each(stores)('on the %s store', async (_name, makeStore) => {
+    const store = makeStore();
+    const budget = new PrincipalBudget({ store, settings: { perHour: 10, reserve: 1, userSharePercent: 50 }, principalOf, requestCalls: () => 1 });
+    const call = async (token: string, status: number | undefined) => {
+      await budget.beforeAttempt({ kind: 'bearer', token }, 1);
+      if (status !== undefined) await budget.afterAnswer({ kind: 'bearer', token }, status, {});
+    };
+    const remaining = async (token: string) => (await budget.report({ kind: 'bearer', token }))?.remaining;
+    // This minute and the one before (a minute may turn during the test).
+    const tallied = async (key: string) => {
+      const minute = Math.floor(Date.now() / 60_000);
+      return [(await store.fieldCounts(`budget:${key}`, [String(minute - 1), String(minute)])).reduce((sum, count) => sum + count, 0)];
+    };
+
+    // Refused three times: counted (the hour the gateway believes in), but not in a tally.
+    for (let index = 0; index < 3; index++) await call('refused', 401);
+    expect(await remaining('refused')).toBe(7);
+    expect(await tallied('refused')).toEqual([0]);
+    // Two calls in flight before the first answer, then accepted: all three in the tally, counted once.
+    await call('valid', undefined);
+    await call('valid', undefined);
+    await call('valid', 200);
+    expect(await tallied('valid')).toEqual([3]);
+    expect(await remaining('valid')).toBe(7);
+    await call('valid', 304);
+    expect(await tallied('valid')).toEqual([4]);
+    expect(await remaining('valid')).toBe(6);
+    // Behind a shared consumer: the consumer's tally from the first call, the caller's share once accepted.
+    await call('session-a', 401);
+    expect(await tallied('consumer')).toEqual([1]);
+    expect(await tallied('u:session-a')).toEqual([0]);
+    await call('session-a', 200);
+    expect(await tallied('consumer')).toEqual([2]);
+    expect(await tallied('u:session-a')).toEqual([2]);
+    // The caller's share (5 of 10) counts both: 3 left.
+    await call('session-a', 200);
+    await call('session-a', 200);
+    await call('session-a', 200);
+    await expect(call('session-a', 200)).rejects.toThrow();
+    await store.close();
   });
 });
