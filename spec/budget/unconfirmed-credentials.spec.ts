@@ -20,8 +20,8 @@ import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
 import { describeWithPrivateRedis, startPrivateRedis, type PrivateRedis } from '../helpers/private-redis';
 
 /** Room above what Redis holds once the valid user has been served: a few hundred small keys. */
-const ROOM_BYTES = 64 * 1024;
-const BAD_CREDENTIALS = 300;
+const ROOM_BYTES = 32 * 1024;
+const BAD_CREDENTIALS = 150;
 const BATCH = 10;
 
 describeWithPrivateRedis('credentials Bitbucket refuses leave nothing Redis cannot evict', () => {
