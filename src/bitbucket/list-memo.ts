@@ -61,6 +61,20 @@ interface MemoEntry {
   items: unknown[];
 }
 
+/** An entry as loaded: with its items still compressed as kept, to keep them again unchanged without compressing. */
+interface LoadedEntry extends MemoEntry {
+  packedItems?: Buffer;
+}
+
+/**
+ * How an entry is kept: this byte, the length of a small JSON header (savedAt, generation) as 4 bytes, the header, then
+ * the items' JSON gzipped. A walk that finds the list unchanged keeps it again for its new time with the same
+ * compressed items: stringifying and gzipping a repository's whole history (hundreds of KB) only to move `savedAt`
+ * cost several ms of CPU per list, each time its heads were checked (one call). An entry kept whole as gzip (the
+ * format before; gzip starts with 0x1f) is still read.
+ */
+const ENTRY_FORMAT = 0x02;
+
 /** A page as the client yields it: where it was read (undefined for a page served from the memo). */
 export interface MemoPage {
   page: BitbucketPage<unknown>;
@@ -223,7 +237,7 @@ export class ListMemo {
     const entry = credential.kind === 'none' ? undefined : await this.#load(key);
     // Anonymous reads are never kept (as the response cache keeps none); a list is kept only when the next walk can check it.
     const keep = (items: readonly unknown[]) => credential.kind !== 'none' && (list.kind === 'append-only' ? commitsCheckable(items) : allVersioned(items));
-    const save = (items: readonly unknown[]) => (keep(items) ? this.#save(key, generation, items) : Promise.resolve());
+    const save = (items: readonly unknown[], packedItems?: Buffer) => (keep(items) ? this.#save(key, generation, items, false, packedItems) : Promise.resolve());
     if (entry !== undefined && entry.items.length > 0) {
       const known = entry.items;
       const age = this.#now() - entry.savedAt;
@@ -240,7 +254,7 @@ export class ListMemo {
       if (heads !== undefined) {
         if (isWholeHistory(known, heads)) {
           listMemoMetrics.unchanged += 1;
-          await save(known);
+          await save(known, entry.packedItems);
           yield* servedPages(known, pagelenOf(list.query));
           return;
         }
@@ -430,26 +444,42 @@ export class ListMemo {
     return `lm:${this.#options.principalKey(credential)}:r:${createHash('sha256').update(target).digest('base64url')}`;
   }
 
-  async #load(key: string): Promise<MemoEntry | undefined> {
+  async #load(key: string): Promise<LoadedEntry | undefined> {
     const stored = await this.#options.store.get(key);
     if (stored === undefined) return undefined;
     try {
       // Inflated on the event loop, as decode-body.ts does an answer: through the threadpool it cost 2-4× the CPU, and
       // the JSON.parse that follows blocks several times longer anyway. Compressing (slower) stays off the loop.
-      const entry = JSON.parse(gunzipSync(stored).toString('utf8')) as Partial<MemoEntry>;
-      const { savedAt, generation, items } = entry;
-      return typeof savedAt === 'number' && typeof generation === 'string' && Array.isArray(items) ? { savedAt, generation, items } : undefined;
+      if (stored[0] !== ENTRY_FORMAT) return memoEntry(JSON.parse(gunzipSync(stored).toString('utf8')) as Partial<MemoEntry>);
+      const headerEnd = 5 + stored.readUInt32BE(1);
+      const header = JSON.parse(stored.subarray(5, headerEnd).toString('utf8')) as Partial<MemoEntry>;
+      const packedItems = stored.subarray(headerEnd);
+      const entry = memoEntry({ ...header, items: JSON.parse(gunzipSync(packedItems).toString('utf8')) as unknown[] });
+      return entry === undefined ? undefined : { ...entry, packedItems };
     } catch {
       return undefined; // An entry that does not decode is no memo: the list is read as if it were not there.
     }
   }
 
-  /** Keeps a whole list (the caller checked its items carry what the next walk checks). */
-  async #save(key: string, generation: string, items: readonly unknown[], keepEmpty = false): Promise<void> {
+  /**
+   * Keeps a whole list (the caller checked its items carry what the next walk checks). `packedItems`: the same items
+   * as loaded, still compressed, kept again as they are.
+   */
+  async #save(key: string, generation: string, items: readonly unknown[], keepEmpty = false, packedItems?: Buffer): Promise<void> {
     if (items.length === 0 && !keepEmpty) return;
-    const entry: MemoEntry = { savedAt: this.#now(), generation, items: [...items] };
-    await this.#options.store.set(key, await gzipAsync(Buffer.from(JSON.stringify(entry), 'utf8')), Math.max(1, this.#options.keepSeconds));
+    const header = Buffer.from(JSON.stringify({ savedAt: this.#now(), generation }), 'utf8');
+    const packed = packedItems ?? (await gzipAsync(Buffer.from(JSON.stringify(items), 'utf8')));
+    const prefix = Buffer.alloc(5);
+    prefix[0] = ENTRY_FORMAT;
+    prefix.writeUInt32BE(header.length, 1);
+    await this.#options.store.set(key, Buffer.concat([prefix, header, packed]), Math.max(1, this.#options.keepSeconds));
   }
+}
+
+/** An entry's fields when they have their types; undefined otherwise (no memo). */
+function memoEntry(entry: Partial<MemoEntry>): MemoEntry | undefined {
+  const { savedAt, generation, items } = entry;
+  return typeof savedAt === 'number' && typeof generation === 'string' && Array.isArray(items) ? { savedAt, generation, items } : undefined;
 }
 
 /**
