@@ -138,3 +138,41 @@ describeWithPrivateRedis('calls before Bitbucket accepts a credential are counte
     await store.close();
   });
 });
+
+describeWithPrivateRedis('SharedStore counts: counters a store may evict', () => {
+  let redis: PrivateRedis;
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  const stores: Array<[string, () => SharedStore]> = [
+    ['memory', () => new MemoryStore({ maxBytes: 4096 })],
+    ['redis', () => new RedisStore({ url: redis.url, prefix: 'counts:' })],
+  ];
+
+  test.each(stores)('on the %s store: add, read in the order asked, take once; it has a lifetime and the cache pushes it out', async (name, makeStore) => {
+    const store = makeStore();
+    expect(await store.addToCount('c', '7', 1, 60)).toBe(1);
+    expect(await store.addToCount('c', '7', 2, 60)).toBe(3);
+    expect(await store.addToCount('c', '8', 1, 60)).toBe(1);
+    expect(await store.countsOf('c', ['8', '6', '7'])).toEqual([1, 0, 3]);
+    expect(await store.countsOf('missing', ['7'])).toEqual([0]);
+    const [first, second] = await Promise.all([store.takeCount('c'), store.takeCount('c')]);
+    expect([Object.fromEntries(first), Object.fromEntries(second)].sort((a, b) => Object.keys(a).length - Object.keys(b).length)).toEqual([{}, { '7': 3, '8': 1 }]);
+    expect(await store.countsOf('c', ['7', '8'])).toEqual([0, 0]);
+    await store.addToCount('c', '7', 1, 60);
+    if (name === 'redis') {
+      const ttl = await redis.admin.pttl('counts:c');
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+    } else {
+      // Among the cache's values: bytes of cache entries push it out, as Redis's volatile-lru may.
+      for (let index = 0; index < 8; index++) await store.set(`fill:${index}`, Buffer.alloc(1024), 60);
+      expect(await store.countsOf('c', ['7'])).toEqual([0]);
+    }
+    await store.close();
+  });
+});
