@@ -6,7 +6,8 @@
  *
  * Two kinds of keys, for Redis's eviction (redis.io/docs/latest/develop/reference/eviction/):
  * - Values (the response cache, the list memo, paging snapshots) always get a lifetime (SET … EX): losing one costs
- *   Bitbucket calls, so Redis may evict them.
+ *   Bitbucket calls, so Redis may evict them. So do counts (addToCount: a hash with a lifetime), where the budget
+ *   counts the calls of a credential Bitbucket has not accepted yet: anyone can make those up.
  * - Records (the security state: sign-outs, revoked keys, key lists, sealed renewed tokens) never get one: a
  *   revocation Redis evicted would let a revoked key or a signed-out session in again on replicas that did not revoke
  *   it. Nor do tallies (the budget's counter per principal and minute, HINCRBY on a hash like a record's): a count
