@@ -25,8 +25,6 @@ import { createMetrics, routeLabel, type GatewayMetrics, type UpstreamAttempt, t
 import { countUpstreamRows, requestContext } from './request-context';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
-/** Request paths whose route label is kept (`createObservability`). */
-const ROUTE_MEMO_SIZE = 1000;
 const ACCEPTED_ID = /^[\w.:-]{1,128}$/;
 const SECRET_PARAMETER = /^(access_token|api_key|apikey|token|password|secret|client_secret|code|key)$/i;
 
@@ -164,7 +162,6 @@ export function createObservability(options: { logger: Logger; bitbucketApiUrl: 
     // The configuration checks the URL; a label of 'other' is all a bad one costs here.
   }
   const metrics = createMetrics({ routeNames, upstreamBasePath, upstreamRoutes: upstreamRoutesOf(ENTITY_SETS) });
-  const routeByPath = new Map<string, string>();
   return {
     metrics,
     middleware: observeRequests({
@@ -172,16 +169,7 @@ export function createObservability(options: { logger: Logger; bitbucketApiUrl: 
       metrics,
       progressEvery: options.progressEvery,
       apiKeyParameter: options.apiKeyParameter,
-      routeLabel: (path) => {
-        // Every request's label, from a path a client repeats page after page: kept per path (emptied when full, as
-        // paths hold keys and are unbounded), instead of splitting and decoding the path again each time.
-        let label = routeByPath.get(path);
-        if (label === undefined) {
-          if (routeByPath.size >= ROUTE_MEMO_SIZE) routeByPath.clear();
-          routeByPath.set(path, (label = routeLabel(path, routeNames)));
-        }
-        return label;
-      },
+      routeLabel: (path) => routeLabel(path, routeNames),
     }),
     metricsHandler: (_req, res, next) => {
       metrics.registry

@@ -20,23 +20,6 @@ function hostNameOf(host: string): string {
 
 /** Whether a `Host` header names this gateway: a loopback name, or a host listed in `ALLOWED_HOSTS`. */
 export function isAllowedHost(host: string, allowedHosts: readonly string[]): boolean {
-  // Asked on every request that writes a link, with the same few hosts: the answer is kept per host and list.
-  let known = allowedHostMemo.get(allowedHosts);
-  if (known === undefined) allowedHostMemo.set(allowedHosts, (known = new Map()));
-  let allowed = known.get(host);
-  if (allowed === undefined) {
-    // Any client may send any Host: the memo is emptied when full, so forged ones cannot grow it.
-    if (known.size >= ALLOWED_HOST_MEMO_SIZE) known.clear();
-    known.set(host, (allowed = decideAllowedHost(host, allowedHosts)));
-  }
-  return allowed;
-}
-
-const ALLOWED_HOST_MEMO_SIZE = 100;
-const allowedHostMemo = new WeakMap<readonly string[], Map<string, boolean>>();
-const NO_ALLOWED_HOSTS: readonly string[] = [];
-
-function decideAllowedHost(host: string, allowedHosts: readonly string[]): boolean {
   const name = hostNameOf(host);
   if (name === '' || /[^a-z0-9.\-[\]:]/i.test(name)) return false;
   return LOOPBACK.test(name) || allowedHosts.some((allowed) => allowed.toLowerCase() === name || allowed.toLowerCase() === host.toLowerCase());
@@ -46,7 +29,7 @@ function decideAllowedHost(host: string, allowedHosts: readonly string[]): boole
 export function publicBaseOf(req: Request, config: Pick<GatewayConfig, 'publicUrl' | 'allowedHosts'>): string {
   if (config.publicUrl) return config.publicUrl;
   const host = req.get('host') ?? '';
-  if (!isAllowedHost(host, config.allowedHosts ?? NO_ALLOWED_HOSTS)) {
+  if (!isAllowedHost(host, config.allowedHosts ?? [])) {
     throw new ODataError('UnknownHost', { host: host === '' ? '(none)' : host });
   }
   return `${req.protocol}://${host}`;
