@@ -17,6 +17,7 @@
  */
 import axios from 'axios';
 import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
+import { callLedger } from './support/call-ledger';
 
 const BUDGET = 100_000;
 const LATE_MS = 150;
@@ -29,24 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The calls the sandbox received since the last look, asked again `LATE_MS` later so that late calls show too. */
-let seen = 0;
-async function callsSince(): Promise<{ atAnswer: number; later: number }> {
-  const atAnswer = (await stack.upstreamCalls()).length - seen;
-  await sleep(LATE_MS);
-  const all = (await stack.upstreamCalls()).length;
-  const later = all - seen;
-  seen = all;
-  return { atAnswer, later };
-}
-
-/** The request log line of the last request to `path`. */
-function loggedCalls(path: string): number {
-  const lines = stack.logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.message === 'request' && String(line.path) === path.split('?')[0]);
-  return Number(lines[lines.length - 1].upstreamRequests);
-}
+const { callsSince, loggedCalls } = callLedger(() => stack, LATE_MS);
 
 /**
  * What the budget took beyond the calls the sandbox received so far: a small request's `X-Budget-Remaining` after
@@ -66,7 +50,7 @@ async function answer(path: string, headers: Record<string, string> = {}) {
   return {
     status: response.status,
     code: (response.body as { error?: { code: string } }).error?.code,
-    counts: { header: Number(response.headers['x-upstream-requests']), logged: loggedCalls(path), atAnswer, sandbox: later },
+    counts: { header: Number(response.headers['x-upstream-requests']), logged: loggedCalls(path).upstreamRequests, atAnswer, sandbox: later },
   };
 }
 

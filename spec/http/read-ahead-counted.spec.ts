@@ -20,6 +20,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import axios from 'axios';
 import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
+import { callLedger } from './support/call-ledger';
 
 const BUDGET = 100_000;
 let stack: Stack;
@@ -38,7 +39,6 @@ afterAll(async () => {
 });
 
 const LATE_MS = 150;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Answer {
   status: number;
@@ -77,23 +77,7 @@ function get(path: string, prefer?: string, leaveEarly = false): Promise<Answer>
   });
 }
 
-/** The calls the sandbox received since the last look, asked again `LATE_MS` later so late calls show too. */
-let seen = 0;
-async function callsSince(): Promise<{ atAnswer: number; later: number }> {
-  const atAnswer = (await stack.upstreamCalls()).length - seen;
-  await sleep(LATE_MS);
-  const all = (await stack.upstreamCalls()).length;
-  const later = all - seen;
-  seen = all;
-  return { atAnswer, later };
-}
-
-/** The request log line of the last request to `path`. */
-function loggedCalls(path: string): { status: number; upstreamRequests: number } {
-  const lines = stack.logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.message === 'request' && String(line.path) === path.split('?')[0]);
-  const last = lines[lines.length - 1];
-  return { status: Number(last.status), upstreamRequests: Number(last.upstreamRequests) };
-}
+const { callsSince, loggedCalls } = callLedger(() => stack, LATE_MS);
 
 /** What the budget took so far: a small request's `X-Budget-Remaining` after it is the budget less every call. */
 let spent = 0;
