@@ -38,12 +38,13 @@ describeWithPrivateRedis('security state in Redis under cache pressure', () => {
 
   const evicted = async () => Number(/evicted_keys:(\d+)/.exec(await redis.admin.info('stats'))?.[1] ?? 0);
 
-  test('every key the gateway writes has a lifetime (volatile-lru may evict it), but the security records and the snapshot index', async () => {
+  test('every key the gateway writes has a lifetime (volatile-lru may evict it), but the records (security state and the budget\'s tallies) and the snapshot index', async () => {
     const browser = signIn.browser();
     expect((await browser.navigate(`${signIn.gatewayUrl}/auth/login`, { headers: { Accept: 'application/json' } })).status).toBe(200);
     const created = await browser.navigate(`${signIn.gatewayUrl}/auth/keys?label=Lifetimes`, { method: 'POST', headers: { Accept: 'application/json' } });
     const { id, key } = JSON.parse(created.body) as { id: string; key: string };
-    // Reused answers, list memos, budget counters, a paging snapshot (an in-process order, paged) and its walk.
+    // Reused answers, list memos, the budget's tallies (records, kept), a paging snapshot (an in-process order, paged) and
+    // its walk.
     for (const url of ['/odata/Repositories', '/odata/Commits?$top=5', '/odata/PullRequests?$orderby=Title&$select=Workspace,RepositorySlug,Id,Title']) {
       const answer = await supertest(second.app).get(url).query({ api_key: key }).set('Prefer', 'odata.maxpagesize=2');
       expect({ url, status: answer.status }).toEqual({ url, status: 200 });

@@ -6,7 +6,8 @@
  * - Fresh for `freshSeconds` (`UPSTREAM_CACHE_SECONDS`): answered without calling Bitbucket.
  * - Stale with an `ETag`: revalidated with `If-None-Match`; Bitbucket's 304 keeps the body (one call, no body).
  *   Bitbucket sends ETags on some resources (a 2020 community report shows them on branches); whether its 304 counts
- *   against the hourly limit is unverified, so the budget counts it.
+ *   against the hourly limit is undocumented and reported both ways (sources: spec/fixtures/recorded-bitbucket/README.md,
+ *   "ETags and 304s"), so the budget counts it unless `UPSTREAM_NOT_MODIFIED_COUNTS=false`.
  * - Content that cannot change (a commit by its full hash) is fresh for `immutableSeconds`.
  * - A write through the gateway marks its workspace (and everything outside workspaces) changed: an entry stored
  *   before the mark is stale at once, so the next read revalidates or reads again. The mark is a random generation
