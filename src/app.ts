@@ -2,7 +2,7 @@
  * The gateway as an express app without `listen()`: what supertest drives in the specs and `server.ts` serves.
  */
 import express, { Router, type Express } from 'express';
-import { BitbucketClient, ResponseCache } from './bitbucket';
+import { BitbucketClient, RefusedCredentials, ResponseCache } from './bitbucket';
 import { PrincipalBudget } from './budget';
 import type { GatewayConfig } from './config';
 import { createConnectorRouter } from './connector';
@@ -18,6 +18,7 @@ import { countUpstreamRequest, newRequestContext, requestContext } from './http/
 import { stopWorkWhenAnswerIsMoot } from './http/stop-work';
 import { budgetHeaders, principalBudgetGate, reportBudget } from './http/principal-budget-gate';
 import { upstreamPrincipalResolver } from './http/upstream-principal';
+import { isPresentedCredential } from './http/credentials';
 import { createLogger, type Logger } from './logger';
 import { createObservability } from './http/observability';
 import { metricsAuth } from './http/metrics';
@@ -89,12 +90,17 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
           now,
         })
       : undefined;
+  // A credential a client presents that Bitbucket refused with 401 gets that 401 again for a minute without a call
+  // (src/bitbucket/refused-credentials.ts). Not the gateway's own (sessions, keys, service mode): their identity
+  // outlives a token renewed after a 401, and the renewed one must be tried.
+  const refusedCredentials = new RefusedCredentials({ credentialKey: (credential) => (isPresentedCredential(credential) ? principalOf(credential).userKey : undefined), now });
   // Request ids, the request's log line, progress lines and Prometheus metrics (src/http/observability.ts).
   const observability = createObservability({ logger, bitbucketApiUrl: config.bitbucketApiUrl, progressEvery: config.logProgressEvery, apiKeyParameter: config.apiKeyParameter });
   const upstream =
     client ??
     new BitbucketClient({
       responseCache,
+      refusedCredentials,
       budget: budget.enabled ? principalBudgetGate(budget, now) : undefined,
       baseUrl: config.bitbucketApiUrl,
       timeoutMs: config.upstreamTimeoutMs,

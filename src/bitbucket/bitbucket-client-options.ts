@@ -1,3 +1,4 @@
+import type { RefusedCredentials } from './refused-credentials';
 import type { ResponseCache } from './response-cache';
 import type { UpstreamBudgetGate } from './upstream-budget-gate';
 export interface UpstreamRequestEvent {
@@ -47,6 +48,8 @@ export interface BitbucketClientOptions {
   responseCache?: ResponseCache;
   /** Asked before every attempt and told of every answer (the budget per principal, src/budget); none by default. */
   budget?: UpstreamBudgetGate;
+  /** Credentials Bitbucket refused with 401 lately, answered again without a call (refused-credentials.ts); none by default. */
+  refusedCredentials?: RefusedCredentials;
   /** Injectable for tests (default: setTimeout). */
   sleep?: (ms: number) => Promise<void>;
   /** Source of jitter in [0, 1) (default Math.random). */
@@ -74,7 +77,7 @@ export const BITBUCKET_CLIENT_DEFAULTS = {
   maxResponseBytes: 32 * 1024 * 1024,
 } as const;
 
-type OptionalHooks = 'onRequest' | 'onItems' | 'onRetryWait' | 'responseCache' | 'budget';
+type OptionalHooks = 'onRequest' | 'onItems' | 'onRetryWait' | 'responseCache' | 'budget' | 'refusedCredentials';
 
 export type ResolvedClientOptions = Required<Omit<BitbucketClientOptions, OptionalHooks>> & Pick<BitbucketClientOptions, OptionalHooks>;
 

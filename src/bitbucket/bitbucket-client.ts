@@ -384,6 +384,10 @@ export class BitbucketClient {
     const maxRetriesOf500 = exchange.retriesOf500 ?? (exchange.method === 'GET' ? retriesOf500For(exchange.requestTarget) : undefined);
     /** A write retried (idempotent) after an attempt that may have been applied: its outcome is unknown if it fails. */
     let appliedBefore = false;
+    // A credential Bitbucket refused with 401 moments ago gets that 401 again, uncalled (refused-credentials.ts).
+    const refused = this.#options.refusedCredentials;
+    const refusal = refused?.refusal(exchange.credential, exchange.method, url);
+    if (refusal !== undefined) throw refusal;
     for (let attempt = 1; ; attempt++) {
       exchange.signal?.throwIfAborted();
       // The budget per principal may refuse the call (src/budget): then nothing is sent.
@@ -457,7 +461,9 @@ export class BitbucketClient {
         if (decision.retryAfterSource !== undefined) details.retryAfterSource = decision.retryAfterSource;
         if (decision.outcomeUnknown !== undefined) details.outcomeUnknown = decision.outcomeUnknown;
       }
-      throw new UpstreamError({ ...details, ...(await this.#failureDetails(outcome)) });
+      const failure = new UpstreamError({ ...details, ...(await this.#failureDetails(outcome)) });
+      refused?.answered(exchange.credential, failure);
+      throw failure;
     }
   }
 

@@ -17,6 +17,7 @@ export type { UpstreamCredential } from './upstream-credential';
 export { UpstreamError, kindForStatus, type RetryAfterSource, type UpstreamErrorKind } from './upstream-error';
 export { encodeUpstreamQuery, type UpstreamQuery } from './upstream-query';
 export { ResponseCache, cacheMetrics, type ResponseCacheOptions } from './response-cache';
+export { RefusedCredentials, REFUSED_CREDENTIAL_SECONDS, type RefusedCredentialsOptions } from './refused-credentials';
 export { listMemoMetrics } from './list-memo';
 export type { PullRequestRevision } from './pull-request-revision';
 export type { PipelineRevision } from './pipeline-revision';

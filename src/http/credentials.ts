@@ -48,6 +48,14 @@ export function credentialFromRequest(req: Request, config: GatewayConfig): Upst
   throw unauthorized('The Authorization header is malformed: use Basic with base64(email:api-token), or Bearer <token>.');
 }
 
+/**
+ * Whether the client brought this credential (the Authorization header), rather than the gateway attaching its own
+ * (a session's, a gateway key's, service mode's), whose identity outlives a token that is renewed on a 401.
+ */
+export function isPresentedCredential(credential: UpstreamCredential): boolean {
+  return credential.kind !== 'none' && !stableIdentities.has(credential);
+}
+
 /** A stable identity for binding skiptokens and caches to one credential (hashed by the consumer, never stored). */
 export function credentialIdentity(credential: UpstreamCredential): string {
   const stable = stableIdentities.get(credential);
