@@ -208,7 +208,8 @@ export function openStream(
     (parentConfirmed ??= checkNeeded ? parentExists(parentParam(list.params) as RouteParameter, params, ctx, parents) : Promise.resolve(true));
   /**
    * `parentOk` has answered true: `peek` (called for every row, through `next`) need not await it again. Each await
-   * of the settled promise cost a microtask and an async hook per row (issue #15.3: ~3 % of a 100,000-row walk's CPU).
+   * of the settled promise cost a microtask and async-hook calls per row (issue #15.3: async-hook samples 128 -> 75 ms
+   * in a profile of two 100,000-commit walks in 100-row pages; below what the end-to-end CPU figure can resolve).
    */
   let parentKnownOk = !checkNeeded;
   /**
@@ -237,90 +238,83 @@ export function openStream(
     seeking = undefined;
     return after.filter(accept);
   };
-  /** `peek` when no row is in hand: the parent check (once), then Bitbucket's pages until a row is accepted or none is left. */
-  const fill = async (): Promise<Row | undefined> => {
-    if (!done && !spelledByItems && !parentKnownOk) {
-      if (await parentOk()) parentKnownOk = true;
-      else empty();
-    }
-    while (buffer.length === 0 && !done) {
-      let result: IteratorResult<StreamPage>;
-      try {
-        result = await (pages as AsyncGenerator<StreamPage>).next();
-      } catch (error) {
-        if (error instanceof UpstreamError && error.kind === 'not-found') {
-          await listNotFound(list, plan, params, error, ctx, parents);
-          empty();
-          break;
-        }
-        throw error;
-      }
-      if (result.done) {
-        if (seeking) throw cursorRowGone();
-        done = true;
-        break;
-      }
-      const page: BitbucketPage<unknown> = result.value.page;
-      if (!spellingSettled && Array.isArray(page.values) && page.values.length > 0) {
-        spellingSettled = true;
-        const spelling = spellingOf(def, list, page.values[0], params);
-        if (spelling === 'differs' || (spelling === 'unknown' && !(await parentOk()))) {
-          empty();
-          break;
-        }
-      }
-      // Only a page of this very list can be resumed (`resumePoint` refuses any other path), so a `next` link that
-      // names the list differently (another spelling or encoding) leaves its rows without a location: they re-read.
-      const located = result.value.reachedByNext ? result.value.target : undefined;
-      const target = located !== undefined && pathOfTarget(located) === path ? compact(located) : undefined;
-      if (typeof page.size === 'number') stream.size = page.size;
-      else stream.sizeOmitted = true;
-      if (page.next === undefined) lastPageRead = true;
-      const items = listItems(list, page.values);
-      // The last item of a page with a `next` remembers that page instead (index -1: "just before its first item"),
-      // so that a page of the answer ending on it continues at the next Bitbucket page, not by reading its own again
-      // (issue #15: 100-row answers over 100-item Bitbucket pages read every page two or three times).
-      const nextTarget = plan.byUpstreamPosition && result.value.nextTarget !== undefined && pathOfTarget(result.value.nextTarget) === path ? compact(result.value.nextTarget) : undefined;
-      // Ordered by upstream position, every row knows the page it came on, so the paging handler can hold that page
-      // for the walk's next answer page (`src/paging/held-pages.ts`).
-      const read = result.value.target;
-      source?.release();
-      source =
-        plan.byUpstreamPosition && read !== undefined
-          ? new PageSource({ target: read, page, ...(result.value.nextTarget !== undefined ? { nextTarget: result.value.nextTarget } : {}), firstPosition: position + shift, first: !result.value.reachedByNext })
-          : undefined;
-      const rows = items.map((item, index) =>
-        toRow(item, nextTarget !== undefined && index === items.length - 1 ? { target: nextTarget, index: -1 } : target === undefined ? undefined : { target, index }),
-      );
-      // Every item of a stream states the same route values; the first one shows a spelling Bitbucket resolved
-      // case-insensitively (`PLATFORM-API`): the stream stops here, one call, with no rows and a `size` of 0.
-      if (rows.length > 0 && differingRouteValues(def, list.params, rows[0], params).length > 0) {
-        empty();
-        break;
-      }
-      if (result.value.held) for (const row of rows) (heldKeys ??= new Set()).add(keyText(row));
-      const fresh = !result.value.held && heldKeys !== undefined && plan.byUpstreamPosition ? withoutRepeats(rows) : rows;
-      paging.checkOrder?.(fresh);
-      buffer = seeking ? afterCursorRow(fresh) : fresh.filter(accept);
-      // The rows after this page cannot pass the filter: the stream ends here, as if Bitbucket had no more.
-      if (paging.lastNeeded?.(fresh)) {
-        done = true;
-        lastPageRead = true;
-      }
-    }
-    return buffer[0];
-  };
-  /**
-   * A row is in hand and nothing is left to check before it: `peek` and `next` (called for every row of a read) answer
-   * it at once, without an async function's frame and promise each (issue #15.3).
-   */
-  const rowInHand = (): boolean => buffer.length > 0 && (done || spelledByItems || parentKnownOk);
   const stream: RowStream = {
     params,
     skippedUpstream: (paging.startPage - 1) * paging.pagelen,
     remainder: () => (lastPageRead || done ? buffer : undefined),
     buffered: () => buffer.length,
-    peek: () => (rowInHand() ? Promise.resolve(buffer[0]) : fill()),
+    async peek() {
+      if (!done && !spelledByItems && !parentKnownOk) {
+        if (await parentOk()) parentKnownOk = true;
+        else empty();
+      }
+      while (buffer.length === 0 && !done) {
+        let result: IteratorResult<StreamPage>;
+        try {
+          result = await (pages as AsyncGenerator<StreamPage>).next();
+        } catch (error) {
+          if (error instanceof UpstreamError && error.kind === 'not-found') {
+            await listNotFound(list, plan, params, error, ctx, parents);
+            empty();
+            break;
+          }
+          throw error;
+        }
+        if (result.done) {
+          if (seeking) throw cursorRowGone();
+          done = true;
+          break;
+        }
+        const page: BitbucketPage<unknown> = result.value.page;
+        if (!spellingSettled && Array.isArray(page.values) && page.values.length > 0) {
+          spellingSettled = true;
+          const spelling = spellingOf(def, list, page.values[0], params);
+          if (spelling === 'differs' || (spelling === 'unknown' && !(await parentOk()))) {
+            empty();
+            break;
+          }
+        }
+        // Only a page of this very list can be resumed (`resumePoint` refuses any other path), so a `next` link that
+        // names the list differently (another spelling or encoding) leaves its rows without a location: they re-read.
+        const located = result.value.reachedByNext ? result.value.target : undefined;
+        const target = located !== undefined && pathOfTarget(located) === path ? compact(located) : undefined;
+        if (typeof page.size === 'number') stream.size = page.size;
+        else stream.sizeOmitted = true;
+        if (page.next === undefined) lastPageRead = true;
+        const items = listItems(list, page.values);
+        // The last item of a page with a `next` remembers that page instead (index -1: "just before its first item"),
+        // so that a page of the answer ending on it continues at the next Bitbucket page, not by reading its own again
+        // (issue #15: 100-row answers over 100-item Bitbucket pages read every page two or three times).
+        const nextTarget = plan.byUpstreamPosition && result.value.nextTarget !== undefined && pathOfTarget(result.value.nextTarget) === path ? compact(result.value.nextTarget) : undefined;
+        // Ordered by upstream position, every row knows the page it came on, so the paging handler can hold that page
+        // for the walk's next answer page (`src/paging/held-pages.ts`).
+        const read = result.value.target;
+        source?.release();
+        source =
+          plan.byUpstreamPosition && read !== undefined
+            ? new PageSource({ target: read, page, ...(result.value.nextTarget !== undefined ? { nextTarget: result.value.nextTarget } : {}), firstPosition: position + shift, first: !result.value.reachedByNext })
+            : undefined;
+        const rows = items.map((item, index) =>
+          toRow(item, nextTarget !== undefined && index === items.length - 1 ? { target: nextTarget, index: -1 } : target === undefined ? undefined : { target, index }),
+        );
+        // Every item of a stream states the same route values; the first one shows a spelling Bitbucket resolved
+        // case-insensitively (`PLATFORM-API`): the stream stops here, one call, with no rows and a `size` of 0.
+        if (rows.length > 0 && differingRouteValues(def, list.params, rows[0], params).length > 0) {
+          empty();
+          break;
+        }
+        if (result.value.held) for (const row of rows) (heldKeys ??= new Set()).add(keyText(row));
+        const fresh = !result.value.held && heldKeys !== undefined && plan.byUpstreamPosition ? withoutRepeats(rows) : rows;
+        paging.checkOrder?.(fresh);
+        buffer = seeking ? afterCursorRow(fresh) : fresh.filter(accept);
+        // The rows after this page cannot pass the filter: the stream ends here, as if Bitbucket had no more.
+        if (paging.lastNeeded?.(fresh)) {
+          done = true;
+          lastPageRead = true;
+        }
+      }
+      return buffer[0];
+    },
     async upstreamSize() {
       if (stream.size !== undefined) return stream.size;
       if (!path || (!spelledByItems && !(await parentOk()))) return 0;
@@ -349,12 +343,10 @@ export function openStream(
       if (first !== undefined && differingRouteValues(def, list.params, rowFromItem(def, first, params), params).length > 0) return 0;
       return typeof page.size === 'number' ? page.size : undefined;
     },
-    next() {
-      if (rowInHand()) return Promise.resolve(buffer.shift());
-      return fill().then((row) => {
-        buffer.shift();
-        return row;
-      });
+    async next() {
+      const row = await stream.peek();
+      buffer.shift();
+      return row;
     },
   };
   return stream;
