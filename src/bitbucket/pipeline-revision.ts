@@ -1,7 +1,7 @@
 /**
  * What a pipeline's steps are a function of (issue #14 item 3): pure helpers for ListMemo, which keeps a pipeline's
  * step list under the validator computed here and serves it again, without a call, while the validator is unchanged.
- * The revision comes from the pipeline list the fan-out reads anyway (src/plan/pull-request-revisions.ts): no call more.
+ * The revision comes from the pipeline list the fan-out reads anyway (src/plan/parent-revisions.ts): no call more.
  *
  * What Bitbucket states (official OpenAPI description, `definitions.pipeline`): a pipeline has `uuid`, `build_number`,
  * `state` (`pipeline_state_pending`, `pipeline_state_in_progress` with a `stage` RUNNING or PAUSED, or

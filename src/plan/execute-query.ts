@@ -34,7 +34,7 @@ import type { ExecutionContext } from './execution-context';
 import { cursorKeyOf, cursorOf, rowAtCursor } from '../paging/keyset-cursor';
 import { keepListedRows, keepsListedRows } from './listed-rows';
 import { rememberParentList, reusingParentLists } from './parent-list-memo';
-import type { ParentColumns } from './pull-request-revisions';
+import type { ParentColumns } from './parent-revisions';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { comparators } from './order-comparators';
 import { planQuery } from './plan-query';

@@ -44,7 +44,7 @@ function listsOf(ctx: ExecutionContext): Map<string, KeptList> {
 
 /**
  * Keep a whole parent list just read (not one cut short by a `top`). `also`: the columns read besides (a pull request's
- * revision, pull-request-revisions.ts) and their rows, handed again to a continuation page that asks for them.
+ * revision, parent-revisions.ts) and their rows, handed again to a continuation page that asks for them.
  */
 export function rememberParentList(ctx: ExecutionContext, entitySet: string, filter: Expr | undefined, property: string, values: string[], also?: { columns: readonly string[]; rows: readonly Row[] }): void {
   const lists = listsOf(ctx);

@@ -11,7 +11,7 @@ import type { ExecutionContext } from './execution-context';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { allOf } from '../odata/conjuncts';
 import type { QueryPlan } from './plan-query';
-import { parentRevisionColumns, type ParentColumns } from './pull-request-revisions';
+import { parentRevisionColumns, type ParentColumns } from './parent-revisions';
 import { leadingOrder } from './read-strategy';
 import { typedRouteValue } from './row-from-item';
 import type { EdmEntitySet } from '../odata/edm';
@@ -63,7 +63,7 @@ export async function valuesFor(param: RouteParameter, partial: StreamParams, pl
   const parent = findDefinition(param.fanOut.entitySet);
   if (!parent) throw new Error(`Fan-out target ${param.fanOut.entitySet} is not declared`);
   const pairs = Object.entries(param.fanOut.parentFilters ?? {}).map(([property, paramName]): [string, string] => [property, partial[paramName]]);
-  // A list that is a function of its pull request's revision has the fan-out read that too (pull-request-revisions.ts).
+  // A list that is a function of its pull request's revision has the fan-out read that too (parent-revisions.ts).
   return listParent(param.fanOut.entitySet, eqFilter(pairs), param.fanOut.property, ctx, top, parentRevisionColumns(plan.list ?? plan.def.list, param, ctx), onPage);
 }
 

@@ -13,7 +13,7 @@ import type { ExecutionContext } from './execution-context';
 import { listItems } from './list-items';
 import { mayBeGone } from './parent-list-memo';
 import type { QueryPlan } from './plan-query';
-import { revisionFor } from './pull-request-revisions';
+import { revisionFor } from './parent-revisions';
 import { parentCheckNeeded, parentExists, parentParam, type ParentLister, type StreamParams } from './resolve-streams';
 import { differingRouteValues, rowFromItem, sourcePaths } from './row-from-item';
 import { itemsStateSpelling, spellingFields, spellingOf } from './spelled-route-values';
