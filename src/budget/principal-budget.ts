@@ -229,9 +229,7 @@ export class PrincipalBudget implements UpstreamBudgetGate {
     if (!this.enabled || credential.kind === 'none') return undefined;
     const now = this.#now();
     const state = await this.#state(this.#options.principalOf(credential), now);
-    const oldest = state.consumer.buckets.findIndex((count) => count > 0);
-    const resetAtMinute = (oldest < 0 ? Math.floor(now / MINUTE_MS) : state.consumer.firstMinute + oldest) + WINDOW_MINUTES;
-    return { limit: state.limit, remaining: Math.max(0, state.limit - state.consumer.used), resetSeconds: Math.max(1, Math.ceil((resetAtMinute * MINUTE_MS - now) / 1000)) };
+    return callerBudget(state, state.limit - state.consumer.used, now);
   }
 
   async #state(principal: UpstreamPrincipal, now: number): Promise<{ limit: number; consumer: Window; user?: Window; blockedUntilSeconds: number }> {
