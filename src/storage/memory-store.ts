@@ -76,13 +76,11 @@ export class MemoryStore implements SharedStore {
     const now = this.#now();
     const tally = this.#tallies.get(key) ?? new Map<string, Count>();
     // Expired counters go as the tally changes (a tally holds about an hour of minutes), as a record's fields do.
-    for (const [name, { until }] of tally) if (until <= now) tally.delete(name);
+    dropExpired(tally, now);
     const count = tally.get(field) ?? { value: 0, until: now + ttlSeconds * 1000 };
     count.value += by;
     tally.set(field, count);
-    let last = now;
-    for (const { until } of tally.values()) last = Math.max(last, until);
-    this.#tallies.set(key, tally, { ttl: Math.max(1, last - now) });
+    this.#tallies.set(key, tally, { ttl: lifetimeOf(tally, now) });
     return count.value;
   }
 
@@ -127,12 +125,9 @@ export class MemoryStore implements SharedStore {
     const now = this.#now();
     const record = this.#records.get(key) ?? new Map<string, Field>();
     // Expired fields go as the record changes, so a record holds what is live and little more.
-    for (const [name, { until }] of record) if (until <= now) record.delete(name);
+    dropExpired(record, now);
     record.set(field, { value, until: now + ttlSeconds * 1000 });
-    // The record lives as long as its longest-lived field.
-    let last = now;
-    for (const { until } of record.values()) last = Math.max(last, until);
-    this.#records.set(key, record, { ttl: Math.max(1, last - now) });
+    this.#records.set(key, record, { ttl: lifetimeOf(record, now) });
   }
 
   async field(key: string, field: string): Promise<Buffer | undefined> {
@@ -161,4 +156,16 @@ export class MemoryStore implements SharedStore {
     this.#tallies.clear();
     this.#records.clear();
   }
+}
+
+/** Removes the entries of a record or tally whose deadline (`until`, epoch ms) has passed. */
+function dropExpired(entries: Map<string, { until: number }>, now: number): void {
+  for (const [name, { until }] of entries) if (until <= now) entries.delete(name);
+}
+
+/** A record or tally lives as long as its longest-lived entry: its lifetime in ms from `now` (at least 1). */
+function lifetimeOf(entries: Map<string, { until: number }>, now: number): number {
+  let last = now;
+  for (const { until } of entries.values()) last = Math.max(last, until);
+  return Math.max(1, last - now);
 }
