@@ -216,10 +216,8 @@ export class RedisStore implements SharedStore {
     // fields, measured). Deadlines were set on Redis's clock and are read against this process's (asking Redis for
     // TIME too cost the gateway about as much CPU as the read): hosts' clocks seconds apart move a counter's end by
     // seconds, and the budget's counters outlive its hour by more (principal-budget.ts, BUCKET_TTL_SECONDS).
-    const flat = await this.#run('read', () => this.#redis.call('HGETALL', this.#record(key)));
+    const tally = await this.#hash(this.#record(key));
     const now = Date.now();
-    const tally = new Map<string, string>();
-    if (Array.isArray(flat)) for (let index = 0; index + 1 < flat.length; index += 2) tally.set(String(flat[index]), String(flat[index + 1]));
     return fields.map((field) => {
       const value = tally.get(field);
       return value !== undefined && Number(tally.get(field + TALLY_DEADLINE)) > now ? Number(value) : 0;
@@ -242,9 +240,7 @@ export class RedisStore implements SharedStore {
 
   async countsOf(key: string, fields: readonly string[]): Promise<number[]> {
     if (fields.length === 0) return [];
-    const flat = await this.#run('read', () => this.#redis.call('HGETALL', this.#prefix + key));
-    const count = new Map<string, string>();
-    if (Array.isArray(flat)) for (let index = 0; index + 1 < flat.length; index += 2) count.set(String(flat[index]), String(flat[index + 1]));
+    const count = await this.#hash(this.#prefix + key);
     return fields.map((field) => Number(count.get(field) ?? 0) || 0);
   }
 
@@ -280,6 +276,14 @@ export class RedisStore implements SharedStore {
     const failed = results?.find(([error]) => error);
     if (!results || failed) throw this.#failure('write', failed?.[0] ?? new Error('Redis did not answer HDEL'));
     return Number(results[0][1]) > 0;
+  }
+
+  /** The hash `fullKey` (a tally or a count), read with one HGETALL: empty when it is missing. */
+  async #hash(fullKey: string): Promise<Map<string, string>> {
+    const flat = await this.#run('read', () => this.#redis.call('HGETALL', fullKey));
+    const hash = new Map<string, string>();
+    if (Array.isArray(flat)) for (let index = 0; index + 1 < flat.length; index += 2) hash.set(String(flat[index]), String(flat[index + 1]));
+    return hash;
   }
 
   /**
