@@ -81,16 +81,19 @@ export async function collectInTurn(
 
 /** The streams in the order of their constants (the order's leading items): the order `collectInTurn` reads them in. */
 export function inTurnOrder(plan: QueryPlan, list: ListRoute, streams: RowStream[], edm: EdmEntitySet): RowStream[] {
-  const byStream = compareRows(leadingOrder(plan), [], edm);
-  const constants = (stream: RowStream): Row => streamConstants(plan.def, list.params, stream.params);
-  return [...streams].sort((a, b) => byStream(constants(a), constants(b)));
+  return sortedInTurn(plan, list, streams, (stream) => stream.params, edm);
 }
 
 /** The streams' parameters in `inTurnOrder`'s order, before any stream is opened (`streamsOpenedWhenReached`). */
 export function inTurnParamsOrder(plan: QueryPlan, list: ListRoute, paramsList: readonly StreamParams[], edm: EdmEntitySet): StreamParams[] {
+  return sortedInTurn(plan, list, paramsList, (params) => params, edm);
+}
+
+/** `items` sorted by their streams' constants, each computed once (a stable sort: ties keep their order). */
+function sortedInTurn<T>(plan: QueryPlan, list: ListRoute, items: readonly T[], paramsOf: (item: T) => StreamParams, edm: EdmEntitySet): T[] {
   const byStream = compareRows(leadingOrder(plan), [], edm);
-  const keyed = paramsList.map((params) => ({ params, constants: streamConstants(plan.def, list.params, params) }));
-  return keyed.sort((a, b) => byStream(a.constants, b.constants)).map((each) => each.params);
+  const keyed = items.map((item) => ({ item, constants: streamConstants(plan.def, list.params, paramsOf(item)) }));
+  return keyed.sort((a, b) => byStream(a.constants, b.constants)).map((each) => each.item);
 }
 
 /** An answer's rows handed over as they are read (`ExecuteOptions.stream`), so its first bytes need not wait for its last row. */
