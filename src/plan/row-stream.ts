@@ -303,8 +303,9 @@ export function openStream(
           empty();
           break;
         }
-        if (result.value.held) for (const row of rows) (heldKeys ??= new Set()).add(keyText(row));
-        const fresh = !result.value.held && heldKeys !== undefined && plan.byUpstreamPosition ? withoutRepeats(rows) : rows;
+        // Repeats are passed over only where rows are ordered by upstream position: their keys are kept only there.
+        if (result.value.held && plan.byUpstreamPosition) for (const row of rows) (heldKeys ??= new Set()).add(keyText(row));
+        const fresh = !result.value.held && heldKeys !== undefined ? withoutRepeats(rows) : rows;
         paging.checkOrder?.(fresh);
         buffer = seeking ? afterCursorRow(fresh) : fresh.filter(accept);
         // The rows after this page cannot pass the filter: the stream ends here, as if Bitbucket had no more.
