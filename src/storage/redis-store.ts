@@ -26,7 +26,7 @@
  * treat a failing store as a failing dependency (the request fails loudly), never as "no budget used". Every failure is
  * a StoreUnavailable naming the server by host and port (never REDIS_URL's password) and what failed.
  */
-import Redis, { ReplyError } from 'ioredis';
+import Redis, { type ChainableCommander, ReplyError } from 'ioredis';
 import type { SharedStore } from './shared-store';
 import { redisLocation, StoreUnavailable } from './store-unavailable';
 
@@ -226,16 +226,8 @@ export class RedisStore implements SharedStore {
 
   async addToCount(key: string, field: string, by: number, ttlSeconds: number): Promise<number> {
     // A hash with a lifetime (EXPIRE NX: from its creation), so `volatile-*` policies may evict it like the cache.
-    const results = await this.#run('write', () =>
-      this.#redis
-        .multi()
-        .hincrby(this.#prefix + key, field, Math.trunc(by))
-        .expire(this.#prefix + key, Math.max(1, Math.ceil(ttlSeconds)), 'NX')
-        .exec(),
-    );
-    const failed = results?.find(([error]) => error);
-    if (!results || failed) throw this.#failure('write', failed?.[0] ?? new Error('Redis did not answer HINCRBY'));
-    return Number(results[0][1]);
+    const replies = await this.#transaction('HINCRBY', (multi) => multi.hincrby(this.#prefix + key, field, Math.trunc(by)).expire(this.#prefix + key, Math.max(1, Math.ceil(ttlSeconds)), 'NX'));
+    return Number(replies[0]);
   }
 
   async countsOf(key: string, fields: readonly string[]): Promise<number[]> {
@@ -245,11 +237,9 @@ export class RedisStore implements SharedStore {
   }
 
   async takeCount(key: string): Promise<Map<string, number>> {
-    const results = await this.#run('write', () => this.#redis.multi().hgetall(this.#prefix + key).del(this.#prefix + key).exec());
-    const failed = results?.find(([error]) => error);
-    if (!results || failed) throw this.#failure('write', failed?.[0] ?? new Error('Redis did not answer HGETALL'));
+    const replies = await this.#transaction('HGETALL', (multi) => multi.hgetall(this.#prefix + key).del(this.#prefix + key));
     const taken = new Map<string, number>();
-    for (const [field, value] of Object.entries((results[0][1] ?? {}) as Record<string, string>)) taken.set(field, Number(value) || 0);
+    for (const [field, value] of Object.entries((replies[0] ?? {}) as Record<string, string>)) taken.set(field, Number(value) || 0);
     return taken;
   }
 
@@ -272,10 +262,19 @@ export class RedisStore implements SharedStore {
   }
 
   async deleteField(key: string, field: string): Promise<boolean> {
-    const results = await this.#run('write', () => this.#redis.multi().hdel(this.#record(key), field).zrem(this.#prefix + DEADLINES, `${key}\0${field}`).exec());
+    const replies = await this.#transaction('HDEL', (multi) => multi.hdel(this.#record(key), field).zrem(this.#prefix + DEADLINES, `${key}\0${field}`));
+    return Number(replies[0]) > 0;
+  }
+
+  /**
+   * Runs `commands` as one MULTI … EXEC (a write) and returns their replies in order; a command Redis refused fails it
+   * as StoreUnavailable, named by its own error reply (`first` names the transaction when Redis answers nothing).
+   */
+  async #transaction(first: string, commands: (multi: ChainableCommander) => ChainableCommander): Promise<unknown[]> {
+    const results = await this.#run('write', () => commands(this.#redis.multi()).exec());
     const failed = results?.find(([error]) => error);
-    if (!results || failed) throw this.#failure('write', failed?.[0] ?? new Error('Redis did not answer HDEL'));
-    return Number(results[0][1]) > 0;
+    if (!results || failed) throw this.#failure('write', failed?.[0] ?? new Error(`Redis did not answer ${first}`));
+    return results.map(([, reply]) => reply);
   }
 
   /** The hash `fullKey` (a tally or a count), read with one HGETALL: empty when it is missing. */
