@@ -15,7 +15,6 @@ import { startWarmAndCold, walkPages, type WarmAndCold } from './warm-and-cold';
 
 const completed: PipelineRevision = {
   kind: 'pipeline',
-  repository: 'acme-dev/widget',
   state: 'COMPLETED',
   result: 'FAILED',
   completedOn: '2026-08-20T10:00:00.123456+00:00',

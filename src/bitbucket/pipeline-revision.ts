@@ -29,8 +29,6 @@
 /** A pipeline as the pipeline list states it: whose step list a later read may reuse. */
 export interface PipelineRevision {
   kind: 'pipeline';
-  /** The repository the pipeline belongs to, `workspace/slug` as Bitbucket spells it. */
-  repository: string;
   /** `state.name`: PENDING, IN_PROGRESS or COMPLETED. */
   state: string;
   /** `state.result.name` of a completed pipeline; '' otherwise. */

@@ -31,7 +31,7 @@ function partText(value: LiteralValue | undefined): string {
 function revisionOf(from: RevisionFrom, repository: string, text: (property: string) => string): ListRevision {
   if (from.kind === 'pipeline') {
     const { state, result, completedOn, buildSecondsUsed } = from.columns;
-    return { kind: 'pipeline', repository, state: text(state), result: text(result), completedOn: text(completedOn), buildSecondsUsed: text(buildSecondsUsed) };
+    return { kind: 'pipeline', state: text(state), result: text(result), completedOn: text(completedOn), buildSecondsUsed: text(buildSecondsUsed) };
   }
   const { columns } = from;
   return {
