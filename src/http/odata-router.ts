@@ -7,7 +7,7 @@ import express, { Router, type Request, type Response } from 'express';
 import type { BitbucketClient } from '../bitbucket';
 import type { GatewayConfig } from '../config';
 import type { Logger } from '../logger';
-import type { Expr, ODataQuery, ResourcePath, Row } from '../odata/ast';
+import type { ODataQuery, ResourcePath, Row } from '../odata/ast';
 import type { EdmModel } from '../odata/edm';
 import { ODataError } from '../odata/errors';
 import { validateQuery } from '../odata/evaluate';
