@@ -2,6 +2,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { BEARER, makeHarness, rejectionOf, useLocalUpstream } from './support/client-harness';
 import { bitbucketError, inSequence, json, resetConnection, silence } from './support/local-upstream';
+import type { UpstreamBudgetGate } from '../../src/bitbucket';
 
 describe('BitbucketClient.send (real HTTP)', () => {
   const local = useLocalUpstream();
@@ -75,5 +76,19 @@ describe('BitbucketClient.send (real HTTP)', () => {
     const error = await rejectionOf(local.harness.client.send('POST', '/x', {}, BEARER));
     expect(error).toMatchObject({ kind: 'network', transportCode: 'ECONNREFUSED', attempts: 3 });
     expect((error as { outcomeUnknown?: boolean }).outcomeUnknown).toBeUndefined();
+  });
+
+  it('answers a write Bitbucket applied even when the budget cannot note its answer afterwards (store away): counted as lost, never a retry', async () => {
+    let lost = 0;
+    const storeAway = new Error('the shared store (Redis at 127.0.0.1:6399) could not be reached: connect ECONNREFUSED');
+    const budget: UpstreamBudgetGate = { beforeAttempt: async () => undefined, afterAnswer: async () => Promise.reject(storeAway), lostAfterWrite: () => void (lost += 1) };
+    local.harness = makeHarness(upstream.origin, { budget });
+    upstream.on('POST /2.0/x', json({ id: 1 }, 201));
+    upstream.on('GET /2.0/x', json({ id: 1 }));
+    await expect(local.harness.client.send('POST', '/x', {}, BEARER)).resolves.toMatchObject({ status: 201, body: { id: 1 } });
+    expect({ lost, sent: upstream.requests.length }).toEqual({ lost: 1, sent: 1 });
+    // A read still fails with the store: answering it again is harmless.
+    await expect(local.harness.client.get('/x', {}, BEARER)).rejects.toBe(storeAway);
+    expect(lost).toBe(1);
   });
 });

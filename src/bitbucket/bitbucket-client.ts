@@ -419,7 +419,14 @@ export class BitbucketClient {
         attempt,
         durationMs: Math.round(performance.now() - started),
       });
-      if (outcome.type === 'response' && this.#options.budget !== undefined) await this.#options.budget.afterAnswer(exchange.credential, outcome.status, outcome.headers);
+      if (outcome.type === 'response' && this.#options.budget !== undefined) {
+        const { budget } = this.#options;
+        const told = budget.afterAnswer(exchange.credential, outcome.status, outcome.headers);
+        // After a write Bitbucket answered, as with the cache's second mark (send): the write has happened, and a store
+        // failure here must not become a 503 "retry" that invites it twice. A read may fail: retrying it is harmless.
+        if (exchange.method === 'GET') await told;
+        else await told.catch(() => budget.lostAfterWrite());
+      }
       if (cached?.entry !== undefined && outcome.type === 'response' && outcome.status === 304) {
         const revalidated = await this.#options.responseCache?.revalidated(cached);
         if (revalidated !== undefined) return { ...revalidated, attempts: attempt, requestTarget };

@@ -10,4 +10,9 @@ export interface UpstreamBudgetGate {
   beforeAttempt(credential: UpstreamCredential, attempt: number): Promise<void>;
   /** After an answer: its status and (lower-case) headers, e.g. 429 or `x-ratelimit-limit`. */
   afterAnswer(credential: UpstreamCredential, status: number, headers: Record<string, string>): Promise<void>;
+  /**
+   * `afterAnswer` failed (its store away) after a write Bitbucket answered: the write has happened and its caller hears
+   * its outcome, so what the budget would have noted is lost instead; counted, never thrown.
+   */
+  lostAfterWrite(): void;
 }

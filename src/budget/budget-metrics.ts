@@ -20,6 +20,8 @@ export const budgetMetrics = {
   upstream429: 0,
   /** Of `spent`, 304 answers given back because they do not count (`UPSTREAM_NOT_MODIFIED_COUNTS=false`). */
   notModifiedFree: 0,
+  /** Answers to writes whose bookkeeping the store refused after Bitbucket answered (the write stands). */
+  lostAfterWrite: 0,
 };
 
 /** Callers remembered for the aggregates at most (least recently reported dropped first): bounds the memory. */
@@ -54,6 +56,8 @@ export interface UpstreamBudgetFigures {
   upstream429: number;
   /** Of `spent`, 304 answers given back (`UPSTREAM_NOT_MODIFIED_COUNTS=false`): the hour holds `spent - notModifiedFree`. */
   notModifiedFree: number;
+  /** Writes Bitbucket answered whose bookkeeping here (a tally move, a learned limit, a 429's block) the store refused. */
+  lostAfterWrite: number;
   cache: { hits: number; revalidated: number; misses: number; invalidations: number; unkept: number; invalidationsLost: number };
   callers: {
     /** Callers that spent a call through this process in the last hour. */
@@ -86,6 +90,7 @@ export function upstreamBudgetMetrics(now: number = Date.now()): UpstreamBudgetF
     refused: { ...budgetMetrics.refused },
     upstream429: budgetMetrics.upstream429,
     notModifiedFree: budgetMetrics.notModifiedFree,
+    lostAfterWrite: budgetMetrics.lostAfterWrite,
     cache: { hits: cacheMetrics.hits, revalidated: cacheMetrics.revalidated, misses: cacheMetrics.misses, invalidations: cacheMetrics.invalidations, unkept: cacheMetrics.unkept, invalidationsLost: cacheMetrics.invalidationsLost },
     callers: { active, ...(remainingMin !== undefined ? { remainingMin } : {}), ...(usedRatioMax !== undefined ? { usedRatioMax } : {}) },
   };

@@ -224,6 +224,11 @@ export class PrincipalBudget implements UpstreamBudgetGate {
     this.#report(principal, callerBudget(state, Math.min(state.limit - state.consumer.used, userRemaining), now), now);
   }
 
+  /** See UpstreamBudgetGate.lostAfterWrite. */
+  lostAfterWrite(): void {
+    budgetMetrics.lostAfterWrite += 1;
+  }
+
   /** The principal's counted hour as it stands (for reports and tests). */
   async report(credential: UpstreamCredential): Promise<BudgetReport | undefined> {
     if (!this.enabled || credential.kind === 'none') return undefined;

@@ -232,6 +232,7 @@ function budgetAndCacheMetrics(registry: Registry): void {
       },
     });
   total('upstream_budget_calls_spent_total', "Bitbucket calls counted against a principal's hour by the budget (every attempt, 304 revalidations included).", () => upstreamBudgetMetrics().spent);
+  total('upstream_budget_lost_after_write_total', 'Writes Bitbucket answered whose budget bookkeeping (a tally move, a learned limit, a 429 block) the store refused afterwards: the write was answered as it happened.', () => upstreamBudgetMetrics().lostAfterWrite);
   total('upstream_budget_not_modified_free_total', 'Of the calls spent, 304 answers the budget gave back because they do not count (UPSTREAM_NOT_MODIFIED_COUNTS=false).', () => upstreamBudgetMetrics().notModifiedFree);
   new Counter({
     name: `${METRICS_PREFIX}upstream_budget_refused_total`,

@@ -44,6 +44,7 @@ export function principalBudgetGate(budget: PrincipalBudget, now: () => number =
       }
     },
     afterAnswer: (credential, status, headers) => budget.afterAnswer(credential, status, headers),
+    lostAfterWrite: () => budget.lostAfterWrite(),
   };
 }
 
