@@ -77,7 +77,7 @@ export function createSandbox(options: Partial<SandboxOptions> = {}): Sandbox {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(log.middleware());
-  const writes = createWriteRouter(store, resolved.publicUrl, READ_ROUTES, resolved.webhookRelayUrl);
+  const writes = createWriteRouter(store, resolved.publicUrl, READ_ROUTES, state.webhooks);
   app.use('/2.0', createAuthenticate(state.tokens), createRateLimit(resolved, state.rateLimits, quirks), createFaults(state.faults), createScopeCheck(), createConditionalGet(), createApiRouter(store, resolved.publicUrl, [writes], quirks));
   app.use('/site/oauth2', createAuthRouter(resolved, state.tokens));
   app.use('/_sandbox', createControlRouter(store, log, state));
@@ -110,6 +110,7 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}, port =
     quirks: sandbox.quirks,
     state: sandbox.state,
     close: () => new Promise<void>((resolve, reject) => {
+      sandbox.state.webhooks.close();
       server.closeAllConnections();
       server.close((error) => (error ? reject(error) : resolve()));
     }),

@@ -26,6 +26,8 @@ function optionsFromEnv(): { options: Partial<SandboxOptions>; port: number } {
       notModifiedCounts: process.env.SANDBOX_NOT_MODIFIED_COUNTS !== 'false',
       publicUrl: process.env.SANDBOX_PUBLIC_URL || undefined,
       webhookRelayUrl: process.env.SANDBOX_WEBHOOK_RELAY_URL || undefined,
+      webhookRetryDelayMs: numberFromEnv('SANDBOX_WEBHOOK_RETRY_DELAY_MS', DEFAULT_SANDBOX_OPTIONS.webhookRetryDelayMs, 0, 600_000),
+      webhookTimeoutMs: numberFromEnv('SANDBOX_WEBHOOK_TIMEOUT_MS', DEFAULT_SANDBOX_OPTIONS.webhookTimeoutMs, 1, 600_000),
       // SANDBOX_PROFILE (ideal | realistic) and SANDBOX_QUIRKS (comma-separated): an unknown name stops start-up.
       quirks: quirksFromEnv(process.env),
       faults: {

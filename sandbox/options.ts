@@ -27,6 +27,10 @@ export interface SandboxOptions {
    * URL travels in `X-Sandbox-Webhook-Url`. Unset: events are not delivered.
    */
   webhookRelayUrl?: string;
+  /** Wait before a webhook delivery's attempts 2 and 3 (write-routes/webhook-delivery.ts); small in tests. */
+  webhookRetryDelayMs: number;
+  /** A delivery attempt not answered by then is a timeout, retried like a 5xx (Bitbucket: 10 s). */
+  webhookTimeoutMs: number;
   /**
    * Deviations of real Bitbucket to reproduce (sandbox/quirks.ts, sandbox/README.md "Quirks"); a set, duplicates
    * ignored. Empty by default: a well-behaved Bitbucket. `REALISTIC_QUIRKS` is what the evidence says real Bitbucket
@@ -57,5 +61,7 @@ export const DEFAULT_SANDBOX_OPTIONS: SandboxOptions = {
   rateLimitPerHour: 1000,
   faults: { latencyMs: 0, errorRate: 0, resetRate: 0, truncateRate: 0 },
   accessTokenTtlSeconds: 3600,
+  webhookRetryDelayMs: 1000,
+  webhookTimeoutMs: 10_000,
   quirks: [],
 };

@@ -4,6 +4,7 @@ import { TokenStore } from './auth/token-store';
 import { FaultState } from './faults/fault-state';
 import type { SandboxOptions } from './options';
 import { QuirkState } from './quirks';
+import { WebhookDelivery } from './write-routes/webhook-delivery';
 
 /**
  * Everything one sandbox instance changes at run time besides its data (the store) and its request log: its clock,
@@ -17,15 +18,19 @@ export interface SandboxState {
   rateLimits: RateLimits;
   faults: FaultState;
   quirks: QuirkState;
+  /** Webhook deliveries: settings from the options, the drop fault from `faults`, the deliveries under way. */
+  webhooks: WebhookDelivery;
 }
 
 export function createSandboxState(options: SandboxOptions): SandboxState {
   const clock = new SandboxClock(options.clock);
+  const faults = new FaultState(options.faults, options.seed);
   return {
     clock,
     tokens: new TokenStore(clock),
     rateLimits: new RateLimits(clock, options.rateLimitPerHour),
-    faults: new FaultState(options.faults, options.seed),
+    faults,
     quirks: new QuirkState(options.quirks),
+    webhooks: new WebhookDelivery({ relayUrl: options.webhookRelayUrl, retryDelayMs: options.webhookRetryDelayMs, timeoutMs: options.webhookTimeoutMs }, faults),
   };
 }

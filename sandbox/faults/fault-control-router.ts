@@ -9,13 +9,15 @@ const FAULT_SETTINGS: SettingsSchema<keyof LiveFaultSettings | 'seed'> = {
   truncateRate: { min: 0, max: 1 },
   /** Delay of the answer after the handler ran: a write is applied but its answer is late (or, past a timeout, lost). */
   responseDelayMs: { min: 0, max: 60_000, integer: true },
+  /** Webhook deliveries lost (never sent) with this probability; 1 loses them all. */
+  webhookDropRate: { min: 0, max: 1 },
   /** Restarts the fault sequence from this seed. */
   seed: { min: 0, max: 0xffff_ffff, integer: true },
 };
 
 /**
  * Mounted by the app at `/_sandbox/faults`:
- * - `GET /` → `{latencyMs, errorRate, resetRate, truncateRate, responseDelayMs, seed}`;
+ * - `GET /` → `{latencyMs, errorRate, resetRate, truncateRate, responseDelayMs, webhookDropRate, seed}`;
  * - `PUT /` with any of those → the new settings (400 with `errors` naming each bad field and its range);
  * - `POST /reset` → all faults off.
  */

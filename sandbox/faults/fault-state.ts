@@ -7,9 +7,14 @@ import { createPrng, type Random } from './prng';
  */
 export interface LiveFaultSettings extends FaultOptions {
   responseDelayMs: number;
+  /**
+   * Probability (0..1) that a webhook delivery is lost: never sent, no attempt, no retry (write-routes/webhook-delivery.ts),
+   * for tests of notices that never arrive. 1 loses every delivery while it is set.
+   */
+  webhookDropRate: number;
 }
 
-const NO_FAULTS: LiveFaultSettings = { latencyMs: 0, errorRate: 0, resetRate: 0, truncateRate: 0, responseDelayMs: 0 };
+const NO_FAULTS: LiveFaultSettings = { latencyMs: 0, errorRate: 0, resetRate: 0, truncateRate: 0, responseDelayMs: 0, webhookDropRate: 0 };
 
 /** Kept apart from the data generator's stream so the same seed does not correlate data and faults. */
 const FAULT_STREAM_SALT = 0x5eed_fa17;

@@ -34,7 +34,8 @@ export function generateSettings(rng: Prng, repository: RepositoryRecord, member
     active: rng.chance(0.8),
     createdAt: formatMicros(created + rng.int(1, 300) * MICROS_PER_DAY + rng.int(0, MICROS_PER_DAY - 1)),
     events: rng.sample(WEBHOOK_EVENTS, rng.int(1, 4)).sort(),
-    secretSet: rng.chance(0.5),
+    // A public demo value, derived rather than drawn so the data stream stays as it was.
+    secret: rng.chance(0.5) ? `seed-secret-${repository.slug}-${i}` : null,
   }));
   return { branchRestrictions, defaultReviewerUuids: rng.sample(members, rng.int(0, 2)).map((m) => m.uuid), webhooks };
 }

@@ -227,7 +227,8 @@ export interface WebhookRecord {
   active: boolean;
   createdAt: string;
   events: string[];
-  secretSet: boolean;
+  /** Signs deliveries (`X-Hub-Signature`); never presented, only whether there is one (`secret_set`). */
+  secret: string | null;
 }
 
 /** Everything that lives under one repository. Writes push into these arrays; reads scan them. */

@@ -9,6 +9,7 @@ import { pullRequestWrites } from './tables/pull-request-writes';
 import { refWrites } from './tables/ref-writes';
 import { repositoryWrites } from './tables/repository-writes';
 import { webhookWrites } from './tables/webhook-writes';
+import type { WebhookDelivery } from './webhook-delivery';
 import type { WriteRoute } from './write-route';
 import { writeErrors } from './write-errors';
 
@@ -22,10 +23,10 @@ export const WRITE_ROUTES: readonly WriteRoute[] = [
  * no PUT on branches ...), with `Allow` listing what the path does take. Paths without writes keep the loud 404.
  * `readRoutes` are the read side's declarations: their paths contribute GET (and HEAD) to `Allow`.
  */
-export function createWriteRouter(store: SandboxStore, publicUrl: string | undefined, readRoutes: readonly AnyRoute[], webhookRelayUrl?: string): Router {
+export function createWriteRouter(store: SandboxStore, publicUrl: string | undefined, readRoutes: readonly AnyRoute[], webhooks: WebhookDelivery): Router {
   const router = express.Router();
   for (const route of WRITE_ROUTES) {
-    router[route.method === 'POST' ? 'post' : route.method === 'PUT' ? 'put' : 'delete'](route.path, readRawBody, serveWrite(route, store, publicUrl, webhookRelayUrl));
+    router[route.method === 'POST' ? 'post' : route.method === 'PUT' ? 'put' : 'delete'](route.path, readRawBody, serveWrite(route, store, publicUrl, webhooks));
   }
   const paths = [...new Set(WRITE_ROUTES.map((route) => route.path))];
   for (const path of paths) {

@@ -14,7 +14,7 @@ export function presentWorkspaceWebhook(ctx: PresentContext, workspace: Workspac
     active: w.active,
     created_at: w.createdAt,
     events: w.events,
-    secret_set: w.secretSet,
+    secret_set: w.secret !== null,
     links: { self: apiLink(ctx, `/workspaces/${workspace.slug}/hooks/${w.uuid}`) },
   };
 }

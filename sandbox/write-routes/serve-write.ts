@@ -9,7 +9,8 @@ import { actorOf } from './actor';
 import { BodyReader } from './body-reader';
 import type { RepositoryWriteContext, WriteContext, WriteRoute } from './write-route';
 import { writeErrors } from './write-errors';
-import { deliverEvent } from './deliver-event';
+import { deliverEvents } from './deliver-event';
+import type { WebhookDelivery } from './webhook-delivery';
 
 /** Bodies are read as bytes whatever their Content-Type and parsed here, so a wrong type cannot pass for "no body". */
 export const readRawBody: RequestHandler = express.raw({ type: () => true, limit: '1mb' });
@@ -41,7 +42,7 @@ function repositoryContext(ctx: WriteContext): RepositoryWriteContext {
  * reveals nothing a read would not); too little access → 403; invalid JSON → 400; then the route's own validation
  * (400 with `fields`) and conflicts. Nothing is changed unless the handler returns.
  */
-export function serveWrite(route: WriteRoute, store: SandboxStore, publicUrl: string | undefined, webhookRelayUrl?: string): RequestHandler {
+export function serveWrite(route: WriteRoute, store: SandboxStore, publicUrl: string | undefined, webhooks: WebhookDelivery): RequestHandler {
   return (req: Request, res: Response) => {
     const principal = principalOf(req, res);
     if (principal.kind === 'anonymous') throw writeErrors.anonymous();
@@ -78,6 +79,6 @@ export function serveWrite(route: WriteRoute, store: SandboxStore, publicUrl: st
     if (result.location) res.set('Location', apiLink(ctx.present, result.location).href);
     if (result.status === 204 || result.body === undefined) res.status(result.status).end();
     else res.status(result.status).json(result.body);
-    if (result.event && webhookRelayUrl) deliverEvent(ctx, result.event, webhookRelayUrl);
+    if (result.events) deliverEvents(ctx, result.events, webhooks);
   };
 }

@@ -22,11 +22,20 @@ export interface WriteResult {
   body?: Record<string, unknown>;
   /** Path under `/2.0` (e.g. `/workspaces/acme-dev/projects/NEW`); made absolute when answering. */
   location?: string;
-  /**
-   * The repository event this write causes, for webhook delivery: its key (`pullrequest:created`) and the entities
-   * that event's payload carries beside `actor` and `repository` (e.g. `{ pullrequest }`).
-   */
-  event?: { key: string; entities: Record<string, unknown> };
+  /** The repository events this write causes, in order, for webhook delivery (deliver-event.ts). */
+  events?: WriteEvent[];
+}
+
+/** One webhook event: its key and the entities its payload carries beside `actor` and `repository`. */
+export interface WriteEvent {
+  /** `pullrequest:created`, `repo:push` ... (webhook-events.ts). */
+  key: string;
+  /** E.g. `{ pullrequest }`, `{ push: { changes } }`. */
+  entities: Record<string, unknown>;
+  /** The repository the event is about when the context has none yet (a repository just created). */
+  repository?: RepositoryData;
+  /** Only the workspace's webhooks hear it: a deleted repository's own webhooks are gone with it (`repo:deleted`). */
+  workspaceHooksOnly?: true;
 }
 
 /** The context of a write whose target is `repository`: the repository is resolved, visible and authorised. */

@@ -31,7 +31,7 @@ export function presentWebhook(ctx: PresentContext, data: RepositoryData, w: Web
     active: w.active,
     created_at: w.createdAt,
     events: w.events,
-    secret_set: w.secretSet,
+    secret_set: w.secret !== null,
     links: { self: apiLink(ctx, `/repositories/${fullName(ctx, data)}/hooks/${w.uuid}`) },
   };
 }

@@ -67,7 +67,7 @@ export const commentWrites: WriteRoute[] = [
       touchPullRequest(ctx, pr);
       const body = presentComment(ctx.present, ctx.repository, comment);
       const event = { key: 'pullrequest:comment_created', entities: { comment: body, pullrequest: presentPullRequest(ctx.present, ctx.repository, pr) } };
-      return { status: 201, body, location: commentPath(ctx, pr.id, comment.id), event };
+      return { status: 201, body, location: commentPath(ctx, pr.id, comment.id), events: [event] };
     },
   },
   {

@@ -32,7 +32,7 @@ export const pullRequestActions: WriteRoute[] = [
       const pullrequest = presentPullRequest(ctx.present, ctx.repository, pullRequestOf(ctx));
       // The approval of the payload ("Event payloads"): when, and by whom.
       const approval = { date: ctx.now, user: answer.body?.user };
-      return { ...answer, event: { key: 'pullrequest:approved', entities: { approval, pullrequest } } };
+      return { ...answer, events: [{ key: 'pullrequest:approved', entities: { approval, pullrequest } }] };
     },
   },
   {
@@ -58,7 +58,7 @@ export const pullRequestActions: WriteRoute[] = [
       pr.closedByUuid = ctx.actor.user.uuid;
       touchPullRequest(ctx, pr);
       const body = presentPullRequest(ctx.present, ctx.repository, pr);
-      return { status: 200, body, event: { key: 'pullrequest:rejected', entities: { pullrequest: body } } };
+      return { status: 200, body, events: [{ key: 'pullrequest:rejected', entities: { pullrequest: body } }] };
     },
   },
   {
@@ -73,7 +73,7 @@ export const pullRequestActions: WriteRoute[] = [
       ctx.body.finish();
       mergePullRequest(ctx, pr, { strategy, message, closeSourceBranch });
       const body = presentPullRequest(ctx.present, ctx.repository, pr);
-      return { status: 200, body, event: { key: 'pullrequest:fulfilled', entities: { pullrequest: body } } };
+      return { status: 200, body, events: [{ key: 'pullrequest:fulfilled', entities: { pullrequest: body } }] };
     },
   },
 ];

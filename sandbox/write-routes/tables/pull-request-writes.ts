@@ -96,7 +96,7 @@ export const pullRequestWrites: WriteRoute[] = [
       setReviewers(pr, reviewers);
       data.pullRequests.push(pr);
       const body = presentPullRequest(ctx.present, data, pr);
-      return { status: 201, body, location: prPath(ctx, pr.id), event: { key: 'pullrequest:created', entities: { pullrequest: body } } };
+      return { status: 201, body, location: prPath(ctx, pr.id), events: [{ key: 'pullrequest:created', entities: { pullrequest: body } }] };
     },
   },
   {
@@ -125,7 +125,7 @@ export const pullRequestWrites: WriteRoute[] = [
       if (draft !== undefined) pr.draft = draft;
       touchPullRequest(ctx, pr);
       const body = presentPullRequest(ctx.present, data, pr);
-      return { status: 200, body, event: { key: 'pullrequest:updated', entities: { pullrequest: body } } };
+      return { status: 200, body, events: [{ key: 'pullrequest:updated', entities: { pullrequest: body } }] };
     },
   },
 ];

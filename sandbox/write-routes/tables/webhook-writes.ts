@@ -42,7 +42,11 @@ function readEvents(ctx: WriteContext, required: boolean): string[] | undefined 
   return [...(list as string[])].sort();
 }
 
-/** The fields create and update share; `secret`: a string sets it, null or "" removes it, absent leaves it. */
+/**
+ * The fields create and update share. `secret` (official description, `webhook_subscription.secret`, at most 128
+ * characters): a string sets it, `null` or "" removes it (or creates a hook without one), absent leaves it as it is.
+ * It is kept to sign deliveries and never presented (`secret_set` says whether there is one).
+ */
 function readHook(ctx: WriteContext, creating: boolean) {
   const url = ctx.body.string('url', { required: creating, nonEmpty: true });
   const problem = url === undefined ? undefined : urlProblem(url);
@@ -62,7 +66,7 @@ function createHook(ctx: WriteContext, hooks: WebhookRecord[]): WebhookRecord {
   const fields = readHook(ctx, true);
   const hook: WebhookRecord = {
     uuid: `{${randomUUID()}}`, url: fields.url!, description: fields.description ?? '', active: fields.active ?? true,
-    createdAt: ctx.now, events: fields.events!, secretSet: fields.secret !== undefined && fields.secret !== '',
+    createdAt: ctx.now, events: fields.events!, secret: fields.secret || null,
   };
   hooks.push(hook);
   return hook;
@@ -74,7 +78,7 @@ function updateHook(ctx: WriteContext, hook: WebhookRecord): void {
   if (ctx.body.has('description')) hook.description = fields.description ?? '';
   if (fields.active !== undefined) hook.active = fields.active;
   if (fields.events !== undefined) hook.events = fields.events;
-  if (ctx.body.has('secret')) hook.secretSet = fields.secret !== undefined && fields.secret !== '';
+  if (ctx.body.has('secret')) hook.secret = fields.secret || null;
 }
 
 /** The two places webhooks live, as data: where the list is, how a hook is presented, and its path. */
