@@ -2,7 +2,7 @@
  * The gateway as an express app without `listen()`: what supertest drives in the specs and `server.ts` serves.
  */
 import express, { Router, type Express } from 'express';
-import { BitbucketClient, RefusedCredentials, ResponseCache } from './bitbucket';
+import { BitbucketClient, NoticeTrust, RefusedCredentials, ResponseCache } from './bitbucket';
 import { PrincipalBudget } from './budget';
 import type { GatewayConfig } from './config';
 import { createConnectorRouter } from './connector';
@@ -10,6 +10,7 @@ import { createCredentials } from './credentials';
 import { createDataverseRouter } from './dataverse/dataverse-router';
 import { buildEdmModel } from './entity-sets/to-edm-model';
 import { webhookTriggers } from './entity-sets/to-webhook-triggers';
+import { createChangeNoticeReceiver } from './http/change-notice-receiver';
 import { createConsoleRouter } from './http/console-router';
 import { createErrorMiddleware } from './http/error-middleware';
 import { notReadyError, upstreamGate } from './http/upstream-gate';
@@ -60,6 +61,13 @@ function probeUpstream(upstream: BitbucketClient): Promise<UpstreamProbeResult> 
 /** Each app's store (server.ts closes it on shutdown; specs that built it from the config close it too). */
 const storeByApp = new WeakMap<Express, SharedStore>();
 
+/** Each app's change-notice trust, when WEBHOOK_SECRET is set (specs stop its refresh timer; it never holds the process). */
+const noticeTrustByApp = new WeakMap<Express, NoticeTrust>();
+
+export function noticeTrustOf(app: Express): NoticeTrust | undefined {
+  return noticeTrustByApp.get(app);
+}
+
 export function storeOf(app: Express): SharedStore {
   const store = storeByApp.get(app);
   if (!store) throw new Error('storeOf: not an app made by createApp');
@@ -80,6 +88,11 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
     onReport: reportBudget,
     now,
   });
+  // Bitbucket webhooks as change notices (src/bitbucket/notice-trust.ts): longer trust in what they announce.
+  const noticeTrust = config.webhooks
+    ? new NoticeTrust({ store, workspaces: config.webhooks.workspaces, trustSeconds: config.webhooks.trustSeconds, ...(now ? { now } : {}) })
+    : undefined;
+  noticeTrust?.start();
   const responseCache =
     config.upstreamCache.freshSeconds > 0
       ? new ResponseCache({
@@ -87,6 +100,7 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
           principalKey: (credential) => principalOf(credential).userKey,
           freshSeconds: config.upstreamCache.freshSeconds,
           immutableSeconds: config.upstreamCache.immutableSeconds,
+          ...(noticeTrust ? { notices: noticeTrust } : {}),
           now,
         })
       : undefined;
@@ -119,6 +133,7 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
     });
   const app = express();
   storeByApp.set(app, store);
+  if (noticeTrust) noticeTrustByApp.set(app, noticeTrust);
   app.disable('x-powered-by');
   // An ETag here is an entity version (write-handlers `etagOf`) that If-Match can be checked against. Express's own
   // body-hash ETag on every other response (errors, unversioned entities) would invite If-Match values no write accepts.
@@ -144,6 +159,8 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
   });
   // With METRICS_TOKEN, only a scraper that sends it reads the metrics (src/http/metrics.ts).
   app.get('/metrics', metricsAuth(config.metricsToken), observability.metricsHandler);
+  // Bitbucket's webhook deliveries (no credential: the signature authenticates them), outside /odata.
+  if (config.webhooks && noticeTrust) app.use(createChangeNoticeReceiver({ secret: config.webhooks.secret, trust: noticeTrust, logger }));
 
   // Longer URLs are refused before any parsing (Node itself answers 431 above its header limit, 16 KiB by default).
   app.use((req, _res, next) => {

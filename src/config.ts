@@ -83,6 +83,12 @@ export interface GatewayConfig {
   redisUrl?: string;
   /** Bearer token `GET /metrics` asks for (`METRICS_TOKEN`); unset, /metrics is open, as before. */
   metricsToken?: string;
+  /**
+   * Bitbucket webhooks as change notices (`WEBHOOK_SECRET`, `WEBHOOK_WORKSPACES`, `WEBHOOK_TRUST_SECONDS`): the
+   * receiver `POST /webhooks/bitbucket` and longer trust in the covered answers of the declared workspaces
+   * (src/bitbucket/notice-trust.ts). Unset: no receiver, every answer on the ordinary window.
+   */
+  webhooks?: { secret: string; workspaces: string[]; trustSeconds: number };
 }
 
 function redisUrl(env: NodeJS.ProcessEnv): string | undefined {
@@ -106,6 +112,26 @@ function metricsToken(env: NodeJS.ProcessEnv): Pick<GatewayConfig, 'metricsToken
     throw new ConfigError('METRICS_TOKEN must be at least 16 characters of letters, digits and ._~+/=- (a bearer token, RFC 6750 §2.1); give a random one.');
   }
   return { metricsToken: token };
+}
+
+/**
+ * The webhook secret signs every delivery (HMAC-SHA256, bitbucket.org/blog/enhanced-webhook-security): one short
+ * enough to guess would let anyone mark repositories changed, or, worse, hide nothing but cost calls; so at least 16
+ * characters. The workspaces and the trust time mean nothing without it, so they are refused alone.
+ */
+function webhookSettings(env: NodeJS.ProcessEnv): Pick<GatewayConfig, 'webhooks'> {
+  const secret = env.WEBHOOK_SECRET ?? '';
+  const workspacesRaw = env.WEBHOOK_WORKSPACES ?? '';
+  const trustRaw = env.WEBHOOK_TRUST_SECONDS ?? '';
+  if (secret === '') {
+    if (workspacesRaw !== '' || trustRaw !== '') throw new ConfigError('WEBHOOK_WORKSPACES and WEBHOOK_TRUST_SECONDS need WEBHOOK_SECRET: give the secret of the workspace webhooks that deliver to /webhooks/bitbucket (at least 16 characters), or drop them.');
+    return {};
+  }
+  if (secret.length < 16) throw new ConfigError('WEBHOOK_SECRET is shorter than 16 characters: a short secret can be guessed, and whoever guesses it can send change notices; give a random one of at least 16 characters, the same as the webhooks\' secret in Bitbucket.');
+  const workspaces = workspacesRaw.split(',').map((workspace) => workspace.trim()).filter((workspace) => workspace !== '');
+  const bad = workspaces.find((workspace) => !/^[A-Za-z0-9._-]+$/.test(workspace));
+  if (bad !== undefined) throw new ConfigError(`WEBHOOK_WORKSPACES: ${JSON.stringify(bad)} is not a workspace ID; give IDs (as in bitbucket.org/<workspace>) separated by commas.`);
+  return { webhooks: { secret, workspaces: workspaces.map((workspace) => workspace.toLowerCase()), trustSeconds: integer(env, 'WEBHOOK_TRUST_SECONDS', 3600, 60, 86400) } };
 }
 
 /** 0 in any of these turns paging snapshots off. */
@@ -153,7 +179,7 @@ function url(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
 }
 
 /** Secrets that may come from a file named by `<NAME>_FILE` (Docker and Kubernetes secrets). */
-export const SECRET_SETTINGS = ['OAUTH_CLIENT_SECRET', 'SESSION_KEYS', 'COOKIE_KEYS', 'SERVICE_ACCESS_TOKEN', 'SKIPTOKEN_SECRET', 'METRICS_TOKEN'] as const;
+export const SECRET_SETTINGS = ['OAUTH_CLIENT_SECRET', 'SESSION_KEYS', 'COOKIE_KEYS', 'SERVICE_ACCESS_TOKEN', 'SKIPTOKEN_SECRET', 'METRICS_TOKEN', 'WEBHOOK_SECRET'] as const;
 
 function readSettingFile(name: string, path: string): string {
   try {
@@ -316,6 +342,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): GatewayConf
     },
     redisUrl: redisUrl(env),
     ...metricsToken(env),
+    ...webhookSettings(env),
     ...oauthSettings(env, publicUrl),
   };
 }

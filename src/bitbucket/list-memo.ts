@@ -51,6 +51,11 @@ export interface ListMemoOptions {
   freshSeconds: number;
   /** The response cache's generation of the path's scope: a write through the gateway changes it (response-cache.ts). */
   generation: (path: string) => Promise<string>;
+  /**
+   * Change notices (notice-trust.ts): the trust token of a list's path, when notices cover it; a list kept under a
+   * token is served without a call while the token holds, up to `seconds`.
+   */
+  trust?: { token: (path: string) => Promise<string | undefined>; seconds: number };
   now?: () => number;
 }
 
@@ -58,6 +63,7 @@ export interface ListMemoOptions {
 interface MemoEntry {
   savedAt: number;
   generation: string;
+  trust?: string;
   items: unknown[];
 }
 
@@ -232,16 +238,21 @@ export class ListMemo {
       return;
     }
     // Read before anything else, as the response cache does: a write racing this walk leaves its result stale.
-    const generation = await this.#options.generation(list.path);
+    const [generation, trust] = await Promise.all([this.#options.generation(list.path), this.#options.trust?.token(list.path)]);
     const key = this.#key(credential, list);
     const entry = credential.kind === 'none' ? undefined : await this.#load(key);
     // Anonymous reads are never kept (as the response cache keeps none); a list is kept only when the next walk can check it.
     const keep = (items: readonly unknown[]) => credential.kind !== 'none' && (list.kind === 'append-only' ? commitsCheckable(items) : allVersioned(items));
-    const save = (items: readonly unknown[], packedItems?: Buffer) => (keep(items) ? this.#save(key, generation, items, false, packedItems) : Promise.resolve());
+    const save = (items: readonly unknown[], packedItems?: Buffer) => (keep(items) ? this.#save(key, generation, items, false, packedItems, trust) : Promise.resolve());
     if (entry !== undefined && entry.items.length > 0) {
       const known = entry.items;
       const age = this.#now() - entry.savedAt;
-      if (entry.generation === generation && age >= 0 && age < this.#options.freshSeconds * 1000) {
+      // A list kept under a trust token, walked with one, is judged by it alone (as the response cache judges answers).
+      const fresh =
+        trust !== undefined && entry.trust !== undefined
+          ? entry.trust === trust && age >= 0 && age < this.#options.trust!.seconds * 1000
+          : entry.generation === generation && age >= 0 && age < this.#options.freshSeconds * 1000;
+      if (fresh) {
         listMemoMetrics.fresh += 1;
         yield* servedPages(known, pagelenOf(list.query), list.kind === 'updated-on');
         return;
@@ -465,9 +476,9 @@ export class ListMemo {
    * Keeps a whole list (the caller checked its items carry what the next walk checks). `packedItems`: the same items
    * as loaded, still compressed, kept again as they are.
    */
-  async #save(key: string, generation: string, items: readonly unknown[], keepEmpty = false, packedItems?: Buffer): Promise<void> {
+  async #save(key: string, generation: string, items: readonly unknown[], keepEmpty = false, packedItems?: Buffer, trust?: string): Promise<void> {
     if (items.length === 0 && !keepEmpty) return;
-    const header = Buffer.from(JSON.stringify({ savedAt: this.#now(), generation }), 'utf8');
+    const header = Buffer.from(JSON.stringify({ savedAt: this.#now(), generation, ...(trust !== undefined ? { trust } : {}) }), 'utf8');
     const packed = packedItems ?? (await gzipAsync(Buffer.from(JSON.stringify(items), 'utf8')));
     const prefix = Buffer.alloc(5);
     prefix[0] = ENTRY_FORMAT;
@@ -478,8 +489,9 @@ export class ListMemo {
 
 /** An entry's fields when they have their types; undefined otherwise (no memo). */
 function memoEntry(entry: Partial<MemoEntry>): MemoEntry | undefined {
-  const { savedAt, generation, items } = entry;
-  return typeof savedAt === 'number' && typeof generation === 'string' && Array.isArray(items) ? { savedAt, generation, items } : undefined;
+  const { savedAt, generation, trust, items } = entry;
+  if (typeof savedAt !== 'number' || typeof generation !== 'string' || !Array.isArray(items)) return undefined;
+  return typeof trust === 'string' ? { savedAt, generation, trust, items } : { savedAt, generation, items };
 }
 
 /**

@@ -13,6 +13,10 @@
  *   before the mark is stale at once, so the next read revalidates or reads again. The mark is a random generation
  *   token read before each fetch, so a read racing a write never stores pre-write data as current. A write made
  *   elsewhere (Bitbucket's web UI, another tool) shows after at most `freshSeconds`.
+ * - With change notices (`notices`, notice-trust.ts: Bitbucket's webhooks of a declared workspace): an answer of a
+ *   path some event announces is fresh up to `WEBHOOK_TRUST_SECONDS` while its trust token (trust epoch, workspace
+ *   and repository marks, read before the fetch) is unchanged; a notice or a write changes it at once, even within
+ *   `freshSeconds`.
  * - Bounded by the store (an LRU by bytes in memory; Redis's maxmemory) and by `maxEntryBytes` per entry.
  *
  * The cache stores the raw (possibly compressed) body with its content type and encoding, so what the client decodes
@@ -20,7 +24,9 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { ByteStore } from './byte-store';
+import { scopeGenerationKey } from './generation-keys';
 import { ListMemo } from './list-memo';
+import type { NoticeTrust } from './notice-trust';
 import type { UpstreamCredential } from './upstream-credential';
 
 
@@ -38,6 +44,8 @@ export interface ResponseCacheOptions {
   maxEntryBytes?: number;
   /** A repository's commit list read to its end is kept this long for incremental reads (list-memo.ts; default a day). */
   listKeepSeconds?: number;
+  /** Change notices (WEBHOOK_SECRET with WEBHOOK_WORKSPACES): covered answers are trusted longer (notice-trust.ts). */
+  notices?: NoticeTrust;
   now?: () => number;
 }
 
@@ -52,6 +60,8 @@ export interface CacheLookup {
   key: string;
   /** Generation of the target's scope when the lookup ran: stored with the answer. */
   generation: string;
+  /** The trust token of a path covered by change notices when the lookup ran (notice-trust.ts): stored with the answer. */
+  trust?: string;
   immutable: boolean;
   /** The entry found, if any; `fresh` entries are answered as they are. */
   entry?: CachedResponse & { fresh: boolean; etag?: string };
@@ -61,6 +71,7 @@ interface EntryMeta {
   status: number;
   storedAt: number;
   generation: string;
+  trust?: string;
   etag?: string;
   contentType?: string;
   contentEncoding?: string;
@@ -111,6 +122,7 @@ export class ResponseCache {
       keepSeconds: options.listKeepSeconds ?? DEFAULT_LIST_KEEP_SECONDS,
       freshSeconds: options.freshSeconds,
       generation: async (path) => (await options.store.get(scopeGenerationKey(path)))?.toString() ?? NO_GENERATION,
+      ...(options.notices ? { trust: { token: (path: string) => options.notices!.token(path), seconds: options.notices.trustSeconds } } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
   }
@@ -122,17 +134,23 @@ export class ResponseCache {
     if (NEVER_CACHED.has(pathOnly)) return undefined;
     const key = `rc:${this.#options.principalKey(credential)}:${createHash('sha256').update(path).digest('base64url')}`;
     const generationKey = scopeGenerationKey(pathOnly);
-    const [stored, generationValue] = await Promise.all([this.#options.store.get(key), this.#options.store.get(generationKey)]);
+    const notices = this.#options.notices;
+    // Read before the fetch, as the generation is: a notice racing this read leaves its answer stale.
+    const [stored, generationValue, trust] = await Promise.all([this.#options.store.get(key), this.#options.store.get(generationKey), notices?.token(pathOnly)]);
     const generation = generationValue?.toString() ?? NO_GENERATION;
     const immutable = COMMIT_BY_HASH.test(pathOnly);
-    const lookup: CacheLookup = { key, generation, immutable };
+    const lookup: CacheLookup = { key, generation, immutable, ...(trust !== undefined ? { trust } : {}) };
     const decoded = stored === undefined ? undefined : decodeEntry(stored);
     if (decoded !== undefined) {
       const { meta, body } = decoded;
       const age = this.#now() - meta.storedAt;
       const life = (meta.immutable ? this.#options.immutableSeconds : this.#options.freshSeconds) * 1000;
-      // An immutable entry survives writes (nothing a write does changes a commit's content).
-      const fresh = age >= 0 && age < life && (meta.immutable || meta.generation === generation);
+      // An immutable entry survives writes (nothing a write does changes a commit's content). An entry kept under a
+      // trust token, looked up with one, is judged by it alone: a notice makes it stale even within `freshSeconds`.
+      const trusted = trust !== undefined && meta.trust !== undefined && !meta.immutable;
+      const fresh = trusted
+        ? age >= 0 && age < notices!.trustSeconds * 1000 && meta.trust === trust
+        : age >= 0 && age < life && (meta.immutable || meta.generation === generation);
       const headers: Record<string, string> = {};
       if (meta.contentType !== undefined) headers['content-type'] = meta.contentType;
       if (meta.contentEncoding !== undefined) headers['content-encoding'] = meta.contentEncoding;
@@ -149,6 +167,7 @@ export class ResponseCache {
     if (response.body.length > (this.#options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES)) return;
     const etag = response.headers.etag;
     const meta: EntryMeta = { status: response.status, storedAt: this.#now(), generation: lookup.generation, immutable: lookup.immutable };
+    if (lookup.trust !== undefined) meta.trust = lookup.trust;
     if (etag !== undefined) meta.etag = etag;
     if (response.headers['content-type'] !== undefined) meta.contentType = response.headers['content-type'];
     if (response.headers['content-encoding'] !== undefined) meta.contentEncoding = response.headers['content-encoding'];
@@ -161,6 +180,7 @@ export class ResponseCache {
     if (entry === undefined) return undefined;
     cacheMetrics.revalidated += 1;
     const meta: EntryMeta = { status: entry.status, storedAt: this.#now(), generation: lookup.generation, immutable: lookup.immutable };
+    if (lookup.trust !== undefined) meta.trust = lookup.trust;
     if (entry.etag !== undefined) meta.etag = entry.etag;
     if (entry.headers['content-type'] !== undefined) meta.contentType = entry.headers['content-type'];
     if (entry.headers['content-encoding'] !== undefined) meta.contentEncoding = entry.headers['content-encoding'];
@@ -179,8 +199,8 @@ export class ResponseCache {
   async invalidate(path: string): Promise<void> {
     cacheMetrics.invalidations += 1;
     const pathOnly = path.split('?', 1)[0];
-    // The mark only needs to outlive fresh entries: older ones are stale by age and revalidate anyway.
-    const ttl = Math.max(this.#options.freshSeconds, this.#options.immutableSeconds) + 60;
+    // The mark only needs to outlive fresh (and trusted) entries: older ones are stale by age and revalidate anyway.
+    const ttl = Math.max(this.#options.freshSeconds, this.#options.immutableSeconds, this.#options.notices?.markSeconds ?? 0) + 60;
     const keys = new Set([scopeGenerationKey(pathOnly), scopeGenerationKey('/')]);
     await Promise.all([...keys].map((key) => this.#options.store.set(key, Buffer.from(randomUUID()), ttl)));
   }
@@ -192,7 +212,7 @@ export class ResponseCache {
 
   #keepSeconds(meta: EntryMeta): number {
     if (meta.immutable) return Math.max(1, this.#options.immutableSeconds);
-    const fresh = Math.max(1, this.#options.freshSeconds);
+    const fresh = Math.max(1, this.#options.freshSeconds, meta.trust !== undefined ? (this.#options.notices?.trustSeconds ?? 0) : 0);
     return meta.etag !== undefined ? Math.max(fresh, this.#options.revalidateKeepSeconds ?? DEFAULT_REVALIDATE_KEEP_SECONDS) : fresh;
   }
 }
@@ -210,19 +230,6 @@ function keepingIsBestEffort(store: ByteStore): ByteStore {
         cacheMetrics.unkept += 1;
       }),
   };
-}
-
-/** One generation per workspace (lower case: Bitbucket resolves slugs case-insensitively), one for the rest. */
-function scopeGenerationKey(path: string): string {
-  const match = /^\/(?:repositories|workspaces)\/([^/]+)/.exec(path);
-  if (!match) return 'rc-gen:*';
-  let workspace: string;
-  try {
-    workspace = decodeURIComponent(match[1]).toLowerCase();
-  } catch {
-    workspace = match[1].toLowerCase();
-  }
-  return `rc-gen:ws:${createHash('sha256').update(workspace).digest('base64url')}`;
 }
 
 function encodeEntry(meta: EntryMeta, body: Buffer): Buffer {

@@ -17,6 +17,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { upstreamBudgetMetrics } from '../budget';
 import { ODataError } from '../odata/errors';
 import { rowsInMemory } from '../memory/memory-budget';
+import { noticeTrustMetrics } from '../bitbucket';
+import { changeNoticeMetrics } from './change-notice-receiver';
 
 export const METRICS_PREFIX = 'bitbucket_odata_';
 
@@ -175,6 +177,7 @@ export function createMetrics(options: { routeNames: ReadonlySet<string>; upstre
   });
 
   budgetAndCacheMetrics(registry);
+  changeNoticesMetrics(registry);
 
   // The label depends on the URL's path alone, and a read calls the same few paths page after page (only the query
   // changes): parsing each URL (`new URL`, ~5 µs) was a third of the metrics' cost per call (#15.3). The memo is
@@ -272,6 +275,34 @@ function budgetAndCacheMetrics(registry: Registry): void {
     registers: [registry],
     collect() {
       this.set(upstreamBudgetMetrics().callers.usedRatioMax ?? Number.NaN);
+    },
+  });
+}
+
+/** Bitbucket webhook deliveries (src/http/change-notice-receiver.ts) and the trust they give (notice-trust.ts). */
+function changeNoticesMetrics(registry: Registry): void {
+  const total = (name: string, help: string, value: () => number) =>
+    new Counter({
+      name: `${METRICS_PREFIX}${name}`,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(value());
+      },
+    });
+  total('change_notices_received_total', 'Webhook deliveries POSTed to /webhooks/bitbucket.', () => changeNoticeMetrics.received);
+  total('change_notices_rejected_total', 'Deliveries refused: a missing or wrong signature (401), a body that is not JSON or not an event payload (400).', () => changeNoticeMetrics.rejected);
+  total('change_notices_applied_total', 'Deliveries that marked their repository (or workspace) changed.', () => changeNoticeMetrics.applied);
+  total('change_notices_trust_epochs_total', 'Trust epochs started because no replica had refreshed the receiver-alive record (a gap in receiving, or the first start): every trusted answer was read again.', () => noticeTrustMetrics.epochsStarted);
+  new Counter({
+    name: `${METRICS_PREFIX}change_notices_by_event_total`,
+    help: 'Signed deliveries by X-Event-Key.',
+    labelNames: ['event'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [event, count] of changeNoticeMetrics.byEvent) this.inc({ event }, count);
     },
   });
 }

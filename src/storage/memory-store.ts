@@ -66,6 +66,13 @@ export class MemoryStore implements SharedStore {
     this.#values.set(key, value, { ttl: ttlSeconds * 1000 });
   }
 
+  async setIfAbsent(key: string, value: Buffer, ttlSeconds: number): Promise<Buffer> {
+    const held = this.#values.get(key);
+    if (held !== undefined) return held;
+    this.#values.set(key, value, { ttl: ttlSeconds * 1000 });
+    return value;
+  }
+
   async delete(key: string): Promise<void> {
     this.#values.delete(key);
     this.#tallies.delete(key);

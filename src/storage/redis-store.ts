@@ -196,6 +196,14 @@ export class RedisStore implements SharedStore {
     await this.#run('write', () => this.#redis.set(this.#prefix + key, value, 'EX', Math.max(1, Math.ceil(ttlSeconds))));
   }
 
+  async setIfAbsent(key: string, value: Buffer, ttlSeconds: number): Promise<Buffer> {
+    const replies = await this.#transaction('SET', (multi) => multi.set(this.#prefix + key, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX').getBuffer(this.#prefix + key));
+    // Evicted between the two (a volatile-* policy under memory pressure): what this caller made is the answer, and a
+    // value nobody else holds never matches an old one.
+    const held = replies[1];
+    return Buffer.isBuffer(held) ? held : value;
+  }
+
   async delete(key: string): Promise<void> {
     // A record's deadlines stay behind and are pruned when they pass (removing a field that is gone does nothing).
     // Two commands, not one DEL of both: on a Redis Cluster they may be in different slots.

@@ -12,6 +12,12 @@ export interface SharedStore {
   get(key: string): Promise<Buffer | undefined>;
   /** Stores `value` for `ttlSeconds` (≥ 1). A value too large for the store is not kept (never an error). */
   set(key: string, value: Buffer, ttlSeconds: number): Promise<void>;
+  /**
+   * The value `key` holds; when it holds none, `value` is stored for `ttlSeconds` and returned (Redis `SET NX`, then
+   * `GET`, in one transaction: of two callers creating it at once, both get the one that was kept). A value that may
+   * be evicted, as `set`'s; for marks whose absence must never read as an old value (src/bitbucket/notice-trust.ts).
+   */
+  setIfAbsent(key: string, value: Buffer, ttlSeconds: number): Promise<Buffer>;
   /** Removes the value, tally or record `key`. */
   delete(key: string): Promise<void>;
   /**

@@ -1,0 +1,75 @@
+/**
+ * The event vocabulary as data (src/bitbucket/change-notices.ts): which paths a notice covers, and what a delivery
+ * tells the gateway. Paths no event announces keep the ordinary window.
+ */
+import { coveredRepositoryOf, isUsedEvent, noticeOf } from '../../src/bitbucket/change-notices';
+
+const R = '/repositories/acme-dev/platform-api';
+
+test.each([
+  // Announced by repo:push, pullrequest:*, repo:commit_status_*, repo:updated.
+  [R, true],
+  [`${R}/refs/branches`, true],
+  [`${R}/refs/branches/feature%2Fx`, true],
+  [`${R}/refs/tags`, true],
+  [`${R}/commits`, true],
+  [`${R}/commit/0123456789abcdef0123456789abcdef01234567`, true],
+  [`${R}/commit/abc/statuses`, true],
+  [`${R}/pullrequests`, true],
+  [`${R}/pullrequests/activity`, true],
+  [`${R}/pullrequests/7`, true],
+  [`${R}/pullrequests/7/comments`, true],
+  [`${R}/pullrequests/7/activity`, true],
+  [`${R}/pullrequests/7/commits`, true],
+  [`${R}/pullrequests/7/diffstat`, true],
+  [`${R}/src/main/README.md`, true],
+  // No event: the ordinary window.
+  [`${R}/pipelines`, false],
+  [`${R}/pipelines/{1}/steps`, false],
+  [`${R}/deployments`, false],
+  [`${R}/environments`, false],
+  [`${R}/branch-restrictions`, false],
+  [`${R}/default-reviewers`, false],
+  [`${R}/hooks`, false],
+  [`${R}/pullrequests/7/tasks`, false],
+  ['/repositories/acme-dev', false],
+  ['/workspaces/acme-dev/members', false],
+  ['/workspaces/acme-dev/projects', false],
+  ['/workspaces', false],
+  ['/user', false],
+  // Named by UUID: notices name repositories by full_name, so nothing would mark these.
+  ['/repositories/{11111111-1111-1111-1111-111111111111}/platform-api/refs/branches', false],
+  ['/repositories/acme-dev/{22222222-2222-2222-2222-222222222222}/refs/branches', false],
+])('%s covered: %s', (path, covered) => {
+  expect(coveredRepositoryOf(path) !== undefined).toBe(covered);
+});
+
+test('the repository is named in lower case', () => {
+  expect(coveredRepositoryOf('/repositories/Acme-Dev/Platform-API/refs/branches')).toEqual({ workspace: 'acme-dev', slug: 'platform-api' });
+});
+
+test.each([
+  ['repo:push', 'repository'],
+  ['pullrequest:comment_created', 'repository'],
+  ['pullrequest:fulfilled', 'repository'],
+  ['repo:commit_status_updated', 'repository'],
+  ['repo:updated', 'workspace'],
+  ['repo:transfer', 'workspace'],
+  ['repo:deleted', 'workspace'],
+])('%s marks its %s', (eventKey, scope) => {
+  const reading = noticeOf(eventKey, { repository: { full_name: 'acme-dev/platform-api' }, actor: {} });
+  expect(reading).toEqual({ kind: 'apply', notice: { eventKey, fullName: 'acme-dev/platform-api', workspace: 'acme-dev', scope, alsoWorkspaces: [] } });
+});
+
+test('unused and malformed deliveries', () => {
+  expect(isUsedEvent('issue:created')).toBe(false);
+  expect(noticeOf('issue:created', {})).toEqual({ kind: 'unused', eventKey: 'issue:created' });
+  expect(noticeOf('repo:push', { repository: {} }).kind).toBe('malformed');
+  expect(noticeOf('repo:push', null).kind).toBe('malformed');
+  expect(noticeOf('repo:push', { repository: { full_name: 'no-slash' } }).kind).toBe('malformed');
+});
+
+test('a transfer also marks the workspace it came from, when the payload names it', () => {
+  const reading = noticeOf('repo:transfer', { repository: { full_name: 'blue-harbor/platform-api' }, previous_workspace: { slug: 'acme-dev' } });
+  expect(reading.kind === 'apply' && reading.notice.alsoWorkspaces).toEqual(['acme-dev']);
+});

@@ -1,0 +1,166 @@
+/**
+ * Extended trust in cached answers of repositories whose changes Bitbucket announces by webhook (issue #14): a cached
+ * answer of a covered path (change-notices.ts) in a workspace whose workspace webhook delivers to this gateway
+ * (`WEBHOOK_WORKSPACES`) stays fresh up to `trustSeconds` while no notice, and no write through the gateway, marked its
+ * repository or workspace changed since the answer's lookup.
+ *
+ * Right or loud: a wrong answer that looks current is the worst outcome, so trust is withdrawn whenever the gateway
+ * cannot be sure it would have heard of a change:
+ * - Marks are random tokens (as the response cache's workspace generations). One that is absent (never made, expired,
+ *   evicted by Redis) is made anew with a random value (`setIfAbsent`: SET NX, so replicas agree on one), never read
+ *   as a default an old entry could carry.
+ * - The token is read before the fetch and stored with the answer, so a notice racing a read leaves that answer stale.
+ * - A gap in receiving (every replica down longer than Bitbucket's retries: deliveries lost) revokes every trust: each
+ *   replica refreshes a shared "receiver alive" record every `beatSeconds`; a replica that finds it missing starts a
+ *   new trust epoch, which every token carries. A replica trusts only while its own last refresh is recent.
+ *
+ * What this cannot see: a delivery Bitbucket gave up on while some replica was alive (three attempts failed), or a
+ * webhook removed or disabled in Bitbucket. Both are bounded by `trustSeconds`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ByteStore } from './byte-store';
+import { coveredRepositoryOf, type ChangeNotice } from './change-notices';
+import { repositoryGenerationKey, workspaceGenerationKey } from './generation-keys';
+
+/** A store that can create a value only where there is none (src/storage's SharedStore has it). */
+export interface MarkStore extends ByteStore {
+  setIfAbsent(key: string, value: Buffer, ttlSeconds: number): Promise<Buffer>;
+}
+
+export interface NoticeTrustOptions {
+  store: MarkStore;
+  /** Workspace IDs whose workspace webhook delivers here (`WEBHOOK_WORKSPACES`); others keep the ordinary window. */
+  workspaces: readonly string[];
+  /** Longest a covered answer stays fresh without a notice (`WEBHOOK_TRUST_SECONDS`). */
+  trustSeconds: number;
+  /**
+   * The shared record says a receiver is alive for this long after its last refresh (default 30 s). Bitbucket gives a
+   * delivery three attempts in all (support.atlassian.com/bitbucket-cloud/docs/event-payloads/); a gap shorter than
+   * this goes unseen, so it is kept short.
+   */
+  aliveSeconds?: number;
+  /** Each replica refreshes the record this often (default 10 s). */
+  beatSeconds?: number;
+  now?: () => number;
+}
+
+export const noticeTrustMetrics = {
+  /** Trust epochs started because the receiver-alive record was missing (a gap, or the first replica). */
+  epochsStarted: 0,
+  /** Refreshes of the receiver-alive record the store refused (trust lapses if they keep failing). */
+  beatsFailed: 0,
+};
+
+const EPOCH_KEY = 'rc-notice:epoch';
+const ALIVE_KEY = 'rc-notice:alive';
+/** The epoch lives long: its loss only costs calls (a new one is made), but each loss costs a whole refresh. */
+const EPOCH_SECONDS = 7 * 24 * 3600;
+const DEFAULT_ALIVE_SECONDS = 30;
+const DEFAULT_BEAT_SECONDS = 10;
+
+export class NoticeTrust {
+  readonly trustSeconds: number;
+  readonly #options: NoticeTrustOptions;
+  readonly #now: () => number;
+  readonly #workspaces: ReadonlySet<string>;
+  readonly #aliveMs: number;
+  readonly #beatMs: number;
+  /** When this replica last refreshed the alive record (its clock); undefined before the first refresh. */
+  #lastBeat: number | undefined;
+  #beating: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: NoticeTrustOptions) {
+    this.#options = options;
+    this.trustSeconds = options.trustSeconds;
+    this.#now = options.now ?? Date.now;
+    this.#workspaces = new Set(options.workspaces.map((workspace) => workspace.toLowerCase()));
+    this.#aliveMs = (options.aliveSeconds ?? DEFAULT_ALIVE_SECONDS) * 1000;
+    this.#beatMs = Math.min(this.#aliveMs / 2, (options.beatSeconds ?? DEFAULT_BEAT_SECONDS) * 1000);
+  }
+
+  /** Marks live twice the trust: one lost early only costs calls, but each costs a repository's refresh. */
+  get #markSeconds(): number {
+    return 2 * this.#options.trustSeconds + 60;
+  }
+
+  /**
+   * The trust token of a GET of `pathOnly` (relative to the API base, no query): undefined when the path is not
+   * covered, its workspace is not declared, or this replica does not know the receiver alive. An answer stored with a
+   * token is fresh while a later lookup reads the same token (and it is younger than `trustSeconds`).
+   */
+  async token(pathOnly: string): Promise<string | undefined> {
+    const repository = coveredRepositoryOf(pathOnly);
+    if (repository === undefined || !this.#workspaces.has(repository.workspace)) return undefined;
+    if (!(await this.#knownAlive())) return undefined;
+    const ttl = this.#markSeconds;
+    const fresh = () => Buffer.from(randomUUID());
+    const store = this.#options.store;
+    const [epoch, workspace, repo] = await Promise.all([
+      store.setIfAbsent(EPOCH_KEY, fresh(), EPOCH_SECONDS),
+      store.setIfAbsent(workspaceGenerationKey(repository.workspace), fresh(), ttl),
+      store.setIfAbsent(repositoryGenerationKey(repository.workspace, repository.slug), fresh(), ttl),
+    ]);
+    return `${epoch.toString()}/${workspace.toString()}/${repo.toString()}`;
+  }
+
+  /** A notice: its repository (or its whole workspace) changed for every principal. Rejects when the store does. */
+  async apply(notice: ChangeNotice): Promise<void> {
+    const [workspace, slug] = notice.fullName.split('/');
+    const keys = notice.scope === 'workspace' ? [workspaceGenerationKey(workspace)] : [repositoryGenerationKey(workspace, slug)];
+    for (const other of notice.alsoWorkspaces) keys.push(workspaceGenerationKey(other));
+    await Promise.all(keys.map((key) => this.#options.store.set(key, Buffer.from(randomUUID()), this.#markSeconds)));
+  }
+
+  /** The longest a write's workspace mark must live so that trusted answers meet it (response-cache.ts invalidate). */
+  get markSeconds(): number {
+    return this.#markSeconds;
+  }
+
+  /** Refreshes the alive record now and every `beatSeconds` (an unref'd timer: it never holds the process). */
+  start(): void {
+    if (this.#timer !== undefined) return;
+    void this.beat();
+    this.#timer = setInterval(() => void this.beat(), this.#beatMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /**
+   * One refresh of the shared alive record; a new trust epoch when it was missing (no replica refreshed it within
+   * `aliveSeconds`: deliveries may have been lost). Never rejects: a refused refresh is counted, and trust lapses
+   * once this replica's last refresh is older than `aliveSeconds`.
+   */
+  beat(): Promise<void> {
+    this.#beating ??= this.#refresh().finally(() => {
+      this.#beating = undefined;
+    });
+    return this.#beating;
+  }
+
+  async #refresh(): Promise<void> {
+    const started = this.#now();
+    const store = this.#options.store;
+    try {
+      const alive = await store.get(ALIVE_KEY);
+      if (alive === undefined) {
+        noticeTrustMetrics.epochsStarted += 1;
+        await store.set(EPOCH_KEY, Buffer.from(randomUUID()), EPOCH_SECONDS);
+      }
+      await store.set(ALIVE_KEY, Buffer.from('1'), this.#aliveMs / 1000);
+      this.#lastBeat = started;
+    } catch {
+      noticeTrustMetrics.beatsFailed += 1;
+    }
+  }
+
+  /** Whether this replica refreshed the alive record recently (refreshing it first when a refresh is due). */
+  async #knownAlive(): Promise<boolean> {
+    if (this.#lastBeat === undefined || this.#now() - this.#lastBeat >= this.#beatMs) await this.beat();
+    return this.#lastBeat !== undefined && this.#now() - this.#lastBeat < this.#aliveMs;
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * `POST /webhooks/bitbucket`: Bitbucket's webhook deliveries as change notices (issue #14; what they mean is
+ * src/bitbucket/change-notices.ts, what they do is src/bitbucket/notice-trust.ts). Outside /odata and without a
+ * credential: Bitbucket sends none. What authenticates a delivery is its signature, `X-Hub-Signature:
+ * sha256=<hex HMAC-SHA256(secret, raw body)>` (bitbucket.org/blog/enhanced-webhook-security), checked over the bytes
+ * as received, in constant time, before the body is parsed.
+ *
+ * Answers: 204 applied; 202 an event the gateway does not use (counted); 401 a missing or wrong signature (nothing
+ * applied, no detail: a prober learns nothing); 400 a body that is not JSON, or a used event without
+ * `repository.full_name`; 413 a body over the limit; 503 when the store refused the mark (Bitbucket tries a delivery
+ * three times in all, support.atlassian.com/bitbucket-cloud/docs/event-payloads/, so it is sent again). Never logged:
+ * the secret, the signature, the body.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import { noticeOf } from '../bitbucket/change-notices';
+import type { NoticeTrust } from '../bitbucket/notice-trust';
+import type { Logger } from '../logger';
+import { ODataError } from '../odata/errors';
+import { refuseOversizedBody } from './body-limit';
+
+/** Bitbucket's payloads are a few KB (a push lists at most five commits per change); a generous bound. */
+export const MAX_NOTICE_BYTES = 1024 * 1024;
+
+export const WEBHOOK_PATH = '/webhooks/bitbucket';
+
+export const changeNoticeMetrics = {
+  received: 0,
+  rejected: 0,
+  applied: 0,
+  /** Deliveries by `X-Event-Key` (every delivery with a valid signature; a short, fixed vocabulary). */
+  byEvent: new Map<string, number>(),
+};
+
+export interface ChangeNoticeReceiverOptions {
+  secret: string;
+  trust: NoticeTrust;
+  logger: Logger;
+}
+
+/** `sha256=` and 64 hex digits, as Bitbucket sends it; anything else is no signature. */
+const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
+
+function signedWith(secret: Buffer, body: Buffer, header: string | undefined): boolean {
+  const given = header === undefined ? undefined : SIGNATURE.exec(header.trim())?.[1];
+  if (given === undefined) return false;
+  const expected = createHmac('sha256', secret).update(body).digest();
+  return timingSafeEqual(Buffer.from(given, 'hex'), expected);
+}
+
+export function createChangeNoticeReceiver({ secret, trust, logger }: ChangeNoticeReceiverOptions): Router {
+  const key = Buffer.from(secret, 'utf8');
+  const router = Router();
+  const receive: RequestHandler = (req, res, next) => {
+    changeNoticeMetrics.received += 1;
+    // Bounded: unverified headers go into a log line and (once verified) a metric label.
+    const eventKey = (req.get('x-event-key') ?? '').slice(0, 64);
+    const requestUuid = (req.get('x-request-uuid') ?? '').slice(0, 64);
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!signedWith(key, body, req.get('x-hub-signature'))) {
+      changeNoticeMetrics.rejected += 1;
+      logger.info('change notice rejected', { eventKey, requestUuid, reason: 'signature' });
+      next(new ODataError('Unauthorized', { message: 'The delivery is not signed with the webhook secret this gateway was given.' }));
+      return;
+    }
+    // Counted once the sender is known to hold the secret: a stranger cannot grow this map with made-up keys.
+    changeNoticeMetrics.byEvent.set(eventKey, (changeNoticeMetrics.byEvent.get(eventKey) ?? 0) + 1);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      changeNoticeMetrics.rejected += 1;
+      logger.info('change notice rejected', { eventKey, requestUuid, reason: 'json' });
+      next(new ODataError('BadRequest', { message: 'The delivery body is not JSON; Bitbucket sends a JSON event payload.' }));
+      return;
+    }
+    const reading = noticeOf(eventKey, parsed);
+    if (reading.kind === 'unused') {
+      logger.info('change notice not used', { eventKey, requestUuid });
+      res.status(202).end();
+      return;
+    }
+    if (reading.kind === 'malformed') {
+      changeNoticeMetrics.rejected += 1;
+      logger.info('change notice rejected', { eventKey, requestUuid, reason: 'payload' });
+      next(new ODataError('BadRequest', { message: `The delivery is not a Bitbucket event payload: ${reading.reason}.` }));
+      return;
+    }
+    trust.apply(reading.notice).then(
+      () => {
+        changeNoticeMetrics.applied += 1;
+        logger.info('change notice', { eventKey, repository: reading.notice.fullName, scope: reading.notice.scope, requestUuid });
+        res.status(204).end();
+      },
+      (error: unknown) => {
+        logger.info('change notice not applied', { eventKey, repository: reading.notice.fullName, requestUuid, reason: 'store' });
+        next(error);
+      },
+    );
+  };
+  // The parser's own refusals (a body over the limit) as the catalog's errors.
+  const parserErrors: ErrorRequestHandler = (error: { type?: string }, _req, _res, next) => {
+    next(error?.type === 'entity.too.large' ? new ODataError('BodyTooLarge', { limit: MAX_NOTICE_BYTES }) : error);
+  };
+  router.post(WEBHOOK_PATH, refuseOversizedBody(MAX_NOTICE_BYTES), express.raw({ type: () => true, limit: MAX_NOTICE_BYTES }), parserErrors, receive);
+  return router;
+}
