@@ -1,0 +1,56 @@
+/**
+ * Change notices with two replicas sharing Redis (issue #14): what replica A reads, replica B serves past
+ * UPSTREAM_CACHE_SECONDS under the same trust, and a notice delivered to A makes B read again. Needs a real Redis
+ * server: TEST_REDIS_URL (scripts/with-test-services.sh starts one).
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import supertest from 'supertest';
+import { noticeTrustOf } from '../../src/app';
+import { startSecondReplica, type SecondReplica } from '../helpers/second-replica';
+import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
+import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/with-redis';
+
+const SECRET = 'spec-webhook-secret-shared-0123';
+const BRANCHES = "/odata/Branches?$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api'&$select=Name&$orderby=Name";
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describeWithRedis('change notices across replicas sharing Redis', () => {
+  let stack: Stack;
+  let replicaB: SecondReplica;
+
+  beforeAll(async () => {
+    // A secret of this run only: principal hashes (and so cache entries) of earlier runs are never found.
+    const secret = `spec-notices-redis-${process.pid}-${Date.now()}-padding-padding`;
+    stack = await startStack({ env: { REDIS_URL: REDIS_URL!, SKIPTOKEN_SECRET: secret, UPSTREAM_CACHE_SECONDS: '1', WEBHOOK_SECRET: SECRET, WEBHOOK_WORKSPACES: 'acme-dev' } });
+    replicaB = await startSecondReplica(stack.config);
+  });
+  afterAll(async () => {
+    noticeTrustOf(stack.app)?.stop();
+    noticeTrustOf(replicaB.app)?.stop();
+    await replicaB.close();
+    await stack.close();
+  });
+
+  test('a notice received by replica A makes replica B read the repository again', async () => {
+    const onA = await stack.request.get(BRANCHES).set('Authorization', DEMO_BEARER);
+    expect(Number(onA.headers['x-upstream-requests'])).toBeGreaterThan(0);
+    await pause(1_200); // past UPSTREAM_CACHE_SECONDS
+    const trusted = await supertest(replicaB.app).get(BRANCHES).set('Authorization', DEMO_BEARER);
+    expect(trusted.body.value).toEqual(onA.body.value);
+    expect(trusted.headers['x-upstream-requests']).toBe('0');
+    const body = JSON.stringify({ repository: { full_name: 'acme-dev/platform-api' }, actor: {} });
+    const delivered = await stack.request
+      .post('/webhooks/bitbucket')
+      .set('Content-Type', 'application/json')
+      .set('X-Event-Key', 'repo:push')
+      .set('X-Request-UUID', randomUUID())
+      .set('X-Hub-Signature', `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`)
+      .send(body);
+    expect(delivered.status).toBe(204);
+    const after = await supertest(replicaB.app).get(BRANCHES).set('Authorization', DEMO_BEARER);
+    expect(Number(after.headers['x-upstream-requests'])).toBeGreaterThan(0);
+    // And what B read now is trusted on A in turn.
+    await pause(1_200);
+    expect((await stack.request.get(BRANCHES).set('Authorization', DEMO_BEARER)).headers['x-upstream-requests']).toBe('0');
+  });
+});
