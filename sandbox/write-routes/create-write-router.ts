@@ -3,6 +3,7 @@ import type { SandboxStore } from '../store/sandbox-store';
 import type { AnyRoute } from '../routes/route-declaration';
 import { readRawBody, serveWrite } from './serve-write';
 import { commentWrites } from './tables/comment-writes';
+import { commitStatusWrites } from './tables/commit-status-writes';
 import { projectWrites } from './tables/project-writes';
 import { pullRequestActions } from './tables/pull-request-actions';
 import { pullRequestWrites } from './tables/pull-request-writes';
@@ -15,7 +16,7 @@ import { writeErrors } from './write-errors';
 
 /** Every write route of the sandbox's `/2.0`, in one table. */
 export const WRITE_ROUTES: readonly WriteRoute[] = [
-  ...projectWrites, ...repositoryWrites, ...refWrites, ...pullRequestWrites, ...pullRequestActions, ...commentWrites, ...webhookWrites,
+  ...projectWrites, ...repositoryWrites, ...refWrites, ...pullRequestWrites, ...pullRequestActions, ...commentWrites, ...commitStatusWrites, ...webhookWrites,
 ];
 
 /**

@@ -1,8 +1,10 @@
-import type { PullRequestCommentRecord, WebhookRecord } from '../seed/records';
+import type { CommitStatusRecord, PullRequestCommentRecord, WebhookRecord } from '../seed/records';
+import { notFound } from '../routes/not-found';
+import { presentCommitStatus } from '../routes/present/present-ci';
 import { forbidden } from '../routes/not-found';
 import { presentComment } from '../routes/present/present-comment';
 import { presentWebhook } from '../routes/present/present-settings';
-import { findPullRequest, repositoryOf } from '../routes/repository-lookups';
+import { findCommitByHash, findPullRequest, repositoryOf } from '../routes/repository-lookups';
 import type { WorkspaceRouteContext } from '../routes/route-context';
 import { collection, item, MAX_PAGELEN, type AnyRoute } from '../routes/route-declaration';
 import { hasAccess } from './access-level';
@@ -19,7 +21,7 @@ function workspaceHooks(ctx: WorkspaceRouteContext): WebhookRecord[] {
 
 /**
  * The single-object reads the write side needs to read back what it wrote, declared like every read route and served
- * by the same interpreter: one comment, one repository webhook, and workspace webhooks (list and one).
+ * by the same interpreter: one comment, one build status, one repository webhook, and workspace webhooks (list and one).
  */
 export const writeSideReadRoutes: AnyRoute[] = [
   item<PullRequestCommentRecord>({
@@ -33,6 +35,18 @@ export const writeSideReadRoutes: AnyRoute[] = [
       return comment;
     },
     present: (ctx, c) => presentComment(ctx.present, repositoryOf(ctx), c),
+  }),
+  item<CommitStatusRecord>({
+    path: '/repositories/:workspace/:repo/commit/:commit/statuses/build/:key',
+    target: 'repository',
+    find: (ctx) => {
+      const commit = findCommitByHash(repositoryOf(ctx), ctx.params.commit);
+      if (!commit) throw notFound.commit(ctx.params.commit);
+      const status = repositoryOf(ctx).commitStatuses.find((s) => s.commitHash === commit.hash && s.key === ctx.params.key);
+      if (!status) throw writeErrors.commitStatus(ctx.params.key);
+      return status;
+    },
+    present: (ctx, s) => presentCommitStatus(ctx.present, repositoryOf(ctx), s),
   }),
   item<WebhookRecord>({
     path: '/repositories/:workspace/:repo/hooks/:uid',

@@ -34,6 +34,7 @@ export const writeErrors = {
   comment: (id: string) => new SandboxHttpError(404, `Comment ${id} not found`),
   notCommentAuthor: () => new SandboxHttpError(403, 'Only the author of a comment can edit it', { refusal: { required: ['comment author'], granted: [] } }),
   webhook: (uid: string) => new SandboxHttpError(404, `Webhook ${uid} not found`),
+  commitStatus: (key: string) => new SandboxHttpError(404, `Build status ${key} not found on this commit`),
   /** Bitbucket has no DELETE on pull requests (decline instead); other unsupported methods on write paths too. */
   methodNotAllowed: (method: string, path: string, allowed: readonly string[]) => new SandboxHttpError(405, `Method ${method} is not allowed on ${path}`, {
     detail: path.includes('/pullrequests/') && method === 'DELETE'

@@ -25,8 +25,10 @@ class Receiver {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      this.deliveries.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
       res.writeHead(202).end();
+      // The repository's seeded webhooks hear these writes too (creating a branch is a repo:push): keep the flow's own.
+      if (req.headers['x-sandbox-webhook-url'] !== CALLBACK) return;
+      this.deliveries.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
       for (const wake of this.waiters.splice(0)) wake();
     });
   });

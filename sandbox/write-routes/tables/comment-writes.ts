@@ -4,7 +4,7 @@ import { presentPullRequest } from '../../routes/present/present-pull-request';
 import { fullName } from '../../routes/present/present-repository';
 import { grantedAccess, hasAccess } from '../access-level';
 import { participantFor, pullRequestOf, touchPullRequest } from '../pull-request-helpers';
-import type { RepositoryWriteContext, WriteRoute } from '../write-route';
+import type { RepositoryWriteContext, WriteEvent, WriteRoute } from '../write-route';
 import { writeErrors } from '../write-errors';
 
 const COMMENTS = '/repositories/:workspace/:repo/pullrequests/:id/comments';
@@ -36,6 +36,10 @@ function readInline(ctx: RepositoryWriteContext): PullRequestCommentRecord['inli
   return path === undefined ? null : { path, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
 }
 
+/** `pullrequest:comment_created/updated/deleted` ("Event payloads"): `{comment, pullrequest}` beside actor and repository. */
+const commentEvent = (ctx: RepositoryWriteContext, key: string, comment: Record<string, unknown>, pr: PullRequestRecord): WriteEvent =>
+  ({ key, entities: { comment, pullrequest: presentPullRequest(ctx.present, ctx.repository, pr) } });
+
 const commentPath = (ctx: RepositoryWriteContext, prId: number, id: number) => `/repositories/${fullName(ctx.present, ctx.repository)}/pullrequests/${prId}/comments/${id}`;
 
 /**
@@ -66,8 +70,7 @@ export const commentWrites: WriteRoute[] = [
       }
       touchPullRequest(ctx, pr);
       const body = presentComment(ctx.present, ctx.repository, comment);
-      const event = { key: 'pullrequest:comment_created', entities: { comment: body, pullrequest: presentPullRequest(ctx.present, ctx.repository, pr) } };
-      return { status: 201, body, location: commentPath(ctx, pr.id, comment.id), events: [event] };
+      return { status: 201, body, location: commentPath(ctx, pr.id, comment.id), events: [commentEvent(ctx, 'pullrequest:comment_created', body, pr)] };
     },
   },
   {
@@ -81,7 +84,8 @@ export const commentWrites: WriteRoute[] = [
       comment.raw = raw!;
       comment.updatedOn = ctx.now;
       touchPullRequest(ctx, pr);
-      return { status: 200, body: presentComment(ctx.present, ctx.repository, comment) };
+      const body = presentComment(ctx.present, ctx.repository, comment);
+      return { status: 200, body, events: [commentEvent(ctx, 'pullrequest:comment_updated', body, pr)] };
     },
   },
   {
@@ -95,7 +99,7 @@ export const commentWrites: WriteRoute[] = [
       comment.raw = '';
       comment.updatedOn = ctx.now;
       touchPullRequest(ctx, pr);
-      return { status: 204 };
+      return { status: 204, events: [commentEvent(ctx, 'pullrequest:comment_deleted', presentComment(ctx.present, ctx.repository, comment), pr)] };
     },
   },
 ];

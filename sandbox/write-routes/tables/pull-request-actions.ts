@@ -1,8 +1,10 @@
-import type { ParticipantRecord } from '../../seed/records';
+import type { ParticipantRecord, PullRequestRecord } from '../../seed/records';
+import { presentUser } from '../../routes/present/present-account';
 import { presentParticipant, presentPullRequest } from '../../routes/present/present-pull-request';
 import { MAX_MERGE_MESSAGE_LENGTH, MERGE_STRATEGIES, mergePullRequest } from '../merge-pull-request';
 import { openPullRequest, participantFor, pullRequestOf, touchPullRequest } from '../pull-request-helpers';
-import type { RepositoryWriteContext, WriteRoute, WriteResult } from '../write-route';
+import { branchSnapshot, pushChange, pushEvent, type RefSnapshot } from '../push-event';
+import type { RepositoryWriteContext, WriteEvent, WriteRoute, WriteResult } from '../write-route';
 
 const ACTION = '/repositories/:workspace/:repo/pullrequests/:id';
 
@@ -23,31 +25,56 @@ function review(ctx: RepositoryWriteContext, state: ParticipantRecord['state'], 
 
 const participantAnswer = (ctx: RepositoryWriteContext, participant: ParticipantRecord): WriteResult => ({ status: 200, body: presentParticipant(ctx.present, participant) });
 
+/**
+ * The review events of "Event payloads": `pullrequest:approved`/`unapproved` carry `approval`, `changes_request_created`
+ * /`removed` carry `changes_request`, each `{date, user}` (when, and by whom), beside the pull request.
+ */
+function reviewEvent(ctx: RepositoryWriteContext, key: string, entity: 'approval' | 'changes_request'): WriteEvent {
+  const pullrequest = presentPullRequest(ctx.present, ctx.repository, pullRequestOf(ctx));
+  return { key, entities: { [entity]: { date: ctx.now, user: presentUser(ctx.present, ctx.actor.user) }, pullrequest } };
+}
+
+/** The destination and source branches of a pull request as they are now (either may be gone). */
+function refsOf(ctx: RepositoryWriteContext, pr: PullRequestRecord): { destination?: RefSnapshot; source?: RefSnapshot } {
+  const find = (name: string) => ctx.repository.branches.find((b) => b.name === name);
+  const destination = find(pr.destinationBranch);
+  const source = find(pr.sourceBranch);
+  return { destination: destination && branchSnapshot(ctx, destination), source: source && branchSnapshot(ctx, source) };
+}
+
+/**
+ * A merge is a push ("Event payloads": `repo:push` follows every change of a ref): the destination moves to the merge
+ * commit (or the source head), and a source branch closed by `close_source_branch` is a second change.
+ */
+function mergePush(ctx: RepositoryWriteContext, pr: PullRequestRecord, before: ReturnType<typeof refsOf>): WriteEvent {
+  const after = refsOf(ctx, pr);
+  const changes = [pushChange(ctx, before.destination ?? null, after.destination ?? null)];
+  if (before.source && !after.source) changes.push(pushChange(ctx, before.source, null));
+  return pushEvent(changes);
+}
+
 /** Pull request actions. Reviewing needs only read access (anyone who can see the repository may review); the rest write. */
 export const pullRequestActions: WriteRoute[] = [
   {
     method: 'POST', path: `${ACTION}/approve`, target: 'repository', access: 'read',
-    handle: (ctx) => {
-      const answer = participantAnswer(ctx, review(ctx, 'approved', 'approve'));
-      const pullrequest = presentPullRequest(ctx.present, ctx.repository, pullRequestOf(ctx));
-      // The approval of the payload ("Event payloads"): when, and by whom.
-      const approval = { date: ctx.now, user: answer.body?.user };
-      return { ...answer, events: [{ key: 'pullrequest:approved', entities: { approval, pullrequest } }] };
-    },
+    handle: (ctx) => ({ ...participantAnswer(ctx, review(ctx, 'approved', 'approve')), events: [reviewEvent(ctx, 'pullrequest:approved', 'approval')] }),
   },
   {
     method: 'DELETE', path: `${ACTION}/approve`, target: 'repository', access: 'read',
     handle: (ctx) => {
       review(ctx, null, 'unapprove');
-      return { status: 204 };
+      return { status: 204, events: [reviewEvent(ctx, 'pullrequest:unapproved', 'approval')] };
     },
   },
-  { method: 'POST', path: `${ACTION}/request-changes`, target: 'repository', access: 'read', handle: (ctx) => participantAnswer(ctx, review(ctx, 'changes_requested', 'request changes on')) },
+  {
+    method: 'POST', path: `${ACTION}/request-changes`, target: 'repository', access: 'read',
+    handle: (ctx) => ({ ...participantAnswer(ctx, review(ctx, 'changes_requested', 'request changes on')), events: [reviewEvent(ctx, 'pullrequest:changes_request_created', 'changes_request')] }),
+  },
   {
     method: 'DELETE', path: `${ACTION}/request-changes`, target: 'repository', access: 'read',
     handle: (ctx) => {
       review(ctx, null, 'withdraw a change request on');
-      return { status: 204 };
+      return { status: 204, events: [reviewEvent(ctx, 'pullrequest:changes_request_removed', 'changes_request')] };
     },
   },
   {
@@ -71,9 +98,10 @@ export const pullRequestActions: WriteRoute[] = [
       const message = ctx.body.string('message', { maxLength: MAX_MERGE_MESSAGE_LENGTH, nullable: true });
       const closeSourceBranch = ctx.body.boolean('close_source_branch');
       ctx.body.finish();
+      const before = refsOf(ctx, pr);
       mergePullRequest(ctx, pr, { strategy, message, closeSourceBranch });
       const body = presentPullRequest(ctx.present, ctx.repository, pr);
-      return { status: 200, body, events: [{ key: 'pullrequest:fulfilled', entities: { pullrequest: body } }] };
+      return { status: 200, body, events: [{ key: 'pullrequest:fulfilled', entities: { pullrequest: body } }, mergePush(ctx, pr, before)] };
     },
   },
 ];

@@ -3,6 +3,7 @@ import { notFound } from '../../routes/not-found';
 import { presentBranch, presentTag } from '../../routes/present/present-ref';
 import { fullName } from '../../routes/present/present-repository';
 import { resolveTarget, refNameProblem } from '../git-refs';
+import { branchSnapshot, pushChange, pushEvent, tagSnapshot } from '../push-event';
 import type { RepositoryWriteContext, WriteRoute } from '../write-route';
 import { writeErrors } from '../write-errors';
 
@@ -40,7 +41,10 @@ function findTag(ctx: RepositoryWriteContext): TagRecord {
   return tag;
 }
 
-/** Branches and tags: create and delete with write access; Bitbucket has no rename or move. */
+/**
+ * Branches and tags: create and delete with write access; Bitbucket has no rename or move. Each is a push of that ref
+ * (`repo:push` with one change: created, or closed).
+ */
 export const refWrites: WriteRoute[] = [
   {
     method: 'POST', path: '/repositories/:workspace/:repo/refs/branches', target: 'repository', access: 'write',
@@ -50,7 +54,8 @@ export const refWrites: WriteRoute[] = [
       const branch: BranchRecord = { name, targetHash: commit.hash };
       ctx.repository.branches.push(branch);
       touchRepository(ctx);
-      return { status: 201, body: presentBranch(ctx.present, ctx.repository, branch), location: refPath(ctx, 'branches', name) };
+      const events = [pushEvent([pushChange(ctx, null, branchSnapshot(ctx, branch))])];
+      return { status: 201, body: presentBranch(ctx.present, ctx.repository, branch), location: refPath(ctx, 'branches', name), events };
     },
   },
   {
@@ -58,9 +63,10 @@ export const refWrites: WriteRoute[] = [
     handle: (ctx) => {
       const branch = findBranch(ctx);
       if (branch.name === ctx.repository.repository.mainBranch) throw writeErrors.mainBranch(branch.name);
+      const old = branchSnapshot(ctx, branch);
       ctx.repository.branches.splice(ctx.repository.branches.indexOf(branch), 1);
       touchRepository(ctx);
-      return { status: 204 };
+      return { status: 204, events: [pushEvent([pushChange(ctx, old, null)])] };
     },
   },
   {
@@ -80,16 +86,18 @@ export const refWrites: WriteRoute[] = [
       };
       ctx.repository.tags.push(tag);
       touchRepository(ctx);
-      return { status: 201, body: presentTag(ctx.present, ctx.repository, tag), location: refPath(ctx, 'tags', name) };
+      const events = [pushEvent([pushChange(ctx, null, tagSnapshot(ctx, tag))])];
+      return { status: 201, body: presentTag(ctx.present, ctx.repository, tag), location: refPath(ctx, 'tags', name), events };
     },
   },
   {
     method: 'DELETE', path: '/repositories/:workspace/:repo/refs/tags/*name', target: 'repository', access: 'write',
     handle: (ctx) => {
       const tag = findTag(ctx);
+      const old = tagSnapshot(ctx, tag);
       ctx.repository.tags.splice(ctx.repository.tags.indexOf(tag), 1);
       touchRepository(ctx);
-      return { status: 204 };
+      return { status: 204, events: [pushEvent([pushChange(ctx, old, null)])] };
     },
   },
 ];

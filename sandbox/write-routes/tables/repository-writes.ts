@@ -77,7 +77,20 @@ function createRepository(ctx: WriteContext, status: 200 | 201): WriteResult {
     pipelineSteps: [], environments: [], deployments: [], branchRestrictions: [], defaultReviewerUuids: [], webhooks: [],
   };
   ctx.store.repositories.push(data);
-  return { status, body: presentRepository(ctx.present, data), location: repositoryPath(ctx, slug) };
+  // `repo:created`: only the workspace's webhooks can hear it (the repository has none yet).
+  return { status, body: presentRepository(ctx.present, data), location: repositoryPath(ctx, slug), events: [{ key: 'repo:created', entities: {}, repository: data }] };
+}
+
+/**
+ * `repo:updated`'s `changes` ("Event payloads"): `{field: {old, new}}` for each of the fields it names that changed
+ * (`name`, `website`, `language`, `links`, `description`, `full_name`). Every accepted update sends the event, also
+ * one that changes only fields it does not name (privacy, project, main branch), so a receiver always hears of it.
+ */
+const CHANGE_FIELDS = ['name', 'website', 'language', 'links', 'description', 'full_name'] as const;
+
+function repositoryChanges(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, { old: unknown; new: unknown }> {
+  const changed = CHANGE_FIELDS.filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]));
+  return Object.fromEntries(changed.map((field) => [field, { old: before[field], new: after[field] }]));
 }
 
 /**
@@ -93,6 +106,7 @@ function updateRepository(ctx: WriteContext, data: RepositoryData): WriteResult 
   else if (newSlug !== undefined && slugTaken(ctx, newSlug, data)) ctx.body.fail('name', SLUG_TAKEN);
   ctx.body.finish();
   const r = data.repository;
+  const before = presentRepository(ctx.present, data);
   const moved = newSlug !== undefined && newSlug !== r.slug;
   if (fields.name !== undefined) r.name = fields.name;
   if (newSlug !== undefined) r.slug = newSlug;
@@ -103,7 +117,9 @@ function updateRepository(ctx: WriteContext, data: RepositoryData): WriteResult 
   if (fields.project) r.projectUuid = fields.project.uuid;
   if (mainBranch !== undefined) r.mainBranch = mainBranch;
   r.updatedOn = ctx.now;
-  return { status: 200, body: presentRepository(ctx.present, data), ...(moved ? { location: repositoryPath(ctx, r.slug) } : {}) };
+  const body = presentRepository(ctx.present, data);
+  const events = [{ key: 'repo:updated', entities: { changes: repositoryChanges(before, body) } }];
+  return { status: 200, body, ...(moved ? { location: repositoryPath(ctx, r.slug) } : {}), events };
 }
 
 export const repositoryWrites: WriteRoute[] = [
@@ -123,6 +139,7 @@ export const repositoryWrites: WriteRoute[] = [
   { method: 'DELETE', path: '/repositories/:workspace/:repo', target: 'repository', access: 'admin',
     handle: (ctx) => {
       ctx.store.repositories.splice(ctx.store.repositories.indexOf(ctx.repository), 1);
-      return { status: 204 };
+      // `repo:deleted`: the repository's own webhooks went with it; the workspace's hear it.
+      return { status: 204, events: [{ key: 'repo:deleted', entities: {}, workspaceHooksOnly: true }] };
     } },
 ];
