@@ -139,7 +139,7 @@ describeWithPrivateRedis('calls before Bitbucket accepts a credential are counte
   });
 });
 
-describeWithPrivateRedis('SharedStore counts: counters a store may evict', () => {
+describeWithPrivateRedis('SharedStore counts: counters a store may evict, until their tally is opened', () => {
   let redis: PrivateRedis;
   beforeAll(async () => {
     redis = await startPrivateRedis();
@@ -153,25 +153,31 @@ describeWithPrivateRedis('SharedStore counts: counters a store may evict', () =>
     ['redis', () => new RedisStore({ url: redis.url, prefix: 'counts:' })],
   ];
 
-  test.each(stores)('on the %s store: add, read in the order asked, take once; it has a lifetime and the cache pushes it out', async (name, makeStore) => {
+  test.each(stores)('on the %s store: add, read in the order asked, moved once when the tally opens; it has a lifetime and the cache pushes it out', async (name, makeStore) => {
     const store = makeStore();
-    expect(await store.addToCount('c', '7', 1, 60)).toBe(1);
-    expect(await store.addToCount('c', '7', 2, 60)).toBe(3);
-    expect(await store.addToCount('c', '8', 1, 60)).toBe(1);
+    expect(await store.addToTallyOrCount('t', 'c', '7', 1, 60)).toBe(1);
+    expect(await store.addToTallyOrCount('t', 'c', '7', 2, 60)).toBe(3);
+    expect(await store.addToTallyOrCount('t', 'c', '8', 1, 60)).toBe(1);
     expect(await store.countsOf('c', ['8', '6', '7'])).toEqual([1, 0, 3]);
     expect(await store.countsOf('missing', ['7'])).toEqual([0]);
-    const [first, second] = await Promise.all([store.takeCount('c'), store.takeCount('c')]);
-    expect([Object.fromEntries(first), Object.fromEntries(second)].sort((a, b) => Object.keys(a).length - Object.keys(b).length)).toEqual([{}, { '7': 3, '8': 1 }]);
+    expect(await store.fieldCounts('t', ['7', '8'])).toEqual([0, 0]);
+    // Opened twice at once: each counter moved once; the count is gone, and later adds go to the tally.
+    await Promise.all([store.openTally('t', 'c', 60), store.openTally('t', 'c', 60)]);
+    expect(await store.fieldCounts('t', ['7', '8'])).toEqual([3, 1]);
     expect(await store.countsOf('c', ['7', '8'])).toEqual([0, 0]);
-    await store.addToCount('c', '7', 1, 60);
+    expect(await store.addToTallyOrCount('t', 'c', '7', 1, 60)).toBe(4);
+    expect(await store.countsOf('c', ['7'])).toEqual([0]);
+    // Another tally, not opened: its count has a lifetime.
+    await store.addToTallyOrCount('u', 'd', '7', 1, 60);
     if (name === 'redis') {
-      const ttl = await redis.admin.pttl('counts:c');
+      expect(await redis.admin.pttl('counts:{records}:t')).toBe(-1);
+      const ttl = await redis.admin.pttl('counts:{records}:d');
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(60_000);
     } else {
       // Among the cache's values: bytes of cache entries push it out, as Redis's volatile-lru may.
       for (let index = 0; index < 8; index++) await store.set(`fill:${index}`, Buffer.alloc(1024), 60);
-      expect(await store.countsOf('c', ['7'])).toEqual([0]);
+      expect(await store.countsOf('d', ['7'])).toEqual([0]);
     }
     await store.close();
   });

@@ -11,12 +11,20 @@
  * Only a credential Bitbucket has accepted gets a tally. Anyone can make up credentials (a random Bearer token, random
  * Basic credentials), and a tally per made-up principal would be state Redis may not evict, for up to an hour each: a
  * flood of them would fill Redis until every write, and so every request, failed (503 StoreUnavailable). So a caller's
- * calls are counted in a count Redis may evict (SharedStore.addToCount) until Bitbucket answers one of them 2xx or 304;
- * that answer moves them into the caller's tally, where its later calls are counted (a tally holding calls of the hour,
- * or this process having seen the caller accepted lately, says it was accepted). Reads add both up. What eviction can
- * lose is the calls of a credential not yet accepted: Bitbucket's 401s are its own, and count against nobody's hour.
+ * calls are counted in a count Redis may evict until Bitbucket answers one of them 2xx or 304; that answer opens the
+ * caller's tally and moves the count into it in one step (SharedStore.openTally), and from then on each call is
+ * counted in the tally (SharedStore.addToTallyOrCount decides where in the same step as it adds, so no call counted
+ * while another replica opens the tally is left behind in the count). Reads add both up. What eviction can lose is the
+ * calls of a credential not yet accepted: Bitbucket's 401s are its own, and count against nobody's hour.
  * A shared OAuth consumer's own tally (one per gateway) is kept from the first call: its callers (sessions, gateway
  * keys) are the gateway's own, checked before any call.
+ *
+ * What Bitbucket says of a principal is kept the same way: a learned `X-RateLimit-Limit` and a 429's block are
+ * counters of its tally once Bitbucket has accepted it (a cache key Redis evicted sent the gateway back to the
+ * configured hour, or let it send calls Bitbucket had just refused). A 429 alone does not show acceptance: Bitbucket
+ * throttles unauthenticated calls per IP (60 an hour, support.atlassian.com "API request limits"), and whether it
+ * checks a credential before throttling is not documented, so a 429 to a credential never accepted is kept in a value
+ * Redis may evict, as before: a flood of made-up credentials leaves nothing Redis must keep.
  *
  * The rule, kept simple and honest because the cost of a request is not known before it lists what it fans out over:
  * - a request whose principal has less than `reserve` calls left is refused before its first call (nothing spent);
@@ -28,8 +36,10 @@
  * replaces the configured hour for that principal; `X-RateLimit-NearLimit: true` (under 20 % left) raises the count
  * to at least 80 % of the limit, since calls made elsewhere (other tools, other gateways) spend the same hour.
  *
- * Not atomic: concurrent calls of one principal may each see the last free call, so the count may pass the limit by
- * the concurrency in flight (FAN_OUT_CONCURRENCY per request). Bitbucket's own 429 remains the final word.
+ * Each change of the count is one step in the store (one Lua script on Redis): adding a call, opening the tally with
+ * the calls counted before, giving a 304's call back. Admission is not: concurrent calls of one principal may each
+ * see the last free call, so the count may pass the limit by the concurrency in flight (FAN_OUT_CONCURRENCY per
+ * request), each of them counted. Bitbucket's own 429 remains the final word.
  */
 import { LRUCache } from 'lru-cache';
 import type { UpstreamBudgetGate, UpstreamCredential } from '../bitbucket';
@@ -89,14 +99,15 @@ const NEAR_LIMIT_USED_FRACTION = 0.8;
  */
 const ACCEPTED_MEMO_MS = 60_000;
 const ACCEPTED_MEMO_MAX = 10_000;
+/** The tally's counters that hold what Bitbucket said (never a minute's index, which is a number). */
+const LIMIT_FIELD = 'limit';
+const BLOCKED_FIELD = 'blocked-until';
 
 interface Window {
   /** Minute index of buckets[0] (the oldest). */
   firstMinute: number;
   buckets: number[];
   used: number;
-  /** Calls of it counted in its tally (not in the evictable count): Bitbucket has accepted the caller. */
-  tallied: number;
 }
 
 /** Where a principal's calls are counted: its tally, and (for a caller not accepted yet) its evictable count. */
@@ -147,9 +158,8 @@ export class PrincipalBudget implements UpstreamBudgetGate {
       if (userRemaining < 1) refuse('user-share', freesIn(state.user, userRemaining, 1, now), { userLimit });
     }
     const minute = Math.floor(now / MINUTE_MS);
-    const accepted = this.#accepted.has(principal.userKey) || (principal.shared ? state.user?.tallied ?? 0 : state.consumer.tallied) > 0;
-    const writes = [addToMinute(this.#options.store, consumerCounted(principal), minute, 1, accepted)];
-    if (principal.shared) writes.push(addToMinute(this.#options.store, userCounted(principal), minute, 1, accepted));
+    const writes = [addToMinute(this.#options.store, consumerCounted(principal), minute, 1)];
+    if (principal.shared) writes.push(addToMinute(this.#options.store, userCounted(principal), minute, 1));
     await Promise.all(writes);
     budgetMetrics.spent += 1;
     // `state` was read before this call was counted: one less remains.
@@ -166,49 +176,49 @@ export class PrincipalBudget implements UpstreamBudgetGate {
     const principal = this.#options.principalOf(credential);
     const { store } = this.#options;
     const now = this.#now();
-    if ((status >= 200 && status < 300) || status === 304) await this.#accept(principal, now);
+    if ((status >= 200 && status < 300) || status === 304) await this.#accept(principal);
     if (status === 304 && this.#options.settings.notModifiedCounts === false) await this.#giveBack(principal, now);
     const limitHeader = headers['x-ratelimit-limit'];
     if (limitHeader !== undefined && /^\d+$/.test(limitHeader.trim()) && Number(limitHeader) > 0) {
-      await store.set(limitKey(principal.budgetKey), Buffer.from(String(Number(limitHeader))), WINDOW_MINUTES * 60);
+      await this.#remember(principal, LIMIT_FIELD, Number(limitHeader), WINDOW_MINUTES * 60, limitKey(principal.budgetKey));
     }
     if (status === 429) {
       budgetMetrics.upstream429 += 1;
       const retryAfter = headers['retry-after'];
       const seconds = retryAfter !== undefined && /^\d+$/.test(retryAfter.trim()) ? Math.max(1, Number(retryAfter)) : DEFAULT_BLOCK_SECONDS;
       const until = Math.ceil(now / 1000) + seconds;
-      await store.set(blockKey(principal.budgetKey), Buffer.from(String(until)), seconds);
+      await this.#remember(principal, BLOCKED_FIELD, until, seconds, blockKey(principal.budgetKey));
     }
     if (headers['x-ratelimit-nearlimit']?.trim().toLowerCase() === 'true') {
       const state = await this.#state(principal, now);
       const floor = Math.ceil(state.limit * NEAR_LIMIT_USED_FRACTION);
-      if (state.consumer.used < floor) {
-        const accepted = this.#accepted.has(principal.userKey) || state.consumer.tallied > 0;
-        await addToMinute(store, consumerCounted(principal), Math.floor(now / MINUTE_MS), floor - state.consumer.used, accepted);
-      }
+      if (state.consumer.used < floor) await addToMinute(store, consumerCounted(principal), Math.floor(now / MINUTE_MS), floor - state.consumer.used);
     }
   }
 
   /**
-   * Bitbucket accepted the caller's credential: the calls counted in its evictable count move into its tally (the same
-   * minutes, each ending when it would have), unless this process moved them lately. Taking the count removes it in the
-   * same step, so two replicas accepting the caller at once move each call once.
+   * Bitbucket accepted the caller's credential: its tally is opened and the calls counted in its evictable count move
+   * into it (the same minutes, each ending when it would have), in one step, unless this process did so lately (the
+   * tally stays open for BUCKET_TTL_SECONDS, so it still is). One step: a call another replica counts meanwhile is
+   * either in the count before the move or in the tally after it, and two replicas accepting at once move each call once.
    */
-  async #accept(principal: UpstreamPrincipal, now: number): Promise<void> {
+  async #accept(principal: UpstreamPrincipal): Promise<void> {
     if (this.#accepted.has(principal.userKey)) return;
-    const { store } = this.#options;
     const counted = principal.shared ? userCounted(principal) : consumerCounted(principal);
     if (counted.pending === undefined) return;
-    const taken = await store.takeCount(counted.pending);
-    const firstMinute = Math.floor(now / MINUTE_MS) - WINDOW_MINUTES + 1;
-    const moves: Array<Promise<number>> = [];
-    for (const [field, count] of taken) {
-      const minute = Number(field);
-      const left = BUCKET_TTL_SECONDS - Math.floor((now - minute * MINUTE_MS) / 1000);
-      if (Number.isInteger(minute) && minute >= firstMinute && count > 0 && left > 0) moves.push(store.incrementField(counted.tally, field, count, left));
-    }
-    await Promise.all(moves);
+    await this.#options.store.openTally(counted.tally, counted.pending, BUCKET_TTL_SECONDS);
     this.#accepted.set(principal.userKey, true);
+  }
+
+  /**
+   * Keeps what Bitbucket said of the principal (`field` of its tally, for `seconds`): in the tally when Bitbucket has
+   * accepted the credential (or it is the gateway's own consumer), never evicted; else in the value `evictable`, which
+   * Redis may evict (see the header: a made-up credential must leave nothing Redis has to keep).
+   */
+  async #remember(principal: UpstreamPrincipal, field: string, value: number, seconds: number, evictable: string): Promise<void> {
+    const { store } = this.#options;
+    if (await store.setCounter(consumerCounted(principal).tally, field, value, seconds, !principal.shared)) return;
+    await store.set(evictable, Buffer.from(String(value)), seconds);
   }
 
   /**
@@ -216,8 +226,14 @@ export class PrincipalBudget implements UpstreamBudgetGate {
    * shared consumer, the caller's share, and reports the budget again, so `X-Budget-Remaining` shows the call as free.
    */
   async #giveBack(principal: UpstreamPrincipal, now: number): Promise<void> {
+    // Its attempt was counted in the minute it was sent, and its answer may come in a later one (an attempt lasts at
+    // most UPSTREAM_TIMEOUT_MS, 30 s by default): the latest of the last few minutes that holds a call gives one back,
+    // in one step (SharedStore.takeOne), so a minute never goes below 0 and two give-backs never take the same call.
+    // Found nowhere (expired): nothing is taken, which over-counts, the safe side.
     const minute = Math.floor(now / MINUTE_MS);
-    await Promise.all([takeBackOne(this.#options.store, consumerCounted(principal).tally, minute), ...(principal.shared ? [takeBackOne(this.#options.store, userCounted(principal).tally, minute)] : [])]);
+    const minutes = Array.from({ length: GIVE_BACK_MINUTES }, (_, back) => String(minute - back));
+    const { store } = this.#options;
+    await Promise.all([store.takeOne(consumerCounted(principal).tally, minutes), ...(principal.shared ? [store.takeOne(userCounted(principal).tally, minutes)] : [])]);
     budgetMetrics.notModifiedFree += 1;
     const state = await this.#state(principal, now);
     const userRemaining = principal.shared && state.user !== undefined ? userLimitOf(state.limit, this.#options.settings) - state.user.used : Number.POSITIVE_INFINITY;
@@ -244,28 +260,31 @@ export class PrincipalBudget implements UpstreamBudgetGate {
     const minutes = Array.from({ length: WINDOW_MINUTES }, (_, index) => firstMinute + index);
     const fields = minutes.map(String);
     // A caller this process saw accepted lately has its calls in its tally: its count is not read (one command less
-    // per read, ~45 µs of gateway CPU a call). Only calls sent before it was accepted, in flight then, can still be
-    // there, and its next acceptance after ACCEPTED_MEMO_MS moves them: at most the concurrency in flight, for at
-    // most a minute, of the slack the count already has (it is not atomic, above).
+    // per read, ~45 µs of gateway CPU a call), nor the values that hold what Bitbucket said of a caller not accepted.
+    // Exact: the tally was opened then and stays open for BUCKET_TTL_SECONDS, and nothing is added to the count of an
+    // open tally (SharedStore.addToTallyOrCount).
     const accepted = this.#accepted.has(principal.userKey);
-    const read = (counted: Counted): Promise<[number[], number[] | undefined]> =>
-      Promise.all([store.fieldCounts(counted.tally, fields), counted.pending !== undefined && !accepted ? store.countsOf(counted.pending, fields) : undefined]);
-    const [consumerCounts, userCounts, learnedLimit, blocked] = await Promise.all([
-      read(consumerCounted(principal)),
+    const read = (counted: Counted, extra: readonly string[] = []): Promise<[number[], number[] | undefined]> =>
+      Promise.all([store.fieldCounts(counted.tally, [...fields, ...extra]), counted.pending !== undefined && !accepted ? store.countsOf(counted.pending, fields) : undefined]);
+    // A shared consumer keeps what Bitbucket said in its tally alone (#remember).
+    const evictable = !principal.shared && !accepted;
+    const [consumerCounts, userCounts, evictableLimit, evictableBlock] = await Promise.all([
+      read(consumerCounted(principal), [LIMIT_FIELD, BLOCKED_FIELD]),
       principal.shared ? read(userCounted(principal)) : undefined,
-      store.get(limitKey(principal.budgetKey)),
-      store.get(blockKey(principal.budgetKey)),
+      evictable ? store.get(limitKey(principal.budgetKey)) : undefined,
+      evictable ? store.get(blockKey(principal.budgetKey)) : undefined,
     ]);
     const window = ([tallied, pending]: [number[], number[] | undefined]): Window => {
-      const buckets = pending === undefined ? tallied : tallied.map((count, index) => count + pending[index]);
-      return { firstMinute, buckets, used: buckets.reduce((sum, count) => sum + count, 0), tallied: tallied.reduce((sum, count) => sum + count, 0) };
+      const buckets = pending === undefined ? tallied.slice(0, WINDOW_MINUTES) : tallied.slice(0, WINDOW_MINUTES).map((count, index) => count + pending[index]);
+      return { firstMinute, buckets, used: buckets.reduce((sum, count) => sum + count, 0) };
     };
-    const limit = learnedLimit !== undefined ? Number(learnedLimit.toString()) || settings.perHour : settings.perHour;
+    const [talliedLimit, talliedBlock] = consumerCounts[0].slice(WINDOW_MINUTES);
+    const limit = talliedLimit || (evictableLimit !== undefined ? Number(evictableLimit.toString()) || 0 : 0) || settings.perHour;
     return {
       limit,
       consumer: window(consumerCounts),
       ...(userCounts !== undefined ? { user: window(userCounts) } : {}),
-      blockedUntilSeconds: blocked !== undefined ? Number(blocked.toString()) || 0 : 0,
+      blockedUntilSeconds: Math.max(talliedBlock, evictableBlock !== undefined ? Number(evictableBlock.toString()) || 0 : 0),
     };
   }
 }
@@ -288,19 +307,6 @@ function callerBudget(state: { limit: number; consumer: Window }, remaining: num
  */
 const GIVE_BACK_MINUTES = 5;
 
-/**
- * One call less in the latest of the last few minutes that holds one. Never below zero in a minute: a negative minute
- * that outlived the minute it offsets would under-count the hour. Decrement first and undo (rather than read, then
- * decrement), so two 304s given back at once cannot both take the same minute's last call. Found nowhere (the
- * counters were evicted or expired): nothing is taken, which over-counts, the safe side.
- */
-async function takeBackOne(store: SharedStore, tally: string, minute: number): Promise<void> {
-  for (let back = 0; back < GIVE_BACK_MINUTES; back++) {
-    if ((await store.incrementField(tally, String(minute - back), -1, BUCKET_TTL_SECONDS)) >= 0) return;
-    await store.incrementField(tally, String(minute - back), 1, BUCKET_TTL_SECONDS);
-  }
-}
-
 /** Seconds until `needed` calls are free, as the oldest counted minutes leave the hour (at least 1). */
 function freesIn(window: Window, remaining: number, needed: number, now: number): number {
   let free = remaining;
@@ -313,11 +319,12 @@ function freesIn(window: Window, remaining: number, needed: number, now: number)
 
 /**
  * Adds `by` to the calls counted in `minute` (its bucket is the field named by the minute's index): in the tally once
- * Bitbucket has `accepted` the caller (or where there is no evictable count: a shared consumer's), else in the count.
+ * Bitbucket has accepted the caller (the store decides, in the same step), else in its evictable count; a shared
+ * consumer's own tally has no count.
  */
-function addToMinute(store: SharedStore, counted: Counted, minute: number, by: number, accepted: boolean): Promise<number> {
-  if (accepted || counted.pending === undefined) return store.incrementField(counted.tally, String(minute), by, BUCKET_TTL_SECONDS);
-  return store.addToCount(counted.pending, String(minute), by, BUCKET_TTL_SECONDS);
+function addToMinute(store: SharedStore, counted: Counted, minute: number, by: number): Promise<number> {
+  if (counted.pending === undefined) return store.incrementField(counted.tally, String(minute), by, BUCKET_TTL_SECONDS);
+  return store.addToTallyOrCount(counted.tally, counted.pending, String(minute), by, BUCKET_TTL_SECONDS);
 }
 
 /** The principal's own hour: a shared consumer's is kept in its tally alone (one per gateway, never made up). */

@@ -100,32 +100,66 @@ export class MemoryStore implements SharedStore {
     });
   }
 
-  async addToCount(key: string, field: string, by: number, ttlSeconds: number): Promise<number> {
+  async setCounter(key: string, field: string, value: number, ttlSeconds: number, ifOpen: boolean): Promise<boolean> {
+    const now = this.#now();
+    const tally = this.#tallies.get(key) ?? new Map<string, Count>();
+    if (ifOpen && !isOpen(tally, now)) return false;
+    dropExpired(tally, now);
+    tally.set(field, { value, until: now + ttlSeconds * 1000 });
+    this.#tallies.set(key, tally, { ttl: lifetimeOf(tally, now) });
+    return true;
+  }
+
+  async takeOne(key: string, fields: readonly string[]): Promise<string | undefined> {
+    const now = this.#now();
+    const tally = this.#tallies.get(key);
+    const found = fields.find((field) => {
+      const count = tally?.get(field);
+      return count !== undefined && count.until > now && count.value > 0;
+    });
+    if (found !== undefined) (tally?.get(found) as Count).value -= 1;
+    return found;
+  }
+
+  async addToTallyOrCount(key: string, countKey: string, field: string, by: number, ttlSeconds: number): Promise<number> {
+    if (isOpen(this.#tallies.get(key), this.#now())) return this.incrementField(key, field, by, ttlSeconds);
     // A value among the cache's (bounded by bytes, evicted with it), as Redis keeps it: its counters as JSON.
-    const counters = this.#countOf(key);
-    const remaining = this.#values.has(key) ? this.#values.getRemainingTTL(key) : ttlSeconds * 1000;
-    const value = (counters[field] ?? 0) + Math.trunc(by);
-    counters[field] = value;
-    if (remaining > 0) this.#values.set(key, Buffer.from(JSON.stringify(counters)), { ttl: remaining });
-    return value;
+    const counters = this.#countOf(countKey);
+    const remaining = this.#values.has(countKey) ? this.#values.getRemainingTTL(countKey) : ttlSeconds * 1000;
+    const count = counters[field] ?? { value: 0, until: this.#now() + ttlSeconds * 1000 };
+    count.value += Math.trunc(by);
+    counters[field] = count;
+    if (remaining > 0) this.#values.set(countKey, Buffer.from(JSON.stringify(counters)), { ttl: remaining });
+    return count.value;
+  }
+
+  async openTally(key: string, countKey: string, ttlSeconds: number): Promise<void> {
+    // One synchronous step (no await in between): nothing else runs until the count is moved and the tally open.
+    const now = this.#now();
+    const counters = this.#countOf(countKey);
+    this.#values.delete(countKey);
+    const tally = this.#tallies.get(key) ?? new Map<string, Count>();
+    dropExpired(tally, now);
+    for (const [field, { value, until }] of Object.entries(counters)) {
+      if (value === 0 || until <= now) continue;
+      const count = tally.get(field) ?? { value: 0, until };
+      count.value += value;
+      tally.set(field, count);
+    }
+    tally.set(OPEN, { value: 1, until: now + ttlSeconds * 1000 });
+    this.#tallies.set(key, tally, { ttl: lifetimeOf(tally, now) });
   }
 
   async countsOf(key: string, fields: readonly string[]): Promise<number[]> {
     const counters = this.#countOf(key);
-    return fields.map((field) => counters[field] ?? 0);
+    return fields.map((field) => counters[field]?.value ?? 0);
   }
 
-  async takeCount(key: string): Promise<Map<string, number>> {
-    const counters = this.#countOf(key);
-    this.#values.delete(key);
-    return new Map(Object.entries(counters));
-  }
-
-  #countOf(key: string): Record<string, number> {
+  #countOf(key: string): Record<string, Count> {
     const stored = this.#values.get(key);
     if (stored === undefined) return {};
     const parsed: unknown = JSON.parse(stored.toString());
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, number>) : {};
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, Count>) : {};
   }
 
   async putField(key: string, field: string, value: Buffer, ttlSeconds: number): Promise<void> {
@@ -163,6 +197,13 @@ export class MemoryStore implements SharedStore {
     this.#tallies.clear();
     this.#records.clear();
   }
+}
+
+/** The counter that marks a tally open (openTally): a NUL names no counter the callers use (minutes, ids). */
+const OPEN = '\0open';
+
+function isOpen(tally: Map<string, Count> | undefined, now: number): boolean {
+  return (tally?.get(OPEN)?.until ?? 0) > now;
 }
 
 /** Removes the entries of a record or tally whose deadline (`until`, epoch ms) has passed. */

@@ -6,15 +6,19 @@
  *
  * Two kinds of keys, for Redis's eviction (redis.io/docs/latest/develop/reference/eviction/):
  * - Values (the response cache, the list memo, paging snapshots) always get a lifetime (SET … EX): losing one costs
- *   Bitbucket calls, so Redis may evict them. So do counts (addToCount: a hash with a lifetime), where the budget
- *   counts the calls of a credential Bitbucket has not accepted yet: anyone can make those up.
+ *   Bitbucket calls, so Redis may evict them. So do counts (addToTallyOrCount: a hash with a lifetime), where the
+ *   budget counts the calls of a credential Bitbucket has not accepted yet: anyone can make those up. A count lives
+ *   beside its tally under the `{records}` hash tag, lifetime and all, so that one script moves it into the tally
+ *   (openTally) on a Redis Cluster too.
  * - Records (the security state: sign-outs, revoked keys, key lists, sealed renewed tokens) never get one: a
  *   revocation Redis evicted would let a revoked key or a signed-out session in again on replicas that did not revoke
  *   it. Nor do tallies (the budget's counter per principal and minute, HINCRBY on a hash like a record's): a count
  *   Redis evicted would let the gateway spend calls of the hour it had already counted, with only Bitbucket's 429 left
  *   to stop it. Each field's expiry is a score in one sorted set (`{records}:deadlines`, on Redis's clock, as EXPIRE
  *   is), read with the field; each write removes up to PRUNE_PER_WRITE expired fields of any record or tally, so they
- *   stay bounded by what is live (a budget counts a write per call, a new field per principal and minute).
+ *   stay bounded by what is live (a budget counts a write per call, a new field per principal and minute). Each change
+ *   of a tally is one script (adding, setting, taking one back, opening it with its count), so replicas changing it at
+ *   once never interleave inside one (spec/budget/budget-across-replicas.spec.ts).
  * The policy that goes with it is `maxmemory-policy volatile-lru` (or `volatile-ttl`), which evicts "only keys with
  * an expire set" (redis.conf), so records stay however much room the cache wants. With `allkeys-*` Redis may evict
  * records too (eviction-policy-check.ts warns); with `noeviction`, or a `volatile-*` policy when only records are
@@ -78,27 +82,111 @@ return 1
 `;
 
 /**
- * incrementField. KEYS: the tally, the deadlines; ARGV: the records' prefix, the tally's name, field, amount, lifetime
- * in ms. Prunes first; a counter whose deadline has passed (not pruned yet) starts again at 0; the deadline is set
- * when the counter is created, so it lives its lifetime from its creation (as EXPIRE NX did for a counter key). The
- * deadline is kept twice: in the deadlines, so that any write prunes it, and beside the counter in the tally
- * (TALLY_DEADLINE), so that a read is one HGETALL and no script (`fieldCounts`): the budget reads two tallies per
- * Bitbucket call.
+ * Adds to a tally's counter (a Lua function; `now` from NOW): tally, deadlines, the tally's name, field, amount,
+ * lifetime in ms. A counter whose deadline has passed (not pruned yet) starts again at 0; the deadline is set when the
+ * counter is created, so it lives its lifetime from its creation (as EXPIRE NX did for a counter key). The deadline is
+ * kept twice: in the deadlines, so that any write prunes it, and beside the counter in the tally (TALLY_DEADLINE), so
+ * that a read is one HGETALL and no script (`fieldCounts`): the budget reads two tallies per Bitbucket call.
  */
-const INCREMENT_FIELD = `${NOW}${PRUNE}
-local own = ARGV[3] .. '${TALLY_DEADLINE_LUA}'
-local deadline = redis.call('HGET', KEYS[1], own)
-if deadline and tonumber(deadline) <= now then
-  redis.call('HDEL', KEYS[1], ARGV[3], own)
-  deadline = false
+const INCREMENT = `
+local function increment(tally, deadlines, name, field, by, lifetime)
+  local own = field .. '${TALLY_DEADLINE_LUA}'
+  local deadline = redis.call('HGET', tally, own)
+  if deadline and tonumber(deadline) <= now then
+    redis.call('HDEL', tally, field, own)
+    deadline = false
+  end
+  local value = redis.call('HINCRBY', tally, field, by)
+  if not deadline then
+    local ends = now + lifetime
+    redis.call('HSET', tally, own, ends)
+    redis.call('ZADD', deadlines, ends, name .. '\\0' .. field)
+  end
+  return value
 end
-local value = redis.call('HINCRBY', KEYS[1], ARGV[3], ARGV[4])
-if not deadline then
-  local ends = now + tonumber(ARGV[5])
-  redis.call('HSET', KEYS[1], own, ends)
-  redis.call('ZADD', KEYS[2], ends, ARGV[2] .. '\\0' .. ARGV[3])
+`;
+
+/**
+ * The counter that marks a tally open (openTally), with its deadline beside it as a counter's. Field names never hold
+ * a NUL, so it names no counter; PRUNE removes it when its deadline passes, like any counter.
+ */
+const OPEN_LUA = '\\0open';
+const IS_OPEN = `
+local function isOpen(tally)
+  local deadline = redis.call('HGET', tally, '${OPEN_LUA}${TALLY_DEADLINE_LUA}')
+  return deadline and tonumber(deadline) > now
 end
+`;
+
+/** incrementField. KEYS: the tally, the deadlines; ARGV: the records' prefix, the tally's name, field, amount, lifetime in ms. */
+const INCREMENT_FIELD = `${NOW}${PRUNE}${INCREMENT}
+return increment(KEYS[1], KEYS[2], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]))
+`;
+
+/**
+ * setCounter. KEYS: the tally, the deadlines; ARGV: the records' prefix, the tally's name, field, value, lifetime in
+ * ms, '1' to set it only in an open tally. 1 when set.
+ */
+const SET_COUNTER = `${NOW}${IS_OPEN}
+if ARGV[6] == '1' and not isOpen(KEYS[1]) then return 0 end
+${PRUNE}
+local ends = now + tonumber(ARGV[5])
+redis.call('HSET', KEYS[1], ARGV[3], ARGV[4], ARGV[3] .. '${TALLY_DEADLINE_LUA}', ends)
+redis.call('ZADD', KEYS[2], ends, ARGV[2] .. '\\0' .. ARGV[3])
+return 1
+`;
+
+/** takeOne. KEYS: the tally; ARGV: the fields, in order. The field one was taken from, or nil. */
+const TAKE_ONE = `${NOW}
+for _, field in ipairs(ARGV) do
+  local deadline = redis.call('HGET', KEYS[1], field .. '${TALLY_DEADLINE_LUA}')
+  if deadline and tonumber(deadline) > now and tonumber(redis.call('HGET', KEYS[1], field) or '0') > 0 then
+    redis.call('HINCRBY', KEYS[1], field, -1)
+    return field
+  end
+end
+return false
+`;
+
+/**
+ * addToTallyOrCount. KEYS: the tally, the deadlines, the count; ARGV: the records' prefix, the tally's name, field,
+ * amount, lifetime in ms. In the tally when it is open (pruning first, as any tally write); else in the count: a hash
+ * with a lifetime (EXPIRE NX: from its creation), so `volatile-*` policies may evict it like the cache, and each
+ * counter's deadline beside it (TALLY_DEADLINE), which openTally keeps.
+ */
+const ADD_TO_TALLY_OR_COUNT = `${NOW}${IS_OPEN}${INCREMENT}
+if isOpen(KEYS[1]) then
+  ${PRUNE}
+  return increment(KEYS[1], KEYS[2], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]))
+end
+local value = redis.call('HINCRBY', KEYS[3], ARGV[3], ARGV[4])
+redis.call('HSETNX', KEYS[3], ARGV[3] .. '${TALLY_DEADLINE_LUA}', now + tonumber(ARGV[5]))
+redis.call('PEXPIRE', KEYS[3], ARGV[5], 'NX')
 return value
+`;
+
+/**
+ * openTally. KEYS: the tally, the deadlines, the count; ARGV: the records' prefix, the tally's name, the lifetime of
+ * the opening in ms. Moves the count's live counters (each a counter of the tally, created with what was left of its
+ * own lifetime), removes the count and opens the tally: one script, so nothing runs in between.
+ */
+const OPEN_TALLY = `${NOW}${PRUNE}${INCREMENT}
+local count = redis.call('HGETALL', KEYS[3])
+redis.call('DEL', KEYS[3])
+local deadlines = {}
+for i = 1, #count, 2 do deadlines[count[i]] = count[i + 1] end
+for i = 1, #count, 2 do
+  local field = count[i]
+  local ends = tonumber(deadlines[field .. '${TALLY_DEADLINE_LUA}'] or '0')
+  local by = tonumber(count[i + 1])
+  if not string.find(field, '\\0', 1, true) and by ~= 0 and ends > now then
+    increment(KEYS[1], KEYS[2], ARGV[2], field, by, ends - now)
+  end
+end
+local ends = now + tonumber(ARGV[3])
+redis.call('HSET', KEYS[1], '${OPEN_LUA}', 1, '${OPEN_LUA}${TALLY_DEADLINE_LUA}', ends)
+redis.call('ZADD', KEYS[2], ends, ARGV[2] .. '\\0' .. '${OPEN_LUA}')
+return 1
 `;
 
 /** fields. KEYS: the record, the deadlines; ARGV: the record's name. The live fields, flat (field, value, …). */
@@ -232,23 +320,33 @@ export class RedisStore implements SharedStore {
     });
   }
 
-  async addToCount(key: string, field: string, by: number, ttlSeconds: number): Promise<number> {
-    // A hash with a lifetime (EXPIRE NX: from its creation), so `volatile-*` policies may evict it like the cache.
-    const replies = await this.#transaction('HINCRBY', (multi) => multi.hincrby(this.#prefix + key, field, Math.trunc(by)).expire(this.#prefix + key, Math.max(1, Math.ceil(ttlSeconds)), 'NX'));
-    return Number(replies[0]);
+  async setCounter(key: string, field: string, value: number, ttlSeconds: number, ifOpen: boolean): Promise<boolean> {
+    const ttlMs = Math.max(1000, Math.ceil(ttlSeconds * 1000));
+    const set = await this.#run('write', () => this.#redis.eval(SET_COUNTER, 2, this.#record(key), this.#prefix + DEADLINES, this.#prefix + RECORDS, key, field, Math.trunc(value), ttlMs, ifOpen ? '1' : '0'));
+    return Number(set) === 1;
+  }
+
+  async takeOne(key: string, fields: readonly string[]): Promise<string | undefined> {
+    if (fields.length === 0) return undefined;
+    const taken = await this.#run('write', () => this.#redis.eval(TAKE_ONE, 1, this.#record(key), ...fields));
+    return typeof taken === 'string' ? taken : undefined;
+  }
+
+  async addToTallyOrCount(key: string, countKey: string, field: string, by: number, ttlSeconds: number): Promise<number> {
+    const ttlMs = Math.max(1000, Math.ceil(ttlSeconds * 1000));
+    const value = await this.#run('write', () => this.#redis.eval(ADD_TO_TALLY_OR_COUNT, 3, this.#record(key), this.#prefix + DEADLINES, this.#record(countKey), this.#prefix + RECORDS, key, field, Math.trunc(by), ttlMs));
+    return Number(value);
+  }
+
+  async openTally(key: string, countKey: string, ttlSeconds: number): Promise<void> {
+    const ttlMs = Math.max(1000, Math.ceil(ttlSeconds * 1000));
+    await this.#run('write', () => this.#redis.eval(OPEN_TALLY, 3, this.#record(key), this.#prefix + DEADLINES, this.#record(countKey), this.#prefix + RECORDS, key, ttlMs));
   }
 
   async countsOf(key: string, fields: readonly string[]): Promise<number[]> {
     if (fields.length === 0) return [];
-    const count = await this.#hash(this.#prefix + key);
+    const count = await this.#hash(this.#record(key));
     return fields.map((field) => Number(count.get(field) ?? 0) || 0);
-  }
-
-  async takeCount(key: string): Promise<Map<string, number>> {
-    const replies = await this.#transaction('HGETALL', (multi) => multi.hgetall(this.#prefix + key).del(this.#prefix + key));
-    const taken = new Map<string, number>();
-    for (const [field, value] of Object.entries((replies[0] ?? {}) as Record<string, string>)) taken.set(field, Number(value) || 0);
-    return taken;
   }
 
   async putField(key: string, field: string, value: Buffer, ttlSeconds: number): Promise<void> {

@@ -34,16 +34,33 @@ export interface SharedStore {
   /** The counters `fields` of the tally `key`, in the order asked: 0 for one missing or expired. */
   fieldCounts(key: string, fields: readonly string[]): Promise<number[]>;
   /**
-   * Adds `by` to the counter `field` of the count `key` (both created at 0) and returns the new value. Unlike a tally, a
-   * count is a value: it lives `ttlSeconds` from its creation as a whole and may be evicted like the cache. The budget
-   * counts in one the calls of a credential Bitbucket has not accepted yet: anyone can make up credentials, and what
-   * they leave must be state Redis may drop (src/budget/principal-budget.ts).
+   * Sets the counter `field` of the tally `key` to `value`, living `ttlSeconds` from now (a later set starts it again).
+   * With `ifOpen`, only in a tally `openTally` has opened (true when set): the budget keeps there what Bitbucket said
+   * of a credential it accepted (a learned `X-RateLimit-Limit`, a 429's block), never evicted either.
    */
-  addToCount(key: string, field: string, by: number, ttlSeconds: number): Promise<number>;
+  setCounter(key: string, field: string, value: number, ttlSeconds: number, ifOpen: boolean): Promise<boolean>;
+  /**
+   * Takes one from the first of `fields` (in the order given) whose counter in the tally `key` is above 0, in one step,
+   * and returns that field; undefined when none is. Concurrent takes, from several replicas too, never take the same
+   * one twice, and no reader ever sees a counter below 0.
+   */
+  takeOne(key: string, fields: readonly string[]): Promise<string | undefined>;
+  /**
+   * Adds `by` to the counter `field` of the tally `key` when `openTally` has opened it, else to the same counter of
+   * the count `countKey` (both created at 0), in one step, and returns the new value. Unlike a tally, a count is a
+   * value: it lives `ttlSeconds` from its creation as a whole and may be evicted like the cache (each counter keeps its
+   * own deadline for the move). The budget counts in one the calls of a credential Bitbucket has not accepted yet:
+   * anyone can make up credentials, and what they leave must be state Redis may drop (src/budget/principal-budget.ts).
+   */
+  addToTallyOrCount(key: string, countKey: string, field: string, by: number, ttlSeconds: number): Promise<number>;
+  /**
+   * Opens the tally `key` for `ttlSeconds` from now and moves every counter of the count `countKey` into it (added to
+   * the tally's counter of the same name; one it creates lives what was left of the count's), in one step: no add in
+   * between goes to the count after the move (nor is lost), and of two openers at once the second moves nothing.
+   */
+  openTally(key: string, countKey: string, ttlSeconds: number): Promise<void>;
   /** The counters `fields` of the count `key`, in the order asked: 0 for one missing (or the count evicted). */
   countsOf(key: string, fields: readonly string[]): Promise<number[]>;
-  /** Every counter of the count `key`, which is removed in the same step (of two callers taking it at once, one gets it). */
-  takeCount(key: string): Promise<Map<string, number>>;
   /**
    * Sets one field of the record `key` (created empty); the field lives `ttlSeconds` from now (a later put of the same
    * field sets its lifetime again). Fields change one by one, so two replicas adding fields at once both keep theirs
