@@ -2,8 +2,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** One request the sandbox sent to the relay: its headers, the exact body bytes and the parsed body. */
+/** One request the sandbox sent to the relay: when it arrived, its headers, the exact body bytes and the parsed body. */
 export interface Delivery {
+  /** `performance.now()` at arrival. */
+  at: number;
   headers: IncomingHttpHeaders;
   raw: Buffer;
   body: Record<string, unknown>;
@@ -25,7 +27,7 @@ export class Relay {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
-      const delivery: Delivery = { headers: req.headers, raw, body: JSON.parse(raw.toString('utf8')) as Record<string, unknown> };
+      const delivery: Delivery = { at: performance.now(), headers: req.headers, raw, body: JSON.parse(raw.toString('utf8')) as Record<string, unknown> };
       this.deliveries.push(delivery);
       const answer = this.answer(delivery);
       if (answer === 'hang') return;
