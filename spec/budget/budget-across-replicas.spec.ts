@@ -91,10 +91,20 @@ describeWithPrivateRedis('the budget across two replicas sharing Redis', () => {
    * where the same interleavings happen between the awaits of concurrent requests.
    */
   let namespace = 0;
+  /** Closed after each test, passed or failed (an open connection would keep Jest's worker alive). */
+  let opened: SharedStore[] = [];
+  const pair = (stores: SharedStore[]): SharedStore[] => {
+    opened = [...new Set(stores)];
+    return stores;
+  };
   const storePairs: Array<[string, () => SharedStore[]]> = [
-    ['redis', () => [new RedisStore({ url: redis.url, prefix: `pair-${namespace}:` }), new RedisStore({ url: redis.url, prefix: `pair-${namespace++}:` })]],
-    ['memory', () => [new MemoryStore({ maxBytes: 1 << 20 })].flatMap((store) => [store, store])],
+    ['redis', () => pair([new RedisStore({ url: redis.url, prefix: `pair-${namespace}:` }), new RedisStore({ url: redis.url, prefix: `pair-${namespace++}:` })])],
+    ['memory', () => pair([new MemoryStore({ maxBytes: 1 << 20 })].flatMap((store) => [store, store]))],
   ];
+  afterEach(async () => {
+    await Promise.all(opened.map((store) => store.close()));
+    opened = [];
+  });
 
   test.each(storePairs)('%s: calls one replica counts while another sees the credential accepted are all in the tally that replica reads', async (_kind, makeStores) => {
     const stores = makeStores();
@@ -110,7 +120,6 @@ describeWithPrivateRedis('the budget across two replicas sharing Redis', () => {
     expect({ tally: sum(await stores[0].fieldCounts('budget:dave', minutes)), count: sum(await stores[0].countsOf('budget-pending:dave', minutes)) }).toEqual({ tally: CALLS, count: 0 });
     // The accepting replica reads the tally alone now: it sees every call.
     expect((await accepting.report(dave))?.remaining).toBe(1000 - CALLS);
-    await Promise.all([...new Set(stores)].map((store) => store.close()));
   });
 
   test.each(storePairs)('%s: 304s given back from two replicas at once: no minute is ever read below 0, and every call is given back once', async (_kind, makeStores) => {
@@ -137,6 +146,5 @@ describeWithPrivateRedis('the budget across two replicas sharing Redis', () => {
     expect(initial).toEqual([CALLS, 0]);
     expect(await stores[0].fieldCounts('budget:carol', minutes)).toEqual([2, 0]);
     expect(lowest).toBe(0);
-    await Promise.all([...new Set(stores)].map((store) => store.close()));
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Tallies of the shared store (incrementField, fieldCounts): what the budget per principal counts its rolling hour in,
+ * Tallies of the shared store (incrementField, fieldCounts, setCounter, takeOne): what the budget per principal counts its rolling hour in,
  * a counter per minute. The same table on the in-memory store and, with TEST_REDIS_URL, on a real Redis: adds all
  * count, concurrent ones too; each counter lives its lifetime from its creation; values filling the store never push a
  * count out. On Redis a tally has no lifetime of its own (so `volatile-lru` never evicts it,
@@ -48,6 +48,25 @@ describe.each(stores)('tallies on the %s store', (_kind, make) => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(await counts(store, 't')).toEqual({ long: 1 });
     expect(await store.incrementField('t', 'short', 1, 1)).toBe(1);
+  });
+
+  test('setCounter sets a counter (ifOpen: only in a tally openTally opened); takeOne takes from the first field above 0', async () => {
+    expect(await store.setCounter('t', 'limit', 5000, 60, true)).toBe(false);
+    expect(await counts(store, 't', ['limit'])).toEqual({});
+    expect(await store.setCounter('t', 'limit', 5000, 60, false)).toBe(true);
+    await store.openTally('u', 'u-count', 60);
+    expect(await store.setCounter('u', 'limit', 7, 1, true)).toBe(true);
+    expect(await store.setCounter('u', 'limit', 8, 60, true)).toBe(true);
+    expect(await counts(store, 't', ['limit'])).toEqual({ limit: 5000 });
+    expect(await counts(store, 'u', ['limit'])).toEqual({ limit: 8 });
+    await store.incrementField('t', '101', 1, 60);
+    await store.incrementField('t', '100', 2, 60);
+    await store.incrementField('t', '102', 0, 60);
+    // Fields in the order asked: 103 is missing, 102 holds 0, so 101 gives one; then 100, twice; then none is left.
+    const taken = [];
+    for (let index = 0; index < 4; index++) taken.push(await store.takeOne('t', ['103', '102', '101', '100']));
+    expect(taken).toEqual(['101', '100', '100', undefined]);
+    expect(await counts(store, 't', ['100', '101', '102'])).toEqual({});
   });
 
   test('values filling the store never push a count out', async () => {
