@@ -17,24 +17,44 @@
  *
  * Settings: REFRESH_SEEDS (`default,large`), SANDBOX_LATENCY_MS (50), REFRESH_CACHE_SECONDS (the gateway's
  * UPSTREAM_CACHE_SECONDS for the run, 10: the second refresh starts after it has passed), REFRESH_REDIS (`on`; `off`
- * skips the replicas, `only` runs them alone; a local `redis-server` is started on a free port).
+ * skips the replicas, `only` runs them alone; a local `redis-server` is started on a free port), REFRESH_NOTICES (`off`;
+ * `on` adds "one replica, change notices", `only` runs it alone: issue #14's webhooks, below).
+ *
+ * Change notices: the sandbox delivers its webhooks to the gateway (SANDBOX_WEBHOOK_RELAY_URL, the gateway listening on
+ * BENCH_GATEWAY_PORT), a workspace webhook with a secret is made in each workspace through the sandbox's Bitbucket
+ * API, and the gateway runs with WEBHOOK_SECRET and WEBHOOK_WORKSPACES naming them: the direct writes arrive as signed
+ * notices, and what no notice says changed is served past the window without a call.
  */
 import { spawnSync } from 'node:child_process';
+import { createServer as createHttpServer, type RequestListener } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import supertest from 'supertest';
 import { DEMO_USER } from '../sandbox/identities';
-import { createApp, storeOf, upstreamReadinessOf } from '../src/app';
+import { createApp, noticeTrustOf, storeOf, upstreamReadinessOf } from '../src/app';
 import { listMemoMetrics } from '../src/bitbucket';
 import { upstreamBudgetMetrics } from '../src/budget';
 import { loadConfig } from '../src/config';
 import { ENTITY_SETS } from '../src/entity-sets/registry';
+import { changeNoticeMetrics } from '../src/http/change-notice-receiver';
 import { createLogger } from '../src/logger';
 import { startSandboxProcess, UNCAPPED } from './sandbox-process';
 
 const SANDBOX_PORT = Number(process.env.BENCH_SANDBOX_PORT ?? 7997);
+/** Where the gateway listens for the sandbox's webhook deliveries (REFRESH_NOTICES). */
+const GATEWAY_PORT = Number(process.env.BENCH_GATEWAY_PORT ?? 7998);
+const NOTICES = process.env.REFRESH_NOTICES ?? 'off';
+const WEBHOOK_SECRET = 'bench-refresh-webhook-secret';
+/** The URL the workspace webhooks are made with; the relay hands the gateway only deliveries for it. */
+const HOOK_URL = 'https://odata.example.com/webhooks/bitbucket';
+/** The events the gateway uses (src/bitbucket/change-notices.ts), as a workspace webhook subscribes to them. */
+const HOOK_EVENTS = [
+  'repo:push', 'repo:updated', 'repo:transfer', 'repo:commit_status_created', 'repo:commit_status_updated',
+  'pullrequest:created', 'pullrequest:updated', 'pullrequest:approved', 'pullrequest:unapproved', 'pullrequest:fulfilled', 'pullrequest:rejected',
+  'pullrequest:changes_request_created', 'pullrequest:changes_request_removed', 'pullrequest:comment_created', 'pullrequest:comment_updated', 'pullrequest:comment_deleted',
+];
 const SEEDS = (process.env.REFRESH_SEEDS ?? 'default,large').split(',').map((seed) => seed.trim()).filter(Boolean);
 const LATENCY_MS = process.env.SANDBOX_LATENCY_MS ?? '50';
 const CACHE_SECONDS = Number(process.env.REFRESH_CACHE_SECONDS ?? 10);
@@ -126,6 +146,29 @@ async function writeDirectly(apiUrl: string): Promise<number> {
   return 5;
 }
 
+/**
+ * A workspace webhook with the secret in every workspace the demo user owns, through the sandbox's Bitbucket API (as
+ * an owner would make it); the workspace IDs, for WEBHOOK_WORKSPACES.
+ */
+async function installWebhooks(apiUrl: string): Promise<string[]> {
+  const call = async (method: string, target: string, body?: unknown): Promise<Record<string, unknown>> => {
+    const response = await fetch(`${apiUrl}${target}`, {
+      method,
+      headers: { Authorization: AUTH, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status >= 300) throw new Error(`${method} ${target} → ${response.status} ${await response.text()}`);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  // Only an owner may make a workspace webhook: the workspaces the demo user administers (the others keep the window).
+  const listed = (await call('GET', '/user/workspaces?administrator=true&pagelen=100')).values as Array<{ workspace: { slug: string } }>;
+  const workspaces = listed.map((access) => access.workspace.slug);
+  for (const workspace of workspaces) {
+    await call('POST', `/workspaces/${workspace}/hooks`, { description: 'bitbucket-odata change notices', url: HOOK_URL, active: true, secret: WEBHOOK_SECRET, events: HOOK_EVENTS });
+  }
+  return workspaces;
+}
+
 /** The gateway process's RSS, sampled every 50 ms while `run` runs. */
 async function withPeakRss<T>(run: () => Promise<T>): Promise<{ result: T; peakRss: number }> {
   let peakRss = process.memoryUsage().rss;
@@ -140,7 +183,7 @@ async function withPeakRss<T>(run: () => Promise<T>): Promise<{ result: T; peakR
   }
 }
 
-function gateway(env: Record<string, string>): { request: Request; close(): Promise<void>; ready: Promise<void> } {
+function gateway(env: Record<string, string>, listen?: number): { request: Request; close(): Promise<void>; ready: Promise<void> } {
   const config = loadConfig({
     BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`,
     LOG_LEVEL: 'error',
@@ -154,10 +197,17 @@ function gateway(env: Record<string, string>): { request: Request; close(): Prom
     ...env,
   });
   const app = createApp({ config, logger: createLogger('error') });
+  // With change notices, a real socket for the sandbox's deliveries: only those addressed to the gateway's webhook (the
+  // seed's own hooks are delivered to the same relay, as the internet would deliver them elsewhere).
+  const forward: RequestListener = (req, res) => (req.headers['x-sandbox-webhook-url'] === HOOK_URL ? app(req, res) : res.writeHead(204).end());
+  const server = listen === undefined ? undefined : createHttpServer(forward);
+  const listening = server === undefined ? Promise.resolve() : new Promise<void>((resolve) => server.listen(listen, '127.0.0.1', resolve));
   return {
     request: supertest(app),
-    ready: upstreamReadinessOf(app).settled().then(() => undefined),
+    ready: Promise.all([upstreamReadinessOf(app).settled(), listening]).then(() => undefined),
     close: async () => {
+      noticeTrustOf(app)?.stop();
+      if (server) await new Promise((resolve) => server.close(resolve));
       upstreamReadinessOf(app).stop();
       await storeOf(app).close();
     },
@@ -266,15 +316,36 @@ async function main(): Promise<void> {
   const results: Scenario[] = [];
   for (const seed of SEEDS) {
     // A fresh sandbox per scenario: the writes of one do not change the other's first refresh.
-    const setups = ONLY_REDIS ? ['two replicas, Redis'] : WITH_REDIS ? ['one replica', 'two replicas, Redis'] : ['one replica'];
+    const plain = ONLY_REDIS ? ['two replicas, Redis'] : WITH_REDIS ? ['one replica', 'two replicas, Redis'] : ['one replica'];
+    const setups = NOTICES === 'only' ? ['one replica, change notices'] : NOTICES === 'on' ? [...plain, 'one replica, change notices'] : plain;
     for (const setup of setups) {
-      const sandbox = await startSandboxProcess(SANDBOX_PORT, { SANDBOX_SIZE: seed, SANDBOX_LATENCY_MS: LATENCY_MS });
+      const notices = setup.includes('notices');
+      const sandbox = await startSandboxProcess(SANDBOX_PORT, {
+        SANDBOX_SIZE: seed,
+        SANDBOX_LATENCY_MS: LATENCY_MS,
+        ...(notices ? { SANDBOX_WEBHOOK_RELAY_URL: `http://127.0.0.1:${GATEWAY_PORT}/webhooks/bitbucket` } : {}),
+      });
       const redis = setup.includes('Redis') ? await startRedis() : undefined;
-      const replicas = redis ? [gateway({ REDIS_URL: redis.url }), gateway({ REDIS_URL: redis.url })] : [gateway({})];
+      const workspaces = notices ? await installWebhooks(`http://127.0.0.1:${SANDBOX_PORT}/2.0`).catch((error: unknown) => {
+        sandbox.kill();
+        throw error;
+      }) : [];
+      const replicas = redis
+        ? [gateway({ REDIS_URL: redis.url }), gateway({ REDIS_URL: redis.url })]
+        : notices
+          ? [gateway({ WEBHOOK_SECRET, WEBHOOK_WORKSPACES: workspaces.join(',') }, GATEWAY_PORT)]
+          : [gateway({})];
+      const noticesBefore = { ...changeNoticeMetrics };
       try {
         await Promise.all(replicas.map((replica) => replica.ready));
         const result = await scenario(seed, setup, replicas.map((replica) => replica.request));
         print(result);
+        if (notices) {
+          console.log(
+            `change notices: ${changeNoticeMetrics.received - noticesBefore.received} delivered to the gateway, ${changeNoticeMetrics.applied - noticesBefore.applied} applied, ` +
+              `${changeNoticeMetrics.rejected - noticesBefore.rejected} rejected (workspace webhooks of ${workspaces.join(', ')})`,
+          );
+        }
         results.push(result);
       } finally {
         await Promise.all(replicas.map((replica) => replica.close()));
