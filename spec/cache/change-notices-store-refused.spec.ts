@@ -1,0 +1,46 @@
+/**
+ * A change notice the store cannot keep is answered 503, so that Bitbucket sends it again (it tries a delivery three
+ * times in all), never 204: a notice acknowledged but not marked would leave a changed repository's answers trusted.
+ * A Redis of the spec's own under `maxmemory` with `noeviction` refuses every write (OOM).
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { noticeTrustOf } from '../../src/app';
+import { changeNoticeMetrics } from '../../src/http/change-notice-receiver';
+import { describeWithPrivateRedis, startPrivateRedis, type PrivateRedis } from '../helpers/private-redis';
+import { startStack, type Stack } from '../helpers/stack';
+
+const SECRET = 'spec-webhook-secret-refused-0123';
+
+describeWithPrivateRedis('a change notice the store refuses', () => {
+  let redis: PrivateRedis;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    stack = await startStack({ env: { REDIS_URL: redis.url, UPSTREAM_CACHE_SECONDS: '10', WEBHOOK_SECRET: SECRET, WEBHOOK_WORKSPACES: 'acme-dev' } });
+  });
+  afterAll(async () => {
+    noticeTrustOf(stack.app)?.stop();
+    await stack.close();
+    await redis.stop();
+  });
+
+  test('is 503 with Retry-After (Bitbucket retries it), counted as received and not applied', async () => {
+    const used = Number(/used_memory:(\d+)/.exec(String(await redis.admin.info('memory')))![1]);
+    await redis.admin.config('SET', 'maxmemory', String(used), 'maxmemory-policy', 'noeviction');
+    const applied = changeNoticeMetrics.applied;
+    const body = JSON.stringify({ repository: { full_name: 'acme-dev/platform-api' }, actor: {} });
+    const response = await stack.request
+      .post('/webhooks/bitbucket')
+      .set('Content-Type', 'application/json')
+      .set('X-Event-Key', 'repo:push')
+      .set('X-Request-UUID', randomUUID())
+      .set('X-Hub-Signature', `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`)
+      .send(body);
+    expect(response.status).toBe(503);
+    expect(response.body.error.code).toBe('StoreUnavailable');
+    expect(response.headers['retry-after']).toMatch(/^\d+$/);
+    expect(changeNoticeMetrics.applied).toBe(applied);
+    await redis.admin.config('SET', 'maxmemory', '0');
+  });
+});
