@@ -99,7 +99,8 @@ interface PageState extends Page {
   window: PageWindow;
   /** The page size the walk asked for, carried in its tokens (undefined: the server's). */
   walkPageSize?: number;
-  snapshotKey: string;
+  /** The binding's keyed hash (`bindingHash`), computed on first read. */
+  readonly snapshotKey: string;
   /** The Bitbucket pages this page's last rows came on, kept for the next page (`held-pages.ts`). */
   held?: string;
 }
@@ -114,9 +115,12 @@ export class SkipTokenHandler {
   servePage(request: PageRequest): Page {
     const { secret, maxPageSize } = this.options;
     const { def, query, fetched, binding } = request;
-    // The binding's hash keys the page's snapshot and checks its token and the next one: computed once.
-    const snapshotKey = bindingHash(secret, binding);
-    const continuation = query.skiptoken ? readSkiptoken(secret, query.skiptoken, binding, snapshotKey) : undefined;
+    // The binding's hash keys the page's snapshot and checks its token and the next one: computed once, when first
+    // needed (a token read or issued, a snapshot or held pages kept or read). It is two HMACs, and a page that is the
+    // whole answer (`$top=100` of a commit list) needs none of them (issue #15: latency added per upstream page).
+    let snapshotKey: string | undefined;
+    const keyOfBinding = (): string => (snapshotKey ??= bindingHash(secret, binding));
+    const continuation = query.skiptoken ? readSkiptoken(secret, query.skiptoken, binding, keyOfBinding()) : undefined;
     const after = continuation?.cursor ? rowAtCursor(def, query.orderby, continuation.cursor) : undefined;
     if (continuation?.cursor && !after) throw new ODataError('InvalidSkipToken', { reason: 'it is malformed' });
     const preferred = preferredPageSize(request.prefer);
@@ -137,7 +141,9 @@ export class SkipTokenHandler {
       request,
       window,
       ...(walkPageSize !== undefined ? { walkPageSize } : {}),
-      snapshotKey,
+      get snapshotKey() {
+        return keyOfBinding();
+      },
     };
     return page;
   }
@@ -150,10 +156,11 @@ export class SkipTokenHandler {
   private async start(page: PageState, continuation: PageContinuation | undefined, after: Row | undefined): Promise<void> {
     const { snapshots, liveness, logger } = this.options;
     const { def, query, reader, lease } = page.request;
-    const { window, snapshotKey } = page;
+    const { window } = page;
     const want = window.query.top ?? Infinity;
     const id = continuation?.snapshot;
     if (id !== undefined) {
+      const snapshotKey = page.snapshotKey;
       const slice = (from: number) => Math.min(want - from, CHUNK_ROWS + 1);
       const kept = await snapshots.read(id, snapshotKey, window.served, slice(0));
       logger?.debug('paging snapshot', { entitySet: def.name, event: kept ? 'hit' : 'miss', served: window.served });
