@@ -122,6 +122,18 @@ describeWithPrivateRedis('the budget across two replicas sharing Redis', () => {
     expect((await accepting.report(dave))?.remaining).toBe(1000 - CALLS);
   });
 
+  test.each(storePairs)('%s: X-RateLimit-NearLimit on many answers at once raises the hour to 80 % once, not once per answer', async (_kind, makeStores) => {
+    const stores = makeStores();
+    const erin: UpstreamCredential = { kind: 'bearer', token: 'erin' };
+    const principalOf = (): UpstreamPrincipal => ({ budgetKey: 'erin', userKey: 'erin', shared: false });
+    const budgets = stores.map((store) => new PrincipalBudget({ store, settings: { perHour: 1000, reserve: 1, userSharePercent: 50 }, principalOf, requestCalls: () => 1 }));
+    for (let index = 0; index < 100; index++) await budgets[index % 2].beforeAttempt(erin, 1);
+    await Promise.all(budgets.map((budget) => budget.afterAnswer(erin, 200, {})));
+    // Eight answers at once say fewer than 20 % of the hour are left: the hour counts 800, whatever the gateway counted.
+    await Promise.all(Array.from({ length: 8 }, (_, index) => budgets[index % 2].afterAnswer(erin, 200, { 'x-ratelimit-nearlimit': 'true' })));
+    for (const budget of budgets) expect((await budget.report(erin))?.remaining).toBe(200);
+  });
+
   test.each(storePairs)('%s: 304s given back from two replicas at once: no minute is ever read below 0, and every call is given back once', async (_kind, makeStores) => {
     const stores = makeStores();
     const carol: UpstreamCredential = { kind: 'bearer', token: 'carol' };

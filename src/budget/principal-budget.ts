@@ -190,9 +190,16 @@ export class PrincipalBudget implements UpstreamBudgetGate {
       await this.#remember(principal, BLOCKED_FIELD, until, seconds, blockKey(principal.budgetKey));
     }
     if (headers['x-ratelimit-nearlimit']?.trim().toLowerCase() === 'true') {
+      // Raised in one step (SharedStore.raiseTally): answers that arrive together (a fan-out, two replicas) would each
+      // read the same count and add the same gap, counting the hour spent several times over. Only in the tally of a
+      // credential Bitbucket accepted (or the gateway's own consumer), like what #remember keeps.
       const state = await this.#state(principal, now);
       const floor = Math.ceil(state.limit * NEAR_LIMIT_USED_FRACTION);
-      if (state.consumer.used < floor) await addToMinute(store, consumerCounted(principal), Math.floor(now / MINUTE_MS), floor - state.consumer.used);
+      if (state.consumer.used < floor) {
+        const lastMinute = Math.floor(now / MINUTE_MS);
+        const window = Array.from({ length: WINDOW_MINUTES }, (_, back) => String(lastMinute - back));
+        await store.raiseTally(consumerCounted(principal).tally, window, String(lastMinute), floor, BUCKET_TTL_SECONDS, !principal.shared);
+      }
     }
   }
 

@@ -110,6 +110,20 @@ export class MemoryStore implements SharedStore {
     return true;
   }
 
+  async raiseTally(key: string, fields: readonly string[], field: string, atLeast: number, ttlSeconds: number, ifOpen: boolean): Promise<number> {
+    const now = this.#now();
+    const tally = this.#tallies.get(key);
+    if (ifOpen && !isOpen(tally, now)) return 0;
+    const sum = fields.reduce((total, name) => {
+      const count = tally?.get(name);
+      return total + (count !== undefined && count.until > now ? count.value : 0);
+    }, 0);
+    const gap = Math.trunc(atLeast) - sum;
+    if (gap <= 0) return 0;
+    await this.incrementField(key, field, gap, ttlSeconds);
+    return gap;
+  }
+
   async takeOne(key: string, fields: readonly string[]): Promise<string | undefined> {
     const now = this.#now();
     const tally = this.#tallies.get(key);

@@ -136,6 +136,24 @@ redis.call('ZADD', KEYS[2], ends, ARGV[2] .. '\\0' .. ARGV[3])
 return 1
 `;
 
+/**
+ * raiseTally. KEYS: the tally, the deadlines; ARGV: the records' prefix, the tally's name, the field added to, the
+ * floor, lifetime in ms, '1' to raise only an open tally, then the fields summed. What was added.
+ */
+const RAISE_TALLY = `${NOW}${IS_OPEN}${INCREMENT}
+if ARGV[6] == '1' and not isOpen(KEYS[1]) then return 0 end
+local sum = 0
+for i = 7, #ARGV do
+  local deadline = redis.call('HGET', KEYS[1], ARGV[i] .. '${TALLY_DEADLINE_LUA}')
+  if deadline and tonumber(deadline) > now then sum = sum + tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0') end
+end
+local gap = tonumber(ARGV[4]) - sum
+if gap <= 0 then return 0 end
+${PRUNE}
+increment(KEYS[1], KEYS[2], ARGV[2], ARGV[3], gap, tonumber(ARGV[5]))
+return gap
+`;
+
 /** takeOne. KEYS: the tally; ARGV: the fields, in order. The field one was taken from, or nil. */
 const TAKE_ONE = `${NOW}
 for _, field in ipairs(ARGV) do
@@ -324,6 +342,12 @@ export class RedisStore implements SharedStore {
     const ttlMs = Math.max(1000, Math.ceil(ttlSeconds * 1000));
     const set = await this.#run('write', () => this.#redis.eval(SET_COUNTER, 2, this.#record(key), this.#prefix + DEADLINES, this.#prefix + RECORDS, key, field, Math.trunc(value), ttlMs, ifOpen ? '1' : '0'));
     return Number(set) === 1;
+  }
+
+  async raiseTally(key: string, fields: readonly string[], field: string, atLeast: number, ttlSeconds: number, ifOpen: boolean): Promise<number> {
+    const ttlMs = Math.max(1000, Math.ceil(ttlSeconds * 1000));
+    const added = await this.#run('write', () => this.#redis.eval(RAISE_TALLY, 2, this.#record(key), this.#prefix + DEADLINES, this.#prefix + RECORDS, key, field, Math.trunc(atLeast), ttlMs, ifOpen ? '1' : '0', ...fields));
+    return Number(added);
   }
 
   async takeOne(key: string, fields: readonly string[]): Promise<string | undefined> {

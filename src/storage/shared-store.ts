@@ -40,6 +40,12 @@ export interface SharedStore {
    */
   setCounter(key: string, field: string, value: number, ttlSeconds: number, ifOpen: boolean): Promise<boolean>;
   /**
+   * Adds to the counter `field` of the tally `key` what its counters `fields` lack to sum to `atLeast` (nothing when
+   * they reach it), in one step, and returns what it added; with `ifOpen`, only in a tally `openTally` has opened (else
+   * nothing). Concurrent raises to one floor add its gap once (a read, then an add, would add it once per reader).
+   */
+  raiseTally(key: string, fields: readonly string[], field: string, atLeast: number, ttlSeconds: number, ifOpen: boolean): Promise<number>;
+  /**
    * Takes one from the first of `fields` (in the order given) whose counter in the tally `key` is above 0, in one step,
    * and returns that field; undefined when none is. Concurrent takes, from several replicas too, never take the same
    * one twice, and no reader ever sees a counter below 0.
