@@ -37,9 +37,10 @@
  * to at least 80 % of the limit, since calls made elsewhere (other tools, other gateways) spend the same hour.
  *
  * Each change of the count is one step in the store (one Lua script on Redis): adding a call, opening the tally with
- * the calls counted before, giving a 304's call back. Admission is not: concurrent calls of one principal may each
- * see the last free call, so the count may pass the limit by the concurrency in flight (FAN_OUT_CONCURRENCY per
- * request), each of them counted. Bitbucket's own 429 remains the final word.
+ * the calls counted before, giving a 304's call back, raising it to a NearLimit floor
+ * (spec/budget/budget-across-replicas.spec.ts). Admission is not: concurrent calls of one principal may each see the
+ * last free call, so the count may pass the limit by the concurrency in flight (FAN_OUT_CONCURRENCY per request), each
+ * of them counted. Bitbucket's own 429 remains the final word.
  */
 import { LRUCache } from 'lru-cache';
 import type { UpstreamBudgetGate, UpstreamCredential } from '../bitbucket';
