@@ -169,7 +169,7 @@ return false
 /**
  * addToTallyOrCount. KEYS: the tally, the deadlines, the count; ARGV: the records' prefix, the tally's name, field,
  * amount, lifetime in ms. In the tally when it is open (pruning first, as any tally write); else in the count: a hash
- * with a lifetime (EXPIRE NX: from its creation), so `volatile-*` policies may evict it like the cache, and each
+ * with a lifetime (PEXPIRE NX: from its creation), so `volatile-*` policies may evict it like the cache, and each
  * counter's deadline beside it (TALLY_DEADLINE), which openTally keeps.
  */
 const ADD_TO_TALLY_OR_COUNT = `${NOW}${IS_OPEN}${INCREMENT}
