@@ -41,6 +41,12 @@ export async function collectSorted(streams: RowStream[], prefix: (a: Row, b: Ro
       live.splice(best, 1);
       continue;
     }
+    // The row after it is in hand already (the rest of its Bitbucket page): taken without an await.
+    const inHand = entry.stream.nextInHand?.();
+    if (inHand !== undefined) {
+      entry.head = inHand;
+      continue;
+    }
     await entry.stream.next();
     entry.head = await entry.stream.peek();
     if (entry.head === undefined) live.splice(best, 1);

@@ -68,10 +68,18 @@ export function guard(
         throw await refusal.failed(error, stream.params);
       }
     };
-  const { peek, next, upstreamSize } = stream;
+  const { peek, next, upstreamSize, nextInHand } = stream;
   stream.peek = wrap(() => peek.call(stream));
   stream.next = wrap(() => next.call(stream));
   stream.upstreamSize = wrap(() => upstreamSize.call(stream));
+  // A row in hand calls nothing upstream, so nothing can be refused; once a replan is decided it is refused as well,
+  // as every read is.
+  if (nextInHand) {
+    stream.nextInHand = () => {
+      if (refusal.decided) throw refusal.decided;
+      return nextInHand.call(stream);
+    };
+  }
   return stream;
 }
 

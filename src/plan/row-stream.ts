@@ -34,6 +34,14 @@ export interface RowStream {
   next(): Promise<Row | undefined>;
   peek(): Promise<Row | undefined>;
   /**
+   * `next()` then `peek()` without an await, when the row after the head is in hand already: drops the head and
+   * answers the row after it. Undefined, with nothing dropped, when that row is not buffered: the caller then goes
+   * the asynchronous way. A read takes every row through `next` and `peek`, and behind `guard` (replan.ts) each of
+   * them is two or three async frames and awaits (promises and async-hook calls) for a row that was in hand
+   * (issue #15: latency added per upstream page).
+   */
+  nextInHand?(): Row | undefined;
+  /**
    * Bitbucket's `size` for the stream, read on its own (`pagelen=1`) without reading its rows; 0 when it lists none;
    * undefined when Bitbucket did not say (never a guess: `countStream` then reads the rows).
    */
@@ -243,6 +251,13 @@ export function openStream(
     skippedUpstream: (paging.startPage - 1) * paging.pagelen,
     remainder: () => (lastPageRead || done ? buffer : undefined),
     buffered: () => buffer.length,
+    // With two rows buffered, `next` and `peek` would answer them at once: rows are buffered only after the parent
+    // check answered (or where the items state the spelling), so neither would await anything.
+    nextInHand() {
+      if (buffer.length < 2) return undefined;
+      buffer.shift();
+      return buffer[0];
+    },
     async peek() {
       if (!done && !spelledByItems && !parentKnownOk) {
         if (await parentOk()) parentKnownOk = true;
