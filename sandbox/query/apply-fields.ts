@@ -32,6 +32,35 @@ export function applyFields(body: unknown, fields: string | undefined, hiddenByD
   return result;
 }
 
+/**
+ * The members of the objects at `below` (`['values']`: a list page's records) that `applyFields(body, fields)` can
+ * read; `undefined` when it may read any of them: no `fields` or no plain path (the default view), a `+path` (it adds
+ * to the default view), a plain path that stops at or above those objects or names `*` at their level, or an entry
+ * `applyFields` refuses (it answers that, later, as before). A `-path` only deletes from what the others copied.
+ * What lets a list present only those members of its page (serve-route.ts): the answer is the same.
+ */
+export function membersRead(fields: string | undefined, below: readonly string[]): ReadonlySet<string> | undefined {
+  if (fields === undefined || fields === '') return undefined;
+  const members = new Set<string>();
+  let selects = false;
+  for (const entry of fields.split(',')) {
+    const mode = entry.startsWith('+') ? 'add' : entry.startsWith('-') ? 'remove' : 'select';
+    const segments = (mode === 'select' ? entry : entry.slice(1)).split('.');
+    if (segments.some((segment) => segment === '') || mode === 'add') return undefined;
+    if (mode === 'remove') continue;
+    selects = true;
+    if (segments.length <= below.length) {
+      if (segments.every((segment, i) => segment === '*' || segment === below[i])) return undefined;
+      continue;
+    }
+    if (!below.every((segment, i) => segments[i] === '*' || segments[i] === segment)) continue;
+    const member = segments[below.length]!;
+    if (member === '*') return undefined;
+    members.add(member);
+  }
+  return selects ? members : undefined;
+}
+
 /** Whether a path is hidden by default; no path longer than `deepest` (the longest pattern) is. */
 type IsHidden = ((path: readonly string[]) => boolean) & { deepest: number };
 

@@ -16,7 +16,7 @@ export type {
 export { parseBbql } from './parse-bbql';
 export { matchesBbql, validateBbqlFields, type BbqlFieldOptions } from './match-bbql';
 export { sortItems, type SortOptions } from './sort-items';
-export { applyFields } from './apply-fields';
+export { applyFields, membersRead } from './apply-fields';
 export { paginate, type PageRequest } from './paginate';
 export { paginateCursor, type CursorPageRequest } from './paginate-cursor';
 export type { PageEnvelope, CursorEnvelope } from './page-envelope';

@@ -38,7 +38,11 @@ export interface CollectionRoute<R, T extends RouteTarget = RouteTarget> {
   hiddenByDefault?: readonly string[];
   /** The records in the endpoint's default order, after its own parameters (`state`, `status`, `role` ...). */
   list: (ctx: RouteContextFor<T>) => readonly R[];
-  present: (ctx: RouteContextFor<T>, record: R) => Record<string, unknown>;
+  /**
+   * The record as the endpoint presents it. `only`, when given, names the members the answer will read (what `q`,
+   * `sort` or `fields` name): a presenter may leave out the others, or ignore `only` and present them all.
+   */
+  present: (ctx: RouteContextFor<T>, record: R, only?: ReadonlySet<string>) => Record<string, unknown>;
 }
 
 /** A list's known or suspected deviations from the documented envelope (sandbox/quirks.ts). */

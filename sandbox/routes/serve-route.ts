@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { applyFields, bbqlPaths, matchesBbql, paginate, paginateCursor, parseBbql, queryErrors, sortItems, truncateDatetimeLiteralsToMilliseconds } from '../query';
+import { applyFields, bbqlPaths, matchesBbql, membersRead, paginate, paginateCursor, parseBbql, queryErrors, sortItems, truncateDatetimeLiteralsToMilliseconds } from '../query';
 import type { BbqlExpr } from '../query';
 import { NO_QUIRKS, type QuirkState } from '../quirks';
 import type { SandboxStore } from '../store/sandbox-store';
@@ -30,10 +30,17 @@ function resolveTarget(ctx: RouteContext, target: RouteTarget): RouteContext | W
  * The pipeline of a list endpoint, written once: filter (`q`) → sort → page → partial response (`fields`).
  * Bitbucket filters and sorts the whole collection before cutting a page, and `fields` addresses the envelope.
  * When neither `q` nor `sort` applies, records are paged first and only one page is presented.
+ *
+ * Each record is presented with only the members that are read of it (a route's presenter may honour `only`):
+ * for `q` and `sort`, the first member of each path they name (all, when the route's `view` stands between); for the
+ * page, what `fields` can copy (`membersRead`). The answer is the same; the fan-out bench's list (bench/run.ts: a
+ * repository's pull requests with `q=state="OPEN"&sort=id` and three fields) built every user and link of every pull
+ * request of the repository for three members of a few of them: most of the sandbox's CPU per call in a profile.
  */
 function serveCollection(ctx: RouteContext, route: CollectionRoute<unknown>, quirks: Quirks): unknown {
   const q = route.q ? ctx.query.get('q') ?? '' : '';
   const sort = route.sort ? ctx.query.get('sort') ?? '' : '';
+  const fields = ctx.query.get('fields') ?? undefined;
   const expr = q !== '' ? applyBbqlQuirks(parseBbql(q), route, quirks) : undefined;
   const records = route.list(ctx);
   const pageRequest = {
@@ -46,14 +53,16 @@ function serveCollection(ctx: RouteContext, route: CollectionRoute<unknown>, qui
     ? paginateCursor(items, { ...pageRequest, cursor: ctx.query.get('page') ?? undefined })
     : paginate(items, { ...pageRequest, page: ctx.query.get('page') ?? undefined }));
 
+  const answered = membersRead(fields, ['values']);
   let envelope: { values: unknown[] };
   if (!expr && sort === '') {
     const recordPage = page(records);
-    envelope = { ...recordPage, values: recordPage.values.map((record) => route.present(ctx, record)) };
+    envelope = { ...recordPage, values: recordPage.values.map((record) => route.present(ctx, record, answered)) };
   } else {
-    const view = (route.q && route.q.view) || ((item: Record<string, unknown>) => item);
-    let items = records.map((record) => ({ json: route.present(ctx, record), view: undefined as unknown }));
-    items.forEach((entry) => { entry.view = view(entry.json); });
+    const view = route.q ? route.q.view : undefined;
+    const compared = view ? undefined : new Set([...(expr ? bbqlPaths(expr) : []), ...(sort !== '' ? [sort.replace(/^-/, '')] : [])].map((path) => path.split('.', 1)[0]!));
+    let items = records.map((record) => ({ record, json: route.present(ctx, record, compared), view: undefined as unknown }));
+    items.forEach((entry) => { entry.view = view ? view(entry.json) : entry.json; });
     if (expr && route.q) {
       const allowed = route.q.fields;
       const fieldAllowed = allowed === true ? undefined : (path: string) => allowed.includes(path);
@@ -68,10 +77,14 @@ function serveCollection(ctx: RouteContext, route: CollectionRoute<unknown>, qui
       const byView = new Map(items.map((entry) => [entry.view, entry]));
       items = views.map((v) => byView.get(v)!);
     }
-    const jsonPage = page(items.map((entry) => entry.json));
-    envelope = jsonPage;
+    // A presentation made for q and sort serves the page as it is when it is whole: made without `only`, or by a
+    // presenter that ignores it (it holds a member q and sort did not name). Else the page's records are presented
+    // again, with what `fields` reads.
+    const whole = (json: Record<string, unknown>) => compared === undefined || Object.keys(json).some((key) => !compared.has(key));
+    const entryPage = page(items);
+    envelope = { ...entryPage, values: entryPage.values.map(({ record, json }) => (whole(json) ? json : route.present(ctx, record, answered))) };
   }
-  return applyFields(applyEnvelopeQuirks(envelope, route, quirks), ctx.query.get('fields') ?? undefined, route.hiddenByDefault ?? []);
+  return applyFields(applyEnvelopeQuirks(envelope, route, quirks), fields, route.hiddenByDefault ?? []);
 }
 
 type Quirks = Pick<QuirkState, 'has'>;

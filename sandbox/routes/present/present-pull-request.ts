@@ -1,6 +1,7 @@
 import type { ParticipantRecord, PullRequestRecord, RepositoryData } from '../../seed/records';
 import { presentUser } from './present-account';
 import { apiLink, webLink, type PresentContext } from './present-context';
+import { presentMembers, type Members } from './present-members';
 import { fullName, presentRepositoryEmbed } from './present-repository';
 import { rendered } from './rendered';
 
@@ -33,39 +34,44 @@ export function presentPullRequestRef(ctx: PresentContext, data: RepositoryData,
   };
 }
 
+interface PullRequestInputs {
+  ctx: PresentContext;
+  data: RepositoryData;
+  pr: PullRequestRecord;
+}
+
 /**
  * The `pullrequest` schema, as `GET .../pullrequests/{id}` answers it. The list leaves out `reviewers` and
  * `participants` unless asked for (the routes declare that; see Bitbucket's "Partial responses").
  * `merge_commit` and `closed_by` are null until the pull request is merged or closed.
  */
-export function presentPullRequest(ctx: PresentContext, data: RepositoryData, pr: PullRequestRecord): Record<string, unknown> {
-  const name = fullName(ctx, data);
-  const base = `/repositories/${name}/pullrequests/${pr.id}`;
-  const commentCount = data.pullRequestComments.filter((c) => c.pullRequestId === pr.id && !c.deleted).length;
-  return {
-    type: 'pullrequest',
-    id: pr.id,
-    title: pr.title,
-    description: pr.description,
-    rendered: { title: rendered(pr.title), description: rendered(pr.description), reason: rendered(pr.reason) },
-    summary: rendered(pr.description),
-    state: pr.state,
-    author: presentUser(ctx, ctx.store.user(pr.authorUuid)),
-    source: endpoint(ctx, data, pr.sourceBranch, pr.sourceHash),
-    destination: endpoint(ctx, data, pr.destinationBranch, pr.destinationHash),
-    merge_commit: pr.mergeCommitHash ? { hash: pr.mergeCommitHash.slice(0, SHORT_HASH_LENGTH) } : null,
-    comment_count: commentCount,
-    task_count: pr.taskCount,
-    close_source_branch: pr.closeSourceBranch,
-    closed_by: pr.closedByUuid ? presentUser(ctx, ctx.store.user(pr.closedByUuid)) : null,
-    reason: pr.reason,
-    created_on: pr.createdOn,
-    updated_on: pr.updatedOn,
-    reviewers: pr.reviewerUuids.map((uuid) => presentUser(ctx, ctx.store.user(uuid))),
-    participants: pr.participants.map((p) => presentParticipant(ctx, p)),
-    draft: pr.draft,
-    queued: false,
-    links: {
+const PULL_REQUEST_MEMBERS: Members<PullRequestInputs> = {
+  type: () => 'pullrequest',
+  id: ({ pr }) => pr.id,
+  title: ({ pr }) => pr.title,
+  description: ({ pr }) => pr.description,
+  rendered: ({ pr }) => ({ title: rendered(pr.title), description: rendered(pr.description), reason: rendered(pr.reason) }),
+  summary: ({ pr }) => rendered(pr.description),
+  state: ({ pr }) => pr.state,
+  author: ({ ctx, pr }) => presentUser(ctx, ctx.store.user(pr.authorUuid)),
+  source: ({ ctx, data, pr }) => endpoint(ctx, data, pr.sourceBranch, pr.sourceHash),
+  destination: ({ ctx, data, pr }) => endpoint(ctx, data, pr.destinationBranch, pr.destinationHash),
+  merge_commit: ({ pr }) => (pr.mergeCommitHash ? { hash: pr.mergeCommitHash.slice(0, SHORT_HASH_LENGTH) } : null),
+  comment_count: ({ data, pr }) => data.pullRequestComments.filter((c) => c.pullRequestId === pr.id && !c.deleted).length,
+  task_count: ({ pr }) => pr.taskCount,
+  close_source_branch: ({ pr }) => pr.closeSourceBranch,
+  closed_by: ({ ctx, pr }) => (pr.closedByUuid ? presentUser(ctx, ctx.store.user(pr.closedByUuid)) : null),
+  reason: ({ pr }) => pr.reason,
+  created_on: ({ pr }) => pr.createdOn,
+  updated_on: ({ pr }) => pr.updatedOn,
+  reviewers: ({ ctx, pr }) => pr.reviewerUuids.map((uuid) => presentUser(ctx, ctx.store.user(uuid))),
+  participants: ({ ctx, pr }) => pr.participants.map((p) => presentParticipant(ctx, p)),
+  draft: ({ pr }) => pr.draft,
+  queued: () => false,
+  links: ({ ctx, data, pr }) => {
+    const name = fullName(ctx, data);
+    const base = `/repositories/${name}/pullrequests/${pr.id}`;
+    return {
       self: apiLink(ctx, base),
       html: webLink(ctx, `/${name}/pull-requests/${pr.id}`),
       commits: apiLink(ctx, `${base}/commits`),
@@ -76,6 +82,11 @@ export function presentPullRequest(ctx: PresentContext, data: RepositoryData, pr
       activity: apiLink(ctx, `${base}/activity`),
       merge: apiLink(ctx, `${base}/merge`),
       decline: apiLink(ctx, `${base}/decline`),
-    },
-  };
+    };
+  },
+};
+
+/** A pull request (PULL_REQUEST_MEMBERS); `only`: just those members, for a list that reads no others. */
+export function presentPullRequest(ctx: PresentContext, data: RepositoryData, pr: PullRequestRecord, only?: ReadonlySet<string>): Record<string, unknown> {
+  return presentMembers(PULL_REQUEST_MEMBERS, { ctx, data, pr }, only);
 }

@@ -52,7 +52,7 @@ export const pullRequestRoutes: AnyRoute[] = [
       const states = requestedStates(ctx);
       return repositoryOf(ctx).pullRequests.filter((pr) => states.has(pr.state)).reverse();
     },
-    present: (ctx, pr) => presentPullRequest(ctx.present, repositoryOf(ctx), pr),
+    present: (ctx, pr, only) => presentPullRequest(ctx.present, repositoryOf(ctx), pr, only),
   }),
   item<PullRequestRecord>({
     path: '/repositories/:workspace/:repo/pullrequests/:id',

@@ -92,6 +92,6 @@ export const workspaceRoutes: AnyRoute[] = [
       }
       return found.sort((a, b) => (a.pr.createdOn === b.pr.createdOn ? 0 : a.pr.createdOn < b.pr.createdOn ? 1 : -1));
     },
-    present: (ctx, { data, pr }) => presentPullRequest(ctx.present, data, pr),
+    present: (ctx, { data, pr }, only) => presentPullRequest(ctx.present, data, pr, only),
   }),
 ];
