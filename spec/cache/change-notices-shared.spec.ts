@@ -12,6 +12,7 @@ import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/with-
 
 const SECRET = 'spec-webhook-secret-shared-0123';
 const BRANCHES = "/odata/Branches?$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api'&$select=Name&$orderby=Name";
+const REPOSITORIES = "/odata/Repositories?$filter=Workspace eq 'acme-dev'&$select=Slug&$top=1";
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeWithRedis('change notices across replicas sharing Redis', () => {
@@ -35,6 +36,8 @@ describeWithRedis('change notices across replicas sharing Redis', () => {
     const onA = await stack.request.get(BRANCHES).set('Authorization', DEMO_BEARER);
     expect(Number(onA.headers['x-upstream-requests'])).toBeGreaterThan(0);
     await pause(1_200); // past UPSTREAM_CACHE_SECONDS
+    // B reads what no event announces (one call, as a refresh does among its sets): the credential is confirmed.
+    expect(Number((await supertest(replicaB.app).get(REPOSITORIES).set('Authorization', DEMO_BEARER)).headers['x-upstream-requests'])).toBeGreaterThan(0);
     const trusted = await supertest(replicaB.app).get(BRANCHES).set('Authorization', DEMO_BEARER);
     expect(trusted.body.value).toEqual(onA.body.value);
     expect(trusted.headers['x-upstream-requests']).toBe('0');
@@ -51,6 +54,7 @@ describeWithRedis('change notices across replicas sharing Redis', () => {
     expect(Number(after.headers['x-upstream-requests'])).toBeGreaterThan(0);
     // And what B read now is trusted on A in turn.
     await pause(1_200);
+    expect(Number((await stack.request.get(REPOSITORIES).set('Authorization', DEMO_BEARER)).headers['x-upstream-requests'])).toBeGreaterThan(0);
     expect((await stack.request.get(BRANCHES).set('Authorization', DEMO_BEARER)).headers['x-upstream-requests']).toBe('0');
   });
 });

@@ -5,7 +5,7 @@
  * with WEBHOOK_SECRET changes nothing; a gap in receiving revokes the trust; entries stay per principal.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { OTHER_USER } from '../../sandbox/identities';
+import { OTHER_USER, REPOSITORY_ACCESS_TOKEN } from '../../sandbox/identities';
 import { noticeTrustOf, storeOf } from '../../src/app';
 import { repositoryGenerationKey } from '../../src/bitbucket/generation-keys';
 import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
@@ -56,6 +56,17 @@ async function read(url: string, authorization = DEMO_BEARER) {
 
 const callsOf = (response: { headers: Record<string, string> }) => Number(response.headers['x-upstream-requests']);
 
+/**
+ * Moves the clock by `ms` (past the 10 s window), then reads what no event announces (a workspace's repository list,
+ * on the ordinary window: one call), as a refresh does among its sets. Bitbucket's answer notes the credential
+ * accepted, which trusted answers past the window need (a credential revoked in Bitbucket must not read them).
+ */
+async function pastTheWindow(ms = 11_000): Promise<void> {
+  clock += ms;
+  expect(callsOf(await read(`/odata/Repositories?$filter=Workspace eq '${WS}'&$select=Slug&$top=1`))).toBeGreaterThan(0);
+  await stack.clearUpstreamCalls();
+}
+
 function signature(body: string, secret = SECRET): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
@@ -87,10 +98,17 @@ async function branchMadeElsewhere(name: string): Promise<void> {
 
 test('a covered answer of a declared workspace is served past UPSTREAM_CACHE_SECONDS without a call; others are read again', async () => {
   expect(callsOf(await read(BRANCHES))).toBeGreaterThan(0);
+  expect(callsOf(await read(branchesOf(WS, otherRepo)))).toBeGreaterThan(0);
   expect(callsOf(await read(PIPELINES))).toBeGreaterThan(0);
   expect(callsOf(await read(branchesOf('blue-harbor', undeclaredRepo)))).toBeGreaterThan(0);
   clock += 11_000; // past the 10 s window
   await stack.clearUpstreamCalls();
+  // The first read past the window asks Bitbucket whether the credential still holds: its answers are 304s (the
+  // branch list's ETag), which note the credential accepted; the next covered reads are served without a call.
+  const first = await read(BRANCHES);
+  expect(callsOf(first)).toBeGreaterThan(0);
+  expect((await stack.upstreamCalls()).map((call) => call.status)).toEqual(Array(callsOf(first)).fill(304));
+  expect(callsOf(await read(branchesOf(WS, otherRepo)))).toBe(0);
   expect(callsOf(await read(BRANCHES))).toBe(0);
   // Pipelines: no event announces them. blue-harbor: its webhook is not declared. Both keep the ordinary window.
   expect(callsOf(await read(PIPELINES))).toBeGreaterThan(0);
@@ -102,8 +120,7 @@ test('a signed notice for a repository makes its next read call again and show a
   await read(branchesOf(WS, otherRepo));
   const name = `notice/${Date.now()}`;
   await branchMadeElsewhere(name);
-  clock += 11_000;
-  await stack.clearUpstreamCalls();
+  await pastTheWindow();
   // Trusted: the change made elsewhere does not show yet (this is what the trust buys, and what the notice fixes).
   const before = await read(BRANCHES);
   expect(callsOf(before)).toBe(0);
@@ -122,7 +139,8 @@ test('a signed notice for a repository makes its next read call again and show a
 test('a notice that the repository itself changed (repo:updated) makes every repository of its workspace read again', async () => {
   await read(BRANCHES);
   await read(branchesOf(WS, otherRepo));
-  clock += 11_000;
+  await pastTheWindow();
+  expect(callsOf(await read(BRANCHES))).toBe(0);
   expect((await deliver('repo:updated', { repository: { full_name: `${WS}/${REPO}` }, actor: {}, changes: {} })).status).toBe(204);
   expect(callsOf(await read(BRANCHES))).toBeGreaterThan(0);
   expect(callsOf(await read(branchesOf(WS, otherRepo)))).toBeGreaterThan(0);
@@ -130,7 +148,7 @@ test('a notice that the repository itself changed (repo:updated) makes every rep
 
 test('a delivery with a wrong or missing signature is 401 with no detail and invalidates nothing; unparsable JSON is 400; an unused event 202', async () => {
   await read(BRANCHES);
-  clock += 11_000;
+  await pastTheWindow();
   const wrong = await deliver('repo:push', pushTo(`${WS}/${REPO}`), (body) => signature(body, 'not-the-secret-at-all'));
   expect(wrong.status).toBe(401);
   expect(wrong.body.error.code).toBe('Unauthorized');
@@ -182,7 +200,7 @@ test('a second user never gets the first user\'s trusted rows: entries stay per 
   const url = branchesOf(WS, privateRepo);
   const demo = await read(url);
   expect((demo.body.value as unknown[]).length).toBeGreaterThan(0);
-  clock += 11_000;
+  await pastTheWindow();
   expect(callsOf(await read(url))).toBe(0);
   await stack.clearUpstreamCalls();
   // Olga is no member of acme-dev: Bitbucket refuses her (the gateway answers her no rows), whatever the demo user's
@@ -196,13 +214,13 @@ test('a second user never gets the first user\'s trusted rows: entries stay per 
 
 test('a gap in receiving (no replica refreshed the alive record) revokes every trust', async () => {
   await read(BRANCHES);
-  clock += 11_000;
+  await pastTheWindow();
   expect(callsOf(await read(BRANCHES))).toBe(0);
   // Every replica down for 45 s (longer than the alive record's 30 s): deliveries in that time may be lost.
-  clock += 45_000;
+  await pastTheWindow(45_000);
   expect(callsOf(await read(BRANCHES))).toBeGreaterThan(0);
   // Trust starts again from the answers read in the new epoch.
-  clock += 11_000;
+  await pastTheWindow();
   expect(callsOf(await read(BRANCHES))).toBe(0);
 });
 
@@ -213,17 +231,36 @@ test('trust ends after WEBHOOK_TRUST_SECONDS even without a notice', async () =>
     clock += 20_000;
     await noticeTrustOf(stack.app)!.beat();
   }
-  clock += 1_000;
+  await pastTheWindow(1_000);
   expect(callsOf(await read(BRANCHES))).toBeGreaterThan(0);
 });
 
 test('a mark the store lost (evicted, expired) never matches an old answer: it is made anew with a new value', async () => {
   await read(BRANCHES);
-  clock += 11_000;
+  await pastTheWindow();
   expect(callsOf(await read(BRANCHES))).toBe(0);
   // A notice, then its mark lost: were an absent mark read as a default, the answer kept before any mark would match.
   expect((await deliver('repo:push', pushTo(`${WS}/${REPO}`))).status).toBe(204);
   await storeOf(stack.app).delete(repositoryGenerationKey(WS, REPO));
   expect(callsOf(await read(BRANCHES))).toBeGreaterThan(0);
   expect(callsOf(await read(BRANCHES))).toBe(0);
+});
+
+test('a credential revoked in Bitbucket does not read its trusted answers past the window: Bitbucket is asked, and refuses it', async () => {
+  const bearer = `Bearer ${REPOSITORY_ACCESS_TOKEN.token}`;
+  const answered = await read(BRANCHES, bearer);
+  expect((answered.body.value as unknown[]).length).toBeGreaterThan(0);
+  await pastTheWindow(); // the demo user's credential is confirmed; the token's is not
+  expect(callsOf(await read(BRANCHES, bearer))).toBeGreaterThan(0); // confirmed by its own 304s
+  expect(callsOf(await read(BRANCHES, bearer))).toBe(0);
+  const revoked = await fetch(`${stack.sandboxUrl}/_sandbox/auth/revoke`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: REPOSITORY_ACCESS_TOKEN.token }) });
+  expect(revoked.status).toBe(200);
+  try {
+    await pastTheWindow();
+    const refused = await stack.request.get(BRANCHES).set('Authorization', bearer);
+    expect(refused.status).toBe(401);
+    expect(JSON.stringify(refused.body)).not.toContain('"Name"');
+  } finally {
+    await fetch(`${stack.sandboxUrl}/_sandbox/auth/reset`, { method: 'POST' });
+  }
 });

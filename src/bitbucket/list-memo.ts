@@ -55,7 +55,12 @@ export interface ListMemoOptions {
    * Change notices (notice-trust.ts): the trust token of a list's path, when notices cover it; a list kept under a
    * token is served without a call while the token holds, up to `seconds`.
    */
-  trust?: { token: (path: string) => Promise<string | undefined>; seconds: number };
+  trust?: {
+    token: (path: string) => Promise<string | undefined>;
+    seconds: number;
+    /** Whether Bitbucket accepted the credential within `freshSeconds`: a trusted list past the window needs it. */
+    accepted: (credential: UpstreamCredential) => Promise<boolean>;
+  };
   now?: () => number;
 }
 
@@ -248,10 +253,11 @@ export class ListMemo {
       const known = entry.items;
       const age = this.#now() - entry.savedAt;
       // A list kept under a trust token, walked with one, is judged by it alone (as the response cache judges answers).
+      const withinWindow = age >= 0 && age < this.#options.freshSeconds * 1000;
       const fresh =
         trust !== undefined && entry.trust !== undefined
-          ? entry.trust === trust && age >= 0 && age < this.#options.trust!.seconds * 1000
-          : entry.generation === generation && age >= 0 && age < this.#options.freshSeconds * 1000;
+          ? entry.trust === trust && age >= 0 && age < this.#options.trust!.seconds * 1000 && (withinWindow || (await this.#options.trust!.accepted(credential)))
+          : entry.generation === generation && withinWindow;
       if (fresh) {
         listMemoMetrics.fresh += 1;
         yield* servedPages(known, pagelenOf(list.query), list.kind === 'updated-on');

@@ -16,7 +16,9 @@
  * - With change notices (`notices`, notice-trust.ts: Bitbucket's webhooks of a declared workspace): an answer of a
  *   path some event announces is fresh up to `WEBHOOK_TRUST_SECONDS` while its trust token (trust epoch, workspace
  *   and repository marks, read before the fetch) is unchanged; a notice or a write changes it at once, even within
- *   `freshSeconds`.
+ *   `freshSeconds`. Past `freshSeconds`, a trusted answer is served only while Bitbucket accepted the same principal's
+ *   credential within `freshSeconds` (any answer through this cache notes it): a credential revoked in Bitbucket
+ *   reads its own cached answers no longer than without notices.
  * - Bounded by the store (an LRU by bytes in memory; Redis's maxmemory) and by `maxEntryBytes` per entry.
  *
  * The cache stores the raw (possibly compressed) body with its content type and encoding, so what the client decodes
@@ -62,6 +64,8 @@ export interface CacheLookup {
   generation: string;
   /** The trust token of a path covered by change notices when the lookup ran (notice-trust.ts): stored with the answer. */
   trust?: string;
+  /** With change notices: where a Bitbucket answer to this principal is noted (trusted answers need a recent one). */
+  acceptedKey?: string;
   immutable: boolean;
   /** The entry found, if any; `fresh` entries are answered as they are. */
   entry?: CachedResponse & { fresh: boolean; etag?: string };
@@ -122,7 +126,9 @@ export class ResponseCache {
       keepSeconds: options.listKeepSeconds ?? DEFAULT_LIST_KEEP_SECONDS,
       freshSeconds: options.freshSeconds,
       generation: async (path) => (await options.store.get(scopeGenerationKey(path)))?.toString() ?? NO_GENERATION,
-      ...(options.notices ? { trust: { token: (path: string) => options.notices!.token(path), seconds: options.notices.trustSeconds } } : {}),
+      ...(options.notices
+        ? { trust: { token: (path: string) => options.notices!.token(path), seconds: options.notices.trustSeconds, accepted: (credential: UpstreamCredential) => this.accepted(credential) } }
+        : {}),
       ...(options.now ? { now: options.now } : {}),
     });
   }
@@ -132,14 +138,15 @@ export class ResponseCache {
     if (credential.kind === 'none') return undefined;
     const pathOnly = path.split('?', 1)[0];
     if (NEVER_CACHED.has(pathOnly)) return undefined;
-    const key = `rc:${this.#options.principalKey(credential)}:${createHash('sha256').update(path).digest('base64url')}`;
+    const principal = this.#options.principalKey(credential);
+    const key = `rc:${principal}:${createHash('sha256').update(path).digest('base64url')}`;
     const generationKey = scopeGenerationKey(pathOnly);
     const notices = this.#options.notices;
     // Read before the fetch, as the generation is: a notice racing this read leaves its answer stale.
     const [stored, generationValue, trust] = await Promise.all([this.#options.store.get(key), this.#options.store.get(generationKey), notices?.token(pathOnly)]);
     const generation = generationValue?.toString() ?? NO_GENERATION;
     const immutable = COMMIT_BY_HASH.test(pathOnly);
-    const lookup: CacheLookup = { key, generation, immutable, ...(trust !== undefined ? { trust } : {}) };
+    const lookup: CacheLookup = { key, generation, immutable, ...(trust !== undefined ? { trust } : {}), ...(notices ? { acceptedKey: acceptedKeyOf(principal) } : {}) };
     const decoded = stored === undefined ? undefined : decodeEntry(stored);
     if (decoded !== undefined) {
       const { meta, body } = decoded;
@@ -148,9 +155,12 @@ export class ResponseCache {
       // An immutable entry survives writes (nothing a write does changes a commit's content). An entry kept under a
       // trust token, looked up with one, is judged by it alone: a notice makes it stale even within `freshSeconds`.
       const trusted = trust !== undefined && meta.trust !== undefined && !meta.immutable;
-      const fresh = trusted
+      let fresh = trusted
         ? age >= 0 && age < notices!.trustSeconds * 1000 && meta.trust === trust
         : age >= 0 && age < life && (meta.immutable || meta.generation === generation);
+      // Past the ordinary window, only for a credential Bitbucket accepted within it: otherwise this read asks Bitbucket
+      // (a 304 where there is an ETag), which notes the credential accepted again, or refuses it.
+      if (trusted && fresh && age >= life) fresh = (await this.#options.store.get(lookup.acceptedKey!)) !== undefined;
       const headers: Record<string, string> = {};
       if (meta.contentType !== undefined) headers['content-type'] = meta.contentType;
       if (meta.contentEncoding !== undefined) headers['content-encoding'] = meta.contentEncoding;
@@ -163,6 +173,7 @@ export class ResponseCache {
 
   /** Keeps a 200 answer for later lookups. */
   async store(lookup: CacheLookup, response: CachedResponse): Promise<void> {
+    await this.#accepted(lookup);
     if (response.status !== 200) return;
     if (response.body.length > (this.#options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES)) return;
     const etag = response.headers.etag;
@@ -179,6 +190,7 @@ export class ResponseCache {
     const entry = lookup.entry;
     if (entry === undefined) return undefined;
     cacheMetrics.revalidated += 1;
+    await this.#accepted(lookup);
     const meta: EntryMeta = { status: entry.status, storedAt: this.#now(), generation: lookup.generation, immutable: lookup.immutable };
     if (lookup.trust !== undefined) meta.trust = lookup.trust;
     if (entry.etag !== undefined) meta.etag = entry.etag;
@@ -210,6 +222,17 @@ export class ResponseCache {
     cacheMetrics.invalidationsLost += 1;
   }
 
+  /** Bitbucket answered this principal (2xx or 304): its trusted answers may be served for `freshSeconds` more. */
+  async #accepted(lookup: CacheLookup): Promise<void> {
+    if (lookup.acceptedKey !== undefined) await keepingIsBestEffort(this.#options.store).set(lookup.acceptedKey, Buffer.from('1'), Math.max(1, this.#options.freshSeconds));
+  }
+
+  /** Whether Bitbucket accepted this credential within `freshSeconds` (list-memo.ts serves trusted lists only then). */
+  async accepted(credential: UpstreamCredential): Promise<boolean> {
+    if (credential.kind === 'none') return false;
+    return (await this.#options.store.get(acceptedKeyOf(this.#options.principalKey(credential)))) !== undefined;
+  }
+
   #keepSeconds(meta: EntryMeta): number {
     if (meta.immutable) return Math.max(1, this.#options.immutableSeconds);
     const fresh = Math.max(1, this.#options.freshSeconds, meta.trust !== undefined ? (this.#options.notices?.trustSeconds ?? 0) : 0);
@@ -230,6 +253,11 @@ function keepingIsBestEffort(store: ByteStore): ByteStore {
         cacheMetrics.unkept += 1;
       }),
   };
+}
+
+/** Where a recent Bitbucket answer to a principal is noted (a keyed hash of it, never the credential). */
+function acceptedKeyOf(principal: string): string {
+  return `rc-ok:${principal}`;
 }
 
 function encodeEntry(meta: EntryMeta, body: Buffer): Buffer {
