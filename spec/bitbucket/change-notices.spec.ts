@@ -15,9 +15,9 @@ test.each([
   [`${R}/commits`, true],
   [`${R}/commit/0123456789abcdef0123456789abcdef01234567`, true],
   [`${R}/commit/abc/statuses`, true],
-  [`${R}/pullrequests`, true],
+  [`${R}/pullrequests?state=OPEN&fields=next,values.id,values.state,values.participants.approved`, true],
   [`${R}/pullrequests/activity`, true],
-  [`${R}/pullrequests/7`, true],
+  [`${R}/pullrequests/7?fields=values.id,values.title`, true],
   [`${R}/pullrequests/7/comments`, true],
   [`${R}/pullrequests/7/activity`, true],
   [`${R}/pullrequests/7/commits`, true],
@@ -32,6 +32,14 @@ test.each([
   [`${R}/default-reviewers`, false],
   [`${R}/hooks`, false],
   [`${R}/pullrequests/7/tasks`, false],
+  // A pull request carries task_count, which no event announces: covered only when `fields` leaves it out.
+  [`${R}/pullrequests`, false],
+  [`${R}/pullrequests/7`, false],
+  [`${R}/pullrequests?fields=values.id,values.task_count`, false],
+  [`${R}/pullrequests?fields=values.id%2Cvalues.task_count`, false],
+  [`${R}/pullrequests/7?fields=%2Bvalues.participants`, false],
+  [`${R}/pullrequests/7?fields=-values.links`, false],
+  [`${R}/pullrequests/7?fields=*`, false],
   ['/repositories/acme-dev', false],
   ['/workspaces/acme-dev/members', false],
   ['/workspaces/acme-dev/projects', false],
@@ -56,6 +64,8 @@ test.each([
   ['repo:updated', 'workspace'],
   ['repo:transfer', 'workspace'],
   ['repo:deleted', 'workspace'],
+  ['repo:imported', 'workspace'],
+  ['pullrequest:push', 'repository'],
 ])('%s marks its %s', (eventKey, scope) => {
   const reading = noticeOf(eventKey, { repository: { full_name: 'acme-dev/platform-api' }, actor: {} });
   expect(reading).toEqual({ kind: 'apply', notice: { eventKey, fullName: 'acme-dev/platform-api', workspace: 'acme-dev', scope, alsoWorkspaces: [] } });

@@ -17,6 +17,7 @@ const OTHER_BASIC = `Basic ${Buffer.from(`${OTHER_USER.email}:${OTHER_USER.apiTo
 const branchesOf = (workspace: string, slug: string) =>
   `/odata/Branches?$filter=Workspace eq '${workspace}' and RepositorySlug eq '${slug}'&$select=Name,TargetHash&$orderby=Name`;
 const BRANCHES = branchesOf(WS, REPO);
+const PULL_REQUESTS = (select: string) => `/odata/PullRequests?$filter=Workspace eq '${WS}' and RepositorySlug eq '${REPO}'&$select=${select}`;
 const PIPELINES = `/odata/Pipelines?$filter=Workspace eq '${WS}' and RepositorySlug eq '${REPO}'&$select=Uuid`;
 
 let stack: Stack;
@@ -263,4 +264,12 @@ test('a credential revoked in Bitbucket does not read its trusted answers past t
   } finally {
     await fetch(`${stack.sandboxUrl}/_sandbox/auth/reset`, { method: 'POST' });
   }
+});
+
+test('pull requests read with TaskCount keep the ordinary window (no event announces a task); without it they are trusted', async () => {
+  await read(PULL_REQUESTS('Id,Title,TaskCount'));
+  await read(PULL_REQUESTS('Id,Title,State'));
+  await pastTheWindow();
+  expect(callsOf(await read(PULL_REQUESTS('Id,Title,TaskCount')))).toBeGreaterThan(0);
+  expect(callsOf(await read(PULL_REQUESTS('Id,Title,State')))).toBe(0);
 });

@@ -15,7 +15,8 @@ export type NoticeScope = 'repository' | 'workspace';
 
 /**
  * A path under `/repositories/{workspace}/{repo_slug}` that an event announces, as segments after the slug: a literal
- * segment, `*` for exactly one segment, `**` (last only) for one or more. The empty list is the repository itself.
+ * segment, `*` for exactly one segment, `#` for one of digits (a pull request's id), `**` (last only) for one or more.
+ * The empty list is the repository itself.
  */
 type AnnouncedPath = readonly string[];
 
@@ -47,6 +48,7 @@ export const NOTICE_EVENTS: readonly NoticeEvent[] = [
       'pullrequest:created', 'pullrequest:updated', 'pullrequest:approved', 'pullrequest:unapproved',
       'pullrequest:changes_request_created', 'pullrequest:changes_request_removed', 'pullrequest:fulfilled', 'pullrequest:rejected',
       'pullrequest:comment_created', 'pullrequest:comment_updated', 'pullrequest:comment_deleted', 'pullrequest:comment_resolved', 'pullrequest:comment_reopened',
+      'pullrequest:push',
     ],
     scope: 'repository',
     announces: ['pullrequests', 'pullrequests/activity', 'pullrequests/*', 'pullrequests/*/activity', 'pullrequests/*/comments', 'pullrequests/*/comments/*', 'pullrequests/*/commits', 'pullrequests/*/diffstat', 'pullrequests/*/diff', 'pullrequests/*/patch', 'commit/*/pullrequests'].map(seg),
@@ -58,10 +60,21 @@ export const NOTICE_EVENTS: readonly NoticeEvent[] = [
   },
   {
     // The repository itself changed (renamed, moved, removed, made): every cached answer of its workspace goes.
-    keys: ['repo:updated', 'repo:transfer', 'repo:deleted', 'repo:created', 'repo:fork'],
+    keys: ['repo:updated', 'repo:transfer', 'repo:deleted', 'repo:created', 'repo:fork', 'repo:imported'],
     scope: 'workspace',
     announces: [seg('')],
   },
+];
+
+/**
+ * Fields of an announced path that no event announces a change of: an answer carrying one is not covered. A pull
+ * request's `task_count` (a task made or resolved: Bitbucket's event list, in its API description's webhook
+ * subscription enum, has no task event). So a pull request or a list of them is covered only when its `fields` list
+ * names exactly what it carries (no `+`, `-` or `*`: those keep the default fields, which include `task_count`) and
+ * none of these.
+ */
+export const UNANNOUNCED_FIELDS: ReadonlyArray<{ paths: readonly AnnouncedPath[]; fields: readonly string[] }> = [
+  { paths: ['pullrequests', 'pullrequests/#'].map(seg), fields: ['task_count'] },
 ];
 
 /** A notice the gateway applies: who changed, and how widely to mark it. */
@@ -106,17 +119,28 @@ function matches(pattern: AnnouncedPath, segments: readonly string[]): boolean {
   for (let index = 0; index < pattern.length; index += 1) {
     if (pattern[index] === '**') return segments.length > index;
     if (index >= segments.length) return false;
-    if (pattern[index] !== '*' && pattern[index] !== segments[index]) return false;
+    if (pattern[index] === '#' ? !/^\d+$/.test(segments[index]) : pattern[index] !== '*' && pattern[index] !== segments[index]) return false;
   }
   return segments.length === pattern.length;
 }
 
+/** Whether the `fields` of a request target name only fields, none of them `unannounced` (see UNANNOUNCED_FIELDS). */
+function fieldsLeaveOut(query: string, unannounced: readonly string[]): boolean {
+  const fields = new URLSearchParams(query).getAll('fields');
+  if (fields.length === 0) return false;
+  const names = fields.flatMap((value) => value.split(',')).map((name) => name.trim());
+  return names.every((name) => name !== '' && !/^[+-]/.test(name) && !name.includes('*') && !unannounced.some((field) => name.split('.').includes(field)));
+}
+
 /**
- * The repository (`workspace`, `slug`, both lower case) whose notices cover a GET of `pathOnly` (relative to the API
- * base, without query), or undefined when no event announces changes to it. A workspace or repository named by its
- * UUID (`{…}`) is not covered: notices name repositories by `full_name`, so nothing would mark that path.
+ * The repository (`workspace`, `slug`, both lower case) whose notices cover a GET of `target` (relative to the API
+ * base, with its query), or undefined when no event announces every change of its answer. A workspace or repository
+ * named by its UUID (`{…}`) is not covered: notices name repositories by `full_name`, so nothing would mark that path.
  */
-export function coveredRepositoryOf(pathOnly: string): { workspace: string; slug: string } | undefined {
+export function coveredRepositoryOf(target: string): { workspace: string; slug: string } | undefined {
+  const queryAt = target.indexOf('?');
+  const pathOnly = queryAt === -1 ? target : target.slice(0, queryAt);
+  const query = queryAt === -1 ? '' : target.slice(queryAt + 1);
   const match = /^\/repositories\/([^/]+)\/([^/]+)((?:\/[^/]+)*)\/?$/.exec(pathOnly);
   if (!match) return undefined;
   let workspace: string;
@@ -131,5 +155,9 @@ export function coveredRepositoryOf(pathOnly: string): { workspace: string; slug
   }
   if (workspace.startsWith('{') || slug.startsWith('{')) return undefined;
   const covered = NOTICE_EVENTS.some((event) => event.announces.some((pattern) => matches(pattern, rest)));
-  return covered ? { workspace, slug } : undefined;
+  if (!covered) return undefined;
+  for (const { paths, fields } of UNANNOUNCED_FIELDS) {
+    if (paths.some((pattern) => matches(pattern, rest)) && !fieldsLeaveOut(query, fields)) return undefined;
+  }
+  return { workspace, slug };
 }

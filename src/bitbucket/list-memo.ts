@@ -243,7 +243,7 @@ export class ListMemo {
       return;
     }
     // Read before anything else, as the response cache does: a write racing this walk leaves its result stale.
-    const [generation, trust] = await Promise.all([this.#options.generation(list.path), this.#options.trust?.token(list.path)]);
+    const [generation, trust] = await Promise.all([this.#options.generation(list.path), this.#options.trust?.token(`${list.path}?${encodeUpstreamQuery(list.query)}`)]);
     const key = this.#key(credential, list);
     const entry = credential.kind === 'none' ? undefined : await this.#load(key);
     // Anonymous reads are never kept (as the response cache keeps none); a list is kept only when the next walk can check it.

@@ -85,12 +85,12 @@ export class NoticeTrust {
   }
 
   /**
-   * The trust token of a GET of `pathOnly` (relative to the API base, no query): undefined when the path is not
-   * covered, its workspace is not declared, or this replica does not know the receiver alive. An answer stored with a
-   * token is fresh while a later lookup reads the same token (and it is younger than `trustSeconds`).
+   * The trust token of a GET of `target` (relative to the API base, with its query): undefined when it is not covered
+   * (change-notices.ts), its workspace is not declared, or this replica does not know the receiver alive. An answer
+   * stored with a token is fresh while a later lookup reads the same token (and it is younger than `trustSeconds`).
    */
-  async token(pathOnly: string): Promise<string | undefined> {
-    const repository = coveredRepositoryOf(pathOnly);
+  async token(target: string): Promise<string | undefined> {
+    const repository = coveredRepositoryOf(target);
     if (repository === undefined || !this.#workspaces.has(repository.workspace)) return undefined;
     if (!(await this.#knownAlive())) return undefined;
     const ttl = this.#markSeconds;

@@ -143,7 +143,7 @@ export class ResponseCache {
     const generationKey = scopeGenerationKey(pathOnly);
     const notices = this.#options.notices;
     // Read before the fetch, as the generation is: a notice racing this read leaves its answer stale.
-    const [stored, generationValue, trust] = await Promise.all([this.#options.store.get(key), this.#options.store.get(generationKey), notices?.token(pathOnly)]);
+    const [stored, generationValue, trust] = await Promise.all([this.#options.store.get(key), this.#options.store.get(generationKey), notices?.token(path)]);
     const generation = generationValue?.toString() ?? NO_GENERATION;
     const immutable = COMMIT_BY_HASH.test(pathOnly);
     const lookup: CacheLookup = { key, generation, immutable, ...(trust !== undefined ? { trust } : {}), ...(notices ? { acceptedKey: acceptedKeyOf(principal) } : {}) };
