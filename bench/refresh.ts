@@ -54,6 +54,7 @@ const HOOK_EVENTS = [
   'repo:push', 'repo:updated', 'repo:transfer', 'repo:commit_status_created', 'repo:commit_status_updated',
   'pullrequest:created', 'pullrequest:updated', 'pullrequest:approved', 'pullrequest:unapproved', 'pullrequest:fulfilled', 'pullrequest:rejected',
   'pullrequest:changes_request_created', 'pullrequest:changes_request_removed', 'pullrequest:comment_created', 'pullrequest:comment_updated', 'pullrequest:comment_deleted',
+  'pullrequest:comment_resolved', 'pullrequest:comment_reopened', 'pullrequest:push', 'repo:deleted', 'repo:imported',
 ];
 const SEEDS = (process.env.REFRESH_SEEDS ?? 'default,large').split(',').map((seed) => seed.trim()).filter(Boolean);
 const LATENCY_MS = process.env.SANDBOX_LATENCY_MS ?? '50';
