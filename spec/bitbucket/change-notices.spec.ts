@@ -7,10 +7,9 @@ import { coveredRepositoryOf, isUsedEvent, noticeOf } from '../../src/bitbucket/
 const R = '/repositories/acme-dev/platform-api';
 
 test.each([
-  // Announced by repo:push, pullrequest:*, repo:commit_status_*, repo:updated.
-  [R, true],
-  [`${R}/refs/branches`, true],
-  [`${R}/refs/branches/feature%2Fx`, true],
+  // Announced by repo:push, pullrequest:*, repo:commit_status_*.
+  [`${R}/refs/branches?pagelen=100&fields=next,values.name,values.target.hash`, true],
+  [`${R}/refs/branches/feature%2Fx?fields=name,target.hash`, true],
   [`${R}/refs/tags`, true],
   [`${R}/commits`, true],
   [`${R}/commit/0123456789abcdef0123456789abcdef01234567`, true],
@@ -32,6 +31,12 @@ test.each([
   [`${R}/default-reviewers`, false],
   [`${R}/hooks`, false],
   [`${R}/pullrequests/7/tasks`, false],
+  // The repository itself: repo:updated announces its name, description, website and language only.
+  [R, false],
+  // A branch carries its merge strategies (repository settings, no event): covered only when `fields` leaves them out.
+  [`${R}/refs/branches`, false],
+  [`${R}/refs/branches?fields=values.name,values.default_merge_strategy`, false],
+  [`${R}/refs/branches/main`, false],
   // A pull request carries task_count, which no event announces: covered only when `fields` leaves it out.
   [`${R}/pullrequests`, false],
   [`${R}/pullrequests/7`, false],
@@ -53,7 +58,7 @@ test.each([
 });
 
 test('the repository is named in lower case', () => {
-  expect(coveredRepositoryOf('/repositories/Acme-Dev/Platform-API/refs/branches')).toEqual({ workspace: 'acme-dev', slug: 'platform-api' });
+  expect(coveredRepositoryOf('/repositories/Acme-Dev/Platform-API/refs/tags')).toEqual({ workspace: 'acme-dev', slug: 'platform-api' });
 });
 
 test.each([

@@ -17,6 +17,7 @@ const OTHER_BASIC = `Basic ${Buffer.from(`${OTHER_USER.email}:${OTHER_USER.apiTo
 const branchesOf = (workspace: string, slug: string) =>
   `/odata/Branches?$filter=Workspace eq '${workspace}' and RepositorySlug eq '${slug}'&$select=Name,TargetHash&$orderby=Name`;
 const BRANCHES = branchesOf(WS, REPO);
+const BRANCHES_WITH_STRATEGY = `/odata/Branches?$filter=Workspace eq '${WS}' and RepositorySlug eq '${REPO}'&$select=Name,DefaultMergeStrategy`;
 const PULL_REQUESTS = (select: string) => `/odata/PullRequests?$filter=Workspace eq '${WS}' and RepositorySlug eq '${REPO}'&$select=${select}`;
 const PIPELINES = `/odata/Pipelines?$filter=Workspace eq '${WS}' and RepositorySlug eq '${REPO}'&$select=Uuid`;
 
@@ -272,4 +273,12 @@ test('pull requests read with TaskCount keep the ordinary window (no event annou
   await pastTheWindow();
   expect(callsOf(await read(PULL_REQUESTS('Id,Title,TaskCount')))).toBeGreaterThan(0);
   expect(callsOf(await read(PULL_REQUESTS('Id,Title,State')))).toBe(0);
+});
+
+test('branches read with their merge strategy keep the ordinary window (a repository setting no event announces)', async () => {
+  await read(BRANCHES_WITH_STRATEGY);
+  await read(BRANCHES);
+  await pastTheWindow();
+  expect(callsOf(await read(BRANCHES_WITH_STRATEGY))).toBeGreaterThan(0);
+  expect(callsOf(await read(BRANCHES))).toBe(0);
 });

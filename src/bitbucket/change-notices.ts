@@ -59,22 +59,26 @@ export const NOTICE_EVENTS: readonly NoticeEvent[] = [
     announces: ['commit/*/statuses', 'commit/*/statuses/**', 'pullrequests/*/statuses'].map(seg),
   },
   {
-    // The repository itself changed (renamed, moved, removed, made): every cached answer of its workspace goes.
+    // A repository renamed, moved, removed, made: every cached answer of its workspace goes. The repository object
+    // itself is not covered all the same: repo:updated is sent for its name, description, website and language
+    // ("Event payloads"), not for its project, privacy, main branch or fork policy.
     keys: ['repo:updated', 'repo:transfer', 'repo:deleted', 'repo:created', 'repo:fork', 'repo:imported'],
     scope: 'workspace',
-    announces: [seg('')],
+    announces: [],
   },
 ];
 
 /**
  * Fields of an announced path that no event announces a change of: an answer carrying one is not covered. A pull
  * request's `task_count` (a task made or resolved: Bitbucket's event list, in its API description's webhook
- * subscription enum, has no task event). So a pull request or a list of them is covered only when its `fields` list
- * names exactly what it carries (no `+`, `-` or `*`: those keep the default fields, which include `task_count`) and
- * none of these.
+ * subscription enum, has no task event); a branch's merge strategies. So such an answer is covered only when its
+ * `fields` list names exactly what it carries (no `+`, `-` or `*`: those keep the default fields, which include
+ * them) and none of these.
  */
 export const UNANNOUNCED_FIELDS: ReadonlyArray<{ paths: readonly AnnouncedPath[]; fields: readonly string[] }> = [
   { paths: ['pullrequests', 'pullrequests/#'].map(seg), fields: ['task_count'] },
+  // A branch's merge strategies are repository settings (the branching model): no event announces their change.
+  { paths: ['refs', 'refs/branches', 'refs/branches/**'].map(seg), fields: ['default_merge_strategy', 'merge_strategies'] },
 ];
 
 /** A notice the gateway applies: who changed, and how widely to mark it. */
