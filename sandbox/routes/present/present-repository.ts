@@ -1,6 +1,7 @@
 import type { RepositoryData } from '../../seed/records';
 import { presentWorkspaceOwner } from './present-account';
 import { apiLink, webLink, type PresentContext } from './present-context';
+import { presentMembers, type Members } from './present-members';
 import { presentProjectEmbed, presentWorkspaceEmbed } from './present-workspace';
 
 /** `{workspace}/{slug}`: the repository's `full_name` and the prefix of every path under it. */
@@ -24,16 +25,19 @@ export function presentRepositoryEmbed(ctx: PresentContext, data: RepositoryData
   };
 }
 
+interface RepositoryInputs {
+  ctx: PresentContext;
+  data: RepositoryData;
+}
+
 /** `GET /repositories/{workspace}[/{repo_slug}]`: the `repository` schema. */
-export function presentRepository(ctx: PresentContext, data: RepositoryData): Record<string, unknown> {
-  const r = data.repository;
-  const name = fullName(ctx, data);
-  const workspace = ctx.store.workspace(r.workspaceUuid);
-  const host = new URL(ctx.origin).host;
-  return {
-    type: 'repository',
-    full_name: name,
-    links: {
+const REPOSITORY_MEMBERS: Members<RepositoryInputs> = {
+  type: () => 'repository',
+  full_name: ({ ctx, data }) => fullName(ctx, data),
+  links: ({ ctx, data }) => {
+    const name = fullName(ctx, data);
+    const host = new URL(ctx.origin).host;
+    return {
       self: apiLink(ctx, `/repositories/${name}`),
       html: webLink(ctx, `/${name}`),
       avatar: webLink(ctx, `/${name}/avatar/32/`),
@@ -47,26 +51,31 @@ export function presentRepository(ctx: PresentContext, data: RepositoryData): Re
         { name: 'ssh', href: `ssh://git@${host}/${name}.git` },
       ],
       hooks: apiLink(ctx, `/repositories/${name}/hooks`),
-    },
-    name: r.name,
-    slug: r.slug,
-    description: r.description,
-    scm: 'git',
-    website: null,
-    owner: presentWorkspaceOwner(ctx, workspace),
-    workspace: presentWorkspaceEmbed(ctx, workspace),
-    is_private: r.isPrivate,
-    project: presentProjectEmbed(ctx, ctx.store.project(r.projectUuid)),
-    fork_policy: r.forkPolicy,
-    created_on: r.createdOn,
-    updated_on: r.updatedOn,
-    size: r.size,
-    language: r.language,
-    uuid: r.uuid,
-    mainbranch: { name: r.mainBranch, type: 'branch' },
-    override_settings: { default_merge_strategy: true, branching_model: true },
-    enforced_signed_commits: null,
-    has_issues: false,
-    has_wiki: false,
-  };
+    };
+  },
+  name: ({ data }) => data.repository.name,
+  slug: ({ data }) => data.repository.slug,
+  description: ({ data }) => data.repository.description,
+  scm: () => 'git',
+  website: () => null,
+  owner: ({ ctx, data }) => presentWorkspaceOwner(ctx, ctx.store.workspace(data.repository.workspaceUuid)),
+  workspace: ({ ctx, data }) => presentWorkspaceEmbed(ctx, ctx.store.workspace(data.repository.workspaceUuid)),
+  is_private: ({ data }) => data.repository.isPrivate,
+  project: ({ ctx, data }) => presentProjectEmbed(ctx, ctx.store.project(data.repository.projectUuid)),
+  fork_policy: ({ data }) => data.repository.forkPolicy,
+  created_on: ({ data }) => data.repository.createdOn,
+  updated_on: ({ data }) => data.repository.updatedOn,
+  size: ({ data }) => data.repository.size,
+  language: ({ data }) => data.repository.language,
+  uuid: ({ data }) => data.repository.uuid,
+  mainbranch: ({ data }) => ({ name: data.repository.mainBranch, type: 'branch' }),
+  override_settings: () => ({ default_merge_strategy: true, branching_model: true }),
+  enforced_signed_commits: () => null,
+  has_issues: () => false,
+  has_wiki: () => false,
+};
+
+/** A repository (REPOSITORY_MEMBERS); `only`: just those members, for a list that reads no others. */
+export function presentRepository(ctx: PresentContext, data: RepositoryData, only?: ReadonlySet<string>): Record<string, unknown> {
+  return presentMembers(REPOSITORY_MEMBERS, { ctx, data }, only);
 }

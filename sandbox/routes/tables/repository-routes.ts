@@ -68,7 +68,7 @@ export const repositoryRoutes: AnyRoute[] = [
       return ctx.store.repositoriesOf(workspace.uuid).filter((data) => canSeeRepository(ctx.store, ctx.principal, workspace, data)
         && (role === null || hasRole(ctx, workspace.uuid, role)));
     },
-    present: (ctx, data) => presentRepository(ctx.present, data),
+    present: (ctx, data, only) => presentRepository(ctx.present, data, only),
   }),
   item({ path: '/repositories/:workspace/:repo', target: 'repository', find: repositoryOf, present: (ctx, data: RepositoryData) => presentRepository(ctx.present, data) }),
   collection<AnyRef>({

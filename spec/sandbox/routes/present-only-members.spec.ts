@@ -1,5 +1,6 @@
 import type { RunningSandbox } from '../../../sandbox/app';
 import { presentPullRequest } from '../../../sandbox/routes/present/present-pull-request';
+import { presentRepository } from '../../../sandbox/routes/present/present-repository';
 import { getJson, startTestSandbox } from '../sandbox-fixture';
 
 let sandbox: RunningSandbox;
@@ -26,6 +27,23 @@ describe('presentPullRequest with only', () => {
         const expected = Object.fromEntries(Object.entries(full).filter(([key]) => only.has(key)));
         expect(JSON.stringify(presentPullRequest(ctx, data, pr, only))).toBe(JSON.stringify(expected));
       }
+    }
+  });
+});
+
+describe('presentRepository with only', () => {
+  it.each<[string[]]>([
+    [['full_name']],
+    [['full_name', 'uuid', 'name', 'description', 'is_private', 'scm', 'language', 'size', 'fork_policy', 'mainbranch', 'project', 'owner', 'created_on', 'updated_on']],
+    [['links', 'workspace', 'override_settings', 'has_wiki']],
+    [['no_such_member']],
+  ])('gives the full presentation\'s members %j, in its order, for every repository of the seed', (members) => {
+    const only = new Set(members);
+    const ctx = { store: sandbox.store, origin: sandbox.url };
+    for (const data of sandbox.store.repositories) {
+      const full = presentRepository(ctx, data);
+      const expected = Object.fromEntries(Object.entries(full).filter(([key]) => only.has(key)));
+      expect(JSON.stringify(presentRepository(ctx, data, only))).toBe(JSON.stringify(expected));
     }
   });
 });
