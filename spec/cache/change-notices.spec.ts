@@ -282,3 +282,10 @@ test('branches read with their merge strategy keep the ordinary window (a reposi
   expect(callsOf(await read(BRANCHES_WITH_STRATEGY))).toBeGreaterThan(0);
   expect(callsOf(await read(BRANCHES))).toBe(0);
 });
+
+test('a delivery body over 1 MiB is refused (413) before its signature is checked', async () => {
+  const body = JSON.stringify({ repository: { full_name: `${WS}/${REPO}` }, padding: 'x'.repeat(1024 * 1024) });
+  const response = await deliver('repo:push', body);
+  expect(response.status).toBe(413);
+  expect(response.body.error.code).toBe('BodyTooLarge');
+});
