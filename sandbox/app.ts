@@ -79,7 +79,7 @@ export function createSandbox(options: Partial<SandboxOptions> = {}): Sandbox {
   app.use(log.middleware());
   const writes = createWriteRouter(store, resolved.publicUrl, READ_ROUTES, state.webhooks);
   app.use('/2.0', createAuthenticate(state.tokens), createRateLimit(resolved, state.rateLimits, quirks), createFaults(state.faults), createScopeCheck(), createConditionalGet(), createApiRouter(store, resolved.publicUrl, [writes], quirks));
-  app.use('/site/oauth2', createAuthRouter(resolved, state.tokens));
+  app.use('/site/oauth2', createAuthRouter(resolved, state.tokens, (nickname) => store.users.find((user) => user.nickname === nickname)));
   app.use('/_sandbox', createControlRouter(store, log, state));
   app.use((req, res) => {
     res.status(404).json(new SandboxHttpError(404, `Resource not found: ${req.method} ${req.path} (the sandbox serves /2.0, /site/oauth2 and /_sandbox)`).toBody());

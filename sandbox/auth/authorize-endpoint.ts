@@ -6,16 +6,19 @@ import type { TokenStore } from './token-store';
 /**
  * `GET /site/oauth2/authorize?client_id&response_type=code&state&redirect_uri?&scope?` (RFC 6749 §4.1.1).
  *
- * The sandbox has no login page: it approves at once as the demo user, or as another fixed identity named by the
+ * The sandbox has no login page: it approves at once as the demo user, or as another account named by the
  * sandbox-only `sandbox_user=<nickname>` parameter (e.g. `sandbox_user=olga`), and redirects (302) to the consumer's
- * callback with `code` and the unchanged `state`.
+ * callback with `code` and the unchanged `state`. The account is a fixed identity or, when the app passes
+ * `findSeededUser`, any user of the seed: a seeded user has no password or token of its own, so signing in here is
+ * the only way a client acts as one (a benchmark installs blue-harbor's workspace webhook as its owner, who is a
+ * generated user; Bitbucket lets only owners do that).
  *
  * An unknown client or a redirect_uri outside the registered callback is not redirected (RFC 6749 §4.1.2.1): Bitbucket
  * shows a 400 page "Invalid client_id" / "Invalid redirect_uri" with "This integration is misconfigured. Contact the
  * vendor for assistance." (rbansal42/bitbucket-cli#50; Stack Overflow 31098096). Every other error is redirected to
  * the callback as `error` + `error_description` (§4.1.2.1).
  */
-export function createAuthorizeEndpoint(tokens: TokenStore): RequestHandler {
+export function createAuthorizeEndpoint(tokens: TokenStore, findSeededUser?: (nickname: string) => { uuid: string } | undefined): RequestHandler {
   return (req, res) => {
     const consumer = findConsumer(queryValue(req, 'client_id'));
     if (!consumer) {
@@ -52,9 +55,10 @@ export function createAuthorizeEndpoint(tokens: TokenStore): RequestHandler {
       return;
     }
 
-    const user = signedInUser(queryValue(req, 'sandbox_user'));
+    const user = signedInUser(queryValue(req, 'sandbox_user'), findSeededUser);
     if (!user) {
-      res.status(400).type('text/plain; charset=utf-8').send(`Unknown sandbox_user: use one of ${IDENTITIES.map((identity) => identity.nickname).join(', ')}\n`);
+      const others = findSeededUser ? ' or the nickname of a seeded user' : '';
+      res.status(400).type('text/plain; charset=utf-8').send(`Unknown sandbox_user: use one of ${IDENTITIES.map((identity) => identity.nickname).join(', ')}${others}\n`);
       return;
     }
     const scopes = requestedScopes.length > 0 ? requestedScopes : [...consumer.scopes];
@@ -63,9 +67,9 @@ export function createAuthorizeEndpoint(tokens: TokenStore): RequestHandler {
   };
 }
 
-function signedInUser(nickname: string | undefined): SandboxIdentity | undefined {
+function signedInUser(nickname: string | undefined, findSeededUser?: (nickname: string) => { uuid: string } | undefined): { uuid: string } | undefined {
   if (nickname === undefined) return DEMO_USER;
-  return IDENTITIES.find((identity) => identity.nickname === nickname);
+  return IDENTITIES.find((identity: SandboxIdentity) => identity.nickname === nickname) ?? findSeededUser?.(nickname);
 }
 
 function queryValue(req: Request, name: string): string | undefined {
