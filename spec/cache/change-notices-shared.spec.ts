@@ -24,6 +24,9 @@ describeWithRedis('change notices across replicas sharing Redis', () => {
     const secret = `spec-notices-redis-${process.pid}-${Date.now()}-padding-padding`;
     stack = await startStack({ env: { REDIS_URL: REDIS_URL!, SKIPTOKEN_SECRET: secret, UPSTREAM_CACHE_SECONDS: '1', WEBHOOK_SECRET: SECRET, WEBHOOK_WORKSPACES: 'acme-dev' } });
     replicaB = await startSecondReplica(stack.config);
+    // A replica's start begins a new trust epoch (it may have missed deliveries while starting): wait for it, so that
+    // what A reads from here on is trusted on both.
+    await noticeTrustOf(replicaB.app)?.beat();
   });
   afterAll(async () => {
     noticeTrustOf(stack.app)?.stop();

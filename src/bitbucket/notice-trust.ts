@@ -13,6 +13,12 @@
  * - A gap in receiving (every replica down longer than Bitbucket's retries: deliveries lost) revokes every trust: each
  *   replica refreshes a shared "receiver alive" record every `beatSeconds`; a replica that finds it missing starts a
  *   new trust epoch, which every token carries. A replica trusts only while its own last refresh is recent.
+ * - The record cannot see a gap shorter than its lifetime, and Bitbucket sends its retries at once (a community
+ *   report: "all the retries appear to happen instantly after the 500 response",
+ *   community.developer.atlassian.com/t/webhooks-retries-how-to-delay-or-re-request/41486): a lone replica restarted in
+ *   10 s loses what was delivered meanwhile. So a replica starts a new epoch at its own start, before it trusts.
+ * - A notice this replica received but could not mark (the store refused it: 503) is lost once Bitbucket's retries
+ *   fail too, which they will while the store refuses: the replica trusts nothing until it has started a new epoch.
  *
  * What this cannot see: a delivery Bitbucket gave up on while some replica was alive (three attempts failed), or a
  * webhook removed or disabled in Bitbucket. Both are bounded by `trustSeconds`.
@@ -45,7 +51,7 @@ export interface NoticeTrustOptions {
 }
 
 export const noticeTrustMetrics = {
-  /** Trust epochs started because the receiver-alive record was missing (a gap, or the first replica). */
+  /** Trust epochs started: the receiver-alive record missing (a gap), a replica starting, a notice it could not mark. */
   epochsStarted: 0,
   /** Refreshes of the receiver-alive record the store refused (trust lapses if they keep failing). */
   beatsFailed: 0,
@@ -67,6 +73,11 @@ export class NoticeTrust {
   readonly #beatMs: number;
   /** When this replica last refreshed the alive record (its clock); undefined before the first refresh. */
   #lastBeat: number | undefined;
+  /**
+   * A new trust epoch is due before this replica trusts again: at its start (deliveries sent while it started may be
+   * lost), and after a notice it could not mark.
+   */
+  #epochDue = true;
   #beating: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
 
@@ -109,7 +120,13 @@ export class NoticeTrust {
     const [workspace, slug] = notice.fullName.split('/');
     const keys = notice.scope === 'workspace' ? [workspaceGenerationKey(workspace)] : [repositoryGenerationKey(workspace, slug)];
     for (const other of notice.alsoWorkspaces) keys.push(workspaceGenerationKey(other));
-    await Promise.all(keys.map((key) => this.#options.store.set(key, Buffer.from(randomUUID()), this.#markSeconds)));
+    try {
+      await Promise.all(keys.map((key) => this.#options.store.set(key, Buffer.from(randomUUID()), this.#markSeconds)));
+    } catch (error) {
+      // Answered 503 and sent again by Bitbucket, but its retries come at once, most likely into the same refusal.
+      this.#epochDue = true;
+      throw error;
+    }
   }
 
   /** The longest a write's workspace mark must live so that trusted answers meet it (response-cache.ts invalidate). */
@@ -145,22 +162,26 @@ export class NoticeTrust {
   async #refresh(): Promise<void> {
     const started = this.#now();
     const store = this.#options.store;
+    // Taken now: a notice refused while this refresh runs sets it again, and the next refresh starts another epoch.
+    const due = this.#epochDue;
+    this.#epochDue = false;
     try {
       const alive = await store.get(ALIVE_KEY);
-      if (alive === undefined) {
+      if (alive === undefined || due) {
         noticeTrustMetrics.epochsStarted += 1;
         await store.set(EPOCH_KEY, Buffer.from(randomUUID()), EPOCH_SECONDS);
       }
       await store.set(ALIVE_KEY, Buffer.from('1'), this.#aliveMs / 1000);
       this.#lastBeat = started;
     } catch {
+      if (due) this.#epochDue = true;
       noticeTrustMetrics.beatsFailed += 1;
     }
   }
 
   /** Whether this replica refreshed the alive record recently (refreshing it first when a refresh is due). */
   async #knownAlive(): Promise<boolean> {
-    if (this.#lastBeat === undefined || this.#now() - this.#lastBeat >= this.#beatMs) await this.beat();
-    return this.#lastBeat !== undefined && this.#now() - this.#lastBeat < this.#aliveMs;
+    if (this.#epochDue || this.#lastBeat === undefined || this.#now() - this.#lastBeat >= this.#beatMs) await this.beat();
+    return !this.#epochDue && this.#lastBeat !== undefined && this.#now() - this.#lastBeat < this.#aliveMs;
   }
 }

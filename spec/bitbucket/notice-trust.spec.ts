@@ -1,0 +1,57 @@
+/**
+ * NoticeTrust's trust epoch (src/bitbucket/notice-trust.ts) on the memory store: when a replica could have missed a
+ * notice, the token of every covered path changes, so no answer kept before is trusted again. Bitbucket sends its
+ * retries at once (community.developer.atlassian.com/t/webhooks-retries-how-to-delay-or-re-request/41486), so a lone
+ * replica restarted within the alive record's 30 s has missed what was delivered meanwhile.
+ */
+import { NoticeTrust, type MarkStore } from '../../src/bitbucket/notice-trust';
+import { MemoryStore } from '../../src/storage/memory-store';
+
+const PATH = '/repositories/acme-dev/platform-api/refs/tags?pagelen=100';
+
+function replica(store: MarkStore, now: () => number): NoticeTrust {
+  return new NoticeTrust({ store, workspaces: ['acme-dev'], trustSeconds: 3600, now });
+}
+
+test('a replica started while the alive record of the one before it still holds starts a new epoch: nothing kept before is trusted', async () => {
+  let clock = Date.parse('2026-09-01T10:00:00Z');
+  const store = new MemoryStore({ maxBytes: 1 << 20, now: () => clock });
+  const before = replica(store, () => clock);
+  const kept = await before.token(PATH);
+  expect(kept).toBeDefined();
+  expect(await before.token(PATH)).toBe(kept);
+  // The only replica restarts in 5 s: a push delivered meanwhile was refused three times at once, and is lost.
+  clock += 5_000;
+  const after = replica(store, () => clock);
+  const now = await after.token(PATH);
+  expect(now).toBeDefined();
+  expect(now).not.toBe(kept);
+  // The replica that went on living meets the new epoch too (it is in the shared store).
+  expect(await before.token(PATH)).toBe(now);
+});
+
+test('a notice the store refused to mark makes the replica trust nothing until a new epoch is started', async () => {
+  let clock = Date.parse('2026-09-01T10:00:00Z');
+  const store = new MemoryStore({ maxBytes: 1 << 20, now: () => clock });
+  let refusing = false;
+  // The same store, refusing writes for a while (as Redis at maxmemory with noeviction does, spec/cache/change-notices-store-refused).
+  const refused = () => Promise.reject(new Error('OOM'));
+  const flaky: MarkStore = {
+    get: (key) => store.get(key),
+    set: (key, value, ttl) => (refusing ? refused() : store.set(key, value, ttl)),
+    setIfAbsent: (key, value, ttl) => (refusing ? refused() : store.setIfAbsent(key, value, ttl)),
+  };
+  const trust = replica(flaky, () => clock);
+  const kept = await trust.token(PATH);
+  refusing = true;
+  const notice = { eventKey: 'repo:push', fullName: 'acme-dev/platform-api', workspace: 'acme-dev', scope: 'repository' as const, alsoWorkspaces: [] };
+  await expect(trust.apply(notice)).rejects.toThrow('OOM');
+  await expect(trust.apply(notice)).rejects.toThrow('OOM'); // Bitbucket's retries, at once
+  await expect(trust.apply(notice)).rejects.toThrow('OOM');
+  // While the store refuses, nothing is trusted (no token: the ordinary window).
+  expect(await trust.token(PATH)).toBeUndefined();
+  refusing = false;
+  const now = await trust.token(PATH);
+  expect(now).toBeDefined();
+  expect(now).not.toBe(kept);
+});
