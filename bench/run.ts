@@ -13,7 +13,8 @@
  *   and 32 (`UPSTREAM_MAX_SOCKETS` follows, see the README).
  * Exits 1 when an answer differs between pushdown on and off. Takes a few minutes; `BENCH_ONLY=fanout` runs only the
  * fan-out measurement, `BENCH_ONLY=latency` only the latency one. The gateway runs compiled by tsc, as `npm start` ships it
- * (`BENCH_TSX=1`: src/server.ts through tsx, whose transform adds a call per function made at run time).
+ * (`BENCH_TSX=1`: src/server.ts through tsx, whose transform adds a call per function made at run time;
+ * `BENCH_SERVER=<…/src/server.js>`: one compiled already, for a before/after).
  */
 import { rmSync } from 'node:fs';
 import http from 'node:http';
@@ -239,8 +240,11 @@ function startGateway(port: number, env: Record<string, string>): Promise<Gatewa
 }
 
 async function main(): Promise<void> {
-  const built = process.env.BENCH_TSX === '1' ? undefined : compileGateway();
-  compiledServer = built?.server;
+  // `BENCH_SERVER=<path of a server.js>`: a gateway compiled already (tsc's output for another commit, in a folder
+  // under this checkout so that it finds node_modules), for a before/after, as bench:cpu's BENCH_CPU_SERVER.
+  const given = process.env.BENCH_SERVER;
+  const built = process.env.BENCH_TSX === '1' || given !== undefined ? undefined : compileGateway();
+  compiledServer = given ?? built?.server;
   try {
     await measureAll();
   } finally {
