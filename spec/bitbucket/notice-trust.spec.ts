@@ -39,7 +39,7 @@ test('a notice the store refused to mark makes the replica trust nothing until a
   const flaky: MarkStore = {
     get: (key) => store.get(key),
     set: (key, value, ttl) => (refusing ? refused() : store.set(key, value, ttl)),
-    setIfAbsent: (key, value, ttl) => (refusing ? refused() : store.setIfAbsent(key, value, ttl)),
+    setAllIfAbsent: (entries) => (refusing ? refused() : store.setAllIfAbsent(entries)),
   };
   const trust = replica(flaky, () => clock);
   const kept = await trust.token(PATH);

@@ -31,6 +31,20 @@ describe.each(stores)('setIfAbsent on the %s store', (_kind, make) => {
     expect((await store.setIfAbsent('k', Buffer.from('fourth'), 60)).toString()).toBe('fourth');
   });
 
+  test('setAllIfAbsent answers each entry as setIfAbsent would, in their order (one MULTI on Redis)', async () => {
+    await store.set('held', Buffer.from('marked'), 60);
+    const answers = await store.setAllIfAbsent([
+      { key: 'fresh', value: Buffer.from('made'), ttlSeconds: 60 },
+      { key: 'held', value: Buffer.from('other'), ttlSeconds: 60 },
+      { key: 'fresh', value: Buffer.from('again'), ttlSeconds: 60 },
+    ]);
+    expect(answers.map((answer) => answer.toString())).toEqual(['made', 'marked', 'made']);
+    expect((await store.get('fresh'))?.toString()).toBe('made');
+    expect(await store.setAllIfAbsent([])).toEqual([]);
+    const raced = await Promise.all(['a', 'b', 'c'].map((value) => store.setAllIfAbsent([{ key: 'race-all', value: Buffer.from(value), ttlSeconds: 60 }])));
+    expect(new Set(raced.map(([answer]) => answer.toString())).size).toBe(1);
+  });
+
   test('callers creating the same key at once all get the one value kept', async () => {
     const answers = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((value) => store.setIfAbsent('race', Buffer.from(value), 60)));
     const kept = (await store.get('race'))?.toString();

@@ -7,7 +7,7 @@
  * Right or loud: a wrong answer that looks current is the worst outcome, so trust is withdrawn whenever the gateway
  * cannot be sure it would have heard of a change:
  * - Marks are random tokens (as the response cache's workspace generations). One that is absent (never made, expired,
- *   evicted by Redis) is made anew with a random value (`setIfAbsent`: SET NX, so replicas agree on one), never read
+ *   evicted by Redis) is made anew with a random value (`setAllIfAbsent`: SET NX, so replicas agree on one), never read
  *   as a default an old entry could carry.
  * - The token is read before the fetch and stored with the answer, so a notice racing a read leaves that answer stale.
  * - A gap in receiving (every replica down longer than Bitbucket's retries: deliveries lost) revokes every trust: each
@@ -28,9 +28,9 @@ import type { ByteStore } from './byte-store';
 import { coveredRepositoryOf, type ChangeNotice } from './change-notices';
 import { repositoryGenerationKey, workspaceGenerationKey } from './generation-keys';
 
-/** A store that can create a value only where there is none (src/storage's SharedStore has it). */
+/** A store that can create values only where there are none, several in one round trip (src/storage's SharedStore). */
 export interface MarkStore extends ByteStore {
-  setIfAbsent(key: string, value: Buffer, ttlSeconds: number): Promise<Buffer>;
+  setAllIfAbsent(entries: ReadonlyArray<{ key: string; value: Buffer; ttlSeconds: number }>): Promise<Buffer[]>;
 }
 
 export interface NoticeTrustOptions {
@@ -107,10 +107,11 @@ export class NoticeTrust {
     const ttl = this.#markSeconds;
     const fresh = () => Buffer.from(randomUUID());
     const store = this.#options.store;
-    const [epoch, workspace, repo] = await Promise.all([
-      store.setIfAbsent(EPOCH_KEY, fresh(), EPOCH_SECONDS),
-      store.setIfAbsent(workspaceGenerationKey(repository.workspace), fresh(), ttl),
-      store.setIfAbsent(repositoryGenerationKey(repository.workspace, repository.slug), fresh(), ttl),
+    // One round trip for the three (a MULTI on Redis): every covered read pays it.
+    const [epoch, workspace, repo] = await store.setAllIfAbsent([
+      { key: EPOCH_KEY, value: fresh(), ttlSeconds: EPOCH_SECONDS },
+      { key: workspaceGenerationKey(repository.workspace), value: fresh(), ttlSeconds: ttl },
+      { key: repositoryGenerationKey(repository.workspace, repository.slug), value: fresh(), ttlSeconds: ttl },
     ]);
     return `${epoch.toString()}/${workspace.toString()}/${repo.toString()}`;
   }

@@ -1,5 +1,5 @@
 /** Storage shared between requests (and, with Redis, between replicas): see shared-store.ts. */
-export type { SharedStore } from './shared-store';
+export type { IfAbsentEntry, SharedStore } from './shared-store';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store';
 export { RedisStore, type RedisStoreOptions } from './redis-store';
 export { StoreUnavailable, redisLocation, type StoreFailureKind } from './store-unavailable';

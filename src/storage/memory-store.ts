@@ -7,7 +7,7 @@
  * fields and a tally's counters each have their own.
  */
 import { LRUCache } from 'lru-cache';
-import type { SharedStore } from './shared-store';
+import type { IfAbsentEntry, SharedStore } from './shared-store';
 
 export interface MemoryStoreOptions {
   /** Bytes of all values together (keys count too); the least recently used go first. */
@@ -71,6 +71,10 @@ export class MemoryStore implements SharedStore {
     if (held !== undefined) return held;
     this.#values.set(key, value, { ttl: ttlSeconds * 1000 });
     return value;
+  }
+
+  async setAllIfAbsent(entries: readonly IfAbsentEntry[]): Promise<Buffer[]> {
+    return Promise.all(entries.map(({ key, value, ttlSeconds }) => this.setIfAbsent(key, value, ttlSeconds)));
   }
 
   async delete(key: string): Promise<void> {

@@ -31,7 +31,7 @@
  * a StoreUnavailable naming the server by host and port (never REDIS_URL's password) and what failed.
  */
 import Redis, { type ChainableCommander, ReplyError } from 'ioredis';
-import type { SharedStore } from './shared-store';
+import type { IfAbsentEntry, SharedStore } from './shared-store';
 import { redisLocation, StoreUnavailable } from './store-unavailable';
 
 /**
@@ -308,6 +308,21 @@ export class RedisStore implements SharedStore {
     // value nobody else holds never matches an old one.
     const held = replies[1];
     return Buffer.isBuffer(held) ? held : value;
+  }
+
+  async setAllIfAbsent(entries: readonly IfAbsentEntry[]): Promise<Buffer[]> {
+    if (entries.length === 0) return [];
+    // One MULTI for all: a SET NX and a GET per entry. On one Redis node (this client); a Cluster would refuse keys of
+    // different slots (CROSSSLOT), loudly.
+    const replies = await this.#transaction('SET', (multi) => {
+      for (const { key, value, ttlSeconds } of entries) multi.set(this.#prefix + key, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX').getBuffer(this.#prefix + key);
+      return multi;
+    });
+    // As setIfAbsent: a key evicted between its SET and GET answers the value this caller made.
+    return entries.map(({ value }, index) => {
+      const held = replies[2 * index + 1];
+      return Buffer.isBuffer(held) ? held : value;
+    });
   }
 
   async delete(key: string): Promise<void> {

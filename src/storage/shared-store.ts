@@ -6,6 +6,13 @@
  * in-process LRU (memory-store.ts) or Redis (redis-store.ts). Keys never hold a credential: callers put hashes in them
  * (src/budget/upstream-principal.ts), and what must reach every replica of a credential is sealed first.
  */
+/** A key to create with `value` for `ttlSeconds` where it holds none (`SharedStore.setAllIfAbsent`). */
+export interface IfAbsentEntry {
+  key: string;
+  value: Buffer;
+  ttlSeconds: number;
+}
+
 export interface SharedStore {
   /** `memory` or `redis`, for logs and /health-style reports. */
   readonly kind: 'memory' | 'redis';
@@ -18,6 +25,11 @@ export interface SharedStore {
    * be evicted, as `set`'s; for marks whose absence must never read as an old value (src/bitbucket/notice-trust.ts).
    */
   setIfAbsent(key: string, value: Buffer, ttlSeconds: number): Promise<Buffer>;
+  /**
+   * `setIfAbsent` of each entry, answered in their order, in one round trip (one MULTI on Redis: a covered read's three
+   * marks cost one exchange, not three). Each entry on its own as `setIfAbsent`; the entries are not one atomic unit.
+   */
+  setAllIfAbsent(entries: readonly IfAbsentEntry[]): Promise<Buffer[]>;
   /** Removes the value, tally or record `key`. */
   delete(key: string): Promise<void>;
   /**
