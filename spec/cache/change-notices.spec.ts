@@ -148,7 +148,7 @@ test('a notice that the repository itself changed (repo:updated) makes every rep
   expect(callsOf(await read(branchesOf(WS, otherRepo)))).toBeGreaterThan(0);
 });
 
-test('a delivery with a wrong or missing signature is 401 with no detail and invalidates nothing; unparsable JSON is 400; an unused event 202', async () => {
+test('a delivery with a wrong or missing signature is 401 with no detail and invalidates nothing; an unused event 202; a signed one it cannot read 400', async () => {
   await read(BRANCHES);
   await pastTheWindow();
   const wrong = await deliver('repo:push', pushTo(`${WS}/${REPO}`), (body) => signature(body, 'not-the-secret-at-all'));
@@ -164,12 +164,12 @@ test('a delivery with a wrong or missing signature is 401 with no detail and inv
   const other = await deliver('repo:push', JSON.stringify(pushTo(`${WS}/${REPO}`)), () => signature(JSON.stringify(pushTo(`${WS}/${otherRepo}`))));
   expect(other.status).toBe(401);
   expect(callsOf(await read(BRANCHES))).toBe(0);
+  expect((await deliver('issue:created', { repository: { full_name: `${WS}/${REPO}` }, issue: {} })).status).toBe(202);
+  expect(callsOf(await read(BRANCHES))).toBe(0);
   const unparsable = await deliver('repo:push', '{"repository": ');
   expect(unparsable.status).toBe(400);
   expect(unparsable.body.error.code).toBe('BadRequest');
   expect((await deliver('repo:push', { actor: {} })).status).toBe(400);
-  expect((await deliver('issue:created', { repository: { full_name: `${WS}/${REPO}` }, issue: {} })).status).toBe(202);
-  expect(callsOf(await read(BRANCHES))).toBe(0);
   const metrics = (await stack.request.get('/metrics')).text;
   expect(metrics).toMatch(/bitbucket_odata_change_notices_rejected_total [1-9]/);
   expect(metrics).toMatch(/bitbucket_odata_change_notices_by_event_total\{event="issue:created"\} 1/);
@@ -179,6 +179,25 @@ test('a delivery with a wrong or missing signature is 401 with no detail and inv
   expect(log).not.toContain('sha256=');
   expect(log).not.toMatch(/[0-9a-f]{64}/);
   expect(stack.logLines.some((line) => line.includes('"change notice rejected"'))).toBe(true);
+});
+
+test('a signed delivery it cannot read (no X-Event-Key, no repository, not JSON) is 400 and withdraws every trust: what it announced is unknown', async () => {
+  const cases: Array<[string, unknown]> = [
+    ['', pushTo(`${WS}/${REPO}`)], // a proxy that drops the header would make every notice an unused event
+    ['pullrequest:updated', { actor: {}, pullrequest: { id: 1 } }],
+    ['repo:push', '{"repository": '],
+  ];
+  for (const [eventKey, payload] of cases) {
+    await read(BRANCHES);
+    await read(branchesOf(WS, otherRepo));
+    await pastTheWindow();
+    expect(callsOf(await read(BRANCHES))).toBe(0);
+    const refused = await deliver(eventKey, payload);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('BadRequest');
+    expect(callsOf(await read(BRANCHES))).toBeGreaterThan(0);
+    expect(callsOf(await read(branchesOf(WS, otherRepo)))).toBeGreaterThan(0);
+  }
 });
 
 test('each applied delivery has one info line with its event key, repository and request uuid', async () => {

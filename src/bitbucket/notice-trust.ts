@@ -75,7 +75,7 @@ export class NoticeTrust {
   #lastBeat: number | undefined;
   /**
    * A new trust epoch is due before this replica trusts again: at its start (deliveries sent while it started may be
-   * lost), and after a notice it could not mark.
+   * lost), after a notice it could not mark, and after a signed delivery it could not read (`missed`).
    */
   #epochDue = true;
   #beating: Promise<void> | undefined;
@@ -128,6 +128,14 @@ export class NoticeTrust {
       this.#epochDue = true;
       throw error;
     }
+  }
+
+  /**
+   * A signed delivery this replica could not read (no event key, a body that is not an event payload): whatever it
+   * announced is unknown, so every trust is withdrawn (a new epoch) rather than one change left unseen.
+   */
+  missed(): void {
+    this.#epochDue = true;
   }
 
   /** The longest a write's workspace mark must live so that trusted answers meet it (response-cache.ts invalidate). */

@@ -6,8 +6,8 @@
  * as received, in constant time, before the body is parsed.
  *
  * Answers: 204 applied; 202 an event the gateway does not use (counted); 401 a missing or wrong signature (nothing
- * applied, no detail: a prober learns nothing); 400 a body that is not JSON, or a used event without
- * `repository.full_name`; 413 a body over the limit; 503 when the store refused the mark (Bitbucket tries a delivery
+ * applied, no detail: a prober learns nothing); 400 a signed delivery without `X-Event-Key`, a body that is not JSON, or a
+ * used event without `repository.full_name` (and every trust is withdrawn: what it announced is unknown); 413 a body over the limit; 503 when the store refused the mark (Bitbucket tries a delivery
  * three times in all, support.atlassian.com/bitbucket-cloud/docs/event-payloads/, so it is sent again). Never logged:
  * the secret, the signature, the body.
  */
@@ -65,13 +65,23 @@ export function createChangeNoticeReceiver({ secret, trust, logger }: ChangeNoti
     }
     // Counted once the sender is known to hold the secret: a stranger cannot grow this map with made-up keys.
     changeNoticeMetrics.byEvent.set(eventKey, (changeNoticeMetrics.byEvent.get(eventKey) ?? 0) + 1);
+    // From here the sender holds the secret: a delivery it cannot read may have announced any change, so every trust
+    // is withdrawn (a proxy dropping X-Event-Key would otherwise turn every notice into an unused event, unseen).
+    const unreadable = (reason: string, message: string) => {
+      changeNoticeMetrics.rejected += 1;
+      trust.missed();
+      logger.info('change notice rejected', { eventKey, requestUuid, reason });
+      next(new ODataError('BadRequest', { message }));
+    };
+    if (eventKey === '') {
+      unreadable('event key', 'The delivery has no X-Event-Key header; Bitbucket sends the event key with every delivery.');
+      return;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch {
-      changeNoticeMetrics.rejected += 1;
-      logger.info('change notice rejected', { eventKey, requestUuid, reason: 'json' });
-      next(new ODataError('BadRequest', { message: 'The delivery body is not JSON; Bitbucket sends a JSON event payload.' }));
+      unreadable('json', 'The delivery body is not JSON; Bitbucket sends a JSON event payload.');
       return;
     }
     const reading = noticeOf(eventKey, parsed);
@@ -81,9 +91,7 @@ export function createChangeNoticeReceiver({ secret, trust, logger }: ChangeNoti
       return;
     }
     if (reading.kind === 'malformed') {
-      changeNoticeMetrics.rejected += 1;
-      logger.info('change notice rejected', { eventKey, requestUuid, reason: 'payload' });
-      next(new ODataError('BadRequest', { message: `The delivery is not a Bitbucket event payload: ${reading.reason}.` }));
+      unreadable('payload', `The delivery is not a Bitbucket event payload: ${reading.reason}.`);
       return;
     }
     trust.apply(reading.notice).then(
