@@ -21,9 +21,13 @@
  * `on` adds "one replica, change notices", `only` runs it alone: issue #14's webhooks, below).
  *
  * Change notices: the sandbox delivers its webhooks to the gateway (SANDBOX_WEBHOOK_RELAY_URL, the gateway listening on
- * BENCH_GATEWAY_PORT), a workspace webhook with a secret is made in each workspace through the sandbox's Bitbucket
- * API, and the gateway runs with WEBHOOK_SECRET and WEBHOOK_WORKSPACES naming them: the direct writes arrive as signed
- * notices, and what no notice says changed is served past the window without a call.
+ * BENCH_GATEWAY_PORT), a workspace webhook with a secret is made in every workspace through the sandbox's Bitbucket
+ * API, each by a user who owns it (Bitbucket lets only owners do so; blue-harbor's owner is a generated user, signed
+ * in through the sandbox's consent page with `sandbox_user`), and the gateway runs with WEBHOOK_SECRET and
+ * WEBHOOK_WORKSPACES naming them all: the direct writes arrive as signed notices, and what no notice says changed is
+ * served past the window without a call. For that setup it also prints where each set's calls of the next refresh
+ * went (the sandbox's request log, per set: workspace, written-to or other repository, path), and which notices
+ * arrived, by event key.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer as createHttpServer, type RequestListener } from 'node:http';
@@ -32,7 +36,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import supertest from 'supertest';
-import { DEMO_USER } from '../sandbox/identities';
+import { DEMO_OAUTH_CONSUMER, DEMO_USER } from '../sandbox/identities';
 import { createApp, noticeTrustOf, storeOf, upstreamReadinessOf } from '../src/app';
 import { listMemoMetrics } from '../src/bitbucket';
 import { upstreamBudgetMetrics } from '../src/budget';
@@ -54,7 +58,7 @@ const HOOK_EVENTS = [
   'repo:push', 'repo:updated', 'repo:transfer', 'repo:commit_status_created', 'repo:commit_status_updated',
   'pullrequest:created', 'pullrequest:updated', 'pullrequest:approved', 'pullrequest:unapproved', 'pullrequest:fulfilled', 'pullrequest:rejected',
   'pullrequest:changes_request_created', 'pullrequest:changes_request_removed', 'pullrequest:comment_created', 'pullrequest:comment_updated', 'pullrequest:comment_deleted',
-  'pullrequest:comment_resolved', 'pullrequest:comment_reopened', 'pullrequest:push', 'repo:deleted', 'repo:imported',
+  'pullrequest:comment_resolved', 'pullrequest:comment_reopened', 'pullrequest:push', 'repo:deleted', 'repo:imported', 'repo:created', 'repo:fork',
 ];
 const SEEDS = (process.env.REFRESH_SEEDS ?? 'default,large').split(',').map((seed) => seed.trim()).filter(Boolean);
 const LATENCY_MS = process.env.SANDBOX_LATENCY_MS ?? '50';
@@ -91,10 +95,11 @@ interface Refresh {
 const sum = (walks: SetWalk[], figure: 'calls' | 'counted' | 'notModified') => walks.reduce((total, walk) => total + walk[figure], 0);
 
 /** Every set to its end; page n of a set from replica n mod replicas (one replica: always the same). */
-async function refresh(replicas: Request[]): Promise<Refresh> {
+async function refresh(replicas: Request[], around?: { before(set: string): Promise<void>; after(set: string): Promise<void> }): Promise<Refresh> {
   const started = performance.now();
   const walks: SetWalk[] = [];
   for (const set of SETS) {
+    await around?.before(set);
     const walk: SetWalk = { set, status: 200, calls: 0, rows: 0, pages: 0, counted: 0, notModified: 0 };
     // The budget's own figures (src/budget/budget-metrics.ts), for this process: both replicas are in it.
     const budgetBefore = upstreamBudgetMetrics();
@@ -115,12 +120,16 @@ async function refresh(replicas: Request[]): Promise<Refresh> {
     walk.counted = budgetAfter.spent - budgetBefore.spent;
     walk.notModified = budgetAfter.notModifiedFree - budgetBefore.notModifiedFree;
     walks.push(walk);
+    await around?.after(set);
   }
   return { walks, calls: sum(walks, 'calls'), counted: sum(walks, 'counted'), notModified: sum(walks, 'notModified'), ms: performance.now() - started };
 }
 
-/** A handful of writes straight to the sandbox's Bitbucket API (never through a gateway, whose cache would know). */
-async function writeDirectly(apiUrl: string): Promise<number> {
+/**
+ * A handful of writes straight to the sandbox's Bitbucket API (never through a gateway, whose cache would know); the
+ * repositories written to (`ws/slug`).
+ */
+async function writeDirectly(apiUrl: string): Promise<string[]> {
   const api = async (method: string, target: string, body?: unknown): Promise<Record<string, unknown>> => {
     const response = await fetch(`${apiUrl}${target}`, {
       method,
@@ -144,30 +153,81 @@ async function writeDirectly(apiUrl: string): Promise<number> {
   await api('POST', '/repositories/acme-dev/web-frontend/refs/branches', { name, target: { hash: branches[0].target.hash } });
   const created = await api('POST', '/repositories/acme-dev/web-frontend/pullrequests', { title: 'Made directly in Bitbucket', source: { branch: { name } } });
   await api('POST', `/repositories/acme-dev/web-frontend/pullrequests/${String(created.id)}/comments`, { content: { raw: 'Written directly in Bitbucket' } });
-  return 5;
+  return [...new Set([open[0].repository, open[1].repository, 'acme-dev/web-frontend'])];
+}
+
+/** A workspace and the user who made its webhook (a nickname). */
+interface HookedWorkspace {
+  workspace: string;
+  owner: string;
 }
 
 /**
- * A workspace webhook with the secret in every workspace the demo user owns, through the sandbox's Bitbucket API (as
- * an owner would make it); the workspace IDs, for WEBHOOK_WORKSPACES.
+ * A workspace webhook with the secret in every workspace the demo user sees, each made through the sandbox's
+ * Bitbucket API by a user who owns the workspace, as its owner would make it (Bitbucket: "Only workspace owners can
+ * install webhooks on workspaces"). The demo user owns acme-dev; another workspace's owner is found among its members
+ * (the first whose `/user/workspaces?administrator=true` lists it), signed in through the sandbox's consent page with
+ * `sandbox_user` (the OAuth authorization-code flow; sandbox/auth/README.md).
  */
-async function installWebhooks(apiUrl: string): Promise<string[]> {
-  const call = async (method: string, target: string, body?: unknown): Promise<Record<string, unknown>> => {
-    const response = await fetch(`${apiUrl}${target}`, {
+async function installWebhooks(sandboxUrl: string): Promise<HookedWorkspace[]> {
+  const call = async (authorization: string, method: string, target: string, body?: unknown): Promise<Record<string, unknown>> => {
+    const response = await fetch(`${sandboxUrl}/2.0${target}`, {
       method,
-      headers: { Authorization: AUTH, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: { Authorization: authorization, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (response.status >= 300) throw new Error(`${method} ${target} → ${response.status} ${await response.text()}`);
     return (await response.json()) as Record<string, unknown>;
   };
-  // Only an owner may make a workspace webhook: the workspaces the demo user administers (the others keep the window).
-  const listed = (await call('GET', '/user/workspaces?administrator=true&pagelen=100')).values as Array<{ workspace: { slug: string } }>;
-  const workspaces = listed.map((access) => access.workspace.slug);
-  for (const workspace of workspaces) {
-    await call('POST', `/workspaces/${workspace}/hooks`, { description: 'bitbucket-odata change notices', url: HOOK_URL, active: true, secret: WEBHOOK_SECRET, events: HOOK_EVENTS });
+  const signedIn = new Map<string, string>([[DEMO_USER.nickname, AUTH]]);
+  const signIn = async (nickname: string): Promise<string> => {
+    const known = signedIn.get(nickname);
+    if (known !== undefined) return known;
+    const consent = new URL(`${sandboxUrl}/site/oauth2/authorize`);
+    consent.search = new URLSearchParams({ client_id: DEMO_OAUTH_CONSUMER.clientId, response_type: 'code', sandbox_user: nickname }).toString();
+    const approved = await fetch(consent, { redirect: 'manual' });
+    const code = new URL(approved.headers.get('location') ?? 'about:blank').searchParams.get('code');
+    if (approved.status !== 302 || code === null) throw new Error(`signing in as ${nickname}: ${approved.status} ${await approved.text()}`);
+    const issued = await fetch(`${sandboxUrl}/site/oauth2/access_token`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${Buffer.from(`${DEMO_OAUTH_CONSUMER.clientId}:${DEMO_OAUTH_CONSUMER.clientSecret}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code }),
+    });
+    if (issued.status !== 200) throw new Error(`token for ${nickname}: ${issued.status} ${await issued.text()}`);
+    const authorization = `Bearer ${((await issued.json()) as { access_token: string }).access_token}`;
+    signedIn.set(nickname, authorization);
+    return authorization;
+  };
+  const owns = async (authorization: string, workspace: string) =>
+    ((await call(authorization, 'GET', `/user/workspaces?administrator=true&q=${encodeURIComponent(`slug="${workspace}"`)}`)).values as unknown[]).length > 0;
+  const seen = (await call(AUTH, 'GET', '/user/workspaces?pagelen=100')).values as Array<{ workspace: { slug: string } }>;
+  const hooked: HookedWorkspace[] = [];
+  for (const { workspace: { slug: workspace } } of seen) {
+    const members = (await call(AUTH, 'GET', `/workspaces/${workspace}/members?pagelen=100`)).values as Array<{ user: { nickname: string } }>;
+    let owner: string | undefined;
+    for (const nickname of [DEMO_USER.nickname, ...members.map((member) => member.user.nickname).filter((nickname) => nickname !== DEMO_USER.nickname)]) {
+      if (await owns(await signIn(nickname), workspace)) {
+        owner = nickname;
+        break;
+      }
+    }
+    if (owner === undefined) throw new Error(`no member of ${workspace} owns it: its webhook cannot be made`);
+    await call(await signIn(owner), 'POST', `/workspaces/${workspace}/hooks`, { description: 'bitbucket-odata change notices', url: HOOK_URL, active: true, secret: WEBHOOK_SECRET, events: HOOK_EVENTS });
+    hooked.push({ workspace, owner });
   }
-  return workspaces;
+  return hooked;
+}
+
+/** One sandbox request, named by what it reads: its workspace, whether its repository was written to, its path's shape. */
+function callKind(path: string, written: ReadonlySet<string>): string {
+  const shape = (segments: string[]) =>
+    segments.map((segment) => (/^\d+$/.test(segment) ? '{id}' : /^[0-9a-f]{12,40}$/i.test(segment) || /^(%7B|\{)/i.test(segment) ? '{x}' : segment)).join('/');
+  const segments = path.replace(/^\/2\.0\//, '').split('/');
+  if (segments[0] === 'repositories' && segments.length >= 3) {
+    const repository = `${segments[1]}/${segments[2]}`;
+    return `${segments[1]} ${written.has(repository) ? 'written-to' : 'other'} …/${shape(segments.slice(3)) || '(repository)'}`;
+  }
+  return shape(segments);
 }
 
 /** The gateway process's RSS, sampled every 50 ms while `run` runs. */
@@ -259,20 +319,42 @@ interface Scenario {
   second: Refresh;
   peakRss: number;
   memo: typeof listMemoMetrics;
+  /** Per set of the next refresh, its sandbox requests by kind (callKind); only for the setup with notices. */
+  whereCalls: Map<string, Map<string, { calls: number; notModified: number }>>;
 }
 
-async function scenario(seed: string, setup: string, replicas: Request[]): Promise<Scenario> {
+async function scenario(seed: string, setup: string, replicas: Request[], explain = false): Promise<Scenario> {
   const memoBefore = { ...listMemoMetrics };
+  const sandboxUrl = `http://127.0.0.1:${SANDBOX_PORT}`;
+  const whereCalls = new Map<string, Map<string, { calls: number; notModified: number }>>();
   const { result, peakRss } = await withPeakRss(async () => {
     const first = await refresh(replicas);
-    await writeDirectly(`http://127.0.0.1:${SANDBOX_PORT}/2.0`);
+    const written = new Set(await writeDirectly(`${sandboxUrl}/2.0`));
     // Past the freshness window: the second refresh must find the writes, so nothing may be served as fresh.
     await new Promise((resolve) => setTimeout(resolve, (CACHE_SECONDS + 1) * 1000));
-    const second = await refresh(replicas);
+    // Where each set's calls go (the sandbox's request log, emptied before each set): for the setup with notices.
+    const around = explain
+      ? {
+          before: async () => void (await fetch(`${sandboxUrl}/_sandbox/requests`, { method: 'DELETE' })),
+          after: async (set: string) => {
+            const logged = (await (await fetch(`${sandboxUrl}/_sandbox/requests`)).json()) as Array<{ path: string; status: number | null }>;
+            const kinds = new Map<string, { calls: number; notModified: number }>();
+            for (const entry of logged) {
+              const kind = callKind(entry.path, written);
+              const tally = kinds.get(kind) ?? { calls: 0, notModified: 0 };
+              tally.calls += 1;
+              if (entry.status === 304) tally.notModified += 1;
+              kinds.set(kind, tally);
+            }
+            whereCalls.set(set, kinds);
+          },
+        }
+      : undefined;
+    const second = await refresh(replicas, around);
     return { first, second };
   });
   const memo = Object.fromEntries(Object.entries(listMemoMetrics).map(([name, value]) => [name, value - memoBefore[name as keyof typeof listMemoMetrics]])) as typeof listMemoMetrics;
-  return { seed, setup, ...result, peakRss, memo };
+  return { seed, setup, ...result, peakRss, memo, whereCalls };
 }
 
 const percent = (part: number, whole: number) => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)} %`);
@@ -310,6 +392,15 @@ function print(result: Scenario): void {
       `the budget counts ${result.second.counted} with UPSTREAM_NOT_MODIFIED_COUNTS=true (the default), ${result.second.counted - result.second.notModified} with false`,
   );
   console.log(`wall time: first ${(result.first.ms / 1000).toFixed(1)} s, second ${(result.second.ms / 1000).toFixed(1)} s; peak RSS of the gateway process ${(result.peakRss / 2 ** 20).toFixed(0)} MB`);
+  if (result.whereCalls.size > 0) {
+    console.log('where the next refresh\'s calls went (sandbox request log; workspace, repository written to or other, path; 304s):');
+    for (const [set, kinds] of result.whereCalls) {
+      if (kinds.size === 0) continue;
+      const total = [...kinds.values()].reduce((all, tally) => all + tally.calls, 0);
+      const parts = [...kinds].sort((a, b) => b[1].calls - a[1].calls).map(([kind, tally]) => `${kind} ${tally.calls}${tally.notModified > 0 ? ` (${tally.notModified} 304)` : ''}`);
+      console.log(`  ${set} ${total}: ${parts.join('; ')}`);
+    }
+  }
   console.log(`lists kept (list-memo.ts): commits ${result.memo.unchanged} served after a branch-heads check, ${result.memo.grown} read only at the head; pull requests ${result.memo.updated} read by updated_on; ${result.memo.reread} read again in full; ${result.memo.fresh} served within the window; pull request commits and diffstat ${result.memo.sameRevision} served for an unchanged revision, ${result.memo.newRevision} read`);
 }
 
@@ -327,24 +418,30 @@ async function main(): Promise<void> {
         ...(notices ? { SANDBOX_WEBHOOK_RELAY_URL: `http://127.0.0.1:${GATEWAY_PORT}/webhooks/bitbucket` } : {}),
       });
       const redis = setup.includes('Redis') ? await startRedis() : undefined;
-      const workspaces = notices ? await installWebhooks(`http://127.0.0.1:${SANDBOX_PORT}/2.0`).catch((error: unknown) => {
+      const hooked = notices ? await installWebhooks(`http://127.0.0.1:${SANDBOX_PORT}`).catch((error: unknown) => {
         sandbox.kill();
         throw error;
       }) : [];
+      const workspaces = hooked.map((hook) => hook.workspace);
       const replicas = redis
         ? [gateway({ REDIS_URL: redis.url }), gateway({ REDIS_URL: redis.url })]
         : notices
           ? [gateway({ WEBHOOK_SECRET, WEBHOOK_WORKSPACES: workspaces.join(',') }, GATEWAY_PORT)]
           : [gateway({})];
-      const noticesBefore = { ...changeNoticeMetrics };
+      const noticesBefore = { ...changeNoticeMetrics, byEvent: new Map(changeNoticeMetrics.byEvent) };
       try {
         await Promise.all(replicas.map((replica) => replica.ready));
-        const result = await scenario(seed, setup, replicas.map((replica) => replica.request));
+        const result = await scenario(seed, setup, replicas.map((replica) => replica.request), notices);
         print(result);
         if (notices) {
+          const byEvent = [...changeNoticeMetrics.byEvent]
+            .map(([key, count]) => [key, count - (noticesBefore.byEvent.get(key) ?? 0)] as const)
+            .filter(([, count]) => count > 0)
+            .map(([key, count]) => `${key} ${count}`);
           console.log(
-            `change notices: ${changeNoticeMetrics.received - noticesBefore.received} delivered to the gateway, ${changeNoticeMetrics.applied - noticesBefore.applied} applied, ` +
-              `${changeNoticeMetrics.rejected - noticesBefore.rejected} rejected (workspace webhooks of ${workspaces.join(', ')})`,
+            `change notices: ${changeNoticeMetrics.received - noticesBefore.received} delivered to the gateway (${byEvent.join(', ') || 'none signed'}), ` +
+              `${changeNoticeMetrics.applied - noticesBefore.applied} applied, ${changeNoticeMetrics.rejected - noticesBefore.rejected} rejected; ` +
+              `workspace webhooks of ${hooked.map((hook) => `${hook.workspace} (made by ${hook.owner})`).join(', ')}`,
           );
         }
         results.push(result);
@@ -373,6 +470,17 @@ async function main(): Promise<void> {
       `${(result.first.ms / 1000).toFixed(0)}/${(result.second.ms / 1000).toFixed(0)}`.padStart(15),
       (result.peakRss / 2 ** 20).toFixed(0).padStart(12),
     );
+  }
+  // Per set, the next refresh of each setup side by side (the runs without and with change notices, back to back).
+  for (const seed of SEEDS) {
+    const ofSeed = results.filter((result) => result.seed === seed);
+    if (ofSeed.length < 2) continue;
+    console.log(`\n## ${seed} seed, per set: calls of the first refresh (${ofSeed[0].setup}), then of the next one in each setup`);
+    console.log('set'.padEnd(26), 'calls 1st'.padStart(10), ...ofSeed.map((result) => `2nd, ${result.setup}`.padStart(Math.max(12, result.setup.length + 6))));
+    const line = (name: string, first: number, next: number[]) =>
+      console.log(name.padEnd(26), String(first).padStart(10), ...next.map((calls, index) => String(calls).padStart(Math.max(12, ofSeed[index].setup.length + 6))));
+    ofSeed[0].first.walks.forEach((walk, index) => line(walk.set, walk.calls, ofSeed.map((result) => result.second.walks[index].calls)));
+    line('all sets', ofSeed[0].first.calls, ofSeed.map((result) => result.second.calls));
   }
 }
 
