@@ -45,6 +45,13 @@ test.each([
   [`${R}/pullrequests/7?fields=%2Bvalues.participants`, false],
   [`${R}/pullrequests/7?fields=-values.links`, false],
   [`${R}/pullrequests/7?fields=*`, false],
+  // A raw '+' in a query means '+' to Bitbucket's fields (default fields plus), not the space a form decoder reads.
+  [`${R}/pullrequests/7?fields=+values.participants`, false],
+  [`${R}/refs/branches?fields=+values.target.date`, false],
+  // `values` names whole items, with every default field (task_count, merge strategies) in them.
+  [`${R}/pullrequests?fields=next,values`, false],
+  [`${R}/refs/branches?fields=values,next`, false],
+  [`${R}/pullrequests?fields=values.id,values.title`, true],
   ['/repositories/acme-dev', false],
   ['/workspaces/acme-dev/members', false],
   ['/workspaces/acme-dev/projects', false],

@@ -128,12 +128,16 @@ function matches(pattern: AnnouncedPath, segments: readonly string[]): boolean {
   return segments.length === pattern.length;
 }
 
-/** Whether the `fields` of a request target name only fields, none of them `unannounced` (see UNANNOUNCED_FIELDS). */
+/**
+ * Whether the `fields` of a request target name only fields, none of them `unannounced` (see UNANNOUNCED_FIELDS) nor
+ * `values` (a list's whole items, default fields and all). A raw `+` is read as `+` (Bitbucket's "default fields
+ * plus"), not as the space a form decoder makes of it: `fields=+values.links` keeps every default field.
+ */
 function fieldsLeaveOut(query: string, unannounced: readonly string[]): boolean {
-  const fields = new URLSearchParams(query).getAll('fields');
+  const fields = new URLSearchParams(query.replace(/\+/g, '%2B')).getAll('fields');
   if (fields.length === 0) return false;
   const names = fields.flatMap((value) => value.split(',')).map((name) => name.trim());
-  return names.every((name) => name !== '' && !/^[+-]/.test(name) && !name.includes('*') && !unannounced.some((field) => name.split('.').includes(field)));
+  return names.every((name) => name !== '' && name !== 'values' && !/^[+-]/.test(name) && !name.includes('*') && !unannounced.some((field) => name.split('.').includes(field)));
 }
 
 /**
