@@ -63,7 +63,7 @@ async function readStream(refusal: { decided?: Replan; failed(error: unknown): P
 test('the rows of a page read already are collected in a few microtask turns, not several per row; the rows are the page', async () => {
   const stream = await readStream({ failed: async (error) => error });
   const collecting = collectSorted([stream], compareUpstreamPositions, 30, ctx, true);
-  // 12 turns in all now (the heads' `peek` and the return); 6 or more per row before (`next` and `peek` through `guard`).
+  // 6 turns in all now (the heads' `peek` and the return); 6 per row before, 180 in all (`next` and `peek` through `guard`).
   expect(await turnsUntil(collecting, 1000)).toBeLessThanOrEqual(30);
   const page = (await client.get<{ values: { hash: string }[] }>('/repositories/acme-dev/platform-api/commits', { pagelen: 30 }, ctx.credential)).values;
   expect((await collecting).map((row) => row.Hash)).toEqual(page.map((item) => item.hash));
