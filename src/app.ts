@@ -90,7 +90,7 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
   });
   // Bitbucket webhooks as change notices (src/bitbucket/notice-trust.ts): longer trust in what they announce.
   const noticeTrust = config.webhooks
-    ? new NoticeTrust({ store, workspaces: config.webhooks.workspaces, trustSeconds: config.webhooks.trustSeconds, ...(now ? { now } : {}) })
+    ? new NoticeTrust({ store, workspaces: config.webhooks.workspaces, trustSeconds: config.webhooks.trustSeconds, settleSeconds: config.upstreamCache.freshSeconds, ...(now ? { now } : {}) })
     : undefined;
   noticeTrust?.start();
   const responseCache =

@@ -111,6 +111,7 @@ test('a branch made straight in Bitbucket is delivered, signed, and shows at the
 test('a pull request comment made straight in Bitbucket is delivered (pullrequest:comment_created) and shows at the next read of the comments', async () => {
   const pr = ((await api('GET', `/repositories/${WS}/${REPO}/pullrequests?state=OPEN&pagelen=1&fields=values.id`)).body.values as Array<{ id: number }>)[0].id;
   const comments = `/odata/PullRequestComments?$filter=Workspace eq '${WS}' and RepositorySlug eq '${REPO}' and PullRequestId eq ${pr}&$select=Id,Content`;
+  clock += 11_000; // the notice of the test before has settled: an answer read just after one keeps the ordinary window
   await read(comments);
   await pastTheWindow();
   expect(callsOf(await read(comments))).toBe(0);

@@ -138,6 +138,17 @@ test('a signed notice for a repository makes its next read call again and show a
   expect(callsOf(await read(branchesOf(WS, otherRepo)))).toBeGreaterThan(0);
 });
 
+test('an answer read just after a notice keeps the ordinary window: Bitbucket may still be bringing what depends on the change up to date', async () => {
+  await read(BRANCHES);
+  await pastTheWindow();
+  expect((await deliver('repo:push', pushTo(`${WS}/${REPO}`))).status).toBe(204);
+  expect(callsOf(await read(BRANCHES))).toBeGreaterThan(0); // read 0 s after the notice
+  await pastTheWindow();
+  expect(callsOf(await read(BRANCHES))).toBeGreaterThan(0); // so not trusted past the window
+  await pastTheWindow();
+  expect(callsOf(await read(BRANCHES))).toBe(0); // read once the notice had settled: trusted
+});
+
 test('a notice that the repository itself changed (repo:updated) makes every repository of its workspace read again', async () => {
   await read(BRANCHES);
   await read(branchesOf(WS, otherRepo));

@@ -47,6 +47,14 @@ export interface NoticeTrustOptions {
   aliveSeconds?: number;
   /** Each replica refreshes the record this often (default 10 s). */
   beatSeconds?: number;
+  /**
+   * An answer read this soon after a notice marked its repository (or workspace) keeps the ordinary window
+   * (`UPSTREAM_CACHE_SECONDS`; default 60 s): Bitbucket brings what depends on a change up to date after announcing
+   * it (a push's open pull requests' diffs, "updated transparently as internal updates without notifying webhook
+   * listeners": bitbucket.status.atlassian.com/incidents/jydtjggcm07s), so such a read may still show the state
+   * before it, and must not be trusted for `trustSeconds`.
+   */
+  settleSeconds?: number;
   now?: () => number;
 }
 
@@ -63,12 +71,25 @@ const ALIVE_KEY = 'rc-notice:alive';
 const EPOCH_SECONDS = 7 * 24 * 3600;
 const DEFAULT_ALIVE_SECONDS = 30;
 const DEFAULT_BEAT_SECONDS = 10;
+const DEFAULT_SETTLE_SECONDS = 60;
+
+/** A notice's mark: a random token, and when it was made (this replica's clock), so readers know how recent it is. */
+function noticeMark(now: number): Buffer {
+  return Buffer.from(`${randomUUID()}@${now}`);
+}
+
+/** When a notice made `mark`; undefined for marks made otherwise (absent ones made anew, a write's). */
+function markedAt(mark: Buffer): number | undefined {
+  const at = /@(\d+)$/.exec(mark.toString());
+  return at === null ? undefined : Number(at[1]);
+}
 
 export class NoticeTrust {
   readonly trustSeconds: number;
   readonly #options: NoticeTrustOptions;
   readonly #now: () => number;
   readonly #workspaces: ReadonlySet<string>;
+  readonly #settleMs: number;
   readonly #aliveMs: number;
   readonly #beatMs: number;
   /** When this replica last refreshed the alive record (its clock); undefined before the first refresh. */
@@ -85,6 +106,7 @@ export class NoticeTrust {
     this.#options = options;
     this.trustSeconds = options.trustSeconds;
     this.#now = options.now ?? Date.now;
+    this.#settleMs = (options.settleSeconds ?? DEFAULT_SETTLE_SECONDS) * 1000;
     this.#workspaces = new Set(options.workspaces.map((workspace) => workspace.toLowerCase()));
     this.#aliveMs = (options.aliveSeconds ?? DEFAULT_ALIVE_SECONDS) * 1000;
     this.#beatMs = Math.min(this.#aliveMs / 2, (options.beatSeconds ?? DEFAULT_BEAT_SECONDS) * 1000);
@@ -113,6 +135,13 @@ export class NoticeTrust {
       { key: workspaceGenerationKey(repository.workspace), value: fresh(), ttlSeconds: ttl },
       { key: repositoryGenerationKey(repository.workspace, repository.slug), value: fresh(), ttlSeconds: ttl },
     ]);
+    // Just after a notice, Bitbucket may still answer with the state before it: the ordinary window until it settles.
+    const now = this.#now();
+    const settling = (mark: Buffer) => {
+      const at = markedAt(mark);
+      return at !== undefined && now - at < this.#settleMs;
+    };
+    if (settling(workspace) || settling(repo)) return undefined;
     return `${epoch.toString()}/${workspace.toString()}/${repo.toString()}`;
   }
 
@@ -122,7 +151,7 @@ export class NoticeTrust {
     const keys = notice.scope === 'workspace' ? [workspaceGenerationKey(workspace)] : [repositoryGenerationKey(workspace, slug)];
     for (const other of notice.alsoWorkspaces) keys.push(workspaceGenerationKey(other));
     try {
-      await Promise.all(keys.map((key) => this.#options.store.set(key, Buffer.from(randomUUID()), this.#markSeconds)));
+      await Promise.all(keys.map((key) => this.#options.store.set(key, noticeMark(this.#now()), this.#markSeconds)));
     } catch (error) {
       // Answered 503 and sent again by Bitbucket, but its retries come at once, most likely into the same refusal.
       this.#epochDue = true;
