@@ -32,6 +32,7 @@ import { CHUNK_ROWS, SkipTokenHandler } from '../paging/skip-token-handler';
 import { queryBinding } from '../paging/skiptoken';
 import { RowBudget, type RowLease } from '../memory/memory-budget';
 import { writeWithBackpressure } from './write-with-backpressure';
+import { HeldPieces } from './held-pieces';
 import { refuseOversizedBody } from './body-limit';
 import { publicBaseOf } from './public-base';
 import { abandonUpstreamWork, requestContext, requestSignal } from './request-context';
@@ -229,20 +230,24 @@ export function createODataRouter({ config, client, model, logger, now, store }:
     let written = firstRows.length;
     let last = firstRows[firstRows.length - 1];
     let more = first.length > source.pageSize;
+    // Rows that are in hand together go out in one write (held-pieces.ts); `$expand` reads between chunks, so not there.
+    const held = new HeldPieces(res, expansions.length > 0 ? 1 : CHUNK_ROWS);
     while (!source.done && !more) {
-      const chunk = await source.next();
+      const next = source.next();
+      await held.before(next);
+      const chunk = await next;
       const rows = chunk.slice(0, source.pageSize - written);
       more = chunk.length > rows.length;
       if (rows.length === 0) continue;
       const expand = await expandRows(target.def, rows, expansions, ctx, config);
-      await writeWithBackpressure(res, Buffer.concat([Buffer.from(written > 0 ? ',' : '', 'utf8'), ...text.encodedEntities(rows, expand)]));
+      await held.add(Buffer.concat([Buffer.from(written > 0 ? ',' : '', 'utf8'), ...text.encodedEntities(rows, expand)]), rows.length);
       written += rows.length;
       last = rows[rows.length - 1];
     }
     const nextLink = more && last ? nextLinkAfter(last) : undefined;
     if (!nextLink) lastPage();
     res.addTrailers({ 'X-Upstream-Requests': String(requestContext.getStore()?.upstreamRequests ?? 0) });
-    res.end(text.tail({ nextLink }));
+    res.end(Buffer.concat([...held.take(), Buffer.from(text.tail({ nextLink }), 'utf8')]));
   }
 
   async function assertParentExists(target: ReadTarget, ctx: ExecutionContext): Promise<void> {
