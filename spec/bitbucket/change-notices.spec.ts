@@ -76,7 +76,6 @@ test.each([
   ['pullrequest:fulfilled', 'repository'],
   ['repo:commit_status_updated', 'repository'],
   ['repo:updated', 'workspace'],
-  ['repo:transfer', 'workspace'],
   ['repo:deleted', 'workspace'],
   ['repo:imported', 'workspace'],
   ['pullrequest:push', 'repository'],
@@ -91,6 +90,11 @@ test('unused and malformed deliveries', () => {
   expect(noticeOf('repo:push', { repository: {} }).kind).toBe('malformed');
   expect(noticeOf('repo:push', null).kind).toBe('malformed');
   expect(noticeOf('repo:push', { repository: { full_name: 'no-slash' } }).kind).toBe('malformed');
+});
+
+test('a transfer marks its workspace and every declared one (the one it left may go unnamed)', () => {
+  const reading = noticeOf('repo:transfer', { repository: { full_name: 'acme-dev/platform-api' }, actor: {} });
+  expect(reading).toEqual({ kind: 'apply', notice: { eventKey: 'repo:transfer', fullName: 'acme-dev/platform-api', workspace: 'acme-dev', scope: 'workspace', alsoWorkspaces: [], everyWorkspace: true } });
 });
 
 test('a transfer also marks the workspace it came from, when the payload names it', () => {

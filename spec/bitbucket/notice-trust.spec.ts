@@ -4,6 +4,7 @@
  * retries at once (community.developer.atlassian.com/t/webhooks-retries-how-to-delay-or-re-request/41486), so a lone
  * replica restarted within the alive record's 30 s has missed what was delivered meanwhile.
  */
+import { noticeOf } from '../../src/bitbucket/change-notices';
 import { NoticeTrust, type MarkStore } from '../../src/bitbucket/notice-trust';
 import { MemoryStore } from '../../src/storage/memory-store';
 
@@ -51,6 +52,22 @@ test('a notice the store refused to mark makes the replica trust nothing until a
   // While the store refuses, nothing is trusted (no token: the ordinary window).
   expect(await trust.token(PATH)).toBeUndefined();
   refusing = false;
+  const now = await trust.token(PATH);
+  expect(now).toBeDefined();
+  expect(now).not.toBe(kept);
+});
+
+test('a transfer marks every declared workspace, named in its payload or not (the one the repository left)', async () => {
+  let clock = Date.parse('2026-09-01T10:00:00Z');
+  const store = new MemoryStore({ maxBytes: 1 << 20, now: () => clock });
+  const trust = replica(store, () => clock);
+  const kept = await trust.token(PATH);
+  expect(kept).toBeDefined();
+  // acme-dev/platform-api moved to blue-harbor; the payload names only where it is now.
+  const reading = noticeOf('repo:transfer', { repository: { full_name: 'blue-harbor/platform-api' }, actor: {} });
+  if (reading.kind !== 'apply') throw new Error(`not applied: ${reading.kind}`);
+  await trust.apply(reading.notice);
+  clock += 61_000; // past the settling of the notice
   const now = await trust.token(PATH);
   expect(now).toBeDefined();
   expect(now).not.toBe(kept);

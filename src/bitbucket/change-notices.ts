@@ -25,6 +25,11 @@ interface NoticeEvent {
   keys: readonly string[];
   scope: NoticeScope;
   announces: readonly AnnouncedPath[];
+  /**
+   * Also marks every declared workspace: the event may have changed one its payload does not name for sure (a
+   * transfer's previous workspace: `previous_workspace` is read when sent, but no public record shows it always is).
+   */
+  marksEveryWorkspace?: true;
 }
 
 const seg = (path: string): AnnouncedPath => (path === '' ? [] : path.split('/'));
@@ -65,9 +70,16 @@ export const NOTICE_EVENTS: readonly NoticeEvent[] = [
     // A repository renamed, moved, removed, made: every cached answer of its workspace goes. The repository object
     // itself is not covered all the same: repo:updated is sent for its name, description, website and language
     // ("Event payloads"), not for its project, privacy, main branch or fork policy.
-    keys: ['repo:updated', 'repo:transfer', 'repo:deleted', 'repo:created', 'repo:fork', 'repo:imported'],
+    keys: ['repo:updated', 'repo:deleted', 'repo:created', 'repo:fork', 'repo:imported'],
     scope: 'workspace',
     announces: [],
+  },
+  {
+    // A repository moved out of a workspace: its answers there (under the old full name) must go too.
+    keys: ['repo:transfer'],
+    scope: 'workspace',
+    announces: [],
+    marksEveryWorkspace: true,
   },
 ];
 
@@ -93,6 +105,8 @@ export interface ChangeNotice {
   scope: NoticeScope;
   /** Other workspaces to mark as a whole (a transfer's previous one). */
   alsoWorkspaces: string[];
+  /** Mark every workspace whose notices the gateway trusts (see NoticeEvent.marksEveryWorkspace). */
+  everyWorkspace?: true;
 }
 
 export type NoticeReading = { kind: 'apply'; notice: ChangeNotice } | { kind: 'unused'; eventKey: string } | { kind: 'malformed'; reason: string };
@@ -119,7 +133,7 @@ export function noticeOf(eventKey: string, body: unknown): NoticeReading {
   // repo:transfer: the repository left another workspace too (its payload's previous_workspace, when sent).
   const previous = (body as { previous_workspace?: { slug?: unknown } }).previous_workspace?.slug;
   const alsoWorkspaces = typeof previous === 'string' && previous !== '' ? [previous] : [];
-  return { kind: 'apply', notice: { eventKey, fullName, workspace, scope: event.scope, alsoWorkspaces } };
+  return { kind: 'apply', notice: { eventKey, fullName, workspace, scope: event.scope, alsoWorkspaces, ...(event.marksEveryWorkspace ? { everyWorkspace: true as const } : {}) } };
 }
 
 function matches(pattern: AnnouncedPath, segments: readonly string[]): boolean {

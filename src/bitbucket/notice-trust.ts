@@ -150,6 +150,7 @@ export class NoticeTrust {
     const [workspace, slug] = notice.fullName.split('/');
     const keys = notice.scope === 'workspace' ? [workspaceGenerationKey(workspace)] : [repositoryGenerationKey(workspace, slug)];
     for (const other of notice.alsoWorkspaces) keys.push(workspaceGenerationKey(other));
+    if (notice.everyWorkspace) for (const declared of this.#workspaces) keys.push(workspaceGenerationKey(declared));
     try {
       await Promise.all(keys.map((key) => this.#options.store.set(key, noticeMark(this.#now()), this.#markSeconds)));
     } catch (error) {
