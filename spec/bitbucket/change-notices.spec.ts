@@ -59,6 +59,10 @@ test.each([
   ['/workspaces/acme-dev/projects', false],
   ['/workspaces', false],
   ['/user', false],
+  // Dot segments: a server on the way may resolve them into another repository's path.
+  [`${R}/src/../../other-repo/refs/tags`, false],
+  [`${R}/src/%2E%2E/%2E%2E/other-repo/refs/tags`, false],
+  [`${R}/src/main/./README.md`, false],
   // Named by UUID: notices name repositories by full_name, so nothing would mark these.
   ['/repositories/{11111111-1111-1111-1111-111111111111}/platform-api/refs/branches', false],
   ['/repositories/acme-dev/{22222222-2222-2222-2222-222222222222}/refs/branches', false],

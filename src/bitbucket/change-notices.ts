@@ -179,6 +179,9 @@ export function coveredRepositoryOf(target: string): { workspace: string; slug: 
     return undefined;
   }
   if (workspace.startsWith('{') || slug.startsWith('{')) return undefined;
+  // A dot segment may be resolved by a server on the way (RFC 3986 §5.2.4) into another repository's path, whose
+  // notices would not mark this one: `src/../../other/refs/tags` matched `src/**`.
+  if ([workspace, slug, ...rest].some((part) => part === '.' || part === '..')) return undefined;
   const covered = NOTICE_EVENTS.some((event) => event.announces.some((pattern) => matches(pattern, rest)));
   if (!covered) return undefined;
   for (const { paths, fields } of UNANNOUNCED_FIELDS) {
