@@ -19,7 +19,6 @@ export { encodeUpstreamQuery, type UpstreamQuery } from './upstream-query';
 export { ResponseCache, cacheMetrics, type ResponseCacheOptions } from './response-cache';
 export { RefusedCredentials } from './refused-credentials';
 export { NoticeTrust, noticeTrustMetrics } from './notice-trust';
-export { UNANNOUNCED_FIELDS } from './change-notices';
 export { listMemoMetrics } from './list-memo';
 export type { PullRequestRevision } from './pull-request-revision';
 export type { ListRevision } from './list-revision';

@@ -119,7 +119,7 @@ export function createODataRouter({ config, client, model, logger, now, store }:
    * (request-context.ts). A write is never cut off once it may have been sent: its outcome would be unknown, and a
    * write is a handful of calls at most.
    */
-  function context(req: Request, kind: 'read' | 'write' = 'read', expansions: readonly ResolvedExpansion[] = []): ExecutionContext {
+  function context(req: Request, kind: 'read' | 'write' = 'read'): ExecutionContext {
     return {
       client,
       credential: credentialFromRequest(req, config),
@@ -130,14 +130,12 @@ export function createODataRouter({ config, client, model, logger, now, store }:
       // The request's log line (an info line, src/http/observability.ts) carries its plans, when it is written.
       onPlan: upstreamPlanRecorder(req, logger?.enabled?.('info') !== false),
       ...(kind === 'read' ? { signal: requestSignal(), abandon: abandonUpstreamWork, memory: leaseOf(req), ...trustNewestFirstOf(req) } : {}),
-      // What `$expand` reads by key: a fan-out over it lists its rows whole for the expansion (src/plan/listed-rows.ts).
-      expandsByKey: new Set(expansions.filter((expansion) => !expansion.navigation.collection).map((expansion) => expansion.navigation.target)),
     };
   }
 
   async function serveEntity(req: Request, res: Response, target: ReadTarget, query: ODataQuery, format: JsonFormat, expansions: ResolvedExpansion[]) {
     rejectCollectionOptions(query);
-    const ctx = context(req, 'read', expansions);
+    const ctx = context(req);
     const row = await readEntity(target.def, target.implied, ctx, selectForExpansion(query.select, expansions));
     if (!row) throw new ODataError('EntityNotFound', { type: target.def.typeName, key: req.path.slice(1) });
     const expand = await expandRows(target.def, [row], expansions, ctx, config);
@@ -172,7 +170,7 @@ export function createODataRouter({ config, client, model, logger, now, store }:
   }
 
   async function readCollection(req: Request, res: Response, target: ReadTarget, query: ODataQuery, raw: string, format: JsonFormat, expansions: ResolvedExpansion[]) {
-    const ctx = context(req, 'read', expansions);
+    const ctx = context(req);
     const edm = edmOf(target.def);
     // The parent's rows must hold what the expansions' constraints read, whatever `$select` says.
     const fetched = { ...query, select: selectForExpansion(query.select, expansions), filter: allOf([target.implied, query.filter]) };

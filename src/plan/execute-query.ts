@@ -32,7 +32,7 @@ import { collectInTurn, collectSorted, drain, everyRowRead, feedInTurn, inTurnOr
 import { countStream } from './count-stream';
 import type { ExecutionContext } from './execution-context';
 import { cursorKeyOf, cursorOf, rowAtCursor } from '../paging/keyset-cursor';
-import { keepListedRows, keepsListedRows, wholeListingIsUnannounced } from './listed-rows';
+import { keepListedRows, keepsListedRows } from './listed-rows';
 import { rememberParentList, reusingParentLists } from './parent-list-memo';
 import type { ParentColumns } from './parent-revisions';
 import { mapWithConcurrency } from './map-with-concurrency';
@@ -396,10 +396,8 @@ async function countOnce(def: EntitySetDefinition, query: ODataQuery, ctx: Execu
 async function listParentValues(entitySet: string, filter: Expr | undefined, property: string, ctx: ExecutionContext, top?: number, also?: ParentColumns, onPage?: ValuesRead): Promise<string[]> {
   const parent = findDefinition(entitySet);
   if (!parent) throw new ODataError('Internal', { reference: `fan-out ${entitySet}` });
-  // A set `$expand` may read by key is listed whole and kept for the request (`listed-rows.ts`): same calls. Not when
-  // that would ask for a field no notice announces and this request expands nothing into it: the list then asks only
-  // for what the fan-out needs (its values, a revision's columns), and notices cover it.
-  const keep = keepsListedRows(parent) && (ctx.expandsByKey?.has(parent.name) === true || !wholeListingIsUnannounced(parent));
+  // A set `$expand` may read by key is listed whole and kept for the request (`listed-rows.ts`): same calls.
+  const keep = keepsListedRows(parent);
   const select = [...new Set([property, ...(also?.columns ?? [])])];
   const onRowsRead = onPage ? (rows: readonly Row[]) => onPage(rows.map((row) => String(row[property]))) : undefined;
   const result = await executeQuery(parent, { filter, orderby: [], ...(keep ? {} : { select }), ...(top !== undefined ? { top } : {}), count: false }, ctx, onRowsRead ? { onRowsRead } : {});

@@ -41,11 +41,4 @@ export interface ExecutionContext {
    * (`ListRoute.newestFirst`). `applied` is set when a read relied on it, for `Preference-Applied`.
    */
   trustNewestFirst?: { applied: boolean };
-  /**
-   * The entity sets this request's `$expand` reads by key (its single-valued navigations' targets). A fan-out over one
-   * of them lists its rows whole and keeps them for the expansion (listed-rows.ts); over pull requests otherwise it asks
-   * Bitbucket only for what the fan-out needs, so that `task_count` (no event announces it, change-notices.ts), which
-   * nothing reads, does not keep the parent list from being covered by change notices. Absent: nothing expanded.
-   */
-  expandsByKey?: ReadonlySet<string>;
 }

@@ -10,8 +10,6 @@
 import type { Row } from '../odata/ast';
 import type { EntitySetDefinition } from '../entity-sets/model';
 import { ENTITY_SETS } from '../entity-sets/registry';
-import { UNANNOUNCED_FIELDS } from '../bitbucket';
-import { sourcePaths } from './row-from-item';
 import type { ExecutionContext } from './execution-context';
 
 const kept = new WeakMap<ExecutionContext, Map<string, Map<string, Row>>>();
@@ -22,18 +20,6 @@ let singleTargets: Set<string> | undefined;
 export function keepsListedRows(def: EntitySetDefinition): boolean {
   singleTargets ??= new Set(ENTITY_SETS.flatMap((set) => (set.navigation ?? []).filter((nav) => !nav.collection).map((nav) => nav.target)));
   return singleTargets.has(def.name);
-}
-
-const unannounced = new Set(UNANNOUNCED_FIELDS.flatMap((entry) => entry.fields));
-
-/**
- * Whether listing `def` whole asks Bitbucket for a field no change notice announces (a pull request's `task_count`):
- * such a list is read again past UPSTREAM_CACHE_SECONDS however many notices arrive (change-notices.ts), so a fan-out
- * that keeps no row for an expansion lists only what it needs. Any other set is still listed whole: the same URL as
- * the set's own read of every column, which a refresh has just made (the cache serves it), costs no call more.
- */
-export function wholeListingIsUnannounced(def: EntitySetDefinition): boolean {
-  return def.properties.some((property) => sourcePaths(property).some((path) => path.split('.').some((part) => unannounced.has(part))));
 }
 
 function keyOf(def: EntitySetDefinition, values: Row): string | undefined {
