@@ -3,7 +3,8 @@ import { createPrng, type Random } from './prng';
 
 /**
  * The start-up options plus settings only the control endpoint sets: `responseDelayMs` holds a /2.0 answer back
- * *after* its handler ran (the write is applied, its answer arrives late), where `latencyMs` waits *before* handling.
+ * *after* its handler ran (the write is applied, its answer arrives late), where `latencyMs` holds it until that
+ * long after the request arrived (create-faults.ts).
  */
 export interface LiveFaultSettings extends FaultOptions {
   responseDelayMs: number;

@@ -10,18 +10,27 @@ export const LISTING = { pagelen: 10, page: 1, values: Array.from({ length: 10 }
 export interface FaultTestServer {
   baseUrl: string;
   sleeps: number[];
+  /** How many times the /2.0/repositories handler has run. */
+  handled(): number;
   close(): Promise<void>;
 }
 
 /** Faults in front of a dummy /2.0 listing, plus the control router; listens on 127.0.0.1, port 0. */
-export async function startFaultTestServer(faults: Partial<FaultOptions> = {}, seed = DEFAULT_SANDBOX_OPTIONS.seed): Promise<FaultTestServer> {
+export async function startFaultTestServer(
+  faults: Partial<FaultOptions> = {},
+  seed = DEFAULT_SANDBOX_OPTIONS.seed,
+  sleep?: (ms: number) => Promise<void>,
+): Promise<FaultTestServer> {
   const state = new FaultState({ ...DEFAULT_SANDBOX_OPTIONS.faults, ...faults }, seed);
   const sleeps: number[] = [];
-  const dependencies: FaultDependencies = { sleep: async (ms) => void sleeps.push(ms) };
+  let handled = 0;
+  // Records each wait; by default it ends at once, so no timer runs.
+  const dependencies: FaultDependencies = { sleep: (ms) => (sleeps.push(ms), sleep === undefined ? Promise.resolve() : sleep(ms)) };
   const app = express();
   app.use('/_sandbox/faults', createFaultControlRouter(state));
   app.use(createFaults(state, dependencies));
   app.get('/2.0/repositories', (_req, res) => {
+    handled += 1;
     res.json(LISTING);
   });
   app.get('/2.0/text', (_req, res) => {
@@ -37,6 +46,7 @@ export async function startFaultTestServer(faults: Partial<FaultOptions> = {}, s
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     sleeps,
+    handled: () => handled,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
