@@ -3,6 +3,7 @@ import http, { type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, storeOf, upstreamReadinessOf } from './app';
 import { ConfigError, loadConfig, type GatewayConfig } from './config';
+import { expressServerOptions } from './http/express-server-options';
 import { createLogger, type Logger } from './logger';
 
 /** Listening failed; the message names the port and the setting that chose it, and what to do. */
@@ -21,8 +22,8 @@ export function listenErrorMessage(error: unknown, setting: string, port: number
  * Express 5 registers that callback for 'error' as well (express/lib/application.js `app.listen`: `server.once('error',
  * done)`), so a taken port ran the success path and the process reported "listening" while another process answered.
  */
-export function listenOn(handler: RequestListener, port: number, setting: string): Promise<Server> {
-  const server = http.createServer(handler);
+export function listenOn(handler: RequestListener, port: number, setting: string, options: http.ServerOptions = {}): Promise<Server> {
+  const server = http.createServer(options, handler);
   // A client gets 20 s to send its headers and 30 s for its whole request (Node 20's defaults are 60 s and 300 s):
   // a slow or endless request holds a connection no longer than that (slowloris). Answers may take longer
   // (REQUEST_DEADLINE_SECONDS bounds those).
@@ -51,7 +52,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   const readiness = upstreamReadinessOf(app);
   let server: Server;
   try {
-    server = await listenOn(app, config.port, 'PORT');
+    // Requests born on the app's prototypes: express then leaves them be (src/http/express-server-options.ts, issue #15).
+    server = await listenOn(app, config.port, 'PORT', expressServerOptions(app));
   } catch (error) {
     readiness.stop();
     await storeOf(app).close();
