@@ -216,15 +216,11 @@ export function createMetrics(options: { routeNames: ReadonlySet<string>; upstre
 }
 
 /**
- * The budget per upstream principal and the response cache (issue #14, src/budget/budget-metrics.ts), read when
- * scraped. Totals since the process started are counters (reset and re-counted in `collect`, prom-client's way for
- * figures kept elsewhere); what the callers' hours look like is three gauges without labels (aggregates: no label
- * per principal, so neither the series nor anything that tells callers apart grows with them). The gauges of the
- * least remaining and the largest spent share are NaN while no caller spent a call in the last hour: never a 0 that
- * would read as "someone has nothing left".
+ * A counter of `registry` whose value is a total kept elsewhere, read when scraped (reset and re-counted in `collect`,
+ * prom-client's way for figures it does not count itself).
  */
-function budgetAndCacheMetrics(registry: Registry): void {
-  const total = (name: string, help: string, value: () => number) =>
+function collectedTotalIn(registry: Registry): (name: string, help: string, value: () => number) => Counter {
+  return (name, help, value) =>
     new Counter({
       name: `${METRICS_PREFIX}${name}`,
       help,
@@ -234,6 +230,18 @@ function budgetAndCacheMetrics(registry: Registry): void {
         this.inc(value());
       },
     });
+}
+
+/**
+ * The budget per upstream principal and the response cache (issue #14, src/budget/budget-metrics.ts), read when
+ * scraped. Totals since the process started are counters (reset and re-counted in `collect`, prom-client's way for
+ * figures kept elsewhere); what the callers' hours look like is three gauges without labels (aggregates: no label
+ * per principal, so neither the series nor anything that tells callers apart grows with them). The gauges of the
+ * least remaining and the largest spent share are NaN while no caller spent a call in the last hour: never a 0 that
+ * would read as "someone has nothing left".
+ */
+function budgetAndCacheMetrics(registry: Registry): void {
+  const total = collectedTotalIn(registry);
   total('upstream_budget_calls_spent_total', "Bitbucket calls counted against a principal's hour by the budget (every attempt, 304 revalidations included).", () => upstreamBudgetMetrics().spent);
   total('upstream_budget_lost_after_write_total', 'Writes Bitbucket answered whose budget bookkeeping (a tally move, a learned limit, a 429 block) the store refused afterwards: the write was answered as it happened.', () => upstreamBudgetMetrics().lostAfterWrite);
   total('upstream_budget_not_modified_free_total', 'Of the calls spent, 304 answers the budget gave back because they do not count (UPSTREAM_NOT_MODIFIED_COUNTS=false).', () => upstreamBudgetMetrics().notModifiedFree);
@@ -281,16 +289,7 @@ function budgetAndCacheMetrics(registry: Registry): void {
 
 /** Bitbucket webhook deliveries (src/http/change-notice-receiver.ts) and the trust they give (notice-trust.ts). */
 function changeNoticesMetrics(registry: Registry): void {
-  const total = (name: string, help: string, value: () => number) =>
-    new Counter({
-      name: `${METRICS_PREFIX}${name}`,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(value());
-      },
-    });
+  const total = collectedTotalIn(registry);
   total('change_notices_received_total', 'Webhook deliveries POSTed to /webhooks/bitbucket.', () => changeNoticeMetrics.received);
   total('change_notices_rejected_total', 'Deliveries refused: a missing or wrong signature (401), a body that is not JSON or not an event payload (400).', () => changeNoticeMetrics.rejected);
   total('change_notices_applied_total', 'Deliveries that marked their repository (or workspace) changed.', () => changeNoticeMetrics.applied);
