@@ -186,10 +186,48 @@ export function planQuery(def: EntitySetDefinition, query: ODataQuery, options: 
   return options.pushdown ? planWith(def, query, true) : withoutPushdown(planWith(def, query, false));
 }
 
-function planWith(def: EntitySetDefinition, query: ODataQuery, narrower: boolean): QueryPlan {
+/**
+ * What a plan takes from its entity set alone, whatever the query: worked out once per set instead of on every
+ * request (issue #15: the gateway's CPU per answer page). Entity set definitions are constants (src/entity-sets/).
+ */
+interface SetConstants {
+  /** The route parameters a filter may fix: the list's (or get's), then the get's and, when `narrower`, the narrower lists' others. */
+  params: { narrower: RouteParameter[]; own: RouteParameter[] };
+  /** Every property's name, in declaration order: what an answer without `$select` needs. */
+  propertyNames: string[];
+  /** `fields=` when every property is needed (no `$select`, the usual read): the list's and the get's. */
+  allFields: { list: string | undefined; get: string | undefined };
+}
+
+const setConstants = new WeakMap<EntitySetDefinition, SetConstants>();
+
+function constantsOf(def: EntitySetDefinition): SetConstants {
+  let constants = setConstants.get(def);
+  if (!constants) {
+    const every = new Set(def.properties.map((property) => property.name));
+    constants = {
+      params: { narrower: routeParams(def, true), own: routeParams(def, false) },
+      propertyNames: [...every],
+      allFields: { list: fieldsFor(def, every, LIST_PREFIX, LIST_ENVELOPE), get: fieldsFor(def, every, '', []) },
+    };
+    setConstants.set(def, constants);
+  }
+  return constants;
+}
+
+function routeParams(def: EntitySetDefinition, narrower: boolean): RouteParameter[] {
   const params = def.list?.params ?? def.get?.params ?? [];
   const narrowerParams = narrower ? (def.narrowerLists ?? []).flatMap((route) => route.params) : [];
-  const allParams = [...params, ...[...(def.get?.params ?? []), ...narrowerParams].filter((p, at, all) => !params.some((q) => q.name === p.name) && all.findIndex((q) => q.name === p.name) === at)];
+  return [...params, ...[...(def.get?.params ?? []), ...narrowerParams].filter((p, at, all) => !params.some((q) => q.name === p.name) && all.findIndex((q) => q.name === p.name) === at)];
+}
+
+/** A list page's items are under `values`; `next`, `size`, `page` and `pagelen` are the page's own. */
+const LIST_PREFIX = 'values.';
+const LIST_ENVELOPE = ['next', 'size', 'page', 'pagelen'];
+
+function planWith(def: EntitySetDefinition, query: ODataQuery, narrower: boolean): QueryPlan {
+  const constants = constantsOf(def);
+  const allParams = narrower ? constants.params.narrower : constants.params.own;
   // Constant parts of the filter are folded first (`1 eq 1` must not keep `q` from being exact); the residual still
   // evaluates the client's filter as written, which selects the same rows.
   const filter = foldConstants(query.filter, edmOf(def));
@@ -215,8 +253,10 @@ function planWith(def: EntitySetDefinition, query: ODataQuery, narrower: boolean
       : undefined;
 
   const needed = new Set<string>([...def.key, ...order.map((o) => o.property), ...referencedProperties(query.filter)]);
-  for (const name of query.select ?? def.properties.map((p) => p.name)) needed.add(name);
+  for (const name of query.select ?? constants.propertyNames) needed.add(name);
   if (query.search) for (const name of def.searchable ?? []) needed.add(name);
+  // `fieldsFor` reads only the set's properties in `needed`: with all of them, its answer is the set's own.
+  const everyProperty = query.select === undefined || constants.propertyNames.every((name) => needed.has(name));
 
   return {
     def,
@@ -228,8 +268,8 @@ function planWith(def: EntitySetDefinition, query: ODataQuery, narrower: boolean
     byUpstreamPosition,
     streamConstant,
     upstreamSort,
-    listFields: list ? fieldsFor(def, needed, 'values.', ['next', 'size', 'page', 'pagelen']) : undefined,
-    getFields: def.get ? fieldsFor(def, needed, '', []) : undefined,
+    listFields: list ? (everyProperty ? constants.allFields.list : fieldsFor(def, needed, LIST_PREFIX, LIST_ENVELOPE)) : undefined,
+    getFields: def.get ? (everyProperty ? constants.allFields.get : fieldsFor(def, needed, '', [])) : undefined,
     exact: bbql.exact && !query.search,
     noRows,
   };
