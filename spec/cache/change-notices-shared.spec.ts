@@ -3,12 +3,12 @@
  * UPSTREAM_CACHE_SECONDS under the same trust, and a notice delivered to A makes B read again. Needs a real Redis
  * server: TEST_REDIS_URL (scripts/with-test-services.sh starts one).
  */
-import { createHmac, randomUUID } from 'node:crypto';
 import supertest from 'supertest';
 import { noticeTrustOf } from '../../src/app';
 import { startSecondReplica, type SecondReplica } from '../helpers/second-replica';
 import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
 import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/with-redis';
+import { postDelivery } from './signed-delivery';
 
 const SECRET = 'spec-webhook-secret-shared-0123';
 const BRANCHES = "/odata/Branches?$filter=Workspace eq 'acme-dev' and RepositorySlug eq 'platform-api'&$select=Name&$orderby=Name";
@@ -44,14 +44,7 @@ describeWithRedis('change notices across replicas sharing Redis', () => {
     const trusted = await supertest(replicaB.app).get(BRANCHES).set('Authorization', DEMO_BEARER);
     expect(trusted.body.value).toEqual(onA.body.value);
     expect(trusted.headers['x-upstream-requests']).toBe('0');
-    const body = JSON.stringify({ repository: { full_name: 'acme-dev/platform-api' }, actor: {} });
-    const delivered = await stack.request
-      .post('/webhooks/bitbucket')
-      .set('Content-Type', 'application/json')
-      .set('X-Event-Key', 'repo:push')
-      .set('X-Request-UUID', randomUUID())
-      .set('X-Hub-Signature', `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`)
-      .send(body);
+    const delivered = await postDelivery(stack.request, 'repo:push', { repository: { full_name: 'acme-dev/platform-api' }, actor: {} }, { secret: SECRET });
     expect(delivered.status).toBe(204);
     const after = await supertest(replicaB.app).get(BRANCHES).set('Authorization', DEMO_BEARER);
     expect(Number(after.headers['x-upstream-requests'])).toBeGreaterThan(0);

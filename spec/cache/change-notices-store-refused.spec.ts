@@ -3,11 +3,11 @@
  * times in all), never 204: a notice acknowledged but not marked would leave a changed repository's answers trusted.
  * A Redis of the spec's own under `maxmemory` with `noeviction` refuses every write (OOM).
  */
-import { createHmac, randomUUID } from 'node:crypto';
 import { noticeTrustOf } from '../../src/app';
 import { changeNoticeMetrics } from '../../src/http/change-notice-receiver';
 import { describeWithPrivateRedis, startPrivateRedis, type PrivateRedis } from '../helpers/private-redis';
 import { startStack, type Stack } from '../helpers/stack';
+import { postDelivery } from './signed-delivery';
 
 const SECRET = 'spec-webhook-secret-refused-0123';
 
@@ -29,14 +29,7 @@ describeWithPrivateRedis('a change notice the store refuses', () => {
     const used = Number(/used_memory:(\d+)/.exec(String(await redis.admin.info('memory')))![1]);
     await redis.admin.config('SET', 'maxmemory', String(used), 'maxmemory-policy', 'noeviction');
     const applied = changeNoticeMetrics.applied;
-    const body = JSON.stringify({ repository: { full_name: 'acme-dev/platform-api' }, actor: {} });
-    const response = await stack.request
-      .post('/webhooks/bitbucket')
-      .set('Content-Type', 'application/json')
-      .set('X-Event-Key', 'repo:push')
-      .set('X-Request-UUID', randomUUID())
-      .set('X-Hub-Signature', `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`)
-      .send(body);
+    const response = await postDelivery(stack.request, 'repo:push', { repository: { full_name: 'acme-dev/platform-api' }, actor: {} }, { secret: SECRET });
     expect(response.status).toBe(503);
     expect(response.body.error.code).toBe('StoreUnavailable');
     expect(response.headers['retry-after']).toMatch(/^\d+$/);

@@ -4,11 +4,12 @@
  * signed notice says its repository changed; what no event announces keeps the ordinary window; a delivery not signed
  * with WEBHOOK_SECRET changes nothing; a gap in receiving revokes the trust; entries stay per principal.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { OTHER_USER, REPOSITORY_ACCESS_TOKEN } from '../../sandbox/identities';
 import { noticeTrustOf, storeOf } from '../../src/app';
 import { repositoryGenerationKey } from '../../src/bitbucket/generation-keys';
 import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
+import { postDelivery, signatureOf } from './signed-delivery';
 
 const SECRET = 'spec-webhook-secret-0123456789';
 const WS = 'acme-dev';
@@ -69,20 +70,10 @@ async function pastTheWindow(ms = 11_000): Promise<void> {
   await stack.clearUpstreamCalls();
 }
 
-function signature(body: string, secret = SECRET): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
+const signature = (body: string, secret = SECRET) => signatureOf(body, secret);
 
-function deliver(eventKey: string, payload: unknown, sign: (body: string) => string | undefined = (body) => signature(body)) {
-  const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
-  const request = stack.request
-    .post('/webhooks/bitbucket')
-    .set('Content-Type', 'application/json')
-    .set('X-Event-Key', eventKey)
-    .set('X-Request-UUID', randomUUID())
-    .set('X-Attempt-Number', '1');
-  const signed = sign(body);
-  return (signed === undefined ? request : request.set('X-Hub-Signature', signed)).send(body);
+function deliver(eventKey: string, payload: unknown, sign?: (body: string) => string | undefined) {
+  return postDelivery(stack.request, eventKey, payload, { secret: SECRET, ...(sign ? { sign } : {}) });
 }
 
 const pushTo = (fullName: string) => ({ repository: { full_name: fullName, uuid: `{${randomUUID()}}` }, actor: { display_name: 'Spec' }, push: { changes: [] } });
@@ -214,14 +205,7 @@ test('a signed delivery it cannot read (no X-Event-Key, no repository, not JSON)
 test('each applied delivery has one info line with its event key, repository and request uuid', async () => {
   const before = stack.logLines.length;
   const uuid = randomUUID();
-  const body = JSON.stringify(pushTo(`${WS}/${REPO}`));
-  const response = await stack.request
-    .post('/webhooks/bitbucket')
-    .set('Content-Type', 'application/json')
-    .set('X-Event-Key', 'repo:push')
-    .set('X-Request-UUID', uuid)
-    .set('X-Hub-Signature', signature(body))
-    .send(body);
+  const response = await postDelivery(stack.request, 'repo:push', pushTo(`${WS}/${REPO}`), { secret: SECRET, requestUuid: uuid });
   expect(response.status).toBe(204);
   const lines = stack.logLines.slice(before).filter((line) => line.includes('"change notice"'));
   expect(lines).toHaveLength(1);
