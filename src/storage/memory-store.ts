@@ -66,15 +66,14 @@ export class MemoryStore implements SharedStore {
     this.#values.set(key, value, { ttl: ttlSeconds * 1000 });
   }
 
-  async setIfAbsent(key: string, value: Buffer, ttlSeconds: number): Promise<Buffer> {
-    const held = this.#values.get(key);
-    if (held !== undefined) return held;
-    this.#values.set(key, value, { ttl: ttlSeconds * 1000 });
-    return value;
-  }
-
   async setAllIfAbsent(entries: readonly IfAbsentEntry[]): Promise<Buffer[]> {
-    return Promise.all(entries.map(({ key, value, ttlSeconds }) => this.setIfAbsent(key, value, ttlSeconds)));
+    // One synchronous step per entry, in their order: nothing runs between the check and the set.
+    return entries.map(({ key, value, ttlSeconds }) => {
+      const held = this.#values.get(key);
+      if (held !== undefined) return held;
+      this.#values.set(key, value, { ttl: ttlSeconds * 1000 });
+      return value;
+    });
   }
 
   async delete(key: string): Promise<void> {

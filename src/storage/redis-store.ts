@@ -302,14 +302,6 @@ export class RedisStore implements SharedStore {
     await this.#run('write', () => this.#redis.set(this.#prefix + key, value, 'EX', Math.max(1, Math.ceil(ttlSeconds))));
   }
 
-  async setIfAbsent(key: string, value: Buffer, ttlSeconds: number): Promise<Buffer> {
-    const replies = await this.#transaction('SET', (multi) => multi.set(this.#prefix + key, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX').getBuffer(this.#prefix + key));
-    // Evicted between the two (a volatile-* policy under memory pressure): what this caller made is the answer, and a
-    // value nobody else holds never matches an old one.
-    const held = replies[1];
-    return Buffer.isBuffer(held) ? held : value;
-  }
-
   async setAllIfAbsent(entries: readonly IfAbsentEntry[]): Promise<Buffer[]> {
     if (entries.length === 0) return [];
     // One MULTI for all: a SET NX and a GET per entry. On one Redis node (this client); a Cluster would refuse keys of
@@ -318,7 +310,8 @@ export class RedisStore implements SharedStore {
       for (const { key, value, ttlSeconds } of entries) multi.set(this.#prefix + key, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX').getBuffer(this.#prefix + key);
       return multi;
     });
-    // As setIfAbsent: a key evicted between its SET and GET answers the value this caller made.
+    // A key evicted between its SET and GET (a volatile-* policy under memory pressure) answers the value this caller
+    // made: a value nobody else holds never matches an old one.
     return entries.map(({ value }, index) => {
       const held = replies[2 * index + 1];
       return Buffer.isBuffer(held) ? held : value;

@@ -20,14 +20,11 @@ export interface SharedStore {
   /** Stores `value` for `ttlSeconds` (≥ 1). A value too large for the store is not kept (never an error). */
   set(key: string, value: Buffer, ttlSeconds: number): Promise<void>;
   /**
-   * The value `key` holds; when it holds none, `value` is stored for `ttlSeconds` and returned (Redis `SET NX`, then
-   * `GET`, in one transaction: of two callers creating it at once, both get the one that was kept). A value that may
-   * be evicted, as `set`'s; for marks whose absence must never read as an old value (src/bitbucket/notice-trust.ts).
-   */
-  setIfAbsent(key: string, value: Buffer, ttlSeconds: number): Promise<Buffer>;
-  /**
-   * `setIfAbsent` of each entry, answered in their order, in one round trip (one MULTI on Redis: a covered read's three
-   * marks cost one exchange, not three). Each entry on its own as `setIfAbsent`; the entries are not one atomic unit.
+   * For each entry, in their order: the value its key holds; when it holds none, the entry's value, stored for its
+   * `ttlSeconds` (Redis `SET NX`, then `GET`: of two callers creating a key at once, both get the one that was kept).
+   * Values that may be evicted, as `set`'s; for marks whose absence must never read as an old value
+   * (src/bitbucket/notice-trust.ts). One round trip for all (one MULTI on Redis: a covered read's three marks cost one
+   * exchange, not three); each entry on its own, the entries are not one atomic unit.
    */
   setAllIfAbsent(entries: readonly IfAbsentEntry[]): Promise<Buffer[]>;
   /** Removes the value, tally or record `key`. */
