@@ -76,3 +76,66 @@ test('a transfer marks every declared workspace, named in its payload or not (th
   expect(now).toBeDefined();
   expect(now).not.toBe(kept);
 });
+
+test('a signed delivery one replica cannot read withdraws every trust on the others at once, not at its next alive beat', async () => {
+  const clock = Date.parse('2026-09-01T10:00:00Z');
+  const store = new MemoryStore({ maxBytes: 1 << 20, now: () => clock });
+  const a = replica(store, () => clock);
+  const b = replica(store, () => clock);
+  await a.beat();
+  await b.beat();
+  const kept = await b.token(PATH);
+  expect(kept).toBeDefined();
+  // A refresh of A under way when the delivery arrives (it read the epoch as not due) must not swallow the new one.
+  const beating = a.beat();
+  await a.missed();
+  await beating;
+  const now = await b.token(PATH);
+  expect(now).toBeDefined();
+  expect(now).not.toBe(kept);
+  expect(await a.token(PATH)).toBe(now);
+});
+
+test('a notice the store refused to mark, with the epoch still writable, withdraws every trust on the others at once', async () => {
+  const clock = Date.parse('2026-09-01T10:00:00Z');
+  const store = new MemoryStore({ maxBytes: 1 << 20, now: () => clock });
+  // Refuses the notice's mark only (a write that failed on its own: a connection reset), not what comes after it.
+  let refuseMarks = true;
+  const flaky: MarkStore = {
+    get: (key) => store.get(key),
+    set: (key, value, ttl) => (refuseMarks && key !== 'rc-notice:epoch' && key !== 'rc-notice:alive' ? Promise.reject(new Error('ECONNRESET')) : store.set(key, value, ttl)),
+    setAllIfAbsent: (entries) => store.setAllIfAbsent(entries),
+  };
+  const a = replica(flaky, () => clock);
+  const b = replica(store, () => clock);
+  await a.beat();
+  await b.beat();
+  const kept = await b.token(PATH);
+  expect(kept).toBeDefined();
+  const notice = { eventKey: 'repo:push', fullName: 'acme-dev/platform-api', workspace: 'acme-dev', scope: 'repository' as const, alsoWorkspaces: [] };
+  await expect(a.apply(notice)).rejects.toThrow('ECONNRESET');
+  refuseMarks = false;
+  const now = await b.token(PATH);
+  expect(now).toBeDefined();
+  expect(now).not.toBe(kept);
+});
+
+test('a signed delivery it cannot read, while the store refuses the new epoch, is refused as the store\'s failure; the replica trusts nothing until one is written', async () => {
+  const clock = Date.parse('2026-09-01T10:00:00Z');
+  const store = new MemoryStore({ maxBytes: 1 << 20, now: () => clock });
+  let refusing = false;
+  const flaky: MarkStore = {
+    get: (key) => store.get(key),
+    set: (key, value, ttl) => (refusing ? Promise.reject(new Error('OOM')) : store.set(key, value, ttl)),
+    setAllIfAbsent: (entries) => (refusing ? Promise.reject(new Error('OOM')) : store.setAllIfAbsent(entries)),
+  };
+  const trust = replica(flaky, () => clock);
+  const kept = await trust.token(PATH);
+  refusing = true;
+  await expect(trust.missed()).rejects.toThrow('OOM');
+  expect(await trust.token(PATH)).toBeUndefined();
+  refusing = false;
+  const now = await trust.token(PATH);
+  expect(now).toBeDefined();
+  expect(now).not.toBe(kept);
+});

@@ -1,7 +1,7 @@
 /**
  * Change notices with two replicas sharing Redis (issue #14): what replica A reads, replica B serves past
- * UPSTREAM_CACHE_SECONDS under the same trust, and a notice delivered to A makes B read again. Needs a real Redis
- * server: TEST_REDIS_URL (scripts/with-test-services.sh starts one).
+ * UPSTREAM_CACHE_SECONDS under the same trust, and a notice delivered to A (or a signed delivery A cannot read) makes B
+ * read again at once. Needs a real Redis server: TEST_REDIS_URL (scripts/with-test-services.sh starts one).
  */
 import supertest from 'supertest';
 import { noticeTrustOf } from '../../src/app';
@@ -55,5 +55,21 @@ describeWithRedis('change notices across replicas sharing Redis', () => {
     await pause(1_200);
     expect(Number((await stack.request.get(REPOSITORIES).set('Authorization', DEMO_BEARER)).headers['x-upstream-requests'])).toBeGreaterThan(0);
     expect((await stack.request.get(BRANCHES).set('Authorization', DEMO_BEARER)).headers['x-upstream-requests']).toBe('0');
+  });
+
+  test('a signed delivery replica A cannot read withdraws the trust on replica B before A answers, not at A\'s next alive beat', async () => {
+    await stack.request.get(BRANCHES).set('Authorization', DEMO_BEARER);
+    await pause(1_200); // past UPSTREAM_CACHE_SECONDS
+    expect(Number((await supertest(replicaB.app).get(REPOSITORIES).set('Authorization', DEMO_BEARER)).headers['x-upstream-requests'])).toBeGreaterThan(0);
+    expect((await supertest(replicaB.app).get(BRANCHES).set('Authorization', DEMO_BEARER)).headers['x-upstream-requests']).toBe('0');
+    // No X-Event-Key (a proxy dropped it): what it announced is unknown. A's alive beats come every 10 s; B must not
+    // wait for the next one.
+    const unreadable = await postDelivery(stack.request, '', { repository: { full_name: 'acme-dev/platform-api' }, actor: {} }, { secret: SECRET });
+    expect(unreadable.status).toBe(400);
+    await stack.clearUpstreamCalls();
+    const after = await supertest(replicaB.app).get(BRANCHES).set('Authorization', DEMO_BEARER);
+    expect(after.status).toBe(200);
+    expect(Number(after.headers['x-upstream-requests'])).toBeGreaterThan(0);
+    expect((await stack.upstreamCalls()).map((call) => call.path)).toContain('/2.0/repositories/acme-dev/platform-api/refs/branches');
   });
 });

@@ -25,7 +25,7 @@ describeWithPrivateRedis('a change notice the store refuses', () => {
     await redis.stop();
   });
 
-  test('is 503 with Retry-After (Bitbucket retries it), counted as received and not applied', async () => {
+  test('is 503 with Retry-After (Bitbucket retries it), counted as received and not applied; so is a delivery it cannot read', async () => {
     const used = Number(/used_memory:(\d+)/.exec(String(await redis.admin.info('memory')))![1]);
     await redis.admin.config('SET', 'maxmemory', String(used), 'maxmemory-policy', 'noeviction');
     const applied = changeNoticeMetrics.applied;
@@ -34,6 +34,12 @@ describeWithPrivateRedis('a change notice the store refuses', () => {
     expect(response.body.error.code).toBe('StoreUnavailable');
     expect(response.headers['retry-after']).toMatch(/^\d+$/);
     expect(changeNoticeMetrics.applied).toBe(applied);
+    // A signed delivery it cannot read withdraws every trust by a new epoch in the store before it answers: refused
+    // too, that is the store's 503 (sent again), not a 400 that would leave the other replicas trusting.
+    const unreadable = await postDelivery(stack.request, 'repo:push', { actor: {} }, { secret: SECRET });
+    expect(unreadable.status).toBe(503);
+    expect(unreadable.body.error.code).toBe('StoreUnavailable');
     await redis.admin.config('SET', 'maxmemory', '0');
+    expect((await postDelivery(stack.request, 'repo:push', { actor: {} }, { secret: SECRET })).status).toBe(400);
   });
 });

@@ -19,6 +19,9 @@
  *   10 s loses what was delivered meanwhile. So a replica starts a new epoch at its own start, before it trusts.
  * - A notice this replica received but could not mark (the store refused it: 503) is lost once Bitbucket's retries
  *   fail too, which they will while the store refuses: the replica trusts nothing until it has started a new epoch.
+ * - Such a notice, or a signed delivery it could not read, starts the new epoch in the shared store before the
+ *   receiver answers: the other replicas meet it at their next token, not at this replica's next alive refresh (up to
+ *   `beatSeconds` later, meanwhile serving trusted answers the missed notice may have made stale).
  *
  * What this cannot see: a delivery Bitbucket gave up on while some replica was alive (three attempts failed), or a
  * webhook removed or disabled in Bitbucket. Both are bounded by `trustSeconds`.
@@ -59,7 +62,10 @@ export interface NoticeTrustOptions {
 }
 
 export const noticeTrustMetrics = {
-  /** Trust epochs started: the receiver-alive record missing (a gap), a replica starting, a notice it could not mark. */
+  /**
+   * Trust epochs started: the receiver-alive record missing (a gap), a replica starting, a notice it could not mark, a
+   * signed delivery it could not read.
+   */
   epochsStarted: 0,
   /** Refreshes of the receiver-alive record the store refused (trust lapses if they keep failing). */
   beatsFailed: 0,
@@ -95,10 +101,13 @@ export class NoticeTrust {
   /** When this replica last refreshed the alive record (its clock); undefined before the first refresh. */
   #lastBeat: number | undefined;
   /**
-   * A new trust epoch is due before this replica trusts again: at its start (deliveries sent while it started may be
-   * lost), after a notice it could not mark, and after a signed delivery it could not read (`missed`).
+   * New trust epochs asked for; one is due (and this replica trusts nothing) while fewer were written: one at its start
+   * (deliveries sent while it started may be lost), one after each notice it could not mark and each signed delivery
+   * it could not read (`missed`). Counted, not a flag: a write under way when another is asked for does not satisfy it.
    */
-  #epochDue = true;
+  #epochsAsked = 1;
+  /** The count of epochs asked for when the last epoch this replica wrote was asked for (see `#startEpoch`). */
+  #epochsWritten = 0;
   #beating: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
 
@@ -154,18 +163,24 @@ export class NoticeTrust {
     try {
       await Promise.all(keys.map((key) => this.#options.store.set(key, noticeMark(this.#now()), this.#markSeconds)));
     } catch (error) {
-      // Answered 503 and sent again by Bitbucket, but its retries come at once, most likely into the same refusal.
-      this.#epochDue = true;
+      // Answered 503 and sent again by Bitbucket, but its retries come at once, most likely into the same refusal. The
+      // new epoch is tried before the answer (a store that refused one write may take the next); refused too, it stays
+      // due and this replica's next refresh writes it.
+      this.#epochsAsked += 1;
+      await this.#startEpoch().catch(() => undefined);
       throw error;
     }
   }
 
   /**
    * A signed delivery this replica could not read (no event key, a body that is not an event payload): whatever it
-   * announced is unknown, so every trust is withdrawn (a new epoch) rather than one change left unseen.
+   * announced is unknown, so every trust is withdrawn (a new epoch) rather than one change left unseen. Resolves once
+   * the epoch is in the shared store (every replica's next token meets it); rejects when the store refuses it (it
+   * stays due: this replica trusts nothing until a refresh writes it, and the others learn of it then).
    */
-  missed(): void {
-    this.#epochDue = true;
+  async missed(): Promise<void> {
+    this.#epochsAsked += 1;
+    await this.#startEpoch();
   }
 
   /** The longest a write's workspace mark must live so that trusted answers meet it (response-cache.ts invalidate). */
@@ -201,21 +216,30 @@ export class NoticeTrust {
   async #refresh(): Promise<void> {
     const started = this.#now();
     const store = this.#options.store;
-    // Taken now: a notice refused while this refresh runs sets it again, and the next refresh starts another epoch.
-    const due = this.#epochDue;
-    this.#epochDue = false;
     try {
       const alive = await store.get(ALIVE_KEY);
-      if (alive === undefined || due) {
-        noticeTrustMetrics.epochsStarted += 1;
-        await store.set(EPOCH_KEY, Buffer.from(randomUUID()), EPOCH_SECONDS);
-      }
+      if (alive === undefined || this.#epochDue) await this.#startEpoch();
       await store.set(ALIVE_KEY, Buffer.from('1'), this.#aliveMs / 1000);
       this.#lastBeat = started;
     } catch {
-      if (due) this.#epochDue = true;
       noticeTrustMetrics.beatsFailed += 1;
     }
+  }
+
+  get #epochDue(): boolean {
+    return this.#epochsWritten < this.#epochsAsked;
+  }
+
+  /**
+   * Writes a new trust epoch to the shared store: every token read before it no longer matches, on every replica.
+   * Satisfies only the epochs asked for before it was sent (one asked for meanwhile, by a notice refused or a delivery
+   * not read while it was on its way, stays due); rejects when the store refuses it.
+   */
+  async #startEpoch(): Promise<void> {
+    const asked = this.#epochsAsked;
+    await this.#options.store.set(EPOCH_KEY, Buffer.from(randomUUID()), EPOCH_SECONDS);
+    noticeTrustMetrics.epochsStarted += 1;
+    this.#epochsWritten = Math.max(this.#epochsWritten, asked);
   }
 
   /** Whether this replica refreshed the alive record recently (refreshing it first when a refresh is due). */

@@ -7,7 +7,9 @@
  *
  * Answers: 204 applied; 202 an event the gateway does not use (counted); 401 a missing or wrong signature (nothing
  * applied, no detail: a prober learns nothing); 400 a signed delivery without `X-Event-Key`, a body that is not JSON, or a
- * used event without `repository.full_name` (and every trust is withdrawn: what it announced is unknown); 413 a body over the limit; 503 when the store refused the mark (Bitbucket tries a delivery
+ * used event without `repository.full_name` (and every trust is withdrawn, on every replica before the answer: what it
+ * announced is unknown); 413 a body over the limit; 503 when the store refused the mark, or the new trust epoch of a
+ * delivery it cannot read (Bitbucket tries a delivery
  * three times in all, support.atlassian.com/bitbucket-cloud/docs/event-payloads/, so it is sent again). Never logged:
  * the secret, the signature, the body.
  */
@@ -67,11 +69,19 @@ export function createChangeNoticeReceiver({ secret, trust, logger }: ChangeNoti
     changeNoticeMetrics.byEvent.set(eventKey, (changeNoticeMetrics.byEvent.get(eventKey) ?? 0) + 1);
     // From here the sender holds the secret: a delivery it cannot read may have announced any change, so every trust
     // is withdrawn (a proxy dropping X-Event-Key would otherwise turn every notice into an unused event, unseen).
+    // Answered once the new trust epoch is in the shared store: no replica serves a trusted answer after this 400, and
+    // Bitbucket's next delivery comes after it. A store that refuses it makes this a 503 (StoreUnavailable), as a notice
+    // it refuses to mark is: sent again by Bitbucket, and this replica trusts nothing until the epoch is written.
     const unreadable = (reason: string, message: string) => {
       changeNoticeMetrics.rejected += 1;
-      trust.missed();
       logger.info('change notice rejected', { eventKey, requestUuid, reason });
-      next(new ODataError('BadRequest', { message }));
+      trust.missed().then(
+        () => next(new ODataError('BadRequest', { message })),
+        (error: unknown) => {
+          logger.info('change notice not applied', { eventKey, requestUuid, reason: 'store' });
+          next(error);
+        },
+      );
     };
     if (eventKey === '') {
       unreadable('event key', 'The delivery has no X-Event-Key header; Bitbucket sends the event key with every delivery.');
