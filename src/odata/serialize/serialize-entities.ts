@@ -22,7 +22,7 @@ import type { ExpandedNavigation } from './expanded-navigation';
 import { formatValue, needsTypeAnnotation, type JsonPrimitive } from './format-value';
 import type { MetadataLevel } from './json-format';
 import { entityId } from './key-predicate';
-import { entityWriter } from './entity-writer';
+import { entityAppender } from './entity-writer';
 
 export type JsonEntity = { [member: string]: JsonPrimitive | { title: string; target: string } | JsonEntity | JsonEntity[] };
 
@@ -105,28 +105,30 @@ export function collectionText(args: Omit<SerializeCollectionArgs, 'rows' | 'nex
   const controlJson = JSON.stringify(control);
   const head = `${controlJson.slice(0, -1)}${controlJson.length > 2 ? ',' : ''}"value":[`;
   // Rows are many here: each is written by the writer precompiled for this shape (entity-writer.ts), which writes
-  // what JSON.stringify(projectEntity(...)) would, without building the object.
-  let writer = entityWriter(args);
+  // what JSON.stringify(projectEntity(...)) would, without building the object, appending to the text of the rows
+  // before it.
+  let append = entityAppender(args);
   let writerExpand = args.expand;
-  const entities = (rows: readonly Row[], expand: readonly ExpandedNavigation[] | undefined = args.expand): string => {
+  /** `text` followed by the rows' entities, comma-separated (`text` ends with the separator it needs). */
+  const appendEntities = (text: string, rows: readonly Row[], from: number, to: number, expand: readonly ExpandedNavigation[] | undefined): string => {
     // A streamed answer passes each chunk's expansions (a new, often empty, array each time): rebuild only when
     // there is something else to write.
     if (expand !== writerExpand && ((expand?.length ?? 0) > 0 || (writerExpand?.length ?? 0) > 0)) {
-      writer = entityWriter({ ...args, expand });
+      append = entityAppender({ ...args, expand });
       writerExpand = expand;
     }
-    let text = '';
-    for (let index = 0; index < rows.length; index++) text += index === 0 ? writer(rows[index]) : `,${writer(rows[index])}`;
-    return text;
+    let out = text;
+    for (let index = from; index < to; index++) out = append(index === from ? out : out + ',', rows[index]);
+    return out;
   };
   return {
     head,
-    entities,
+    entities: (rows, expand = args.expand) => appendEntities('', rows, 0, rows.length, expand),
     encodedEntities: (rows, expand = args.expand) => {
       const pieces: Buffer[] = [];
       for (let at = 0; at < rows.length; at += ENCODED_PIECE_ROWS) {
-        const text = entities(rows.slice(at, at + ENCODED_PIECE_ROWS), expand);
-        pieces.push(Buffer.from(at === 0 ? text : `,${text}`, 'utf8'));
+        const text = appendEntities(at === 0 ? '' : ',', rows, at, Math.min(rows.length, at + ENCODED_PIECE_ROWS), expand);
+        pieces.push(Buffer.from(text, 'utf8'));
       }
       return pieces;
     },
