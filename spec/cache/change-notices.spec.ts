@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { OTHER_USER, REPOSITORY_ACCESS_TOKEN } from '../../sandbox/identities';
 import { noticeTrustOf, storeOf } from '../../src/app';
+import { listMemoMetrics } from '../../src/bitbucket';
 import { repositoryGenerationKey } from '../../src/bitbucket/generation-keys';
 import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
 import { postDelivery, signatureOf } from './signed-delivery';
@@ -295,6 +296,23 @@ test('branches read with their merge strategy keep the ordinary window (a reposi
   await pastTheWindow();
   expect(callsOf(await read(BRANCHES_WITH_STRATEGY))).toBeGreaterThan(0);
   expect(callsOf(await read(BRANCHES))).toBe(0);
+});
+
+test('a commit list the list memo keeps is trusted as an answer is: past the window only for a credential accepted within it, until a notice', async () => {
+  const commits = `/odata/Commits?$filter=Workspace eq '${WS}' and RepositorySlug eq '${REPO}'`;
+  expect(callsOf(await read(commits))).toBeGreaterThan(0);
+  // Past the window with the credential not confirmed since: the memo checks the branch heads (one call, a 304).
+  clock += 11_000;
+  await stack.clearUpstreamCalls();
+  expect(callsOf(await read(commits))).toBeGreaterThan(0);
+  expect((await stack.upstreamCalls()).map((call) => call.path)).not.toContain(`/2.0/repositories/${WS}/${REPO}/commits`);
+  await pastTheWindow();
+  const served = listMemoMetrics.fresh;
+  expect(callsOf(await read(commits))).toBe(0);
+  expect(listMemoMetrics.fresh).toBe(served + 1);
+  expect((await deliver('repo:push', pushTo(`${WS}/${REPO}`))).status).toBe(204);
+  expect(callsOf(await read(commits))).toBeGreaterThan(0);
+  expect(listMemoMetrics.fresh).toBe(served + 1);
 });
 
 test('a delivery body over 1 MiB is refused (413) before its signature is checked', async () => {

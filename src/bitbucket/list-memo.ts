@@ -29,6 +29,7 @@ import { promisify } from 'node:util';
 import { gunzipSync, gzip } from 'node:zlib';
 import { commitLinksOf, isWholeHistory, meetingPoint } from './append-only-history';
 import type { ByteStore } from './byte-store';
+import { isFresh } from './is-fresh';
 import type { ListRevision } from './list-revision';
 import { isPipelineStepList, pipelineStepsValidator, type PipelineRevision } from './pipeline-revision';
 import { needsBranchTips, revisionSubListOf, revisionValidator, type PullRequestRevision, type RevisionSubList } from './pull-request-revision';
@@ -251,13 +252,17 @@ export class ListMemo {
     const save = (items: readonly unknown[], packedItems?: Buffer) => (keep(items) ? this.#save(key, generation, items, false, packedItems, trust) : Promise.resolve());
     if (entry !== undefined && entry.items.length > 0) {
       const known = entry.items;
-      const age = this.#now() - entry.savedAt;
-      // A list kept under a trust token, walked with one, is judged by it alone (as the response cache judges answers).
-      const withinWindow = age >= 0 && age < this.#options.freshSeconds * 1000;
-      const fresh =
-        trust !== undefined && entry.trust !== undefined
-          ? entry.trust === trust && age >= 0 && age < this.#options.trust!.seconds * 1000 && (withinWindow || (await this.#options.trust!.accepted(credential)))
-          : entry.generation === generation && withinWindow;
+      // As the response cache judges an answer: a list kept under a trust token, walked with one, by the token alone.
+      const trusted = this.#options.trust;
+      const fresh = await isFresh(
+        { storedAt: entry.savedAt, generation: entry.generation, ...(entry.trust !== undefined ? { trust: entry.trust } : {}) },
+        {
+          at: this.#now(),
+          generation,
+          windowSeconds: this.#options.freshSeconds,
+          ...(trust !== undefined && trusted !== undefined ? { trust: { token: trust, seconds: trusted.seconds, accepted: () => trusted.accepted(credential) } } : {}),
+        },
+      );
       if (fresh) {
         listMemoMetrics.fresh += 1;
         yield* servedPages(known, pagelenOf(list.query), list.kind === 'updated-on');

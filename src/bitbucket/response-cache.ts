@@ -27,6 +27,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ByteStore } from './byte-store';
 import { scopeGenerationKey } from './generation-keys';
+import { isFresh } from './is-fresh';
 import { ListMemo } from './list-memo';
 import type { NoticeTrust } from './notice-trust';
 import type { UpstreamCredential } from './upstream-credential';
@@ -146,21 +147,22 @@ export class ResponseCache {
     const [stored, generationValue, trust] = await Promise.all([this.#options.store.get(key), this.#options.store.get(generationKey), notices?.token(path)]);
     const generation = generationValue?.toString() ?? NO_GENERATION;
     const immutable = COMMIT_BY_HASH.test(pathOnly);
-    const lookup: CacheLookup = { key, generation, immutable, ...(trust !== undefined ? { trust } : {}), ...(notices ? { acceptedKey: acceptedKeyOf(principal) } : {}) };
+    const acceptedKey = notices ? acceptedKeyOf(principal) : undefined;
+    const lookup: CacheLookup = { key, generation, immutable, ...(trust !== undefined ? { trust } : {}), ...(acceptedKey !== undefined ? { acceptedKey } : {}) };
     const decoded = stored === undefined ? undefined : decodeEntry(stored);
     if (decoded !== undefined) {
       const { meta, body } = decoded;
-      const age = this.#now() - meta.storedAt;
-      const life = (meta.immutable ? this.#options.immutableSeconds : this.#options.freshSeconds) * 1000;
-      // An immutable entry survives writes (nothing a write does changes a commit's content). An entry kept under a
-      // trust token, looked up with one, is judged by it alone: a notice makes it stale even within `freshSeconds`.
-      const trusted = trust !== undefined && meta.trust !== undefined && !meta.immutable;
-      let fresh = trusted
-        ? age >= 0 && age < notices!.trustSeconds * 1000 && meta.trust === trust
-        : age >= 0 && age < life && (meta.immutable || meta.generation === generation);
-      // Past the ordinary window, only for a credential Bitbucket accepted within it: otherwise this read asks Bitbucket
-      // (a 304 where there is an ETag), which notes the credential accepted again, or refuses it.
-      if (trusted && fresh && age >= life) fresh = (await this.#options.store.get(lookup.acceptedKey!)) !== undefined;
+      // A trusted entry past the ordinary window is served only for a credential Bitbucket accepted within it (read at
+      // most once, and only then): otherwise this read asks Bitbucket (a 304 where there is an ETag), which notes the
+      // credential accepted again, or refuses it.
+      const fresh = await isFresh(meta, {
+        at: this.#now(),
+        generation,
+        windowSeconds: meta.immutable ? this.#options.immutableSeconds : this.#options.freshSeconds,
+        ...(trust !== undefined && notices !== undefined && acceptedKey !== undefined
+          ? { trust: { token: trust, seconds: notices.trustSeconds, accepted: () => this.#acceptedAt(acceptedKey) } }
+          : {}),
+      });
       const headers: Record<string, string> = {};
       if (meta.contentType !== undefined) headers['content-type'] = meta.contentType;
       if (meta.contentEncoding !== undefined) headers['content-encoding'] = meta.contentEncoding;
@@ -230,7 +232,12 @@ export class ResponseCache {
   /** Whether Bitbucket accepted this credential within `freshSeconds` (list-memo.ts serves trusted lists only then). */
   async accepted(credential: UpstreamCredential): Promise<boolean> {
     if (credential.kind === 'none') return false;
-    return (await this.#options.store.get(acceptedKeyOf(this.#options.principalKey(credential)))) !== undefined;
+    return this.#acceptedAt(acceptedKeyOf(this.#options.principalKey(credential)));
+  }
+
+  /** Whether the note of a recent Bitbucket answer to a principal is there: the one read of it (lookup, `accepted`). */
+  async #acceptedAt(acceptedKey: string): Promise<boolean> {
+    return (await this.#options.store.get(acceptedKey)) !== undefined;
   }
 
   #keepSeconds(meta: EntryMeta): number {
