@@ -2,12 +2,13 @@
  * `collectSorted` (src/plan/collect-rows.ts, issue #15: latency added per upstream page) takes the rows of a
  * Bitbucket page already read without an await per row (`RowStream.nextInHand`): through `guard` (replan.ts), `next`
  * and `peek` were two or three async frames each for every row. The rows are the list's, in Bitbucket's order, one
- * call for the page; once a replan is decided, a row in hand is refused like every read.
+ * call for the page; once a replan is decided, a row in hand is refused like every read. `feedInTurn` (an answer's rows
+ * handed over as read) takes them the same way.
  */
 import { BitbucketClient } from '../../src/bitbucket';
 import { findDefinition } from '../../src/entity-sets/registry';
 import { parseQueryOptions } from '../../src/odata/parse/parse-query-options';
-import { collectSorted } from '../../src/plan/collect-rows';
+import { collectSorted, feedInTurn } from '../../src/plan/collect-rows';
 import type { ExecutionContext } from '../../src/plan/execution-context';
 import { planQuery } from '../../src/plan/plan-query';
 import { guard, Replan } from '../../src/plan/replan';
@@ -67,6 +68,16 @@ test('the rows of a page read already are collected in a few microtask turns, no
   expect(await turnsUntil(collecting, 1000)).toBeLessThanOrEqual(30);
   const page = (await client.get<{ values: { hash: string }[] }>('/repositories/acme-dev/platform-api/commits', { pagelen: 30 }, ctx.credential)).values;
   expect((await collecting).map((row) => row.Hash)).toEqual(page.map((item) => item.hash));
+});
+
+test('the feed hands over the rows of a page read already in a few microtask turns, not several per row; the rows are the page', async () => {
+  const stream = await readStream({ failed: async (error) => error });
+  const feed = feedInTurn([stream], compareUpstreamPositions, compareUpstreamPositions, { skip: 0, need: Infinity }, true);
+  const handing = feed.next(100);
+  // 12 turns now (the step's awaits of the read ahead, `peek` and the last row's `next`); 244 before, 8 per row.
+  expect(await turnsUntil(handing, 1000)).toBeLessThanOrEqual(40);
+  const page = (await client.get<{ values: { hash: string }[] }>('/repositories/acme-dev/platform-api/commits', { pagelen: 30 }, ctx.credential)).values;
+  expect((await handing).map((row) => row.Hash)).toEqual(page.map((item) => item.hash));
 });
 
 test('once a replan is decided, a row in hand is refused like every read', async () => {

@@ -144,7 +144,7 @@ export function feedInTurn(
   /** The last row taken from the current stream. */
   let last: Row | undefined;
   const release = () => {
-    group.sort(full);
+    if (group.length > 1) group.sort(full);
     for (const row of group) {
       const at = released++;
       if (at >= window.skip && (window.top === undefined || at < window.skip + window.top)) ready.push(row);
@@ -157,11 +157,17 @@ export function feedInTurn(
   };
   /** The stream being read. */
   let current: RowStream | undefined;
-  /** One head of the current stream: taken, or the end of the stream, or of the read. */
+  /**
+   * One head of the current stream: taken, or the end of the stream, or of the read; then the heads after it that are
+   * in hand (the rest of its Bitbucket page), taken the same way without an await (`nextInHand`, as `collectSorted`
+   * does): each row otherwise cost an async step, a guarded `peek` and `next` (replan.ts) and an await of the read
+   * ahead, some eight promises a row (issue #15.3). The read ahead is told of every row taken all the same
+   * (`first`, whose promise is in hand: not awaited), as when each row was a step of its own.
+   */
   const step = async (): Promise<void> => {
     const stream = (current = await firstPages.first(index, taken));
     if (stream === undefined) return stop();
-    const head = await stream.peek();
+    let head = await stream.peek();
     if (head === undefined) {
       release();
       index += 1;
@@ -170,15 +176,21 @@ export function feedInTurn(
       if (taken >= window.need) finished = true;
       return;
     }
-    if (taken >= window.need && last !== undefined && prefix(head, last) !== 0) return stop();
-    if (group.length > 0 && prefix(head, group[0]) !== 0) release();
-    group.push(head);
-    taken += 1;
-    last = head;
-    // As in `collectSorted`: with a unique prefix no later row of this stream can tie, so no page is read ahead,
-    // and each row is handed over as it comes.
-    if (unique && taken >= window.need) return stop();
-    if (unique) release();
+    for (;;) {
+      if (taken >= window.need && last !== undefined && prefix(head, last) !== 0) return stop();
+      if (group.length > 0 && prefix(head, group[0]) !== 0) release();
+      group.push(head);
+      taken += 1;
+      last = head;
+      // As in `collectSorted`: with a unique prefix no later row of this stream can tie, so no page is read ahead,
+      // and each row is handed over as it comes.
+      if (unique && taken >= window.need) return stop();
+      if (unique) release();
+      const inHand = stream.nextInHand?.();
+      if (inHand === undefined) break;
+      void firstPages.first(index, taken);
+      head = inHand;
+    }
     await stream.next();
   };
   return {
