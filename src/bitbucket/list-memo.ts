@@ -253,14 +253,14 @@ export class ListMemo {
     if (entry !== undefined && entry.items.length > 0) {
       const known = entry.items;
       // As the response cache judges an answer: a list kept under a trust token, walked with one, by the token alone.
-      const trusted = this.#options.trust;
+      const notices = this.#options.trust;
       const fresh = await isFresh(
         { storedAt: entry.savedAt, generation: entry.generation, ...(entry.trust !== undefined ? { trust: entry.trust } : {}) },
         {
           at: this.#now(),
           generation,
           windowSeconds: this.#options.freshSeconds,
-          ...(trust !== undefined && trusted !== undefined ? { trust: { token: trust, seconds: trusted.seconds, accepted: () => trusted.accepted(credential) } } : {}),
+          ...(trust !== undefined && notices !== undefined ? { trust: { token: trust, seconds: notices.seconds, accepted: () => notices.accepted(credential) } } : {}),
         },
       );
       if (fresh) {

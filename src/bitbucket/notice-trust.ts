@@ -19,9 +19,10 @@
  *   10 s loses what was delivered meanwhile. So a replica starts a new epoch at its own start, before it trusts.
  * - A notice this replica received but could not mark (the store refused it: 503) is lost once Bitbucket's retries
  *   fail too, which they will while the store refuses: the replica trusts nothing until it has started a new epoch.
- * - Such a notice, or a signed delivery it could not read, starts the new epoch in the shared store before the
- *   receiver answers: the other replicas meet it at their next token, not at this replica's next alive refresh (up to
- *   `beatSeconds` later, meanwhile serving trusted answers the missed notice may have made stale).
+ * - Such a notice, or a signed delivery it could not read, starts the new epoch in the shared store at once (a
+ *   delivery it could not read, before the receiver answers): the other replicas meet it at their next token, not at
+ *   this replica's next alive refresh (up to `beatSeconds` later, meanwhile serving trusted answers the missed notice
+ *   may have made stale).
  *
  * What this cannot see: a delivery Bitbucket gave up on while some replica was alive (three attempts failed), or a
  * webhook removed or disabled in Bitbucket. Both are bounded by `trustSeconds`.
@@ -164,10 +165,13 @@ export class NoticeTrust {
       await Promise.all(keys.map((key) => this.#options.store.set(key, noticeMark(this.#now()), this.#markSeconds)));
     } catch (error) {
       // Answered 503 and sent again by Bitbucket, but its retries come at once, most likely into the same refusal. The
-      // new epoch is tried before the answer (a store that refused one write may take the next); refused too, it stays
-      // due and this replica's next refresh writes it.
+      // new epoch is written at once (a store that refused one write may take the next); refused too, it stays due and
+      // this replica's next refresh writes it. Not awaited: the mark's failure may have taken the store's command
+      // timeout (5 s) of the 10 s Bitbucket waits for an answer ("If Bitbucket doesn't receive the response to a
+      // request after 10 seconds, the request will timeout", support.atlassian.com/bitbucket-cloud/docs/troubleshoot-webhooks/),
+      // and it resends a 5xx, which the 503 must stay.
       this.#epochsAsked += 1;
-      await this.#startEpoch().catch(() => undefined);
+      void this.#startEpoch().catch(() => undefined);
       throw error;
     }
   }
