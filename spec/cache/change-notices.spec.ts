@@ -5,6 +5,8 @@
  * with WEBHOOK_SECRET changes nothing; a gap in receiving revokes the trust; entries stay per principal.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { OTHER_USER, REPOSITORY_ACCESS_TOKEN } from '../../sandbox/identities';
 import { noticeTrustOf, storeOf } from '../../src/app';
 import { listMemoMetrics } from '../../src/bitbucket';
@@ -315,9 +317,51 @@ test('a commit list the list memo keeps is trusted as an answer is: past the win
   expect(listMemoMetrics.fresh).toBe(served + 1);
 });
 
-test('a delivery body over 1 MiB is refused (413) before its signature is checked', async () => {
-  const body = JSON.stringify({ repository: { full_name: `${WS}/${REPO}` }, padding: 'x'.repeat(1024 * 1024) });
+test('a delivery body over 512 KiB (twice Bitbucket\'s 256 KB payload cap) is refused (413) before its signature is checked; one over the cap but within that is read', async () => {
+  const body = JSON.stringify({ repository: { full_name: `${WS}/${REPO}` }, padding: 'x'.repeat(512 * 1024) });
   const response = await deliver('repo:push', body);
   expect(response.status).toBe(413);
   expect(response.body.error.code).toBe('BodyTooLarge');
+  expect((await deliver('repo:push', { ...pushTo(`${WS}/${REPO}`), padding: 'x'.repeat(300 * 1024) })).status).toBe(204);
+});
+
+test('a delivery without a well-formed X-Hub-Signature is 401 before its body is read, and its connection closed', async () => {
+  const server = createServer(stack.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    for (const signature of [undefined, 'sha256=zz', 'sha1=0123456789abcdef0123456789abcdef01234567']) {
+      // The headers announce a body that never comes: only an answer given before reading it arrives.
+      const answer = await new Promise<{ status: number; connection?: string; body: string }>((resolve, reject) => {
+        const request = httpRequest({
+          host: '127.0.0.1',
+          port: (server.address() as AddressInfo).port,
+          method: 'POST',
+          path: '/webhooks/bitbucket',
+          headers: { 'Content-Type': 'application/json', 'Content-Length': '100000', 'X-Event-Key': 'repo:push', ...(signature ? { 'X-Hub-Signature': signature } : {}) },
+        });
+        const timer = setTimeout(() => {
+          request.destroy();
+          reject(new Error(`no answer within 2 s to a delivery signed ${String(signature)}: the receiver waits for the body`));
+        }, 2_000);
+        request.on('response', (response) => {
+          let body = '';
+          response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => {
+            clearTimeout(timer);
+            resolve({ status: response.statusCode!, connection: response.headers.connection, body });
+          });
+        });
+        request.on('error', (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+        request.flushHeaders();
+      });
+      expect(answer.status).toBe(401);
+      expect(answer.connection).toBe('close');
+      expect(JSON.parse(answer.body).error.code).toBe('Unauthorized');
+    }
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
