@@ -8,6 +8,9 @@
  * first (`ExecutionContext.abandon`); an aborted call settles at once and still counts.
  */
 export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  // One item (the one stream of a repository's list, the most common read) needs no pool: the same answer and the
+  // same failure, without a worker closure, a generator of workers and `Promise.all` (issue #15: CPU per answer page).
+  if (items.length === 1) return [await task(items[0], 0)];
   const results = new Array<R>(items.length);
   let next = 0;
   let failure: { error: unknown } | undefined;

@@ -4,7 +4,8 @@
  */
 import type { Expr, ODataQuery, OrderByItem } from '../odata/ast';
 import type { EntitySetDefinition, ListRoute, PropertyDefinition, RouteParameter } from '../entity-sets/model';
-import { isRefused } from './pushdown-refusals';
+import { LRUCache } from 'lru-cache';
+import { isRefused, refusalsRemembered } from './pushdown-refusals';
 import { sourcePaths } from './row-from-item';
 import { conjuncts } from '../odata/conjuncts';
 import { toBbql, type BbqlTranslation } from './to-bbql';
@@ -182,8 +183,47 @@ export function narrowerList(def: EntitySetDefinition, fixed: Record<string, str
 }
 
 export function planQuery(def: EntitySetDefinition, query: ODataQuery, options: PlanOptions = { pushdown: true }): QueryPlan {
+  const filter = query.filter;
+  // Only a frozen filter is kept by: an unfrozen tree could be changed after its plan was made.
+  if (filter !== undefined && !Object.isFrozen(filter)) return planFresh(def, query, options);
+  const key = JSON.stringify([options.pushdown, refusalsRemembered(), query.orderby, query.select ?? null, query.search ?? null]);
+  let forSet = keptPlans.get(def);
+  if (!forSet) keptPlans.set(def, (forSet = { unfiltered: new LRUCache({ max: PLANS_PER_FILTER }), byFilter: new WeakMap() }));
+  let plans = filter === undefined ? forSet.unfiltered : forSet.byFilter.get(filter);
+  if (!plans) forSet.byFilter.set(filter as Expr, (plans = new LRUCache({ max: PLANS_PER_FILTER })));
+  let plan = plans.get(key);
+  if (!plan) plans.set(key, (plan = freezePlan(planFresh(def, query, options))));
+  return plan;
+}
+
+function planFresh(def: EntitySetDefinition, query: ODataQuery, options: PlanOptions): QueryPlan {
   // Pushdown off reads the set's own list: choosing a narrower route is a saving too.
   return options.pushdown ? planWith(def, query, true) : withoutPushdown(planWith(def, query, false));
+}
+
+/**
+ * Plans made already, per entity set, per filter tree, by the rest of what a plan reads of the query (`$orderby`,
+ * `$select`, `$search`), whether pushdown is on and how many refusals were remembered (a refusal withdraws a pushdown
+ * for good, so plans made before it are never found again). The same `$filter` text is the same frozen tree
+ * (`parseFilterCached`), so a URL asked again (a Power BI refresh, every page of a walk) is planned once: planning
+ * with the work around it cost 25–30 µs of an answer's CPU under load (issue #15: CPU per answer page). A plan is
+ * the same object for all those requests, frozen (but for the set's own declarations it points to), so no reader
+ * can change it for the next. Bounded per filter: the options are the clients'.
+ */
+const keptPlans = new WeakMap<EntitySetDefinition, { unfiltered: LRUCache<string, QueryPlan>; byFilter: WeakMap<Expr, LRUCache<string, QueryPlan>> }>();
+const PLANS_PER_FILTER = 20;
+
+function freezePlan(plan: QueryPlan): QueryPlan {
+  for (const values of Object.values(plan.fixedParams)) Object.freeze(values);
+  Object.freeze(plan.fixedParams);
+  for (const item of plan.order) Object.freeze(item);
+  Object.freeze(plan.order);
+  Object.freeze(plan.streamConstant);
+  for (const conjunct of plan.bbql.conjuncts ?? []) Object.freeze(Object.freeze(conjunct).fields);
+  if (plan.bbql.conjuncts) Object.freeze(plan.bbql.conjuncts);
+  Object.freeze(plan.bbql);
+  if (plan.upstreamSort) Object.freeze(plan.upstreamSort);
+  return Object.freeze(plan);
 }
 
 /**

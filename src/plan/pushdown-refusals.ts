@@ -17,3 +17,11 @@ export function rememberRefusal(entitySet: string, use: PushdownUse, field: stri
 export function isRefused(entitySet: string, use: PushdownUse, field: string): boolean {
   return refused.has(keyOf(entitySet, use, field));
 }
+
+/**
+ * How many refusals are remembered: it only grows, so a plan kept from before a refusal is told apart from one made
+ * after it (`plan-query.ts` keeps plans by it).
+ */
+export function refusalsRemembered(): number {
+  return refused.size;
+}

@@ -102,6 +102,17 @@ export async function resolveStreams(
   };
   let streams: StreamParams[] = [{}];
   for (const param of params) {
+    const fixed = plan.fixedParams[param.name];
+    if (fixed) {
+      // Values the query fixed are known without a call: expanded here, with no worker pool and promise per stream
+      // (`valuesFor` answers them at once). A 100-commit page fixes both of its parameters, and the pool cost ~20 µs
+      // of its CPU under load (issue #15: CPU per answer page).
+      const values = usableValues(param, fixed);
+      const expanded = streams.flatMap((partial) => values.map((value) => ({ ...partial, [param.name]: value })));
+      streams = keep ? expanded.filter(keep) : expanded;
+      if (streams.length > limit) throw tooWide(param, streams.length);
+      continue;
+    }
     // A fan-out is refused as soon as it is known to pass the limit: each parent list is asked for no more values
     // than still fit, plus one to see the limit passed (CommitStatuses over every repository used to list every
     // commit first). Not when `keep` drops some of the values afterwards: a cut list could then lose kept ones.

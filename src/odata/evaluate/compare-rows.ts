@@ -45,22 +45,42 @@ export function compareRows(
     };
   });
   const needsCache = columns.some((column) => column.parsed);
+  if (!needsCache) {
+    // Keys that are the values themselves (strings, numbers, Booleans) are taken column by column as compared: no
+    // array of keys per row and comparison, and a column after the first that differs is never looked at. Sorting a
+    // 100-commit page (its stream's Workspace and RepositorySlug, then positions) built two arrays per comparison:
+    // ~135 ns a comparison, 13.5 µs of an answer's CPU (issue #15: CPU per answer page).
+    const keyOf = (row: Row, column: SortColumn): ComparisonKey | null => {
+      const value = row[column.property] ?? null;
+      return value === null ? null : (column.toKey(value) ?? null);
+    };
+    return (a, b) => {
+      for (let i = 0; i < columns.length; i++) {
+        const column = columns[i];
+        const x = keyOf(a, column);
+        const y = keyOf(b, column);
+        let result: number;
+        if (x === null || y === null) result = x === y ? 0 : x === null ? -1 : 1;
+        else result = column.order(x, y);
+        if (result !== 0) return column.descending ? -result : result;
+      }
+      return 0;
+    };
+  }
   const computeKeys = (row: Row): Array<ComparisonKey | null> =>
     columns.map((column) => {
       const value = row[column.property] ?? null;
       return value === null ? null : (column.toKey(value) ?? null);
     });
   const cache = new WeakMap<Row, Array<ComparisonKey | null>>();
-  const keysOf = needsCache
-    ? (row: Row) => {
-        let keys = cache.get(row);
-        if (!keys) {
-          keys = computeKeys(row);
-          cache.set(row, keys);
-        }
-        return keys;
-      }
-    : computeKeys;
+  const keysOf = (row: Row) => {
+    let keys = cache.get(row);
+    if (!keys) {
+      keys = computeKeys(row);
+      cache.set(row, keys);
+    }
+    return keys;
+  };
 
   return (a, b) => {
     const left = keysOf(a);

@@ -11,7 +11,7 @@ import { ODataError } from '../errors';
 import { DEFAULT_PARSE_LIMITS, MAX_SKIP, type ParseLimits } from './limits';
 import { nonNegativeInteger } from './non-negative-integer';
 import { parseExpand } from './parse-expand';
-import { parseFilter } from './parse-filter';
+import { parseFilterCached } from './parse-filter-cached';
 import { parseOrderBy, parseSelect } from './parse-select';
 import { systemQueryOptionKey } from './system-query-option-key';
 import { DEFAULT_VERSION, type ODataVersion } from '../version';
@@ -83,7 +83,7 @@ export function parseQueryOptions(raw: string, limits: ParseLimits = DEFAULT_PAR
   }
   const query: ODataQuery = { orderby: [], count: false };
   const filter = seen.get('$filter');
-  if (filter !== undefined) query.filter = parseFilter(filter, limits);
+  if (filter !== undefined) query.filter = parseFilterCached(filter, limits);
   const orderby = seen.get('$orderby');
   if (orderby !== undefined) query.orderby = parseOrderBy(orderby, limits);
   const select = seen.get('$select');
