@@ -22,7 +22,7 @@ import { ENTITY_SETS } from '../entity-sets/registry';
 import type { Logger } from '../logger';
 import { setLogContext } from '../logger';
 import { createMetrics, routeLabel, type GatewayMetrics, type UpstreamAttempt, type UpstreamWait } from './metrics';
-import { countUpstreamRows, requestContext } from './request-context';
+import { countUpstreamRows, requestContext, type RequestContext } from './request-context';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 const ACCEPTED_ID = /^[\w.:-]{1,128}$/;
@@ -64,6 +64,24 @@ function resourceOf(path: string): string {
   }
 }
 
+/**
+ * The request context's `onUpstreamRequest`: a progress line every `every` calls. Made here, not as a closure inside
+ * the middleware: a closure made there shares the middleware's one scope object with `finish` and the listeners, so
+ * it holds `req` and `res` too, and the context holds it. The context outlives the request wherever an async resource
+ * made during the request keeps it as its AsyncLocalStorage store (a keep-alive socket's timer, a pooled upstream
+ * socket): with the closure, each such resource kept a whole request (its req, res, rows and answer) alive, promoted to
+ * the old generation. Measured with --trace-gc-nvp, `repository by key` asked 5,000 times: 11.2 -> 6.1 KB promoted per
+ * answer, mark-compacts 6 -> 2 (issue #15: CPU per answer).
+ */
+function progressReporter(logger: Logger, every: number, started: bigint, path: string): (context: RequestContext) => void {
+  return (current) => {
+    if (current.upstreamRequests % every === 0) {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      logger.info('progress', { entitySet: resourceOf(path), upstreamRequests: current.upstreamRequests, rows: current.upstreamRows, seconds: Math.round(seconds * 10) / 10 });
+    }
+  };
+}
+
 /** Express middleware, mounted after the request context is made (src/app.ts). */
 export function observeRequests(options: ObservabilityOptions): RequestHandler {
   const { logger, metrics } = options;
@@ -76,14 +94,7 @@ export function observeRequests(options: ObservabilityOptions): RequestHandler {
     const path = req.path;
     if (context) {
       context.requestId = requestId;
-      if (options.progressEvery > 0) {
-        context.onUpstreamRequest = (current) => {
-          if (current.upstreamRequests % options.progressEvery === 0) {
-            const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-            logger.info('progress', { entitySet: resourceOf(path), upstreamRequests: current.upstreamRequests, rows: current.upstreamRows, seconds: Math.round(seconds * 10) / 10 });
-          }
-        };
-      }
+      if (options.progressEvery > 0) context.onUpstreamRequest = progressReporter(logger, options.progressEvery, started, path);
     }
     let done = false;
     const finish = (event: 'finish' | 'close') => {
