@@ -12,7 +12,7 @@ import type { EdmModel } from '../odata/edm';
 import { ODataError } from '../odata/errors';
 import { validateQuery } from '../odata/evaluate';
 import { buildCsdlJson, buildCsdlXml, buildServiceDocument, CSDL_JSON_CONTENT_TYPE, CSDL_XML_CONTENT_TYPE, metadataAnnotationsOption } from '../odata/metadata';
-import { canonicalQueryString, collectionOptionsGiven, parseQueryOptions, parseResourcePath, validateExpand, type ResolvedExpansion } from '../odata/parse';
+import { canonicalQueryString, collectionOptionsGiven, parseQueryOptions, parseResourcePathKept, validateExpand, type ResolvedExpansion } from '../odata/parse';
 import { negotiateVersion, SUPPORTED_VERSIONS, type ODataVersion } from '../odata/version';
 import { DEFAULT_JSON_FORMAT as DEFAULT_FORMAT, collectionText, jsonContentType, negotiateJsonFormat, serializeEntity, serializeProperty, type ExpandedNavigation, type JsonFormat } from '../odata/serialize';
 import { findDefinition } from '../entity-sets/registry';
@@ -25,7 +25,7 @@ import { readEntity } from '../plan/read-entity';
 import { credentialFromRequest, credentialIdentity } from './credentials';
 import { rawQueryOf, sendJson } from './json-response';
 import { expandRows, selectForExpansion } from './expand-rows';
-import { allOf } from '../odata/conjuncts';
+import { allOfKept } from '../odata/conjuncts';
 import { createPageSnapshots } from '../paging/create-page-snapshots';
 import type { SharedStore } from '../storage';
 import { CHUNK_ROWS, SkipTokenHandler } from '../paging/skip-token-handler';
@@ -36,7 +36,7 @@ import { HeldPieces } from './held-pieces';
 import { refuseOversizedBody } from './body-limit';
 import { publicBaseOf } from './public-base';
 import { abandonUpstreamWork, requestContext, requestSignal } from './request-context';
-import { resolveTarget, type ReadTarget } from './resolve-target';
+import { resolveTargetKept, type ReadTarget } from './resolve-target';
 import { upstreamPlanRecorder } from './upstream-plan-header';
 import { etagOf } from '../entity-sets/etag-of';
 import { handleWrite } from './write-handlers';
@@ -173,7 +173,7 @@ export function createODataRouter({ config, client, model, logger, now, store }:
     const ctx = context(req);
     const edm = edmOf(target.def);
     // The parent's rows must hold what the expansions' constraints read, whatever `$select` says.
-    const fetched = { ...query, select: selectForExpansion(query.select, expansions), filter: allOf([target.implied, query.filter]) };
+    const fetched = { ...query, select: selectForExpansion(query.select, expansions), filter: allOfKept(target.implied, query.filter) };
     const source = paging.servePage({
       def: target.def,
       query,
@@ -281,7 +281,7 @@ export function createODataRouter({ config, client, model, logger, now, store }:
     // System query options named as the request's version allows (`top=5` in 4.01) are canonical (`$top=5`) from
     // here on, so nextLinks and $skiptoken bindings read the same in every version; a 4.0 query string is unchanged.
     const raw = canonicalQueryString(rawQueryOf(req), version.request);
-    const resource: ResourcePath = parseResourcePath(req.path.replace(/^\//, ''), singletons);
+    const resource: ResourcePath = parseResourcePathKept(req.path.replace(/^\//, ''), singletons);
     if (resource.kind === 'metadata') {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new ODataError('MethodNotAllowed', { method: req.method, resource: '$metadata', reason: 'it is read-only' });
       const query = parseQueryOptions(raw, limits, version.request);
@@ -333,7 +333,7 @@ export function createODataRouter({ config, client, model, logger, now, store }:
       sendEntityOrProperty(req, res, def, { property: resource.property }, row, query, format);
       return;
     }
-    const target = resolveTarget(resource);
+    const target = resolveTargetKept(resource);
     // An action is invoked with POST (OData 4.01 Protocol §11.5.4.1); any other method is 405 naming it (RFC 9110 §15.5.6).
     if (target.action) {
       throw new ODataError(
@@ -352,7 +352,7 @@ export function createODataRouter({ config, client, model, logger, now, store }:
         throw new ODataError('InvalidQueryOption', { option: '$top/$skip/$orderby/$expand', reason: '/$count counts the whole collection; only $filter and $search apply' });
       }
       const ctx = context(req);
-      const count = await executeCount(target.def, { ...query, filter: allOf([target.implied, query.filter]) }, ctx);
+      const count = await executeCount(target.def, { ...query, filter: allOfKept(target.implied, query.filter) }, ctx);
       // As for a collection: a count above 0 shows the parent exists (its rows carry its exact key); 0 may not.
       if (count === 0) await assertParentExists(target, ctx);
       reportTrustNewestFirst(res, ctx);

@@ -7,6 +7,7 @@ import { ODataError } from '../odata/errors';
 import type { EntitySetDefinition, NavigationDefinition } from '../entity-sets/model';
 import { findDefinition } from '../entity-sets/registry';
 import { allOf } from '../odata/conjuncts';
+import { deepFreeze } from '../odata/deep-freeze';
 import { keyFilter } from '../plan/key-filter';
 
 export interface ReadTarget {
@@ -112,4 +113,29 @@ export function resolveTarget(parsed: Extract<ResourcePath, { kind: 'entity-set'
     resourceText: `${path.entitySet}/${nav.name}`,
     ...common,
   };
+}
+
+/**
+ * Targets resolved already, by the frozen path they come from (`parseResourcePathKept` hands out the same one for the
+ * same path): the entity set, and the filter a key or a navigation implies, frozen, so that a by-key read asked again
+ * is planned and compiled once (`planQuery` and `compileFilter` keep what they make by a frozen tree; issue #15: CPU
+ * per answer page). The definitions it points to are the registry's own and stay as they are.
+ */
+const keptTargets = new WeakMap<ResourcePath, ReadTarget>();
+
+/** `resolveTarget(parsed)`, the same frozen target for the same frozen path. */
+export function resolveTargetKept(parsed: Extract<ResourcePath, { kind: 'entity-set' }>): ReadTarget {
+  if (!Object.isFrozen(parsed)) return resolveTarget(parsed);
+  let target = keptTargets.get(parsed);
+  if (!target) {
+    const resolved = resolveTarget(parsed);
+    deepFreeze(resolved.implied);
+    if (resolved.parent) {
+      deepFreeze(resolved.parent.implied);
+      Object.freeze(resolved.parent);
+    }
+    if (resolved.property) Object.freeze(resolved.property);
+    keptTargets.set(parsed, (target = Object.freeze(resolved)));
+  }
+  return target;
 }

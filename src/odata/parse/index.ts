@@ -4,7 +4,7 @@ export { parseQueryOptions, parseOrderBy, parseSelect } from './parse-query-opti
 export { parseExpand } from './parse-expand';
 export { validateExpand, type ResolvedExpansion } from './validate-expand';
 export { collectionOptionsGiven } from './collection-options';
-export { parseResourcePath, parseKeyPredicate } from './parse-resource-path';
+export { parseResourcePath, parseResourcePathKept, parseKeyPredicate } from './parse-resource-path';
 export { DEFAULT_PARSE_LIMITS, MAX_EXPAND_ITEMS, MAX_SKIP, type ParseLimits } from './limits';
 export { matchLiteral } from './literal';
 export { canonicalQueryString, systemQueryOptionKey } from './system-query-option-key';

@@ -3,7 +3,9 @@
  * `/Property`, `/Property/$value`, `/Navigation`, `/Navigation(keys)`, `/Namespace.Action`, singletons,
  * `$metadata`, `$batch`. Segments are split on `/` outside quotes and parentheses, then percent-decoded.
  */
+import { LRUCache } from 'lru-cache';
 import type { KeyValues, ResourcePath } from '../ast';
+import { deepFreeze } from '../deep-freeze';
 import { ODataError } from '../errors';
 import { matchLiteral } from './literal';
 
@@ -155,4 +157,23 @@ export function parseResourcePath(path: string, singletons: ReadonlySet<string> 
   }
   if (after.length === 1 && after[0] === '$count') return { ...result, navigation: { property: part.name }, count: true };
   return { ...result, navigation: { property: part.name }, property: propertyAt(after) };
+}
+
+/**
+ * Paths parsed already, per set of singleton names (one per router): the same path comes again and again (a Power BI
+ * refresh, every page of a walk), and parsing one cost 3–6 µs of an answer's CPU under load (issue #15: CPU per
+ * answer page). The same path gives the same result object, frozen all the way down so that no reader changes it for
+ * the next request, and so that what is worked out from it further on (`resolveTargetKept`) is found again.
+ * Bounded: paths are the clients'. A path that fails throws on every request, as before.
+ */
+const keptPaths = new WeakMap<ReadonlySet<string>, LRUCache<string, ResourcePath>>();
+const PATHS_KEPT = 500;
+
+/** `parseResourcePath(path, singletons)`, the same frozen answer for the same path while it is kept. */
+export function parseResourcePathKept(path: string, singletons: ReadonlySet<string>): ResourcePath {
+  let paths = keptPaths.get(singletons);
+  if (!paths) keptPaths.set(singletons, (paths = new LRUCache({ max: PATHS_KEPT })));
+  let parsed = paths.get(path);
+  if (!parsed) paths.set(path, (parsed = deepFreeze(parseResourcePath(path, singletons))));
+  return parsed;
 }
