@@ -17,6 +17,8 @@ describe('redactUrl', () => {
     ['https://api.bitbucket.org/2.0/x?pagelen=50&%61ccess%5Ftoken=s3cret&fields=a%2Cb', 'https://api.bitbucket.org/2.0/x?pagelen=50&%61ccess%5Ftoken=REDACTED&fields=a%2Cb'],
     ['https://api.bitbucket.org/2.0/x?fields=a%2Cb&%61ccess_token', 'https://api.bitbucket.org/2.0/x?fields=a%2Cb&%61ccess_token=REDACTED'],
     ['https://api.bitbucket.org/2.0/x?fields=a%2Cb&x=access_token', 'https://api.bitbucket.org/2.0/x?fields=a%2Cb&x=access_token'],
+    ['https://api.bitbucket.org/2.0/x?access_token&x=a=b#access_token=f', 'https://api.bitbucket.org/2.0/x?access_token=REDACTED&x=a=b#access_token=f'],
+    ['https://api.bitbucket.org/2.0/x?&&x=1&#access_token=f', 'https://api.bitbucket.org/2.0/x?&&x=1&#access_token=f'],
   ])('%s → %s', (input, expected) => {
     expect(redactUrl(input)).toBe(expected);
   });

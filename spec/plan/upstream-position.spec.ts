@@ -49,4 +49,17 @@ describe('upstream place of a row', () => {
     recordUpstream(later, 5, undefined);
     expect(compareUpstreamPositions(row, later)).toBeLessThan(0);
   });
+
+  test('the place is kept beside the row: no key, symbol or serialized trace of it, and a clone has none', () => {
+    const row: Row = { Hash: 'a', Date: '2024-01-01T00:00:00Z' };
+    recordUpstream(row, 3, { target: 't', index: 2 });
+    recordUpstream(row, 4, { target: 'u', index: 0 });
+    expect(Reflect.ownKeys(row)).toEqual(['Hash', 'Date']);
+    expect(JSON.stringify(row)).toBe('{"Hash":"a","Date":"2024-01-01T00:00:00Z"}');
+    expect(row).toEqual({ Hash: 'a', Date: '2024-01-01T00:00:00Z' });
+    expect([upstreamPositionOf(row), upstreamPageOf(row)]).toEqual([4, { target: 'u', index: 0 }]);
+    const clone = structuredClone(row);
+    expect([upstreamPositionOf(clone), upstreamPageOf(clone)]).toEqual([undefined, undefined]);
+    expect(upstreamPositionOf(Object.freeze({ Hash: 'b' }))).toBeUndefined();
+  });
 });
