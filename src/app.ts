@@ -1,7 +1,7 @@
 /**
  * The gateway as an express app without `listen()`: what supertest drives in the specs and `server.ts` serves.
  */
-import express, { Router, type Express } from 'express';
+import express, { Router, type Express, type Response } from 'express';
 import { BitbucketClient, NoticeTrust, RefusedCredentials, ResponseCache } from './bitbucket';
 import { PrincipalBudget } from './budget';
 import type { GatewayConfig } from './config';
@@ -15,9 +15,9 @@ import { createConsoleRouter } from './http/console-router';
 import { createErrorMiddleware } from './http/error-middleware';
 import { notReadyError, upstreamGate } from './http/upstream-gate';
 import { createODataRouter } from './http/odata-router';
-import { countUpstreamRequest, newRequestContext, requestContext } from './http/request-context';
+import { countUpstreamRequest, newRequestContext, requestContext, type RequestContext } from './http/request-context';
 import { stopWorkWhenAnswerIsMoot } from './http/stop-work';
-import { budgetHeaders, principalBudgetGate, reportBudget } from './http/principal-budget-gate';
+import { setBudgetHeaders, principalBudgetGate, reportBudget } from './http/principal-budget-gate';
 import { upstreamPrincipalResolver } from './http/upstream-principal';
 import { isPresentedCredential } from './http/credentials';
 import { createLogger, type Logger } from './logger';
@@ -72,6 +72,23 @@ export function storeOf(app: Express): SharedStore {
   const store = storeByApp.get(app);
   if (!store) throw new Error('storeOf: not an app made by createApp');
   return store;
+}
+
+/**
+ * `X-Upstream-Requests` and the caller's `X-Budget-*`, set on `res` just before its headers go out (a streamed answer
+ * repeats the count in a trailer). A function made per response, not `writeHead.bind` plus a closure with rest
+ * arguments, and the headers set without an object of them in between (issue #15: CPU per answer).
+ */
+function reportCallsInHeaders(res: Response, context: RequestContext): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response) {
+    if (!this.headersSent) {
+      this.setHeader('X-Upstream-Requests', String(context.upstreamRequests));
+      setBudgetHeaders(this, context);
+    }
+    // Node's and express's own writeHead, with whatever arguments they were given (status, message, headers).
+    return Reflect.apply(writeHead, this, arguments) as Response;
+  } as typeof res.writeHead;
 }
 
 export function createApp({ config, logger = createLogger(config.logLevel), client, now, upstreamCheck, store: givenStore }: AppOptions): Express {
@@ -142,30 +159,17 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
   app.set('trust proxy', false);
 
   // Count upstream calls per request and report them just before the headers go out; then the request's id, log line
-  // and metrics (observability.middleware). One layer, not two: every layer express passes a request through costs
-  // its matching and a closure or two, on every request (issue #15: latency added per upstream page).
+  // and metrics (observability.middleware); longer URLs are refused before any parsing (Node itself answers 431 above
+  // its header limit, 16 KiB by default), with their id, line and metrics. One layer, not three: every layer express
+  // passes a request through costs its matching and a closure or two, on every request (issue #15: latency added per
+  // upstream page).
   app.use((req, res, next) => {
     const context = newRequestContext(config.maxUpstreamCallsPerRequest);
     stopWorkWhenAnswerIsMoot(req, res, context, config.requestDeadlineSeconds, logger);
-    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => typeof res;
-    res.writeHead = ((...args: unknown[]) => {
-      if (!res.headersSent) {
-        res.setHeader('X-Upstream-Requests', String(context.upstreamRequests));
-        for (const [name, value] of Object.entries(budgetHeaders(context))) res.setHeader(name, value);
-      }
-      return writeHead(...args);
-    }) as typeof res.writeHead;
-    requestContext.run(context, () => observability.middleware(req, res, next));
-  });
-  // With METRICS_TOKEN, only a scraper that sends it reads the metrics (src/http/metrics.ts).
-  app.get('/metrics', metricsAuth(config.metricsToken), observability.metricsHandler);
-  // Bitbucket's webhook deliveries (no credential: the signature authenticates them), outside /odata.
-  if (config.webhooks && noticeTrust) app.use(createChangeNoticeReceiver({ secret: config.webhooks.secret, trust: noticeTrust, logger }));
-
-  // Longer URLs are refused before any parsing (Node itself answers 431 above its header limit, 16 KiB by default).
-  app.use((req, _res, next) => {
-    if (req.originalUrl.length > MAX_URL_LENGTH) next(new ODataError('UrlTooLong', { length: req.originalUrl.length, limit: MAX_URL_LENGTH }));
-    else next();
+    reportCallsInHeaders(res, context);
+    const length = req.originalUrl.length;
+    const then = length > MAX_URL_LENGTH ? () => next(new ODataError('UrlTooLong', { length, limit: MAX_URL_LENGTH })) : next;
+    requestContext.run(context, observability.middleware, req, res, then);
   });
   // The upstream is checked at once, and again until it answers like Bitbucket (src/upstream-readiness.ts): /health
   // reports it (200 ready, 503 with the reason), and OData requests wait for the first check and are refused until
@@ -186,6 +190,11 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
   odata.use(credentials.middleware);
   odata.use(createODataRouter({ config, client: upstream, model: buildEdmModel(), logger, now, store }));
   app.use('/odata', odata);
+  // After /odata (their paths are disjoint), as /health below: an OData request is not matched against them first.
+  // With METRICS_TOKEN, only a scraper that sends it reads the metrics (src/http/metrics.ts).
+  app.get('/metrics', metricsAuth(config.metricsToken), observability.metricsHandler);
+  // Bitbucket's webhook deliveries (no credential: the signature authenticates them), outside /odata.
+  if (config.webhooks && noticeTrust) app.use(createChangeNoticeReceiver({ secret: config.webhooks.secret, trust: noticeTrust, logger }));
   // Mounted after /odata (their paths are disjoint, so the order changes no answer): an OData request, the one that
   // comes by the thousand, is not matched against them first.
   app.get('/health', (_req, res, next) => {

@@ -3,8 +3,9 @@
  * `429 UpstreamBudget` with an integer Retry-After of 1-120 s (Power Query honours up to 120 s on 429,
  * learn.microsoft.com/power-query/handling-status-codes) and a message saying what was refused and when the budget
  * frees; it also stops the request's other upstream work (its abort signal, as MAX_UPSTREAM_CALLS_PER_REQUEST does).
- * The caller's budget after each call is kept for the `X-Budget-*` response headers (budgetHeaders).
+ * The caller's budget after each call is kept for the `X-Budget-*` response headers (setBudgetHeaders).
  */
+import type { ServerResponse } from 'node:http';
 import type { UpstreamBudgetGate } from '../bitbucket';
 import { BudgetRefusal, type BudgetReport, type PrincipalBudget } from '../budget';
 import { ODataError } from '../odata/errors';
@@ -24,10 +25,12 @@ export function reportBudget(report: BudgetReport): void {
  * `X-Budget-Limit`, `-Remaining` and `-Reset` (seconds) of the caller's principal after the request's last call, or
  * none when it made no call. Not `X-RateLimit-*`: those are Bitbucket's own headers, and this is the gateway's count.
  */
-export function budgetHeaders(context: RequestContext): Record<string, string> {
+export function setBudgetHeaders(res: Pick<ServerResponse, 'setHeader'>, context: RequestContext): void {
   const report = reports.get(context);
-  if (!report) return {};
-  return { 'X-Budget-Limit': String(report.limit), 'X-Budget-Remaining': String(report.remaining), 'X-Budget-Reset': String(report.resetSeconds) };
+  if (!report) return;
+  res.setHeader('X-Budget-Limit', String(report.limit));
+  res.setHeader('X-Budget-Remaining', String(report.remaining));
+  res.setHeader('X-Budget-Reset', String(report.resetSeconds));
 }
 
 export function principalBudgetGate(budget: PrincipalBudget, now: () => number = Date.now): UpstreamBudgetGate {
