@@ -4,14 +4,14 @@
  * router then answers 401). Async work (renewing a
  * session, fetching a service token) happens here so the router reads the credential synchronously.
  */
-import type { Request, RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { GatewayConfig } from '../config';
 import { ODataError } from '../odata/errors';
 import { attachCredential } from '../http/credentials';
 import { unauthorized } from '../unauthorized';
 import { publicBaseOf } from '../http/public-base';
 import type { GatewayKeys } from './gateway-keys';
-import { takePresentedKey } from './presented-key';
+import { takePresentedKey, type PresentedKey } from './presented-key';
 import type { ServiceCredentialSource } from './service-credential-source';
 import type { SessionManager } from './session-manager';
 
@@ -26,9 +26,20 @@ export interface CredentialMiddlewareDeps {
 }
 
 export function createCredentialMiddleware({ config, sessions, service, keys }: CredentialMiddlewareDeps): RequestHandler {
-  return async (req, res, next) => {
+  // A request with its own Authorization header (the one that comes by the thousand) is settled here, in the same turn:
+  // an async function would make a promise and express a microtask to watch it, on every request (issue #15). What
+  // throws here (a key given twice) reaches express as the async one's rejection did: its error middleware.
+  return (req, res, next) => {
     // Taken out of the URL whether or not it is valid, so no link or message built from the URL repeats it.
     const presented = takePresentedKey(req, config.apiKeyParameter);
+    if (!presented && req.get('authorization')) {
+      next();
+      return undefined;
+    }
+    return settle(req, res, next, presented);
+  };
+
+  async function settle(req: Request, res: Response, next: NextFunction, presented: PresentedKey | undefined): Promise<void> {
     if (presented) {
       if (!keys) throw unauthorized('This gateway issues no gateway keys (sign-in with Bitbucket is not configured): send Authorization: Basic with your Atlassian email and a Bitbucket API token.');
       const { id, credential } = await keys.credential(presented.key);
@@ -37,10 +48,6 @@ export function createCredentialMiddleware({ config, sessions, service, keys }: 
       res.on('finish', () => {
         if (res.statusCode === 401) keys.refused(id, credential);
       });
-      next();
-      return;
-    }
-    if (req.get('authorization')) {
       next();
       return;
     }
@@ -63,7 +70,7 @@ export function createCredentialMiddleware({ config, sessions, service, keys }: 
       });
     }
     next();
-  };
+  }
 }
 
 /**
