@@ -38,7 +38,6 @@ describe('collectionText', () => {
     const text = collectionText({ set: pullRequests, namespace: 'Bitbucket', serviceRoot: SERVICE_ROOT, level: 'minimal', etag: (row) => `W/"${String(row.Id)}"` });
     const rows = rowsOf(count);
     const pieces = text.encodedEntities(rows);
-    expect(pieces).toHaveLength(Math.ceil(count / ENCODED_PIECE_ROWS));
     expect(Buffer.concat(pieces).equals(Buffer.from(text.entities(rows), 'utf8'))).toBe(true);
   });
 });

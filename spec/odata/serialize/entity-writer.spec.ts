@@ -158,6 +158,34 @@ describe('entityWriter', () => {
     );
   });
 
+  test("collectionText's encoded entities (bytes written straight, entity-encoder.ts) are the UTF-8 of the written text, on random rows", () => {
+    fc.assert(
+      fc.property(caseOf, ({ set, rows, level, ieee754Compatible, select, etag, expand }) => {
+        const options: SerializeOptions = { set, namespace: NAMESPACE, serviceRoot: SERVICE_ROOT, level, ieee754Compatible, select, etag };
+        const expansions = expansionsFor(expand, rows);
+        const text = collectionText({ ...options, expand: expansions });
+        const generic = (serializeCollection({ ...options, rows, expand: expansions }).value as unknown[]).map((entity) => JSON.stringify(entity)).join(',');
+        // Twice: the second call's first Buffer is sized by the first call's rows.
+        for (let round = 0; round < 2; round++) {
+          const written = Buffer.concat(text.encodedEntities(rows, expansions));
+          expect(written.equals(Buffer.from(generic, 'utf8'))).toBe(true);
+          expect(written.toString('utf8')).toBe(generic);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('encoded entities of rows that fill more than one Buffer, and of a string holding any one UTF-16 code unit, are the UTF-8 of JSON.stringify', () => {
+    const set = setNamed('Commits');
+    const text = collectionText({ set, namespace: NAMESPACE, serviceRoot: SERVICE_ROOT, level: 'minimal', select: ['Hash', 'Message'] });
+    const messages = [...Array.from({ length: 0x10000 }, (_, unit) => `a${String.fromCharCode(unit)}b`), 'x\ud83d\ude00y', '\ude00\ud83d', '', 'plain', 'x'.repeat(300_000)];
+    const rows: Row[] = messages.map((message, index) => ({ Hash: String(index), Message: message }));
+    const pieces = text.encodedEntities(rows);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(Buffer.concat(pieces).equals(Buffer.from(rows.map((row) => JSON.stringify(row)).join(','), 'utf8'))).toBe(true);
+  });
+
   test('a compiled shape is reused: the same select on the same set gives the same text', () => {
     const set = setNamed('Commits');
     const row: Row = { Workspace: 'w', RepositorySlug: 'r', Hash: 'abc', Date: '2024-01-02T05:04:05+02:00', Message: 'a"b' };

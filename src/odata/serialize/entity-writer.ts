@@ -76,7 +76,7 @@ function encode(value: unknown): string {
 /** Types `formatValue` passes through unchanged (its `default`): their value is written as it is. */
 const PASS_THROUGH: ReadonlySet<EdmType> = new Set<EdmType>(['Edm.String', 'Edm.Int32', 'Edm.Boolean', 'Edm.Date', 'Edm.Guid', 'Edm.TimeOfDay', 'Edm.Duration']);
 
-interface CompiledProperty {
+export interface CompiledProperty {
   name: string;
   /** `"Name":` */
   member: string;
@@ -96,7 +96,7 @@ interface CompiledProperty {
 }
 
 /** The part of a writer that depends only on its shape: compiled once, kept in `compiled`. */
-interface CompiledShape {
+export interface CompiledShape {
   properties: CompiledProperty[];
   /** Navigation properties whose links full metadata writes (all, or those `$select` names). */
   navigation: string[];
@@ -153,7 +153,7 @@ function compileShape(shape: EntityShape): CompiledShape {
  */
 const compiled = new WeakMap<EdmEntitySet, LRUCache<string, CompiledShape>>();
 
-function compiledShape(shape: EntityShape): CompiledShape {
+export function compiledShape(shape: EntityShape): CompiledShape {
   let shapes = compiled.get(shape.set);
   if (shapes === undefined) compiled.set(shape.set, (shapes = new LRUCache<string, CompiledShape>({ max: 200 })));
   const key = JSON.stringify([shape.namespace, shape.level, shape.ieee754Compatible === true, isSelectAll(shape.select) ? null : shape.select]);
