@@ -12,7 +12,7 @@
  * spec/odata/serialize/entity-encoder.spec.ts compares the bytes with the string writer's on random rows.
  */
 import type { Row } from '../ast';
-import { compiledShape, type EntityWriterOptions } from './entity-writer';
+import { compiledShape, type CompiledProperty, type CompiledShape, type EntityWriterOptions } from './entity-writer';
 
 /** Room in each further Buffer of a `ByteSink`, once the first is full. */
 const SINK_BYTES = 64 * 1024;
@@ -108,16 +108,35 @@ const NULL = Buffer.from('null');
 const TRUE = Buffer.from('true');
 const FALSE = Buffer.from('false');
 
+/** A compiled property's constants as bytes. */
+interface EncodedProperty {
+  name: string;
+  format: CompiledProperty['format'];
+  lead: readonly [Buffer, Buffer];
+  null: readonly [Buffer, Buffer];
+}
+
+/** Per compiled shape (entity-writer.ts keeps those): the constants are encoded once, not per answer. */
+const encoded = new WeakMap<CompiledShape, EncodedProperty[]>();
+
+function encodedProperties(shape: CompiledShape): EncodedProperty[] {
+  let properties = encoded.get(shape);
+  if (properties === undefined) {
+    properties = shape.properties.map((property) => ({
+      name: property.name,
+      format: property.format,
+      lead: [Buffer.from(property.lead[0]), Buffer.from(property.lead[1])],
+      null: [Buffer.from(property.null[0]), Buffer.from(property.null[1])],
+    }));
+    encoded.set(shape, properties);
+  }
+  return properties;
+}
+
 /** The byte writer of `options`' shape, or undefined where only the string writer writes it (full metadata, `$expand`). */
 export function entityEncoder(options: EntityWriterOptions): EntityEncoder | undefined {
   if (options.level === 'full' || (options.expand?.length ?? 0) > 0) return undefined;
-  const { properties } = compiledShape(options);
-  const bytes = properties.map((property) => ({
-    name: property.name,
-    format: property.format,
-    lead: [Buffer.from(property.lead[0]), Buffer.from(property.lead[1])] as const,
-    null: [Buffer.from(property.null[0]), Buffer.from(property.null[1])] as const,
-  }));
+  const bytes = encodedProperties(compiledShape(options));
   const etagOf = options.level === 'none' ? undefined : options.etag;
   return (sink, row) => {
     sink.bytes(OPEN);
