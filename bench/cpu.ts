@@ -33,6 +33,9 @@
  *
  * `BENCH_CPU_PROF=<dir>` starts the gateway with `node --cpu-prof --cpu-prof-dir=<dir>`: the profile is written when
  * the gateway exits at the end (open it in Chrome DevTools or speedscope).
+ *
+ * `BENCH_CPU_NODE_ARGS='<flags>'` starts the gateway with these node flags (space-separated, e.g.
+ * `--max-semi-space-size=32`), for a before/after of a V8 or node setting alone.
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -51,6 +54,7 @@ const THROUGH_TSX = process.env.BENCH_CPU_TSX === '1';
 /** A gateway built already (`BENCH_CPU_SERVER=<…/src/server.js>`, e.g. tsc's output for another commit), for a before/after. */
 const GIVEN_SERVER = process.env.BENCH_CPU_SERVER;
 const BY_THREAD = process.env.BENCH_CPU_THREADS === '1';
+const NODE_ARGS = (process.env.BENCH_CPU_NODE_ARGS ?? '').split(' ').filter((flag) => flag !== '');
 
 /** The gateway compiled as `npm run build` compiles it, in a folder of its own: the path of its server.js. */
 interface Answer {
@@ -189,8 +193,8 @@ async function main(): Promise<void> {
   try {
     const exitOnSigint = THROUGH_TSX ? ['--require', require.resolve('tsx/cjs'), '--require', path.join(__dirname, 'exit-on-sigint.ts')] : ['--require', path.join(__dirname, 'exit-on-sigint.cjs')];
     const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, ...exitOnSigint] : [];
-    gateway = await startGatewayProcess(GATEWAY_PORT, { ...UNCAPPED, BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`, MAX_PAGE_SIZE: '100000' }, profile, compiled);
-    console.log(`gateway: ${compiled ?? 'src/server.ts through tsx'}`);
+    gateway = await startGatewayProcess(GATEWAY_PORT, { ...UNCAPPED, BITBUCKET_API_URL: `http://127.0.0.1:${SANDBOX_PORT}/2.0`, MAX_PAGE_SIZE: '100000' }, [...NODE_ARGS, ...profile], compiled);
+    console.log(`gateway: ${NODE_ARGS.length > 0 ? `node ${NODE_ARGS.join(' ')} ` : ''}${compiled ?? 'src/server.ts through tsx'}`);
     // Warm-up: JIT, the sandbox's own caches, the gateway's first fan-out.
     await walk(encodeURI(`/odata/Commits?$top=20000`));
     await walk(encodeURI(`/odata/Commits?$top=5000`), 100);
