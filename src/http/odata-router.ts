@@ -29,7 +29,7 @@ import { allOfKept } from '../odata/conjuncts';
 import { createPageSnapshots } from '../paging/create-page-snapshots';
 import type { SharedStore } from '../storage';
 import { CHUNK_ROWS, SkipTokenHandler } from '../paging/skip-token-handler';
-import { queryBinding } from '../paging/skiptoken';
+import { queryBinding, type SkiptokenBinding } from '../paging/skiptoken';
 import { RowBudget, type RowLease } from '../memory/memory-budget';
 import { writeWithBackpressure } from './write-with-backpressure';
 import { HeldPieces } from './held-pieces';
@@ -81,6 +81,22 @@ function rejectCollectionOptions(query: ODataQuery): void {
   }
 }
 
+/**
+ * What a page's tokens are bound to, its canonical query worked out when first read: only a hash of the binding reads
+ * it (a token read or issued, a snapshot kept), and a page that is the whole answer needs none (issue #15: CPU per
+ * answer page).
+ */
+function bindingOf(resource: string, raw: string, credential: string): SkiptokenBinding {
+  let query: string | undefined;
+  return {
+    resource,
+    get query() {
+      return (query ??= queryBinding(raw));
+    },
+    credential,
+  };
+}
+
 /** Largest write body accepted: a pull request with a long description is a few kB. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -113,6 +129,8 @@ export function createODataRouter({ config, client, model, logger, now, store }:
   const csdlGateway = new Map<ODataVersion, string>(SUPPORTED_VERSIONS.map((version) => [version, buildCsdlXml(model, version, gateway)]));
   const csdlJsonGateway = new Map<ODataVersion, string>(SUPPORTED_VERSIONS.map((version) => [version, JSON.stringify(buildCsdlJson(model, version, gateway))]));
   const limits = { maxFilterLength: config.maxFilterLength, maxDepth: config.maxFilterDepth, maxTop: config.maxTop };
+  // The same for every request (nothing writes to a context's limits): one object, not one per request.
+  const executionLimits = Object.freeze({ maxFanOut: config.maxFanOut, fanOutConcurrency: config.fanOutConcurrency });
 
   /**
    * A read stops its upstream work when the client leaves, the deadline passes or the call cap is reached
@@ -123,7 +141,7 @@ export function createODataRouter({ config, client, model, logger, now, store }:
     return {
       client,
       credential: credentialFromRequest(req, config),
-      limits: { maxFanOut: config.maxFanOut, fanOutConcurrency: config.fanOutConcurrency },
+      limits: executionLimits,
       now: new Date(),
       pushdown: config.pushdown,
       logger,
@@ -178,7 +196,7 @@ export function createODataRouter({ config, client, model, logger, now, store }:
       def: target.def,
       query,
       fetched,
-      binding: { resource: req.path, query: queryBinding(raw), credential: credentialIdentity(ctx.credential) },
+      binding: bindingOf(req.path, raw, credentialIdentity(ctx.credential)),
       prefer: req.get('prefer'),
       reader: {
         // Rows handed over as read make small chunks; `$expand` reads per chunk, so it keeps chunks of CHUNK_ROWS.

@@ -190,7 +190,8 @@ export class SkipTokenHandler {
       const rest = want - got;
       // The last chunk carries the look-ahead row; a chunk before it needs none (the next chunk tells).
       const ask = rest <= CHUNK_ROWS + 1 ? rest : CHUNK_ROWS;
-      const chunkQuery = firstChunk ? { ...window.query, top: ask } : { ...window.query, skip: undefined, count: false, top: ask };
+      // The first chunk of a page that fits in one (the usual page) asks what the window says: its query as it is.
+      const chunkQuery = firstChunk ? (window.query.top === ask ? window.query : { ...window.query, top: ask }) : { ...window.query, skip: undefined, count: false, top: ask };
       // A page streamed in several chunks takes rows as the executor reads them where their order needs no sort here
       // (`ExecuteOptions.stream`): its first chunk after one Bitbucket page, not after CHUNK_ROWS rows (issue #11).
       const stream = firstChunk && window.pageSize > CHUNK_ROWS ? { stream: want === Infinity ? {} : { top: want } } : {};

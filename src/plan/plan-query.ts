@@ -186,7 +186,10 @@ export function planQuery(def: EntitySetDefinition, query: ODataQuery, options: 
   const filter = query.filter;
   // Only a frozen filter is kept by: an unfrozen tree could be changed after its plan was made.
   if (filter !== undefined && !Object.isFrozen(filter)) return planFresh(def, query, options);
-  const key = JSON.stringify([options.pushdown, refusalsRemembered(), query.orderby, query.select ?? null, query.search ?? null]);
+  // The usual read (no `$orderby`, `$select` or `$search`) is keyed without serializing anything; a key of the JSON
+  // form starts with `[`, so the two never meet.
+  const plain = query.orderby.length === 0 && query.select === undefined && query.search === undefined;
+  const key = plain ? `${options.pushdown ? 'on' : 'off'} ${refusalsRemembered()}` : JSON.stringify([options.pushdown, refusalsRemembered(), query.orderby, query.select ?? null, query.search ?? null]);
   let forSet = keptPlans.get(def);
   if (!forSet) keptPlans.set(def, (forSet = { unfiltered: new LRUCache({ max: PLANS_PER_FILTER }), byFilter: new WeakMap() }));
   let plans = filter === undefined ? forSet.unfiltered : forSet.byFilter.get(filter);
