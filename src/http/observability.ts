@@ -70,11 +70,11 @@ function resourceOf(path: string): string {
 /**
  * The request context's `onUpstreamRequest`: a progress line every `every` calls. Made here, not as a closure inside
  * the middleware: a closure made there shares the middleware's one scope object with `finish` and the listeners, so
- * it holds `req` and `res` too, and the context holds it. The context outlives the request wherever an async resource
- * made during the request keeps it as its AsyncLocalStorage store (a keep-alive socket's timer, a pooled upstream
- * socket): with the closure, each such resource kept a whole request (its req, res, rows and answer) alive, promoted to
- * the old generation. Measured with --trace-gc-nvp, `repository by key` asked 5,000 times: 11.2 -> 6.1 KB promoted per
- * answer, mark-compacts 6 -> 2 (issue #15: CPU per answer).
+ * it holds `req` and `res` too, and the context holds it. The context may outlive its request: async_hooks gives every
+ * async resource made during the request the AsyncLocalStorage store, and some live on. With the closure, a context
+ * kept that way kept its whole request (req, res, rows, answer) alive, promoted to the old generation. Measured with
+ * --trace-gc-nvp, `repository by key` asked 5,000 times: 11.2 -> 6.1 KB promoted per answer, mark-compacts 6 -> 2
+ * (issue #15: CPU per answer).
  */
 function progressReporter(logger: Logger, every: number, started: bigint, path: string): (context: RequestContext) => void {
   return (current) => {
