@@ -165,7 +165,7 @@ describe('entityWriter', () => {
         const expansions = expansionsFor(expand, rows);
         const text = collectionText({ ...options, expand: expansions });
         const generic = (serializeCollection({ ...options, rows, expand: expansions }).value as unknown[]).map((entity) => JSON.stringify(entity)).join(',');
-        // Twice: the second call's first Buffer is sized by the first call's rows.
+        // Twice: the second call writes in the room the first one handed back (entity-encoder.ts).
         for (let round = 0; round < 2; round++) {
           const written = Buffer.concat(text.encodedEntities(rows, expansions));
           expect(written.equals(Buffer.from(generic, 'utf8'))).toBe(true);

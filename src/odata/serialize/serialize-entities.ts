@@ -102,9 +102,6 @@ export interface CollectionText {
 /** Rows per piece of `encodedEntities`: 50 commit rows are some 17 K characters, well below V8's large objects. */
 export const ENCODED_PIECE_ROWS = 50;
 
-/** The first Buffer of a page's bytes (entity-encoder.ts) is at most this large; more rows take more Buffers. */
-const MAX_FIRST_SINK_BYTES = 256 * 1024;
-
 const COMMA = Uint8Array.of(0x2c);
 
 export function collectionText(args: Omit<SerializeCollectionArgs, 'rows' | 'nextLink' | 'deltaLink'>): CollectionText {
@@ -132,8 +129,6 @@ export function collectionText(args: Omit<SerializeCollectionArgs, 'rows' | 'nex
   };
   let encoder = entityEncoder(args);
   let encoderExpand = args.expand;
-  /** Bytes expected per row (grown from what rows took). */
-  let bytesPerRow = 512;
   return {
     head,
     entities: (rows, expand = args.expand) => appendEntities('', rows, 0, rows.length, expand),
@@ -144,15 +139,12 @@ export function collectionText(args: Omit<SerializeCollectionArgs, 'rows' | 'nex
         encoderExpand = expand;
       }
       if (encoder !== undefined) {
-        const sink = new ByteSink(Math.min(MAX_FIRST_SINK_BYTES, 16 + rows.length * bytesPerRow));
+        const sink = new ByteSink();
         for (let index = 0; index < rows.length; index++) {
           if (index > 0) sink.bytes(COMMA);
           encoder(sink, rows[index]);
         }
-        const pieces = sink.pieces();
-        // The next call's first Buffer is sized by this one's rows (at least their bytes: usually one Buffer).
-        if (rows.length > 0) bytesPerRow = Math.ceil((pieces.reduce((sum, piece) => sum + piece.length, 0) / rows.length) * 1.25);
-        return pieces;
+        return sink.pieces();
       }
       const pieces: Buffer[] = [];
       for (let at = 0; at < rows.length; at += ENCODED_PIECE_ROWS) {
