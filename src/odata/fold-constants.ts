@@ -19,6 +19,7 @@ import type { EdmEntitySet } from './edm';
 import { compileExpression } from './evaluate';
 import { conjuncts } from './conjuncts';
 import { deepFreeze } from './deep-freeze';
+import { callsNow, someNode } from './some-node';
 
 const FALSE: Expr = { kind: 'literal', type: 'Edm.Boolean', value: false };
 const TRUE: Expr = { kind: 'literal', type: 'Edm.Boolean', value: true };
@@ -36,48 +37,12 @@ function isBooleanLiteral(expr: Expr, value: boolean): boolean {
 
 /** Reads no property (so it has one value for every row) and does not depend on the request's time. */
 function isClosed(expr: Expr): boolean {
-  switch (expr.kind) {
-    case 'literal':
-      return true;
-    case 'property':
-    case 'path':
-      return false;
-    case 'compare':
-    case 'and':
-    case 'or':
-    case 'arith':
-      return isClosed(expr.left) && isClosed(expr.right);
-    case 'not':
-    case 'negate':
-      return isClosed(expr.operand);
-    case 'in':
-      return isClosed(expr.operand) && expr.list.every(isClosed);
-    case 'call':
-      return expr.name !== 'now' && expr.args.every(isClosed);
-  }
+  return !someNode(expr, (node) => node.kind === 'property' || node.kind === 'path' || callsNow(node));
 }
 
-/** May raise an error when evaluated (a zero divisor, a negative substring length). */
+/** May raise an error when evaluated (a zero divisor, a negative substring length; `divby` never fails). */
 function mayFail(expr: Expr): boolean {
-  switch (expr.kind) {
-    case 'literal':
-    case 'property':
-    case 'path':
-      return false;
-    case 'arith':
-      return expr.op === 'div' || expr.op === 'mod' || mayFail(expr.left) || mayFail(expr.right);
-    case 'compare':
-    case 'and':
-    case 'or':
-      return mayFail(expr.left) || mayFail(expr.right);
-    case 'not':
-    case 'negate':
-      return mayFail(expr.operand);
-    case 'in':
-      return mayFail(expr.operand) || expr.list.some(mayFail);
-    case 'call':
-      return expr.name === 'substring' || expr.args.some(mayFail);
-  }
+  return someNode(expr, (node) => (node.kind === 'arith' && (node.op === 'div' || node.op === 'mod')) || (node.kind === 'call' && node.name === 'substring'));
 }
 
 function evaluateClosed(expr: Expr, entity: EdmEntitySet): Expr {

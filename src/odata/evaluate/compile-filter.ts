@@ -9,6 +9,7 @@ import { ODataError } from '../errors';
 import { compileExpression } from './compile-expression';
 import { describeExpr, describeTyped } from './describe-expr';
 import { inferType, sampleLiteral } from './infer-type';
+import { callsNow, someNode } from '../some-node';
 import type { EvaluationContext } from './types';
 
 /** Throws a TypeMismatch unless the expression is Boolean (the `null` literal counts: it filters out every row). */
@@ -58,22 +59,5 @@ const compiled = new WeakMap<EdmEntitySet, WeakMap<Expr, (row: Row) => boolean>>
 
 /** Calls `now()` anywhere. */
 function readsNow(expr: Expr): boolean {
-  switch (expr.kind) {
-    case 'literal':
-    case 'property':
-    case 'path':
-      return false;
-    case 'compare':
-    case 'and':
-    case 'or':
-    case 'arith':
-      return readsNow(expr.left) || readsNow(expr.right);
-    case 'not':
-    case 'negate':
-      return readsNow(expr.operand);
-    case 'in':
-      return readsNow(expr.operand) || expr.list.some(readsNow);
-    case 'call':
-      return expr.name === 'now' || expr.args.some(readsNow);
-  }
+  return someNode(expr, callsNow);
 }
