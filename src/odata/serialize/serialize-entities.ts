@@ -104,6 +104,14 @@ export const ENCODED_PIECE_ROWS = 50;
 
 const COMMA = Uint8Array.of(0x2c);
 
+/**
+ * Whether a writer made for `current` expansions must be made again for `next`. A streamed answer passes each chunk's
+ * expansions (a new, often empty, array each time): rebuild only when there is something else to write.
+ */
+function expansionChanged(next: readonly ExpandedNavigation[] | undefined, current: readonly ExpandedNavigation[] | undefined): boolean {
+  return next !== current && ((next?.length ?? 0) > 0 || (current?.length ?? 0) > 0);
+}
+
 export function collectionText(args: Omit<SerializeCollectionArgs, 'rows' | 'nextLink' | 'deltaLink'>): CollectionText {
   const control: JsonCollection = {};
   if (args.level !== 'none') control['@odata.context'] = contextUrl(args.serviceRoot, args.set, { select: projectedNames(args), expand: args.expand });
@@ -117,9 +125,7 @@ export function collectionText(args: Omit<SerializeCollectionArgs, 'rows' | 'nex
   let writerExpand = args.expand;
   /** `text` followed by the rows' entities, comma-separated (`text` ends with the separator it needs). */
   const appendEntities = (text: string, rows: readonly Row[], from: number, to: number, expand: readonly ExpandedNavigation[] | undefined): string => {
-    // A streamed answer passes each chunk's expansions (a new, often empty, array each time): rebuild only when
-    // there is something else to write.
-    if (expand !== writerExpand && ((expand?.length ?? 0) > 0 || (writerExpand?.length ?? 0) > 0)) {
+    if (expansionChanged(expand, writerExpand)) {
       append = entityAppender({ ...args, expand });
       writerExpand = expand;
     }
@@ -134,7 +140,7 @@ export function collectionText(args: Omit<SerializeCollectionArgs, 'rows' | 'nex
     entities: (rows, expand = args.expand) => appendEntities('', rows, 0, rows.length, expand),
     encodedEntities: (rows, expand = args.expand) => {
       // Rows as bytes straight away where the shape allows (entity-encoder.ts): no text in between.
-      if (expand !== encoderExpand) {
+      if (expansionChanged(expand, encoderExpand)) {
         encoder = entityEncoder({ ...args, expand });
         encoderExpand = expand;
       }
