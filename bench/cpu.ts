@@ -36,6 +36,12 @@
  *
  * `BENCH_CPU_NODE_ARGS='<flags>'` starts the gateway with these node flags (space-separated, e.g.
  * `--max-semi-space-size=32`), for a before/after of a V8 or node setting alone.
+ *
+ * The floor: after each run of 100,000 commits in one response, the Bitbucket calls that run made (read from the
+ * sandbox's request log, one repetition's) are sent again by a bare client in this process: node:http with a
+ * keep-alive agent, `Buffer.concat` and `JSON.parse` of each answer, one call after the other, nothing written out.
+ * Its CPU (this process's, `process.cpuUsage`) is the least any Node.js program pays to read those rows from
+ * Bitbucket on this machine; the gateway's figure above it is its own work (rows, paging, the answer, its socket).
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -108,13 +114,15 @@ interface Run {
   pageSize?: number;
   /** Ask `url` this many times, one after the other (the CPU of one small answer is below /proc's 10 ms tick). */
   times?: number;
+  /** Also measure the floor: the run's Bitbucket calls sent again by a bare client (see the header). */
+  floor?: boolean;
 }
 
 const RUNS_TO_MEASURE: Run[] = [
-  { name: 'one response', url: `/odata/Commits?$top=${ROWS}` },
+  { name: 'one response', url: `/odata/Commits?$top=${ROWS}`, floor: true },
   { name: '1000-row pages', url: `/odata/Commits?$top=${ROWS}`, pageSize: 1000 },
   { name: '100-row pages', url: `/odata/Commits?$top=${ROWS}`, pageSize: 100 },
-  { name: 'one response, $select=Hash,Date', url: `/odata/Commits?$top=${ROWS}&$select=Hash,Date` },
+  { name: 'one response, $select=Hash,Date', url: `/odata/Commits?$top=${ROWS}&$select=Hash,Date`, floor: true },
   // Per answer page (the latency bench's two reads in bench/run.ts, and one that calls nothing upstream): `pages`
   // counts the requests, so CPU ms / pages is what one such answer costs the gateway.
   { name: 'no upstream call, x1000', url: `/odata/Commits?$filter=1 eq 2`, times: 1000 },
@@ -184,6 +192,76 @@ async function measure(gateway: GatewayProcess, run: Run): Promise<Figures> {
   return { ...samples[0], wallMs: median(samples.map((sample) => sample.wallMs)), cpuMs: middle.cpuMs, systemMs: middle.systemMs };
 }
 
+/** One request the sandbox logged (`GET /_sandbox/requests`): enough to send it again. */
+interface LoggedCall {
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  status: number | null;
+}
+
+function sandboxControl(method: 'GET' | 'DELETE', path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .request({ port: SANDBOX_PORT, path, method }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        response.on('error', reject);
+      })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** The Bitbucket calls one repetition of `run` makes, as the sandbox logged them (successful GETs, in order). */
+async function callsOf(run: Run): Promise<string[]> {
+  await sandboxControl('DELETE', '/_sandbox/requests');
+  await walk(encodeURI(run.url), run.pageSize);
+  const logged = JSON.parse(await sandboxControl('GET', '/_sandbox/requests')) as LoggedCall[];
+  return logged
+    .filter((call) => call.method === 'GET' && call.status === 200)
+    .map((call) => {
+      const query = new URLSearchParams();
+      for (const [name, value] of Object.entries(call.query)) for (const one of Array.isArray(value) ? value : [value]) query.append(name, one);
+      const encoded = query.toString();
+      return encoded === '' ? call.path : `${call.path}?${encoded}`;
+    });
+}
+
+/**
+ * The floor of a run: its Bitbucket calls sent again by the least a Node.js client does (keep-alive, `Buffer.concat`,
+ * `JSON.parse`), one after the other as the gateway's walk of one repository's commits must. CPU of this process, ms,
+ * median of RUNS after one warm-up pass.
+ */
+async function floorCpuMs(targets: readonly string[]): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const headers = { authorization: `Bearer ${DEMO_USER.bearerToken}`, accept: 'application/json' };
+  const call = (target: string) =>
+    new Promise<unknown>((resolve, reject) => {
+      http
+        .get({ port: SANDBOX_PORT, path: target, agent, headers }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+          response.on('error', reject);
+        })
+        .on('error', reject);
+    });
+  const samples: number[] = [];
+  try {
+    for (let pass = 0; pass <= RUNS; pass++) {
+      const before = process.cpuUsage();
+      for (const target of targets) await call(target);
+      const used = process.cpuUsage(before);
+      if (pass > 0) samples.push((used.user + used.system) / 1000);
+    }
+  } finally {
+    agent.destroy();
+  }
+  return median(samples);
+}
+
 async function main(): Promise<void> {
   const built = !THROUGH_TSX && GIVEN_SERVER === undefined ? compileGateway() : undefined;
   const outDir = built?.outDir;
@@ -220,6 +298,14 @@ async function main(): Promise<void> {
       // Where the CPU went (all of this run's repetitions): the main thread runs the JavaScript; V8's workers do most of
       // the garbage collection; libuv's pool runs zlib and crypto work handed to it.
       if (BY_THREAD) console.log(`  by thread, ${RUNS} run(s): ${threads.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(', ')}`);
+      if (run.floor) {
+        const targets = await callsOf(run);
+        const floorMs = await floorCpuMs(targets);
+        const perRow = (floorMs * 1000) / figures.rows;
+        console.log(
+          `  floor: a bare node:http client sending the same ${targets.length} Bitbucket calls and JSON.parse-ing them, nothing written: ${floorMs.toFixed(0)} ms, ${perRow.toFixed(1)} µs/row; the gateway's own work above it: ${((figures.cpuMs * 1000) / figures.rows - perRow).toFixed(1)} µs/row`,
+        );
+      }
     }
   } finally {
     // SIGINT lets node write the CPU profile on its way out.
