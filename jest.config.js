@@ -22,7 +22,8 @@
  * faster (not measured on an idle machine yet); the slow files then go first (spec/helpers/slow-first-sequencer.js).
  */
 module.exports = {
-  testEnvironment: 'node',
+  // Jest's node environment, keeping the sandbox's seeds across the spec files of a worker: see the file.
+  testEnvironment: '<rootDir>/spec/helpers/spec-environment.js',
   roots: ['<rootDir>/spec'],
   testMatch: ['**/*.spec.ts'],
   transform: {

@@ -70,7 +70,7 @@ const answerErrors = (quirks: QuirkState): ErrorRequestHandler => (error: unknow
 export function createSandbox(options: Partial<SandboxOptions> = {}): Sandbox {
   const resolved = resolveOptions(options);
   const state = createSandboxState(resolved);
-  const store = new SandboxStore({ size: resolved.size, seed: resolved.seed }, state.clock);
+  const store = new SandboxStore({ size: resolved.size, seed: resolved.seed }, state.clock, resolved.seedCache);
   const log = new RequestLog();
   const { quirks } = state;
   const app = express();

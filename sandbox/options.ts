@@ -1,5 +1,6 @@
 import type { Clock } from './auth/clock';
 import type { Quirk } from './quirks';
+import type { SeedCache } from './seed/seed-copies';
 
 export { ALL_QUIRKS, REALISTIC_QUIRKS, QUIRKS, type Quirk } from './quirks';
 
@@ -42,6 +43,11 @@ export interface SandboxOptions {
    * a `ManualClock` to move time without waiting (`/_sandbox/auth/reset` brings this one back).
    */
   clock?: Clock;
+  /**
+   * Where the seed's JSON text is kept between instances (seed/seed-copies.ts): it shapes nothing, the data is the
+   * same. Unset: the process's own cache. Spec helpers lend one that outlives a spec file (spec/helpers/stack.ts).
+   */
+  seedCache?: SeedCache;
 }
 
 export interface FaultOptions {

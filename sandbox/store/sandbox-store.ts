@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from '../auth/clock';
-import { buildSeed, type SeedOptions } from '../seed/build-seed';
+import type { SeedOptions } from '../seed/build-seed';
 import { formatMicros, msToMicros, SEED_NOW_MS, type Micros } from '../seed/clock';
+import { seedCopy, type SeedCache } from '../seed/seed-copies';
 import type {
   MembershipRecord, ProjectRecord, RepositoryData, SeedData, UserRecord, WebhookRecord, WorkspaceRecord,
 } from '../seed/records';
@@ -11,7 +12,7 @@ const isBracedUuid = (value: string): boolean => value.startsWith('{') && value.
 
 /**
  * The sandbox's data: plain in-memory collections built from the seed, with lookup helpers. Writes mutate the
- * collections directly (push, splice, assign); `reset()` rebuilds them from the seed, so the data after a reset is
+ * collections directly (push, splice, assign); `reset()` takes a fresh copy of the seed, so the data after a reset is
  * exactly the data after start-up. Lookups scan: the largest scanned list is one repository's commits.
  */
 export class SandboxStore {
@@ -20,14 +21,17 @@ export class SandboxStore {
   private workspaceHooks = new Map<string, WebhookRecord[]>();
   private lastWriteAt: Micros = 0;
 
-  /** `clock` is the instance's clock (sandbox-state.ts): writes are stamped with its time. */
-  constructor(readonly seedOptions: SeedOptions, private readonly clock: Clock = systemClock) {
-    this.current = buildSeed(seedOptions);
+  /**
+   * `clock` is the instance's clock (sandbox-state.ts): writes are stamped with its time. `seedCache`: where the
+   * seed's text is kept between stores (seed-copies.ts); the process's own when not given.
+   */
+  constructor(readonly seedOptions: SeedOptions, private readonly clock: Clock = systemClock, private readonly seedCache?: SeedCache) {
+    this.current = seedCopy(seedOptions, seedCache);
   }
 
   /** Back to the seed: every write since start-up (or the last reset) is gone. */
   reset(): void {
-    this.current = buildSeed(this.seedOptions);
+    this.current = seedCopy(this.seedOptions, this.seedCache);
     this.workspaceHooks = new Map();
     this.lastWriteAt = 0;
   }

@@ -10,6 +10,7 @@ import { createApp, storeOf, upstreamReadinessOf } from '../../src/app';
 import { loadConfig, type GatewayConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { leakedCredentials } from './known-credentials';
+import { workerSeedCache } from './worker-seed-cache';
 
 export interface UpstreamCall {
   method: string;
@@ -37,7 +38,8 @@ export const DEMO_BEARER = `Bearer ${DEMO_USER.bearerToken}`;
 export async function startStack(
   options: { sandbox?: Partial<SandboxOptions>; env?: Record<string, string>; config?: Partial<GatewayConfig>; now?: () => number } = {},
 ): Promise<Stack> {
-  const sandbox = await startSandbox({ rateLimitPerHour: 1_000_000, ...options.sandbox }, 0);
+  // The seed is copied from the text this worker kept of it, not generated again for each stack (~0.5–0.8 s each).
+  const sandbox = await startSandbox({ rateLimitPerHour: 1_000_000, seedCache: workerSeedCache(), ...options.sandbox }, 0);
   const logLines: string[] = [];
   const config: GatewayConfig = {
     ...loadConfig({ BITBUCKET_API_URL: sandbox.apiUrl, BITBUCKET_OAUTH_URL: sandbox.url, LOG_LEVEL: 'debug',
