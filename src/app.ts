@@ -15,7 +15,7 @@ import { createConsoleRouter } from './http/console-router';
 import { createErrorMiddleware } from './http/error-middleware';
 import { notReadyError, upstreamGate } from './http/upstream-gate';
 import { createODataRouter } from './http/odata-router';
-import { countUpstreamRequest, newRequestContext, requestContext, type RequestContext } from './http/request-context';
+import { countUpstreamRequest, newRequestContext, requestContext, upstreamAttemptSent, type RequestContext } from './http/request-context';
 import { stopWorkWhenAnswerIsMoot } from './http/stop-work';
 import { setBudgetHeaders, principalBudgetGate, reportBudget } from './http/principal-budget-gate';
 import { upstreamPrincipalResolver } from './http/upstream-principal';
@@ -75,8 +75,8 @@ export function storeOf(app: Express): SharedStore {
 }
 
 /**
- * `X-Upstream-Requests` and the caller's `X-Budget-*`, set on `res` just before its headers go out (a streamed answer
- * repeats the count in a trailer). A function made per response, not `writeHead.bind` plus a closure with rest
+ * `X-Upstream-Requests`, `Server-Timing` (src/http/server-timing.ts) and the caller's `X-Budget-*`, set on `res` just
+ * before its headers go out (a streamed answer repeats the count and the timing in trailers). A function made per response, not `writeHead.bind` plus a closure with rest
  * arguments, and the headers set without an object of them in between (issue #15: CPU per answer).
  */
 function reportCallsInHeaders(res: Response, context: RequestContext): void {
@@ -84,6 +84,7 @@ function reportCallsInHeaders(res: Response, context: RequestContext): void {
   res.writeHead = function (this: Response) {
     if (!this.headersSent) {
       this.setHeader('X-Upstream-Requests', String(context.upstreamRequests));
+      this.setHeader('Server-Timing', context.timing.header(context.upstreamRequests));
       setBudgetHeaders(this, context);
     }
     // Node's and express's own writeHead, with whatever arguments they were given (status, message, headers).
@@ -141,6 +142,7 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
       maxSockets: config.upstreamMaxSockets,
       userAgent: 'bitbucket-odata/0.1',
       onItems: observability.upstreamItems,
+      onAttemptSent: upstreamAttemptSent,
       onRetryWait: observability.upstreamWait,
       onRequest: (event) => {
         countUpstreamRequest();

@@ -40,6 +40,11 @@ export interface BitbucketClientOptions {
   maxResponseBytes?: number;
   /** Called once per HTTP attempt: counts calls (X-Upstream-Requests) and feeds debug logs. */
   onRequest?: (event: UpstreamRequestEvent) => void;
+  /**
+   * Called as each HTTP attempt of a call is sent (not the probe's); `onRequest` follows when it settles, answered,
+   * failed or abandoned: the time calls are in flight.
+   */
+  onAttemptSent?: () => void;
   /** Told the number of items of each list page read (a body with a `values` array): rows for progress lines. */
   onItems?: (count: number) => void;
   /** Told of each wait before a retry: the status that caused it (429 for Bitbucket's rate limit) and its length. */
@@ -77,7 +82,7 @@ export const BITBUCKET_CLIENT_DEFAULTS = {
   maxResponseBytes: 32 * 1024 * 1024,
 } as const;
 
-type OptionalHooks = 'onRequest' | 'onItems' | 'onRetryWait' | 'responseCache' | 'budget' | 'refusedCredentials';
+type OptionalHooks = 'onRequest' | 'onAttemptSent' | 'onItems' | 'onRetryWait' | 'responseCache' | 'budget' | 'refusedCredentials';
 
 export type ResolvedClientOptions = Required<Omit<BitbucketClientOptions, OptionalHooks>> & Pick<BitbucketClientOptions, OptionalHooks>;
 

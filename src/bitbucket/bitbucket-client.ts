@@ -397,6 +397,7 @@ export class BitbucketClient {
       const started = performance.now();
       // Aborted already (while the budget was asked): sendAttempt sends nothing, so nothing is reported below.
       const sent = exchange.signal?.aborted !== true;
+      if (sent) this.#options.onAttemptSent?.();
       let outcome: AttemptOutcome;
       // try/await, not sendAttempt(…).catch(…): a promise and a closure fewer on every call.
       try {

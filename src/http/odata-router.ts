@@ -35,7 +35,7 @@ import { writeWithBackpressure } from './write-with-backpressure';
 import { HeldPieces } from './held-pieces';
 import { refuseOversizedBody } from './body-limit';
 import { publicBaseOf } from './public-base';
-import { abandonUpstreamWork, requestContext, requestSignal } from './request-context';
+import { abandonUpstreamWork, ANSWER_TRAILERS, answerTrailers, requestSignal } from './request-context';
 import { resolveTargetKept, type ReadTarget } from './resolve-target';
 import { upstreamPlanRecorder } from './upstream-plan-header';
 import { etagOf } from '../entity-sets/etag-of';
@@ -242,8 +242,9 @@ export function createODataRouter({ config, client, model, logger, now, store }:
     // be left malformed; RFC 9112 §7.1: a chunked message without its last chunk is incomplete).
     res.status(200);
     res.setHeader('Content-Type', jsonContentType(format));
-    // The calls made after the headers went out are reported in a trailer of the same name (RFC 9110 §6.5).
-    res.setHeader('Trailer', 'X-Upstream-Requests');
+    // The calls made after the headers went out, and the final Server-Timing, are reported in trailers of the same
+    // names (RFC 9110 §6.5).
+    res.setHeader('Trailer', ANSWER_TRAILERS);
     await writeWithBackpressure(res, Buffer.concat([Buffer.from(text.head, 'utf8'), ...text.encodedEntities(firstRows, firstExpand)]));
     let written = firstRows.length;
     let last = firstRows[firstRows.length - 1];
@@ -264,7 +265,7 @@ export function createODataRouter({ config, client, model, logger, now, store }:
     }
     const nextLink = more && last ? nextLinkAfter(last) : undefined;
     if (!nextLink) lastPage();
-    res.addTrailers({ 'X-Upstream-Requests': String(requestContext.getStore()?.upstreamRequests ?? 0) });
+    res.addTrailers(answerTrailers());
     res.end(Buffer.concat([...held.take(), Buffer.from(text.tail({ nextLink }), 'utf8')]));
   }
 

@@ -15,6 +15,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setMaxListeners } from 'node:events';
 import { ODataError } from '../odata/errors';
+import { RequestTiming } from './server-timing';
 
 export interface RequestContext {
   upstreamRequests: number;
@@ -30,6 +31,8 @@ export interface RequestContext {
   plans?: string[];
   /** Told after each upstream call, e.g. to log progress every N calls of a long read. */
   onUpstreamRequest?: (context: RequestContext) => void;
+  /** When the request arrived and how long its calls were in flight: its `Server-Timing` (src/http/server-timing.ts). */
+  readonly timing: RequestTiming;
 }
 
 /** The reason a request's work stops when its client has left: there is nobody to answer. */
@@ -52,18 +55,34 @@ export function newRequestContext(maxUpstreamCalls: number): RequestContext {
   // Every upstream call in flight listens on this signal and stops listening when it settles (http-attempt.ts): a
   // fan-out has FAN_OUT_CONCURRENCY of them (up to 64), more than the 10 after which Node warns of a leak.
   setMaxListeners(0, abort.signal);
-  return { upstreamRequests: 0, upstreamRows: 0, abort, maxUpstreamCalls };
+  return { upstreamRequests: 0, upstreamRows: 0, abort, maxUpstreamCalls, timing: new RequestTiming() };
 }
 
-/** Counts one upstream attempt of the current request; the one that reaches the cap stops any further call. */
+/** One upstream attempt of the current request was sent (its time in flight is timed from here). */
+export function upstreamAttemptSent(): void {
+  requestContext.getStore()?.timing.callSent();
+}
+
+/** Counts one upstream attempt of the current request, now settled; the one that reaches the cap stops any further call. */
 export function countUpstreamRequest(): void {
   const context = requestContext.getStore();
   if (!context) return;
   context.upstreamRequests += 1;
+  context.timing.callSettled();
   context.onUpstreamRequest?.(context);
   if (context.upstreamRequests >= context.maxUpstreamCalls && !context.abort.signal.aborted) {
     context.abort.abort(new ODataError('UpstreamCallCap', { limit: context.maxUpstreamCalls }));
   }
+}
+
+/** The trailers a streamed answer declares (`Trailer:`): its calls and timing made after the headers went out. */
+export const ANSWER_TRAILERS = 'X-Upstream-Requests, Server-Timing';
+
+/** The final values of `ANSWER_TRAILERS`, as the streamed answer ends (RFC 9110 §6.5). */
+export function answerTrailers(): Record<string, string> {
+  const context = requestContext.getStore();
+  if (!context) return { 'X-Upstream-Requests': '0' };
+  return { 'X-Upstream-Requests': String(context.upstreamRequests), 'Server-Timing': context.timing.header(context.upstreamRequests) };
 }
 
 /** Counts the items of one list page the current request read from Bitbucket. */
