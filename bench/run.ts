@@ -7,7 +7,9 @@
  *   this client's parsing counts; read from /proc, 10 ms resolution, so shown for answers of 1,000 rows or more) and
  *   its peak RSS;
  * - the latency the gateway adds per upstream page: the same read asked of the sandbox directly and through the
- *   gateway, one at a time (p50/p95 of each, and the difference);
+ *   gateway, one at a time (p50/p95 of each, and the difference); then the gateway's own time per answer as its
+ *   `Server-Timing` header reports it (p50/p95 of `total` − `upstream`, src/http/server-timing.ts), and what is left of
+ *   the difference: the extra network hop and the scheduling of three processes on the machine's cores;
  * - fan-out wall time over all 225 repositories with the sandbox answering every call after 50 ms
  *   (`SANDBOX_LATENCY_MS=50`), against its bound ⌈repositories / FAN_OUT_CONCURRENCY⌉ × 50 ms, at concurrency 4, 16
  *   and 32 (`UPSTREAM_MAX_SOCKETS` follows, see the README).
@@ -40,6 +42,21 @@ interface Page {
   status: number;
   body: string;
   calls: number;
+  /** The gateway's own time as its `Server-Timing` header says (`total` − `upstream`, ms); none from the sandbox. */
+  ownMs?: number;
+}
+
+/** `total;dur` − `upstream;dur` of a `Server-Timing` value (src/http/server-timing.ts), or undefined without both. */
+function ownMsOf(serverTiming: string | string[] | undefined): number | undefined {
+  if (typeof serverTiming !== 'string') return undefined;
+  const dur = new Map<string, number>();
+  for (const metric of serverTiming.split(',')) {
+    const [name, ...params] = metric.trim().split(';');
+    const given = params.find((param) => param.startsWith('dur='));
+    if (given !== undefined) dur.set(name, Number(given.slice('dur='.length)));
+  }
+  const own = (dur.get('total') ?? NaN) - (dur.get('upstream') ?? NaN);
+  return Number.isFinite(own) ? own : undefined;
 }
 
 function get(port: number, pathAndQuery: string, pageSize?: number): Promise<Page> {
@@ -53,7 +70,8 @@ function get(port: number, pathAndQuery: string, pageSize?: number): Promise<Pag
         response.on('end', () => {
           // A streamed answer reports its calls in a trailer (the header holds those made before the first byte).
           const calls = Number(response.trailers['x-upstream-requests'] ?? response.headers['x-upstream-requests'] ?? 0);
-          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), calls });
+          const ownMs = ownMsOf(response.trailers['server-timing'] ?? response.headers['server-timing']);
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), calls, ...(ownMs !== undefined ? { ownMs } : {}) });
         });
         response.on('error', reject);
       })
@@ -116,11 +134,11 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function timed(port: number, pathAndQuery: string): Promise<number> {
+async function timed(port: number, pathAndQuery: string): Promise<{ ms: number; ownMs?: number }> {
   const started = performance.now();
   const page = await get(port, pathAndQuery);
   if (page.status !== 200) throw new Error(`${pathAndQuery} → ${page.status} ${page.body.slice(0, 200)}`);
-  return performance.now() - started;
+  return { ms: performance.now() - started, ...(page.ownMs !== undefined ? { ownMs: page.ownMs } : {}) };
 }
 
 /** The one Bitbucket request the gateway makes for `through`, as the sandbox recorded it (path and query). */
@@ -140,19 +158,36 @@ async function upstreamRequestOf(gateway: GatewayProcess, through: string): Prom
 /**
  * Latency added per upstream page: the Bitbucket request the gateway makes for `through` (the same path, `fields=`
  * and all) asked of the sandbox directly, and `through` asked of the gateway, alternately and one at a time, after a
- * warm-up. Both pay the sandbox's time for the same answer; the difference is the gateway's.
+ * warm-up. Both pay the sandbox's time for the same answer; the difference is what going through the gateway adds.
+ * Part of it is the gateway's own time, which each answer's `Server-Timing` reports (`total` − `upstream`: from the
+ * request's arrival in the app to its header, less the time its Bitbucket call was in flight; src/http/server-timing.ts);
+ * the rest is the extra network hop (a second connection, request and answer through loopback) and the scheduling of
+ * three processes (this client, the gateway, the sandbox) on the machine's cores, which no change to the gateway's
+ * code removes. Two lines: the added latency, then the gateway's own time and that rest, at p50 and p95.
  */
 async function latencyAdded(gateway: GatewayProcess, through: string, samples = 200): Promise<string> {
   const direct = await upstreamRequestOf(gateway, through);
   const directMs: number[] = [];
   const gatewayMs: number[] = [];
+  const ownMs: number[] = [];
   for (let i = 0; i < 20; i++) await Promise.all([timed(SANDBOX_PORT, direct), timed(gateway.port, through)]);
   for (let i = 0; i < samples; i++) {
-    directMs.push(await timed(SANDBOX_PORT, direct));
-    gatewayMs.push(await timed(gateway.port, through));
+    directMs.push((await timed(SANDBOX_PORT, direct)).ms);
+    const answer = await timed(gateway.port, through);
+    gatewayMs.push(answer.ms);
+    if (answer.ownMs !== undefined) ownMs.push(answer.ownMs);
   }
-  const at = (p: number) => `p${p} ${percentile(directMs, p).toFixed(2)} → ${percentile(gatewayMs, p).toFixed(2)} ms (+${(percentile(gatewayMs, p) - percentile(directMs, p)).toFixed(2)})`;
-  return `${at(50)}, ${at(95)}`;
+  const added = (p: number) => percentile(gatewayMs, p) - percentile(directMs, p);
+  const at = (p: number) => `p${p} ${percentile(directMs, p).toFixed(2)} → ${percentile(gatewayMs, p).toFixed(2)} ms (+${added(p).toFixed(2)})`;
+  const indent = ' '.repeat(26);
+  // A gateway built before Server-Timing (BENCH_SERVER=<an older build>) reports none: the added latency alone then.
+  if (ownMs.length < samples) return `${at(50)}, ${at(95)}\n${indent}gateway's own time: not reported (no Server-Timing total and upstream on every answer)`;
+  const own = (p: number) => percentile(ownMs, p);
+  return (
+    `${at(50)}, ${at(95)}\n` +
+    `${indent}gateway's own time (Server-Timing total − upstream): p50 ${own(50).toFixed(2)}, p95 ${own(95).toFixed(2)} ms; ` +
+    `the rest, hop + scheduling: p50 +${(added(50) - own(50)).toFixed(2)}, p95 +${(added(95) - own(95)).toFixed(2)} ms`
+  );
 }
 
 async function setSandboxLatency(latencyMs: number): Promise<void> {
