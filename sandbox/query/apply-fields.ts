@@ -17,17 +17,18 @@ import { isRecord } from './resolve-path';
  * A path that matches nothing is ignored, which is how Bitbucket treats `+foo` sent unencoded: the `+` arrives as
  * a space, the entry becomes the plain field " foo", it "will not match any fields" and, being plain, switches the
  * response to "only these" (README.md, "fields"). An absent or empty `fields` gives the default representation.
+ * `body` is never modified; the answer may hold parts of it as they are (see `sharesUncopied`), so it is for sending,
+ * not for writing into.
  */
 export function applyFields(body: unknown, fields: string | undefined, hiddenByDefault: readonly string[] = []): unknown {
   const hidden = hiddenByDefault.map((path) => path.split('.'));
-  const deepest = Math.max(0, ...hidden.map((pattern) => pattern.length));
-  const isHidden: IsHidden = Object.assign((path: readonly string[]): boolean => hidden.some((pattern) => matchesPattern(pattern, path)), { deepest });
   const directives = fields === undefined || fields === '' ? [] : parseFields(fields);
   const selectOnly = directives.some((directive) => directive.mode === 'select');
-  let result: unknown = selectOnly ? emptyShell(body) : defaultView(body, [], isHidden);
+  const walk: Walk = { hidden, deepest: Math.max(0, ...hidden.map((pattern) => pattern.length)), path: [], share: sharesUncopied(directives, selectOnly) };
+  let result: unknown = selectOnly ? emptyShell(body) : defaultView(body, walk);
   for (const directive of directives) {
     if (directive.mode === 'remove') exclude(result, directive.segments);
-    else result = include(result, body, directive.segments, [], isHidden);
+    else result = include(result, body, directive.segments, 0, walk);
   }
   return result;
 }
@@ -61,8 +62,17 @@ export function membersRead(fields: string | undefined, below: readonly string[]
   return selects ? members : undefined;
 }
 
-/** Whether a path is hidden by default; no path longer than `deepest` (the longest pattern) is. */
-type IsHidden = ((path: readonly string[]) => boolean) & { deepest: number };
+/**
+ * One application of `fields`: the hidden patterns, the longest one's length, the path of the value being copied (one
+ * array, pushed and popped, instead of a new array per key), and whether values below `deepest` may be handed over
+ * uncopied.
+ */
+interface Walk {
+  hidden: readonly string[][];
+  deepest: number;
+  path: string[];
+  share: boolean;
+}
 
 interface FieldsDirective {
   mode: 'add' | 'remove' | 'select';
@@ -79,23 +89,45 @@ function parseFields(fields: string): FieldsDirective[] {
   });
 }
 
-function matchesPattern(pattern: readonly string[], path: readonly string[]): boolean {
-  return pattern.length === path.length && pattern.every((segment, i) => segment === '*' || segment === path[i]);
+/**
+ * Whether the answer may hold parts of `body` as they are instead of copies: when nothing writes into it once built.
+ * `-path` deletes in place, and a path that runs through one an earlier entry copied whole (`values.links` then
+ * `values.links.self`; the default view then any `+path`) writes into that copy. Everything else only copies the
+ * containers on its own path, so a part below them is read once, by the answer's JSON. Copying those parts was about
+ * a quarter of `applyFields`, itself ~4 % of a --runInBand run of 20 spec files (CPU profile, 2026-12-06).
+ */
+function sharesUncopied(directives: readonly FieldsDirective[], selectOnly: boolean): boolean {
+  if (!selectOnly) return directives.length === 0;
+  return directives.every((later, j) => later.mode === 'select'
+    && directives.slice(0, j).every((earlier) => !runsThrough(later.segments, earlier.segments)));
+}
+
+/** Whether `path` goes below `prefix` (`*` on either side may be the same field). */
+function runsThrough(path: readonly string[], prefix: readonly string[]): boolean {
+  return path.length > prefix.length && prefix.every((segment, i) => segment === '*' || path[i] === '*' || path[i] === segment);
+}
+
+/** Whether `walk.path` is hidden by default. */
+function isHidden(walk: Walk): boolean {
+  const { path } = walk;
+  return walk.hidden.some((pattern) => pattern.length === path.length && pattern.every((segment, i) => segment === '*' || segment === path[i]));
 }
 
 /**
- * The default representation: a deep copy without hidden fields. Below the depth of the longest hidden pattern nothing
- * can be hidden, so the rest is copied without building each key's path (most of a pull request list's keys: this
- * was a large share of the sandbox's CPU per call in the fan-out bench, bench/run.ts).
+ * The default representation of the value at `walk.path`: without hidden fields. Below the depth of the longest
+ * hidden pattern nothing can be hidden, so the rest is copied as it is, or not copied at all (`walk.share`): building
+ * each key's path there was a large share of the sandbox's CPU per call in the fan-out bench (bench/run.ts).
  */
-function defaultView(value: unknown, path: readonly string[], isHidden: IsHidden): unknown {
-  if (path.length >= isHidden.deepest) return deepCopy(value);
-  if (Array.isArray(value)) return value.map((element: unknown) => defaultView(element, path, isHidden));
+function defaultView(value: unknown, walk: Walk): unknown {
+  const { path } = walk;
+  if (path.length >= walk.deepest) return walk.share ? value : deepCopy(value);
+  if (Array.isArray(value)) return value.map((element: unknown) => defaultView(element, walk));
   if (!isRecord(value)) return value;
   const copy: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value)) {
-    const childPath = [...path, key];
-    if (!isHidden(childPath)) copy[key] = defaultView(child, childPath, isHidden);
+  for (const key of Object.keys(value)) {
+    path.push(key);
+    if (!isHidden(walk)) copy[key] = defaultView(value[key], walk);
+    path.pop();
   }
   return copy;
 }
@@ -105,7 +137,7 @@ function deepCopy(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(deepCopy);
   if (!isRecord(value)) return value;
   const copy: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value)) copy[key] = deepCopy(child);
+  for (const key of Object.keys(value)) copy[key] = deepCopy(value[key]);
   return copy;
 }
 
@@ -114,32 +146,36 @@ function emptyShell(value: unknown): unknown {
   return isRecord(value) ? {} : value;
 }
 
-/** Copies the fields `segments` matches from `source` into `target` (a structure mirroring `source`). */
-function include(
-  target: unknown,
-  source: unknown,
-  segments: readonly string[],
-  path: readonly string[],
-  isHidden: IsHidden,
-): unknown {
-  if (segments.length === 0) return defaultView(source, path, isHidden);
+/**
+ * Copies the fields `segments` (from `depth` on) matches from `source` into `target` (a structure mirroring `source`);
+ * `walk.path` is where `source` is.
+ */
+function include(target: unknown, source: unknown, segments: readonly string[], depth: number, walk: Walk): unknown {
+  if (depth === segments.length) return defaultView(source, walk);
   if (Array.isArray(source)) {
     const targets: unknown[] = Array.isArray(target) ? target : [];
-    return source.map((element: unknown, i) => include(targets[i], element, segments, path, isHidden));
+    return source.map((element: unknown, i) => include(targets[i], element, segments, depth, walk));
   }
   if (!isRecord(source)) {
     // A scalar where the path wants to go deeper: only wildcards ("everything at these levels") keep it.
-    const onlyWildcards = segments.every((segment) => segment === '*');
-    return target === undefined && (source === null || onlyWildcards) ? source : target;
+    return target === undefined && (source === null || onlyWildcards(segments, depth)) ? source : target;
   }
   const object: Record<string, unknown> = isRecord(target) ? target : {};
-  const [segment, ...rest] = segments as [string, ...string[]];
-  const keys = segment === '*' ? Object.keys(source) : Object.hasOwn(source, segment) ? [segment] : [];
-  for (const key of keys) {
-    const included = include(object[key], source[key], rest, [...path, key], isHidden);
+  const segment = segments[depth]!;
+  const step = (key: string): void => {
+    walk.path.push(key);
+    const included = include(object[key], source[key], segments, depth + 1, walk);
+    walk.path.pop();
     if (included !== undefined) object[key] = included;
-  }
+  };
+  if (segment === '*') Object.keys(source).forEach(step);
+  else if (Object.hasOwn(source, segment)) step(segment);
   return object;
+}
+
+function onlyWildcards(segments: readonly string[], from: number): boolean {
+  for (let i = from; i < segments.length; i += 1) if (segments[i] !== '*') return false;
+  return true;
 }
 
 /** Deletes the fields `segments` matches from `target`, in place. */

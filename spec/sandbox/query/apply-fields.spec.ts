@@ -95,6 +95,46 @@ describe('applyFields on a paginated envelope', () => {
   });
 });
 
+/** `value` behind proxies that throw on any write, at every level. */
+function writeGuarded<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? value.map(writeGuarded) : Object.fromEntries(Object.entries(value).map(([key, child]) => [key, writeGuarded(child)]));
+  const refuse = (): never => { throw new Error('applyFields wrote into its input'); };
+  return new Proxy(copy, { set: refuse, deleteProperty: refuse, defineProperty: refuse }) as T;
+}
+
+describe('applyFields: the answer holds parts of the body, which it never writes into', () => {
+  it('hands over what no entry changes as it is, instead of a copy', () => {
+    const answer = applyFields(page, 'values.id,values.author,next', hidden) as { values: Array<{ author: unknown }> };
+    expect(answer.values[0]!.author).toBe(page.values[0]!.author);
+    expect(applyFields(user, undefined)).toBe(user);
+  });
+
+  it.each([
+    'values.author,values.author.links.html', // a later entry writes into what an earlier one took whole
+    'values.author.links,values.author',
+    'values.author,-values.author.links',
+    'values.*,values.reviewers.nickname',
+    '*.*,-values.*.links',
+    '+values.reviewers',
+    '-values.links,+values.reviewers.nickname',
+    'values.author,*.author.uuid',
+    'values.id,values.id',
+    undefined,
+  ])('fields=%j: same answer as from an unshared body, and the body is untouched', (fields) => {
+    const before = JSON.stringify(page);
+    const expected = JSON.stringify(applyFields(JSON.parse(before), fields, hidden));
+    const guarded = writeGuarded(page);
+    expect(JSON.stringify(applyFields(guarded, fields, hidden))).toBe(expected);
+    expect(JSON.stringify(applyFields(guarded, fields, hidden))).toBe(expected);
+    expect(JSON.stringify(page)).toBe(before);
+  });
+
+  it('keeps the order of the entries in each object it builds', () => {
+    expect(JSON.stringify(applyFields(page, 'values.state,next,values.id', hidden))).toBe(JSON.stringify({ values: [{ state: 'OPEN', id: 1 }, { state: 'MERGED', id: 2 }], next: page.next }));
+  });
+});
+
 describe('applyFields: invalid syntax is 400', () => {
   it.each<[string, string]>([
     ['a,,b', ''],
