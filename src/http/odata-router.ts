@@ -259,7 +259,10 @@ export function createODataRouter({ config, client, model, logger, now, store }:
       more = chunk.length > rows.length;
       if (rows.length === 0) continue;
       const expand = await expandRows(target.def, rows, expansions, ctx, config);
-      await held.add(Buffer.concat([Buffer.from(written > 0 ? ',' : '', 'utf8'), ...text.encodedEntities(rows, expand)]), rows.length);
+      // The comma between chunks is written with the rows (`separated`); one piece, as a page of rows nearly always
+      // is, goes on as it is (no copy).
+      const pieces = text.encodedEntities(rows, expand, written > 0);
+      await held.add(pieces.length === 1 ? pieces[0] : Buffer.concat(pieces), rows.length);
       written += rows.length;
       last = rows[rows.length - 1];
     }

@@ -40,4 +40,16 @@ describe('collectionText', () => {
     const pieces = text.encodedEntities(rows);
     expect(Buffer.concat(pieces).equals(Buffer.from(text.entities(rows), 'utf8'))).toBe(true);
   });
+
+  test.each([
+    ['minimal', 1],
+    ['minimal', ENCODED_PIECE_ROWS + 1],
+    ['full', 1],
+    ['full', ENCODED_PIECE_ROWS + 1],
+  ] as const)('rows that follow others (separated), %s metadata, %i rows: a comma, then the same bytes', (level, count) => {
+    const text = collectionText({ set: pullRequests, namespace: 'Bitbucket', serviceRoot: SERVICE_ROOT, level, etag: (row) => `W/"${String(row.Id)}"` });
+    const rows = rowsOf(count);
+    expect(Buffer.concat(text.encodedEntities(rows, undefined, true)).equals(Buffer.from(`,${text.entities(rows)}`, 'utf8'))).toBe(true);
+    expect(Buffer.concat(text.encodedEntities(rows, undefined, false)).equals(Buffer.from(text.entities(rows), 'utf8'))).toBe(true);
+  });
 });

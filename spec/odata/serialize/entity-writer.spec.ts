@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import type { EdmType, LiteralValue, Row } from '../../../src/odata/ast';
 import type { EdmEntitySet } from '../../../src/odata/edm';
 import { collectionText, entityWriter, serializeCollection, type ExpandedNavigation, type ExpandedValue, type SerializeOptions } from '../../../src/odata/serialize';
+import { ByteSink } from '../../../src/odata/serialize/entity-encoder';
 import { ENTITY_SETS } from '../../../src/entity-sets/registry';
 import { buildEdmModel, NAMESPACE } from '../../../src/entity-sets/to-edm-model';
 
@@ -179,11 +180,27 @@ describe('entityWriter', () => {
   test('encoded entities of rows that fill more than one Buffer, and of a string holding any one UTF-16 code unit, are the UTF-8 of JSON.stringify', () => {
     const set = setNamed('Commits');
     const text = collectionText({ set, namespace: NAMESPACE, serviceRoot: SERVICE_ROOT, level: 'minimal', select: ['Hash', 'Message'] });
-    const messages = [...Array.from({ length: 0x10000 }, (_, unit) => `a${String.fromCharCode(unit)}b`), 'x\ud83d\ude00y', '\ude00\ud83d', '', 'plain', 'x'.repeat(300_000)];
+    const messages = [...Array.from({ length: 0x10000 }, (_, unit) => `a${String.fromCharCode(unit)}b`), 'x\ud83d\ude00y', '\ude00\ud83d', '', 'plain', '€'.repeat(20_000), `${'a'.repeat(60_000)}€€€`, 'é'.repeat(40_000), 'x'.repeat(300_000)];
     const rows: Row[] = messages.map((message, index) => ({ Hash: String(index), Message: message }));
     const pieces = text.encodedEntities(rows);
     expect(pieces.length).toBeGreaterThan(1);
     expect(Buffer.concat(pieces).equals(Buffer.from(rows.map((row) => JSON.stringify(row)).join(','), 'utf8'))).toBe(true);
+  });
+
+  test('a string with two- and three-byte characters that ends where the room ends is written whole (encoded as checked)', () => {
+    // The room is 64 KiB (entity-encoder.ts SINK_BYTES): strings written after 65,490 to 65,536 bytes of ASCII cross
+    // its end at every offset, with their last character, or their quote, on the last byte.
+    const values = ['é', '€', 'aé', 'a€', 'é€é', 'x'.repeat(40) + '€'];
+    for (let before = 65_490; before <= 65_536; before++) {
+      for (const value of values) {
+        const sink = new ByteSink();
+        sink.ascii('x'.repeat(before));
+        sink.jsonString(value);
+        sink.ascii(',');
+        const written = Buffer.concat(sink.pieces());
+        expect(written.equals(Buffer.from(`${'x'.repeat(before)}${JSON.stringify(value)},`, 'utf8'))).toBe(true);
+      }
+    }
   });
 
   test('a compiled shape is reused: the same select on the same set gives the same text', () => {
