@@ -76,8 +76,9 @@ export function storeOf(app: Express): SharedStore {
 
 /**
  * `X-Upstream-Requests`, `Server-Timing` (src/http/server-timing.ts) and the caller's `X-Budget-*`, set on `res` just
- * before its headers go out (a streamed answer repeats the count and the timing in trailers). A function made per response, not `writeHead.bind` plus a closure with rest
- * arguments, and the headers set without an object of them in between (issue #15: CPU per answer).
+ * before its headers go out (a streamed answer repeats the count and the timing in trailers). A function made per
+ * response, not `writeHead.bind` plus a closure with rest arguments, and the headers set without an object of them in
+ * between (issue #15: CPU per answer).
  */
 function reportCallsInHeaders(res: Response, context: RequestContext): void {
   const writeHead = res.writeHead;
