@@ -3,18 +3,22 @@
  * Bitbucket page already read without an await per row (`RowStream.nextInHand`): through `guard` (replan.ts), `next`
  * and `peek` were two or three async frames each for every row. The rows are the list's, in Bitbucket's order, one
  * call for the page; once a replan is decided, a row in hand is refused like every read. `feedInTurn` (an answer's rows
- * handed over as read) takes them the same way.
+ * handed over as read) and `drain` (a stream read whole: `readStreamsInTurn`, the executor) take them the same way, and a
+ * guarded read of a row in hand is one `then` on the stream's own promise, not an async frame around it.
  */
+import { promiseHooks } from 'node:v8';
 import { BitbucketClient } from '../../src/bitbucket';
 import { findDefinition } from '../../src/entity-sets/registry';
 import { parseQueryOptions } from '../../src/odata/parse/parse-query-options';
-import { collectSorted, feedInTurn } from '../../src/plan/collect-rows';
+import { collectSorted, drain, feedInTurn } from '../../src/plan/collect-rows';
 import type { ExecutionContext } from '../../src/plan/execution-context';
 import { planQuery } from '../../src/plan/plan-query';
 import { guard, Replan } from '../../src/plan/replan';
 import type { ParentLister } from '../../src/plan/resolve-streams';
 import { openStream } from '../../src/plan/row-stream';
+import { readStreamsInTurn } from '../../src/plan/read-streams-in-turn';
 import { compareUpstreamPositions } from '../../src/plan/upstream-position';
+import type { Row } from '../../src/odata/ast';
 import { ODataError } from '../../src/odata/errors';
 import { DEMO_USER } from '../../sandbox/identities';
 import { startSandbox } from '../../sandbox/app';
@@ -86,4 +90,68 @@ test('once a replan is decided, a row in hand is refused like every read', async
   refusal.decided = new Replan(new ODataError('Internal', { reference: 'test replan' }));
   expect(() => stream.nextInHand?.()).toThrow(refusal.decided);
   await expect(collectSorted([stream], compareUpstreamPositions, 30, ctx, true)).rejects.toBe(refusal.decided);
+});
+
+test('a stream read whole takes the rows of a page read already in a few microtask turns, not several per row; the rows are the page', async () => {
+  const stream = await readStream({ failed: async (error) => error });
+  // The page's 30 rows, then the next page: read whole, the stream's 30 first rows are taken before the second call.
+  const into: Row[] = [];
+  const taking = drain(stream, into);
+  // 2 turns until the first page's rows are taken now; 120 before (`next` through `guard`, four async frames a row).
+  let turns = 0;
+  while (into.length < 30 && turns < 1000) {
+    await Promise.resolve();
+    turns++;
+  }
+  expect(turns).toBeLessThanOrEqual(20);
+  await taking;
+  const hashes: string[] = [];
+  for await (const page of client.pages<{ hash: string }>('/repositories/acme-dev/platform-api/commits', { pagelen: 100 }, ctx.credential)) hashes.push(...page.values.map((item) => item.hash));
+  expect(into.map((row) => row.Hash)).toEqual(hashes);
+});
+
+test('read in turn with a listener, the rows of each page are told once its last row is taken, in order, and every row once', async () => {
+  const stream = await readStream({ failed: async (error) => error });
+  const told: number[] = [];
+  const { rows } = await readStreamsInTurn([stream], Infinity, ctx, { onRowsRead: (page) => told.push(page.length) });
+  expect(told.reduce((sum, each) => sum + each, 0)).toBe(rows.length);
+  // Pages of 30 rows (the last one the rest).
+  expect(told.slice(0, -1).every((each) => each === 30)).toBe(true);
+  expect(told[told.length - 1]).toBe(rows.length - 30 * (told.length - 1));
+});
+
+test('a guarded read of a row in hand makes one promise more than the stream\'s own read, not an async frame and its await', async () => {
+  const stream = await readStream({ failed: async (error) => error });
+  const raw = openStream(def, plan.list!, plan, params, () => true, ctx, { pagelen: 30, startPage: 1 }, parents);
+  await raw.peek();
+  /** Promises made while `read` runs to its first await (`v8.promiseHooks`: those async hooks see). */
+  const promisesOf = (read: () => Promise<unknown>): { made: number; done: Promise<unknown> } => {
+    let made = 0;
+    const stop = promiseHooks.onInit(() => void (made += 1));
+    const done = read();
+    stop();
+    return { made, done };
+  };
+  const own = promisesOf(() => raw.peek());
+  const guarded = promisesOf(() => stream.peek());
+  await Promise.all([own.done, guarded.done]);
+  // 2 more before: the async frame's promise and its await's (made while a promise hook is on).
+  expect(guarded.made - own.made).toBe(1);
+});
+
+test('a failed read goes through the refusal handler once, and its answer is what the read rejects with', async () => {
+  const decided = new Replan(new ODataError('Internal', { reference: 'test replan' }));
+  const seen: unknown[] = [];
+  const refusal = {
+    failed: async (error: unknown) => {
+      seen.push(error);
+      return decided;
+    },
+  };
+  const failing = new Error('page failed');
+  const raw = openStream(def, plan.list!, plan, params, () => true, ctx, { pagelen: 30, startPage: 1 }, parents);
+  raw.peek = () => Promise.reject(failing);
+  const stream = guard(raw, refusal);
+  await expect(stream.peek()).rejects.toBe(decided);
+  expect(seen).toEqual([failing]);
 });

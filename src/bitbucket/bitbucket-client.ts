@@ -117,7 +117,9 @@ export class BitbucketClient {
   /** GET one JSON resource. `path` is relative to baseUrl and built with bitbucketPath(). */
   async get<T>(path: string, query: UpstreamQuery, credential: UpstreamCredential, signal?: AbortSignal, options: ReadOptions = {}): Promise<T> {
     const exchange: Exchange = { method: 'GET', requestTarget: this.#requestTarget(path, query), credential, idempotent: true, signal, retriesOf500: options.retriesOf500 };
-    const response = await this.#exchange(exchange);
+    // `#exchange` without its frame, as `#locatedPages` does.
+    let response = await this.#exchangeOnce(exchange);
+    if (REDIRECT_STATUSES.has(response.status)) response = await this.#redirected(exchange, response);
     return this.#readJson(exchange, response, 'required') as T;
   }
 
@@ -180,7 +182,11 @@ export class BitbucketClient {
     for (;;) {
       visited.add(requestTarget);
       const sent = { method: 'GET', requestTarget, credential, idempotent: true, signal, uncached: !cached };
-      const response = await this.#exchange(sent);
+      // `#exchange` without its frame: only a redirect goes on to `#redirected`. Through `#exchange`, every page cost an
+      // async frame more, its promise and the await's (async hooks are on) and a microtask turn (issue #15: CPU per
+      // upstream call).
+      let response = await this.#exchangeOnce(sent);
+      if (REDIRECT_STATUSES.has(response.status)) response = await this.#redirected(sent, response);
       // A redirected page is read, continued and remembered where it was answered.
       requestTarget = response.requestTarget;
       visited.add(requestTarget);
@@ -348,13 +354,20 @@ export class BitbucketClient {
    * never redirected: its 3xx fails as before.
    */
   async #exchange(exchange: Exchange): Promise<ReadResponse> {
+    const response = await this.#exchangeOnce(exchange);
+    return REDIRECT_STATUSES.has(response.status) ? this.#redirected(exchange, response) : response;
+  }
+
+  /** Follows the redirect `first` answered to `exchange` (a GET), as `#exchange` says. */
+  async #redirected(exchange: Exchange, first: ReadResponse): Promise<ReadResponse> {
     let current = exchange;
-    // Made at the first redirect only: nearly every call has none.
-    let visited: Set<string> | undefined;
+    let response = first;
+    const visited = new Set([exchange.requestTarget]);
     for (let hops = 0; ; hops++) {
-      const response = await this.#exchangeOnce(current);
-      if (!REDIRECT_STATUSES.has(response.status)) return response;
-      visited ??= new Set([exchange.requestTarget]);
+      if (hops > 0) {
+        response = await this.#exchangeOnce(current);
+        if (!REDIRECT_STATUSES.has(response.status)) return response;
+      }
       // A redirect not followed fails with what its answer says besides (Bitbucket's message, if its body has one).
       const notFollowed = async (problem: string): Promise<UpstreamError> => {
         const outcome: AttemptOutcome = { type: 'response', status: response.status, headers: response.headers, body: response.body };
@@ -369,7 +382,7 @@ export class BitbucketClient {
     }
   }
 
-  /** One request target: attempts with retries; a GET's redirect is returned to `#exchange`, which follows it. */
+  /** One request target: attempts with retries; a GET's redirect is returned to the caller, which follows it (`#redirected`). */
   async #exchangeOnce(exchange: Exchange): Promise<ReadResponse> {
     const url = this.#displayUrl(exchange.requestTarget);
     const headers = this.#headers(exchange, url);

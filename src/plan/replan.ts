@@ -58,15 +58,25 @@ export function guard(
     failed(error: unknown, params: StreamParams): Promise<unknown>;
   },
 ): RowStream {
+  // A failure becomes what `failed` makes of it (a Replan, or the failure itself).
+  const failed = (error: unknown): Promise<never> =>
+    refusal.failed(error, stream.params).then((problem) => {
+      throw problem;
+    });
+  // One `then` on the read's own promise, not an async function awaiting it: a read through `guard` (every page's
+  // `peek` and `next`) cost an async frame, its promise and the await's (async hooks are on) and a microtask turn more
+  // (issue #15: CPU per upstream call).
   const wrap =
     <T>(step: () => Promise<T>) =>
-    async (): Promise<T> => {
-      if (refusal.decided) throw refusal.decided;
+    (): Promise<T> => {
+      if (refusal.decided) return Promise.reject(refusal.decided);
+      let read: Promise<T>;
       try {
-        return await step();
+        read = step();
       } catch (error) {
-        throw await refusal.failed(error, stream.params);
+        return failed(error);
       }
+      return read.then(undefined, failed);
     };
   const { peek, next, upstreamSize, nextInHand } = stream;
   stream.peek = wrap(() => peek.call(stream));
