@@ -162,15 +162,20 @@ function include(target: unknown, source: unknown, segments: readonly string[], 
   }
   const object: Record<string, unknown> = isRecord(target) ? target : {};
   const segment = segments[depth]!;
-  const step = (key: string): void => {
-    walk.path.push(key);
-    const included = include(object[key], source[key], segments, depth + 1, walk);
-    walk.path.pop();
-    if (included !== undefined) object[key] = included;
-  };
-  if (segment === '*') Object.keys(source).forEach(step);
-  else if (Object.hasOwn(source, segment)) step(segment);
+  if (segment !== '*') {
+    if (Object.hasOwn(source, segment)) includeMember(object, source, segment, segments, depth, walk);
+  } else {
+    for (const key of Object.keys(source)) includeMember(object, source, key, segments, depth, walk);
+  }
   return object;
+}
+
+/** `include` of one member of a record (a function, not a closure made per record). */
+function includeMember(object: Record<string, unknown>, source: Record<string, unknown>, key: string, segments: readonly string[], depth: number, walk: Walk): void {
+  walk.path.push(key);
+  const included = include(object[key], source[key], segments, depth + 1, walk);
+  walk.path.pop();
+  if (included !== undefined) object[key] = included;
 }
 
 function onlyWildcards(segments: readonly string[], from: number): boolean {
