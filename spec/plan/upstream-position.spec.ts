@@ -4,7 +4,9 @@
  * has none.
  */
 import type { Row } from '../../src/odata/ast';
-import { compareUpstreamPositions, recordUpstream, recordUpstreamPage, recordUpstreamPosition, upstreamPageOf, upstreamPositionOf } from '../../src/plan/upstream-position';
+import { commits } from '../../src/entity-sets/commits';
+import { rowFromItem } from '../../src/plan/row-from-item';
+import { compareUpstreamPositions, recordUpstream, recordUpstreamPage, recordUpstreamPosition, UPSTREAM_PLACE, upstreamPageOf, upstreamPositionOf } from '../../src/plan/upstream-position';
 
 describe('upstream place of a row', () => {
   test('recordUpstream keeps the position and the page location together', () => {
@@ -61,5 +63,26 @@ describe('upstream place of a row', () => {
     const clone = structuredClone(row);
     expect([upstreamPositionOf(clone), upstreamPageOf(clone)]).toEqual([undefined, undefined]);
     expect(upstreamPositionOf(Object.freeze({ Hash: 'b' }))).toBeUndefined();
+  });
+
+  test("a row made from an item keeps its place in its own slot (no map entry), which copies tell apart, and which no key, JSON or serializer sees", () => {
+    const item = { hash: 'a1', date: '2024-01-01T00:00:00+00:00', repository: { full_name: 'w/r' } };
+    const row = rowFromItem(commits, item, { workspace: 'w', repo_slug: 'r' });
+    const other = rowFromItem(commits, { hash: 'b2' }, { workspace: 'w', repo_slug: 'r' });
+    expect(Object.prototype.hasOwnProperty.call(row, UPSTREAM_PLACE)).toBe(true);
+    recordUpstream(row, 6, { target: 't', index: 5 });
+    recordUpstreamPosition(other, 7);
+    // The place is in the row's slot, not beside it.
+    expect((row as Record<symbol, unknown>)[UPSTREAM_PLACE]).toBeDefined();
+    expect([upstreamPositionOf(row), upstreamPageOf(row), upstreamPositionOf(other)]).toEqual([6, { target: 't', index: 5 }, 7]);
+    expect(compareUpstreamPositions(row, other)).toBeLessThan(0);
+    // A copy by spread carries the slot, not the place: it has none, and may be given its own.
+    const copy = { ...row };
+    expect([upstreamPositionOf(copy), upstreamPageOf(copy)]).toEqual([undefined, undefined]);
+    recordUpstreamPosition(copy, 1);
+    expect([upstreamPositionOf(copy), upstreamPositionOf(row)]).toEqual([1, 6]);
+    expect(Object.keys(row)).toEqual(commits.properties.map((property) => property.name));
+    expect(JSON.stringify(row)).toBe(JSON.stringify(Object.fromEntries(Object.entries(row))));
+    expect(JSON.stringify(row)).not.toContain('upstream');
   });
 });

@@ -9,6 +9,7 @@
  */
 import type { LiteralValue, Row } from '../odata/ast';
 import type { EntitySetDefinition, PropertyDefinition, ValueConversion } from '../entity-sets/model';
+import { UPSTREAM_PLACE } from './upstream-position';
 
 /** Read a path already split at its dots; arrays are not traversed (conversions handle arrays explicitly). */
 function readSegments(item: unknown, segments: readonly string[]): unknown {
@@ -138,8 +139,9 @@ function compileRowBuilder(def: EntitySetDefinition): RowBuilder {
   const byKey: Row = {};
   for (const name of names) byKey[name] = null;
   // `byKey` itself may already be in dictionary mode; a copy made by spread is not (it is made with all its
-  // properties at once).
-  const blank: Row = { ...byKey };
+  // properties at once). The row's upstream place has a slot of its own (upstream-position.ts), keyed by a symbol,
+  // after the properties: spread copies it too, so every row has it from the start.
+  const blank: Row = { ...byKey, [UPSTREAM_PLACE]: undefined };
   return { names, readers: def.properties.map(compileReader), blank };
 }
 

@@ -3,20 +3,22 @@
  * of the stream's first page). It orders the rows of a list read in Bitbucket's own order (`defaultOrder: 'upstream'`)
  * and is the last value of such an answer's keyset cursor (`src/paging/keyset-cursor.ts`).
  *
- * Kept beside the row, never in it: a row's own keys are exactly its entity's properties, all of which the serializer
- * may write, and the position is not one of them. A copy of a row (a projection, a paging snapshot) has no position.
+ * Kept beside the row's properties, never among them: a row's own keys are exactly its entity's properties, all of
+ * which the serializer may write, and the position is not one of them (it is in a symbol-keyed slot, `UPSTREAM_PLACE`).
+ * A copy of a row (a projection, a paging snapshot) has no position.
  */
 import type { BitbucketPage } from '../bitbucket';
 import type { Row } from '../odata/ast';
 
 /**
- * What is known of one row's place upstream, in one entry per row: every row of a long read has one, and each entry
- * of a WeakMap costs the garbage collector (its entries are ephemerons, traced in a pass of their own), so a row's
- * position and page location share one (issue #15.3: two maps and a location object per row were about 5 % of the
- * gateway's CPU on a 100,000-commit read).
+ * What is known of one row's place upstream, in one object per row: its position and page location, and the page it
+ * came on (issue #15.3: two maps and a location object per row were about 5 % of the gateway's CPU on a 100,000-commit
+ * read). `row` is the row it was recorded for: a copy of that row (a projection by spread) carries the same object in
+ * its slot, and is told apart by it, so that a copy still has no position.
  */
 class UpstreamPlace {
   constructor(
+    public row: Row,
     public position: number | undefined,
     public target: string | undefined,
     public index: number,
@@ -25,36 +27,63 @@ class UpstreamPlace {
 }
 
 /**
- * Measured and kept (issue #15): a set here costs ~0.5 µs per row in the gateway (`recordUpstream`, 56-59 µs of self
- * time per 100-commit answer page), but a private field stamped on the row instead (a base class whose constructor
- * returns the row) cost the same there (55 µs), and in a loop over rows copied from a blank row by spread, as
- * row-from-item.ts makes them, 3.9-4.3 µs per row against 0.7-1.0 µs for this map (node 20).
+ * The slot of a row that holds its place, in every row `rowFromItem` makes (row-from-item.ts puts it in the blank row,
+ * so it is part of the rows' one hidden class). A symbol: no serializer, `Object.keys`, `for…in` or `JSON.stringify`
+ * sees it, so a row's own keys are still exactly its entity's properties.
+ *
+ * Measured (issue #15): every row's place was an entry of a WeakMap, whose entries are ephemerons, traced by the
+ * garbage collector in a pass of its own; each set also ran the ephemeron write barrier (WeakCollectionSet,
+ * CombinedGenerationalAndSharedEphemeronBarrierSlow, GetIdentityHash, EphemeronHashTable Rehash: some 3.5 % of the
+ * gateway's CPU on 100,000 commits in one response, perf, plus ClearOldEphemerons in every scavenge). A store into a
+ * slot every row already has is a plain field store. (A private field stamped on the row instead, measured earlier,
+ * adds a property to the row: 3.9-4.3 µs per row in a loop, against 0.7-1.0 µs for the map.) Together with the
+ * separated comma (serialize-entities.ts), gateway CPU per row, the two trees side by side under the same load and
+ * asked in turn, medians of 6 (main thread + other threads): 100,000 commits in one response 14.2 + 1.3 -> 12.2 + 1.3
+ * µs, with `$select=Hash,Date` 8.9 + 0.6 -> 6.8 + 0.3 µs. Rows made elsewhere (a cursor row from a token, a row read
+ * by key, specs' rows) have no slot: their places stay in the map.
  */
+export const UPSTREAM_PLACE: unique symbol = Symbol('upstream place');
+
+type Slotted = Row & { [UPSTREAM_PLACE]?: UpstreamPlace };
+
 const places = new WeakMap<Row, UpstreamPlace>();
 
+function placeOf(row: Row): UpstreamPlace | undefined {
+  if (UPSTREAM_PLACE in row) {
+    const place = (row as Slotted)[UPSTREAM_PLACE];
+    return place !== undefined && place.row === row ? place : undefined;
+  }
+  return places.get(row);
+}
+
+function setPlace(row: Row, place: UpstreamPlace): void {
+  if (UPSTREAM_PLACE in row) (row as Slotted)[UPSTREAM_PLACE] = place;
+  else places.set(row, place);
+}
+
 export function recordUpstreamPosition(row: Row, position: number): void {
-  const place = places.get(row);
+  const place = placeOf(row);
   if (place) place.position = position;
-  else places.set(row, new UpstreamPlace(position, undefined, 0));
+  else setPlace(row, new UpstreamPlace(row, position, undefined, 0));
 }
 
 /**
  * A row as its stream delivers it: its position (when its order needs one), its page location and the page it came
- * on (shared by every row of that page), in one entry.
+ * on (shared by every row of that page), in one object.
  */
 export function recordUpstream(row: Row, position: number | undefined, location: UpstreamPageLocation | undefined, source?: PageSource): void {
   if (position === undefined && location === undefined) return;
-  places.set(row, new UpstreamPlace(position, location?.target, location?.index ?? 0, source));
+  setPlace(row, new UpstreamPlace(row, position, location?.target, location?.index ?? 0, source));
 }
 
 export function upstreamPositionOf(row: Row): number | undefined {
-  return places.get(row)?.position;
+  return placeOf(row)?.position;
 }
 
 /** Earlier in the stream first. A row without a position is a planner bug, not data: it must not sort silently. */
 export function compareUpstreamPositions(a: Row, b: Row): number {
-  const left = places.get(a)?.position;
-  const right = places.get(b)?.position;
+  const left = placeOf(a)?.position;
+  const right = placeOf(b)?.position;
   if (left === undefined || right === undefined) throw new Error('A row ordered by its upstream position has none');
   return left - right;
 }
@@ -72,15 +101,15 @@ export interface UpstreamPageLocation {
 }
 
 export function recordUpstreamPage(row: Row, location: UpstreamPageLocation): void {
-  const place = places.get(row);
+  const place = placeOf(row);
   if (place) {
     place.target = location.target;
     place.index = location.index;
-  } else places.set(row, new UpstreamPlace(undefined, location.target, location.index));
+  } else setPlace(row, new UpstreamPlace(row, undefined, location.target, location.index));
 }
 
 export function upstreamPageOf(row: Row): UpstreamPageLocation | undefined {
-  const place = places.get(row);
+  const place = placeOf(row);
   return place?.target === undefined ? undefined : { target: place.target, index: place.index };
 }
 
@@ -116,7 +145,7 @@ export class PageSource {
 
 /** The Bitbucket page a row came on, when its stream recorded it and is still on it (or ended with it). */
 export function readPageOf(row: Row): ReadPage | undefined {
-  return places.get(row)?.source?.read;
+  return placeOf(row)?.source?.read;
 }
 
 /**
