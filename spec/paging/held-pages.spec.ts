@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { canonicalTarget, mayReplay, type BitbucketPage } from '../../src/bitbucket';
 import type { Row } from '../../src/odata/ast';
 import { PageSnapshots } from '../../src/paging/page-snapshots';
-import { HELD_PAGE_COLUMNS, heldPageRows, heldPagesBinding, heldPagesFrom, pagesToHold } from '../../src/paging/held-pages';
+import { HELD_PAGE_COLUMNS, heldPageRowCount, heldPageRows, heldPagesBinding, heldPagesFrom, heldPagesOfValue, heldPagesValue, pagesToHold } from '../../src/paging/held-pages';
 import { bindingHash, issueSkiptoken, readSkiptoken, type SkiptokenBinding } from '../../src/paging/skiptoken';
 import { PageSource, recordUpstream, type ReadPage } from '../../src/plan/upstream-position';
 
@@ -94,6 +94,22 @@ describe('held pages as snapshot rows', () => {
     expect(back?.byTarget.get(canonicalTarget('/repositories/w/s/commits?fields=values.hash&pagelen=3'))).toEqual(other);
     // Never another binding's, and never an answer snapshot's rows under the same token binding.
     expect(store.read(id, 'binding', 0, Infinity)).toBeUndefined();
+  });
+
+  test('kept as read by the in-process store (no JSON): the same pages, the others by canonical target, counted as their rows', () => {
+    const store = new PageSnapshots({ ttlSeconds: 60, maxRows: 1000, maxTotalRows: 1000 });
+    const held = { cursorPage, others: [other] };
+    expect(heldPageRowCount(held)).toBe(heldPageRows(held).length);
+    const id = store.keepValue(heldPagesBinding('binding'), heldPagesValue(held), heldPageRowCount(held)) as string;
+    expect(store.stats()).toEqual({ snapshots: 1, rows: 5 });
+    const back = heldPagesOfValue(store.readValue(id, heldPagesBinding('binding')));
+    expect(back?.cursorPage).toBe(cursorPage);
+    expect(back?.byTarget.get(canonicalTarget('/repositories/w/s/commits?fields=values.hash&pagelen=3'))).toBe(other);
+    // The same as the rows a store that serializes keeps give back.
+    expect(back).toEqual(heldPagesFrom(heldPageRows(held)));
+    expect(store.readValue(id, 'binding')).toBeUndefined();
+    expect(heldPagesOfValue(undefined)).toBeUndefined();
+    expect(heldPagesOfValue({ rows: [] })).toBeUndefined();
   });
 
   test.each([

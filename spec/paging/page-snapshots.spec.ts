@@ -4,7 +4,7 @@
  */
 import { loadConfig } from '../../src/config';
 import type { Row } from '../../src/odata/ast';
-import { PageSnapshots } from '../../src/paging/page-snapshots';
+import { PageSnapshots, snapshotId } from '../../src/paging/page-snapshots';
 
 const rowsOf = (count: number, from = 0): Row[] => Array.from({ length: count }, (_, index) => ({ Id: from + index, Title: `t${from + index}`, Note: null }));
 const COLUMNS = ['Id', 'Title', 'Note'];
@@ -112,10 +112,47 @@ describe('PageSnapshots', () => {
     expect(snapshots.stats()).toEqual({ snapshots: 0, rows: 0 });
   });
 
+  test('a value kept as it is: read back the same, only under its binding, never as rows nor rows as a value', () => {
+    const { snapshots } = store({ maxRows: 100, maxTotalRows: 100 });
+    const value = { pages: ['p'] };
+    const id = snapshots.keepValue('B', value, 40) as string;
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(snapshots.readValue(id, 'B')).toBe(value);
+    expect(snapshots.readValue(id, 'other')).toBeUndefined();
+    expect(snapshots.read(id, 'B', 0, 1)).toBeUndefined();
+    const rows = snapshots.keep('B', 0, COLUMNS, rowsOf(3)) as string;
+    expect(snapshots.readValue(rows, 'B')).toBeUndefined();
+    // It counts as its rows against the limits, and is dropped as any snapshot.
+    expect(snapshots.stats()).toEqual({ snapshots: 2, rows: 43 });
+    expect(snapshots.keepValue('B', {}, 101)).toBeUndefined();
+    snapshots.drop(id, 'B');
+    expect(snapshots.readValue(id, 'B')).toBeUndefined();
+    expect(snapshots.stats()).toEqual({ snapshots: 1, rows: 3 });
+  });
+
+  test('a value kept as it is expires and is evicted as rows are', () => {
+    const { snapshots, clock } = store({ ttlSeconds: 300, maxRows: 60, maxTotalRows: 100 });
+    const old = snapshots.keepValue('B', {}, 60) as string;
+    const kept = snapshots.keep('B', 0, COLUMNS, rowsOf(60));
+    expect(kept).toBeDefined();
+    expect(snapshots.readValue(old, 'B')).toBeUndefined();
+    const id = snapshots.keepValue('B', {}, 10) as string;
+    clock.now = 300_000;
+    expect(snapshots.readValue(id, 'B')).toBeUndefined();
+    expect(snapshots.stats()).toEqual({ snapshots: 0, rows: 0 });
+  });
+
   test('ids are random, never derived from what is kept', () => {
     const { snapshots } = store();
     const ids = new Set(Array.from({ length: 50 }, () => snapshots.keep('B', 0, COLUMNS, rowsOf(1))));
     expect(ids.size).toBe(50);
+  });
+
+  test('ids cut from the pool of random bytes: 128 bits each, never handed out twice, across refills', () => {
+    const ids = Array.from({ length: 1000 }, () => snapshotId());
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(new Set(ids).size).toBe(1000);
+    expect(new Set(ids.map((id) => Buffer.from(id, 'base64url').length))).toEqual(new Set([16]));
   });
 });
 

@@ -21,6 +21,12 @@ export class CredentialLiveness {
   /** Keyed hash of a credential → when Bitbucket last accepted it; oldest first (re-inserted on every update). */
   private readonly confirmed = new Map<string, number>();
   private readonly key = randomBytes(32);
+  /**
+   * The hash of each credential object met, while the object lives (with the text it was made of, so that it is never
+   * used for another): a walk's page checks its credential (`assertLive`, for held pages) and confirms it (`confirm`,
+   * after Bitbucket answered) with the request's one object, and each hash is an HMAC (issue #15: CPU per page).
+   */
+  private readonly hashes = new WeakMap<UpstreamCredential, { text: string; hash: string }>();
   private readonly recheckMs: number;
 
   constructor(
@@ -63,6 +69,10 @@ export class CredentialLiveness {
 
   private hashOf(credential: UpstreamCredential): string {
     const text = credential.kind === 'bearer' ? `bearer:${credential.token}` : credential.kind === 'basic' ? `basic:${credential.username}:${credential.password}` : 'none';
-    return createHmac('sha256', this.key).update(text).digest('base64url');
+    const known = this.hashes.get(credential);
+    if (known?.text === text) return known.hash;
+    const hash = createHmac('sha256', this.key).update(text).digest('base64url');
+    this.hashes.set(credential, { text, hash });
+    return hash;
   }
 }

@@ -30,8 +30,8 @@ import { pageWindow, restOfAnswer, type PageWindow } from './page-window';
 import { preferredPageSize } from './preferred-page-size';
 import type { PagingSnapshotStore } from './page-snapshots';
 import { snapshotColumns } from './snapshot-columns';
-import { HELD_PAGE_COLUMNS, heldPageRows, heldPagesBinding, heldPagesFrom, pagesToHold } from './held-pages';
-import { holdPagesFor } from '../plan/upstream-position';
+import { HELD_PAGE_COLUMNS, heldPageRowCount, heldPageRows, heldPagesBinding, heldPagesFrom, heldPagesOfValue, heldPagesValue, pagesToHold } from './held-pages';
+import { holdPagesFor, type HeldPages } from '../plan/upstream-position';
 import { bindingHash, issueSkiptoken, MAX_LOCATED_CURSOR_BYTES, readSkiptoken, type PageContinuation, type SkiptokenBinding } from './skiptoken';
 
 /**
@@ -270,12 +270,15 @@ export class SkipTokenHandler {
    */
   private async holdPages(page: PageState, last: Row, lookAhead: Row): Promise<void> {
     const { snapshots, liveness, logger } = this.options;
-    const rows = heldPageRows(pagesToHold(last, lookAhead));
-    if (!snapshots.accepts(rows.length)) return;
-    page.held = await snapshots.keep(heldPagesBinding(page.snapshotKey), 0, HELD_PAGE_COLUMNS, rows);
+    const pages = pagesToHold(last, lookAhead);
+    const rows = heldPageRowCount(pages);
+    if (!snapshots.accepts(rows)) return;
+    const binding = heldPagesBinding(page.snapshotKey);
+    // Kept as read where the store can (in process), else as rows of JSON (`held-pages.ts`).
+    page.held = snapshots.keepValue ? snapshots.keepValue(binding, heldPagesValue(pages), rows) : await snapshots.keep(binding, 0, HELD_PAGE_COLUMNS, heldPageRows(pages));
     // Bitbucket has just answered this credential: the next page may serve what it holds without asking it again.
     if (page.held) await liveness.confirm(page.request.reader.credential);
-    logger?.debug('held pages', { entitySet: page.request.def.name, event: page.held ? 'kept' : 'not kept', rows: rows.length });
+    logger?.debug('held pages', { entitySet: page.request.def.name, event: page.held ? 'kept' : 'not kept', rows });
   }
 
   /**
@@ -287,8 +290,12 @@ export class SkipTokenHandler {
     const { snapshots, liveness, logger } = this.options;
     const { def, reader } = page.request;
     const binding = heldPagesBinding(page.snapshotKey);
-    const rows = await snapshots.read(id, binding, 0, Infinity);
-    const held = rows ? heldPagesFrom(rows) : undefined;
+    let held: HeldPages | undefined;
+    if (snapshots.readValue) held = heldPagesOfValue(snapshots.readValue(id, binding));
+    else {
+      const rows = await snapshots.read(id, binding, 0, Infinity);
+      held = rows ? heldPagesFrom(rows) : undefined;
+    }
     logger?.debug('held pages', { entitySet: def.name, event: held ? 'hit' : 'miss' });
     if (!held) return;
     await liveness.assertLive(reader.credential, reader.client, reader.signal);
