@@ -9,7 +9,9 @@
  * - the latency the gateway adds per upstream page: the same read asked of the sandbox directly and through the
  *   gateway, one at a time (p50/p95 of each, and the difference); then the gateway's own time per answer as its
  *   `Server-Timing` header reports it (p50/p95 of `total` − `upstream`, src/http/server-timing.ts), and what is left of
- *   the difference: the extra network hop and the scheduling of three processes on the machine's cores;
+ *   the difference: the extra network hop and the scheduling of three processes on the machine's cores; and the floor:
+ *   what a bare Node.js proxy that parses and writes again the same JSON adds (bench/floor-proxy.cjs, a process of its
+ *   own asked the same Bitbucket request in turn with the two others), which no gateway that reads what it passes beats;
  * - fan-out wall time over all 225 repositories with the sandbox answering every call after 50 ms
  *   (`SANDBOX_LATENCY_MS=50`), against its bound ⌈repositories / FAN_OUT_CONCURRENCY⌉ × 50 ms, at concurrency 4, 16
  *   and 32 (`UPSTREAM_MAX_SOCKETS` follows, see the README).
@@ -18,8 +20,10 @@
  * (`BENCH_TSX=1`: src/server.ts through tsx, whose transform adds a call per function made at run time;
  * `BENCH_SERVER=<…/src/server.js>`: one compiled already, for a before/after).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { DEMO_USER } from '../sandbox/identities';
 import { compileGateway, startGatewayProcess, type GatewayProcess } from './gateway-process';
 import { startSandboxProcess, UNCAPPED } from './sandbox-process';
@@ -27,6 +31,8 @@ import { BENCH_SUITE, type BenchQuery } from './suite';
 
 const SANDBOX_PORT = Number(process.env.BENCH_SANDBOX_PORT ?? 7999);
 const GATEWAY_PORT = Number(process.env.BENCH_GATEWAY_PORT ?? 8099);
+/** The floor proxy's port (bench/floor-proxy.cjs): after the pushdown-on and -off gateways'. */
+const FLOOR_PORT = GATEWAY_PORT + 2;
 const LATENCY_MS = 50;
 const REPOSITORIES = 225;
 const FAN_OUT_QUERY = "PullRequests?$filter=State eq 'OPEN'&$select=Workspace,RepositorySlug,Id";
@@ -165,28 +171,54 @@ async function upstreamRequestOf(gateway: GatewayProcess, through: string): Prom
  * three processes (this client, the gateway, the sandbox) on the machine's cores, which no change to the gateway's
  * code removes. Two lines: the added latency, then the gateway's own time and that rest, at p50 and p95.
  */
+/** bench/floor-proxy.cjs in a process of its own, in front of the sandbox; resolves once it listens. */
+async function startFloorProxy(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(__dirname, 'floor-proxy.cjs'), String(FLOOR_PORT), String(SANDBOX_PORT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the floor proxy did not start within 10 s')), 10_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (/listening/.test(chunk.toString())) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the floor proxy exited with ${code}`)));
+  });
+  return child;
+}
+
 async function latencyAdded(gateway: GatewayProcess, through: string, samples = 200): Promise<string> {
   const direct = await upstreamRequestOf(gateway, through);
   const directMs: number[] = [];
   const gatewayMs: number[] = [];
   const ownMs: number[] = [];
-  for (let i = 0; i < 20; i++) await Promise.all([timed(SANDBOX_PORT, direct), timed(gateway.port, through)]);
-  for (let i = 0; i < samples; i++) {
-    directMs.push((await timed(SANDBOX_PORT, direct)).ms);
-    const answer = await timed(gateway.port, through);
-    gatewayMs.push(answer.ms);
-    if (answer.ownMs !== undefined) ownMs.push(answer.ownMs);
+  const floorMs: number[] = [];
+  const floor = await startFloorProxy();
+  try {
+    for (let i = 0; i < 20; i++) await Promise.all([timed(SANDBOX_PORT, direct), timed(gateway.port, through), timed(FLOOR_PORT, direct)]);
+    for (let i = 0; i < samples; i++) {
+      directMs.push((await timed(SANDBOX_PORT, direct)).ms);
+      const answer = await timed(gateway.port, through);
+      gatewayMs.push(answer.ms);
+      if (answer.ownMs !== undefined) ownMs.push(answer.ownMs);
+      floorMs.push((await timed(FLOOR_PORT, direct)).ms);
+    }
+  } finally {
+    floor.kill();
   }
   const added = (p: number) => percentile(gatewayMs, p) - percentile(directMs, p);
+  const floorAdded = (p: number) => percentile(floorMs, p) - percentile(directMs, p);
   const at = (p: number) => `p${p} ${percentile(directMs, p).toFixed(2)} → ${percentile(gatewayMs, p).toFixed(2)} ms (+${added(p).toFixed(2)})`;
   const indent = ' '.repeat(26);
   // A gateway built before Server-Timing (BENCH_SERVER=<an older build>) reports none: the added latency alone then.
-  if (ownMs.length < samples) return `${at(50)}, ${at(95)}\n${indent}gateway's own time: not reported (no Server-Timing total and upstream on every answer)`;
+  const floorLine = `${indent}floor, a bare Node.js proxy that parses and writes the JSON again (bench/floor-proxy.cjs): p50 +${floorAdded(50).toFixed(2)}, p95 +${floorAdded(95).toFixed(2)} ms`;
+  if (ownMs.length < samples) return `${at(50)}, ${at(95)}\n${indent}gateway's own time: not reported (no Server-Timing total and upstream on every answer)\n${floorLine}`;
   const own = (p: number) => percentile(ownMs, p);
   return (
     `${at(50)}, ${at(95)}\n` +
     `${indent}gateway's own time (Server-Timing total − upstream): p50 ${own(50).toFixed(2)}, p95 ${own(95).toFixed(2)} ms; ` +
-    `the rest, hop + scheduling: p50 +${(added(50) - own(50)).toFixed(2)}, p95 +${(added(95) - own(95)).toFixed(2)} ms`
+    `the rest, hop + scheduling: p50 +${(added(50) - own(50)).toFixed(2)}, p95 +${(added(95) - own(95)).toFixed(2)} ms\n` +
+    floorLine
   );
 }
 
