@@ -1,15 +1,19 @@
 import { startSandbox, type RunningSandbox } from '../../sandbox/app';
 import { DEMO_USER, OTHER_USER } from '../../sandbox/identities';
 import type { SandboxOptions } from '../../sandbox/options';
+import { workerSeedCache } from '../helpers/worker-seed-cache';
 
 /** Credentials the specs act with (Bearer tokens from sandbox/identities.ts). */
 export const AS_DEMO = { authorization: `Bearer ${DEMO_USER.bearerToken}` };
 export const AS_OTHER = { authorization: `Bearer ${OTHER_USER.bearerToken}` };
 export const ANONYMOUS = {};
 
-/** A sandbox on 127.0.0.1:0 with a rate limit no spec reaches (paging specs send hundreds of requests). */
+/**
+ * A sandbox on 127.0.0.1:0 with a rate limit no spec reaches (paging specs send hundreds of requests), its seed copied
+ * from the text this Jest worker keeps (spec/helpers/spec-environment.js) instead of generated in each file.
+ */
 export function startTestSandbox(options: Partial<SandboxOptions> = {}): Promise<RunningSandbox> {
-  return startSandbox({ rateLimitPerHour: 1_000_000_000, ...options });
+  return startSandbox({ rateLimitPerHour: 1_000_000_000, seedCache: workerSeedCache(), ...options });
 }
 
 export interface JsonResponse {
