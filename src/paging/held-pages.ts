@@ -52,7 +52,9 @@ export function pagesToHold(last: Row, lookAhead: Row | undefined): { cursorPage
   const replayable = (page: ReadPage | undefined): page is ReadPage => page !== undefined && mayReplay(page.page, page.target, page.nextTarget);
   return {
     ...(replayable(lastPage) ? { cursorPage: lastPage } : {}),
-    others: replayable(aheadPage) && aheadPage !== lastPage ? [aheadPage] : [],
+    // The look-ahead row is usually on the last row's page: that page is not asked about twice (`mayReplay` parses
+    // both targets' queries).
+    others: aheadPage !== lastPage && replayable(aheadPage) ? [aheadPage] : [],
   };
 }
 
