@@ -187,10 +187,10 @@ describe('entityWriter', () => {
     expect(Buffer.concat(pieces).equals(Buffer.from(rows.map((row) => JSON.stringify(row)).join(','), 'utf8'))).toBe(true);
   });
 
-  test('a string with two- and three-byte characters that ends where the room ends is written whole (encoded as checked)', () => {
+  test('a string with two- and three-byte characters or escapes that ends where the room ends is written whole (encoded as checked)', () => {
     // The room is 64 KiB (entity-encoder.ts SINK_BYTES): strings written after 65,490 to 65,536 bytes of ASCII cross
     // its end at every offset, with their last character, or their quote, on the last byte.
-    const values = ['é', '€', 'aé', 'a€', 'é€é', 'x'.repeat(40) + '€'];
+    const values = ['é', '€', 'aé', 'a€', 'é€é', 'x'.repeat(40) + '€', '\n', 'a"', '\u0001', 'a\\\u001f'];
     for (let before = 65_490; before <= 65_536; before++) {
       for (const value of values) {
         const sink = new ByteSink();
@@ -200,6 +200,27 @@ describe('entityWriter', () => {
         const written = Buffer.concat(sink.pieces());
         expect(written.equals(Buffer.from(`${'x'.repeat(before)}${JSON.stringify(value)},`, 'utf8'))).toBe(true);
       }
+    }
+  });
+
+  test.each([
+    '2024-01-02T03:04:05+00:00',
+    '2024-01-02T03:04:05+01:00',
+    '2024-01-02T03:04:05-00:00',
+    '2024-01-02T03:04:05.123456+00:00',
+    '2024-01-02t03:04:05+00:00',
+    '2024-01-02T03:04:0x+00:00',
+    '2024-01-02T03:04:05+00:0a',
+    '12024-01-02T03:04:05+00:00',
+    '2024-01-02 03:04:05+00:00',
+    'not a date at all, 25 chr',
+    '',
+  ])('a date (%s) is written as the string writer writes it, in Bitbucket\'s own form straight', (date) => {
+    const set = setNamed('Commits');
+    for (const level of ['none', 'minimal'] as const) {
+      const text = collectionText({ set, namespace: NAMESPACE, serviceRoot: SERVICE_ROOT, level, select: ['Hash', 'Date'] });
+      const rows: Row[] = [{ Hash: 'a', Date: date }, { Hash: 'b', Date: null }];
+      expect(Buffer.concat(text.encodedEntities(rows)).toString('utf8')).toBe(text.entities(rows));
     }
   });
 

@@ -78,6 +78,7 @@ const PASS_THROUGH: ReadonlySet<EdmType> = new Set<EdmType>(['Edm.String', 'Edm.
 
 export interface CompiledProperty {
   name: string;
+  type: EdmType;
   /** `"Name":` */
   member: string;
   /** `"Name@odata.type":"#Type",` in full metadata when JSON does not identify the type (§4.5.3), else ''. */
@@ -126,6 +127,7 @@ function compileShape(shape: EntityShape): CompiledShape {
       const typeAnnotation = full && needsTypeAnnotation(type) ? `${JSON.stringify(`${property.name}@odata.type`)}:${JSON.stringify(`#${type.slice('Edm.'.length)}`)},` : '';
       return {
         name: property.name,
+        type,
         member,
         typeAnnotation,
         format: PASS_THROUGH.has(type) ? (value) => value ?? null : (value) => formatValue(type, value ?? null, ieee754Compatible),
