@@ -44,6 +44,9 @@ describe('applyFields on a single object', () => {
     ['nope', {}],
     ['links.nope', { links: {} }],
     [' uuid', {}], // "+uuid" sent without %2B: the space makes a plain field that matches nothing
+    ['nickname.first,nickname', { nickname: 'evzijst' }], // a scalar: dropped by the longer path, kept by the shorter
+    ['nickname,nickname.first', { nickname: 'evzijst' }],
+    ['links.self.href,uuid,links.avatar', { links: { self: { href: 'https://x/self' }, avatar: user.links.avatar }, uuid: '{a288}' }],
     ['-links,+links.self', { ...withoutLinks, links: { self: user.links.self } }],
     ['+links.self,-links', withoutLinks],
   ])('fields=%j', (fields, expected) => {
