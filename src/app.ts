@@ -1,7 +1,7 @@
 /**
  * The gateway as an express app without `listen()`: what supertest drives in the specs and `server.ts` serves.
  */
-import express, { Router, type Express, type Response } from 'express';
+import express, { type Express, type RequestHandler, type Response } from 'express';
 import { BitbucketClient, NoticeTrust, RefusedCredentials, ResponseCache } from './bitbucket';
 import { PrincipalBudget } from './budget';
 import type { GatewayConfig } from './config';
@@ -91,6 +91,38 @@ function reportCallsInHeaders(res: Response, context: RequestContext): void {
     // Node's and express's own writeHead, with whatever arguments they were given (status, message, headers).
     return Reflect.apply(writeHead, this, arguments) as Response;
   } as typeof res.writeHead;
+}
+
+/**
+ * `handlers` run one after the other as one express layer, as a Router of them would run them: each goes on with
+ * `next()`, and an error (passed to `next`, thrown, or a returned promise's rejection) skips the rest and goes to the
+ * app's error middleware (Express 5's Layer#handleRequest does the same with what a handler throws or rejects with).
+ * A Router costs a handle() pass per request (saving and restoring `req.baseUrl`, `req.next` and `req.params`,
+ * parsing `req.url` again, matching each layer's path and a closure per layer); this costs one closure (issue #15:
+ * CPU per answer). `next('route')`/`next('router')` are not needed by these handlers and not supported.
+ */
+function inTurn(handlers: readonly RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    let at = 0;
+    const step = (error?: unknown): void => {
+      if (error) {
+        next(error);
+        return;
+      }
+      const handler = handlers[at++];
+      if (handler === undefined) {
+        next();
+        return;
+      }
+      try {
+        const answer: unknown = handler(req, res, step);
+        if (answer instanceof Promise) answer.then(undefined, (rejection: unknown) => step(rejection || new Error('Rejected promise')));
+      } catch (thrown) {
+        step(thrown);
+      }
+    };
+    step();
+  };
 }
 
 export function createApp({ config, logger = createLogger(config.logLevel), client, now, upstreamCheck, store: givenStore }: AppOptions): Express {
@@ -184,15 +216,19 @@ export function createApp({ config, logger = createLogger(config.logLevel), clie
   const credentials = createCredentials({ config, client: upstream, logger, now, store });
   // The OData service: its version header, the upstream gate, the credential, then the router. One mount of `/odata`
   // in front of them, not one per step: each `/odata` layer matched the path and cut and restored `req.url` again.
-  const odata = Router();
+  // And one layer there, not a Router of three (inTurn): a Router is its own handle() pass per request.
   const gate = upstreamGate(readiness);
-  odata.use((req, res, next) => {
-    res.setHeader('OData-Version', '4.0');
-    gate(req, res, next);
-  });
-  odata.use(credentials.middleware);
-  odata.use(createODataRouter({ config, client: upstream, model: buildEdmModel(), logger, now, store }));
-  app.use('/odata', odata);
+  app.use(
+    '/odata',
+    inTurn([
+      (req, res, next) => {
+        res.setHeader('OData-Version', '4.0');
+        gate(req, res, next);
+      },
+      credentials.middleware,
+      createODataRouter({ config, client: upstream, model: buildEdmModel(), logger, now, store }),
+    ]),
+  );
   // After /odata (their paths are disjoint), as /health below: an OData request is not matched against them first.
   // With METRICS_TOKEN, only a scraper that sends it reads the metrics (src/http/metrics.ts).
   app.get('/metrics', metricsAuth(config.metricsToken), observability.metricsHandler);

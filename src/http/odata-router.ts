@@ -35,7 +35,7 @@ import { writeWithBackpressure } from './write-with-backpressure';
 import { HeldPieces } from './held-pieces';
 import { refuseOversizedBody } from './body-limit';
 import { publicBaseOf } from './public-base';
-import { abandonUpstreamWork, ANSWER_TRAILERS, answerTrailers, requestSignal } from './request-context';
+import { abandonUpstreamWork, ANSWER_TRAILERS, answerTrailers, requestContext } from './request-context';
 import { resolveTargetKept, type ReadTarget } from './resolve-target';
 import { upstreamPlanRecorder } from './upstream-plan-header';
 import { etagOf } from '../entity-sets/etag-of';
@@ -138,6 +138,7 @@ export function createODataRouter({ config, client, model, logger, now, store }:
    * write is a handful of calls at most.
    */
   function context(req: Request, kind: 'read' | 'write' = 'read'): ExecutionContext {
+    const request = kind === 'read' ? requestContext.getStore() : undefined;
     return {
       client,
       credential: credentialFromRequest(req, config),
@@ -147,7 +148,12 @@ export function createODataRouter({ config, client, model, logger, now, store }:
       logger,
       // The request's log line (an info line, src/http/observability.ts) carries its plans, when it is written.
       onPlan: upstreamPlanRecorder(req, logger?.enabled?.('info') !== false),
-      ...(kind === 'read' ? { signal: requestSignal(), abandon: abandonUpstreamWork, memory: leaseOf(req), ...trustNewestFirstOf(req) } : {}),
+      ...(kind === 'read' ? { abandon: abandonUpstreamWork, memory: leaseOf(req), ...trustNewestFirstOf(req) } : {}),
+      // Taken when a call is made, not here: an answer that calls nothing upstream makes no AbortController
+      // (request-context.ts, issue #15: CPU per answer).
+      get signal() {
+        return request?.abort.signal;
+      },
     };
   }
 
@@ -203,7 +209,9 @@ export function createODataRouter({ config, client, model, logger, now, store }:
         execute: (chunk, { stream, ...options }) => executeQuery(target.def, chunk, ctx, expansions.length > 0 ? options : { ...options, ...(stream ? { stream } : {}) }),
         credential: ctx.credential,
         client,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        get signal() {
+          return ctx.signal;
+        },
       },
       lease: leaseOf(req),
     });

@@ -25,12 +25,25 @@ export function isAllowedHost(host: string, allowedHosts: readonly string[]): bo
   return LOOPBACK.test(name) || allowedHosts.some((allowed) => allowed.toLowerCase() === name || allowed.toLowerCase() === host.toLowerCase());
 }
 
+/**
+ * The last base built from an allowed Host, and the `ALLOWED_HOSTS` it was checked against (the same array for one
+ * config): a client sends the same Host on every request, so the check (three regular expressions, two lower-casings)
+ * and the string are made once per Host that changes, not per answer (issue #15: CPU per answer). Only an allowed
+ * Host is kept; a refused one is checked, and refused, every time.
+ */
+let lastAllowed: { host: string; protocol: string; allowedHosts: readonly string[] | undefined; base: string } | undefined;
+
 /** `PUBLIC_URL`, else `protocol://host` from the request when the host is allowed; else a 400 that says what to set. */
 export function publicBaseOf(req: Request, config: Pick<GatewayConfig, 'publicUrl' | 'allowedHosts'>): string {
   if (config.publicUrl) return config.publicUrl;
   const host = req.get('host') ?? '';
+  const protocol = req.protocol;
+  const known = lastAllowed;
+  if (known !== undefined && known.host === host && known.protocol === protocol && known.allowedHosts === config.allowedHosts) return known.base;
   if (!isAllowedHost(host, config.allowedHosts ?? [])) {
     throw new ODataError('UnknownHost', { host: host === '' ? '(none)' : host });
   }
-  return `${req.protocol}://${host}`;
+  const base = `${protocol}://${host}`;
+  lastAllowed = { host, protocol, allowedHosts: config.allowedHosts, base };
+  return base;
 }

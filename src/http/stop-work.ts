@@ -9,17 +9,18 @@ import { ODataError } from '../odata/errors';
 import { ClientGone, type RequestContext } from './request-context';
 
 export function stopWorkWhenAnswerIsMoot(req: Request, res: Response, context: RequestContext, deadlineSeconds: number, logger: Logger): void {
-  const { abort } = context;
   const deadline = setTimeout(() => {
-    if (!abort.signal.aborted) abort.abort(new ODataError('RequestDeadline', { seconds: deadlineSeconds, calls: context.upstreamRequests }));
+    if (!context.stopped) context.abort.abort(new ODataError('RequestDeadline', { seconds: deadlineSeconds, calls: context.upstreamRequests }));
   }, deadlineSeconds * 1000);
   deadline.unref();
   res.on('close', () => {
     clearTimeout(deadline);
-    if (abort.signal.aborted) return;
+    if (context.stopped) return;
     // Answered (an error may go out while other streams of a fan-out are still reading): what is still running is moot.
+    // Nothing was started that took the signal (no upstream call): nothing is aborted, the signal is made aborted if
+    // anything takes it later (request-context.ts).
     const answered = res.writableFinished;
-    abort.abort(new ClientGone());
+    context.clientGone();
     if (!answered) logger.info('client left before the answer; upstream work stopped', { method: req.method, path: req.path, upstreamRequests: context.upstreamRequests });
   });
 }
