@@ -224,6 +224,25 @@ describe('entityWriter', () => {
     }
   });
 
+  test('rows whose keys are in another order, missing or extra are written by name, as the string writer writes them', () => {
+    const set = setNamed('Commits');
+    const names = set.properties.map((property) => property.name);
+    const full: Row = Object.fromEntries(names.map((name, index) => [name, name === 'ParentCount' ? index : name === 'Date' ? '2024-01-02T03:04:05+00:00' : `${name}-${index}`]));
+    const rows: Row[] = [
+      full,
+      Object.fromEntries(Object.entries(full).reverse()),
+      Object.fromEntries(Object.entries(full).filter(([name]) => name !== 'Hash')),
+      { ...full, Extra: 'x' },
+      { Extra: 'x', ...full },
+      Object.fromEntries([...Object.entries(full).slice(0, 3), ['Extra', 'x'], ...Object.entries(full).slice(3)]),
+      {},
+    ];
+    for (const select of [undefined, ['Hash', 'Date'], ['Date', 'Workspace']]) {
+      const text = collectionText({ set, namespace: NAMESPACE, serviceRoot: SERVICE_ROOT, level: 'minimal', select });
+      expect(Buffer.concat(text.encodedEntities(rows)).toString('utf8')).toBe(text.entities(rows));
+    }
+  });
+
   test('a compiled shape is reused: the same select on the same set gives the same text', () => {
     const set = setNamed('Commits');
     const row: Row = { Workspace: 'w', RepositorySlug: 'r', Hash: 'abc', Date: '2024-01-02T05:04:05+02:00', Message: 'a"b' };

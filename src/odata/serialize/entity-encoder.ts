@@ -244,6 +244,30 @@ function encodedProperties(shape: CompiledShape): EncodedProperty[] {
   return properties;
 }
 
+/** One property's member: its name and value (`raw`, as the row holds it), led by a comma when `comma` is 1. */
+function writeMember(sink: ByteSink, property: EncodedProperty, raw: Row[string] | undefined, comma: 0 | 1): void {
+  if (property.date && typeof raw === 'string') {
+    sink.bytes(property.lead[comma]);
+    // A date is never null once formatted: a string stays a string (format-value.ts).
+    if (!sink.utcSecondsDate(raw)) sink.jsonString(String(property.format(raw)));
+    return;
+  }
+  const value = property.format(raw);
+  if (value === null) {
+    sink.bytes(property.null[comma]);
+    return;
+  }
+  sink.bytes(property.lead[comma]);
+  // What `encode` (entity-writer.ts) writes, as bytes. `typeof` compared, not switched on: a switch computes the
+  // type's name first (a call of the Typeof builtin per value, 4 % of the encoder's time in a profile).
+  if (typeof value === 'string') sink.jsonString(value);
+  else if (typeof value === 'number') {
+    if (Number.isFinite(value)) sink.ascii(String(value));
+    else sink.bytes(NULL);
+  } else if (typeof value === 'boolean') sink.bytes(value ? TRUE : FALSE);
+  else sink.utf8(String(JSON.stringify(value)));
+}
+
 /** The byte writer of `options`' shape, or undefined where only the string writer writes it (full metadata, `$expand`). */
 export function entityEncoder(options: EntityWriterOptions): EntityEncoder | undefined {
   if (options.level === 'full' || (options.expand?.length ?? 0) > 0) return undefined;
@@ -258,37 +282,23 @@ export function entityEncoder(options: EntityWriterOptions): EntityEncoder | und
       sink.jsonString(etag);
       comma = 1;
     }
-    for (let index = 0; index < bytes.length; index++) {
+    // A row made from an item holds every property in declaration order (row-from-item.ts), the order of a shape
+    // without `$select`: its values are read in that order with for…in, whose loads V8 makes from the row's own layout
+    // (its enum cache), where `row[property.name]` is a megamorphic keyed load (a stub-cache lookup per value: 8.5 %
+    // of the encoder's time in a profile of commit rows). From the first key that is not the shape's next property
+    // (another order, a `$select`), the rest are read by name. With the typeof comparisons in `writeMember`, side by
+    // side under the same load, medians of 6: main thread 15.4 -> 14.4 µs per row on 100,000 commits in one response
+    // (5 pairs of 6 lower), 8.6 -> 7.6 with `$select=Hash,Date`; same bytes.
+    let index = 0;
+    for (const name in row) {
+      if (index === bytes.length || name !== bytes[index].name) break;
+      writeMember(sink, bytes[index], row[name], comma);
+      comma = 1;
+      index++;
+    }
+    for (; index < bytes.length; index++) {
       const property = bytes[index];
-      const raw = row[property.name];
-      if (property.date && typeof raw === 'string') {
-        sink.bytes(property.lead[comma]);
-        // A date is never null once formatted: a string stays a string (format-value.ts).
-        if (!sink.utcSecondsDate(raw)) sink.jsonString(String(property.format(raw)));
-        comma = 1;
-        continue;
-      }
-      const value = property.format(raw);
-      if (value === null) {
-        sink.bytes(property.null[comma]);
-      } else {
-        sink.bytes(property.lead[comma]);
-        // What `encode` (entity-writer.ts) writes, as bytes.
-        switch (typeof value) {
-          case 'string':
-            sink.jsonString(value);
-            break;
-          case 'number':
-            if (Number.isFinite(value)) sink.ascii(String(value));
-            else sink.bytes(NULL);
-            break;
-          case 'boolean':
-            sink.bytes(value ? TRUE : FALSE);
-            break;
-          default:
-            sink.utf8(String(JSON.stringify(value)));
-        }
-      }
+      writeMember(sink, property, row[property.name], comma);
       comma = 1;
     }
     sink.bytes(CLOSE);
