@@ -184,7 +184,9 @@ export class BitbucketClient {
       const sent = { method: 'GET', requestTarget, credential, idempotent: true, signal, uncached: !cached };
       // `#exchange` without its frame: only a redirect goes on to `#redirected`. Through `#exchange`, every page cost an
       // async frame more, its promise and the await's (async hooks are on) and a microtask turn (issue #15: CPU per
-      // upstream call).
+      // upstream call; with guard's and the feed's cuts, 57.1 -> 49.1 promises per call of `$select=Hash,Date`). The
+      // client alone was already at the floor: in one process, walking the same 1,114 pages with metrics on, 271 µs
+      // per call against 278 for a bare node:http client (medians of 5 rounds).
       let response = await this.#exchangeOnce(sent);
       if (REDIRECT_STATUSES.has(response.status)) response = await this.#redirected(sent, response);
       // A redirected page is read, continued and remembered where it was answered.

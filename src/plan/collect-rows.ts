@@ -167,7 +167,7 @@ export function feedInTurn(
   const step = async (): Promise<void> => {
     // The stream being read is in hand: the read ahead is told where the reader is, and its promise (settled with this
     // very stream) is not awaited, a microtask turn and an await's promise fewer per upstream page (issue #15: CPU per
-    // upstream call).
+    // upstream call; with guard's and the client's cuts, 57.1 -> 49.1 promises per call of `$select=Hash,Date`).
     let stream = current;
     if (stream !== undefined) void firstPages.first(index, taken);
     else stream = current = await firstPages.first(index, taken);

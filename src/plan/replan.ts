@@ -64,8 +64,10 @@ export function guard(
       throw problem;
     });
   // One `then` on the read's own promise, not an async function awaiting it: a read through `guard` (every page's
-  // `peek` and `next`) cost an async frame, its promise and the await's (async hooks are on) and a microtask turn more
-  // (issue #15: CPU per upstream call).
+  // `peek` and `next`, three a page) made two promises more than the stream's own read (the frame's and its await's,
+  // async hooks being on), now one (spec/plan/collect-sorted-rows-in-hand). With the client's and the feed's cuts of
+  // the same commit: 57.1 -> 49.1 promises per upstream call for `Commits?$top=100000&$select=Hash,Date`, 90 -> 74
+  // for every pull request (issue #15: CPU per upstream call).
   const wrap =
     <T>(step: () => Promise<T>) =>
     (): Promise<T> => {
