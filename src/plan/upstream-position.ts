@@ -36,11 +36,13 @@ class UpstreamPlace {
  * CombinedGenerationalAndSharedEphemeronBarrierSlow, GetIdentityHash, EphemeronHashTable Rehash: some 3.5 % of the
  * gateway's CPU on 100,000 commits in one response, perf, plus ClearOldEphemerons in every scavenge). A store into a
  * slot every row already has is a plain field store. (A private field stamped on the row instead, measured earlier,
- * adds a property to the row: 3.9-4.3 µs per row in a loop, against 0.7-1.0 µs for the map.) Together with the
- * separated comma (serialize-entities.ts), gateway CPU per row, the two trees side by side under the same load and
- * asked in turn, medians of 6 (main thread + other threads): 100,000 commits in one response 14.2 + 1.3 -> 12.2 + 1.3
- * µs, with `$select=Hash,Date` 8.9 + 0.6 -> 6.8 + 0.3 µs. Rows made elsewhere (a cursor row from a token, a row read
- * by key, specs' rows) have no slot: their places stay in the map.
+ * adds a property to the row: 3.9-4.3 µs per row in a loop, against 0.7-1.0 µs for the map.) In-process, 136 commit
+ * pages made into rows (/tmp micro-benchmark, node 20, the process's CPU with its GC threads): 3.0-3.2 -> 0.32-0.35 µs
+ * per row. The gateway with this and the encoder cuts of issue #15 (entity-encoder.ts) against the same tree without
+ * them, side by side under the same load and asked in turn, medians of 5 (main thread + other threads): 100,000
+ * commits in one response 11.8 + 2.0 -> 9.5 + 1.4 µs per row (every pair lower), `$select=Hash,Date` 6.9 + 0.4 ->
+ * 6.7 + 0.4 (within the noise). Rows made elsewhere (a cursor row from a token, a row read by key, specs' rows) have
+ * no slot: their places stay in the map.
  */
 export const UPSTREAM_PLACE: unique symbol = Symbol('upstream place');
 

@@ -102,11 +102,11 @@ export class ByteSink {
    * 100,000 commits in one response, perf). `String.prototype.charCodeAt` called on the string is one check that it
    * is a string, then the character read inline. Non-ASCII text (13 % of a commit row's strings: author names) took the
    * JSON.stringify way before. /tmp micro-benchmark over 98,000 strings of 136 commit pages: 180-520 -> 90-165 ns per
-   * string (node 20, loaded machine). Gateway CPU per row on 100,000 commits in one response, the trees before and
-   * after side by side under the same load and asked in turn, medians of 5: main thread 19.1 -> 12.4 µs, other
-   * threads 1.7 -> 1.4 µs (same bytes). Escapes written here and dates in Bitbucket's form written straight
-   * (`utcSecondsDate`), medians of 6 the same way: main thread 15.3 -> 12.4 µs per row (`$select=Hash,Date`:
-   * 9.8 -> 8.5), other threads 1.5 -> 1.0 (0.4 -> 0.5); noisy (a load of 11 on 2 cores).
+   * string (node 20, loaded machine); the encoder's share of the gateway's CPU on that read, perf: 17 % -> 6 % with
+   * the escapes written here and dates in Bitbucket's form written straight (`utcSecondsDate`). The gateway with these
+   * and the other row cuts of issue #15 (the row's place in a slot, upstream-position.ts) against the same tree
+   * without them, side by side under the same load and asked in turn, medians of 5: main thread 11.8 -> 9.5 µs per
+   * row, other threads 2.0 -> 1.4 (same bytes); `$select=Hash,Date` 6.9 -> 6.7, within the noise.
    */
   jsonString(text: string): void {
     const length = text.length;
@@ -286,9 +286,9 @@ export function entityEncoder(options: EntityWriterOptions): EntityEncoder | und
     // without `$select`: its values are read in that order with for…in, whose loads V8 makes from the row's own layout
     // (its enum cache), where `row[property.name]` is a megamorphic keyed load (a stub-cache lookup per value: 8.5 %
     // of the encoder's time in a profile of commit rows). From the first key that is not the shape's next property
-    // (another order, a `$select`), the rest are read by name. With the typeof comparisons in `writeMember`, side by
-    // side under the same load, medians of 6: main thread 15.4 -> 14.4 µs per row on 100,000 commits in one response
-    // (5 pairs of 6 lower), 8.6 -> 7.6 with `$select=Hash,Date`; same bytes.
+    // (another order, a `$select`), the rest are read by name. In-process profile of the encoder over commit rows:
+    // its megamorphic loads (8.5 %) and Typeof calls (4 %) gone; the gateway's figure is the cuts' together (see
+    // `ByteSink.jsonString`).
     let index = 0;
     for (const name in row) {
       if (index === bytes.length || name !== bytes[index].name) break;
