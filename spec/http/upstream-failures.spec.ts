@@ -9,8 +9,13 @@ import { DEMO_BEARER, startStack, type Stack } from '../helpers/stack';
 let stack: Stack;
 const control = () => axios.create({ baseURL: stack.sandboxUrl, validateStatus: () => true });
 
+// The timeout is what every call of this file may take, not only the slow one's: at 300 ms a plain call of the 5xx
+// test timed out once on a machine at load 15 (504 where 502/503 was expected). 1.5 s leaves a loaded CI room, and
+// the slow test's answer comes twice as late.
+const TIMEOUT_MS = 1500;
+
 beforeAll(async () => {
-  stack = await startStack({ env: { UPSTREAM_TIMEOUT_MS: '300', UPSTREAM_MAX_RETRIES: '1', UPSTREAM_MAX_RETRY_AFTER_SECONDS: '0' } });
+  stack = await startStack({ env: { UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS), UPSTREAM_MAX_RETRIES: '1', UPSTREAM_MAX_RETRY_AFTER_SECONDS: '0' } });
 });
 afterEach(async () => {
   await control().post('/_sandbox/faults/reset');
@@ -29,7 +34,7 @@ test('every upstream call failing with 5xx gives 502 or 503 with an OData error,
 });
 
 test('a Bitbucket slower than the timeout gives 504', async () => {
-  await control().put('/_sandbox/faults', { latencyMs: 1000 });
+  await control().put('/_sandbox/faults', { latencyMs: 2 * TIMEOUT_MS });
   const response = await stack.request.get("/odata/Repositories?$filter=Workspace eq 'acme-dev'").set('Authorization', DEMO_BEARER);
   expect(response.status).toBe(504);
   expect(response.body.error.code).toBe('UpstreamTimeout');
