@@ -30,7 +30,20 @@
  * treat a failing store as a failing dependency (the request fails loudly), never as "no budget used". Every failure is
  * a StoreUnavailable naming the server by host and port (never REDIS_URL's password) and what failed.
  */
-import Redis, { type ChainableCommander, ReplyError } from 'ioredis';
+import type Redis from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+
+/**
+ * ioredis, loaded when the first RedisStore is made: a gateway without `REDIS_URL` never loads it. Loading it costs
+ * ~110 ms of CPU in a fresh process, which every spec file that builds an app paid (Jest loads modules per file),
+ * Redis or not, since the storage index exports this class.
+ */
+type IoRedis = typeof import('ioredis');
+let ioredis: IoRedis | undefined;
+function loadIoredis(): IoRedis {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (ioredis ??= require('ioredis') as IoRedis);
+}
 import type { IfAbsentEntry, SharedStore } from './shared-store';
 import { redisLocation, StoreUnavailable } from './store-unavailable';
 
@@ -258,7 +271,7 @@ export class RedisStore implements SharedStore {
     // disconnectTimeout: ioredis ends the socket and destroys it after this wait unless it closes first; a socket that
     // was already closed (Redis away) never closes again, so close() would leave that timer holding the process (2 s
     // by default).
-    this.#redis = new Redis(options.url, {
+    this.#redis = new (loadIoredis().default)(options.url, {
       maxRetriesPerRequest: 1,
       enableOfflineQueue: true,
       lazyConnect: false,
@@ -453,7 +466,7 @@ export class RedisStore implements SharedStore {
    */
   #failure(operation: 'read' | 'write', error: unknown): StoreUnavailable {
     if (error instanceof StoreUnavailable) return error;
-    if (error instanceof ReplyError) {
+    if (error instanceof loadIoredis().ReplyError) {
       const previous = (error as { previousErrors?: unknown }).previousErrors;
       const cause = Array.isArray(previous) && previous[0] instanceof Error ? previous[0] : (error as Error);
       return new StoreUnavailable(this.#location, 'refused', operation, cause.message);
