@@ -55,7 +55,10 @@ export class MemoryStore implements SharedStore {
     // Sized by counters, not tallies: a tally is set again after each change, so its size follows its counters.
     const maxCounters = Math.max(1, options.maxCounters ?? 100_000);
     this.#tallies = new LRUCache<string, Map<string, Count>>({ maxSize: maxCounters, maxEntrySize: maxCounters, sizeCalculation: (tally) => Math.max(1, tally.size), ttl: 60_000, ttlResolution: 0, ...(perf ? { perf } : {}) });
-    this.#records = new LRUCache<string, Map<string, Field>>({ max: options.maxRecords ?? 100_000, ttl: 60_000, ttlResolution: 0, ...(perf ? { perf } : {}) });
+    // Bounded by a size of 1 per record, not by `max`: with `max`, lru-cache allocates its arrays for every slot at
+    // once (100,000 of them: 19-27 ms per store made, against 0.02 ms), in every app a spec builds; the bound is the same.
+    const maxRecords = Math.max(1, options.maxRecords ?? 100_000);
+    this.#records = new LRUCache<string, Map<string, Field>>({ maxSize: maxRecords, maxEntrySize: maxRecords, sizeCalculation: () => 1, ttl: 60_000, ttlResolution: 0, ...(perf ? { perf } : {}) });
   }
 
   async get(key: string): Promise<Buffer | undefined> {
