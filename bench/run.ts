@@ -26,7 +26,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { DEMO_USER } from '../sandbox/identities';
 import { compileGateway, startGatewayProcess, type GatewayProcess } from './gateway-process';
-import { startSandboxProcess, UNCAPPED } from './sandbox-process';
+import { listening, startSandboxProcess, UNCAPPED } from './sandbox-process';
 import { BENCH_SUITE, type BenchQuery } from './suite';
 
 const SANDBOX_PORT = Number(process.env.BENCH_SANDBOX_PORT ?? 7999);
@@ -174,16 +174,7 @@ async function upstreamRequestOf(gateway: GatewayProcess, through: string): Prom
 /** bench/floor-proxy.cjs in a process of its own, in front of the sandbox; resolves once it listens. */
 async function startFloorProxy(): Promise<ChildProcess> {
   const child = spawn(process.execPath, [path.join(__dirname, 'floor-proxy.cjs'), String(FLOOR_PORT), String(SANDBOX_PORT)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the floor proxy did not start within 10 s')), 10_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (/listening/.test(chunk.toString())) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the floor proxy exited with ${code}`)));
-  });
+  await listening(child, 'the floor proxy', 10_000);
   return child;
 }
 

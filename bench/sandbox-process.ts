@@ -11,17 +11,22 @@ export async function startSandboxProcess(port: number, env: Record<string, stri
     env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_SIZE: 'large', SANDBOX_RATE_LIMIT: '100000000', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('sandbox did not start within 60 s')), 60_000);
+  await listening(child, 'sandbox', 60_000);
+  return child;
+}
+
+/** Resolves once `child` prints that it listens; rejects if it exits first or takes over `timeoutMs`. */
+export function listening(child: ChildProcess, name: string, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within ${timeoutMs / 1000} s`)), timeoutMs);
     child.stdout?.on('data', (chunk: Buffer) => {
       if (/listen/i.test(chunk.toString())) {
         clearTimeout(timer);
         resolve();
       }
     });
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
   });
-  return child;
 }
 
 /**

@@ -60,9 +60,6 @@ export class ClientGone extends Error {
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();
 
-/** The reason a request's signal is made aborted with when it is first taken after its response closed. */
-const newClientGone = (): ClientGone => new ClientGone();
-
 /**
  * A request's context, whose AbortController is made only when something takes it: a request's upstream call, or a
  * stop. An answer that calls nothing upstream (a constant-false `$filter`, `$metadata`, an error found in the URL)
@@ -92,7 +89,7 @@ class LiveRequestContext implements RequestContext {
       setMaxListeners(0, controller.signal);
       this.controller = controller;
       // Taken after the response closed: whatever takes it now must stop at once, as it would have before.
-      if (this.gone) controller.abort(newClientGone());
+      if (this.gone) controller.abort(new ClientGone());
     }
     return controller;
   }
@@ -103,7 +100,7 @@ class LiveRequestContext implements RequestContext {
 
   clientGone(): void {
     if (this.controller === undefined) this.gone = true;
-    else if (!this.controller.signal.aborted) this.controller.abort(newClientGone());
+    else if (!this.controller.signal.aborted) this.controller.abort(new ClientGone());
   }
 }
 

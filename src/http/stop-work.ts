@@ -6,7 +6,7 @@
 import type { Request, Response } from 'express';
 import type { Logger } from '../logger';
 import { ODataError } from '../odata/errors';
-import { ClientGone, type RequestContext } from './request-context';
+import type { RequestContext } from './request-context';
 
 export function stopWorkWhenAnswerIsMoot(req: Request, res: Response, context: RequestContext, deadlineSeconds: number, logger: Logger): void {
   const deadline = setTimeout(() => {
